@@ -1,0 +1,41 @@
+# The front door of the project: `make help` lists the targets.
+# `make report` and `make test` create the virtual environment when it is missing.
+
+PYTHON  ?= python3
+VENV    := .venv
+BIN     := $(VENV)/bin
+STAMP   := $(VENV)/.installed
+QUARTER ?= 2017Q2
+
+.DEFAULT_GOAL := help
+.PHONY: help venv report test lab lint bench clean-venv
+
+help: ## List the targets
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP) ## Create .venv and install the project (done by the other targets when needed)
+
+report: $(STAMP) ## Render the default issue (QUARTER=2017Q2) into reports/
+	$(BIN)/bulletin render --quarter $(QUARTER)
+
+test: $(STAMP) ## Run the test suite
+	$(BIN)/python -m pytest
+
+lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python (bulletin project)" > /dev/null
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks/
+
+lint: $(STAMP) ## Check code and notebooks with ruff
+	$(BIN)/ruff check lib tests notebooks bench
+
+bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
+	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+clean-venv: ## Remove the virtual environment
+	rm -rf $(VENV)
