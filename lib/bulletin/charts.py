@@ -30,7 +30,9 @@ def new_chart(width: float = 9, height: float = 5) -> tuple[Figure, Axes]:
     return plt.subplots(figsize=(width, height), layout="constrained")
 
 
-def finish_chart(fig: Figure, ax: Axes, title: str, value_label: str, source: str, status: str) -> Figure:
+def finish_chart(
+    fig: Figure, ax: Axes, title: str, value_label: str, source: str, status: str
+) -> Figure:
     """Give a chart its title and axis unit, and write the source and data status under it.
 
     Args:
@@ -46,3 +48,21 @@ def finish_chart(fig: Figure, ax: Axes, title: str, value_label: str, source: st
     note = "\n".join(textwrap.wrap(source, 120) + textwrap.wrap(status, 120))
     fig.text(0.0, -0.01, note, ha="left", va="top", fontsize=8.5, color="#333333", wrap=True)
     return fig
+
+
+def mark_reconstructed(ax: Axes, label: str = "Reconstructed figures, not official") -> None:
+    """Hatch every bar of a chart whose figures are all reconstructed, and say so on the chart."""
+    for patch in ax.patches:
+        patch.set_hatch(RECONSTRUCTED_HATCH)
+        patch.set_edgecolor("white")
+    ax.text(
+        0.99,
+        0.98,
+        label,
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=9,
+        color="#8a1c1c",
+        bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#8a1c1c"},
+    )

@@ -46,7 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables (default: data/)"
     )
     render.add_argument(
-        "--out", type=Path, default=None, help="folder to write the issue to (default: reports/<YYYY-Qn>/)"
+        "--out",
+        type=Path,
+        default=None,
+        help="folder to write the issue to (default: reports/<YYYY-Qn>/)",
     )
     render.add_argument(
         "--notebooks-dir", type=Path, default=NOTEBOOKS_DIR, help="folder of the analyses"

@@ -10,8 +10,18 @@ import re
 from dataclasses import dataclass
 
 MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 ACCEPTED_FORM = "YYYYQn or YYYY-Qn with a four-digit year and a quarter from 1 to 4, e.g. 2017Q2"
 _QUARTER = re.compile(r"^(?P<year>\d{4})-?Q(?P<quarter>[1-4])$", re.IGNORECASE)

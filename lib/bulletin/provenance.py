@@ -39,7 +39,9 @@ def describe_status(rows: pd.DataFrame, period_column: str | None = "year") -> s
     for status in sorted(rows["status"].unique(), key=list(STATUS_WORDS).index):
         words = STATUS_WORDS[status]
         if period_column and period_column in rows:
-            periods = rows.loc[rows["status"] == status, period_column].dropna().astype(int).tolist()
+            periods = (
+                rows.loc[rows["status"] == status, period_column].dropna().astype(int).tolist()
+            )
             words += f" ({_spans(periods)})"
         parts.append(words)
     return "Data status: " + "; ".join(parts) + "."

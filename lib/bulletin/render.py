@@ -133,9 +133,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) ->
 
 
 def _failure_message(notebook: Path, error: PapermillExecutionError) -> str:
-    return (
-        f"{notebook.name}: cell {error.exec_count} failed with {error.ename}: {error.evalue}"
-    )
+    return f"{notebook.name}: cell {error.exec_count} failed with {error.ename}: {error.evalue}"
 
 
 def render_notebook(
@@ -200,7 +198,8 @@ def index_page(issue: Quarter, rendered: list[RenderedNotebook], footer: str) ->
     """The issue's front page: its title and a link to each analysis."""
     title = f"{BULLETIN_TITLE} — {issue.months}"
     items = "\n".join(
-        f'<li><a href="{html.escape(n.html_name)}">{html.escape(n.title)}</a></li>' for n in rendered
+        f'<li><a href="{html.escape(n.html_name)}">{html.escape(n.title)}</a></li>'
+        for n in rendered
     )
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -294,7 +293,8 @@ def render_issue(
     footer = page_footer(issue, data_dir)
     try:
         rendered = [
-            render_notebook(notebook, staging, parameters, footer, timeout) for notebook in notebooks
+            render_notebook(notebook, staging, parameters, footer, timeout)
+            for notebook in notebooks
         ]
         _write_json(staging / "figures.json", assemble_figures(issue, rendered))
         _write_json(staging / "claims.json", assemble_claims(issue, rendered))

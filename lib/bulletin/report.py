@@ -32,7 +32,9 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def record_figure(name: str, value: float | int | str | None, unit: str, period: str, status: str) -> None:
+def record_figure(
+    name: str, value: float | int | str | None, unit: str, period: str, status: str
+) -> None:
     """Record a key figure of the analysis for ``figures.json``.
 
     Args:
@@ -42,12 +44,20 @@ def record_figure(name: str, value: float | int | str | None, unit: str, period:
         period: the quarter or years it describes, e.g. ``"2017-Q1"`` or ``"2010-2016"``.
         status: the status of the data it comes from (``official``, ``reconstructed``, ...).
     """
-    record = {"name": name, "value": _plain(value), "unit": unit, "period": period, "status": status}
+    record = {
+        "name": name,
+        "value": _plain(value),
+        "unit": unit,
+        "period": period,
+        "status": status,
+    }
     text = f"figure {name} = {record['value']} {unit} ({period}, {status})"
     display({FIGURE_MIMETYPE: record, "text/plain": text}, raw=True)
 
 
-def record_claim(claim_id: str, statement: str, values: dict[str, Any], holds: bool, verdict: str) -> None:
+def record_claim(
+    claim_id: str, statement: str, values: dict[str, Any], holds: bool, verdict: str
+) -> None:
     """Record the check of one of the bulletin's claims for ``claims.json``.
 
     Args:

@@ -42,7 +42,9 @@ QUANTITY_QUALIFIERS: tuple[str, ...] = ("exact", "more than", "over", "about", "
 def _country(nullable: bool = False) -> pa.Column:
     return pa.Column(
         str,
-        pa.Check.isin(sorted(country_codes()), error="an ISO3 code listed in data/reference/countries.csv"),
+        pa.Check.isin(
+            sorted(country_codes()), error="an ISO3 code listed in data/reference/countries.csv"
+        ),
         nullable=nullable,
     )
 
@@ -69,7 +71,9 @@ def _text(nullable: bool = False) -> pa.Column:
 
 def _provenance() -> dict[str, pa.Column]:
     return {
-        "source": pa.Column(str, pa.Check.str_length(min_value=1, error="the publication the row comes from")),
+        "source": pa.Column(
+            str, pa.Check.str_length(min_value=1, error="the publication the row comes from")
+        ),
         "status": pa.Column(str, pa.Check.isin(STATUSES, error="one of " + ", ".join(STATUSES))),
     }
 
@@ -92,7 +96,9 @@ class TableSpec:
         return list(self.schema.columns)
 
 
-def _spec(name: str, description: str, key: tuple[str, ...], columns: dict[str, pa.Column]) -> TableSpec:
+def _spec(
+    name: str, description: str, key: tuple[str, ...], columns: dict[str, pa.Column]
+) -> TableSpec:
     schema = pa.DataFrameSchema(
         {**columns, **_provenance()},
         strict=True,
@@ -113,7 +119,9 @@ def build_specs() -> dict[str, TableSpec]:
             {
                 "country": _country(),
                 "year": _year(),
-                "quarter": pa.Column("int64", pa.Check.in_range(1, 4, error="a quarter from 1 to 4")),
+                "quarter": pa.Column(
+                    "int64", pa.Check.in_range(1, 4, error="a quarter from 1 to 4")
+                ),
                 "drug": _drug(),
                 "kg": _kg(),
             },
@@ -226,13 +234,17 @@ def build_specs() -> dict[str, TableSpec]:
                 ),
                 "participating_countries": pa.Column(
                     str,
-                    pa.Check.str_matches(r"^[A-Z]{3}(;[A-Z]{3})*$", error="ISO3 codes separated by ';'"),
+                    pa.Check.str_matches(
+                        r"^[A-Z]{3}(;[A-Z]{3})*$", error="ISO3 codes separated by ';'"
+                    ),
                     nullable=True,
                 ),
                 "organisers": _text(nullable=True),
                 "partners": _text(nullable=True),
                 "donors": _text(nullable=True),
-                "issue": pa.Column(str, pa.Check.str_matches(r"^\d{4}-Q[1-4]$", error="an issue as YYYY-Qn")),
+                "issue": pa.Column(
+                    str, pa.Check.str_matches(r"^\d{4}-Q[1-4]$", error="an issue as YYYY-Qn")
+                ),
             },
         ),
     ]

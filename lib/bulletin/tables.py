@@ -100,9 +100,13 @@ def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
     except UnicodeDecodeError as error:
-        raise TableError(path, [Problem(None, None, None, f"UTF-8 text ({error.reason})")]) from error
+        raise TableError(
+            path, [Problem(None, None, None, f"UTF-8 text ({error.reason})")]
+        ) from error
     except pd.errors.ParserError as error:
-        raise TableError(path, [Problem(None, None, None, f"a well-formed CSV table ({error})")]) from error
+        raise TableError(
+            path, [Problem(None, None, None, f"a well-formed CSV table ({error})")]
+        ) from error
     except pd.errors.EmptyDataError as error:
         raise TableError(path, [Problem(None, None, None, "a header line and rows")]) from error
     return check_table(name, raw, path)
@@ -182,7 +186,9 @@ def _is_blank(series: pd.Series) -> pd.Series:
     return series.isna()
 
 
-def _parse_columns(schema: pa.DataFrameSchema, raw: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+def _parse_columns(
+    schema: pa.DataFrameSchema, raw: pd.DataFrame
+) -> tuple[pd.DataFrame, list[Problem]]:
     """Turn text cells into each column's type, recording cells that do not parse."""
     typed = {}
     problems: list[Problem] = []
@@ -191,13 +197,19 @@ def _parse_columns(schema: pa.DataFrameSchema, raw: pd.DataFrame) -> tuple[pd.Da
         values = raw[column].reset_index(drop=True)
         blank = _is_blank(values)
         if not spec.nullable:
-            problems += [Problem(int(lines[i]), column, "", "a value (the cell is empty)") for i in blank[blank].index]
+            problems += [
+                Problem(int(lines[i]), column, "", "a value (the cell is empty)")
+                for i in blank[blank].index
+            ]
         dtype = str(spec.dtype)
         if dtype in ("int64", "Int64", "float64"):
             numbers = pd.to_numeric(values.where(~blank), errors="coerce")
             unparsed = numbers.isna() & ~blank
             kind = "a whole number" if "int" in dtype.lower() else "a number"
-            problems += [Problem(int(lines[i]), column, str(values[i]), kind) for i in unparsed[unparsed].index]
+            problems += [
+                Problem(int(lines[i]), column, str(values[i]), kind)
+                for i in unparsed[unparsed].index
+            ]
             if "int" in dtype.lower():
                 fractional = numbers.notna() & (numbers != numbers.round())
                 problems += [
@@ -215,7 +227,9 @@ def _parse_columns(schema: pa.DataFrameSchema, raw: pd.DataFrame) -> tuple[pd.Da
     return pd.DataFrame(typed), problems
 
 
-def _problems_from_pandera(spec: TableSpec, failures: pd.DataFrame, typed: pd.DataFrame) -> list[Problem]:
+def _problems_from_pandera(
+    spec: TableSpec, failures: pd.DataFrame, typed: pd.DataFrame
+) -> list[Problem]:
     problems: list[Problem] = []
     key_failures = failures[failures["check"] == "multiple_fields_uniqueness"]
     duplicate_rows = sorted({int(i) for i in key_failures["index"].dropna()})
@@ -223,7 +237,12 @@ def _problems_from_pandera(spec: TableSpec, failures: pd.DataFrame, typed: pd.Da
     for row in duplicate_rows:
         values = ", ".join(str(typed.at[row, column]) for column in spec.key)
         problems.append(
-            Problem(row + _FIRST_DATA_LINE, key_text, values, f"a key ({key_text}) that no other line has")
+            Problem(
+                row + _FIRST_DATA_LINE,
+                key_text,
+                values,
+                f"a key ({key_text}) that no other line has",
+            )
         )
     for _, failure in failures[failures["check"] != "multiple_fields_uniqueness"].iterrows():
         index = failure["index"]
