@@ -1,0 +1,34 @@
+"""environment.yml (for conda users) and pyproject.toml name the same packages."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+
+from bulletin.paths import PROJECT_ROOT
+
+# conda-forge names that differ from PyPI's.
+CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[<>=!~ \[]", requirement.strip(), maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_environment_and_pyproject_agree():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]
+    pypi = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["dev"]}
+    conda = set()
+    text = (PROJECT_ROOT / "environment.yml").read_text()
+    for line in text.split("dependencies:", 1)[1].splitlines():
+        match = re.match(r"^  - ([A-Za-z0-9_.-]+[^:]*)$", line)
+        if match and match.group(1) not in ("pip",):
+            name = _name(match.group(1))
+            conda.add(CONDA_TO_PYPI.get(name, name))
+    conda.discard("python")
+    assert conda == pypi
+
+
+def test_environment_installs_the_project_through_pip():
+    text = (PROJECT_ROOT / "environment.yml").read_text()
+    assert re.search(r"- pip:\n\s+- -e \.", text)

@@ -1,0 +1,49 @@
+"""Notebooks run in the project's own Python, whatever kernels are installed elsewhere."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from bulletin.kernel import ProjectKernelManager, project_kernel_spec
+from bulletin.periods import Quarter
+from bulletin.render import render_issue
+
+
+def test_spec_runs_this_interpreter():
+    assert project_kernel_spec().argv[0] == sys.executable
+
+
+def test_ipc_sockets_in_a_private_folder():
+    manager = ProjectKernelManager(kernel_name="python3")
+    assert manager.transport == "ipc"
+    folder = Path(manager.ip).parent
+    assert folder.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.slow
+def test_a_broken_user_kernel_is_not_used(tmp_path, monkeypatch):
+    # A kernel named python3 that points at no Python at all, found first on JUPYTER_PATH.
+    kernels = tmp_path / "jupyter" / "kernels" / "python3"
+    kernels.mkdir(parents=True)
+    (kernels / "kernel.json").write_text(
+        json.dumps({"argv": ["/nonexistent/python", "-f", "{connection_file}"], "language": "python",
+                    "display_name": "broken"})
+    )
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('quarter: str = "2017Q2"\ndata_dir: str = "."', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import sys; print(sys.executable)"),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "01_which.ipynb")
+    out = render_issue(Quarter(2017, 2), tmp_path, tmp_path / "out", notebooks)
+    executed = nbformat.read(out / "01_which.ipynb", as_version=4)
+    assert executed.cells[-1].outputs[0]["text"].strip() == sys.executable

@@ -1,0 +1,106 @@
+"""bulletin.seizures (analysis 1) on tiny inline frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from bulletin import seizures
+from bulletin.periods import Quarter
+
+Q1_2017 = Quarter(2017, 1)
+
+
+def frame(rows: list[tuple]) -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=["country", "year", "quarter", "drug", "kg"])
+    return table.assign(source="test", status="reconstructed")
+
+
+@pytest.fixture
+def quarterly() -> pd.DataFrame:
+    return frame(
+        [
+            ("KAZ", 2017, 1, "cannabis_herb", 3000.0),
+            ("KGZ", 2017, 1, "cannabis_resin", 750.0),
+            ("TJK", 2017, 1, "heroin", 500.0),
+            ("UZB", 2017, 1, "opium", 750.0),
+            ("TKM", 2017, 1, "ats", 10.0),
+            ("RUS", 2017, 1, "heroin", 900.0),  # not Central Asia: never counted
+            ("KAZ", 2016, 4, "cannabis_herb", 6000.0),
+            ("KAZ", 2016, 1, "cannabis_herb", 4000.0),
+            ("TJK", 2016, 1, "heroin", 1250.0),
+        ]
+    )
+
+
+def test_rows_of_quarter_keeps_the_five_countries(quarterly):
+    rows = seizures.rows_of_quarter(quarterly, Q1_2017)
+    assert sorted(rows["country"]) == ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+
+
+def test_tons_by_country_and_category(quarterly):
+    table = seizures.tons_by_country_and_category(seizures.rows_of_quarter(quarterly, Q1_2017))
+    kazakhstan = table.set_index("Country").loc["Kazakhstan"]
+    assert kazakhstan["Marijuana (cannabis herb)"] == 3.0
+    assert kazakhstan["Heroin"] == 0.0
+    total = table.set_index("Country").loc["Central Asia"]
+    assert total["Other drugs"] == pytest.approx(0.01)
+    assert total.sum() == pytest.approx(5.01)
+
+
+def test_group_totals_and_changes(quarterly):
+    table = seizures.group_totals_with_changes(quarterly, Q1_2017).set_index("drug_group")
+    assert table.loc["cannabis", "quarter"] == pytest.approx(3.75)
+    assert table.loc["cannabis", "previous_quarter"] == pytest.approx(6.0)
+    assert table.loc["cannabis", "change_vs_previous_pct"] == pytest.approx(-37.5)
+    assert table.loc["opiates", "change_vs_year_before_pct"] == pytest.approx(0.0)
+    # no opiates at all in 2016-Q4: no base to compare with, not a change from zero
+    assert pd.isna(table.loc["opiates", "previous_quarter"])
+    assert pd.isna(table.loc["opiates", "change_vs_previous_pct"])
+
+
+def test_comparison_quarter_without_any_rows_is_missing_not_zero(quarterly):
+    table = seizures.group_totals_with_changes(quarterly, Quarter(2016, 4)).set_index("drug_group")
+    assert table["year_before"].isna().all()
+
+
+def test_headline_follows_the_numbers(quarterly):
+    rows = seizures.rows_of_quarter(quarterly, Q1_2017)
+    assert seizures.headline(rows, Q1_2017) == (
+        "Almost four tons of marijuana and hashish and over one ton of heroin and opium were "
+        "seized in five countries of Central Asia in January-March 2017."
+    )
+    heavier = rows.assign(kg=rows["kg"] * 1.1)
+    assert seizures.headline(heavier, Q1_2017).startswith("Over four tons")
+
+
+def test_claim_c1_holds_and_fails(quarterly):
+    claim = seizures.check_claim_c1(quarterly)
+    assert claim["holds"] is True
+    assert claim["values"] == {
+        "cannabis_herb_resin_t": 3.75,
+        "heroin_opium_t": 1.25,
+        "countries_reporting": 5,
+    }
+    four_countries = quarterly[quarterly["country"] != "TKM"]
+    assert seizures.check_claim_c1(four_countries)["holds"] is False
+    too_much = quarterly.assign(kg=quarterly["kg"] * 1.2)
+    assert seizures.check_claim_c1(too_much)["holds"] is False
+
+
+def test_key_figures_none_for_empty_quarter(quarterly):
+    assert seizures.key_figures(seizures.rows_of_quarter(quarterly, Quarter(2015, 1)), Q1_2017) == []
+    names = [f["name"] for f in seizures.key_figures(seizures.rows_of_quarter(quarterly, Q1_2017), Q1_2017)]
+    assert "seizures_quarter_cannabis_herb_resin_t" in names
+
+
+def test_chart_has_title_units_and_status(quarterly):
+    rows = seizures.rows_of_quarter(quarterly, Q1_2017)
+    fig = seizures.plot_seizures_by_country(rows, Q1_2017)
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Seizures in Central Asia (January-March 2017)"
+    assert ax.get_ylabel() == "Seizures (tons)"
+    texts = " ".join(t.get_text() for t in fig.texts + ax.texts)
+    assert "Source: test." in texts
+    assert "reconstructed" in texts
+    assert all(patch.get_hatch() for patch in ax.patches if patch.get_height() > 0)
