@@ -98,7 +98,10 @@ def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     if not path.exists():
         raise FileNotFoundError(f"{path}: table {name!r} not found in {Path(data_dir)}")
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8")
+        _check_field_counts(path)
+        raw = pd.read_csv(
+            path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8", index_col=False
+        )
     except UnicodeDecodeError as error:
         raise TableError(
             path, [Problem(None, None, None, f"UTF-8 text ({error.reason})")]
@@ -110,6 +113,28 @@ def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     except pd.errors.EmptyDataError as error:
         raise TableError(path, [Problem(None, None, None, "a header line and rows")]) from error
     return check_table(name, raw, path)
+
+
+def _check_field_counts(path: Path) -> None:
+    """Refuse lines with more or fewer fields than the header, naming each such line."""
+    problems = []
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if header is None:
+            raise TableError(path, [Problem(None, None, None, "a header line and rows")])
+        for fields in reader:
+            if len(fields) != len(header) and fields:
+                problems.append(
+                    Problem(
+                        reader.line_num,
+                        None,
+                        f"{len(fields)} fields",
+                        f"{len(header)} fields, as in the header",
+                    )
+                )
+    if problems:
+        raise TableError(path, problems)
 
 
 def check_table(name: str, raw: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
