@@ -2,11 +2,24 @@
 
 The words follow the figures: a rounding never states more precision than the data have, and
 never rounds across a threshold the other way ("almost four tons" is never said of 4.02 t).
+
+The rules shared by every function here:
+
+- A value is rounded to what the bulletin would print (whole tons, three significant figures for
+  large counts, whole per cent, one decimal below 1%); trailing zeros are never added, so a
+  figure is never stated more precisely than it was given.
+- "almost" is said only of a value below the number shown, "over" only of one above it; a value
+  equal to it is stated plainly. "about" / "approximately" (per cents) is said of a value rounded
+  either way, except where rounding would reach a limit the value does not: 99.7% is "almost
+  100%", 0.04% "less than 0.1%", a 99.7 per cent decrease "a decrease of almost 100 per cent".
+- A missing value (None, NaN, pandas NA), a negative one, an infinite one or a non-number raises
+  ``ValueError`` with what was expected: a sentence is never made from a figure that is not there.
 """
 
 from __future__ import annotations
 
 import math
+from decimal import ROUND_HALF_UP, Decimal
 
 _SMALL_NUMBERS = (
     "zero",
@@ -29,16 +42,62 @@ def number_in_words(number: int) -> str:
     >>> number_in_words(4), number_in_words(13600)
     ('four', '13,600')
     """
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or number != int(number):
+        raise ValueError(f"expected a whole number of zero or more, got {number!r}")
+    number = int(number)
     if number < 0:
         raise ValueError(f"expected a whole number of zero or more, got {number}")
     return _SMALL_NUMBERS[number] if number <= 10 else f"{number:,}"
 
 
+def _checked(value: object, what: str) -> float:
+    """``value`` as a finite number of zero or more, or ``ValueError`` saying what was expected."""
+    if value is None or isinstance(value, bool):
+        raise ValueError(f"expected {what}, got {value!r}")
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ValueError(f"expected {what}, got {value!r}") from None
+    if math.isnan(number):
+        raise ValueError(f"expected {what}, got a missing value")
+    if math.isinf(number):
+        raise ValueError(f"expected {what}, got {value!r}")
+    if number < 0:
+        raise ValueError(f"expected {what} of zero or more, got {value!r}")
+    return number
+
+
+def _round_half_up(value: float, places: int) -> float:
+    """Round as people do (2.5 -> 3, 0.05 -> 0.1), not to the nearest even digit."""
+    return float(Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP))
+
+
+def _round_significant(value: float, digits: int) -> float:
+    """Round to ``digits`` significant figures: 13,588 -> 13,600 for three."""
+    if value == 0:
+        return 0.0
+    return _round_half_up(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def _qualifier(value: float, shown: float) -> str:
+    """ "almost " below the number shown, "over " above it, nothing when it is the number."""
+    if math.isclose(value, shown, rel_tol=1e-12, abs_tol=1e-12):
+        return ""
+    return "almost " if value < shown else "over "
+
+
+def _plain_number(number: float, places: int) -> str:
+    """``number`` with thousands separators and at most ``places`` decimals, no trailing zeros."""
+    text = f"{number:,.{places}f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def describe_quantity(value: float, unit: str, plural: str | None = None) -> str:
     """Describe an amount the way the bulletin does: "almost four tons", "over one ton".
 
-    The value is rounded to the nearest whole unit; a value below it is "almost", above it
-    "over", and exactly on it plain. Values under one unit are given to one decimal.
+    The value is rounded to the nearest whole unit (to three significant figures from 1,000 up);
+    a value below it is "almost", above it "over", and exactly on it plain. Values under one unit
+    are given to one decimal, and values under 0.05 as "less than 0.1".
 
     Args:
         value: the amount, zero or more.
@@ -52,41 +111,200 @@ def describe_quantity(value: float, unit: str, plural: str | None = None) -> str
     >>> describe_quantity(4.02, "ton")
     'over four tons'
 
+    >>> describe_quantity(13588, "ton")
+    'almost 13,600 tons'
+
     Raises:
-        ValueError: for a negative or missing value.
+        ValueError: for a negative, missing or infinite value.
     """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        raise ValueError("expected an amount, got a missing value")
-    if value < 0:
-        raise ValueError(f"expected an amount of zero or more, got {value}")
+    value = _checked(value, "an amount")
     plural = plural or unit + "s"
     if value == 0:
         return f"no {plural}"
+    if value < 0.05:  # one decimal would say "0.0" or, worse, "over 0.1"
+        return f"less than 0.1 {plural}"
     if value < 0.95:
-        shown = round(value, 1)
-        qualifier = "almost " if value < shown else "over " if value > shown else ""
-        shown = max(shown, 0.1)
-        return f"{qualifier}{shown:g} {unit if shown == 1 else plural}"
-    whole = math.floor(value + 0.5)
+        shown = _round_half_up(value, 1)
+        return f"{_qualifier(value, shown)}{_plain_number(shown, 1)} {plural}"
+    whole = int(_round_half_up(value, 0) if value < 999.5 else _round_significant(value, 3))
     name = unit if whole == 1 else plural
-    if math.isclose(value, whole, rel_tol=0, abs_tol=1e-9):
-        return f"{number_in_words(whole)} {name}"
-    qualifier = "almost" if value < whole else "over"
-    return f"{qualifier} {number_in_words(whole)} {name}"
+    return f"{_qualifier(value, whole)}{number_in_words(whole)} {name}"
 
 
 def describe_change(new: float, old: float) -> str:
     """Describe the change from ``old`` to ``new`` in per cent, as the bulletin writes it.
 
+    The per cent is rounded to a whole number; a change that rounds to zero is "almost no
+    change", and a fall that would round to 100 per cent while something is left is "a decrease
+    of almost 100 per cent".
+
     >>> describe_change(126, 100)
     'a 26 per cent increase'
+    >>> describe_change(108, 100)
+    'an 8 per cent increase'
     >>> describe_change(0, 0)
     'no change'
+
+    Raises:
+        ValueError: for a negative, missing or infinite value.
     """
+    new = _checked(new, "an amount")
+    old = _checked(old, "an amount")
     if old == 0:
         return "no change" if new == 0 else "a rise from zero"
+    if new == old:
+        return "no change"
     percent = (new - old) / old * 100
-    rounded = round(abs(percent))
+    rounded = int(_round_half_up(abs(percent), 0))
     if rounded == 0:
         return "almost no change"
-    return f"a {rounded} per cent {'increase' if percent > 0 else 'decrease'}"
+    if percent < 0 and rounded == 100 and new > 0:
+        return "a decrease of almost 100 per cent"
+    direction = "increase" if percent > 0 else "decrease"
+    return f"{_article(rounded)} {rounded:,} per cent {direction}"
+
+
+def _article(number: int) -> str:
+    """ "an" before a number said with a vowel sound (8, 11, 18, 80-89, 800-899, 8,000, ...)."""
+    leading = number
+    while leading >= 1000:
+        leading //= 1000
+    return "an" if str(leading).startswith("8") or leading in (11, 18) else "a"
+
+
+def describe_count(value: float, noun: str = "", significant: int = 3) -> str:
+    """Describe a count the way the bulletin does: "almost 13,600", "over 3,500 cases".
+
+    Counts below ``10 ** significant`` are stated whole (spelled out up to ten); larger ones are
+    rounded to ``significant`` significant figures, with "almost" or "over" when the rounding
+    moved them.
+
+    Args:
+        value: the count, zero or more (a mean count may have decimals).
+        noun: what is counted, in the plural ("offences"); left out when empty.
+        significant: significant figures kept for large counts (the bulletin uses 3, or 2 for
+            "over 3,500").
+
+    >>> describe_count(13588)
+    'almost 13,600'
+    >>> describe_count(3512, "cases", significant=2)
+    'over 3,500 cases'
+    >>> describe_count(37, "participants")
+    '37 participants'
+
+    Raises:
+        ValueError: for a negative, missing or infinite value, or fewer than one significant figure.
+    """
+    value = _checked(value, "a count")
+    if significant < 1:
+        raise ValueError(f"expected one significant figure or more, got {significant}")
+    if value == 0:
+        return f"no {noun}" if noun else "zero"
+    if value < 10**significant - 0.5:
+        shown = int(_round_half_up(value, 0))
+    else:
+        shown = int(_round_significant(value, significant))
+    words = f"{_qualifier(value, shown)}{number_in_words(shown)}"
+    return f"{words} {noun}" if noun else words
+
+
+def describe_percent(value: float, decimals: int = 0) -> str:
+    """Describe a percentage the way the bulletin does: "about 7%", "approximately 0.3%".
+
+    Rounded to ``decimals`` places (at least one below 1%); a rounded value is "about" (from 1%
+    up) or "approximately" (below 1%); an exact one is stated plainly. A value below 100 that would
+    round to 100 is "almost 100%", and one too small to show is "less than 0.1%".
+
+    Args:
+        value: the percentage, e.g. ``7.02`` for 7.02%.
+        decimals: decimal places to keep from 1% up.
+
+    >>> describe_percent(6.98)
+    'about 7%'
+    >>> describe_percent(0.31)
+    'approximately 0.3%'
+    >>> describe_percent(99.7)
+    'almost 100%'
+
+    Raises:
+        ValueError: for a negative, missing or infinite value.
+    """
+    value = _checked(value, "a percentage")
+    if value == 0:
+        return "0%"
+    places = decimals if _round_half_up(value, decimals) >= 1 else max(decimals, 1)
+    smallest = 10.0**-places
+    if value < smallest / 2:
+        return f"less than {_plain_number(smallest, places)}%"
+    shown = _round_half_up(value, places)
+    if not _qualifier(value, shown):
+        return f"{_plain_number(shown, places)}%"
+    if value < 100 <= shown:
+        return "almost 100%"
+    qualifier = "about" if shown >= 1 else "approximately"
+    return f"{qualifier} {_plain_number(shown, places)}%"
+
+
+def describe_share(part: float, whole: float, decimals: int = 0) -> str:
+    """Describe ``part`` as a share of ``whole``: ``describe_share(7, 100)`` is "7%".
+
+    >>> describe_share(46, 100)
+    '46%'
+
+    Raises:
+        ValueError: for negative, missing or infinite values, a zero whole, or a part larger than
+            the whole.
+    """
+    part = _checked(part, "a part")
+    whole = _checked(whole, "a whole")
+    if whole == 0:
+        raise ValueError("expected a whole greater than zero to take a share of, got 0")
+    if part > whole:
+        raise ValueError(f"expected a part no larger than the whole, got {part} of {whole}")
+    return describe_percent(part / whole * 100, decimals)
+
+
+def describe_shift(
+    old: float,
+    new: float,
+    old_period: str = "",
+    new_period: str = "",
+    decimals: int = 0,
+) -> str:
+    """Describe how a percentage moved: "from 65% to 90%", "from 4% in 2010 to 9% in 2016".
+
+    Both values are rounded to ``decimals`` places; when two different values would round to the
+    same number, decimals are added (up to two more) so the words never hide a change or invent
+    one.
+
+    >>> describe_shift(64.6, 90.2)
+    'from 65% to 90%'
+    >>> describe_shift(4.1, 8.7, "2010", "2016")
+    'from 4% in 2010 to 9% in 2016'
+
+    Raises:
+        ValueError: for negative, missing or infinite values.
+    """
+    old = _checked(old, "a percentage")
+    new = _checked(new, "a percentage")
+    places = decimals
+    while old != new and places < decimals + 2 and (
+        _round_half_up(old, places) == _round_half_up(new, places)
+    ):
+        places += 1
+    before = f"{_plain_number(_round_half_up(old, places), places)}%"
+    after = f"{_plain_number(_round_half_up(new, places), places)}%"
+    before += f" in {old_period}" if old_period else ""
+    after += f" in {new_period}" if new_period else ""
+    return f"from {before} to {after}"
+
+
+def describe_direction(old: float, new: float) -> str:
+    """The verb for a move from ``old`` to ``new``: "increased", "decreased" or "did not change".
+
+    >>> describe_direction(65, 90)
+    'increased'
+    """
+    old = _checked(old, "a value")
+    new = _checked(new, "a value")
+    return "increased" if new > old else "decreased" if new < old else "did not change"
