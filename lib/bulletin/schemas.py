@@ -24,6 +24,10 @@ OFFENCE_TYPES: tuple[str, ...] = (
     "possession_personal_use",
     "cultivation",
     "other",
+    # The UNODC category of the World Drug Report annex (table 10.1) "Offences related to drug
+    # use and/or drug possession": a country-year reported only in UNODC's categories has its
+    # rows under "trafficking", "use_possession" and "other" (data/reference/offence_types.csv).
+    "use_possession",
     "total",
 )
 SEXES: tuple[str, ...] = ("male", "female", "total")
