@@ -3,19 +3,56 @@
 A chart must be understood without the text around it, so every chart is finished with
 :func:`finish_chart`, which writes the title, the unit of the value axis, and under the chart the
 source and the status of the data (and says plainly when figures are reconstructed).
+
+A finished chart also carries what its page needs: its caption, a text alternative for readers
+who cannot see it, and its data as CSV. When the chart is displayed in a notebook (by the inline
+backend at the end of the cell, as usual), these travel in the PNG output's metadata under
+``"bulletin"``; ``finish_chart`` also leaves an invisible marker where it was called, so the page
+shows the chart there, in reading order, and not after everything else the cell displayed.
+``bulletin.pages`` numbers the charts, captions them and offers the CSV download.
 """
 
 from __future__ import annotations
 
+import logging
+import math
 import textwrap
+import uuid
+from dataclasses import dataclass
+from typing import Any
 
 import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba_array
+from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+from matplotlib.ticker import FixedFormatter
+
+from bulletin.provenance import STATUS_WORDS
+from bulletin.report import CHART_ANCHOR_MIMETYPE, METADATA_KEY
+
+log = logging.getLogger(__name__)
 
 RECONSTRUCTED_HATCH = "///"
 PALETTE = "colorblind"
+_MAX_NAMED_CATEGORIES = 8
+
+
+@dataclass
+class ChartInfo:
+    """What :func:`finish_chart` knows about a chart, kept on its figure for the page."""
+
+    title: str
+    value_label: str
+    source: str
+    status: str
+    data: pd.DataFrame | None
+    alt: str | None
+    anchor: str
 
 
 def use_house_style() -> None:
@@ -27,26 +64,43 @@ def use_house_style() -> None:
 def new_chart(width: float = 9, height: float = 5) -> tuple[Figure, Axes]:
     """A figure and axes in the house style."""
     use_house_style()
-    return plt.subplots(figsize=(width, height), layout="constrained")
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    _annotate_inline_png()  # the inline backend is set up by the first figure of a kernel
+    return fig, ax
 
 
 def finish_chart(
-    fig: Figure, ax: Axes, title: str, value_label: str, source: str, status: str
+    fig: Figure,
+    ax: Axes,
+    title: str,
+    value_label: str,
+    source: str,
+    status: str,
+    data: pd.DataFrame | None = None,
+    alt: str | None = None,
 ) -> Figure:
     """Give a chart its title and axis unit, and write the source and data status under it.
 
     Args:
         fig: the chart's figure.
         ax: its main axes.
-        title: the bulletin's caption for the chart.
+        title: the bulletin's caption for the chart (also the page's caption for it).
         value_label: what the value axis counts, with its unit, e.g. "Seizures (tons)".
         source: the "Source: ..." sentence.
         status: the "Data status: ..." sentence.
+        data: the numbers the chart shows, offered on the page as CSV (default: read back from
+            the bars and lines drawn). A ``status`` column, if any, gives the page its data status.
+        alt: the text alternative for readers who cannot see the chart (default: written from
+            the title, the axes and the numbers drawn).
     """
     ax.set_title(title, loc="left", fontsize=13)
     ax.set_ylabel(value_label)
     note = "\n".join(textwrap.wrap(source, 120) + textwrap.wrap(status, 120))
     fig.text(0.0, -0.01, note, ha="left", va="top", fontsize=8.5, color="#333333", wrap=True)
+    info = ChartInfo(title, value_label, source, status, data, alt, uuid.uuid4().hex)
+    fig._bulletin_chart = info  # type: ignore[attr-defined]
+    _annotate_inline_png()
+    _mark_place(info.anchor)
     return fig
 
 
@@ -66,3 +120,279 @@ def mark_reconstructed(ax: Axes, label: str = "Reconstructed figures, not offici
         color="#8a1c1c",
         bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#8a1c1c"},
     )
+
+
+# --- What the page needs: data, text alternative, statuses ------------------------------------
+
+
+def chart_data(fig: Figure) -> pd.DataFrame:
+    """The numbers a figure draws, read back from its bars (or, without bars, its lines).
+
+    One row per bar or point: the series (legend entry), the category or x value, and the value,
+    with the axis labels as column names. A figure of several panels gets a ``panel`` column.
+    """
+    panels = [(ax, _axes_data(ax)) for ax in fig.axes]
+    panels = [(ax, frame) for ax, frame in panels if not frame.empty]
+    if len(panels) > 1:
+        frames = [
+            frame.assign(panel=ax.get_title() or f"panel {i}")[["panel", *frame.columns]]
+            for i, (ax, frame) in enumerate(panels, start=1)
+        ]
+        return pd.concat(frames, ignore_index=True)
+    return panels[0][1] if panels else pd.DataFrame()
+
+
+def chart_metadata(fig: Figure) -> dict[str, Any]:
+    """What the page needs of a displayed figure: title, text alternative, CSV, source, statuses."""
+    info: ChartInfo | None = getattr(fig, "_bulletin_chart", None)
+    drawn = chart_data(fig)
+    title = info.title if info else _first_title(fig)
+    data = info.data if info is not None and info.data is not None else drawn
+    source = info.source if info else ""
+    status = info.status if info else ""
+    csv_frame = data.copy()
+    if source and "source" not in csv_frame:
+        csv_frame["source"] = source.removeprefix("Source: ")
+    if status and "status" not in csv_frame:
+        csv_frame["data_status"] = status.removeprefix("Data status: ")
+    return {
+        "title": title,
+        "alt": info.alt if info and info.alt else describe_chart(fig, drawn, title, status),
+        "csv": csv_frame.to_csv(index=False),
+        "source": source,
+        "status": status,
+        "statuses": statuses_of(data, status),
+        "anchor": info.anchor if info else "",
+        "finished": info is not None,
+    }
+
+
+def statuses_of(data: pd.DataFrame, status_sentence: str = "") -> list[str]:
+    """The data statuses behind a chart: its data's ``status`` column, else its status sentence."""
+    if "status" in data and not data.empty:
+        found = set(data["status"].dropna().astype(str))
+    else:
+        found = {key for key, words in STATUS_WORDS.items() if words in status_sentence}
+    order = list(STATUS_WORDS)
+    return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
+
+
+def describe_chart(fig: Figure, drawn: pd.DataFrame, title: str, status: str = "") -> str:
+    """A text alternative for a chart: what it shows, its categories and series, its extremes."""
+    ax = next((a for a in fig.axes if a.has_data()), fig.axes[0] if fig.axes else None)
+    kind = "Chart"
+    if ax is not None:
+        kind = "Bar chart" if any(isinstance(c, BarContainer) for c in ax.containers) else (
+            "Line chart" if ax.get_lines() else "Chart"
+        )
+    parts = [f"{kind}: {title}." if title else f"{kind}."]
+    if not drawn.empty:
+        parts.append(_describe_numbers(drawn))
+    if status:
+        parts.append(status)
+    return " ".join(p for p in parts if p)
+
+
+def _value_column(frame: pd.DataFrame) -> str | None:
+    """The last numeric column of a frame read back from a chart (its values)."""
+    numeric = [c for c in frame.columns if pd.api.types.is_numeric_dtype(frame[c])]
+    return numeric[-1] if numeric and not frame.empty else None
+
+
+def _describe_numbers(drawn: pd.DataFrame) -> str:
+    value = _value_column(drawn)
+    if value is None:
+        return ""
+    columns = [c for c in drawn.columns if c not in ("panel", value)]
+    series_column = columns[0] if len(columns) > 1 else None
+    category = columns[-1] if columns else None
+    words = []
+    if category is not None:
+        categories = list(dict.fromkeys(str(c) for c in drawn[category]))
+        by = f" by {category.lower()}" if category != "category" else ""
+        if len(categories) <= _MAX_NAMED_CATEGORIES:
+            words.append(f"{value}{by}: {', '.join(categories)}.")
+        else:
+            words.append(
+                f"{value}{by}, {len(categories)} values from {categories[0]} to {categories[-1]}."
+            )
+    if series_column is not None and drawn[series_column].nunique() > 1:
+        series = list(dict.fromkeys(str(s) for s in drawn[series_column]))
+        words.append(f"{series_column.capitalize()}: {', '.join(series)}.")
+    values = drawn[value].dropna()
+    if not values.empty:
+        top = drawn.loc[values.idxmax()]
+        where = ", ".join(
+            str(top[c]) for c in (series_column, category) if c is not None and str(top[c]) != ""
+        )
+        words.append(f"Highest: {_short_number(top[value])}" + (f" ({where})." if where else "."))
+    return " ".join(words)
+
+
+def _short_number(value: float) -> str:
+    """A number for a sentence of alt text: three significant figures at most."""
+    value = float(value)
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g}"
+    if abs(value) >= 100:
+        return f"{round(value):,}"
+    digits = max(0, 2 - math.floor(math.log10(abs(value))))
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _first_title(fig: Figure) -> str:
+    if fig.get_suptitle():
+        return fig.get_suptitle()
+    titles = (ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right"))
+    return next((title for title in titles if title), "")
+
+
+def _axes_data(ax: Axes) -> pd.DataFrame:
+    """The bars (or, without bars, the lines) of one axes as a long table."""
+    names = _legend_names(ax)
+    rows: list[dict[str, Any]] = []
+    bars = [c for c in ax.containers if isinstance(c, BarContainer) and len(c.patches)]
+    horizontal = bool(bars) and getattr(bars[0], "orientation", None) == "horizontal"
+    category_label, value_label = (
+        (ax.get_ylabel(), ax.get_xlabel()) if horizontal else (ax.get_xlabel(), ax.get_ylabel())
+    )
+    for index, container in enumerate(bars):
+        axis = ax.yaxis if horizontal else ax.xaxis
+        colour = _colour(container.patches[0], face=True)
+        series = _series_name(container.get_label(), colour, names, index, len(bars))
+        values = container.datavalues
+        if values is None:
+            values = [p.get_width() if horizontal else p.get_height() for p in container.patches]
+        for patch, value in zip(container.patches, values, strict=False):
+            centre = (
+                patch.get_y() + patch.get_height() / 2
+                if horizontal
+                else patch.get_x() + patch.get_width() / 2
+            )
+            rows.append({"series": series, "x": _position_label(axis, centre), "value": value})
+    if not bars:
+        lines = [
+            line
+            for line in ax.get_lines()
+            if line.get_transform() == ax.transData and len(line.get_xdata(orig=True))
+        ]
+        for index, line in enumerate(lines):
+            colour = _colour(line, face=False)
+            series = _series_name(line.get_label(), colour, names, index, len(lines))
+            for x, y in zip(line.get_xdata(orig=True), line.get_ydata(orig=True), strict=False):
+                rows.append({"series": series, "x": _plain_x(x), "value": y})
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    if frame["series"].eq("").all():
+        frame = frame.drop(columns="series")
+    legend = ax.get_legend()
+    series_label = legend.get_title().get_text() if legend is not None else ""
+    return frame.rename(
+        columns={
+            "series": series_label or "series",
+            "x": category_label or "category",
+            "value": value_label or "value",
+        }
+    )
+
+
+def _legend_names(ax: Axes) -> dict[tuple, str]:
+    """Legend entries by colour, to name bars and lines that seaborn leaves unlabelled."""
+    names: dict[tuple, str] = {}
+    for legend in filter(None, [ax.get_legend(), *ax.figure.legends]):
+        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=False):
+            colour = _colour(handle, face=isinstance(handle, Patch)) if handle else None
+            if colour is not None:
+                names.setdefault(colour, text.get_text())
+    return names
+
+
+def _colour(artist: Any, face: bool) -> tuple | None:
+    """An artist's fill (bars) or line colour as a rounded RGB tuple, to match legend entries."""
+    getter = getattr(artist, "get_facecolor" if face else "get_color", None)
+    if getter is None:
+        return None
+    rgba = to_rgba_array(getter())
+    return tuple(float(v) for v in np.round(rgba[0][:3], 3)) if len(rgba) else None
+
+
+def _series_name(label: str, colour: tuple | None, names: dict, index: int, count: int) -> str:
+    if label and not label.startswith("_"):
+        return label
+    if colour is not None and colour in names:
+        return names[colour]
+    return f"series {index + 1}" if count > 1 else ""
+
+
+def _position_label(axis: Any, position: float) -> Any:
+    """The category at a position of a categorical axis, or the position itself on a numeric one."""
+    formatter = axis.get_major_formatter()
+    if type(formatter).__name__ == "StrCategoryFormatter" or isinstance(formatter, FixedFormatter):
+        ticks = list(axis.get_majorticklocs())
+        labels = [t.get_text() for t in axis.get_majorticklabels()]
+        if ticks and len(labels) == len(ticks) and any(labels):
+            nearest = min(range(len(ticks)), key=lambda i: abs(ticks[i] - position))
+            return labels[nearest]
+    return _plain_x(position)
+
+
+def _plain_x(value: Any) -> Any:
+    """Whole-number floats (years) as integers; everything else as it is."""
+    if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == round(value):
+        return int(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# --- Inline display: metadata on the PNG and a marker where the chart belongs -----------------
+
+
+def _shell() -> Any:
+    """The IPython kernel's shell when running in one, else None (scripts, tests, terminals)."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with ipykernel
+        return None
+    shell = get_ipython()
+    return shell if shell is not None and getattr(shell, "kernel", None) is not None else None
+
+
+def _annotate_inline_png() -> None:
+    """Make the inline backend's PNG of every figure carry :func:`chart_metadata`."""
+    shell = _shell()
+    if shell is None:
+        return
+    formatter = shell.display_formatter.formatters.get("image/png")
+    try:
+        current = formatter.lookup_by_type(Figure)
+    except (KeyError, AttributeError):
+        return  # no PNG output configured for figures: nothing to annotate
+    if getattr(current, "_bulletin_annotates", False):
+        return
+
+    def png_with_page_metadata(fig: Figure) -> Any:
+        result = current(fig)
+        if result is None:
+            return None
+        data, metadata = result if isinstance(result, tuple) else (result, {})
+        metadata = dict(metadata or {})
+        try:
+            metadata[METADATA_KEY] = chart_metadata(fig)
+        except Exception:  # a chart must still show if its description fails
+            log.exception("could not describe a chart for its page")
+        return data, metadata
+
+    png_with_page_metadata._bulletin_annotates = True  # type: ignore[attr-defined]
+    formatter.for_type(Figure, png_with_page_metadata)
+
+
+def _mark_place(anchor: str) -> None:
+    """Leave an empty output where the chart was finished; the page puts the chart there."""
+    if _shell() is None:
+        return
+    from IPython.display import display
+
+    display({CHART_ANCHOR_MIMETYPE: {"anchor": anchor}, "text/plain": ""}, raw=True)

@@ -3,20 +3,33 @@
 Key figures and claims are displayed as outputs of a private MIME type (with a plain-text
 fallback for an analyst in JupyterLab). The renderer collects them from the executed notebook into
 ``figures.json`` and ``claims.json`` and leaves them out of the HTML page.
+
+What readers see is made safe here, once: text is Markdown with any HTML in it escaped (a data
+string such as ``<script>`` shows as text, never as markup, and links to ``javascript:`` are
+disarmed), and tables escape every cell and header. Each table carries its data as a CSV link.
 """
 
 from __future__ import annotations
 
 import html
 import math
+import re
+import urllib.parse
 from typing import Any
 
+import mistune
 import pandas as pd
-from IPython.display import HTML, Markdown, display
+from IPython.display import display
 
 FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
 CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
 RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE)
+# Where bulletin.charts.finish_chart was called: the page shows the chart there.
+CHART_ANCHOR_MIMETYPE = "application/vnd.bulletin.chart-anchor+json"
+# Key of the page metadata on outputs (tables here, charts in bulletin.charts).
+METADATA_KEY = "bulletin"
+# Markdown to HTML with raw HTML escaped and harmful link protocols replaced.
+_SAFE_MARKDOWN = mistune.create_markdown(escape=True)
 
 
 def _plain(value: Any) -> Any:
@@ -78,13 +91,37 @@ def record_claim(
     display({CLAIM_MIMETYPE: record, "text/plain": text}, raw=True)
 
 
+def markdown_to_html(markdown: str) -> str:
+    """Markdown as HTML, with any HTML in it escaped and ``javascript:`` links disarmed.
+
+    >>> markdown_to_html("**5** <script>alert(1)</script>")
+    '<p><strong>5</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\\n'
+    """
+    return _SAFE_MARKDOWN(markdown)
+
+
 def show_text(markdown: str) -> None:
-    """Show a paragraph of Markdown on the page."""
-    display(Markdown(markdown))
+    """Show a paragraph of Markdown on the page (HTML in it is shown as text, never as markup)."""
+    display({"text/html": markdown_to_html(markdown), "text/plain": markdown}, raw=True)
+
+
+def slug(text: str, fallback: str = "data") -> str:
+    """A file-name-safe slug: ``slug("Seizures (tons), 2017")`` is ``"seizures-tons-2017"``."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:60].rstrip("-") or fallback
+
+
+def csv_link(csv: str, filename: str, label: str = "Download the data (CSV)") -> str:
+    """A self-contained download link for some CSV text (a ``data:`` URI: no server needed)."""
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv, safe="")
+    return (
+        f'<p class="bulletin-download"><a href="{href}" download="{html.escape(filename)}">'
+        f"{html.escape(label)}</a></p>"
+    )
 
 
 def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> str:
-    """A table as HTML with a caption, header cells, and a note (source, data status) under it."""
+    """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
     body = frame.to_html(
         index=False,
         border=0,
@@ -93,13 +130,20 @@ def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: in
         na_rep="–",
         escape=True,
     )
+    body = body.replace(' style="text-align: right;"', "").replace("<th>", '<th scope="col">')
     note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
+    data = frame.assign(note=note) if note and "note" not in frame else frame
+    download = csv_link(data.to_csv(index=False), f"{slug(caption, 'table')}.csv")
     return (
         f'<figure class="bulletin-table"><figcaption>{html.escape(caption)}</figcaption>'
-        f"{body}{note_html}</figure>"
+        f"{body}{note_html}{download}</figure>"
     )
 
 
 def show_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> None:
-    """Show a table with its caption and note."""
-    display(HTML(format_table(frame, caption, note, decimals)))
+    """Show a table with its caption and note, and its data as a CSV download."""
+    display(
+        {"text/html": format_table(frame, caption, note, decimals), "text/plain": caption},
+        metadata={METADATA_KEY: {"kind": "table", "caption": caption, "note": note}},
+        raw=True,
+    )

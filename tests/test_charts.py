@@ -1,0 +1,155 @@
+"""bulletin.charts: house style, and what a chart carries to its page (data, alt text, status)."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+import seaborn as sns  # noqa: E402
+from bulletin import charts  # noqa: E402
+from bulletin.provenance import describe_status  # noqa: E402
+
+RECONSTRUCTED = describe_status(pd.DataFrame({"year": [2017], "status": ["reconstructed"]}))
+OFFICIAL = describe_status(pd.DataFrame({"year": [2015, 2016], "status": ["official"] * 2}))
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+def _bars() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "Country": ["Kazakhstan", "Kazakhstan", "Kyrgyzstan", "Kyrgyzstan"],
+            "Drug": ["Heroin", "Opium", "Heroin", "Opium"],
+            "Tons": [1.5, 2.0, 3.0, 0.25],
+        }
+    )
+
+
+def _finished_bar_chart(**extra) -> plt.Figure:
+    fig, ax = charts.new_chart()
+    sns.barplot(data=_bars(), x="Country", y="Tons", hue="Drug", ax=ax)
+    charts.mark_reconstructed(ax)
+    charts.finish_chart(
+        fig, ax, "Seizures (2017)", "Seizures (tons)", "Source: X.", RECONSTRUCTED, **extra
+    )
+    fig.canvas.draw()  # as the inline backend does before the page reads tick labels
+    return fig
+
+
+def test_chart_data_reads_back_bars_by_category_and_series():
+    fig = _finished_bar_chart()
+    expected = pd.DataFrame(
+        {
+            "Drug": ["Heroin", "Heroin", "Opium", "Opium"],
+            "Country": ["Kazakhstan", "Kyrgyzstan", "Kazakhstan", "Kyrgyzstan"],
+            "Seizures (tons)": [1.5, 3.0, 2.0, 0.25],
+        }
+    )
+    pd.testing.assert_frame_equal(charts.chart_data(fig), expected)
+
+
+def test_chart_data_reads_back_horizontal_bars_and_lines():
+    fig, ax = charts.new_chart()
+    ax.barh(["a", "b"], [3, 4])
+    ax.set_xlabel("Cases")
+    fig.canvas.draw()
+    frame = charts.chart_data(fig)
+    assert list(frame.columns) == ["category", "Cases"]
+    assert frame["category"].tolist() == ["a", "b"] and frame["Cases"].tolist() == [3, 4]
+
+    fig, ax = charts.new_chart()
+    years = pd.DataFrame({"year": [2010, 2011] * 2, "v": [1, 2, 3, 4], "s": ["x", "x", "y", "y"]})
+    sns.lineplot(data=years, x="year", y="v", hue="s", ax=ax)
+    ax.axhline(2.5)  # a reference line is not data
+    fig.canvas.draw()
+    frame = charts.chart_data(fig)
+    assert frame.columns.tolist() == ["s", "year", "v"]
+    assert frame.values.tolist() == [["x", 2010, 1], ["x", 2011, 2], ["y", 2010, 3], ["y", 2011, 4]]
+
+
+def test_chart_data_of_several_panels_names_each_panel():
+    fig, (left, right) = plt.subplots(1, 2)
+    left.bar([2015, 2016], [1, 2])
+    left.set_title("Heroin")
+    right.bar([2015, 2016], [3, 4])
+    right.set_title("Opium")
+    frame = charts.chart_data(fig)
+    assert frame["panel"].tolist() == ["Heroin", "Heroin", "Opium", "Opium"]
+    assert frame["category"].tolist() == [2015, 2016, 2015, 2016]
+
+
+def test_empty_figure_has_no_data():
+    fig, _ = charts.new_chart()
+    assert charts.chart_data(fig).empty
+
+
+def test_metadata_of_a_finished_chart():
+    meta = charts.chart_metadata(_finished_bar_chart())
+    assert meta["title"] == "Seizures (2017)"
+    assert meta["finished"] is True and meta["anchor"]
+    assert meta["statuses"] == ["reconstructed"]
+    assert meta["source"] == "Source: X." and meta["status"] == RECONSTRUCTED
+    alt = meta["alt"]
+    assert alt.startswith("Bar chart: Seizures (2017).")
+    assert "Kazakhstan, Kyrgyzstan" in alt and "Heroin, Opium" in alt
+    assert "Highest: 3 (Heroin, Kyrgyzstan)." in alt
+    assert "not official" in alt
+    csv = pd.read_csv(io.StringIO(meta["csv"]))
+    assert csv.columns.tolist() == ["Drug", "Country", "Seizures (tons)", "source", "data_status"]
+    assert csv["source"].unique().tolist() == ["X."]
+
+
+def test_given_data_and_alt_text_are_used():
+    rows = _bars().assign(status=["official", "official", "reconstructed", "reconstructed"])
+    meta = charts.chart_metadata(_finished_bar_chart(data=rows, alt="Four bars."))
+    assert meta["alt"] == "Four bars."
+    pd.testing.assert_frame_equal(
+        pd.read_csv(io.StringIO(meta["csv"])), rows.assign(source="X.")
+    )
+    assert meta["statuses"] == ["official", "reconstructed"]
+
+
+def test_metadata_of_a_chart_never_finished():
+    fig, ax = plt.subplots()
+    ax.plot([2010, 2011], [5, 6], label="Heroin")
+    ax.set_title("Raw chart")
+    fig.canvas.draw()
+    meta = charts.chart_metadata(fig)
+    assert meta["finished"] is False and meta["anchor"] == ""
+    assert meta["title"] == "Raw chart" and meta["alt"].startswith("Line chart: Raw chart.")
+    assert meta["statuses"] == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        (RECONSTRUCTED, ["reconstructed"]),
+        (OFFICIAL, ["official"]),
+        (
+            describe_status(pd.DataFrame({"year": [2016, 2017], "status": ["official", "estimate"]})),
+            ["official", "estimate"],
+        ),
+        ("", []),
+    ],
+)
+def test_statuses_of_a_status_sentence(sentence, expected):
+    assert charts.statuses_of(pd.DataFrame(), sentence) == expected
+
+
+def test_finish_chart_outside_a_kernel_only_styles_the_chart():
+    fig = _finished_bar_chart()
+    ax = fig.axes[0]
+    assert ax.get_title(loc="left") == "Seizures (2017)"
+    assert ax.get_ylabel() == "Seizures (tons)"
+    assert any("Source: X." in text.get_text() for text in fig.texts)
+    assert all(patch.get_hatch() == charts.RECONSTRUCTED_HATCH for patch in ax.patches)

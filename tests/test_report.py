@@ -1,0 +1,103 @@
+"""bulletin.report: what a notebook shows and records, made safe for readers."""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+
+import numpy as np
+import pandas as pd
+import pytest
+from bulletin import report
+
+ATTACK = "<script>alert(1)</script>"
+
+
+@pytest.fixture
+def shown(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict, dict]]:
+    """What the functions display, as (data, metadata) pairs, instead of sending it to a kernel."""
+    displayed: list[tuple[dict, dict]] = []
+
+    def fake_display(obj, raw=False, metadata=None):
+        assert raw, "report displays raw MIME bundles"
+        displayed.append((obj, metadata or {}))
+
+    monkeypatch.setattr(report, "display", fake_display)
+    return displayed
+
+
+def _csv_of(html_text: str) -> str:
+    href = html_text.split('href="data:text/csv;charset=utf-8,', 1)[1].split('"', 1)[0]
+    return urllib.parse.unquote(href)
+
+
+def test_markdown_keeps_emphasis_but_escapes_html_and_disarms_scripts():
+    html_text = report.markdown_to_html(f"**Almost four tons** {ATTACK} [x](javascript:alert(1))")
+    assert "<strong>Almost four tons</strong>" in html_text
+    assert "<script" not in html_text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html_text
+    assert "javascript:" not in html_text
+
+
+def test_show_text_displays_safe_html(shown):
+    report.show_text(f"A workshop: {ATTACK}")
+    data, _ = shown[0]
+    assert "<script" not in data["text/html"]
+    assert data["text/plain"] == f"A workshop: {ATTACK}"
+
+
+def test_table_has_header_cells_caption_note_and_csv():
+    frame = pd.DataFrame({"Country": ["Kazakhstan", "Kyrgyzstan"], "Tons": [1.234, 0.5]})
+    html_text = report.format_table(frame, "Seizures (tons)", note="Source: X.", decimals=2)
+    assert '<th scope="col">Country</th>' in html_text and '<th scope="col">Tons</th>' in html_text
+    assert "<figcaption>Seizures (tons)</figcaption>" in html_text
+    assert '<p class="table-note">Source: X.</p>' in html_text
+    assert "<td>1.23</td>" in html_text
+    assert 'download="seizures-tons.csv"' in html_text
+    csv = pd.read_csv(io.StringIO(_csv_of(html_text)))
+    pd.testing.assert_frame_equal(csv, frame.assign(note="Source: X."))
+
+
+def test_table_escapes_data_in_cells_headers_caption_and_note():
+    frame = pd.DataFrame({ATTACK: [ATTACK]})
+    html_text = report.format_table(frame, ATTACK, note=ATTACK)
+    visible = html_text.split('<p class="bulletin-download">')[0]
+    assert "<script" not in visible
+    assert visible.count("&lt;script&gt;") == 4  # header, cell, caption, note
+    assert "<script" not in urllib.parse.unquote(html_text.split("data:text/csv")[0])
+
+
+def test_show_table_marks_its_output_as_a_table(shown):
+    report.show_table(pd.DataFrame({"a": [1]}), "Caption", "Note")
+    data, metadata = shown[0]
+    assert metadata == {"bulletin": {"kind": "table", "caption": "Caption", "note": "Note"}}
+    assert data["text/plain"] == "Caption"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Seizures in Central Asia (January-March 2017)", "seizures-in-central-asia-january-march-2017"),
+        (ATTACK, "script-alert-1-script"),
+        ("***", "data"),
+    ],
+)
+def test_slug(text, expected):
+    assert report.slug(text) == expected
+
+
+def test_csv_link_is_self_contained():
+    link = report.csv_link("a,b\n1,<x>\n", "data.csv")
+    assert link.startswith('<p class="bulletin-download"><a href="data:text/csv;charset=utf-8,')
+    assert "<x>" not in link and _csv_of(link) == "a,b\n1,<x>\n"
+
+
+def test_record_figure_and_claim(shown):
+    report.record_figure("x_t", np.float64(1.5), "t", "2017-Q1", "official")
+    report.record_claim("C1", "words", {"v": float("nan")}, True, "holds")
+    figure, claim = shown[0][0], shown[1][0]
+    assert figure[report.FIGURE_MIMETYPE] == {
+        "name": "x_t", "value": 1.5, "unit": "t", "period": "2017-Q1", "status": "official"
+    }
+    assert claim[report.CLAIM_MIMETYPE]["values"] == {"v": None}
+    assert claim[report.CLAIM_MIMETYPE]["holds"] is True
