@@ -1,0 +1,243 @@
+"""The issue's front page: its title and period, the main points, and the contents.
+
+The front page is built from the rendered analyses, so a new notebook appears on it without any
+edit here: its title (first heading), one-line summary (the first sentence under the title), the
+status of its data (from the figures it recorded and the charts and tables it showed) and a link
+to its page.
+
+**Main points.** One short sentence per analysis, made from ``figures.json`` through
+``bulletin.wording``, so the words follow the numbers. Each main point is registered below with
+the names of the key figures it needs; an analysis gets the first main point whose figures it
+recorded (every one of them), so a main point follows its figures, not a file name. An analysis
+with no registered main point, or whose figures are missing, still appears in the contents with
+its summary. To give a new analysis a main point, add a function taking the figures by name and
+returning a sentence, and register it in ``MAIN_POINTS`` with the figure names it reads.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import nbformat
+
+from bulletin.pages import (
+    BULLETIN_TITLE,
+    PUBLISHER,
+    analysis_number,
+    describe_statuses,
+    order_statuses,
+    prepare_for_readers,
+    section_of,
+    status_class,
+    statuses_in,
+    stylesheet,
+)
+from bulletin.periods import Quarter
+from bulletin.report import METADATA_KEY
+from bulletin.wording import describe_quantity, number_in_words
+
+log = logging.getLogger(__name__)
+
+Figures = Mapping[str, Mapping[str, Any]]
+
+TEMPLATE = "front_page.html.j2"
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "bulletin"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+
+
+@dataclass(frozen=True)
+class MainPoint:
+    """A main point of the issue: the key figures it reads, and how it words them."""
+
+    figures: tuple[str, ...]
+    write: Callable[[Figures], str]
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def _countries(count: int) -> str:
+    return f"{number_in_words(count)} {'country' if count == 1 else 'countries'}"
+
+
+def quarterly_seizures_point(figures: Figures) -> str:
+    """Analysis 1, as the bulletin puts it (C1): "Almost four tons of marijuana and hashish and
+    over one ton of heroin and opium were seized in five countries of Central Asia in
+    January-March 2017."
+    """
+    cannabis = figures["seizures_quarter_cannabis_herb_resin_t"]
+    opiates = figures["seizures_quarter_heroin_opium_t"]
+    countries = figures["seizures_quarter_countries_reporting"]
+    months = Quarter.parse(cannabis["period"]).months
+    return _sentence(
+        f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish and "
+        f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium were seized in "
+        f"{_countries(int(countries['value']))} of Central Asia in {months}."
+    )
+
+
+MAIN_POINTS: list[MainPoint] = [
+    MainPoint(
+        (
+            "seizures_quarter_cannabis_herb_resin_t",
+            "seizures_quarter_heroin_opium_t",
+            "seizures_quarter_countries_reporting",
+        ),
+        quarterly_seizures_point,
+    ),
+]
+
+
+def main_point(notebook: str, figures: Figures) -> tuple[str, list[str]] | None:
+    """The main point of one analysis and the statuses of the figures it used, or None.
+
+    Args:
+        notebook: the analysis (its notebook's name, as in each figure's ``notebook``).
+        figures: ``figures.json``'s figures by name.
+    """
+    recorded = {
+        name for name, record in figures.items() if record.get("notebook", notebook) == notebook
+    }
+    for point in MAIN_POINTS:
+        if not set(point.figures) <= recorded:
+            continue
+        try:
+            sentence = point.write(figures)
+        except (KeyError, TypeError, ValueError) as error:
+            log.warning("no main point for %s: %s", notebook, error)
+            return None
+        statuses: set[str] = set()
+        for name in point.figures:
+            statuses |= statuses_in(str(figures[name].get("status", "")))
+        return sentence, order_statuses(statuses)
+    return None
+
+
+def main_points(figures: Figures, notebooks: list[str]) -> list[tuple[str, str]]:
+    """The issue's main points, in the analyses' order: (notebook, sentence)."""
+    points = []
+    for notebook in notebooks:
+        found = main_point(notebook, figures)
+        if found:
+            points.append((notebook, found[0]))
+    return points
+
+
+def _figures(
+    rendered: list, issue_dir: Path | None, figures: Figures | None
+) -> dict[str, dict[str, Any]]:
+    if figures is not None:
+        return {name: dict(record) for name, record in figures.items()}
+    if issue_dir is not None and (issue_dir / "figures.json").exists():
+        return json.loads((issue_dir / "figures.json").read_text(encoding="utf-8"))["figures"]
+    named = {}
+    for analysis in rendered:
+        for record in getattr(analysis, "figures", []):
+            if "name" in record:
+                named[record["name"]] = {**record, "notebook": analysis.name}
+    return named
+
+
+def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
+    """Summary, statuses and counts of an analysis, from its executed notebook when there."""
+    executed = issue_dir / f"{analysis.name}.ipynb" if issue_dir is not None else None
+    if executed is not None and executed.exists():
+        nb = nbformat.read(executed, as_version=4)
+        return dict(prepare_for_readers(nb).metadata[METADATA_KEY])
+    statuses: set[str] = set()
+    for record in getattr(analysis, "figures", []):
+        statuses |= statuses_in(str(record.get("status", "")))
+    return {"summary": "", "statuses": order_statuses(statuses), "charts": [], "tables": []}
+
+
+def _counts(facts: Mapping[str, Any]) -> str:
+    parts = []
+    for key, word in (("charts", "chart"), ("tables", "table")):
+        count = len(facts.get(key, []))
+        if count:
+            parts.append(f"{number_in_words(count)} {word}{'s' if count > 1 else ''}")
+    return " and ".join(parts)
+
+
+def front_page(
+    issue: Quarter,
+    rendered: list,
+    footer: str,
+    issue_dir: Path | str | None = None,
+    figures: Figures | None = None,
+) -> str:
+    """The issue's front page as HTML.
+
+    Args:
+        issue: the issue's quarter.
+        rendered: the rendered analyses, in reading order (each with ``name``, ``title``,
+            ``html_name`` and the ``figures`` it recorded).
+        footer: HTML of the issue-wide footer line (``pages.page_footer``).
+        issue_dir: the folder being rendered, with each executed ``<name>.ipynb`` and
+            ``figures.json``; gives summaries, data statuses and main points.
+        figures: the key figures by name, instead of ``issue_dir/figures.json``.
+    """
+    issue_dir = Path(issue_dir) if issue_dir is not None else None
+    all_figures = _figures(rendered, issue_dir, figures)
+    points = []
+    sections: dict[str, list[dict[str, Any]]] = {}
+    all_statuses: set[str] = set()
+    for analysis in rendered:
+        facts = _page_facts(analysis, issue_dir)
+        statuses = list(facts.get("statuses", []))
+        all_statuses |= set(statuses)
+        found = main_point(analysis.name, all_figures)
+        if found:
+            sentence, point_statuses = found
+            points.append(
+                {
+                    "analysis": analysis.name,
+                    "sentence": sentence,
+                    "href": analysis.html_name,
+                    "title": analysis.title,
+                    "status": describe_statuses(point_statuses),
+                    "status_class": status_class(point_statuses),
+                }
+            )
+        section = facts.get("section") or section_of(analysis.name)
+        sections.setdefault(section, []).append(
+            {
+                "name": analysis.name,
+                "number": analysis_number(analysis.name),
+                "title": analysis.title,
+                "href": analysis.html_name,
+                "summary": facts.get("summary", ""),
+                "status": describe_statuses(statuses),
+                "status_class": status_class(statuses),
+                "counts": _counts(facts),
+            }
+        )
+    statuses = order_statuses(all_statuses)
+    issue_footer = (
+        f'<p>Data of this issue: <span class="status status-{status_class(statuses)}">'
+        f"{html.escape(describe_statuses(statuses))}</span>; "
+        "each analysis names its sources.</p>"
+        f'\n<p class="made-by">{footer}</p>'
+    )
+    return _ENVIRONMENT.get_template(TEMPLATE).render(
+        bulletin=BULLETIN_TITLE,
+        publisher=PUBLISHER,
+        issue_label=issue.label,
+        issue_months=issue.months,
+        main_points=points,
+        sections=[{"title": title, "analyses": items} for title, items in sections.items()],
+        css=stylesheet(),
+        footer=issue_footer,
+    )

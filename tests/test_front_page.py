@@ -1,0 +1,152 @@
+"""bulletin.front_page: main points made from figures.json, and contents made from the analyses."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+from bulletin import front_page, pages, report
+from bulletin.periods import Quarter
+
+SEIZURE_FIGURES = {
+    "seizures_quarter_cannabis_herb_resin_t": {
+        "value": 3.75, "unit": "t", "period": "2017-Q1", "status": "reconstructed",
+        "notebook": "01_quarterly_seizures",
+    },
+    "seizures_quarter_heroin_opium_t": {
+        "value": 1.25, "unit": "t", "period": "2017-Q1", "status": "reconstructed",
+        "notebook": "01_quarterly_seizures",
+    },
+    "seizures_quarter_countries_reporting": {
+        "value": 5, "unit": "countries", "period": "2017-Q1", "status": "reconstructed",
+        "notebook": "01_quarterly_seizures",
+    },
+}
+C1_SENTENCE = (
+    "Almost four tons of marijuana and hashish and over one ton of heroin and opium were seized "
+    "in five countries of Central Asia in January-March 2017."
+)
+
+
+@dataclass
+class Rendered:
+    """What the renderer knows of a rendered analysis (bulletin.render.RenderedNotebook)."""
+
+    name: str
+    title: str
+    html_name: str
+    figures: list = field(default_factory=list)
+
+
+def test_quarterly_seizures_point_words_the_figures():
+    assert front_page.quarterly_seizures_point(SEIZURE_FIGURES) == C1_SENTENCE
+    figures = json.loads(json.dumps(SEIZURE_FIGURES))
+    figures["seizures_quarter_cannabis_herb_resin_t"]["value"] = 4.02
+    figures["seizures_quarter_countries_reporting"]["value"] = 1
+    figures["seizures_quarter_cannabis_herb_resin_t"]["period"] = "2016-Q4"
+    sentence = front_page.quarterly_seizures_point(figures)
+    assert sentence.startswith("Over four tons of marijuana")
+    assert sentence.endswith("in one country of Central Asia in October-December 2016.")
+
+
+def test_main_point_follows_the_figures_an_analysis_recorded():
+    assert front_page.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
+        C1_SENTENCE, ["reconstructed"])
+    assert front_page.main_point("02_other", SEIZURE_FIGURES) is None
+    renamed = {k: {**v, "notebook": "01_seizures"} for k, v in SEIZURE_FIGURES.items()}
+    assert front_page.main_point("01_seizures", renamed)[0] == C1_SENTENCE
+
+
+def test_main_point_needs_every_figure_and_a_value(caplog):
+    partial = dict(SEIZURE_FIGURES)
+    partial.pop("seizures_quarter_heroin_opium_t")
+    assert front_page.main_point("01_quarterly_seizures", partial) is None
+    missing = json.loads(json.dumps(SEIZURE_FIGURES))
+    missing["seizures_quarter_heroin_opium_t"]["value"] = None
+    with caplog.at_level(logging.WARNING):
+        assert front_page.main_point("01_quarterly_seizures", missing) is None
+    assert "no main point for 01_quarterly_seizures" in caplog.text
+
+
+def test_main_points_in_reading_order():
+    assert front_page.main_points(SEIZURE_FIGURES, ["00_intro", "01_quarterly_seizures"]) == [
+        ("01_quarterly_seizures", C1_SENTENCE)
+    ]
+
+
+def _executed(folder: Path, name: str, title: str, summary: str, status: str) -> None:
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("...")
+    cell.outputs = [
+        nbformat.v4.new_output("display_data", data={
+            report.FIGURE_MIMETYPE: {"name": f"{name}_x", "value": 1, "unit": "t",
+                                     "period": "2016", "status": status},
+            "text/plain": "figure",
+        }),
+        nbformat.v4.new_output("display_data", data={
+            "text/html": report.format_table(pd.DataFrame({"a": [1]}), "T"),
+            "text/plain": "T",
+        }),
+    ]
+    nb.cells = [nbformat.v4.new_markdown_cell(f"# {title}\n\n{summary} Second sentence."), cell]
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+@pytest.fixture
+def issue_dir(tmp_path: Path) -> Path:
+    _executed(tmp_path, "01_quarterly_seizures", "Seizures in Central Asia",
+              "How much was seized?", "reconstructed")
+    _executed(tmp_path, "02_drug_market", "The drug market <script>alert(1)</script>",
+              "Which drugs, over time?", "official")
+    _executed(tmp_path, "12_new_analysis", "A new analysis", "Something new.", "estimate")
+    figures = {**SEIZURE_FIGURES, "02_drug_market_x": {"value": 1, "notebook": "02_drug_market"}}
+    (tmp_path / "figures.json").write_text(json.dumps({"issue": "2017-Q2", "figures": figures}))
+    return tmp_path
+
+
+RENDERED = [
+    Rendered("01_quarterly_seizures", "Seizures in Central Asia", "01_quarterly_seizures.html"),
+    Rendered("02_drug_market", "The drug market <script>alert(1)</script>", "02_drug_market.html"),
+    Rendered("12_new_analysis", "A new analysis", "12_new_analysis.html"),
+]
+
+
+def test_front_page_from_the_rendered_analyses(issue_dir: Path):
+    html_text = pages.index_page(Quarter(2017, 2), RENDERED, "made by test", issue_dir=issue_dir)
+    assert "<title>Milestones — April-June 2017</title>" in html_text
+    assert "(issue 2017-Q2)" in html_text
+    points = re.findall(r'<span class="main-point">(.*?)</span>', html_text)
+    assert points == [C1_SENTENCE]
+    for analysis in RENDERED:
+        assert f'href="{analysis.html_name}"' in html_text
+    assert "How much was seized?</p>" in html_text and "Second sentence" not in html_text
+    assert "Something new." in html_text  # an analysis with no main point still appears
+    assert "<h3>Further analyses</h3>" in html_text  # ... in a section even without a number
+    statuses = re.findall(r'Data: <span class="status status-(\w+)">([^<]+)</span>', html_text)
+    assert statuses == [("reconstructed", "reconstructed"), ("official", "official"),
+                        ("estimate", "estimate")]
+    assert "one table" in html_text
+    assert "made by test" in html_text
+    assert "<script" not in html_text and "The drug market &lt;script&gt;" in html_text
+    assert '<li value="12" data-analysis="12_new_analysis">' in html_text
+
+
+def test_front_page_without_the_issue_folder_still_lists_every_analysis():
+    rendered = [Rendered(r.name, r.title, r.html_name, [{"status": "official", "value": 1}])
+                for r in RENDERED]
+    html_text = pages.index_page(Quarter(2017, 2), rendered, "footer")
+    assert all(f'href="{r.html_name}"' in html_text for r in RENDERED)
+    assert "Main points" not in html_text  # no figure names: no main points, and no guess
+    assert html_text.count('Data: <span class="status status-official">official') == 3
+
+
+def test_front_page_takes_figures_by_name():
+    rendered = [RENDERED[0]]
+    html_text = pages.index_page(Quarter(2017, 2), rendered, "", figures=SEIZURE_FIGURES)
+    assert C1_SENTENCE in html_text

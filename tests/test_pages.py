@@ -1,0 +1,292 @@
+"""bulletin.pages: an executed notebook as readers get it.
+
+Most tests build a small executed notebook by hand (the outputs a kernel would have made); one
+renders a tiny notebook through the real pipeline, with a data string that tries to be markup.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import urllib.parse
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import nbformat  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+from bulletin import charts, pages, report  # noqa: E402
+from bulletin.paths import DATA_DIR  # noqa: E402
+from bulletin.periods import Quarter  # noqa: E402
+from bulletin.render import render_issue  # noqa: E402
+
+ATTACK = "<script>alert(1)</script>"
+RECONSTRUCTED = "Data status: reconstructed by this project from the bulletin's statements, not official (2017)."
+
+
+def _png_output(title: str = "Seizures", anchor: str = "a1", kind: str = "display_data"):
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["Kazakhstan", "Kyrgyzstan"], [1.5, 3.0])
+    charts.finish_chart(fig, ax, title, "Tons", "Source: X.", RECONSTRUCTED)
+    fig._bulletin_chart.anchor = anchor
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    meta = charts.chart_metadata(fig)
+    plt.close(fig)
+    data = {"image/png": base64.b64encode(buffer.getvalue()).decode(), "text/plain": "<Figure>"}
+    metadata = {"image/png": {"bulletin": meta}}
+    if kind == "execute_result":
+        return nbformat.v4.new_output(kind, data=data, metadata=metadata, execution_count=3)
+    return nbformat.v4.new_output(kind, data=data, metadata=metadata)
+
+
+def _display(data: dict, metadata: dict | None = None):
+    return nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
+
+
+def _table_output(caption: str, note: str):
+    frame = pd.DataFrame({"Country": ["Kazakhstan"], "Tons": [1.5]})
+    return _display(
+        {"text/html": report.format_table(frame, caption, note), "text/plain": caption},
+        {"bulletin": {"kind": "table", "caption": caption, "note": note}},
+    )
+
+
+def _executed_notebook() -> nbformat.NotebookNode:
+    """What a kernel leaves in a notebook like 01: records, a chart, tables, and analyst noise."""
+    nb = nbformat.v4.new_notebook()
+    show = nbformat.v4.new_code_cell("...")
+    show.outputs = [
+        _display({"text/html": report.markdown_to_html("Almost four tons."), "text/plain": "x"}),
+        _display({report.CHART_ANCHOR_MIMETYPE: {"anchor": "a1"}, "text/plain": ""}),
+        _table_output("Seizures by country (tons)", f"Source: X. {RECONSTRUCTED}"),
+        _table_output("Seizures by group", "Source: Y. Data status: official figures (2016)."),
+        nbformat.v4.new_output("stream", name="stdout", text="debug print\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
+        _png_output(kind="execute_result"),  # the figure returned as the cell's value...
+        _png_output(),  # ...and displayed again by the inline backend: shown once
+    ]
+    check = nbformat.v4.new_code_cell("...")
+    check.outputs = [
+        _display(
+            {
+                report.FIGURE_MIMETYPE: {"name": "x_t", "value": 1, "unit": "t",
+                                         "period": "2017-Q1", "status": "official+reconstructed"},
+                "text/plain": "figure x_t",
+            }
+        ),
+        _display({report.CLAIM_MIMETYPE: {"id": "C1"}, "text/plain": "claim C1"}),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "<Axes: >"},
+                               execution_count=2),
+    ]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(
+            "# Seizures in Central Asia\n\nHow much was seized in the quarter? The rest of the "
+            "paragraph says more."
+        ),
+        nbformat.v4.new_code_cell('quarter: str = "2017Q2"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell('quarter = "2017-Q2"', metadata={"tags": ["injected-parameters"]}),
+        nbformat.v4.new_markdown_cell("## Load"),
+        nbformat.v4.new_code_cell("rows = load_table('seizures_quarterly', data_dir)"),
+        nbformat.v4.new_markdown_cell("## Check"),
+        check,
+        nbformat.v4.new_markdown_cell("## Show\n\nWhat the quarter looked like."),
+        show,
+    ]
+    nb.metadata["papermill"] = {
+        "parameters": {"quarter": "2017-Q2", "data_dir": "/somewhere/data"},
+        "input_path": "/repo/notebooks/01_quarterly_seizures.ipynb",
+    }
+    return nb
+
+
+@pytest.fixture
+def prepared() -> nbformat.NotebookNode:
+    return pages.prepare_for_readers(_executed_notebook())
+
+
+def _outputs(nb) -> list[dict]:
+    return [output for cell in nb.cells if cell.cell_type == "code" for output in cell.outputs]
+
+
+def test_readers_see_no_parameters_code_noise_or_records(prepared):
+    sources = [cell.source for cell in prepared.cells]
+    assert not any("quarter" in s and "str" in s for s in sources)
+    assert not any(s.startswith("## Load") or s.startswith("## Check") for s in sources)
+    assert "What the quarter looked like." in sources  # a heading goes, the text stays
+    kinds = [o.output_type for o in _outputs(prepared)]
+    assert "stream" not in kinds and "execute_result" not in kinds
+    for output in _outputs(prepared):
+        assert set(output["data"]) == {"text/html", "text/plain"}
+    assert len([c for c in prepared.cells if c.cell_type == "code"]) == 1  # empty cells go
+
+
+def test_chart_is_placed_where_it_was_finished_numbered_once(prepared):
+    texts = [o["data"]["text/html"] for o in _outputs(prepared)]
+    assert texts[0].startswith("<p>Almost four tons.")
+    assert texts[1].startswith('<figure class="bulletin-chart" id="figure-1">')
+    assert sum("bulletin-chart" in t for t in texts) == 1
+    chart = texts[1]
+    assert '<span class="bulletin-number">Figure 1.</span> Seizures</figcaption>' in chart
+    alt = re.search(r'alt="([^"]*)"', chart).group(1)
+    assert alt.startswith("Bar chart: Seizures.") and "Kyrgyzstan" in alt
+    assert re.search(r'width="\d+" height="\d+"', chart)
+    csv = urllib.parse.unquote(chart.split("data:text/csv;charset=utf-8,")[1].split('"')[0])
+    assert csv.splitlines()[0] == "category,Tons,source,data_status"
+    assert 'download="figure-1-seizures.csv"' in chart
+
+
+def test_tables_are_numbered_in_reading_order(prepared):
+    texts = [o["data"]["text/html"] for o in _outputs(prepared)]
+    assert texts[2].startswith('<figure class="bulletin-table" id="table-1"><figcaption>')
+    assert "Table 1.</span> Seizures by country (tons)" in texts[2]
+    assert "Table 2.</span> Seizures by group" in texts[3]
+
+
+def test_page_facts(prepared):
+    facts = prepared.metadata["bulletin"]
+    assert facts["name"] == "01_quarterly_seizures"
+    assert facts["issue"] == "2017-Q2"
+    assert facts["section"] == "Drug situation in Central Asia: drug trafficking"
+    assert facts["summary"] == "How much was seized in the quarter?"
+    assert facts["statuses"] == ["official", "reconstructed"]
+    assert [c["title"] for c in facts["charts"]] == ["Seizures"]
+    assert [(t["number"], t["title"]) for t in facts["tables"]] == [
+        (1, "Seizures by country (tons)"),
+        (2, "Seizures by group"),
+    ]
+
+
+def test_an_error_becomes_one_sentence():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("1/0")
+    cell.outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
+                                           evalue="division by zero", traceback=["Traceback..."])]
+    nb.cells = [cell]
+    html_text = pages.prepare_for_readers(nb).cells[0].outputs[0]["data"]["text/html"]
+    assert "stopped before it was complete: ZeroDivisionError: division by zero" in html_text
+    assert "Traceback" not in html_text
+
+
+def test_exported_page_stands_alone_with_masthead_and_footer(prepared):
+    footer = pages.page_footer(Quarter(2017, 2), Path("/somewhere/data"))
+    page = pages.export_html(prepared, "Seizures in Central Asia", '<a href="index.html">Contents</a>',
+                             footer)
+    assert "<script" not in page
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", page)
+    assert "@media print" in page
+    assert '<a class="brand" href="index.html">Milestones</a>' in page
+    assert "April-June 2017" in page and "DRUG TRAFFICKING" in page.upper()
+    assert "<title>Seizures in Central Asia</title>" in page
+    assert "The data behind this page" in page
+    assert f"Figure 1 and Table 1: Source: X. {RECONSTRUCTED}" in page  # the same words once
+    assert "Table 2: Source: Y. Data status: official figures (2016)." in page
+    assert "bulletin " in page and "2017-Q2" in page
+    for hidden in ("load_table", "data_dir", "debug print", "UserWarning", "&lt;Axes", "In&nbsp;["):
+        assert hidden not in page, hidden
+
+
+def test_page_footer_names_version_issue_and_time():
+    footer = pages.page_footer(Quarter(2017, 2), Path("/x/data"))
+    assert "issue 2017-Q2 (April-June 2017)" in footer
+    assert "“data”" in footer and "bulletin " in footer and "UTC" in footer
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("official+reconstructed", {"official", "reconstructed"}),
+        ("reconstructed", {"reconstructed"}),
+        (RECONSTRUCTED, {"reconstructed"}),  # "not official" is not official
+        ("Data status: official figures (2010-2016); estimates (2017).", {"official", "estimate"}),
+        ("", set()),
+    ],
+)
+def test_statuses_in(text, expected):
+    assert pages.statuses_in(text) == expected
+
+
+def test_statuses_in_words():
+    assert pages.describe_statuses(["reconstructed", "official"]) == "official and reconstructed"
+    assert pages.describe_statuses([]) == "not stated"
+    assert pages.status_class(["official"]) == "official"
+    assert pages.status_class(["official", "estimate"]) == "mixed"
+
+
+def test_sections_and_summaries():
+    assert pages.section_of("06_drug_crime").endswith("drug-related crime")
+    assert pages.section_of("99_new") == pages.OTHER_SECTION
+    assert pages.section_of("scratch") == pages.OTHER_SECTION
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell(
+        "# Title\n\nWhich **countries** report [crime](http://x) data, e.g. Kyrgyzstan? More.")]
+    assert pages.notebook_summary(nb) == "Which countries report crime data, e.g. Kyrgyzstan?"
+    assert pages.notebook_summary(nbformat.v4.new_notebook()) == ""
+
+
+# --- Through the real pipeline: a tiny notebook whose data try to be markup -------------------
+
+TINY = f'''import pandas as pd
+import seaborn as sns
+from bulletin import charts, report
+title = "{ATTACK}"
+activities = pd.DataFrame({{"activity": [title, "Seminar"], "participants": [37, 70]}})
+report.show_text(f"The quarter opened with {{title}}.")
+fig, ax = charts.new_chart()
+sns.barplot(data=activities, x="activity", y="participants", ax=ax)
+charts.finish_chart(fig, ax, title, "Participants", "Source: " + title, "Data status: official figures (2017).")
+report.show_table(activities, title, note="Source: " + title)
+print("printed: " + title)
+'''
+
+
+@pytest.fixture(scope="module")
+def tiny_issue(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("tiny")
+    notebooks = folder / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Activities of the quarter\n\nWhat happened, and who came."),
+        nbformat.v4.new_code_cell('quarter: str = "2017Q2"\ndata_dir: str = "../data"',
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell("## Show"),
+        nbformat.v4.new_code_cell(TINY),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "11_activities.ipynb")
+    return render_issue(Quarter(2017, 2), DATA_DIR, folder / "2017-Q2", notebooks)
+
+
+@pytest.mark.slow
+def test_a_data_string_is_text_never_markup(tiny_issue: Path):
+    page = (tiny_issue / "11_activities.html").read_text()
+    assert "<script" not in page
+    escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert page.count(escaped) >= 5  # sentence, caption, alt text, table caption, cell, note...
+    assert f'alt="Bar chart: {escaped}.' in page
+    assert "printed:" not in page
+    index = (tiny_issue / "index.html").read_text()
+    assert "<script" not in index
+
+
+@pytest.mark.slow
+def test_a_rendered_chart_carries_its_page_metadata(tiny_issue: Path):
+    executed = nbformat.read(tiny_issue / "11_activities.ipynb", as_version=4)
+    outputs = executed.cells[-1].outputs
+    kinds = [next(iter(set(o.get("data", {})) - {"text/plain"}), o.output_type) for o in outputs]
+    assert kinds.index(report.CHART_ANCHOR_MIMETYPE) < kinds.index("image/png")
+    png = next(o for o in outputs if "image/png" in o.get("data", {}))
+    meta = png.metadata["image/png"]["bulletin"]
+    assert meta["title"] == ATTACK and meta["statuses"] == ["official"]
+    assert meta["anchor"] == outputs[kinds.index(report.CHART_ANCHOR_MIMETYPE)]["data"][
+        report.CHART_ANCHOR_MIMETYPE]["anchor"]
+    page = (tiny_issue / "11_activities.html").read_text()
+    # In reading order: the sentence, then the chart (where finish_chart was called), the table.
+    assert page.index("The quarter opened with") < page.index('id="figure-1"') < page.index(
+        'id="table-1"')
