@@ -11,6 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
+from bulletin.importers.command import add_import_parser
 from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
 from bulletin.periods import Quarter
 
@@ -58,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--timeout", type=int, default=600, help="seconds a notebook cell may run (default: 600)"
     )
     render.set_defaults(handler=run_render)
+    add_import_parser(commands)
     return parser
 
 

@@ -1,0 +1,101 @@
+"""Provenance records: for each imported table, which source files its official rows came from.
+
+``data/provenance/<table>.json`` holds one record per source file imported into the table: the
+file's name, its sha256, the publisher, the publication's table, the ``source`` text its rows
+carry, the format, how many rows it gave, and when it was imported. Re-importing a file replaces
+its record; when the file is byte for byte the same (same sha256) and gives the same rows, the
+record is kept as it was, ``imported_at`` included, so that rebuilding the shipped tables from
+the same files changes nothing in ``data/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+PROVENANCE_DIR = "provenance"
+
+
+def sha256_of(path: Path) -> str:
+    """The sha256 of a file's bytes, as hex."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def provenance_path(table: str, data_dir: Path | str) -> Path:
+    """Where a table's provenance record lives."""
+    return Path(data_dir) / PROVENANCE_DIR / f"{table}.json"
+
+
+def load_records(table: str, data_dir: Path | str) -> list[dict]:
+    """The records of a table (empty when it has none yet)."""
+    path = provenance_path(table, data_dir)
+    if not path.exists():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))["records"]
+
+
+def sources_of_file(table: str, data_dir: Path | str, file_name: str) -> set[str]:
+    """The sources earlier imports of a file (by name) wrote into a table."""
+    return {
+        source
+        for record in load_records(table, data_dir)
+        if record["file"] == file_name
+        for source in record["sources"]
+    }
+
+
+def updated_records(records: list[dict], new: dict) -> list[dict]:
+    """Replace the record of ``new['file']`` (keeping the old one if nothing changed)."""
+    kept = [record for record in records if record["file"] != new["file"]]
+    old = [record for record in records if record["file"] == new["file"]]
+    same = {key: value for key, value in new.items() if key != "imported_at"}
+    if old and {key: value for key, value in old[0].items() if key != "imported_at"} == same:
+        new = old[0]
+    return sorted([*kept, new], key=lambda record: record["file"])
+
+
+def new_record(
+    path: Path,
+    *,
+    sha256: str,
+    publisher: str,
+    publication_table: str,
+    sources: list[str],
+    file_format: str,
+    rows: int,
+) -> dict:
+    """A provenance record for one imported file, stamped now (UTC)."""
+    return {
+        "file": Path(path).name,
+        "sha256": sha256,
+        "publisher": publisher,
+        "table": publication_table,
+        "sources": sorted(sources),
+        "format": file_format,
+        "rows": rows,
+        "imported_at": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+    }
+
+
+def write_records(table: str, data_dir: Path | str, records: list[dict]) -> Path:
+    """Write a table's records atomically (a failed write leaves the old file)."""
+    path = provenance_path(table, data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({"table": table, "records": records}, indent=2, ensure_ascii=False) + "\n"
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            out.write(text)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path

@@ -1,0 +1,180 @@
+"""Strict reading of delimited text files: encoding, field counts, numbers.
+
+Each check refuses the whole file with the place of the problem (line and column) rather than
+guess: a byte that is not UTF-8, a line with more or fewer fields than the header (and, when two
+neighbouring fields look like the halves of a number split by a decimal comma, says so), a cell
+that is not a number where a number is expected.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bulletin.importers.base import ImportRefusedError, Problem, refuse
+
+NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+DECIMAL_COMMA = r"[+-]?\d+,\d+"
+_INTEGER_PART = re.compile(r"^[+-]?\d+$")
+_DIGITS = re.compile(r"^\d+$")
+_BLANK_BYTES = b" \t\r\n\xef\xbb\xbf"
+
+
+def read_bytes(path: Path) -> bytes:
+    """Read a file's bytes, refusing an empty one (nothing but blanks or a BOM)."""
+    data = Path(path).read_bytes()
+    if not data.strip(_BLANK_BYTES):
+        raise refuse(path.name, "a header line and rows", got="an empty file")
+    return data
+
+
+def decode_utf8(path: Path, data: bytes, delimiter: str | None = None) -> str:
+    """Decode UTF-8 (with or without BOM); a byte that is not UTF-8 is refused with its place.
+
+    The line is counted from the start of the file; the column is found by counting delimiters
+    on that line when the delimiter is known (quoted delimiters are rare in the header's first
+    fields and the place is a pointer for a person, not a parse).
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = None
+        if delimiter:
+            header_end = data.find(b"\n")
+            header = data[: header_end if header_end >= 0 else len(data)]
+            names = header.decode("utf-8-sig", errors="replace").rstrip("\r").split(delimiter)
+            line_start = data.rfind(b"\n", 0, error.start) + 1
+            index = data[line_start : error.start].count(delimiter.encode())
+            if index < len(names):
+                column = names[index].strip().strip('"')
+        bad = data[error.start : error.start + 4]
+        raise refuse(
+            path.name,
+            "UTF-8 text (the file looks like another encoding, for instance Windows-1251 or "
+            "Latin-1: save it again as UTF-8)",
+            line=line,
+            column=column,
+            got=f"the bytes {bad!r}",
+        ) from None
+
+
+def sniff_delimiter(first_line: str, candidates: str = ";,\t") -> str:
+    """The candidate delimiter found most often in the header line."""
+    return max(candidates, key=first_line.count)
+
+
+def read_delimited(
+    path: Path, text: str, delimiter: str, skip_lines: int = 0
+) -> tuple[list[str], list[list[str]], list[int]]:
+    """Split text into header and rows, refusing lines whose field count differs from the header.
+
+    Args:
+        path: the file (for messages).
+        text: its decoded text.
+        delimiter: the field separator.
+        skip_lines: heading lines above the header.
+
+    Returns:
+        The header (names stripped), the rows (fields as text) and each row's line number.
+
+    Raises:
+        ImportRefusedError: with every line whose field count differs, naming the decimal comma where
+            two neighbouring fields look like the halves of one number.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    for _ in range(skip_lines):
+        next(reader, None)
+    header = next(reader, None)
+    if header is None:
+        raise refuse(path.name, "a header line and rows", got="no header line")
+    header = [name.strip() for name in header]
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    previous_end = reader.line_num
+    for fields in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not fields or (len(fields) == 1 and not fields[0].strip()):
+            continue
+        if len(fields) != len(header):
+            problems.append(field_count_problem(path.name, start, header, fields))
+            continue
+        rows.append(fields)
+        lines.append(start)
+    if problems:
+        raise ImportRefusedError(problems)
+    return header, rows, lines
+
+
+def field_count_problem(file: str, line: int, header: list[str], fields: list[str]) -> Problem:
+    """Describe a line with too many or too few fields, spotting a decimal comma split."""
+    expected = f"{len(header)} fields, as in the header"
+    extra = len(fields) - len(header)
+    if extra > 0:
+        for i in range(min(len(header), len(fields) - 1)):
+            if _INTEGER_PART.match(fields[i].strip()) and _DIGITS.match(fields[i + 1].strip()):
+                joined = f"{fields[i].strip()},{fields[i + 1].strip()}"
+                return Problem(
+                    file,
+                    line,
+                    header[i],
+                    f"{len(fields)} fields",
+                    f"{expected}: the fields from column '{header[i]}' on are shifted, "
+                    f"'{fields[i].strip()}' and '{fields[i + 1].strip()}' look like one number "
+                    f"written with a decimal comma ({joined}) that split it in two; the file is "
+                    "refused rather than read as wrong numbers (write the number with a decimal "
+                    "point, or quote the field)",
+                )
+    return Problem(file, line, None, f"{len(fields)} fields", expected)
+
+
+def parse_numbers(
+    values: pd.Series,
+    lines: pd.Series,
+    file: str,
+    column: str,
+    *,
+    where: str = "line",
+    sheet: str | None = None,
+    whole: bool = False,
+) -> pd.Series:
+    """Parse text cells as numbers; blank cells become missing, anything else is refused.
+
+    Cells already numeric (from a spreadsheet) pass as they are. A decimal comma, a thousands
+    separator or a word is refused with its line and column: a number is never guessed.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        numbers = values.astype("float64")
+        bad = pd.Series(False, index=values.index)
+    else:
+        text = values.map(_as_text).str.strip()
+        blank = text.eq("") | values.isna()
+        numeric_cell = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
+        well_formed = text.str.fullmatch(NUMBER)
+        bad = ~blank & ~well_formed & ~numeric_cell
+        numbers = pd.to_numeric(text.where(~blank & ~bad, np.nan), errors="coerce")
+    if whole:
+        bad = bad | (numbers.notna() & (numbers != numbers.round()))
+    if bad.any():
+        problems = []
+        for index in bad[bad].index[:50]:
+            cell = _as_text(values[index])
+            expected = "a whole number" if whole else "a number (digits, a decimal point)"
+            if re.fullmatch(DECIMAL_COMMA, cell.strip()):
+                expected += ": this one has a decimal comma"
+            problems.append(Problem(file, int(lines[index]), column, cell, expected, where, sheet))
+        raise ImportRefusedError(problems)
+    return numbers.astype("float64")
+
+
+def _as_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return ""
+    return str(value)
