@@ -308,3 +308,110 @@ def describe_direction(old: float, new: float) -> str:
     old = _checked(old, "a value")
     new = _checked(new, "a value")
     return "increased" if new > old else "decreased" if new < old else "did not change"
+
+# --- Trends over years (drug-related crime and arrests, analyses 6-8) -------------------------
+
+
+def join_words(items: list[str] | tuple[str, ...]) -> str:
+    """List words as a sentence does: "a", "a and b", "a, b and c".
+
+    >>> join_words(["Kazakhstan", "Tajikistan", "Uzbekistan"])
+    'Kazakhstan, Tajikistan and Uzbekistan'
+
+    Raises:
+        ValueError: for an empty list: a sentence is never made about nothing.
+    """
+    items = [str(item) for item in items]
+    if not items:
+        raise ValueError("expected at least one item to list, got none")
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _steps(values: dict[int, float]) -> list[tuple[int, int, str]]:
+    """Each year-to-year step of a series as (from year, to year, "up" / "down" / "flat")."""
+    years = sorted(values)
+    steps = []
+    for before, after in zip(years, years[1:], strict=False):
+        old = _checked(values[before], "a value")
+        new = _checked(values[after], "a value")
+        steps.append((before, after, "up" if new > old else "down" if new < old else "flat"))
+    return steps
+
+
+_VERBS = {"up": "increased", "down": "decreased", "flat": "did not change"}
+
+
+def describe_trend(values: dict[int, float]) -> str:
+    """Say how a yearly series moved, naming every year that breaks the run.
+
+    The words never smooth over a year: a series that fell in all years but one is not said to
+    have fallen "every year" or "steadily"; the year that broke the run is named. One turn is said
+    as such ("then increased in 2016"); more than one gives the overall direction and the years
+    against it.
+
+    Args:
+        values: the series, by year (consecutive years; at least two).
+
+    >>> describe_trend({2010: 5, 2011: 4, 2012: 3})
+    'decreased every year from 2010 to 2012'
+    >>> describe_trend({2010: 5, 2011: 4, 2012: 3, 2013: 6})
+    'decreased every year from 2010 to 2012, then increased in 2013'
+    >>> describe_trend({2010: 9, 2011: 8, 2012: 8.5, 2013: 7, 2014: 6})
+    'decreased from 2010 to 2014, but not every year: it increased in 2012'
+
+    Raises:
+        ValueError: for fewer than two years, years that are not consecutive, or a value that is
+            missing, negative or infinite.
+    """
+    years = sorted(values)
+    if len(years) < 2:
+        raise ValueError(f"expected a series of two years or more, got {years}")
+    if years != list(range(years[0], years[-1] + 1)):
+        raise ValueError(f"expected consecutive years, got {years}: a gap hides how it moved")
+    steps = _steps(values)
+    runs: list[list[tuple[int, int, str]]] = []
+    for step in steps:
+        if runs and runs[-1][-1][2] == step[2]:
+            runs[-1].append(step)
+        else:
+            runs.append([step])
+    first, last = years[0], years[-1]
+    if len(runs) == 1:
+        direction = runs[0][0][2]
+        if direction == "flat":
+            return f"did not change from {first} to {last}"
+        if len(steps) == 1:
+            return f"{_VERBS[direction]} from {first} to {last}"
+        return f"{_VERBS[direction]} every year from {first} to {last}"
+    if len(runs) == 2 and "flat" not in (runs[0][0][2], runs[1][0][2]):
+        head, tail = runs
+        turn = head[-1][1]
+        start = (
+            f"{_VERBS[head[0][2]]} every year from {first} to {turn}"
+            if len(head) > 1
+            else f"{_VERBS[head[0][2]]} from {first} to {turn}"
+        )
+        end = (
+            f"then {_VERBS[tail[0][2]]} in {last}"
+            if len(tail) == 1
+            else f"then {_VERBS[tail[0][2]]} every year to {last}"
+        )
+        return f"{start}, {end}"
+    old, new = values[first], values[last]
+    overall = "up" if new > old else "down" if new < old else "flat"
+    against = [
+        (direction, [after for _, after, d in steps if d == direction])
+        for direction in ("up", "down", "flat")
+        if direction != overall
+    ]
+    breaks = [
+        f"{_VERBS[direction]} in {join_words([str(y) for y in years_])}"
+        for direction, years_ in against
+        if years_
+    ]
+    if overall == "flat":
+        return f"was the same in {first} and {last}, moving in between: it {join_words(breaks)}"
+    return f"{_VERBS[overall]} from {first} to {last}, but not every year: it {join_words(breaks)}"
+
