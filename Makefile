@@ -27,6 +27,11 @@ report: $(STAMP) ## Render the default issue (QUARTER=2017Q2) into reports/
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
 
+browser: ## Install Chromium (Debian's package) for the browser tests, when it is missing
+	@if [ -x /usr/bin/chromium ]; then echo "Chromium is installed: /usr/bin/chromium"; \
+	elif [ "$$(id -u)" -eq 0 ]; then apt-get update && apt-get install -y chromium; \
+	else sudo apt-get update && sudo apt-get install -y chromium; fi
+
 lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python (bulletin project)" > /dev/null
 	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks/

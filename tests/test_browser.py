@@ -1,0 +1,269 @@
+"""The rendered 2017-Q2 issue in a real browser: headless Chromium driven by Playwright.
+
+Chromium is Debian's ``chromium`` package (``make browser`` installs it; ``.ci/run`` does in CI);
+Playwright only drives it through its executable path and never downloads a browser. Without
+Chromium these tests skip, saying so.
+
+Every page is opened from disk with every request that is not ``file:`` or ``data:`` aborted and
+recorded, so a page that would reach the network fails. Screenshots of the front page and of the
+first analysis are saved to ``reports/screenshots/`` (or ``$BULLETIN_SCREENSHOTS``) for people to
+look at; the paths are printed. ``BULLETIN_BROWSER_ISSUE=reports/2017-Q2`` checks an issue already
+rendered instead of rendering one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import nbformat
+import pytest
+from bulletin import front_page
+from bulletin.paths import DATA_DIR, REPORTS_DIR
+from bulletin.periods import Quarter
+from bulletin.render import render_issue
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path(os.environ.get("BULLETIN_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(os.environ.get("BULLETIN_SCREENSHOTS", REPORTS_DIR / "screenshots"))
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+# Text that only code, prompts, parameters, reprs or tracebacks would put on a page.
+CODE_TEXT = re.compile(
+    r"^\s*(import \w|from \w[\w.]* import )|load_table\(|\bdef \w+\(|In \[\d*\]|Out\[\d*\]"
+    r"|Traceback|<Figure size|<Axes|data_dir|quarter: str|report\.show_|charts\.\w+\(|Warning:",
+    re.MULTILINE,
+)
+
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install -e '.[dev]')"
+)
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"no Chromium at {CHROMIUM}: run `make browser` (installs Debian's chromium package) "
+        "to run the browser tests",
+        allow_module_level=True,
+    )
+
+
+@pytest.fixture(scope="module")
+def issue(request: pytest.FixtureRequest) -> Path:
+    """The issue under test: the shipped 2017-Q2 render, or $BULLETIN_BROWSER_ISSUE."""
+    given = os.environ.get("BULLETIN_BROWSER_ISSUE")
+    if given:
+        return Path(given).resolve()
+    return request.getfixturevalue("rendered_2017q2")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page opened from disk, with what went wrong while it loaded."""
+
+    def __init__(self, browser, path: Path, width: int = 1200) -> None:
+        self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.errors: list[str] = []
+        self.outgoing: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.page.on("request", self._request)
+        self.page.on("dialog", self._dialog)
+        self.response = self.page.goto(path.as_uri(), wait_until="load")
+
+    def _route(self, route) -> None:
+        if route.request.url.startswith(LOCAL_SCHEMES):
+            route.continue_()
+        else:
+            self.outgoing.append(route.request.url)
+            route.abort()
+
+    def _request(self, request) -> None:
+        if not request.url.startswith(LOCAL_SCHEMES) and request.url not in self.outgoing:
+            self.outgoing.append(request.url)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(f"console error: {message.text}")
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser):
+    opened: list[Visit] = []
+
+    def open_page(path: Path, width: int = 1200) -> Visit:
+        opened.append(Visit(browser, path, width))
+        return opened[-1]
+
+    yield open_page
+    for page in opened:
+        page.close()
+
+
+def _pages(issue: Path) -> list[Path]:
+    return [issue / "index.html", *sorted(issue.glob("[0-9][0-9]_*.html"))]
+
+
+def _analyses(issue: Path) -> list[Path]:
+    return sorted(issue.glob("[0-9][0-9]_*.html"))
+
+
+def test_every_page_loads_with_no_console_error_and_no_request_leaving_the_machine(issue, visit):
+    assert _analyses(issue), f"no analysis pages in {issue}"
+    for path in _pages(issue):
+        opened = visit(path)
+        assert opened.response is not None and opened.response.ok, path.name
+        assert opened.errors == [], f"{path.name}: {opened.errors}"
+        assert opened.outgoing == [], f"{path.name} reached the network: {opened.outgoing}"
+        assert opened.dialogs == [], f"{path.name} opened a dialog: {opened.dialogs}"
+        assert opened.page.title().strip(), f"{path.name} has no title"
+
+
+def test_every_link_on_the_front_page_leads_to_a_page_that_exists(issue, visit):
+    front = visit(issue / "index.html")
+    hrefs = front.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
+    assert hrefs, "the front page has no links"
+    linked = set()
+    for href in hrefs:
+        url = urlparse(href)
+        assert url.scheme == "file", f"the front page links outside the issue: {href}"
+        target = Path(unquote(url.path))
+        assert target.is_file(), f"the front page links to a missing page: {href}"
+        linked.add(target.name)
+        opened = visit(target)
+        assert opened.response.ok and opened.errors == [], href
+    missing = {p.name for p in _analyses(issue)} - linked
+    assert not missing, f"analyses not on the front page: {sorted(missing)}"
+
+
+def test_every_chart_is_visible_numbered_described_and_downloadable(issue, visit):
+    charts_seen = 0
+    for path in _analyses(issue):
+        page = visit(path).page
+        charts = page.locator("figure.bulletin-chart")
+        for index in range(charts.count()):
+            chart = charts.nth(index)
+            image = chart.locator("img")
+            assert image.is_visible(), f"{path.name}: chart {index + 1} is not visible"
+            box = image.bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 50, (path.name, box)
+            assert image.evaluate("img => img.complete && img.naturalWidth > 0"), path.name
+            assert len(image.get_attribute("alt") or "") > 20, f"{path.name}: no alt text"
+            caption = chart.locator("figcaption").inner_text()
+            assert caption.startswith(f"Figure {index + 1}."), (path.name, caption)
+            link = chart.locator('a[download][href^="data:text/csv"]')
+            assert link.count() == 1 and link.is_visible(), f"{path.name}: no CSV link"
+            charts_seen += 1
+        # Any image on a page is a chart the page numbered and described.
+        assert page.locator("img").count() == charts.count(), path.name
+        tables = page.locator("figure.bulletin-table")
+        for index in range(tables.count()):
+            table = tables.nth(index)
+            assert table.locator("thead th").count() > 0, f"{path.name}: table without headers"
+            assert table.locator("figcaption").inner_text().startswith(f"Table {index + 1}.")
+            assert table.locator('a[download][href^="data:text/csv"]').count() == 1
+    assert charts_seen > 0, "no chart in the whole issue"
+
+
+def test_no_code_text_on_any_page(issue, visit):
+    for path in _pages(issue):
+        page = visit(path).page
+        text = page.inner_text("body")
+        found = CODE_TEXT.search(text)
+        assert found is None, f"{path.name} shows code text: {found.group(0)!r}"
+        assert page.locator("pre, .jp-InputArea-editor, .jp-InputPrompt").count() == 0, path.name
+        assert page.locator("script").count() == 0, f"{path.name} carries a script"
+
+
+def test_front_page_main_points_match_figures_json(issue, visit):
+    figures = json.loads((issue / "figures.json").read_text())["figures"]
+    names = [p.stem for p in _analyses(issue)]
+    expected = front_page.main_points(figures, names)
+    page = visit(issue / "index.html").page
+    shown = page.locator("section.main-points li")
+    assert shown.count() == len(expected) > 0
+    for index, (notebook, sentence) in enumerate(expected):
+        item = shown.nth(index)
+        assert item.get_attribute("data-analysis") == notebook
+        assert item.locator(".main-point").inner_text() == sentence
+        assert item.locator("a").get_attribute("href") == f"{notebook}.html"
+    if "seizures_quarter_cannabis_herb_resin_t" in figures:  # the bulletin's own words (C1)
+        assert page.get_by_text(
+            "Almost four tons of marijuana and hashish and over one ton of heroin and opium"
+        ).count() == 1
+
+
+def test_pages_print_cleanly(issue, visit):
+    for path in (issue / "index.html", _analyses(issue)[0]):
+        opened = visit(path)
+        opened.page.emulate_media(media="print")
+        for selector in ("nav.bulletin-nav", ".bulletin-download"):
+            hidden = opened.page.locator(selector)
+            for index in range(hidden.count()):
+                assert not hidden.nth(index).is_visible(), f"{path.name}: {selector} printed"
+        pdf = opened.page.pdf(format="A4", print_background=True)
+        assert pdf.startswith(b"%PDF") and len(pdf) > 10_000, path.name
+
+
+def test_screenshots_of_the_front_page_and_an_analysis(issue, visit):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    saved = []
+    for path in (issue / "index.html", _analyses(issue)[0]):
+        target = SCREENSHOTS / f"{issue.name}-{path.stem}.png"
+        visit(path).page.screenshot(path=str(target), full_page=True)
+        assert target.stat().st_size > 10_000
+        saved.append(target)
+    print("\nscreenshots:", *saved, sep="\n  ")
+
+
+def test_a_data_string_is_shown_as_text_never_run(tmp_path: Path, visit):
+    attack = "<script>alert(1)</script>"
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Activities\n\nWhat happened in the quarter."),
+        nbformat.v4.new_code_cell('quarter: str = "2017Q2"', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell(
+            "import pandas as pd\nfrom bulletin import report\n"
+            f"title = {attack!r}\n"
+            "report.show_text(f'Activity: {title}')\n"
+            "report.show_table(pd.DataFrame({'activity': [title]}), title, note=title)"
+        ),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, notebooks / "11_activities.ipynb")
+    out = render_issue(Quarter(2017, 2), DATA_DIR, tmp_path / "2017-Q2", notebooks)
+    opened = visit(out / "11_activities.html")
+    assert opened.dialogs == [] and opened.errors == []
+    assert opened.page.locator("script").count() == 0
+    assert opened.page.get_by_text(f"Activity: {attack}").count() == 1
+    assert opened.page.locator("td", has_text=attack).count() == 1
