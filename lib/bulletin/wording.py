@@ -415,3 +415,211 @@ def describe_trend(values: dict[int, float]) -> str:
         return f"was the same in {first} and {last}, moving in between: it {join_words(breaks)}"
     return f"{_VERBS[overall]} from {first} to {last}, but not every year: it {join_words(breaks)}"
 
+
+# --- Figures as a source states them, qualifiers carried (GBV, policing, milestones: 9-11) ----
+
+STATED_QUALIFIERS: tuple[str, ...] = ("more than", "over", "about", "almost")
+"""The words a source puts before a figure it gives loosely ("more than 100", "over 50")."""
+_LOWER_BOUND = ("more than", "over")
+_UPPER_BOUND = ("almost",)
+
+
+def _stated_qualifier(qualifier: object) -> str | None:
+    """A qualifier as one of ``STATED_QUALIFIERS``, or None for a figure stated plainly."""
+    if _missing_text(qualifier) or qualifier == "exact":
+        return None
+    if qualifier not in STATED_QUALIFIERS:
+        raise ValueError(
+            f"expected a qualifier among {', '.join(STATED_QUALIFIERS)} (or none), got {qualifier!r}"
+        )
+    return str(qualifier)
+
+
+def describe_stated_count(value: float, qualifier: str | None = None, noun: str = "") -> str:
+    """A count as its source states it, the source's qualifier carried into the words.
+
+    A figure given loosely keeps its word ("more than 100", "over 3,500"): it is never turned
+    into an exact number, nor an exact one into a loose one.
+
+    Args:
+        value: the count as stated, a whole number of zero or more.
+        qualifier: the source's word before it (``STATED_QUALIFIERS``), or None / "" / "exact"
+            for a figure stated plainly.
+        noun: what is counted, in the plural; left out when empty.
+
+    >>> describe_stated_count(100, "more than", "participants")
+    'more than 100 participants'
+    >>> describe_stated_count(3500, "over", "cases")
+    'over 3,500 cases'
+    >>> describe_stated_count(37, None, "participants")
+    '37 participants'
+
+    Raises:
+        ValueError: for a missing, negative or fractional count, or an unknown qualifier.
+    """
+    number = _checked(value, "a count")
+    words = number_in_words(number)
+    stated = _stated_qualifier(qualifier)
+    words = f"{stated} {words}" if stated else words
+    return f"{words} {noun}" if noun else words
+
+
+def qualifier_of_sum(qualifiers: list[str | None] | tuple[str | None, ...]) -> str | None:
+    """The qualifier a sum of stated figures carries, from those of its parts.
+
+    Plain parts add up to a plain sum. Loose parts that all carry the same word pass it on ("over
+    50" and 37 are "over 87"); parts that are all plain or lower bounds ("more than", "over") make
+    a sum that is "more than" the figures' sum; all plain or "almost" make it "almost"; any
+    "about", or bounds both ways, make it "about".
+
+    >>> qualifier_of_sum([None, "over"])
+    'over'
+    >>> qualifier_of_sum([None, "more than", "over"])
+    'more than'
+    >>> qualifier_of_sum([None, None]) is None
+    True
+    >>> qualifier_of_sum(["over", "almost"])
+    'about'
+
+    Raises:
+        ValueError: for an unknown qualifier.
+    """
+    stated = {_stated_qualifier(q) for q in qualifiers} - {None}
+    if not stated:
+        return None
+    if len(stated) == 1:
+        return stated.pop()
+    if stated <= set(_LOWER_BOUND):
+        return "more than"
+    if stated <= set(_UPPER_BOUND):
+        return "almost"
+    return "about"
+
+
+def describe_stated_change(
+    new: float, old: float, new_qualifier: str | None = None, old_qualifier: str | None = None
+) -> str:
+    """Describe a change in per cent between two stated figures, their qualifiers carried.
+
+    With both figures plain this is :func:`describe_change`. A loose figure bounds the change:
+    from "1,800" to "over 3,500" the increase is over 94 per cent (94.4 per cent at least, so the
+    whole per cent is rounded down); a bound that runs against the direction computed ("over"
+    a figure lower than the old one) leaves only a ceiling on the change, said with "at most".
+    "about" on either side makes the change "about".
+
+    >>> describe_stated_change(3500, 1800, "over")
+    'an increase of over 94 per cent'
+    >>> describe_stated_change(14467, 11482)
+    'a 26 per cent increase'
+    >>> describe_stated_change(3900, 2000, "almost")
+    'an increase of almost 95 per cent'
+
+    Raises:
+        ValueError: for a negative, missing or infinite value, a zero old value with a loose
+            figure, or an unknown qualifier.
+    """
+    new_stated = _stated_qualifier(new_qualifier)
+    old_stated = _stated_qualifier(old_qualifier)
+    if new_stated is None and old_stated is None:
+        return describe_change(new, old)
+    new = _checked(new, "an amount")
+    old = _checked(old, "an amount")
+    if old == 0:
+        raise ValueError("expected an old value above zero to take a loose change from, got 0")
+    # Where the true change lies against the one computed from the figures as stated: a lower
+    # bound on the new figure (or an upper one on the old) puts it above, and the reverse below.
+    sides = set()
+    for stated, raises in ((new_stated, True), (old_stated, False)):
+        if stated in _LOWER_BOUND:
+            sides.add("above" if raises else "below")
+        elif stated in _UPPER_BOUND:
+            sides.add("below" if raises else "above")
+        elif stated == "about":
+            sides.add("about")
+    percent = (new - old) / old * 100
+    direction = "increase" if percent >= 0 else "decrease"
+    size = abs(percent)
+    article = "an" if direction == "increase" else "a"
+    if len(sides) != 1 or sides == {"about"}:
+        return f"{article} {direction} of about {int(_round_half_up(size, 0)):,} per cent"
+    if sides == ({"above"} if percent >= 0 else {"below"}):
+        # the true change lies further from zero than the computed one
+        return f"{article} {direction} of over {math.floor(size):,} per cent"
+    ceiling = math.ceil(size)
+    if _any_lower_bound(new_stated, old_stated):
+        # a bound that runs against the direction: only a ceiling is known
+        return f"at most {_article(ceiling)} {ceiling:,} per cent {direction}"
+    return f"{article} {direction} of almost {ceiling:,} per cent"
+
+
+def _any_lower_bound(*qualifiers: str | None) -> bool:
+    return any(q in _LOWER_BOUND for q in qualifiers)
+
+
+def describe_partial_date(start: str | None, end: str | None = None) -> str:
+    """A date or span of dates at the precision a source gives it, as the bulletin writes dates.
+
+    Dates are ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``; a missing start is "date not given".
+
+    >>> describe_partial_date("2017-04-25", "2017-04-28")
+    '25-28 April 2017'
+    >>> describe_partial_date("2017-06", "2017-06")
+    'June 2017'
+    >>> describe_partial_date("2017-07-28", "2017-07-28")
+    '28 July 2017'
+    >>> describe_partial_date(None)
+    'date not given'
+
+    Raises:
+        ValueError: for a date in any other form.
+    """
+    if _missing_text(start):
+        return "date not given"
+    first = _date_parts(str(start))
+    last = first if _missing_text(end) else _date_parts(str(end))
+    if first == last:
+        return _date_words(first)
+    (y1, m1, d1), (y2, m2, d2) = first, last
+    if y1 == y2 and m1 == m2 and m1 and d1 and d2:
+        return f"{d1}-{d2} {_month_name(m1)} {y1}"
+    if y1 == y2 and m1 and m2 and bool(d1) == bool(d2):
+        head = f"{d1} {_month_name(m1)}" if d1 else _month_name(m1)
+        return f"{head}-{_date_words(last)}"
+    return f"{_date_words(first)}-{_date_words(last)}"
+
+
+def _month_name(month: int) -> str:
+    from bulletin.periods import MONTHS  # periods needs nothing from here: no cycle
+
+    return MONTHS[month - 1]
+
+
+def _missing_text(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or str(value).strip() in ("", "<NA>")  # NaN, pandas NA
+    except TypeError:
+        return True  # pandas NA refuses to be compared
+
+
+def _date_parts(text: str) -> tuple[int, int | None, int | None]:
+    parts = text.strip().split("-")
+    if not 1 <= len(parts) <= 3 or not all(p.isdigit() for p in parts) or len(parts[0]) != 4:
+        raise ValueError(f"expected a date as YYYY-MM-DD, YYYY-MM or YYYY, got {text!r}")
+    numbers = [int(p) for p in parts] + [None] * (3 - len(parts))
+    year, month, day = numbers
+    if month is not None and not 1 <= month <= 12:
+        raise ValueError(f"expected a month from 01 to 12, got {text!r}")
+    if day is not None and not 1 <= day <= 31:
+        raise ValueError(f"expected a day from 01 to 31, got {text!r}")
+    return year, month, day
+
+
+def _date_words(parts: tuple[int, int | None, int | None]) -> str:
+    year, month, day = parts
+    if month is None:
+        return str(year)
+    if day is None:
+        return f"{_month_name(month)} {year}"
+    return f"{day} {_month_name(month)} {year}"
