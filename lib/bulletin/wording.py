@@ -623,3 +623,201 @@ def _date_words(parts: tuple[int, int | None, int | None]) -> str:
     if day is None:
         return f"{_month_name(month)} {year}"
     return f"{day} {_month_name(month)} {year}"
+
+
+# --- Annual seizures (analyses 2-4): years, coverage, gaps, peaks, groups, comparisons ---------
+
+
+def describe_years(years: list[int] | tuple[int, ...]) -> str:
+    """Years as the bulletin writes them, runs of consecutive years joined by a hyphen.
+
+    >>> describe_years([2003, 2004])
+    '2003-2004'
+    >>> describe_years([2012, 2014, 2015, 2016, 2019])
+    '2012, 2014-2016, 2019'
+
+    Raises:
+        ValueError: for no years at all.
+    """
+    ordered = sorted({int(year) for year in years})
+    if not ordered:
+        raise ValueError("expected at least one year, got none")
+    runs: list[list[int]] = [[ordered[0], ordered[0]]]
+    for year in ordered[1:]:
+        if year == runs[-1][1] + 1:
+            runs[-1][1] = year
+        else:
+            runs.append([year, year])
+    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def describe_coverage(covered: int, of: int) -> str:
+    """How many of a set of countries a figure covers.
+
+    >>> describe_coverage(5, 5), describe_coverage(4, 5)
+    ('all five countries', 'four of the five countries')
+
+    Raises:
+        ValueError: for a count below zero or above ``of``.
+    """
+    if not 0 <= covered <= of:
+        raise ValueError(f"expected a number of countries from 0 to {of}, got {covered}")
+    if covered == of:
+        return f"all {number_in_words(of)} countries" if of > 1 else "the country"
+    if covered == 0:
+        return f"none of the {number_in_words(of)} countries"
+    return f"{number_in_words(covered)} of the {number_in_words(of)} countries"
+
+
+def describe_gaps(gaps: list[tuple[str, str, list[int]]], empty_years: list[int]) -> str:
+    """Name the figures that are missing, so that no reader takes a gap for a zero.
+
+    Args:
+        gaps: ``(who, what, years)``: a country, the drug it has no figure for (or a phrase
+            such as "all drugs shown"), and the years.
+        empty_years: years without any figure at all.
+
+    >>> describe_gaps([("Turkmenistan", "all drugs shown", [2018, 2019, 2020])], [2017])
+    'Missing, not counted as zero: Turkmenistan, all drugs shown, 2018-2020. No figures at all for 2017.'
+    >>> describe_gaps([], [])
+    ''
+    """
+    parts = []
+    if gaps:
+        parts.append(
+            "Missing, not counted as zero: "
+            + "; ".join(f"{who}, {what.lower()}, {describe_years(years)}" for who, what, years in gaps)
+            + "."
+        )
+    if empty_years:
+        parts.append(f"No figures at all for {describe_years(empty_years)}.")
+    return " ".join(parts)
+
+
+def describe_peak(what: str, years: list[int], tons: float) -> str:
+    """When a drug's seizures were highest, and how much: the years of a tie run together.
+
+    >>> describe_peak("Heroin", [2003, 2004], 11.131)
+    'Heroin seizures were highest in 2003-2004: over 11 tons a year.'
+    >>> describe_peak("Opium", [2013], 1.96)
+    'Opium seizures were highest in 2013: almost two tons.'
+    """
+    each = " a year" if len(years) > 1 else ""
+    return f"{what} seizures were highest in {describe_years(years)}: {describe_quantity(tons, 'ton')}{each}."
+
+
+def describe_largest_each_year(largest: dict[int, str]) -> str:
+    """Which group was the largest by weight, year by year, in one sentence.
+
+    >>> describe_largest_each_year({2012: "marijuana and hashish", 2013: "marijuana and hashish"})
+    'The largest group by weight was marijuana and hashish in every year of 2012-2013.'
+    >>> describe_largest_each_year({2018: "cannabis", 2019: "heroin", 2020: "cannabis"})
+    'The largest group by weight was cannabis in 2018 and 2020, and heroin in 2019.'
+
+    Raises:
+        ValueError: for no years at all.
+    """
+    if not largest:
+        raise ValueError("expected the largest group of at least one year, got none")
+    by_group: dict[str, list[int]] = {}
+    for year in sorted(largest):
+        by_group.setdefault(largest[year], []).append(year)
+    if len(by_group) == 1:
+        (group, years), = by_group.items()
+        when = f"in {years[0]}" if len(years) == 1 else f"in every year of {describe_years(years)}"
+        return f"The largest group by weight was {group} {when}."
+    parts = [f"{group} in {_and_years(years)}" for group, years in by_group.items()]
+    return "The largest group by weight was " + ", ".join(parts[:-1]) + f", and {parts[-1]}."
+
+
+def _and_years(years: list[int]) -> str:
+    """ "2018 and 2020", "2012, 2014-2016 and 2019": the last run joined by "and"."""
+    runs = describe_years(years).split(", ")
+    return runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + f" and {runs[-1]}"
+
+
+def describe_share_change(
+    what: str, old: float, new: float, old_year: int, new_year: int
+) -> str:
+    """How a share moved between two years, in the bulletin's words.
+
+    >>> describe_share_change("cannabis-type drugs in all drugs seized", 65.0, 92.55, 2001, 2016)
+    'The share of cannabis-type drugs in all drugs seized increased from 65% in 2001 to 93% in 2016.'
+    """
+    return (
+        f"The share of {what} {describe_direction(old, new)} "
+        f"{describe_shift(old, new, str(old_year), str(new_year))}."
+    )
+
+
+def describe_leaders(names: list[str], share: float, what: str, period: str) -> str:
+    """Who seized most of something: "Kazakhstan and Kyrgyzstan seized about 95% of ...".
+
+    >>> describe_leaders(["Kazakhstan", "Kyrgyzstan"], 94.6, "the region's cannabis herb", "2012-2016")
+    "Kazakhstan and Kyrgyzstan seized about 95% of the region's cannabis herb in 2012-2016."
+
+    Raises:
+        ValueError: for no names, or a share that is not a percentage.
+    """
+    if not names:
+        raise ValueError("expected at least one name, got none")
+    who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" and {names[-1]}"
+    return f"{who} seized {describe_percent(share)} of {what} in {period}."
+
+
+def describe_times(ratio: float) -> str:
+    """A ratio as "times as much", to one decimal.
+
+    >>> describe_times(1.744), describe_times(2.0)
+    ('about 1.7 times as much', 'twice as much')
+
+    Raises:
+        ValueError: for a negative, missing or infinite ratio.
+    """
+    ratio = _checked(ratio, "a ratio")
+    shown = _round_half_up(ratio, 1)
+    if shown == 2 and not _qualifier(ratio, shown):
+        return "twice as much"
+    qualifier = "" if not _qualifier(ratio, shown) else "about "
+    return f"{qualifier}{_plain_number(shown, 1)} times as much"
+
+
+def describe_higher_years(
+    first: str, second: str, what: str, higher: list[int], lower: list[int], missing: list[int]
+) -> str:
+    """In how many years one party seized more than another, and which years broke the run.
+
+    Args:
+        first, second: who is compared ("The Russian Federation", "the five ... together").
+        what: the drug.
+        higher: years where ``first`` seized more; lower: years where it did not; missing: years
+            without a figure for one of them (never counted either way).
+
+    >>> describe_higher_years("Russia", "Central Asia", "heroin", [2010, 2011, 2012], [], [])
+    'Russia seized more heroin than Central Asia in each of the three years 2010-2012.'
+    >>> describe_higher_years("Russia", "Central Asia", "heroin", [2016, 2018], [2019], [2017])
+    'Russia seized more heroin than Central Asia in two of the three years with figures (2016, 2018-2019), all but 2019. No figures to compare for 2017.'
+    """
+    compared = sorted(higher + lower)
+    if not compared:
+        return f"No figures to compare for {describe_years(missing)}." if missing else ""
+    count = number_in_words(len(compared))
+    if not lower and not missing:
+        sentence = (
+            f"{first} seized more {what} than {second} in each of the {count} years "
+            f"{describe_years(compared)}."
+        )
+    elif not lower:
+        sentence = (
+            f"{first} seized more {what} than {second} in each of the {count} years with figures "
+            f"({describe_years(compared)})."
+        )
+    else:
+        sentence = (
+            f"{first} seized more {what} than {second} in {number_in_words(len(higher))} of the "
+            f"{count} years with figures ({describe_years(compared)}), all but "
+            f"{_and_years(lower)}."
+        )
+    if missing:
+        sentence += f" No figures to compare for {describe_years(missing)}."
+    return sentence
