@@ -1,0 +1,627 @@
+"""Analysis 6: drug-related crime (the bulletin's "Drug-related crime").
+
+Reported drug-related offences by country and year, the regional trend since 2010, and the shares
+of the offence types. Countries report offences in one of two ways, and ``drug_offences`` keeps
+both (``data/reference/offence_types.csv``):
+
+- by **national type** (smuggling, selling, trafficking, possession for personal use,
+  cultivation, other), as the countries submit them to UNODC and CARICC;
+- by **UNODC category** only (trafficking, use/possession, other), as the World Drug Report's
+  statistical annex (table 10.1) publishes them.
+
+A country-year is in one classification or the other, never both. Every type maps to a UNODC
+category, so the five countries can always be compared by UNODC category; shares of national
+types (smuggling, selling) can only be taken over the country-years that report national types.
+
+Shares are always computed here from counts; no share is stored in a table.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from bulletin.charts import RECONSTRUCTED_HATCH, finish_chart, new_chart
+from bulletin.periods import Quarter
+from bulletin.provenance import describe_sources, describe_status
+from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name, load_reference
+from bulletin.wording import (
+    describe_count,
+    describe_percent,
+    describe_shift,
+    describe_trend,
+    join_words,
+    number_in_words,
+)
+
+FIRST_YEAR = 2010  # "since 2010" (C9): the first year of the bulletin's crime charts
+TOTAL = "total"
+NATIONAL = "national"
+UNODC = "unodc"
+UNODC_CATEGORIES = ("trafficking", "use_possession", "other")
+CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
+CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
+SOURCE_NOTE = (
+    "The bulletin's source: official data of the Central Asian countries submitted to UNODC and "
+    "CARICC."
+)
+
+C9_STATEMENT = (
+    "The number of reported drug-related offences in the Central Asian countries has decreased "
+    "steadily since 2010. In 2016, there were almost 13,600 reported offences"
+)
+C10_STATEMENT = "Share of smuggling offences increased from 4% in 2010 to 9% in 2016"
+C11_STATEMENT = (
+    "Share of drug offences linked to the purpose of selling drugs constitutes for 46% of total "
+    "amount of the offences reported in 2016"
+)
+CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR = 2010, 2016
+C9_RANGE = (13_000, 13_600)  # "almost 13,600": [13,000, 13,600) (ANALYSES.md)
+C10_RANGES = ((3.5, 4.5), (8.5, 9.5))  # "4%" and "9%", whole per cents
+C11_RANGE = (45.5, 46.5)  # "46%"
+
+
+@cache
+def offence_types() -> pd.DataFrame:
+    """The offence types of ``drug_offences``: label, UNODC category, ICCS code, definition."""
+    return load_reference("offence_types").set_index("offence_type")
+
+
+def national_only_types() -> tuple[str, ...]:
+    """The types only a national breakdown has (their presence marks a national country-year)."""
+    types = offence_types()
+    return tuple(types.index[types["classification"] == "national"])
+
+
+def unodc_category(offence_type: str) -> str:
+    """The UNODC category (WDR annex 10.1) an offence type is counted in.
+
+    >>> unodc_category("selling"), unodc_category("possession_personal_use")
+    ('trafficking', 'use_possession')
+
+    Raises:
+        KeyError: for a type missing from ``data/reference/offence_types.csv``.
+    """
+    types = offence_types()
+    if offence_type not in types.index:
+        raise KeyError(
+            f"offence type {offence_type!r} is not in data/reference/offence_types.csv"
+        )
+    return str(types.at[offence_type, "unodc_category"])
+
+
+def period_of_issue(issue: Quarter) -> tuple[int, int]:
+    """The years an issue's crime pages cover: 2010 to the last full year before the issue.
+
+    >>> period_of_issue(Quarter(2017, 2))
+    (2010, 2016)
+    """
+    return FIRST_YEAR, issue.year - 1
+
+
+def rows_in_period(
+    table: pd.DataFrame, first: int, last: int, countries: tuple[str, ...] = CENTRAL_ASIA
+) -> pd.DataFrame:
+    """The rows of a yearly table for some countries and the years ``first``..``last``."""
+    keep = table["year"].between(first, last) & table["country"].isin(countries)
+    return table.loc[keep].reset_index(drop=True)
+
+
+def _joined(values: pd.Series) -> str:
+    return "+".join(sorted(set(values.dropna().astype(str))))
+
+
+def classify_country_years(offences: pd.DataFrame) -> pd.DataFrame:
+    """Each country-year's classification: ``national`` if it has any national-only type.
+
+    Returns:
+        ``country, year, classification``.
+    """
+    national = offences["offence_type"].isin(national_only_types())
+    flags = offences.assign(national=national).groupby(["country", "year"], as_index=False)[
+        "national"
+    ].any()
+    flags["classification"] = np.where(flags["national"], NATIONAL, UNODC)
+    return flags.drop(columns="national")
+
+
+def country_year_totals(offences: pd.DataFrame) -> pd.DataFrame:
+    """Offences by country and year: the ``total`` row where there is one, else the sum of types.
+
+    A ``total`` row that disagrees with the types beside it is an error (a table that contradicts
+    itself must not be charted).
+
+    Returns:
+        ``country, year, count, classification, status, source``, one row per country-year.
+
+    Raises:
+        ValueError: naming the country-years whose ``total`` differs from the sum of their types.
+    """
+    columns = ["country", "year", "count", "classification", "status", "source"]
+    if offences.empty:
+        return pd.DataFrame(columns=columns)
+    keys = ["country", "year"]
+    is_total = offences["offence_type"] == TOTAL
+    parts = (
+        offences[~is_total]
+        .groupby(keys, as_index=False)
+        .agg(parts=("count", "sum"), status=("status", _joined), source=("source", _joined))
+    )
+    totals = offences[is_total][[*keys, "count", "status", "source"]].rename(
+        columns={"count": "total", "status": "total_status", "source": "total_source"}
+    )
+    merged = parts.merge(totals, on=keys, how="outer")
+    clash = merged["parts"].notna() & merged["total"].notna() & (merged["parts"] != merged["total"])
+    if clash.any():
+        where = ", ".join(
+            f"{r.country} {r.year} (total {int(r.total)}, types add up to {int(r.parts)})"
+            for r in merged[clash].itertuples()
+        )
+        raise ValueError(f"drug_offences: a total row differs from its types: {where}")
+    merged["count"] = merged["total"].fillna(merged["parts"]).astype("int64")
+    merged["status"] = merged["status"].fillna(merged["total_status"])
+    merged["source"] = merged["source"].fillna(merged["total_source"])
+    merged = merged.merge(classify_country_years(offences), on=keys, how="left")
+    return merged[columns].sort_values(keys, ignore_index=True)
+
+
+def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """The five countries' offences by year, with how many reported and the statuses behind.
+
+    Returns:
+        ``year, count, countries_reporting, status`` for each year from ``first`` to ``last``
+        (a year without any row has a missing count, never a zero).
+    """
+    totals = country_year_totals(rows_in_period(offences, first, last))
+    by_year = totals.groupby("year").agg(
+        count=("count", "sum"),
+        countries_reporting=("country", "nunique"),
+        status=("status", _joined),
+    )
+    by_year = by_year.reindex(range(first, last + 1))
+    by_year["countries_reporting"] = by_year["countries_reporting"].fillna(0).astype(int)
+    by_year.index.name = "year"
+    return by_year.reset_index()
+
+
+def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Offences by country (rows) and year (columns), with the regional total, for the page.
+
+    Reconstructed figures are marked with an asterisk, so the table says which are not official.
+    """
+    totals = country_year_totals(rows_in_period(offences, first, last))
+    marked = totals.assign(
+        cell=[
+            f"{count:,}" + ("*" if status != "official" else "")
+            for count, status in zip(totals["count"], totals["status"], strict=True)
+        ]
+    )
+    table = marked.pivot(index="country", columns="year", values="cell")
+    table = table.reindex([c for c in CENTRAL_ASIA if c in table.index])
+    table.index = [country_name(code) for code in table.index]
+    regional = regional_totals(offences, first, last).set_index("year")
+    table.loc[REGION_NAME] = [
+        "" if pd.isna(regional.at[year, "count"]) else f"{int(regional.at[year, 'count']):,}"
+        for year in table.columns
+    ]
+    table.columns = [str(year) for year in table.columns]
+    table.index.name = "Country"
+    return table.fillna("–").reset_index()
+
+
+def counts_by_unodc_category(offences: pd.DataFrame) -> pd.DataFrame:
+    """Offences by country, year and UNODC category (national types mapped to their category).
+
+    Returns:
+        ``country, year, unodc_category, count, status``.
+    """
+    rows = offences[offences["offence_type"] != TOTAL]
+    mapped = rows.assign(unodc_category=rows["offence_type"].map(unodc_category))
+    return mapped.groupby(["country", "year", "unodc_category"], as_index=False).agg(
+        count=("count", "sum"), status=("status", _joined)
+    )
+
+
+def shares_by_type(
+    offences: pd.DataFrame, classification: str = NATIONAL, by: str = "offence_type"
+) -> pd.DataFrame:
+    """Each type's share of the offences of the country-years reporting it, by year.
+
+    Args:
+        offences: rows of ``drug_offences``.
+        classification: ``national`` for the national types (taken over the country-years that
+            report national types only), or ``unodc`` for UNODC's categories (every country-year:
+            national types are mapped to their category).
+        by: ``offence_type`` or ``unodc_category``; with ``unodc``, always the category.
+
+    Returns:
+        ``year, <by>, count, total_count, share_pct, countries`` (share computed from the counts;
+        ``countries`` lists the ISO3 codes behind the year's figures).
+    """
+    rows = offences[offences["offence_type"] != TOTAL]
+    if classification == NATIONAL:
+        kinds = classify_country_years(offences)
+        national = kinds[kinds["classification"] == NATIONAL][["country", "year"]]
+        rows = rows.merge(national, on=["country", "year"])
+        key = by
+    elif classification == UNODC:
+        rows = rows.assign(unodc_category=rows["offence_type"].map(unodc_category))
+        key = "unodc_category"
+    else:
+        raise ValueError(f"classification must be {NATIONAL!r} or {UNODC!r}, got {classification!r}")
+    columns = ["year", key, "count", "total_count", "share_pct", "countries"]
+    if rows.empty:
+        return pd.DataFrame(columns=columns)
+    counts = rows.groupby(["year", key], as_index=False)["count"].sum()
+    totals = rows.groupby("year").agg(
+        total_count=("count", "sum"), countries=("country", lambda c: ";".join(sorted(set(c))))
+    )
+    shares = counts.merge(totals, on="year")
+    shares["share_pct"] = shares["count"] / shares["total_count"] * 100
+    return shares[columns].sort_values(["year", key], ignore_index=True)
+
+
+def share_of(shares: pd.DataFrame, year: int, offence_type: str) -> float | None:
+    """One type's share in one year from :func:`shares_by_type` (None when not reported)."""
+    key = "offence_type" if "offence_type" in shares else "unodc_category"
+    found = shares[(shares["year"] == year) & (shares[key] == offence_type)]
+    return None if found.empty else float(found["share_pct"].iloc[0])
+
+
+def breaks_in_decrease(totals: pd.DataFrame) -> list[int]:
+    """The years whose total is not below the year before's (they break a steady decrease).
+
+    >>> breaks_in_decrease(pd.DataFrame({"year": [2010, 2011, 2012], "count": [5, 6, 4]}))
+    [2011]
+    """
+    ordered = totals.sort_values("year")
+    counts = ordered["count"].to_numpy(dtype=float)
+    years = ordered["year"].to_numpy()
+    return [int(years[i]) for i in range(1, len(years)) if not counts[i] < counts[i - 1]]
+
+
+def _series(totals: pd.DataFrame) -> dict[int, float]:
+    return {int(y): float(c) for y, c in zip(totals["year"], totals["count"], strict=True)}
+
+
+def countries_reporting(count: int) -> str:
+    """ "one country reporting", "five countries reporting".
+
+    >>> countries_reporting(1), countries_reporting(5)
+    ('one country reporting', 'five countries reporting')
+    """
+    return f"{number_in_words(count)} {'country' if count == 1 else 'countries'} reporting"
+
+
+def _countries_in_words(codes: str | list[str]) -> str:
+    if isinstance(codes, str):
+        codes = [c for c in codes.split(";") if c]
+    ordered = [c for c in CENTRAL_ASIA if c in codes] + sorted(set(codes) - set(CENTRAL_ASIA))
+    return join_words([country_name(c) for c in ordered])
+
+
+def _reconstructed_caveat(rows: pd.DataFrame) -> str:
+    """Half a sentence saying when a check rests on reconstructed figures."""
+    reconstructed = rows[rows["status"] != "official"]
+    if reconstructed.empty:
+        return "on official figures only."
+    return (
+        "but the figures of "
+        + _countries_in_words(sorted(set(reconstructed["country"])))
+        + " are reconstructed here from the bulletin's own statements for some or all of these "
+        "years, so this shows the reconstruction is consistent with the bulletin, not an "
+        "independent confirmation."
+    )
+
+
+def check_claim_c9(offences: pd.DataFrame) -> dict:
+    """C9: a steady decrease 2010-2016 (each year below the one before) and almost 13,600 in 2016.
+
+    A year that breaks the run is named in the verdict; the claim then does not hold, whatever
+    the 2016 figure.
+    """
+    rows = rows_in_period(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
+    totals = regional_totals(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
+    complete = totals["count"].notna().all()
+    last = totals.set_index("year")["count"].get(CLAIM_LAST_YEAR)
+    breaks = breaks_in_decrease(totals.dropna(subset=["count"])) if complete else []
+    in_range = last is not None and pd.notna(last) and C9_RANGE[0] <= last < C9_RANGE[1]
+    holds = bool(complete and not breaks and in_range)
+    if not complete:
+        missing = [int(y) for y in totals.loc[totals["count"].isna(), "year"]]
+        verdict = f"No offences for {join_words([str(y) for y in missing])}: C9 cannot be checked."
+    else:
+        moved = describe_trend(_series(totals))
+        words = describe_count(last)
+        steady = (
+            "the decrease is steady"
+            if not breaks
+            else f"the decrease is not steady: {join_words([str(y) for y in breaks])} "
+            f"{'breaks' if len(breaks) == 1 else 'break'} the run"
+        )
+        verdict = (
+            f"The five countries' reported offences {moved} ({steady}); {int(last):,} in "
+            f"{CLAIM_LAST_YEAR} ({words}), "
+            + ("inside" if in_range else "outside")
+            + f" [{C9_RANGE[0]:,}, {C9_RANGE[1]:,}); "
+            + _reconstructed_caveat(rows)
+        )
+    values = {
+        "total_by_year": {str(int(y)): None if pd.isna(c) else int(c) for y, c in zip(totals["year"], totals["count"], strict=True)},
+        "years_breaking_the_decrease": breaks,
+        "total_2016": None if last is None or pd.isna(last) else int(last),
+    }
+    return {"claim_id": "C9", "statement": C9_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+
+
+def _check_share_claim(
+    offences: pd.DataFrame, offence_type: str, ranges: dict[int, tuple[float, float]]
+) -> tuple[dict, bool, str]:
+    rows = rows_in_period(offences, min(ranges), max(ranges))
+    shares = shares_by_type(rows, NATIONAL)
+    values: dict = {}
+    inside = []
+    for year, (low, high) in ranges.items():
+        share = share_of(shares, year, offence_type)
+        values[f"{offence_type}_share_pct_{year}"] = None if share is None else round(share, 2)
+        countries = shares.loc[shares["year"] == year, "countries"]
+        values[f"countries_{year}"] = countries.iloc[0] if not countries.empty else ""
+        inside.append(share is not None and low <= share < high)
+    return values, all(inside), _reconstructed_caveat(rows)
+
+
+def check_claim_c10(offences: pd.DataFrame) -> dict:
+    """C10: smuggling's share of offences, from 4% in 2010 to 9% in 2016 (whole per cents)."""
+    ranges = dict(zip((CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR), C10_RANGES, strict=True))
+    values, holds, caveat = _check_share_claim(offences, "smuggling", ranges)
+    old = values[f"smuggling_share_pct_{CLAIM_FIRST_YEAR}"]
+    new = values[f"smuggling_share_pct_{CLAIM_LAST_YEAR}"]
+    if old is None or new is None:
+        verdict = "No national breakdown of offences for 2010 or 2016: C10 cannot be checked."
+    else:
+        verdict = (
+            f"Smuggling's share of offences went {describe_shift(old, new, '2010', '2016')} "
+            f"({old:.2f}% and {new:.2f}%) in the countries whose offences are broken down by national type "
+            f"({_countries_in_words(values[f'countries_{CLAIM_LAST_YEAR}'])}); "
+            + ("consistent with the statement, " if holds else "the statement does not hold; ")
+            + caveat
+        )
+    return {"claim_id": "C10", "statement": C10_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+
+
+def check_claim_c11(offences: pd.DataFrame) -> dict:
+    """C11: offences linked to selling make up 46% of the offences of 2016 (whole per cent)."""
+    values, holds, caveat = _check_share_claim(offences, "selling", {CLAIM_LAST_YEAR: C11_RANGE})
+    share = values[f"selling_share_pct_{CLAIM_LAST_YEAR}"]
+    if share is None:
+        verdict = "No national breakdown of offences for 2016: C11 cannot be checked."
+    else:
+        verdict = (
+            f"Selling offences were {describe_percent(share)} ({share:.2f}%) of the offences of "
+            f"2016 in the countries whose offences are broken down by national type "
+            f"({_countries_in_words(values[f'countries_{CLAIM_LAST_YEAR}'])}); "
+            + ("consistent with the statement, " if holds else "the statement does not hold; ")
+            + caveat
+        )
+    return {"claim_id": "C11", "statement": C11_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+
+
+def headline(offences: pd.DataFrame, first: int, last: int) -> str:
+    """The page's opening sentences, worded from the figures (never from the bulletin's words)."""
+    totals = regional_totals(offences, first, last).dropna(subset=["count"])
+    if totals.empty:
+        return f"No drug-related offences reported for {first}-{last}."
+    totals = totals[totals["year"] >= first]
+    sentences = []
+    if len(totals) >= 2 and totals["year"].tolist() == list(range(totals["year"].min(), totals["year"].max() + 1)):
+        sentences.append(
+            f"The number of reported drug-related offences in the five countries of Central Asia "
+            f"{describe_trend(_series(totals))}."
+        )
+        breaks = breaks_in_decrease(totals)
+        if breaks and totals["count"].iloc[-1] < totals["count"].iloc[0]:
+            sentences.append(
+                f"The decrease was not steady: the total did not fall in "
+                f"{join_words([str(y) for y in breaks])}."
+            )
+    final = totals.iloc[-1]
+    sentences.append(
+        f"In {int(final['year'])}, there were {describe_count(final['count'])} reported offences "
+        f"({countries_reporting(int(final['countries_reporting']))})."
+    )
+    shares = shares_by_type(rows_in_period(offences, first, last), NATIONAL)
+    year = int(final["year"])
+    smuggling_now, selling_now = share_of(shares, year, "smuggling"), share_of(shares, year, "selling")
+    smuggling_then = share_of(shares, first, "smuggling")
+    countries = shares.loc[shares["year"] == year, "countries"]
+    if smuggling_now is not None and smuggling_then is not None:
+        sentences.append(
+            f"Smuggling's share of offences went {describe_shift(smuggling_then, smuggling_now, str(first), str(year))}"
+            f" in the countries whose offences are broken down by national type ({_countries_in_words(countries.iloc[0])})."
+        )
+    if selling_now is not None:
+        sentences.append(
+            f"Offences linked to the purpose of selling drugs were {describe_percent(selling_now)} "
+            f"of their offences in {year}."
+        )
+    return " ".join(sentences)
+
+
+def definitions_table(offences: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The offence types with their UNODC category, ICCS code and definition, for the page."""
+    types = offence_types().reset_index()
+    if offences is not None:
+        present = set(offences["offence_type"])
+        types = types[types["offence_type"].isin(present | {TOTAL})]
+    labels = offence_types()["label"].to_dict()
+    return pd.DataFrame(
+        {
+            "Offence type": types["label"],
+            "Reported as": types["classification"],
+            "UNODC category (WDR annex)": types["unodc_category"].map(lambda c: labels.get(c, c)),
+            "ICCS code": types["iccs_code"],
+            "ICCS category": types["iccs_label"],
+            "Definition": types["definition"],
+        }
+    )
+
+
+def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """Shares by type (rows) and year (columns) in per cent, with the countries behind each year."""
+    key = "offence_type" if "offence_type" in shares else "unodc_category"
+    labels = offence_types()["label"].to_dict()
+    table = shares.pivot(index=key, columns="year", values="share_pct")
+    order = [t for t in offence_types().index if t in table.index]
+    table = table.reindex(order)
+    table.index = [labels.get(t, t) for t in table.index]
+    table.loc["All offences (count)"] = shares.groupby("year")["total_count"].first()
+    table.columns = [str(c) for c in table.columns]
+    table.index.name = "Offence type"
+    return table.reset_index()
+
+
+def table_note(rows: pd.DataFrame) -> str:
+    """The source and status line under the page's tables; * marks reconstructed figures."""
+    return f"{describe_sources(rows)} {describe_status(rows)} * reconstructed, not official."
+
+
+def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
+    """Stacked bars of offences by year and country; reconstructed parts hatched."""
+    rows = rows_in_period(offences, first, last)
+    totals = country_year_totals(rows)
+    years = list(range(first, last + 1))
+    fig, ax = new_chart()
+    colours = plt.get_cmap("tab10").colors
+    bottom = np.zeros(len(years))
+    for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
+        mine = totals[totals["country"] == country].set_index("year").reindex(years)
+        heights = mine["count"].fillna(0).to_numpy(dtype=float)
+        bars = ax.bar(years, heights, bottom=bottom, color=colours[index], label=country_name(country))
+        for bar, status in zip(bars.patches, mine["status"], strict=True):
+            if isinstance(status, str) and status != "official":
+                bar.set_hatch(RECONSTRUCTED_HATCH)
+                bar.set_edgecolor("white")
+        bottom += heights
+    legend_with_status(ax, rows)
+    ax.set_xticks(years)
+    ax.set_xlabel("")
+    finish_chart(
+        fig,
+        ax,
+        CHART_TITLE_OFFENCES.format(first=first, last=last),
+        "Reported offences (number)",
+        describe_sources(rows),
+        describe_status(rows),
+    )
+    return fig
+
+
+def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
+    """The legend, with an entry for hatched (reconstructed) bars when ``rows`` has any.
+
+    Args:
+        ax: the chart's axes.
+        rows: the rows behind the chart (their ``status`` column).
+        where: where to put the legend (matplotlib's ``loc``, ``bbox_to_anchor``).
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    if (rows["status"] != "official").any():
+        handles.append(Patch(facecolor="#bbbbbb", hatch=RECONSTRUCTED_HATCH, edgecolor="white"))
+        labels.append("reconstructed (hatched), not official")
+    ax.legend(handles, labels, frameon=False, fontsize=9, **({"loc": "upper right"} | where))
+
+
+def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure | None:
+    """100% stacked bars of national offence types by year; hatched where reconstructed."""
+    rows = rows_in_period(offences, first, last)
+    shares = shares_by_type(rows, NATIONAL)
+    if shares.empty:
+        return None
+    kinds = classify_country_years(rows)
+    national = rows.merge(
+        kinds[kinds["classification"] == NATIONAL][["country", "year"]], on=["country", "year"]
+    )
+    labels = offence_types()["label"].to_dict()
+    years = sorted(shares["year"].unique())
+    fig, ax = new_chart()
+    colours = plt.get_cmap("tab10").colors
+    bottom = np.zeros(len(years))
+    types = [t for t in offence_types().index if t in set(shares["offence_type"])]
+    for index, offence_type in enumerate(types):
+        mine = shares[shares["offence_type"] == offence_type].set_index("year").reindex(years)
+        heights = mine["share_pct"].fillna(0).to_numpy(dtype=float)
+        bars = ax.bar(years, heights, bottom=bottom, color=colours[index], label=labels[offence_type])
+        for bar, year in zip(bars.patches, years, strict=True):
+            behind = national[(national["year"] == year) & (national["offence_type"] == offence_type)]
+            if (behind["status"] != "official").any():
+                bar.set_hatch(RECONSTRUCTED_HATCH)
+                bar.set_edgecolor("white")
+        bottom += heights
+    legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
+    ax.set_xticks(years)
+    ax.set_ylim(0, 100)
+    countries = _countries_in_words(sorted(set(national["country"])))
+    finish_chart(
+        fig,
+        ax,
+        CHART_TITLE_SHARES.format(first=first, last=last),
+        "Share of offences (%)",
+        describe_sources(national) + f" Countries whose offences are broken down by national type: {countries}.",
+        describe_status(national),
+    )
+    return fig
+
+
+def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
+    """The page's key figures for ``figures.json`` (none without data)."""
+    rows = rows_in_period(offences, first, last)
+    totals = regional_totals(offences, first, last).dropna(subset=["count"])
+    if totals.empty:
+        return []
+    status = _joined(rows["status"])
+    final = totals.iloc[-1]
+    year = int(final["year"])
+    figures = [
+        {
+            "name": "crime_offences_total",
+            "value": int(final["count"]),
+            "unit": "offences",
+            "period": str(year),
+            "status": final["status"],
+        },
+        {
+            "name": "crime_offences_countries_reporting",
+            "value": int(final["countries_reporting"]),
+            "unit": "countries",
+            "period": str(year),
+            "status": final["status"],
+        },
+        {
+            "name": "crime_offences_years_breaking_decrease",
+            "value": len(breaks_in_decrease(totals)),
+            "unit": "years",
+            "period": f"{first}-{last}",
+            "status": status,
+        },
+    ]
+    shares = shares_by_type(rows, NATIONAL)
+    for offence_type in ("smuggling", "selling"):
+        share = share_of(shares, year, offence_type)
+        if share is not None:
+            behind = rows[(rows["year"] == year) & (rows["offence_type"] == offence_type)]
+            figures.append(
+                {
+                    "name": f"crime_{offence_type}_share_pct",
+                    "value": round(share, 2),
+                    "unit": "%",
+                    "period": str(year),
+                    "status": _joined(behind["status"]),
+                }
+            )
+    return figures

@@ -1,0 +1,131 @@
+"""bulletin.arrests (analysis 7, persons arrested for drug-related crime) on tiny inline frames."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bulletin import arrests
+
+
+def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=["country", "year", "sex", "age_group", "count"])
+    return table.assign(source="test", status=status)
+
+
+def person_lines(country: str, year: int, total: int, women: int, juveniles: int) -> list[tuple]:
+    return [
+        (country, year, "total", "total", total),
+        (country, year, "female", "total", women),
+        (country, year, "male", "total", total - women),
+        (country, year, "total", "juvenile", juveniles),
+        (country, year, "total", "adult", total - juveniles),
+    ]
+
+
+@pytest.fixture
+def persons() -> pd.DataFrame:
+    rows = person_lines("KAZ", 2015, 1000, 70, 3) + person_lines("KAZ", 2016, 2000, 100, 2)
+    rows += [
+        # Tajikistan 2016 reports men and women only, no line for all persons
+        ("TJK", 2016, "male", "total", 900),
+        ("TJK", 2016, "female", "total", 100),
+        # Uzbekistan 2016: adults only (no juveniles line): no share by age from it
+        ("UZB", 2016, "total", "total", 500),
+        ("UZB", 2016, "total", "adult", 500),
+        ("RUS", 2016, "total", "total", 99999),  # not Central Asia
+    ]
+    return frame(rows)
+
+
+def test_persons_take_the_total_line_else_a_complete_breakdown(persons):
+    totals = arrests.persons_by_country_year(persons).set_index(["country", "year"])["count"]
+    assert totals[("KAZ", 2016)] == 2000
+    assert totals[("TJK", 2016)] == 1000  # men + women
+    assert totals[("UZB", 2016)] == 500
+
+
+def test_a_half_breakdown_is_no_total():
+    rows = frame([("TJK", 2016, "male", "total", 900)])
+    assert arrests.persons_by_country_year(rows).empty
+
+
+def test_regional_persons(persons):
+    regional = arrests.regional_persons(persons, 2014, 2016).set_index("year")
+    assert pd.isna(regional.at[2014, "count"])
+    assert regional.at[2016, "count"] == 3500
+    assert regional.at[2016, "countries_reporting"] == 3
+
+
+def test_shares_are_computed_from_counts_over_the_countries_reporting_each_breakdown(persons):
+    shares = arrests.shares_of_women_and_juveniles(persons[persons["country"] != "RUS"])
+    in_2016 = shares.set_index("year").loc[2016]
+    # women: KAZ 100 + TJK 100 over KAZ 2000 + TJK 1000 (UZB has no line by sex)
+    assert in_2016["women_count"] == 200
+    assert in_2016["persons_with_sex"] == 3000
+    assert in_2016["women_share_pct"] == pytest.approx(200 / 3000 * 100)
+    # juveniles: KAZ only
+    assert in_2016["juveniles_share_pct"] == pytest.approx(0.1)
+    assert shares.set_index("year").at[2015, "women_share_pct"] == pytest.approx(7.0)
+
+
+def test_turning_years():
+    totals = pd.DataFrame({"year": range(2010, 2017), "count": [9, 8, 7, 6, 5, 4, 6]})
+    assert arrests.turning_years(totals) == [2015]
+    flat = pd.DataFrame({"year": [2010, 2011, 2012], "count": [5, 5, 4]})
+    assert arrests.turning_years(flat) == []
+
+
+def series(counts: list[int], women_pct: float = 7.0, juvenile_pct: float = 0.3) -> pd.DataFrame:
+    rows = []
+    for year, total in zip(range(2010, 2017), counts, strict=True):
+        women = round(total * women_pct / 100)
+        young = round(total * juvenile_pct / 100)
+        rows += person_lines("UZB", year, total, women, young)
+    return frame(rows, status="reconstructed")
+
+
+def test_c12_holds_for_a_fall_then_a_rise_to_almost_12400():
+    claim = arrests.check_claim_c12(series([19000, 18000, 17000, 16000, 14000, 11800, 12375]))
+    assert claim["holds"], claim["verdict"]
+    assert claim["values"]["turning_years"] == [2015]
+    assert "then increased in 2016" in claim["verdict"]
+    assert "reconstructed" in claim["verdict"]
+
+
+def test_c12_fails_when_a_year_breaks_the_downward_trend_or_2016_falls():
+    rise_in_2013 = arrests.check_claim_c12(series([19000, 18000, 17000, 17500, 14000, 11800, 12375]))
+    assert not rise_in_2013["holds"]
+    assert rise_in_2013["values"]["years_not_below_the_year_before_2011_2015"] == [2013]
+    fall_in_2016 = arrests.check_claim_c12(series([19000, 18000, 17000, 16000, 14000, 12500, 12375]))
+    assert not fall_in_2016["holds"]
+
+
+def test_c13_and_c14():
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    assert arrests.check_claim_c13(rows)["values"]["mean_women_share_pct"] == pytest.approx(7.0, abs=0.01)
+    assert arrests.check_claim_c13(rows)["holds"]
+    c14 = arrests.check_claim_c14(rows)
+    assert c14["holds"]
+    assert c14["values"]["juveniles_2016"] == 37
+    assert not arrests.check_claim_c13(series([10000] * 7, women_pct=8.0))["holds"]
+    assert not arrests.check_claim_c14(series([10000] * 7, juvenile_pct=0.5))["holds"]
+
+
+def test_headline_and_turn_in_words():
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    text = arrests.headline(rows, 2010, 2016)
+    assert "decreased every year from 2010 to 2015, then increased in 2016" in text
+    assert "almost 12,400 people were arrested (one country reporting)" in text
+    assert "about 7%" in text and "approximately 0.3%" in text
+    assert "turns in 2015" in arrests.turn_sentence(rows, 2010, 2016)
+
+
+def test_key_figures_and_charts(persons):
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    figures = {f["name"]: f for f in arrests.key_figures(rows, 2010, 2016)}
+    assert figures["arrests_persons_total"]["value"] == 12375
+    assert figures["arrests_trend_turning_year"]["value"] == 2015
+    assert all(name.startswith("arrests_") for name in figures)
+    fig = arrests.plot_persons_by_country(rows, 2010, 2016)
+    assert {p.get_hatch() for p in fig.axes[0].patches} == {"///"}
+    assert arrests.plot_shares(rows, 2010, 2016) is not None

@@ -1,0 +1,240 @@
+"""bulletin.crime (analysis 6, drug-related offences) on tiny inline frames, and the wording it uses."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bulletin import crime
+from bulletin.periods import Quarter
+from bulletin.schemas import OFFENCE_TYPES
+from bulletin.wording import describe_trend, join_words
+
+
+def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
+    table = pd.DataFrame(rows, columns=["country", "year", "offence_type", "count"])
+    return table.assign(source="test", status=status)
+
+
+@pytest.fixture
+def offences() -> pd.DataFrame:
+    unodc = frame(
+        [
+            ("KGZ", 2015, "trafficking", 60),
+            ("KGZ", 2015, "use_possession", 40),
+            ("KGZ", 2016, "trafficking", 30),
+            ("KGZ", 2016, "use_possession", 20),
+            ("KGZ", 2016, "total", 50),
+        ]
+    )
+    national = frame(
+        [
+            ("KAZ", 2015, "smuggling", 10),
+            ("KAZ", 2015, "selling", 90),
+            ("KAZ", 2015, "possession_personal_use", 100),
+            ("KAZ", 2016, "smuggling", 30),
+            ("KAZ", 2016, "selling", 60),
+            ("KAZ", 2016, "possession_personal_use", 60),
+            ("RUS", 2016, "selling", 5000),  # not Central Asia: never counted
+        ],
+        status="reconstructed",
+    )
+    return pd.concat([unodc, national], ignore_index=True)
+
+
+def test_every_offence_type_of_the_schema_is_in_the_reference_file():
+    assert set(OFFENCE_TYPES) == set(crime.offence_types().index)
+    iccs = crime.offence_types()["iccs_code"]
+    assert iccs["possession_personal_use"] == iccs["use_possession"] == "06011"
+    assert iccs["smuggling"] == iccs["selling"] == iccs["trafficking"] == "06012"
+    assert iccs["total"] == "0601"
+
+
+def test_unodc_category_maps_national_types():
+    assert crime.unodc_category("smuggling") == "trafficking"
+    assert crime.unodc_category("cultivation") == "trafficking"
+    assert crime.unodc_category("possession_personal_use") == "use_possession"
+    with pytest.raises(KeyError, match="offence_types.csv"):
+        crime.unodc_category("piracy")
+
+
+def test_period_of_issue():
+    assert crime.period_of_issue(Quarter(2017, 2)) == (2010, 2016)
+    assert crime.period_of_issue(Quarter(2017, 1)) == (2010, 2016)
+
+
+def test_classification_of_country_years(offences):
+    kinds = crime.classify_country_years(offences).set_index(["country", "year"])
+    assert kinds.at[("KGZ", 2016), "classification"] == "unodc"
+    assert kinds.at[("KAZ", 2016), "classification"] == "national"
+
+
+def test_totals_take_the_total_row_or_the_sum_of_types(offences):
+    totals = crime.country_year_totals(offences).set_index(["country", "year"])["count"]
+    assert totals[("KGZ", 2016)] == 50
+    assert totals[("KGZ", 2015)] == 100  # no total row: the types added up
+    assert totals[("KAZ", 2016)] == 150
+
+
+def test_a_total_that_contradicts_its_types_is_refused(offences):
+    bad = offences.copy()
+    bad.loc[bad["offence_type"] == "total", "count"] = 51
+    with pytest.raises(ValueError, match="KGZ 2016 .total 51, types add up to 50"):
+        crime.country_year_totals(bad)
+
+
+def test_regional_totals_count_the_five_countries_and_leave_missing_years_missing(offences):
+    totals = crime.regional_totals(offences, 2014, 2016).set_index("year")
+    assert pd.isna(totals.at[2014, "count"])
+    assert totals.at[2014, "countries_reporting"] == 0
+    assert totals.at[2015, "count"] == 300
+    assert totals.at[2016, "count"] == 200  # RUS left out
+    assert totals.at[2016, "status"] == "official+reconstructed"
+
+
+def test_national_shares_are_computed_from_counts_over_national_country_years(offences):
+    rows = crime.rows_in_period(offences, 2015, 2016)
+    shares = crime.shares_by_type(rows, crime.NATIONAL)
+    assert crime.share_of(shares, 2016, "smuggling") == pytest.approx(20.0)  # 30 / 150
+    assert crime.share_of(shares, 2016, "selling") == pytest.approx(40.0)
+    assert crime.share_of(shares, 2016, "use_possession") is None  # KGZ is not national
+    in_2016 = shares[shares["year"] == 2016]
+    assert in_2016["share_pct"].sum() == pytest.approx(100.0)
+    assert set(in_2016["countries"]) == {"KAZ"}
+
+
+def test_unodc_shares_map_every_country_year(offences):
+    rows = crime.rows_in_period(offences, 2016, 2016)
+    shares = crime.shares_by_type(rows, crime.UNODC)
+    # trafficking: KGZ 30 + KAZ smuggling 30 + selling 60 = 120 of 200
+    assert crime.share_of(shares, 2016, "trafficking") == pytest.approx(60.0)
+    assert crime.share_of(shares, 2016, "use_possession") == pytest.approx(40.0)
+
+
+def test_no_share_column_is_stored_anywhere(offences):
+    assert not any("share" in column for column in offences.columns)
+
+
+def test_breaks_in_decrease():
+    totals = pd.DataFrame({"year": [2010, 2011, 2012, 2013], "count": [9, 8, 8, 7]})
+    assert crime.breaks_in_decrease(totals) == [2012]
+
+
+def steady(counts: list[int]) -> pd.DataFrame:
+    years = range(2010, 2010 + len(counts))
+    rows = [("KAZ", y, "selling", c) for y, c in zip(years, counts, strict=True)]
+    rows += [("KAZ", y, "smuggling", 0) for y in years]
+    return frame(rows, status="reconstructed")
+
+
+def test_c9_holds_for_a_steady_decrease_ending_below_13600():
+    claim = crime.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13575]))
+    assert claim["holds"]
+    assert claim["values"]["years_breaking_the_decrease"] == []
+    assert "reconstructed" in claim["verdict"]
+
+
+def test_c9_names_the_year_that_breaks_the_run():
+    claim = crime.check_claim_c9(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]))
+    assert not claim["holds"]
+    assert claim["values"]["years_breaking_the_decrease"] == [2012]
+    assert "not steady: 2012 breaks the run" in claim["verdict"]
+    assert "increased in 2012" in claim["verdict"]
+
+
+def test_c9_fails_outside_the_range():
+    claim = crime.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13600]))
+    assert not claim["holds"]
+
+
+def test_c10_and_c11_on_counts():
+    rows = [
+        ("UZB", 2010, "smuggling", 4),
+        ("UZB", 2010, "selling", 46),
+        ("UZB", 2010, "other", 50),
+        ("UZB", 2016, "smuggling", 9),
+        ("UZB", 2016, "selling", 46),
+        ("UZB", 2016, "other", 45),
+    ]
+    offences = frame(rows, status="reconstructed")
+    c10, c11 = crime.check_claim_c10(offences), crime.check_claim_c11(offences)
+    assert c10["holds"] and c11["holds"]
+    assert c10["values"]["smuggling_share_pct_2016"] == pytest.approx(9.0)
+    assert c11["values"]["selling_share_pct_2016"] == pytest.approx(46.0)
+    wrong = offences.assign(count=offences["count"].where(offences["offence_type"] != "selling", 60))
+    assert not crime.check_claim_c11(wrong)["holds"]
+
+
+def test_headline_is_worded_from_the_numbers():
+    text = crime.headline(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]), 2010, 2016)
+    assert "decreased from 2010 to 2016, but not every year: it increased in 2012" in text
+    assert "did not fall in 2012" in text
+    assert "almost 13,600 reported offences (one country reporting)" in text
+
+
+def test_offences_table_marks_reconstructed_figures(offences):
+    table = crime.offences_by_country_table(offences, 2015, 2016).set_index("Country")
+    assert table.at["Kazakhstan", "2016"] == "150*"
+    assert table.at["Kyrgyzstan", "2016"] == "50"
+    assert table.at["Central Asia", "2016"] == "200"
+
+
+def test_definitions_carry_the_bulletin_note_on_selling():
+    table = crime.definitions_table().set_index("Offence type")
+    note = table.at["Selling", "Definition"]
+    assert "illegal purchase, transportation or possession with the purpose of selling" in note
+
+
+def test_key_figures_are_named_for_the_page(offences):
+    figures = {f["name"]: f for f in crime.key_figures(offences, 2015, 2016)}
+    assert figures["crime_offences_total"]["value"] == 200
+    assert figures["crime_smuggling_share_pct"]["value"] == pytest.approx(20.0)
+    assert all(name.startswith("crime_") for name in figures)
+
+
+def test_charts_draw_and_hatch_reconstructed_bars(offences):
+    fig = crime.plot_offences_by_country(offences, 2015, 2016)
+    hatches = {p.get_hatch() for p in fig.axes[0].patches}
+    assert "///" in hatches and None in hatches  # reconstructed KAZ, official KGZ
+    assert crime.plot_shares_by_type(offences, 2015, 2016) is not None
+
+
+# --- wording added for the crime pages (bulletin.wording.describe_trend, join_words) ---------
+
+TREND_CASES = [
+    ({2010: 5, 2011: 4, 2012: 3}, "decreased every year from 2010 to 2012"),
+    ({2010: 5, 2011: 6}, "increased from 2010 to 2011"),
+    ({2010: 5, 2011: 5}, "did not change from 2010 to 2011"),
+    ({2010: 5, 2011: 4, 2012: 3, 2013: 6}, "decreased every year from 2010 to 2012, then increased in 2013"),
+    ({2010: 5, 2011: 4, 2012: 6, 2013: 7}, "decreased from 2010 to 2011, then increased every year to 2013"),
+    (
+        {2010: 9, 2011: 8, 2012: 8.5, 2013: 7, 2014: 6},
+        "decreased from 2010 to 2014, but not every year: it increased in 2012",
+    ),
+    (
+        {2010: 9, 2011: 9, 2012: 8, 2013: 7},
+        "decreased from 2010 to 2013, but not every year: it did not change in 2011",
+    ),
+    ({2010: 5, 2011: 6, 2012: 5}, "increased from 2010 to 2011, then decreased in 2012"),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), TREND_CASES)
+def test_describe_trend(values, expected):
+    assert describe_trend(values) == expected
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{2010: 1}, {2010: 1, 2012: 2}, {2010: 1, 2011: None}, {2010: 1, 2011: -2}, {}],
+)
+def test_describe_trend_refuses_what_it_cannot_describe(bad):
+    with pytest.raises(ValueError):
+        describe_trend(bad)
+
+
+def test_join_words():
+    assert join_words(["a"]) == "a"
+    assert join_words(["a", "b"]) == "a and b"
+    assert join_words(("a", "b", "c")) == "a, b and c"
+    with pytest.raises(ValueError):
+        join_words([])

@@ -1,0 +1,147 @@
+"""bulletin.crime_statistics (analysis 8): the coverage matrix on a small table with a known answer."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from bulletin import crime_statistics as cs
+
+
+def offences() -> pd.DataFrame:
+    rows = [
+        ("KGZ", 2015, "trafficking", 60, "official"),
+        ("KGZ", 2015, "use_possession", 40, "official"),
+        ("KGZ", 2016, "total", 50, "official"),  # a total without types: no breakdown
+        ("KAZ", 2016, "selling", 10, "reconstructed"),
+    ]
+    table = pd.DataFrame(rows, columns=["country", "year", "offence_type", "count", "status"])
+    return table.assign(source="test")
+
+
+def arrests() -> pd.DataFrame:
+    rows = [
+        ("KGZ", 2016, "total", "total", 100, "official"),
+        ("KGZ", 2016, "female", "total", 7, "official"),
+        ("KGZ", 2016, "male", "total", 93, "official"),
+        ("KAZ", 2015, "total", "total", 80, "reconstructed"),
+        ("KAZ", 2015, "total", "juvenile", 1, "reconstructed"),
+        ("KAZ", 2015, "total", "adult", 79, "reconstructed"),
+    ]
+    table = pd.DataFrame(rows, columns=["country", "year", "sex", "age_group", "count", "status"])
+    return table.assign(source="test")
+
+
+def indicators() -> pd.DataFrame:
+    rows = [
+        ("KGZ", 2015, "16.1.1 Victims of intentional homicide", "total", 5.0, "official"),
+        ("KGZ", 2016, "16.1.1 Victims of intentional homicide", "total", 4.3, "official"),
+        ("KGZ", 2016, "16.1.1 Victims of intentional homicide", "sex=female", 2.1, "official"),
+        ("KGZ", 2016, "16.1.1 Victims of intentional homicide", "sex=male", 6.5, "official"),
+        ("KAZ", 2016, "police_personnel_rate", "total", 500.0, "estimate"),
+    ]
+    table = pd.DataFrame(
+        rows, columns=["country", "year", "indicator", "disaggregation", "value", "status"]
+    )
+    return table.assign(unit="per 100,000 population", source="test")
+
+
+@pytest.fixture
+def matrix() -> pd.DataFrame:
+    observed = cs.observed_cells(offences(), arrests(), indicators())
+    return cs.coverage_matrix(observed, countries=("KAZ", "KGZ"), years=[2015, 2016])
+
+
+HOMICIDE = "16.1.1 Victims of intentional homicide"
+KNOWN_ANSWER = {
+    # (country, indicator): (2015, 2016)
+    ("KAZ", "Drug-related offences"): ("missing", "reconstructed"),
+    ("KGZ", "Drug-related offences"): ("official", "official"),
+    ("KAZ", "Drug-related offences by type"): ("missing", "reconstructed"),
+    ("KGZ", "Drug-related offences by type"): ("official", "missing"),
+    ("KAZ", "Persons arrested for drug offences"): ("reconstructed", "missing"),
+    ("KGZ", "Persons arrested for drug offences"): ("missing", "official"),
+    ("KAZ", "Persons arrested for drug offences, by sex"): ("missing", "missing"),
+    ("KGZ", "Persons arrested for drug offences, by sex"): ("missing", "official"),
+    ("KAZ", "Persons arrested for drug offences, by age"): ("reconstructed", "missing"),
+    ("KGZ", "Persons arrested for drug offences, by age"): ("missing", "missing"),
+    ("KAZ", HOMICIDE): ("missing", "missing"),
+    ("KGZ", HOMICIDE): ("official", "official"),
+    ("KAZ", f"{HOMICIDE}, by sex"): ("missing", "missing"),
+    ("KGZ", f"{HOMICIDE}, by sex"): ("missing", "official"),
+    ("KAZ", "police_personnel_rate"): ("missing", "estimate"),
+    ("KGZ", "police_personnel_rate"): ("missing", "missing"),
+}
+
+
+def test_coverage_matrix_has_the_known_answer(matrix):
+    got = {
+        (country, indicator): tuple(rows.sort_values("year")["status"])
+        for (country, indicator), rows in matrix.groupby(["country", "indicator"])
+    }
+    assert got == KNOWN_ANSWER
+    assert len(matrix) == len(KNOWN_ANSWER) * 2  # a full grid: every cell present once
+
+
+def test_frameworks(matrix):
+    frameworks = dict(zip(matrix["indicator"], matrix["framework"], strict=False))
+    assert frameworks[HOMICIDE] == cs.SDG
+    assert frameworks["police_personnel_rate"] == cs.UN_CTS
+    assert frameworks["Drug-related offences"] == cs.ARQ
+
+
+def test_summary_counts_and_shares_from_counts(matrix):
+    summary = cs.coverage_summary(matrix).set_index("indicator")
+    assert summary.at["Drug-related offences", "official"] == 2
+    assert summary.at["Drug-related offences", "reconstructed"] == 1
+    assert summary.at["Drug-related offences", "missing"] == 1
+    assert summary.at["Drug-related offences", "official_pct"] == pytest.approx(50.0)
+    gaps = cs.gaps_by_country(matrix).set_index("country")
+    assert gaps.at["KAZ", "official"] == 0
+    assert gaps.at["KGZ", "official"] == 8
+    assert gaps.at["KGZ", "official_pct"] == pytest.approx(50.0)
+
+
+def test_best_status_wins_in_a_cell():
+    assert cs.best_status(pd.Series(["reconstructed", "official"])) == "official"
+    assert cs.best_status(pd.Series(["reconstructed", "estimate"])) == "estimate"
+    assert cs.best_status(pd.Series([], dtype=object)) == "missing"
+
+
+def test_default_years_run_from_2010_to_the_latest_observed():
+    observed = cs.observed_cells(offences(), arrests(), indicators())
+    matrix = cs.coverage_matrix(observed, countries=("KGZ",))
+    assert sorted(set(matrix["year"])) == list(range(2010, 2017))
+
+
+def test_sentences_from_the_counts(matrix):
+    text = cs.coverage_sentences(matrix)
+    assert "an official figure is published for 25% of the 32 country-years (8)" in text
+    assert "Kazakhstan has no official figure" in text
+    assert "only Kyrgyzstan publishes official figures" in text
+
+
+def test_sdg_codes_and_sex():
+    assert str(cs.sdg_code("sdg_16_1_1")) == "16.1.1"
+    assert cs.sdg_code("16.1.3 Proportion of women").goal == 16
+    assert cs.sdg_code("police_personnel") is None
+    assert cs.sex_of("Women") == "female"
+    assert cs.sex_of("sex=male") == "male"
+    assert cs.sex_of("total") is None
+
+
+def test_sdg16_trends_by_sex():
+    trends = cs.sdg16_trends(indicators())
+    assert set(trends["indicator"]) == {HOMICIDE}
+    assert set(trends["sex"].dropna()) == {"female", "male"}
+    text = cs.sdg16_sentences(trends)
+    assert "decreased from 2015 to 2016, from 5.00 to 4.30" in text
+
+
+def test_key_figures_and_charts(matrix):
+    trends = cs.sdg16_trends(indicators())
+    figures = {f["name"]: f for f in cs.key_figures(matrix, trends)}
+    assert figures["crimestats_official_cells_pct"]["value"] == pytest.approx(25.0)
+    assert figures["crimestats_countries_without_official_sdg16"]["value"] == 1
+    assert all(name.startswith("crimestats_") for name in figures)
+    assert cs.plot_coverage(matrix, "Coverage") is not None
+    assert cs.plot_sdg16_trend(trends, HOMICIDE) is not None
