@@ -9,7 +9,7 @@ import pytest
 from bulletin.paths import DATA_DIR
 from bulletin.reconstruct import seizures_quarterly as recon
 from bulletin.seizures import check_claim_c1
-from bulletin.tables import load_table
+from bulletin.tables import check_table, load_table
 
 
 def annual() -> pd.DataFrame:
@@ -68,5 +68,6 @@ def test_rerun_reproduces_the_shipped_table():
     rebuilt = recon.reconstruct_seizures_quarterly(load_table("seizures_annual"))
     shipped = load_table("seizures_quarterly")
     pd.testing.assert_frame_equal(
-        shipped.reset_index(drop=True), rebuilt[shipped.columns].reset_index(drop=True)
+        shipped.reset_index(drop=True),
+        check_table("seizures_quarterly", rebuilt[shipped.columns].reset_index(drop=True)),
     )

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from bulletin.paths import DATA_DIR
-from bulletin.tables import load_table, table_path, write_table
+from bulletin.tables import check_table, load_table, table_path, write_table
 from bulletin.vocab import CENTRAL_ASIA, drug_groups
 
 log = logging.getLogger(__name__)
@@ -165,7 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     rows = reconstruct_seizures_quarterly(load_table("seizures_annual", args.data_dir))
     if args.check:
         shipped = load_table("seizures_quarterly", args.data_dir)
-        same = shipped.reset_index(drop=True).equals(rows[shipped.columns].reset_index(drop=True))
+        rebuilt = check_table("seizures_quarterly", rows[shipped.columns].reset_index(drop=True))
+        same = shipped.reset_index(drop=True).equals(rebuilt)
         print(
             f"{table_path('seizures_quarterly', args.data_dir)}: "
             + ("up to date" if same else "DIFFERS")
