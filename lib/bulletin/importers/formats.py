@@ -49,3 +49,67 @@ WDR2024_SEIZURES = Format(
 
 register(_is_wdr2018, WDR2018_SEIZURES)
 register(_is_wdr2024_seizures, WDR2024_SEIZURES)
+
+
+def _is_wdr_crimes(seen: Probe) -> bool:
+    from bulletin.importers import wdr_crimes
+
+    sheets = seen.sheets or {}
+    if seen.kind != "xlsx" or wdr_crimes.CONTACT_SHEET not in sheets:
+        return False
+    rows = sheets[wdr_crimes.CONTACT_SHEET]
+    return bool(rows) and "Type of offence" in rows[0] and "Calculated total" in rows[0]
+
+
+def _read_wdr_crimes(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+    from bulletin.importers import wdr_crimes
+
+    return wdr_crimes.read_wdr_crimes(path, options.scope, report)
+
+
+WDR2024_CRIMES = Format(
+    "wdr2024-crimes",
+    "WDR 2024 statistical annex table 10.1, drug-related crimes (xlsx, sheets 'Formal contact' "
+    "and 'Sheet1')",
+    _read_wdr_crimes,
+)
+register(_is_wdr_crimes, WDR2024_CRIMES)
+
+
+def _is_nsc(seen: Probe) -> bool:
+    from bulletin.importers import sdg
+
+    return seen.kind == "xlsx" and sdg.is_nsc_workbook(seen.sheets or {})
+
+
+def _read_nsc(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+    from bulletin.importers import sdg
+
+    return [sdg.read_nsc(path, options.scope, report)]
+
+
+def _is_open_sdg(seen: Probe) -> bool:
+    from bulletin.importers import sdg
+
+    return seen.kind == "text" and sdg.is_open_sdg(seen.lines[0])
+
+
+def _read_open_sdg(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+    from bulletin.importers import sdg
+
+    return [sdg.read_open_sdg(path, options.scope, options.country, report)]
+
+
+NSC_SDG = Format(
+    "kg-nsc-sdg",
+    "Kyrgyz NSC SDG indicator workbook (xlsx: title row 1, unit row 2, header row 4 with "
+    "'Items' in column C and one column per year)",
+    _read_nsc,
+)
+OPEN_SDG = Format(
+    "open-sdg",
+    "Open SDG platform CSV (Year, one column per disaggregation, Value)",
+    _read_open_sdg,
+)
+register(_is_nsc, NSC_SDG)
+register(_is_open_sdg, OPEN_SDG)
