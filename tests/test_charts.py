@@ -153,3 +153,48 @@ def test_finish_chart_outside_a_kernel_only_styles_the_chart():
     assert ax.get_ylabel() == "Seizures (tons)"
     assert any("Source: X." in text.get_text() for text in fig.texts)
     assert all(patch.get_hatch() == charts.RECONSTRUCTED_HATCH for patch in ax.patches)
+
+
+def test_chart_data_reads_back_heat_maps_by_row_and_column():
+    import numpy as np
+
+    fig, ax = plt.subplots()
+    ax.imshow(np.array([[1, 0], [1, 1]]))
+    ax.set_xticks([0, 1], ["2015", "2016"])
+    ax.set_yticks([0, 1], ["KAZ", "KGZ"])
+    fig.canvas.draw()
+    assert charts.chart_data(fig).values.tolist() == [
+        ["KAZ", "2015", 1.0], ["KAZ", "2016", 0.0], ["KGZ", "2015", 1.0], ["KGZ", "2016", 1.0]
+    ]
+    fig, ax = plt.subplots()
+    sns.heatmap(pd.DataFrame([[1, 2], [3, 4]], index=["a", "b"], columns=["x", "y"]), ax=ax)
+    fig.canvas.draw()  # the colour bar is not a panel of data
+    assert charts.chart_data(fig).values.tolist() == [
+        ["a", "x", 1.0], ["a", "y", 2.0], ["b", "x", 3.0], ["b", "y", 4.0]
+    ]
+
+
+def test_chart_data_keeps_named_lines_over_bars_and_reads_points_and_dates():
+    fig, ax = plt.subplots()
+    ax.bar([2015, 2016], [1, 2], label="Cases")
+    ax.plot([2015, 2016], [1.5, 2.5], label="Trend")
+    ax.plot([2015, 2015], [0, 3], color="black")  # an unnamed guide line is not data
+    fig.canvas.draw()
+    assert charts.chart_data(fig).values.tolist() == [
+        ["Cases", 2015, 1.0], ["Cases", 2016, 2.0], ["Trend", 2015, 1.5], ["Trend", 2016, 2.5]
+    ]
+    fig, ax = plt.subplots()
+    ax.scatter([1, 2], [3, 4], label="cities")
+    assert charts.chart_data(fig).values.tolist() == [["cities", 1, 3.0], ["cities", 2, 4.0]]
+    fig, ax = plt.subplots()
+    ax.plot(pd.to_datetime(["2017-01-01", "2017-02-01"]), [3, 4])
+    fig.canvas.draw()
+    assert charts.chart_data(fig)["category"].tolist() == ["2017-01-01", "2017-02-01"]
+
+
+def test_a_chart_without_data_offers_no_empty_csv():
+    fig, ax = charts.new_chart()
+    ax.text(0.5, 0.5, "No data for this quarter")
+    charts.finish_chart(fig, ax, "Nothing", "", "Source: X.", OFFICIAL)
+    meta = charts.chart_metadata(fig)
+    assert meta["csv"] == "" and meta["alt"].startswith("Chart: Nothing.")

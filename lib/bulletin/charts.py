@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.colors import to_rgba_array
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
@@ -131,7 +132,7 @@ def chart_data(fig: Figure) -> pd.DataFrame:
     One row per bar or point: the series (legend entry), the category or x value, and the value,
     with the axis labels as column names. A figure of several panels gets a ``panel`` column.
     """
-    panels = [(ax, _axes_data(ax)) for ax in fig.axes]
+    panels = [(ax, _axes_data(ax)) for ax in fig.axes if getattr(ax, "_colorbar", None) is None]
     panels = [(ax, frame) for ax, frame in panels if not frame.empty]
     if len(panels) > 1:
         frames = [
@@ -158,7 +159,7 @@ def chart_metadata(fig: Figure) -> dict[str, Any]:
     return {
         "title": title,
         "alt": info.alt if info and info.alt else describe_chart(fig, drawn, title, status),
-        "csv": csv_frame.to_csv(index=False),
+        "csv": csv_frame.to_csv(index=False) if not data.empty else "",
         "source": source,
         "status": status,
         "statuses": statuses_of(data, status),
@@ -248,16 +249,47 @@ def _first_title(fig: Figure) -> str:
 
 
 def _axes_data(ax: Axes) -> pd.DataFrame:
-    """The bars (or, without bars, the lines) of one axes as a long table."""
+    """What one axes draws, as a long table: series, category (or x) and value.
+
+    Bars, and the lines drawn with them that have a name (a label or a legend entry: error bars
+    and guides have none); without bars, every line; with neither, scatter points; with none of
+    these, the cells of a heat map (image or mesh), by row and column.
+    """
     names = _legend_names(ax)
-    rows: list[dict[str, Any]] = []
     bars = [c for c in ax.containers if isinstance(c, BarContainer) and len(c.patches)]
     horizontal = bool(bars) and getattr(bars[0], "orientation", None) == "horizontal"
     category_label, value_label = (
         (ax.get_ylabel(), ax.get_xlabel()) if horizontal else (ax.get_xlabel(), ax.get_ylabel())
     )
+    legend = ax.get_legend()
+    series_label = legend.get_title().get_text() if legend is not None else ""
+    rows = _bar_rows(ax, bars, horizontal, names) + _line_rows(ax, names, named_only=bool(bars))
+    if not rows:
+        rows = _scatter_rows(ax, names)
+    if not rows:
+        rows = _grid_rows(ax)
+        series_label, category_label, value_label = (
+            ax.get_ylabel() or "row", ax.get_xlabel() or "column", "value"
+        )
+    if not rows:
+        return pd.DataFrame()
+    frame = pd.DataFrame(rows)
+    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
+    if frame["series"].eq("").all():
+        frame = frame.drop(columns="series")
+    return frame.rename(
+        columns={
+            "series": series_label or "series",
+            "x": category_label or "category",
+            "value": value_label or "value",
+        }
+    )
+
+
+def _bar_rows(ax: Axes, bars: list, horizontal: bool, names: dict) -> list[dict[str, Any]]:
+    rows = []
+    axis = ax.yaxis if horizontal else ax.xaxis
     for index, container in enumerate(bars):
-        axis = ax.yaxis if horizontal else ax.xaxis
         colour = _colour(container.patches[0], face=True)
         series = _series_name(container.get_label(), colour, names, index, len(bars))
         values = container.datavalues
@@ -270,32 +302,70 @@ def _axes_data(ax: Axes) -> pd.DataFrame:
                 else patch.get_x() + patch.get_width() / 2
             )
             rows.append({"series": series, "x": _position_label(axis, centre), "value": value})
-    if not bars:
-        lines = [
-            line
-            for line in ax.get_lines()
-            if line.get_transform() == ax.transData and len(line.get_xdata(orig=True))
-        ]
-        for index, line in enumerate(lines):
-            colour = _colour(line, face=False)
-            series = _series_name(line.get_label(), colour, names, index, len(lines))
-            for x, y in zip(line.get_xdata(orig=True), line.get_ydata(orig=True), strict=False):
-                rows.append({"series": series, "x": _plain_x(x), "value": y})
-    if not rows:
-        return pd.DataFrame()
-    frame = pd.DataFrame(rows)
-    frame["value"] = pd.to_numeric(frame["value"], errors="coerce")
-    if frame["series"].eq("").all():
-        frame = frame.drop(columns="series")
-    legend = ax.get_legend()
-    series_label = legend.get_title().get_text() if legend is not None else ""
-    return frame.rename(
-        columns={
-            "series": series_label or "series",
-            "x": category_label or "category",
-            "value": value_label or "value",
+    return rows
+
+
+def _line_rows(ax: Axes, names: dict, named_only: bool) -> list[dict[str, Any]]:
+    lines = [
+        line
+        for line in ax.get_lines()
+        if line.get_transform() == ax.transData and len(line.get_xdata(orig=True))
+    ]
+    rows = []
+    for index, line in enumerate(lines):
+        colour = _colour(line, face=False)
+        named = not line.get_label().startswith("_") or colour in names
+        if named_only and not named:
+            continue
+        series = _series_name(line.get_label(), colour, names, index, len(lines))
+        for x, y in zip(line.get_xdata(orig=True), line.get_ydata(orig=True), strict=False):
+            rows.append({"series": series, "x": _position_label(ax.xaxis, x), "value": y})
+    return rows
+
+
+def _scatter_rows(ax: Axes, names: dict) -> list[dict[str, Any]]:
+    points = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
+    rows = []
+    for index, collection in enumerate(points):
+        colour = _colour(collection, face=True)
+        series = _series_name(collection.get_label(), colour, names, index, len(points))
+        for x, y in np.asarray(collection.get_offsets()):
+            rows.append({"series": series, "x": _position_label(ax.xaxis, x), "value": y})
+    return rows
+
+
+def _grid_rows(ax: Axes) -> list[dict[str, Any]]:
+    """The cells of a heat map drawn with ``imshow`` or ``pcolormesh`` (seaborn's heatmap)."""
+    for image in ax.images:
+        values = np.ma.filled(np.ma.asarray(image.get_array(), dtype=float), np.nan)
+        if values.ndim != 2:
+            continue
+        left, right, bottom, top = image.get_extent()
+        n_rows, n_columns = values.shape
+        xs = [left + (j + 0.5) * (right - left) / n_columns for j in range(n_columns)]
+        ys = [top + (i + 0.5) * (bottom - top) / n_rows for i in range(n_rows)]
+        return _cells(ax, values, xs, ys)
+    for mesh in ax.collections:
+        if isinstance(mesh, QuadMesh):
+            corners = mesh.get_coordinates()
+            values = np.ma.filled(np.ma.asarray(mesh.get_array(), dtype=float), np.nan)
+            values = values.reshape(corners.shape[0] - 1, corners.shape[1] - 1)
+            xs = list((corners[0, :-1, 0] + corners[0, 1:, 0]) / 2)
+            ys = list((corners[:-1, 0, 1] + corners[1:, 0, 1]) / 2)
+            return _cells(ax, values, xs, ys)
+    return []
+
+
+def _cells(ax: Axes, values: np.ndarray, xs: list, ys: list) -> list[dict[str, Any]]:
+    return [
+        {
+            "series": _position_label(ax.yaxis, y),
+            "x": _position_label(ax.xaxis, x),
+            "value": values[i, j],
         }
-    )
+        for i, y in enumerate(ys)
+        for j, x in enumerate(xs)
+    ]
 
 
 def _legend_names(ax: Axes) -> dict[tuple, str]:
@@ -328,18 +398,39 @@ def _series_name(label: str, colour: tuple | None, names: dict, index: int, coun
 
 def _position_label(axis: Any, position: float) -> Any:
     """The category at a position of a categorical axis, or the position itself on a numeric one."""
-    formatter = axis.get_major_formatter()
-    if type(formatter).__name__ == "StrCategoryFormatter" or isinstance(formatter, FixedFormatter):
-        ticks = list(axis.get_majorticklocs())
-        labels = [t.get_text() for t in axis.get_majorticklabels()]
-        if ticks and len(labels) == len(ticks) and any(labels):
-            nearest = min(range(len(ticks)), key=lambda i: abs(ticks[i] - position))
-            return labels[nearest]
+    if not isinstance(position, (int, float, np.number)) or isinstance(position, bool):
+        return _plain_x(position)  # already a category or a date, as the data gave it
+    ticks = list(axis.get_majorticklocs())
+    labels = [t.get_text() for t in axis.get_majorticklabels()]
+    if ticks and len(labels) == len(ticks) and _labels_name_categories(axis, ticks, labels):
+        nearest = min(range(len(ticks)), key=lambda i: abs(ticks[i] - position))
+        return labels[nearest]
     return _plain_x(position)
 
 
+def _labels_name_categories(axis: Any, ticks: list, labels: list[str]) -> bool:
+    """Whether an axis's tick labels are names (categories) rather than its numbers written out."""
+    formatter = axis.get_major_formatter()
+    if type(formatter).__name__ == "StrCategoryFormatter" or isinstance(formatter, FixedFormatter):
+        return any(labels)
+    if not any(labels) or getattr(formatter, "get_offset", lambda: "")():
+        return False
+    for tick, label in zip(ticks, labels, strict=False):
+        text = label.replace("\u2212", "-").replace(",", "").strip()
+        try:
+            if not math.isclose(float(text), tick, rel_tol=1e-6, abs_tol=1e-9):
+                return True  # "2015" at position 0: a name, not the position
+        except ValueError:
+            if text:
+                return True
+    return False
+
+
 def _plain_x(value: Any) -> Any:
-    """Whole-number floats (years) as integers; everything else as it is."""
+    """Whole-number floats (years) as integers, midnight timestamps as dates; the rest as is."""
+    if isinstance(value, (np.datetime64, pd.Timestamp)):
+        stamp = pd.Timestamp(value)
+        return stamp.date().isoformat() if stamp == stamp.normalize() else stamp.isoformat()
     if isinstance(value, (float, np.floating)) and math.isfinite(value) and value == round(value):
         return int(value)
     if isinstance(value, np.generic):
