@@ -150,3 +150,96 @@ def test_front_page_takes_figures_by_name():
     rendered = [RENDERED[0]]
     html_text = pages.index_page(Quarter(2017, 2), rendered, "", figures=SEIZURE_FIGURES)
     assert C1_SENTENCE in html_text
+
+
+def _f(value, period, status="official", unit=""):
+    return {"value": value, "period": period, "status": status, "unit": unit}
+
+
+# (main point, its figures, the sentence): each analysis's point in the bulletin's words.
+POINT_CASES = [
+    (
+        front_page.drug_market_point,
+        {"market_heroin_peak_years": _f("2003-2004", "1990-2016"),
+         "market_opium_peak_years": _f("1990-2000", "1990-2016"),
+         "market_cannabis_share_pct": _f(92.49, "2016")},
+        "Heroin seizures in Central Asia peaked in 2003-2004 and opium seizures in 1990-2000; in "
+        "2016, cannabis-type drugs made up about 92% of all drugs seized.",
+    ),
+    (
+        front_page.cannabis_point,
+        {"cannabis_share_first_pct": _f(64.6, "2001"), "cannabis_share_pct": _f(90.5, "2016")},
+        "The share of cannabis-type drugs in all drugs seized increased from 65% in 2001 to 91% in "
+        "2016.",
+    ),
+    (
+        front_page.heroin_point,
+        {"heroin_years_russia_higher": _f(7, "2010-2016"),
+         "heroin_years_compared": _f(7, "2010-2016")},
+        "The Russian Federation seized more heroin than the five countries of Central Asia "
+        "together in every year of 2010-2016.",
+    ),
+    (
+        front_page.heroin_point,
+        {"heroin_years_russia_higher": _f(5, "2010-2016"),
+         "heroin_years_compared": _f(6, "2010-2016")},
+        "The Russian Federation seized more heroin than the five countries of Central Asia "
+        "together in five of the six years of 2010-2016 with figures for both.",
+    ),
+    (
+        front_page.drug_crime_point,
+        {"crime_offences_total": _f(13588, "2016"), "crime_selling_share_pct": _f(46.2, "2016")},
+        "In 2016, almost 13,600 drug-related offences were reported in Central Asia, about 46% of "
+        "them linked to selling drugs.",
+    ),
+    (
+        front_page.drug_crime_point,
+        {"crime_offences_total": _f(13600, "2016")},
+        "In 2016, 13,600 drug-related offences were reported in Central Asia.",
+    ),
+    (
+        front_page.arrests_point,
+        {"arrests_persons_total": _f(12391, "2016"),
+         "arrests_women_mean_share_pct": _f(6.98, "2010-2016")},
+        "In 2016, almost 12,400 people were arrested for drug-related crime in Central Asia; women "
+        "were about 7% of those arrested on average over 2010-2016.",
+    ),
+    (
+        front_page.gender_based_violence_point,
+        {"gbv_crisis_centre_clients_2015": _f(14467, "2015"),
+         "gbv_crisis_centre_clients_change_2010_2015_pct": _f(26.1, "2010-2015")},
+        "In Kyrgyzstan, 14,467 people turned to crisis centres and other institutions for help in "
+        "2015, a 26 per cent increase from 2010.",
+    ),
+    (
+        front_page.women_in_policing_point,
+        {"policing_women_share_pct": _f(5.9, "2016"),
+         "policing_female_officers_trained": _f(200, "2017", unit="officers")},
+        "In 2016, 5.9% of certified police officers in Kyrgyzstan were women; 200 female police "
+        "officers received training.",
+    ),
+    (
+        front_page.activities_point,
+        {"milestones_activities": _f(7, "2017-Q2"),
+         "milestones_participants_total": _f(499, "2017-Q2", unit="participants (>=: a floor)"),
+         "milestones_countries_taking_part": _f(14, "2017-Q2")},
+        "Seven activities of the quarter brought together at least 499 participants from 14 "
+        "countries.",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("write", "figures", "expected"), POINT_CASES, ids=[c[0].__name__ for c in POINT_CASES]
+)
+def test_each_main_point_in_the_bulletins_words(write, figures, expected):
+    assert write(figures) == expected
+
+
+def test_every_registered_main_point_is_found_by_its_figures():
+    for point in front_page.MAIN_POINTS:
+        case = next((c for c in POINT_CASES if c[0] is point.write), None)
+        figures = case[1] if case else SEIZURE_FIGURES
+        assert set(point.figures) <= set(figures), point.write.__name__
+        tagged = {name: {**record, "notebook": "nb"} for name, record in figures.items()}
+        assert front_page.main_point("nb", tagged)[0] == point.write(figures)

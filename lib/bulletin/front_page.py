@@ -41,7 +41,15 @@ from bulletin.pages import (
 )
 from bulletin.periods import Quarter
 from bulletin.report import METADATA_KEY
-from bulletin.wording import describe_quantity, number_in_words
+from bulletin.wording import (
+    describe_change,
+    describe_count,
+    describe_direction,
+    describe_percent,
+    describe_quantity,
+    describe_shift,
+    number_in_words,
+)
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +96,112 @@ def quarterly_seizures_point(figures: Figures) -> str:
     )
 
 
+def drug_market_point(figures: Figures) -> str:
+    """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year."""
+    heroin = figures["market_heroin_peak_years"]["value"]
+    opium = figures["market_opium_peak_years"]["value"]
+    share = figures["market_cannabis_share_pct"]
+    return (
+        f"Heroin seizures in Central Asia peaked in {heroin} and opium seizures in {opium}; in "
+        f"{share['period']}, cannabis-type drugs made up {describe_percent(share['value'])} of "
+        "all drugs seized."
+    )
+
+
+def cannabis_point(figures: Figures) -> str:
+    """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%"."""
+    first = figures["cannabis_share_first_pct"]
+    last = figures["cannabis_share_pct"]
+    return (
+        "The share of cannabis-type drugs in all drugs seized "
+        f"{describe_direction(first['value'], last['value'])} "
+        f"{describe_shift(first['value'], last['value'], first['period'], last['period'])}."
+    )
+
+
+def heroin_point(figures: Figures) -> str:
+    """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia."""
+    higher = int(figures["heroin_years_russia_higher"]["value"])
+    compared = figures["heroin_years_compared"]
+    years = int(compared["value"])
+    when = (
+        f"in every year of {compared['period']}"
+        if higher == years
+        else f"in {number_in_words(higher)} of the {number_in_words(years)} years of "
+        f"{compared['period']} with figures for both"
+    )
+    return (
+        "The Russian Federation seized more heroin than the five countries of Central Asia "
+        f"together {when}."
+    )
+
+
+def drug_crime_point(figures: Figures) -> str:
+    """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling."""
+    total = figures["crime_offences_total"]
+    sentence = (
+        f"In {total['period']}, {describe_count(total['value'])} drug-related offences were "
+        "reported in Central Asia"
+    )
+    selling = figures.get("crime_selling_share_pct")
+    if selling and selling.get("value") is not None and selling.get("period") == total["period"]:
+        sentence += f", {describe_percent(selling['value'])} of them linked to selling drugs"
+    return sentence + "."
+
+
+def arrests_point(figures: Figures) -> str:
+    """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women."""
+    total = figures["arrests_persons_total"]
+    women = figures["arrests_women_mean_share_pct"]
+    return (
+        f"In {total['period']}, {describe_count(total['value'], 'people')} were arrested for "
+        f"drug-related crime in Central Asia; women were {describe_percent(women['value'])} of "
+        f"those arrested on average over {women['period']}."
+    )
+
+
+def gender_based_violence_point(figures: Figures) -> str:
+    """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010."""
+    clients = figures["gbv_crisis_centre_clients_2015"]
+    change = figures["gbv_crisis_centre_clients_change_2010_2015_pct"]
+    first_year = str(change["period"]).split("-")[0]
+    return (
+        f"In Kyrgyzstan, {number_in_words(int(clients['value']))} people turned to crisis centres "
+        f"and other institutions for help in {clients['period']}, "
+        f"{describe_change(100 + float(change['value']), 100)} from {first_year}."
+    )
+
+
+def women_in_policing_point(figures: Figures) -> str:
+    """Analysis 10 (C17, C18): women among certified police officers, and officers trained."""
+    share = figures["policing_women_share_pct"]
+    trained = figures["policing_female_officers_trained"]
+    floor = "at least " if "floor" in str(trained.get("unit", "")) else ""
+    return (
+        f"In {share['period']}, {describe_percent(share['value'], decimals=1)} of certified police "
+        f"officers in Kyrgyzstan were women; {floor}{number_in_words(int(trained['value']))} "
+        "female police officers received training."
+    )
+
+
+def activities_point(figures: Figures) -> str:
+    """Analysis 11 (C19): the quarter's activities, their participants and countries."""
+    activities = int(figures["milestones_activities"]["value"])
+    participants = figures["milestones_participants_total"]
+    countries = int(figures["milestones_countries_taking_part"]["value"])
+    floor = "floor" in str(participants.get("unit", ""))
+    people = (
+        f"at least {number_in_words(int(participants['value']))}"
+        if floor
+        else describe_count(participants["value"])
+    )
+    return _sentence(
+        f"{number_in_words(activities)} {'activity' if activities == 1 else 'activities'} of "
+        f"the quarter brought together {people} participants from "
+        f"{_countries(countries)}."
+    )
+
+
 MAIN_POINTS: list[MainPoint] = [
     MainPoint(
         (
@@ -96,6 +210,30 @@ MAIN_POINTS: list[MainPoint] = [
             "seizures_quarter_countries_reporting",
         ),
         quarterly_seizures_point,
+    ),
+    MainPoint(
+        ("market_heroin_peak_years", "market_opium_peak_years", "market_cannabis_share_pct"),
+        drug_market_point,
+    ),
+    MainPoint(("cannabis_share_first_pct", "cannabis_share_pct"), cannabis_point),
+    MainPoint(("heroin_years_russia_higher", "heroin_years_compared"), heroin_point),
+    MainPoint(("crime_offences_total",), drug_crime_point),
+    MainPoint(("arrests_persons_total", "arrests_women_mean_share_pct"), arrests_point),
+    MainPoint(
+        ("gbv_crisis_centre_clients_2015", "gbv_crisis_centre_clients_change_2010_2015_pct"),
+        gender_based_violence_point,
+    ),
+    MainPoint(
+        ("policing_women_share_pct", "policing_female_officers_trained"),
+        women_in_policing_point,
+    ),
+    MainPoint(
+        (
+            "milestones_activities",
+            "milestones_participants_total",
+            "milestones_countries_taking_part",
+        ),
+        activities_point,
     ),
 ]
 
