@@ -12,10 +12,12 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bulletin.charts import RECONSTRUCTED_HATCH
+from bulletin.charts import PALETTE, RECONSTRUCTED_HATCH, finish_chart, new_chart
 from bulletin.periods import Quarter, data_quarter
 from bulletin.provenance import describe_sources, describe_status
 from bulletin.vocab import CENTRAL_ASIA, country_name, drug_labels
@@ -206,6 +208,16 @@ def table_note(
     return " ".join(chart_note(seizures, drugs, first_year, last_year, countries))
 
 
+def coverage_labels(by_year: pd.DataFrame) -> list[str]:
+    """ "4 of 5" for each row of a table with ``countries`` and ``of`` columns."""
+    return [f"{c} of {o}" for c, o in zip(by_year["countries"], by_year["of"], strict=True)]
+
+
+def status_labels(statuses: pd.Series) -> pd.Series:
+    """The data status of each year for a table, "no figures" for a year without any."""
+    return statuses.replace("", "no figures")
+
+
 def status_legend_handles() -> list[Patch]:
     """Legend entries that explain the bars' fill: solid official, hatched reconstructed."""
     return [
@@ -287,3 +299,49 @@ def label_years(ax: Axes, years: Sequence[int]) -> None:
 def coverage_note(of: int) -> str:
     """The chart's key to its coverage marks."""
     return f"n/{of} above a bar: figures for only n of the {of} countries (the others missing, not zero)."
+
+
+def plot_stacked_years(
+    seizures: pd.DataFrame,
+    by_year: pd.DataFrame,
+    layers: dict[str, str],
+    drugs: Sequence[str],
+    title: str,
+    value_label: str,
+) -> Figure:
+    """A finished stacked bar chart of years: one layer per column of ``by_year`` named in
+    ``layers`` (column -> label), reconstructed years hatched, coverage marked, a legend of the
+    layers and statuses, and the source and status with the gaps named under it.
+
+    Args:
+        seizures: the annual table, for the source and status lines.
+        by_year: one row per year, with ``year``, ``status``, ``countries`` and the layers' tons.
+        layers: the columns to stack, bottom first, and their labels.
+        drugs: the drugs the chart counts (for the gaps named under it).
+        title: the bulletin's caption.
+        value_label: the value axis, with its unit.
+    """
+    table = by_year.set_index("year")[list(layers)]
+    table.columns = list(layers.values())
+    fig, ax = new_chart(11, 5.5)
+    handles = draw_stacked_years(
+        ax,
+        table,
+        sns.color_palette(PALETTE, len(layers)),
+        by_year["status"].tolist(),
+        by_year["countries"].tolist(),
+        FIVE_COUNTRIES,
+    )
+    label_years(ax, by_year["year"].tolist())
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.3)  # room for the legend above the bars
+    ax.legend(
+        handles=handles + status_legend_handles(),
+        frameon=False,
+        loc="upper left",
+        fontsize=9,
+        ncols=4,
+    )
+    years = by_year["year"]
+    source, status = chart_note(seizures, drugs, years.min(), years.max())
+    finish_chart(fig, ax, title, value_label, source, status)
+    return fig

@@ -291,10 +291,8 @@ def table_for_page(by_country: pd.DataFrame, shares: pd.DataFrame) -> pd.DataFra
     table = table.rename(columns={"year": "Year"})
     table["Central Asia (t)"] = by_country[list(CENTRAL_ASIA)].sum(axis=1, min_count=1)
     table["Share of all drugs (%)"] = shares["share_pct"].to_numpy()
-    table["Countries with figures"] = [
-        f"{c} of {o}" for c, o in zip(by_country["countries"], by_country["of"], strict=True)
-    ]
-    table["Data status"] = by_country["status"].replace("", "no figures")
+    table["Countries with figures"] = annual.coverage_labels(by_country)
+    table["Data status"] = annual.status_labels(by_country["status"])
     return table
 
 
@@ -312,32 +310,10 @@ def herb_table_for_page(herb: pd.DataFrame) -> pd.DataFrame:
 
 def plot_cannabis_by_country(seizures: pd.DataFrame, by_country: pd.DataFrame) -> Figure:
     """Stacked bars of cannabis herb and resin by country and year (tons)."""
-    table = by_country.set_index("year")[list(CENTRAL_ASIA)]
-    table.columns = [country_name(c) for c in CENTRAL_ASIA]
-    fig, ax = new_chart(10, 5.5)
-    handles = annual.draw_stacked_years(
-        ax,
-        table,
-        sns.color_palette(PALETTE, len(CENTRAL_ASIA)),
-        by_country["status"].tolist(),
-        by_country["countries"].tolist(),
-        annual.FIVE_COUNTRIES,
+    layers = {country: country_name(country) for country in CENTRAL_ASIA}
+    return annual.plot_stacked_years(
+        seizures, by_country, layers, CANNABIS, CHART_TITLE, "Cannabis herb and resin seized (tons)"
     )
-    annual.label_years(ax, by_country["year"].tolist())
-    ax.legend(
-        handles=handles + annual.status_legend_handles(),
-        frameon=False,
-        loc="upper left",
-        fontsize=9,
-        ncols=2,
-    )
-    ax.set_ylim(top=ax.get_ylim()[1] * 1.25)  # room for the legend above the bars
-    years = by_country["year"]
-    source, status = annual.chart_note(seizures, CANNABIS, years.min(), years.max())
-    finish_chart(
-        fig, ax, CHART_TITLE, "Cannabis herb and resin seized (tons)", source, status
-    )
-    return fig
 
 
 def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame) -> Figure:

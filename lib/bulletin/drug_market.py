@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 
 from bulletin import annual
-from bulletin.charts import PALETTE, finish_chart, new_chart
 from bulletin.seizures import CHART_CATEGORIES, KG_PER_TON
 from bulletin.wording import (
     describe_coverage,
@@ -222,37 +220,17 @@ def table_for_page(market: pd.DataFrame) -> pd.DataFrame:
     table = table.rename(columns={"year": "Year", "total_t": "Total (t)"})
     for group in GROUPS:
         table[f"Share of {GROUP_LABELS[group]} (%)"] = shares[f"{group}_pct"]
-    table["Countries with figures"] = [
-        f"{c} of {o}" for c, o in zip(market["countries"], market["of"], strict=True)
-    ]
-    table["Data status"] = market["status"].replace("", "no figures")
+    table["Countries with figures"] = annual.coverage_labels(market)
+    table["Data status"] = annual.status_labels(market["status"])
     return table
 
 
 def plot_drug_market(seizures: pd.DataFrame, market: pd.DataFrame) -> Figure:
     """Stacked bars of the four drugs per year (tons): "Drug market in Central Asia"."""
-    table = market.set_index("year")[[f"{d}_t" for d in MARKET_DRUGS]]
-    table.columns = [CHART_CATEGORIES[d] for d in MARKET_DRUGS]
-    fig, ax = new_chart(11, 5.5)
-    handles = annual.draw_stacked_years(
-        ax,
-        table,
-        sns.color_palette(PALETTE, len(MARKET_DRUGS)),
-        market["status"].tolist(),
-        market["countries"].tolist(),
-        annual.FIVE_COUNTRIES,
+    layers = {f"{drug}_t": CHART_CATEGORIES[drug] for drug in MARKET_DRUGS}
+    return annual.plot_stacked_years(
+        seizures, market, layers, MARKET_DRUGS, CHART_TITLE, "Seizures (tons)"
     )
-    annual.label_years(ax, market["year"].tolist())
-    ax.legend(
-        handles=handles + annual.status_legend_handles(),
-        frameon=False,
-        loc="upper right",
-        fontsize=9,
-    )
-    years = market["year"]
-    source, status = annual.chart_note(seizures, MARKET_DRUGS, years.min(), years.max())
-    finish_chart(fig, ax, CHART_TITLE, "Seizures (tons)", source, status)
-    return fig
 
 
 def key_figures(market: pd.DataFrame) -> list[dict]:

@@ -195,9 +195,7 @@ def table_for_page(compared: pd.DataFrame) -> pd.DataFrame:
         {
             "Year": compared["year"],
             f"{REGION_NAME} (t)": compared["central_asia_t"],
-            "Countries with figures": [
-                f"{c} of {o}" for c, o in zip(compared["countries"], compared["of"], strict=True)
-            ],
+            "Countries with figures": annual.coverage_labels(compared),
             f"{country_name(RUSSIA)} (t)": compared["russia_t"],
             f"{country_name(RUSSIA)} / {REGION_NAME}": compared["ratio"],
             "Data status": status,
