@@ -149,7 +149,7 @@ def test_tables_are_numbered_in_reading_order(prepared):
 
 
 def test_page_facts(prepared):
-    facts = prepared.metadata["bulletin"]
+    facts = prepared.metadata[pages.PAGE_FACTS_KEY]
     assert facts["name"] == "01_quarterly_seizures"
     assert facts["issue"] == "2017-Q2"
     assert facts["section"] == "Drug situation in Central Asia: drug trafficking"
@@ -160,6 +160,18 @@ def test_page_facts(prepared):
         (1, "Seizures by country (tons)"),
         (2, "Seizures by group"),
     ]
+
+
+def test_page_facts_from_the_engines_metadata_and_a_given_name():
+    nb = _executed_notebook()
+    nb.metadata = {"bulletin": {"parameters": {"quarter": "2017-Q2", "data_dir": "/x"}}}
+    assert pages.prepare_for_readers(nb).metadata[pages.PAGE_FACTS_KEY]["section"] == ""
+    facts = pages.prepare_for_readers(nb, "06_drug_crime").metadata[pages.PAGE_FACTS_KEY]
+    assert facts["name"] == "06_drug_crime" and facts["issue"] == "2017-Q2"
+    assert facts["section"] == "Drug situation in Central Asia: drug-related crime"
+    nb.metadata["bulletin"]["section"] = "A section of its own"
+    facts = pages.prepare_for_readers(nb, "06_drug_crime").metadata[pages.PAGE_FACTS_KEY]
+    assert facts["section"] == "A section of its own"
 
 
 def test_an_error_becomes_one_sentence():

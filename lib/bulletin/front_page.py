@@ -29,6 +29,7 @@ import nbformat
 
 from bulletin.pages import (
     BULLETIN_TITLE,
+    PAGE_FACTS_KEY,
     PUBLISHER,
     analysis_number,
     describe_statuses,
@@ -40,7 +41,6 @@ from bulletin.pages import (
     stylesheet,
 )
 from bulletin.periods import Quarter
-from bulletin.report import METADATA_KEY
 from bulletin.wording import (
     describe_change,
     describe_count,
@@ -293,7 +293,7 @@ def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
     executed = issue_dir / f"{analysis.name}.ipynb" if issue_dir is not None else None
     if executed is not None and executed.exists():
         nb = nbformat.read(executed, as_version=4)
-        return dict(prepare_for_readers(nb).metadata[METADATA_KEY])
+        return dict(prepare_for_readers(nb, analysis.name).metadata[PAGE_FACTS_KEY])
     statuses: set[str] = set()
     for record in getattr(analysis, "figures", []):
         statuses |= statuses_in(str(record.get("status", "")))

@@ -58,6 +58,8 @@ SECTIONS = {
     11: "Milestones of the quarter: activities",
 }
 OTHER_SECTION = "Further analyses"
+# Where prepare_for_readers leaves the page's facts in the notebook's metadata.
+PAGE_FACTS_KEY = "bulletin_page"
 
 
 def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
@@ -143,7 +145,9 @@ def status_class(statuses: list[str]) -> str:
     return statuses[0] if len(set(statuses)) == 1 else "mixed"
 
 
-def prepare_for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def prepare_for_readers(
+    nb: nbformat.NotebookNode, name: str | None = None
+) -> nbformat.NotebookNode:
     """A copy of an executed notebook as readers see it, with its page facts in its metadata.
 
     Taken out: parameter cells, the analyst's Load/Compute/Check/Show headings, record outputs
@@ -152,13 +156,18 @@ def prepare_for_readers(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     Charts become numbered figures with caption, text alternative and CSV link, placed where
     ``finish_chart`` was called; tables made by ``report.show_table`` are numbered.
 
-    The copy's ``metadata["bulletin"]`` holds what the page's masthead, footer and the front page
-    need: issue, section, summary, statuses, and each chart's and table's caption and sources.
+    The copy's ``metadata["bulletin_page"]`` holds what the page's masthead, footer and the front
+    page need: issue, section, summary, statuses, and each chart's and table's caption and sources.
+
+    Args:
+        nb: the executed notebook.
+        name: the analysis's name (its notebook's file name without ``.ipynb``), which gives the
+            page its section; default: papermill's record of the input path, if any.
     """
     clean = nbformat.from_dict(json.loads(json.dumps(nb)))
     page = _Page(clean)
     clean.cells = [cell for cell in (page.cell(c) for c in clean.cells) if cell is not None]
-    clean.metadata[METADATA_KEY] = page.facts()
+    clean.metadata[PAGE_FACTS_KEY] = page.facts(name)
     return clean
 
 
@@ -281,10 +290,12 @@ class _Page:
         output["data"]["text/html"] = _TABLE_FIGURE.sub(number, text)
         return output
 
-    def facts(self) -> dict[str, Any]:
-        parameters = self.nb.metadata.get("papermill", {}).get("parameters", {})
-        input_path = self.nb.metadata.get("papermill", {}).get("input_path") or ""
-        name = Path(input_path).stem if input_path else ""
+    def facts(self, name: str | None = None) -> dict[str, Any]:
+        papermill = self.nb.metadata.get("papermill", {})
+        own = self.nb.metadata.get(METADATA_KEY, {})  # the engine's, or a notebook author's
+        parameters = papermill.get("parameters") or own.get("parameters") or {}
+        input_path = papermill.get("input_path") or ""
+        name = name or (Path(input_path).stem if input_path else "")
         try:
             issue = Quarter.parse(parameters["quarter"]).label if "quarter" in parameters else ""
         except ValueError:
@@ -294,7 +305,7 @@ class _Page:
             statuses |= set(chart["statuses"])
         for table in self.tables:
             statuses |= statuses_in(table["note"])
-        own_section = self.nb.metadata.get(METADATA_KEY, {}).get("section")
+        own_section = own.get("section")
         return {
             "name": name,
             "issue": issue,
@@ -428,7 +439,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) ->
         nav: HTML of the navigation above the page (made by the renderer).
         footer: HTML of the issue-wide footer line (:func:`page_footer`).
     """
-    facts = nb.metadata.get(METADATA_KEY) or prepare_for_readers(nb).metadata[METADATA_KEY]
+    facts = nb.metadata.get(PAGE_FACTS_KEY) or prepare_for_readers(nb).metadata[PAGE_FACTS_KEY]
     exporter = HTMLExporter(
         template_name="bulletin",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
