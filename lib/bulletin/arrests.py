@@ -12,13 +12,12 @@ report each breakdown; no share is stored.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.charts import RECONSTRUCTED_HATCH, finish_chart, new_chart
-from bulletin.crime import countries_reporting, legend_with_status, rows_in_period
+from bulletin.charts import finish_chart, new_chart
+from bulletin.crime import countries_reporting, legend_with_status, rows_in_period, stack_by_country
 from bulletin.provenance import describe_sources, describe_status
 from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 from bulletin.wording import (
@@ -341,20 +340,9 @@ def plot_persons_by_country(arrests: pd.DataFrame, first: int, last: int) -> Fig
     """Stacked bars of persons arrested by year and country, hatched where reconstructed, with
     the regional trend's turning years marked."""
     rows = rows_in_period(arrests, first, last)
-    totals = persons_by_country_year(rows)
     years = list(range(first, last + 1))
     fig, ax = new_chart()
-    colours = plt.get_cmap("tab10").colors
-    bottom = np.zeros(len(years))
-    for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
-        mine = totals[totals["country"] == country].set_index("year").reindex(years)
-        heights = mine["count"].fillna(0).to_numpy(dtype=float)
-        bars = ax.bar(years, heights, bottom=bottom, color=colours[index], label=country_name(country))
-        for bar, status in zip(bars.patches, mine["status"], strict=True):
-            if isinstance(status, str) and status != "official":
-                bar.set_hatch(RECONSTRUCTED_HATCH)
-                bar.set_edgecolor("white")
-        bottom += heights
+    bottom = stack_by_country(ax, persons_by_country_year(rows), years)
     for year in turning_years(regional_persons(arrests, first, last)):
         ax.annotate(
             "trend turns",
@@ -366,7 +354,6 @@ def plot_persons_by_country(arrests: pd.DataFrame, first: int, last: int) -> Fig
             arrowprops={"arrowstyle": "-|>", "color": "#333333"},
         )
     legend_with_status(ax, rows)
-    ax.set_xticks(years)
     finish_chart(
         fig,
         ax,

@@ -29,7 +29,7 @@ from matplotlib.patches import Patch
 
 from bulletin.charts import RECONSTRUCTED_HATCH, finish_chart, new_chart
 from bulletin.periods import Quarter
-from bulletin.provenance import describe_sources, describe_status
+from bulletin.provenance import _spans, describe_sources, describe_status
 from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name, load_reference
 from bulletin.wording import (
     describe_count,
@@ -52,6 +52,11 @@ SOURCE_NOTE = (
     "CARICC."
 )
 
+BULLETIN_NOTE_ON_SELLING = (
+    "Note (the bulletin's): offences related to selling of illegal drugs can include illegal "
+    "purchase, transportation, or possession with the purpose of selling narcotic drugs or "
+    "psychotropic substances."
+)
 C9_STATEMENT = (
     "The number of reported drug-related offences in the Central Asian countries has decreased "
     "steadily since 2010. In 2016, there were almost 13,600 reported offences"
@@ -111,6 +116,11 @@ def rows_in_period(
     """The rows of a yearly table for some countries and the years ``first``..``last``."""
     keep = table["year"].between(first, last) & table["country"].isin(countries)
     return table.loc[keep].reset_index(drop=True)
+
+
+def describe_years(years: list[int]) -> str:
+    """Years as spans: [2011, 2013, 2014, 2016] -> '2011, 2013-2014, 2016'."""
+    return _spans(years)
 
 
 def _joined(values: pd.Series) -> str:
@@ -486,17 +496,47 @@ def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
     return table.reset_index()
 
 
+def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
+    """Which country-years are official, and that every other one is reconstructed, in words.
+
+    >>> rows = pd.DataFrame({"country": ["KGZ", "KGZ", "KAZ"], "year": [2015, 2016, 2016],
+    ...                      "status": ["official", "official", "reconstructed"]})
+    >>> print(provenance_note(rows))
+    Official figures: Kyrgyzstan 2015-2016. Every other figure is reconstructed by this project from the bulletin's statements (python -m bulletin.reconstruct.drug_offences; its rules are in data/README.md), not official.
+    """
+    official = rows[rows["status"] == "official"]
+    parts = []
+    for country in [c for c in CENTRAL_ASIA if c in set(official["country"])]:
+        years = official.loc[official["country"] == country, "year"].astype(int).tolist()
+        parts.append(f"{country_name(country)} {describe_years(years)}")
+    how = (
+        f"reconstructed by this project from the bulletin's statements (python -m "
+        f"bulletin.reconstruct.{table}; its rules are in data/README.md), not official."
+    )
+    if not parts:
+        return f"No official figures are published for these years: every figure is {how}"
+    head = f"Official figures: {'; '.join(parts)}."
+    if (rows["status"] == "official").all():
+        return head
+    return f"{head} Every other figure is {how}"
+
+
 def table_note(rows: pd.DataFrame) -> str:
     """The source and status line under the page's tables; * marks reconstructed figures."""
     return f"{describe_sources(rows)} {describe_status(rows)} * reconstructed, not official."
 
 
-def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
-    """Stacked bars of offences by year and country; reconstructed parts hatched."""
-    rows = rows_in_period(offences, first, last)
-    totals = country_year_totals(rows)
-    years = list(range(first, last + 1))
-    fig, ax = new_chart()
+def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
+    """Draw yearly bars stacked by country, hatching every part that is not official.
+
+    Args:
+        ax: the chart's axes.
+        totals: ``country, year, count, status``, one row per country-year.
+        years: the years of the bars.
+
+    Returns:
+        The height of each year's stack.
+    """
     colours = plt.get_cmap("tab10").colors
     bottom = np.zeros(len(years))
     for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
@@ -508,9 +548,15 @@ def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> F
                 bar.set_hatch(RECONSTRUCTED_HATCH)
                 bar.set_edgecolor("white")
         bottom += heights
-    legend_with_status(ax, rows)
     ax.set_xticks(years)
-    ax.set_xlabel("")
+    return bottom
+
+
+def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
+    """Stacked bars of offences by year and country; reconstructed parts hatched."""
+    rows = rows_in_period(offences, first, last)
+    fig, ax = new_chart()
+    stack_by_country(ax, country_year_totals(rows), list(range(first, last + 1)))
     finish_chart(
         fig,
         ax,

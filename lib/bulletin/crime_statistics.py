@@ -82,6 +82,19 @@ def sdg_code(indicator: str) -> SdgCode | None:
     return SdgCode(*(int(g) for g in match.groups())) if match else None
 
 
+# A workbook's population row (the denominator of a rate) is no crime indicator of its own.
+_DENOMINATOR = re.compile(r"\(population\)\s*$", re.IGNORECASE)
+
+
+def is_denominator(indicator: str) -> bool:
+    """Whether an indicator is only the population a rate is taken over.
+
+    >>> is_denominator("SDG 16.1.1 (population)"), is_denominator("SDG 16.1.1 (per 100,000 population)")
+    (True, False)
+    """
+    return bool(_DENOMINATOR.search(str(indicator)))
+
+
 def framework_of(indicator: str) -> str:
     """The data collection an indicator of ``indicators`` belongs to: SDG, or UN-CTS / national."""
     return SDG if sdg_code(indicator) is not None else UN_CTS
@@ -157,6 +170,8 @@ def observed_cells(
         )
     )
     for name, rows in indicators.groupby("indicator", sort=True):
+        if is_denominator(str(name)):
+            continue
         framework = framework_of(str(name))
         frames.append(_observed(rows, str(name), framework))
         by_sex = rows[rows["disaggregation"].map(sex_of).notna()]
@@ -294,20 +309,47 @@ def coverage_sentences(matrix: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
+_NATIONAL_LEVEL = re.compile(r"^(total|sex\s*=\s*(female|male))$", re.IGNORECASE)
+
+
+def is_national_level(disaggregation: str) -> bool:
+    """Whether a disaggregation is the whole country, or the whole country by sex.
+
+    >>> is_national_level("total"), is_national_level("sex=female"), is_national_level("territory=Osh city; sex=male")
+    (True, True, False)
+    """
+    return bool(_NATIONAL_LEVEL.match(str(disaggregation).strip()))
+
+
 def sdg16_rows(indicators: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``indicators`` that belong to an SDG 16 indicator."""
+    """The rows of ``indicators`` that belong to an SDG 16 indicator (denominators left out)."""
     codes = indicators["indicator"].map(sdg_code)
     keep = codes.map(lambda code: code is not None and code.goal == 16)
-    return indicators.loc[keep.astype(bool)].reset_index(drop=True)
+    keep = keep.astype(bool) & ~indicators["indicator"].map(is_denominator).astype(bool)
+    return indicators.loc[keep].reset_index(drop=True)
+
+
+def other_breakdowns(indicators: pd.DataFrame) -> pd.DataFrame:
+    """For each SDG 16 indicator, the breakdowns published besides total and sex (territory, age...).
+
+    Returns:
+        ``indicator, breakdowns`` (the kinds, e.g. "age, territory").
+    """
+    rows = sdg16_rows(indicators)
+    rows = rows[~rows["disaggregation"].map(is_national_level)]
+    kinds = rows["disaggregation"].str.split(";").explode().str.split("=").str[0].str.strip()
+    found = kinds.groupby(rows.loc[kinds.index, "indicator"]).agg(lambda k: ", ".join(sorted(set(k))))
+    return found.rename("breakdowns").reset_index()
 
 
 def sdg16_trends(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Each SDG 16 indicator's values by country, disaggregation and year, with its sex.
+    """Each SDG 16 indicator's national values by year: the total and, where given, by sex.
 
     Returns:
         ``indicator, country, disaggregation, sex, unit, year, value, status, source``.
     """
     rows = sdg16_rows(indicators)
+    rows = rows[rows["disaggregation"].map(is_national_level).astype(bool)]
     rows = rows.assign(sex=rows["disaggregation"].map(sex_of))
     columns = ["indicator", "country", "disaggregation", "sex", "unit", "year", "value", "status", "source"]
     return rows[columns].sort_values(["indicator", "country", "disaggregation", "year"], ignore_index=True)
@@ -338,20 +380,28 @@ def sdg16_sentences(trends: pd.DataFrame) -> str:
     return " ".join(sentences) if sentences else "No SDG 16 series has two years or more."
 
 
-def plot_coverage(matrix: pd.DataFrame, title: str) -> Figure:
-    """The coverage matrix as a grid: a line per country and indicator, a column per year."""
+def plot_coverage(matrix: pd.DataFrame, title: str, country: str | None = None) -> Figure:
+    """The coverage matrix as a grid: a line per indicator (and country), a column per year.
+
+    Args:
+        matrix: the coverage matrix (:func:`coverage_matrix`).
+        title: the chart's title.
+        country: draw this country's lines only (one chart per country keeps it readable).
+    """
+    if country is not None:
+        matrix = matrix[matrix["country"] == country]
     order = list(COVERAGE_STATUSES)
     table = matrix.assign(code=matrix["status"].map(order.index)).pivot_table(
         index=["country", "indicator"], columns="year", values="code", aggfunc="first", sort=False
     )
-    height = max(4.0, 0.28 * len(table) + 1.8)
+    height = max(3.0, 0.3 * len(table) + 1.6)
     fig, ax = new_chart(width=11, height=height)
     colours = ListedColormap([COVERAGE_COLOURS[s] for s in order])
     ax.imshow(table.to_numpy(dtype=float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
     ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=90)
     ax.set_yticks(
         range(len(table)),
-        [f"{country_name(c)}: {i}" for c, i in table.index],
+        [i if country is not None else f"{country_name(c)}: {i}" for c, i in table.index],
         fontsize=8,
     )
     ax.set_xticks(np.arange(-0.5, len(table.columns)), minor=True)
