@@ -1,0 +1,165 @@
+"""The Kyrgyz gender-based-violence and policing rows of ``indicators`` that only the bulletin gives.
+
+The National Statistical Committee's workbooks (victims of domestic violence by sex, women who
+applied to health authorities) are imported by ``bulletin import``, never typed. Four figures of
+the 2017-Q2 issue are published nowhere the project reads, so they are transcribed here, as the
+issue prints them, and one figure is reconstructed from them. This script writes exactly these
+rows into ``data/indicators.csv`` and leaves every other row of the table as it is.
+
+**Transcribed from the bulletin** (``status`` official: the issue is a UNODC publication and it
+cites the national source; ``source`` names both, so a reader knows the figure is second-hand):
+
+1. "14,467 people turned to crisis centers and other institutions providing social and
+   psychological assistance in 2015" - ``gbv_crisis_centre_clients``, 2015, 14,467 persons.
+2. "In 2014, the police registered over 3,500 cases of GBV, compared to 1,800 in 2010" -
+   ``gbv_cases_registered_by_police``: 2010, 1,800 cases (stated plainly), and 2014, 3,500 with
+   the word "over" kept: disaggregation ``total; qualifier=over`` (the table has no qualifier
+   column; the convention is documented in data/README.md and read by
+   ``bulletin.gbv.split_qualifier``).
+3. "in 2016, 5.9 per cent of all certified police officers were women, 4.3 per cent of whom
+   belonged to an ethnic minority" (citing the Ministry of Interior) -
+   ``certified_police_officers_share``, 2016, disaggregation ``sex=female``, 5.9 (% of certified
+   police officers), and ``certified_police_women_ethnic_minority_share``, 2016, 4.3 (% of the
+   women among them: "of whom" refers to the women).
+
+**Reconstructed** (``status`` reconstructed):
+
+4. Crisis centres, 2010. The bulletin gives no 2010 figure, only "a 26 per cent increase from
+   2010" to 14,467 in 2015. A whole per cent of 26 means an increase in [25.5, 26.5), so the 2010
+   figure lies in (14,467 / 1.265, 14,467 / 1.255] = (11,436.4, 11,527.5]; the reconstruction
+   takes the figure for exactly 26 per cent, 14,467 / 1.26, rounded to a whole person: 11,482.
+   It says nothing the statement does not: a check of the 26 per cent against it is circular, and
+   the claim check (C15) says so.
+
+No year between the bulletin's figures is filled in.
+
+Run ``python -m bulletin.reconstruct.indicators_gbv`` to (re)write these rows; ``--check`` only
+compares them with the shipped table and exits 1 on a difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from bulletin.gbv import (
+    CRISIS_CENTRE_CLIENTS,
+    POLICE_GBV_CASES,
+    TOTAL,
+    with_qualifier,
+)
+from bulletin.paths import DATA_DIR
+from bulletin.policing import MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
+from bulletin.tables import load_table, table_path, table_spec, write_table
+
+log = logging.getLogger(__name__)
+
+BULLETIN = "UNODC ROCA, Milestones 2017-Q2 (April-June 2017)"
+SOURCE_NSC = f"{BULLETIN}, citing the Kyrgyz National Statistical Committee"
+SOURCE_MOI = f"{BULLETIN}, citing the Kyrgyz Ministry of Interior"
+SOURCE_RECONSTRUCTED = (
+    "reconstructed from the bulletin text (Milestones 2017-Q2: 14,467 in 2015, a 26 per cent "
+    "increase from 2010), by bulletin.reconstruct.indicators_gbv"
+)
+SOURCES = (SOURCE_NSC, SOURCE_MOI, SOURCE_RECONSTRUCTED)
+INDICATORS = (CRISIS_CENTRE_CLIENTS, POLICE_GBV_CASES, WOMEN_SHARE, MINORITY_AMONG_WOMEN_SHARE)
+
+CRISIS_2015 = 14467
+C15_INCREASE = 0.26
+
+# (year, indicator, disaggregation, value, unit, source), as the bulletin prints them.
+TRANSCRIBED: tuple[tuple[int, str, str, float, str, str], ...] = (
+    (2015, CRISIS_CENTRE_CLIENTS, TOTAL, CRISIS_2015, "persons", SOURCE_NSC),
+    (2010, POLICE_GBV_CASES, TOTAL, 1800, "cases", SOURCE_NSC),
+    (2014, POLICE_GBV_CASES, with_qualifier(TOTAL, "over"), 3500, "cases", SOURCE_NSC),
+    (2016, WOMEN_SHARE, "sex=female", 5.9, "% of certified police officers", SOURCE_MOI),
+    (
+        2016,
+        MINORITY_AMONG_WOMEN_SHARE,
+        TOTAL,
+        4.3,
+        "% of women certified police officers",
+        SOURCE_MOI,
+    ),
+)
+
+
+def crisis_centres_2010() -> float:
+    """Rule 4: the 2010 figure for exactly a 26 per cent increase to 2015, to a whole person."""
+    return float(round(CRISIS_2015 / (1 + C15_INCREASE)))
+
+
+def gbv_rows() -> pd.DataFrame:
+    """The rows this script owns, in the table's columns."""
+    lines = [
+        {
+            "country": "KGZ",
+            "year": year,
+            "indicator": indicator,
+            "disaggregation": disaggregation,
+            "value": float(value),
+            "unit": unit,
+            "source": source,
+            "status": "official",
+        }
+        for year, indicator, disaggregation, value, unit, source in TRANSCRIBED
+    ]
+    lines.append(
+        {
+            "country": "KGZ",
+            "year": 2010,
+            "indicator": CRISIS_CENTRE_CLIENTS,
+            "disaggregation": TOTAL,
+            "value": crisis_centres_2010(),
+            "unit": "persons",
+            "source": SOURCE_RECONSTRUCTED,
+            "status": "reconstructed",
+        }
+    )
+    return pd.DataFrame(lines, columns=table_spec("indicators").columns)
+
+
+def owned(table: pd.DataFrame) -> pd.Series:
+    """The rows of ``indicators`` this script wrote: its indicators with its sources."""
+    return table["indicator"].isin(INDICATORS) & table["source"].isin(SOURCES)
+
+
+def merged_with(table: pd.DataFrame | None) -> pd.DataFrame:
+    """``table`` with this script's rows replaced by the current ones, every other row kept."""
+    rows = gbv_rows()
+    if table is None or table.empty:
+        return rows
+    return pd.concat([table.loc[~owned(table)], rows], ignore_index=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--check", action="store_true", help="compare with the shipped table only")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    exists = table_path("indicators", args.data_dir).exists()
+    table = load_table("indicators", args.data_dir) if exists else None
+    if args.check:
+        shipped = table.loc[owned(table)] if table is not None else gbv_rows().iloc[0:0]
+        key = list(table_spec("indicators").key)
+        expected = gbv_rows().sort_values(key).reset_index(drop=True)
+        got = shipped.sort_values(key).reset_index(drop=True)[expected.columns]
+        same = len(got) == len(expected) and got.astype(str).equals(expected.astype(str))
+        print(
+            "indicators.csv: the GBV and policing rows are as the script makes them"
+            if same
+            else "indicators.csv: the GBV and policing rows differ from what the script makes"
+        )
+        return 0 if same else 1
+    path = write_table("indicators", merged_with(table), args.data_dir)
+    log.info("wrote %d GBV and policing rows into %s", len(gbv_rows()), path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
