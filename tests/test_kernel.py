@@ -8,10 +8,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from bulletin.kernel import ProjectKernelManager, project_kernel_spec
 from bulletin.periods import Quarter
 from bulletin.render import render_issue
+from render_helpers import small_data
 
 
 def test_spec_runs_this_interpreter():
@@ -44,6 +44,6 @@ def test_a_broken_user_kernel_is_not_used(tmp_path, monkeypatch):
     ]
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     nbformat.write(nb, notebooks / "01_which.ipynb")
-    out = render_issue(Quarter(2017, 2), tmp_path, tmp_path / "out", notebooks)
+    out = render_issue(Quarter(2017, 2), small_data(tmp_path / "data"), tmp_path / "out", notebooks)
     executed = nbformat.read(out / "01_which.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"].strip() == sys.executable

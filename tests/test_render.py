@@ -10,10 +10,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
 from bulletin.periods import Quarter
 from bulletin.render import RenderError, find_notebooks, render_issue
+from render_helpers import small_data
 
 pytestmark = pytest.mark.slow
 
@@ -109,17 +109,22 @@ def test_failed_render_leaves_previous_issue_untouched(tmp_path: Path):
     with pytest.raises(RenderError, match="02_broken.*RuntimeError.*the data are wrong"):
         render_issue(Quarter(2017, 2), DATA_DIR, out, notebooks)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
-    assert [p.name for p in out.parent.iterdir()] == ["2017-Q2"]  # no staging left behind
+    # Nothing else beside it but the failed run's own result (kept for inspection and --resume)
+    # and the edition's lock file: no staging folder left behind.
+    assert sorted(p.name for p in out.parent.iterdir()) == [".2017-Q2.lock", "2017-Q2", "2017-Q2.failed"]
+    failure_page = (out.parent / "2017-Q2.failed" / "02_broken.html").read_text()
+    assert "RuntimeError" in failure_page and "the data are wrong" in failure_page
 
 
 def test_parameters_are_injected(tmp_path: Path):
     notebooks = tmp_path / "notebooks"
     notebooks.mkdir()
     _notebook(notebooks, "01_echo", "print('ISSUE', quarter, 'DATA', data_dir)")
-    out = render_issue(Quarter(2016, 4), tmp_path, tmp_path / "out", notebooks)
+    data = small_data(tmp_path / "data")
+    out = render_issue(Quarter(2016, 4), data, tmp_path / "out", notebooks)
     executed = nbformat.read(out / "01_echo.ipynb", as_version=4)
     printed = executed.cells[-1].outputs[0]["text"]
-    assert f"ISSUE 2016-Q4 DATA {tmp_path}" in printed
+    assert f"ISSUE 2016-Q4 DATA {data}" in printed
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
@@ -140,8 +145,9 @@ def test_cli_renders_elsewhere_from_other_data(tmp_path: Path):
     notebooks.mkdir()
     _notebook(notebooks, "01_echo", "print(quarter)")
     out = tmp_path / "try"
+    data = small_data(tmp_path / "data")
     result = _cli(
-        "render", "--quarter", "2017-Q1", "--data-dir", str(tmp_path), "--out", str(out),
+        "render", "--quarter", "2017-Q1", "--data-dir", str(data), "--out", str(out),
         "--notebooks-dir", str(notebooks),
     )
     assert result.returncode == 0, result.stderr
@@ -158,3 +164,4 @@ def test_cli_failed_render_exits_1(tmp_path: Path):
     assert result.returncode == 1
     assert "ZeroDivisionError" in result.stderr
     assert not (tmp_path / "out").exists()
+    assert "ZeroDivisionError" in (tmp_path / "out.failed" / "01_broken.html").read_text()

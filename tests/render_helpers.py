@@ -1,0 +1,54 @@
+"""Small notebooks and data folders for the render engine's tests (no shipped notebook needed)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+
+PARAMETERS = 'quarter: str = "2017Q2"  # bulletin issue, YYYYQn\ndata_dir: str = "../data"  # folder of tidy tables'
+QUARTERLY_HEADER = "country,year,quarter,drug,kg,source,status\n"
+
+
+def write_notebook(folder: Path, name: str, source: str, parameters: str = PARAMETERS) -> Path:
+    """A thin notebook: title, a tagged parameters cell, one section with ``source``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"# {name}\n\nA test analysis."),
+        nbformat.v4.new_code_cell(parameters, metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_markdown_cell("## Show"),
+        nbformat.v4.new_code_cell(source),
+    ]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    path = folder / f"{name}.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def write_quarterly(data_dir: Path, rows: list[str]) -> Path:
+    """A small ``seizures_quarterly.csv`` (valid rows ``country,year,quarter,drug,kg``)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "seizures_quarterly.csv"
+    path.write_text(QUARTERLY_HEADER + "".join(f"{r},test,reconstructed\n" for r in rows))
+    return path
+
+
+def small_data(data_dir: Path) -> Path:
+    """A data folder with a few quarterly rows for 2016 and 2017."""
+    write_quarterly(data_dir, ["KGZ,2016,4,heroin,12.5", "KGZ,2017,1,heroin,10.5", "TJK,2017,1,opium,3.0"])
+    return data_dir
+
+
+def bulletin(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run the ``bulletin`` command."""
+    return subprocess.run(
+        [sys.executable, "-m", "bulletin.cli", *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
+def page_files(folder: Path) -> dict[str, bytes]:
+    """The files of an issue folder, by name."""
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
