@@ -49,10 +49,11 @@ def test_show_text_displays_safe_html(shown):
 def test_table_has_header_cells_caption_note_and_csv():
     frame = pd.DataFrame({"Country": ["Kazakhstan", "Kyrgyzstan"], "Tons": [1.234, 0.5]})
     html_text = report.format_table(frame, "Seizures (tons)", note="Source: X.", decimals=2)
-    assert '<th scope="col">Country</th>' in html_text and '<th scope="col">Tons</th>' in html_text
+    assert '<th scope="col">Country</th>' in html_text
+    assert '<th scope="col" class="num">Tons</th>' in html_text
     assert "<figcaption>Seizures (tons)</figcaption>" in html_text
     assert '<p class="table-note">Source: X.</p>' in html_text
-    assert "<td>1.23</td>" in html_text
+    assert '<td>Kazakhstan</td><td class="num">1.23</td>' in html_text
     assert 'download="seizures-tons.csv"' in html_text
     csv = pd.read_csv(io.StringIO(_csv_of(html_text)))
     pd.testing.assert_frame_equal(csv, frame.assign(note="Source: X."))
@@ -101,3 +102,22 @@ def test_record_figure_and_claim(shown):
     }
     assert claim[report.CLAIM_MIMETYPE]["values"] == {"v": None}
     assert claim[report.CLAIM_MIMETYPE]["holds"] is True
+
+
+def test_table_cells_numbers_years_and_missing_values():
+    frame = pd.DataFrame(
+        {
+            "Year": [2016, 2017],
+            "Offences": [13588, 9],
+            "Tons": [1234.5, float("nan")],
+            "Status": ["official", None],
+        }
+    )
+    html_text = report.table_html(frame, decimals=1)
+    assert '<td class="num">2016</td><td class="num">13,588</td><td class="num">1,234.5</td>' in (
+        html_text
+    )
+    assert '<td class="num">2017</td><td class="num">9</td><td class="num">–</td><td>–</td>' in (
+        html_text
+    )
+    assert html_text.count("<th ") == 4 and "<thead>" in html_text and "<tbody>" in html_text

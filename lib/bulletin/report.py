@@ -18,6 +18,7 @@ import urllib.parse
 from typing import Any
 
 import mistune
+import numpy as np
 import pandas as pd
 from IPython.display import display
 
@@ -120,23 +121,55 @@ def csv_link(csv: str, filename: str, label: str = "Download the data (CSV)") ->
     )
 
 
+def _is_number_column(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _cell(value: Any, decimals: int, separators: bool) -> str:
+    """One cell as readers see it: numbers rounded and grouped, missing values as a dash."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.{decimals}f}" if separators else f"{value:.{decimals}f}"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}" if separators else str(value)
+    return str(value)
+
+
+def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
+    """A frame as an HTML table: header cells with ``scope="col"``, every value escaped, numbers
+    right-aligned (``class="num"``) and text left-aligned; years are never given a separator."""
+    numeric = [_is_number_column(frame[c]) for c in frame.columns]
+    separators = ["year" not in str(c).lower() for c in frame.columns]
+    number_class = ' class="num"'
+    header = "".join(
+        f'<th scope="col"{number_class if number else ""}>{html.escape(str(column))}</th>'
+        for column, number in zip(frame.columns, numeric, strict=True)
+    )
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = "".join(
+            f"<td{number_class if number else ''}>"
+            f"{html.escape(_cell(value, decimals, grouped))}</td>"
+            for value, number, grouped in zip(values, numeric, separators, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        f'<table class="bulletin-table">\n<thead>\n<tr>{header}</tr>\n</thead>\n'
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>"
+    )
+
+
 def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> str:
     """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
-    body = frame.to_html(
-        index=False,
-        border=0,
-        classes="bulletin-table",
-        float_format=lambda x: f"{x:,.{decimals}f}",
-        na_rep="–",
-        escape=True,
-    )
-    body = body.replace(' style="text-align: right;"', "").replace("<th>", '<th scope="col">')
     note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
     data = frame.assign(note=note) if note and "note" not in frame else frame
     download = csv_link(data.to_csv(index=False), f"{slug(caption, 'table')}.csv")
     return (
         f'<figure class="bulletin-table"><figcaption>{html.escape(caption)}</figcaption>'
-        f"{body}{note_html}{download}</figure>"
+        f"{table_html(frame, decimals)}{note_html}{download}</figure>"
     )
 
 
