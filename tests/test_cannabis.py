@@ -132,6 +132,12 @@ def test_sentences_follow_the_numbers(seizures):
     assert said[2].startswith("By country: Kazakhstan 70%, Kyrgyzstan 10%, Uzbekistan 10%")
 
 
+def test_sentences_do_not_take_a_year_without_figures_for_a_missing_country(seizures):
+    shares = cannabis.cannabis_share(seizures, 2013, 2017)
+    said = cannabis.sentences(seizures, shares, 2017)  # 2017: no figures at all
+    assert any("of the region's cannabis herb in 2013-2017" in s for s in said)
+
+
 def test_sentences_say_when_a_country_is_missing(seizures):
     shares = cannabis.cannabis_share(seizures, 2016, 2018)
     said = cannabis.sentences(seizures, shares, 2018)

@@ -257,7 +257,9 @@ def sentences(seizures: pd.DataFrame, shares: pd.DataFrame, last_year: int) -> l
     if not herb.empty:
         period = f"{first_year}-{last_year}"
         wild = herb[herb["country"].isin(WILD_CANNABIS_COUNTRIES)]
-        complete = len(herb) == len(CENTRAL_ASIA) and (herb["years"] == HERB_YEARS).all()
+        rows = annual.select_rows(seizures, ("cannabis_herb",), first_year, last_year)
+        years_with_figures = rows["year"].nunique()
+        complete = len(herb) == len(CENTRAL_ASIA) and (herb["years"] == years_with_figures).all()
         what = (
             "the region's cannabis herb"
             if complete
