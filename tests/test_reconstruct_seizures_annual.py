@@ -103,7 +103,7 @@ def test_rule_6_russia_above_central_asia_by_the_official_ratio(rows):
         assert russia[year] == pytest.approx(region[year] * ratio, abs=0.5)
 
 
-def test_rule_8_official_rows_kept_and_old_reconstruction_replaced():
+def test_rule_9_official_rows_kept_and_old_reconstruction_replaced():
     table = official()
     stale = pd.DataFrame(
         [("KAZ", 1995, "heroin", 1.0, "an older reconstruction", "reconstructed"),
@@ -117,7 +117,7 @@ def test_rule_8_official_rows_kept_and_old_reconstruction_replaced():
     assert len(rebuilt) == len(table) + len(recon.reconstruct_seizures_annual(table))
 
 
-def test_rule_8_never_replaces_an_official_row():
+def test_rule_9_never_replaces_an_official_row():
     table = official()
     clash = pd.DataFrame(
         [("KAZ", 2005, "heroin", 1.0, "some publication", "official")], columns=table.columns
