@@ -269,10 +269,22 @@ def _problems_from_pandera(
                 f"a key ({key_text}) that no other line has",
             )
         )
-    for _, failure in failures[failures["check"] != "multiple_fields_uniqueness"].iterrows():
+    rest = failures[failures["check"] != "multiple_fields_uniqueness"]
+    # A check on whole rows (comparing columns) fails once per cell of the row in pandera's
+    # report; one problem per line says it once.
+    row_checks = (rest["schema_context"] == "DataFrameSchema") & rest["index"].notna()
+    row_checks &= ~rest["check"].isin(["column_in_dataframe", "column_in_schema"])
+    seen: set[tuple[int, str]] = set()
+    for _, failure in rest.iterrows():
         index = failure["index"]
         line = None if pd.isna(index) else int(index) + _FIRST_DATA_LINE
         column = None if pd.isna(failure["column"]) else str(failure["column"])
+        if row_checks[failure.name]:
+            if (line, str(failure["check"])) in seen:
+                continue
+            seen.add((line, str(failure["check"])))
+            problems.append(Problem(line, None, None, str(failure["check"])))
+            continue
         problems.append(Problem(line, column, str(failure["failure_case"]), str(failure["check"])))
     problems.sort(key=lambda p: (p.line or 0, p.column or ""))
     return problems
