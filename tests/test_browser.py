@@ -166,6 +166,22 @@ def test_every_link_on_the_front_page_leads_to_a_page_that_exists(issue, visit):
     assert not missing, f"analyses not on the front page: {sorted(missing)}"
 
 
+def test_front_page_gives_each_analysis_its_summary_and_data_status(issue, visit):
+    page = visit(issue / "index.html").page
+    entries = page.locator("ol.analyses > li")
+    assert entries.count() == len(_analyses(issue))
+    for index in range(entries.count()):
+        entry = entries.nth(index)
+        name = entry.get_attribute("data-analysis")
+        # The summary is read from the executed notebook: the renderer must give index_page the
+        # folder it renders into (issue_dir=...), see bulletin.pages.index_page.
+        assert entry.locator(".summary").count() == 1, f"{name}: no one-line summary"
+        assert len(entry.locator(".summary").inner_text()) > 20, name
+        status = entry.locator(".data-status .status").inner_text()
+        assert status in ("official", "reconstructed", "estimate") or " and " in status, (
+            name, status)
+
+
 def test_every_chart_is_visible_numbered_described_and_downloadable(issue, visit):
     charts_seen = 0
     for path in _analyses(issue):
