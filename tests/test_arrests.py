@@ -129,3 +129,12 @@ def test_key_figures_and_charts(persons):
     fig = arrests.plot_persons_by_country(rows, 2010, 2016)
     assert {p.get_hatch() for p in fig.axes[0].patches} == {"///"}
     assert arrests.plot_shares(rows, 2010, 2016) is not None
+
+
+def test_later_official_years_are_described_apart(persons):
+    later = persons.assign(year=persons["year"] + 4)  # 2019-2020, official
+    assert arrests.later_shares_sentence(later, 2019, 2020).startswith(
+        "The official figures published since, for 2019-2020"
+    )
+    one_year = arrests.later_shares_sentence(later, 2019, 2019)
+    assert "for 2019 (" in one_year and "women at 7% and juveniles at 0.3%" in one_year

@@ -117,7 +117,7 @@ def test_sentences_from_the_counts(matrix):
     text = cs.coverage_sentences(matrix)
     assert "an official figure is published for 25% of the 32 country-years (8)" in text
     assert "Kazakhstan has no official figure" in text
-    assert "only Kyrgyzstan publishes official figures" in text
+    assert "only Kyrgyzstan has official figures (16.1.1 Victims of intentional homicide)" in text
 
 
 def test_sdg_codes_and_sex():
@@ -134,7 +134,8 @@ def test_sdg16_trends_by_sex():
     assert set(trends["indicator"]) == {HOMICIDE}
     assert set(trends["sex"].dropna()) == {"female", "male"}
     text = cs.sdg16_sentences(trends)
-    assert "decreased from 2015 to 2016, from 5.00 to 4.30" in text
+    assert "Kyrgyzstan, total: 5 in 2015, 4.30 in 2016; it decreased from 2015 to 2016" in text
+    assert "Kyrgyzstan, women: 2.10 in 2016 only" in text
 
 
 def test_key_figures_and_charts(matrix):
@@ -145,3 +146,35 @@ def test_key_figures_and_charts(matrix):
     assert all(name.startswith("crimestats_") for name in figures)
     assert cs.plot_coverage(matrix, "Coverage") is not None
     assert cs.plot_sdg16_trend(trends, HOMICIDE) is not None
+
+
+def test_a_label_naming_women_is_no_breakdown_by_sex():
+    assert cs.sex_of("item=Number of women treated in hospital") is None
+    assert cs.sex_of("territory=Osh city; sex=male") == "male"
+    rows = indicators().assign(
+        indicator="SDG 5.2.1.1a", disaggregation="item=Number of women treated in hospital"
+    ).head(1)
+    observed = cs.observed_cells(offences().head(0), arrests().head(0), rows)
+    assert set(observed["indicator"]) == {"SDG 5.2.1.1a"}
+
+
+def test_denominators_are_no_indicators():
+    population = indicators().assign(indicator="SDG 16.1.1 (population)")
+    assert cs.observed_cells(offences().head(0), arrests().head(0), population).empty
+    assert cs.sdg16_trends(population).empty
+
+
+def test_trends_keep_the_national_level_and_say_it_in_words():
+    rows = pd.concat(
+        [indicators(), indicators().assign(disaggregation="territory=Osh city")], ignore_index=True
+    )
+    trends = cs.sdg16_trends(rows)
+    assert set(trends["disaggregation"]) == {"total", "sex=female", "sex=male"}
+    assert cs.disaggregation_label("sex=female") == "women"
+    breakdowns = cs.other_breakdowns(rows).set_index("indicator")["breakdowns"]
+    assert breakdowns[HOMICIDE] == "territory"
+
+
+def test_coverage_sources_name_each_publication_once():
+    line = cs.coverage_sources(offences().assign(source="UNODC, WDR 2024, table 10.1: offences"), arrests().assign(source="UNODC, WDR 2024, table 10.1: persons"))
+    assert line.startswith("Source: UNODC, WDR 2024, table 10.1. Reconstructed figures")

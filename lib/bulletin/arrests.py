@@ -17,9 +17,15 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.charts import finish_chart, new_chart
-from bulletin.crime import countries_reporting, legend_with_status, rows_in_period, stack_by_country
+from bulletin.crime import (
+    countries_reporting,
+    legend_with_status,
+    rows_in_period,
+    stack_by_country,
+    total_label,
+)
 from bulletin.provenance import describe_sources, describe_status
-from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name
+from bulletin.vocab import CENTRAL_ASIA, country_name
 from bulletin.wording import (
     describe_count,
     describe_percent,
@@ -297,6 +303,32 @@ def turn_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
     )
 
 
+def later_shares_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
+    """What the official figures of later years say of women and juveniles, in words."""
+    rows = rows_in_period(arrests[arrests["status"] == "official"], first, last)
+    shares = shares_of_women_and_juveniles(rows)
+    women = shares.dropna(subset=["women_share_pct"])
+    young = shares.dropna(subset=["juveniles_share_pct"])
+    if women.empty and young.empty:
+        return f"No official figures by sex or age for {first}-{last}."
+    parts = []
+    for label, shares_ in (("women", women["women_share_pct"]), ("juveniles", young["juveniles_share_pct"])):
+        if shares_.empty:
+            continue
+        low, high = describe_percent(shares_.min()), describe_percent(shares_.max())
+        parts.append(f"{label} at {low}" if low == high else f"{label} from {low} to {high} a year")
+    countries = join_words(
+        [country_name(c) for c in CENTRAL_ASIA if c in set(rows["country"])]
+    )
+    years = str(first) if first == last else f"{first}-{last}"
+    return (
+        f"The official figures published since, for {years} (persons brought into formal "
+        f"contact with the police; {countries}, each for the years and offence types it "
+        f"reports), put {join_words(parts)}: a check on the reconstruction's assumptions, not on "
+        "the bulletin's years."
+    )
+
+
 def persons_by_country_table(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """Persons arrested by country (rows) and year (columns), regional total last; * reconstructed."""
     totals = persons_by_country_year(rows_in_period(arrests, first, last))
@@ -312,7 +344,7 @@ def persons_by_country_table(arrests: pd.DataFrame, first: int, last: int) -> pd
     table = table.reindex([c for c in CENTRAL_ASIA if c in table.index])
     table.index = [country_name(c) for c in table.index]
     regional = regional_persons(arrests, first, last).set_index("year")["count"]
-    table.loc[REGION_NAME] = [
+    table.loc[total_label(table)] = [
         "" if pd.isna(regional.get(y)) else f"{int(regional[y]):,}" for y in table.columns
     ]
     table.columns = [str(c) for c in table.columns]

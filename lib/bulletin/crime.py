@@ -123,6 +123,21 @@ def describe_years(years: list[int]) -> str:
     return _spans(years)
 
 
+def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | None:
+    """The first and last year after ``after`` with official rows of the five countries, if any.
+
+    >>> later_official_period(pd.DataFrame({"country": ["KGZ", "KGZ"], "year": [2018, 2022],
+    ...                                     "status": ["official", "official"]}), 2016)
+    (2018, 2022)
+    """
+    rows = table[
+        (table["status"] == "official") & table["country"].isin(CENTRAL_ASIA) & (table["year"] > after)
+    ]
+    if rows.empty:
+        return None
+    return int(rows["year"].min()), int(rows["year"].max())
+
+
 def _joined(values: pd.Series) -> str:
     return "+".join(sorted(set(values.dropna().astype(str))))
 
@@ -200,6 +215,13 @@ def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFra
     return by_year.reset_index()
 
 
+def total_label(table: pd.DataFrame) -> str:
+    """The name of a country table's total line: the region when all five countries are in every
+    column, else what it is (the total of the countries reporting)."""
+    complete = len(table.index) == len(CENTRAL_ASIA) and not table.isna().any().any()
+    return REGION_NAME if complete else "Total of the countries reporting"
+
+
 def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """Offences by country (rows) and year (columns), with the regional total, for the page.
 
@@ -216,7 +238,7 @@ def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> 
     table = table.reindex([c for c in CENTRAL_ASIA if c in table.index])
     table.index = [country_name(code) for code in table.index]
     regional = regional_totals(offences, first, last).set_index("year")
-    table.loc[REGION_NAME] = [
+    table.loc[total_label(table)] = [
         "" if pd.isna(regional.at[year, "count"]) else f"{int(regional.at[year, 'count']):,}"
         for year in table.columns
     ]

@@ -55,7 +55,6 @@ ARQ = "UNODC annual report questionnaire (WDR annex 10.1)"
 SDG = "SDG global indicator"
 UN_CTS = "UN-CTS / national crime statistics"
 _SDG_CODE = re.compile(r"^(?:sdg[ _-]?)?(\d{1,2})[._](\d{1,2})[._](\d{1,2})", re.IGNORECASE)
-_SEX_WORDS = re.compile(r"\b(female|male|women|men|woman|man|girls?|boys?)\b", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(female|women|woman|girls?)\b", re.IGNORECASE)
 _MALE = re.compile(r"\b(male|men|man|boys?)\b", re.IGNORECASE)
 
@@ -103,15 +102,42 @@ def framework_of(indicator: str) -> str:
 def sex_of(disaggregation: str) -> str | None:
     """``female``, ``male`` or None for a disaggregation label.
 
-    >>> sex_of("sex=female"), sex_of("Men"), sex_of("total"), sex_of("age=15-49;sex=female")
+    A label of ``key=value`` pairs is read by its ``sex`` pair only (``item=Number of women
+    treated`` is no breakdown by sex); a plain label by its words.
+
+    >>> sex_of("sex=female"), sex_of("Men"), sex_of("total"), sex_of("age=15-49; sex=F")
     ('female', 'male', None, 'female')
+    >>> sex_of("item=Number of women treated in hospital")
     """
-    text = str(disaggregation).replace("_", " ").replace("=", " ").replace(";", " ")
+    text = str(disaggregation)
+    if "=" in text:
+        pairs = dict(
+            (key.strip().lower(), value.strip().lower())
+            for key, _, value in (part.partition("=") for part in text.split(";"))
+        )
+        value = pairs.get("sex")
+        if value in ("female", "f", "women", "woman"):
+            return "female"
+        if value in ("male", "m", "men", "man"):
+            return "male"
+        return None
+    text = text.replace("_", " ")
     if _FEMALE.search(text):
         return "female"
     if _MALE.search(text):
         return "male"
     return None
+
+
+def disaggregation_label(disaggregation: str) -> str:
+    """A disaggregation in words for a legend or sentence: "women", "men", "total", or as it is.
+
+    >>> disaggregation_label("sex=female"), disaggregation_label("total"), disaggregation_label("age=15-17")
+    ('women', 'total', 'age=15-17')
+    """
+    if is_national_level(disaggregation):
+        return {"female": "women", "male": "men"}.get(sex_of(disaggregation) or "", "total")
+    return str(disaggregation)
 
 
 def best_status(statuses: pd.Series) -> str:
@@ -296,14 +322,16 @@ def coverage_sentences(matrix: pd.DataFrame) -> str:
     summary = coverage_summary(matrix)
     sdg = summary[summary["framework"] == SDG]
     if not sdg.empty:
-        reported = sdg[sdg[OFFICIAL] > 0]["indicator"].tolist()
+        reported = sdg[sdg[OFFICIAL] > 0]["indicator"]
+        reported = list(dict.fromkeys(reported.str.replace(r", by sex$", "", regex=True)))
         if reported:
             countries = sorted(
                 set(matrix[(matrix["framework"] == SDG) & (matrix["status"] == OFFICIAL)]["country"])
             )
             sentences.append(
-                f"Of the SDG indicators, only {join_words([country_name(c) for c in countries])} "
-                f"{'publishes' if len(countries) == 1 else 'publish'} official figures "
+                f"Of the SDG indicators in these tables, only "
+                f"{join_words([country_name(c) for c in countries])} "
+                f"{'has' if len(countries) == 1 else 'have'} official figures "
                 f"({join_words(reported)})."
             )
     return " ".join(sentences)
@@ -355,8 +383,13 @@ def sdg16_trends(indicators: pd.DataFrame) -> pd.DataFrame:
     return rows[columns].sort_values(["indicator", "country", "disaggregation", "year"], ignore_index=True)
 
 
+def _number(value: float) -> str:
+    """A value as a sentence gives it: whole numbers with separators, others to two decimals."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def sdg16_sentences(trends: pd.DataFrame) -> str:
-    """How each SDG 16 series moved, in words (only series of consecutive years are described)."""
+    """How each SDG 16 series moved, in words, naming the years that went against the trend."""
     if trends.empty:
         return "The project holds no SDG 16 indicator for these countries."
     sentences = []
@@ -365,28 +398,43 @@ def sdg16_sentences(trends: pd.DataFrame) -> str:
     ):
         series = {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}
         years = sorted(series)
-        if len(years) < 2:
-            continue
-        if years != list(range(years[0], years[-1] + 1)):
-            sentences.append(
-                f"{indicator} ({country_name(country)}, {disaggregation}): figures for "
-                f"{join_words([str(y) for y in years])} only, too far apart to describe a trend."
-            )
+        who = f"{indicator}, {country_name(country)}, {disaggregation_label(disaggregation)}"
+        if len(years) < 2 or years != list(range(years[0], years[-1] + 1)):
+            listed = join_words([f"{_number(series[y])} in {y}" for y in years])
+            sentences.append(f"{who}: {listed} only, too few consecutive years for a trend.")
             continue
         sentences.append(
-            f"{indicator} ({country_name(country)}, {disaggregation}, {rows['unit'].iloc[0]}) "
-            f"{describe_trend(series)}, from {series[years[0]]:,.2f} to {series[years[-1]]:,.2f}."
+            f"{who}: {_number(series[years[0]])} in {years[0]}, {_number(series[years[-1]])} in "
+            f"{years[-1]}; it {describe_trend(series)}."
         )
-    return " ".join(sentences) if sentences else "No SDG 16 series has two years or more."
+    return " ".join(sentences)
 
 
-def plot_coverage(matrix: pd.DataFrame, title: str, country: str | None = None) -> Figure:
+def coverage_sources(*tables: pd.DataFrame) -> str:
+    """The "Source:" line of the coverage charts: the publications of the tables' official rows.
+
+    Each ``source`` is cut at its first colon ("UNODC, World Drug Report 2024, statistical annex,
+    table 10.1: drug-related offences by type" is that table), so a publication is named once.
+    """
+    official = pd.concat([t.loc[t["status"] == OFFICIAL, "source"] for t in tables])
+    publications = sorted({str(source).split(":")[0].strip() for source in official.dropna()})
+    named = "; ".join(publications) if publications else "none"
+    return (
+        f"Source: {named}. Reconstructed figures: this project, from the bulletin's statements "
+        "(data/README.md)."
+    )
+
+
+def plot_coverage(
+    matrix: pd.DataFrame, title: str, country: str | None = None, source: str = ""
+) -> Figure:
     """The coverage matrix as a grid: a line per indicator (and country), a column per year.
 
     Args:
         matrix: the coverage matrix (:func:`coverage_matrix`).
         title: the chart's title.
         country: draw this country's lines only (one chart per country keeps it readable).
+        source: the "Source:" line (:func:`coverage_sources`).
     """
     if country is not None:
         matrix = matrix[matrix["country"] == country]
@@ -423,13 +471,22 @@ def plot_coverage(matrix: pd.DataFrame, title: str, country: str | None = None) 
         ax,
         title,
         "",
-        "Source: the project's tables drug_offences, drug_arrests and indicators (official rows: "
-        "UNODC World Drug Report 2024 statistical annex table 10.1; National Statistical "
-        "Committee of the Kyrgyz Republic, SDG indicators).",
+        source or "Source: the project's tables drug_offences, drug_arrests and indicators.",
         "Data status: each cell shows whether an official figure is published for it, or only a "
         "figure this project reconstructed from the bulletin's statements (not official), or none.",
     )
     return fig
+
+
+def plot_coverage_by_country(matrix: pd.DataFrame, source: str = "") -> list[Figure]:
+    """One coverage chart per country of the matrix, in the bulletin's order of countries."""
+    years = sorted(set(matrix["year"]))
+    span = f"{years[0]}-{years[-1]}" if years else ""
+    countries = [c for c in CENTRAL_ASIA if c in set(matrix["country"])]
+    return [
+        plot_coverage(matrix, f"Crime statistics of {country_name(c)}, {span}", c, source)
+        for c in countries
+    ]
 
 
 def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
@@ -439,7 +496,9 @@ def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
     styles = {"female": "--", "male": "-.", None: "-"}
     for (country, disaggregation), series in rows.groupby(["country", "disaggregation"], sort=False):
         official = series["status"].eq(OFFICIAL).all()
-        label = f"{country_name(country)}: {disaggregation}" + ("" if official else " (not official)")
+        label = f"{country_name(country)}: {disaggregation_label(disaggregation)}" + (
+            "" if official else " (not official)"
+        )
         ax.plot(
             series["year"],
             series["value"],
