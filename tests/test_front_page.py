@@ -205,6 +205,14 @@ POINT_CASES = [
         "were about 7% of those arrested on average over 2010-2016.",
     ),
     (
+        front_page.crime_statistics_point,
+        {"crimestats_official_cells_pct": _f(12.3, "2010-2023"),
+         "crimestats_indicators": _f(18, "2010-2023"),
+         "crimestats_countries_without_official_sdg16": _f(4, "2010-2023")},
+        "Official figures fill about 12% of the country-years of 18 crime indicators over "
+        "2010-2023; four of the five countries have no official SDG 16 figures.",
+    ),
+    (
         front_page.gender_based_violence_point,
         {"gbv_crisis_centre_clients_2015": _f(14467, "2015"),
          "gbv_crisis_centre_clients_change_2010_2015_pct": _f(26.1, "2010-2015")},

@@ -160,6 +160,18 @@ def arrests_point(figures: Figures) -> str:
     )
 
 
+def crime_statistics_point(figures: Figures) -> str:
+    """Analysis 8: how much of the crime indicators' country-years official figures fill."""
+    official = figures["crimestats_official_cells_pct"]
+    indicators = int(figures["crimestats_indicators"]["value"])
+    without = int(figures["crimestats_countries_without_official_sdg16"]["value"])
+    return (
+        f"Official figures fill {describe_percent(official['value'])} of the country-years of "
+        f"{number_in_words(indicators)} crime indicators over {official['period']}; "
+        f"{number_in_words(without)} of the five countries have no official SDG 16 figures."
+    )
+
+
 def gender_based_violence_point(figures: Figures) -> str:
     """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010."""
     clients = figures["gbv_crisis_centre_clients_2015"]
@@ -219,6 +231,14 @@ MAIN_POINTS: list[MainPoint] = [
     MainPoint(("heroin_years_russia_higher", "heroin_years_compared"), heroin_point),
     MainPoint(("crime_offences_total",), drug_crime_point),
     MainPoint(("arrests_persons_total", "arrests_women_mean_share_pct"), arrests_point),
+    MainPoint(
+        (
+            "crimestats_official_cells_pct",
+            "crimestats_indicators",
+            "crimestats_countries_without_official_sdg16",
+        ),
+        crime_statistics_point,
+    ),
     MainPoint(
         ("gbv_crisis_centre_clients_2015", "gbv_crisis_centre_clients_change_2010_2015_pct"),
         gender_based_violence_point,
