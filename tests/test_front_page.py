@@ -187,6 +187,20 @@ POINT_CASES = [
         "together in five of the six years of 2010-2016 with figures for both.",
     ),
     (
+        front_page.routes_point,
+        {"routes_new_legs": _f(0, "2012-01/2017-06 against 2006-01/2011-12"),
+         "routes_afghan_cannabis_share_tjk_pct": _f(81.2, "2012-01/2017-06"),
+         "routes_afghan_cannabis_share_uzb_pct": _f(66.0, "2012-01/2017-06")},
+        "No new trafficking route appeared in the seizure cases of 2012-June 2017; Afghanistan was "
+        "the origin of about 81% of the cannabis seized in Tajikistan and 66% in Uzbekistan.",
+    ),
+    (
+        front_page.routes_point,
+        {"routes_new_legs": _f(2, "2016-04/2017-03 against 2012-01/2015-12"),
+         "routes_afghan_cannabis_share_tjk_pct": _f(None, "2016-04/2017-03")},
+        "Two new trafficking route legs appeared in the seizure cases of April 2016-March 2017.",
+    ),
+    (
         front_page.drug_crime_point,
         {"crime_offences_total": _f(13588, "2016"), "crime_selling_share_pct": _f(46.2, "2016")},
         "In 2016, almost 13,600 drug-related offences were reported in Central Asia, about 46% of "

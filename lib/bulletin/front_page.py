@@ -40,7 +40,7 @@ from bulletin.pages import (
     statuses_in,
     stylesheet,
 )
-from bulletin.periods import Quarter
+from bulletin.periods import MONTHS, Quarter
 from bulletin.wording import (
     describe_change,
     describe_count,
@@ -136,6 +136,35 @@ def heroin_point(figures: Figures) -> str:
     )
 
 
+def _months_interval(interval: str) -> str:
+    """``2012-01/2017-06`` as the bulletin writes it: "2012-June 2017"."""
+    first, last = (part.split("-") for part in interval.split(" ")[0].split("/"))
+    start = first[0] if first[1] == "01" else f"{MONTHS[int(first[1]) - 1]} {first[0]}"
+    end = last[0] if last[1] == "12" else f"{MONTHS[int(last[1]) - 1]} {last[0]}"
+    return start if start == end else f"{start}-{end}"
+
+
+def routes_point(figures: Figures) -> str:
+    """Analysis 5 (C7, C8): new route legs in the period, and Afghan cannabis in TJK and UZB."""
+    new = figures["routes_new_legs"]
+    count = int(new["value"])
+    period = _months_interval(str(new["period"]))
+    sentence = (
+        f"No new trafficking route appeared in the seizure cases of {period}"
+        if count == 0
+        else f"{_sentence(number_in_words(count))} new trafficking route "
+        f"leg{'s' if count > 1 else ''} appeared in the seizure cases of {period}"
+    )
+    shares = [figures.get(f"routes_afghan_cannabis_share_{code}_pct") for code in ("tjk", "uzb")]
+    if all(share and share.get("value") is not None for share in shares):
+        tajikistan, uzbekistan = (describe_percent(share["value"]) for share in shares)
+        sentence += (
+            f"; Afghanistan was the origin of {tajikistan} of the cannabis seized in Tajikistan "
+            f"and {uzbekistan} in Uzbekistan"
+        )
+    return sentence + "."
+
+
 def drug_crime_point(figures: Figures) -> str:
     """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling."""
     total = figures["crime_offences_total"]
@@ -229,6 +258,7 @@ MAIN_POINTS: list[MainPoint] = [
     ),
     MainPoint(("cannabis_share_first_pct", "cannabis_share_pct"), cannabis_point),
     MainPoint(("heroin_years_russia_higher", "heroin_years_compared"), heroin_point),
+    MainPoint(("routes_new_legs",), routes_point),
     MainPoint(("crime_offences_total",), drug_crime_point),
     MainPoint(("arrests_persons_total", "arrests_women_mean_share_pct"), arrests_point),
     MainPoint(
