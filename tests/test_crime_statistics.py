@@ -178,3 +178,10 @@ def test_trends_keep_the_national_level_and_say_it_in_words():
 def test_coverage_sources_name_each_publication_once():
     line = cs.coverage_sources(offences().assign(source="UNODC, WDR 2024, table 10.1: offences"), arrests().assign(source="UNODC, WDR 2024, table 10.1: persons"))
     assert line.startswith("Source: UNODC, WDR 2024, table 10.1. Reconstructed figures")
+
+
+def test_summary_table_speaks_to_readers(matrix):
+    table = cs.summary_table(matrix)
+    assert list(table.columns) == [
+        "Indicator", "Data collection", "Official", "Estimate", "Reconstructed", "No figure", "Official (%)"
+    ]

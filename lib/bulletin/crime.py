@@ -405,7 +405,7 @@ def _check_share_claim(
         countries = shares.loc[shares["year"] == year, "countries"]
         values[f"countries_{year}"] = countries.iloc[0] if not countries.empty else ""
         inside.append(share is not None and low <= share < high)
-    return values, all(inside), _reconstructed_caveat(rows)
+    return values, all(inside), _reconstructed_caveat(national_rows(rows))
 
 
 def check_claim_c10(offences: pd.DataFrame) -> dict:
@@ -505,17 +505,27 @@ def definitions_table(offences: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """Shares by type (rows) and year (columns) in per cent, with the countries behind each year."""
+    """Shares by type (rows) and year (columns) for the page: per cents to one decimal, and the
+    count of offences they are shares of on the last line."""
     key = "offence_type" if "offence_type" in shares else "unodc_category"
     labels = offence_types()["label"].to_dict()
     table = shares.pivot(index=key, columns="year", values="share_pct")
-    order = [t for t in offence_types().index if t in table.index]
-    table = table.reindex(order)
-    table.index = [labels.get(t, t) for t in table.index]
-    table.loc["All offences (count)"] = shares.groupby("year")["total_count"].first()
-    table.columns = [str(c) for c in table.columns]
-    table.index.name = "Offence type"
-    return table.reset_index()
+    order = UNODC_CATEGORIES if key == "unodc_category" else tuple(offence_types().index)
+    table = table.reindex([t for t in order if t in table.index])
+    cells = table.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}")
+    cells.index = [f"{labels.get(t, t)} (%)" for t in table.index]
+    counts = shares.groupby("year")["total_count"].first()
+    cells.loc["All offences (number)"] = [f"{int(counts[y]):,}" for y in cells.columns]
+    cells.columns = [str(c) for c in cells.columns]
+    cells.index.name = "Offence type"
+    return cells.reset_index()
+
+
+def national_rows(offences: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the country-years whose offences are broken down by national type."""
+    kinds = classify_country_years(offences)
+    national = kinds[kinds["classification"] == NATIONAL][["country", "year"]]
+    return offences.merge(national, on=["country", "year"])
 
 
 def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
@@ -611,10 +621,7 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
     shares = shares_by_type(rows, NATIONAL)
     if shares.empty:
         return None
-    kinds = classify_country_years(rows)
-    national = rows.merge(
-        kinds[kinds["classification"] == NATIONAL][["country", "year"]], on=["country", "year"]
-    )
+    national = national_rows(rows)
     labels = offence_types()["label"].to_dict()
     years = sorted(shares["year"].unique())
     fig, ax = new_chart()

@@ -261,6 +261,21 @@ def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index()
 
 
+def summary_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """:func:`coverage_summary` with the column names a reader sees."""
+    return coverage_summary(matrix).rename(
+        columns={
+            "indicator": "Indicator",
+            "framework": "Data collection",
+            OFFICIAL: "Official",
+            ESTIMATE: "Estimate",
+            RECONSTRUCTED: "Reconstructed",
+            MISSING: "No figure",
+            "official_pct": "Official (%)",
+        }
+    )
+
+
 def coverage_table(matrix: pd.DataFrame) -> pd.DataFrame:
     """The matrix for the page: one line per country and indicator, one column per year."""
     symbols = {OFFICIAL: "●", ESTIMATE: "◐", RECONSTRUCTED: "r", MISSING: "·"}
