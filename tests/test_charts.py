@@ -198,3 +198,17 @@ def test_a_chart_without_data_offers_no_empty_csv():
     charts.finish_chart(fig, ax, "Nothing", "", "Source: X.", OFFICIAL)
     meta = charts.chart_metadata(fig)
     assert meta["csv"] == "" and meta["alt"].startswith("Chart: Nothing.")
+
+
+def test_alt_text_of_a_large_heat_map_names_a_few_rows_and_says_how_many_more():
+    import numpy as np
+
+    fig, ax = plt.subplots()
+    ax.imshow(np.arange(30).reshape(10, 3))
+    ax.set_yticks(range(10), [f"indicator {i}" for i in range(10)])
+    ax.set_xticks(range(3), ["2015", "2016", "2017"])
+    fig.canvas.draw()
+    alt = charts.chart_metadata(fig)["alt"]
+    assert "Row: indicator 0, indicator 1," in alt and "indicator 7 and 2 more." in alt
+    assert ": 2015, 2016, 2017." in alt and " by column" not in alt
+    assert "Highest: 29 (indicator 9, 2017)." in alt

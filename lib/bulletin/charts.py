@@ -41,6 +41,8 @@ log = logging.getLogger(__name__)
 RECONSTRUCTED_HATCH = "///"
 PALETTE = "colorblind"
 _MAX_NAMED_CATEGORIES = 8
+# Column names chart_data gives when the axes name nothing: not worth saying in alt text.
+_GENERIC_NAMES = {"category", "column", "row", "series", "value"}
 
 
 @dataclass
@@ -210,7 +212,7 @@ def _describe_numbers(drawn: pd.DataFrame) -> str:
     words = []
     if category is not None:
         categories = list(dict.fromkeys(str(c) for c in drawn[category]))
-        by = f" by {category.lower()}" if category != "category" else ""
+        by = f" by {category.lower()}" if category not in _GENERIC_NAMES else ""
         if len(categories) <= _MAX_NAMED_CATEGORIES:
             words.append(f"{value}{by}: {', '.join(categories)}.")
         else:
@@ -219,7 +221,9 @@ def _describe_numbers(drawn: pd.DataFrame) -> str:
             )
     if series_column is not None and drawn[series_column].nunique() > 1:
         series = list(dict.fromkeys(str(s) for s in drawn[series_column]))
-        words.append(f"{series_column.capitalize()}: {', '.join(series)}.")
+        more = len(series) - _MAX_NAMED_CATEGORIES
+        named = ", ".join(series[:_MAX_NAMED_CATEGORIES]) + (f" and {more} more" if more > 0 else "")
+        words.append(f"{series_column.capitalize()}: {named}.")
     values = drawn[value].dropna()
     if not values.empty:
         top = drawn.loc[values.idxmax()]
