@@ -99,6 +99,7 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     written: dict[str, int] = field(default_factory=dict)
     replaced: dict[str, int] = field(default_factory=dict)
+    sha256: str | None = None  # set by readers that hash the file while reading it
 
     def skip(self, reason: str, count: int, examples: list[str] | None = None) -> None:
         """Record ``count`` rows left out for ``reason`` (with up to three examples)."""

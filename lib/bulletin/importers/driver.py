@@ -22,9 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
 
 import bulletin.importers.formats  # noqa: F401  (registers the formats)
-from bulletin.importers import provenance
+from bulletin.importers import cases, provenance
 from bulletin.importers.base import FileReport, ImportedTable, ImportRefusedError, Problem
 from bulletin.importers.detect import ImportOptions, detect
 from bulletin.paths import DATA_DIR
@@ -43,7 +44,7 @@ class ImportResult:
     """What an import did: one report per file, and the tables it wrote (or would write)."""
 
     reports: list[FileReport]
-    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    tables: dict[str, pd.DataFrame | pa.Table] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     dry_run: bool = False
 
@@ -81,47 +82,60 @@ def import_files(
             outputs.append((path, report, imported))
         reports.append(report)
 
-    tables: dict[str, pd.DataFrame] = {}
+    tables: dict[str, pd.DataFrame | pa.Table] = {}
     records: dict[str, list[dict]] = {}
     for path, report, imported in outputs:
         name = imported.table
+        columnar = name == cases.TABLE
         if name not in tables:
-            tables[name] = _load_existing(name, data_dir)
+            tables[name] = (
+                cases.read_cases(data_dir) if columnar else _load_existing(name, data_dir)
+            )
             records[name] = provenance.load_records(name, data_dir)
-        current = tables[name]
-        earlier = {
-            source
-            for record in records[name]
-            if record["file"] == path.name
-            for source in record["sources"]
-        }
-        replace = current["source"].isin(imported.sources | earlier)
-        report.replaced[name] = report.replaced.get(name, 0) + int(replace.sum())
-        kept = current[~replace]
-        _refuse_clashes(name, kept, imported, path, data_dir)
-        tables[name] = pd.concat([kept, imported.frame], ignore_index=True)
-        report.written[name] = report.written.get(name, 0) + len(imported.frame)
+        earlier = provenance.sources_in(records[name], path.name)
+        replace_sources = imported.sources | earlier
+        if columnar:
+            kept, replaced = cases.without_sources(tables[name], replace_sources)
+            cases.refuse_clashes(kept, imported.frame, path.name, table_path(name, data_dir))
+            tables[name] = pa.concat_tables([kept, imported.frame])
+            written = imported.frame.num_rows
+        else:
+            current = tables[name]
+            replace = current["source"].isin(replace_sources)
+            replaced = int(replace.sum())
+            kept = current[~replace]
+            _refuse_clashes(name, kept, imported, path, data_dir)
+            tables[name] = pd.concat([kept, imported.frame], ignore_index=True)
+            written = len(imported.frame)
+        report.replaced[name] = report.replaced.get(name, 0) + replaced
+        report.written[name] = report.written.get(name, 0) + written
         publication = report.publication
-        records[name] = provenance.updated_records(
-            records[name],
-            provenance.new_record(
-                path,
-                sha256=provenance.sha256_of(path),
-                publisher=publication.publisher if publication else "",
-                publication_table=publication.table if publication else "",
-                sources=sorted(imported.sources),
-                file_format=report.format,
-                rows=len(imported.frame),
-            ),
+        record = provenance.new_record(
+            path,
+            sha256=report.sha256 or provenance.sha256_of(path),
+            publisher=publication.publisher if publication else "",
+            publication_table=publication.table if publication else "",
+            sources=sorted(imported.sources),
+            file_format=report.format,
+            rows=written,
         )
+        if report.kept_apart:
+            record["kept_apart"] = {what: entry.count for what, entry in report.kept_apart.items()}
+        records[name] = provenance.updated_records(records[name], record)
 
     for name, frame in tables.items():
-        tables[name] = check_table(name, frame, table_path(name, data_dir))
+        if isinstance(frame, pa.Table):
+            tables[name] = cases.check_cases(frame, table_path(name, data_dir))
+        else:
+            tables[name] = check_table(name, frame, table_path(name, data_dir))
     result = ImportResult(reports=reports, tables=tables, dry_run=dry_run)
     if dry_run:
         return result
     for name, frame in tables.items():
-        result.written.append(write_table(name, frame, data_dir))
+        if isinstance(frame, pa.Table):
+            result.written.append(cases.write_cases(frame, data_dir, checked=True))
+        else:
+            result.written.append(write_table(name, frame, data_dir))
     for name in tables:
         result.written.append(provenance.write_records(name, data_dir, records[name]))
     return result

@@ -113,3 +113,53 @@ OPEN_SDG = Format(
 )
 register(_is_nsc, NSC_SDG)
 register(_is_open_sdg, OPEN_SDG)
+
+
+def _is_ids(seen: Probe) -> bool:
+    from bulletin.importers import ids
+
+    return seen.kind == "text" and ids.is_ids_header(seen.lines[0])
+
+
+def _read_ids(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+    from bulletin.importers import ids
+
+    return [ids.read_ids(path, options.scope, report)]
+
+
+IDS = Format(
+    "unodc-ids",
+    "UNODC individual drug seizures export (CSV with COUNTRY, DRUG_NAME, AMOUNT, DRUG_UNIT and "
+    "SEIZURE_DATE or SEIZURE_YEAR)",
+    _read_ids,
+)
+register(_is_ids, IDS)
+
+
+def _dataunodc_rows(seen: Probe) -> list[tuple[str, ...]]:
+    if seen.kind == "xlsx":
+        return next(iter((seen.sheets or {}).values()), [])
+    return [split_header(line, ",") for line in seen.lines]
+
+
+def _is_dataunodc(seen: Probe) -> bool:
+    from bulletin.importers import dataunodc
+
+    rows = [tuple(value for value in row if value) or ("",) for row in _dataunodc_rows(seen)]
+    return dataunodc.is_dataunodc(rows)
+
+
+def _read_dataunodc(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+    from bulletin.importers import dataunodc
+    from bulletin.importers.detect import probe
+
+    return dataunodc.read_dataunodc(path, probe(path).kind, options.scope, report)
+
+
+DATAUNODC = Format(
+    "dataunodc",
+    "dataUNODC portal export (xlsx or CSV: 'UNODC', the export date, then the header "
+    "Iso3_code, Country, ..., VALUE, Source)",
+    _read_dataunodc,
+)
+register(_is_dataunodc, DATAUNODC)

@@ -121,6 +121,7 @@ def map_drugs(
     file: str,
     columns: tuple[str, str, str],
     *,
+    labels: tuple[str, str, str] | None = None,
     where: str = "line",
     sheet: str | None = None,
 ) -> pd.DataFrame:
@@ -131,7 +132,8 @@ def map_drugs(
         rows: the input rows.
         lines: each row's line (or spreadsheet row) number.
         file: the input's name, for messages.
-        columns: the input's names for group, subgroup and name.
+        columns: the columns of ``rows`` holding group, subgroup and name.
+        labels: the input file's names for those columns (for messages; default ``columns``).
 
     Returns:
         A frame with ``drug``, ``role`` and ``note``, aligned with ``rows``.
@@ -167,7 +169,7 @@ def map_drugs(
                 Problem(
                     file,
                     int(lines[index]),
-                    columns[2],
+                    " / ".join(labels or columns),
                     " / ".join(str(part) for part in key),
                     f"a drug name of this release known to the project: add a line "
                     f"'{key[0]},{key[1]},{key[2]},<drug>,component,' to "

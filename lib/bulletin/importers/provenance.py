@@ -42,13 +42,10 @@ def load_records(table: str, data_dir: Path | str) -> list[dict]:
     return json.loads(path.read_text(encoding="utf-8"))["records"]
 
 
-def sources_of_file(table: str, data_dir: Path | str, file_name: str) -> set[str]:
-    """The sources earlier imports of a file (by name) wrote into a table."""
+def sources_in(records: list[dict], file_name: str) -> set[str]:
+    """The sources earlier imports of a file (by name) wrote, according to a table's records."""
     return {
-        source
-        for record in load_records(table, data_dir)
-        if record["file"] == file_name
-        for source in record["sources"]
+        source for record in records if record["file"] == file_name for source in record["sources"]
     }
 
 

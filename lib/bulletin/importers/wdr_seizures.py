@@ -225,7 +225,14 @@ def _to_seizures(
             sheet=sheet,
         )
     mapped = map_drugs(
-        release, long, lines, file, ("group", "subgroup", "name"), where=where, sheet=sheet
+        release,
+        long,
+        lines,
+        file,
+        ("group", "subgroup", "name"),
+        labels=(columns["group"], columns["subgroup"], columns["name"]),
+        where=where,
+        sheet=sheet,
     )
     long = long.join(mapped)
 

@@ -1,0 +1,212 @@
+"""Benchmark ``bulletin import`` on a generated IDS-style file of individual seizure cases.
+
+Generates a CSV of ``--rows`` seizure cases (default 1,000,000) in a temporary folder, in the
+layout of UNODC's individual drug seizures export (country and drug names as published, amounts
+in grams and kilograms, a few counts of tablets, route columns, a few countries outside the
+import's scope; in case-id order, as a database export), then measures, each in a fresh process and best of ``--repeat`` runs:
+
+- the baseline: ``pyarrow.csv.read_csv`` alone on the same file (parsing, nothing else);
+- the import end to end: format detection, parsing, name mapping, unit conversion, the schema's
+  validation, sorting and the atomic write of ``seizure_cases.csv`` and its provenance record.
+
+It prints rows per second, the import's time as a multiple of the baseline, and the peak memory
+(resident set) of the importing process against the file's size. The goal (issue 3): at least
+1,000,000 rows a second, peak memory under five times the file's size. The machine is shared,
+so the baseline is the fairer yardstick: the ratio says how much the import adds to parsing.
+
+Run: ``.venv/bin/python bench/bench_import.py [--rows N] [--repeat K]`` (``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+GOAL_ROWS_PER_SECOND = 1_000_000
+GOAL_MEMORY_RATIO = 5.0
+
+COUNTRIES = np.array(
+    [
+        "Kazakhstan",
+        "Kyrgyzstan",
+        "Tajikistan",
+        "Turkmenistan",
+        "Uzbekistan",
+        "Russian Federation",
+        "Afghanistan",
+    ]
+)
+OUTSIDE = np.array(["Iran (Islamic Republic of)", "Pakistan", "China"])
+DRUGS = np.array(
+    [
+        "Heroin",
+        "Opium",
+        "Cannabis herb (marijuana)",
+        "Cannabis resin (hashish)",
+        "Methamphetamine",
+        "Cocaine",
+        "Tramadol",
+        "Captagon",
+    ]
+)
+TRANSIT = np.array(
+    [
+        "",
+        "",
+        "Tajikistan",
+        "Tajikistan;Uzbekistan",
+        "Kazakhstan",
+        "Uzbekistan;Kazakhstan;Russian Federation",
+    ]
+)
+
+# Peak resident memory of the measuring process: VmHWM of /proc/self/status (it starts afresh
+# with the process; getrusage's ru_maxrss would carry the generating parent's peak on Linux).
+_PEAK = """
+def peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+"""
+
+_BASELINE = (
+    _PEAK
+    + """
+import json, sys, time
+import pyarrow.csv as pacsv
+start = time.perf_counter()
+table = pacsv.read_csv(sys.argv[1])
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rows": table.num_rows, "peak_rss_kb": peak_kb()}))
+"""
+)
+
+_IMPORT = (
+    _PEAK
+    + """
+import json, sys, time
+from bulletin.importers import import_files
+base = peak_kb()
+start = time.perf_counter()
+result = import_files([sys.argv[1]], sys.argv[2])
+seconds = time.perf_counter() - start
+report = result.reports[0]
+print(json.dumps({"seconds": seconds, "rows_read": report.rows_read, "rows_kept": report.rows_kept,
+                  "written": report.written.get("seizure_cases", 0),
+                  "kept_apart": {k: v.count for k, v in report.kept_apart.items()},
+                  "skipped": {k: v.count for k, v in report.skipped.items()},
+                  "base_rss_kb": base,
+                  "peak_rss_kb": peak_kb()}))
+"""
+)
+
+
+def generate(path: Path, rows: int, seed: int = 2017) -> None:
+    """Write an IDS-style CSV of ``rows`` seizure cases (vectorised; no loop per row)."""
+    rng = np.random.default_rng(seed)
+    days = rng.integers(0, 365 * 7, rows)
+    dates = (np.datetime64("2015-01-01") + days).astype("datetime64[D]")
+    years = dates.astype("datetime64[Y]").astype(int) + 1970
+    country = COUNTRIES.astype(object)[rng.integers(0, len(COUNTRIES), rows)]
+    outside = rng.random(rows) < 0.03
+    country[outside] = OUTSIDE[rng.integers(0, len(OUTSIDE), int(outside.sum()))]
+    units = np.where(rng.random(rows) < 0.6, "Gram", "Kilogram")
+    drug = DRUGS[rng.integers(0, len(DRUGS), rows)]
+    tablets = np.isin(drug, ["Tramadol", "Captagon"]) & (rng.random(rows) < 0.5)
+    units = np.where(tablets, "Tablet", units)
+    amount = np.round(rng.gamma(1.2, 400.0, rows), 3)
+    producing = np.where(rng.random(rows) < 0.3, "", COUNTRIES[rng.integers(0, 7, rows)])
+    table = pa.table(
+        {
+            "IDS_ID": pa.array(
+                np.char.add("IDS-", np.char.zfill(np.arange(1, rows + 1).astype(str), 9))
+            ),
+            "SEIZURE_DATE": pa.array(dates.astype(str)),
+            "SEIZURE_YEAR": pa.array(years),
+            "COUNTRY": pa.array(country),
+            "DRUG_NAME": pa.array(drug),
+            "AMOUNT": pa.array(amount),
+            "DRUG_UNIT": pa.array(units),
+            "PRODUCING_COUNTRY": pa.array(producing),
+            "DEPARTURE_COUNTRY": pa.array(COUNTRIES[rng.integers(0, 7, rows)]),
+            "TRANSIT_COUNTRY": pa.array(TRANSIT[rng.integers(0, len(TRANSIT), rows)]),
+            "DESTINATION_COUNTRY": pa.array(COUNTRIES[rng.integers(0, 7, rows)]),
+        }
+    )
+    pacsv.write_csv(table, path, write_options=pacsv.WriteOptions(quoting_style="none"))
+
+
+def _run(code: str, *args: str) -> dict:
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], check=True, capture_output=True, text=True
+    )
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000, help="seizure cases to generate")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each measure (best kept)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
+        path = Path(folder) / "ids_export.csv"
+        start = time.perf_counter()
+        generate(path, args.rows)
+        size = path.stat().st_size
+        print(
+            f"generated {args.rows:,} IDS-style rows ({size / 1e6:.1f} MB) in "
+            f"{time.perf_counter() - start:.1f} s: {path.name}"
+        )
+        baseline = min(
+            (_run(_BASELINE, str(path)) for _ in range(args.repeat)), key=lambda run: run["seconds"]
+        )
+        runs = []
+        for attempt in range(args.repeat):
+            data_dir = Path(folder) / f"data{attempt}"
+            runs.append(_run(_IMPORT, str(path), str(data_dir)))
+        best = min(runs, key=lambda run: run["seconds"])
+        out_size = (Path(folder) / "data0" / "seizure_cases.csv").stat().st_size
+    rate = best["rows_read"] / best["seconds"]
+    peak = best["peak_rss_kb"] * 1024
+    own = (best["peak_rss_kb"] - best["base_rss_kb"]) * 1024
+    print(
+        f"baseline, pyarrow.csv.read_csv alone: {baseline['seconds']:.3f} s "
+        f"({baseline['rows'] / baseline['seconds']:,.0f} rows/s)"
+    )
+    print(
+        f"bulletin import end to end: {best['seconds']:.3f} s for {best['rows_read']:,} rows "
+        f"read, {best['written']:,} written ({out_size / 1e6:.1f} MB); "
+        f"best of {args.repeat}: {', '.join(format(r['seconds'], '.2f') for r in runs)} s"
+    )
+    print(f"  kept apart: {best['kept_apart']}; skipped: {best['skipped']}")
+    print(
+        f"rows per second: {rate:,.0f} (goal {GOAL_ROWS_PER_SECOND:,}: "
+        f"{'met' if rate >= GOAL_ROWS_PER_SECOND else 'NOT met on this run'})"
+    )
+    print(f"import time / pyarrow read time: {best['seconds'] / baseline['seconds']:.2f}")
+    print(
+        f"peak memory (resident set of the importing process): {peak / 1e6:.0f} MB = "
+        f"{peak / size:.2f} x the file's size (goal under {GOAL_MEMORY_RATIO:g} x: "
+        f"{'met' if peak / size < GOAL_MEMORY_RATIO else 'NOT met'}); of which the import "
+        f"itself, above the loaded libraries: {own / 1e6:.0f} MB = {own / size:.2f} x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,398 @@
+"""A columnar path for ``seizure_cases``, the one table that runs to millions of rows.
+
+``bulletin.tables.load_table`` / ``write_table`` check a table with pandera, row by row in
+places; at a million seizure cases that takes many seconds. This module reads, checks and writes
+``seizure_cases`` with pyarrow instead, enforcing the SAME rules as the table's schema in
+``bulletin.schemas`` (a test feeds both paths the same bad rows and compares what they refuse):
+
+- exactly the table's columns;
+- ``case_id`` a non-empty text, unique;
+- ``date`` as ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``;
+- ``country`` an ISO3 code of ``countries.csv``; ``drug`` a drug of ``drugs.csv``;
+- ``kg`` a number, zero or more;
+- ``producing_country``, ``departure_country``, ``destination_country`` empty or an ISO3 code;
+  ``transit_countries`` empty or ISO3 codes separated by ``;``;
+- ``source`` non-empty; ``status`` one of official, reconstructed, estimate.
+
+Cells are stripped of surrounding blanks, as ``load_table`` does. Problems are reported as
+:class:`bulletin.tables.TableError` with the line (line 1 is the header) and column, like
+``check_table``. Categorical columns are checked on their dictionary (the few distinct values),
+so the cost is a pass over the row indices, not over the text.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from bulletin.schemas import STATUSES
+from bulletin.tables import MAX_PROBLEMS_SHOWN, Problem, TableError, table_path, table_spec
+from bulletin.vocab import country_codes, drugs
+
+TABLE = "seizure_cases"
+DICT = pa.dictionary(pa.int32(), pa.string())
+DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+TRANSIT = r"^[A-Z]{3}(;[A-Z]{3})*$"
+COUNTRY_RULE = "an ISO3 code listed in data/reference/countries.csv"
+CATEGORICAL = {
+    "date": (
+        False,
+        lambda v: re.match(DATE, v) is not None,
+        "a date as YYYY-MM-DD, YYYY-MM or YYYY",
+    ),
+    "country": (False, lambda v: v in country_codes(), COUNTRY_RULE),
+    "drug": (False, lambda v: v in drugs(), "a drug listed in data/reference/drugs.csv"),
+    "producing_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
+    "departure_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
+    "transit_countries": (
+        True,
+        lambda v: re.match(TRANSIT, v) is not None,
+        "ISO3 codes separated by ';'",
+    ),
+    "destination_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
+    "source": (False, lambda v: len(v) >= 1, "the publication the row comes from"),
+    "status": (False, lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
+}
+FIRST_LINE = 2
+
+
+def columns() -> list[str]:
+    """The table's columns, in the contract's order."""
+    return table_spec(TABLE).columns
+
+
+def arrow_schema() -> pa.Schema:
+    """How the columns are held in memory: text ids, dictionary categories, float kilograms."""
+    return pa.schema(
+        [
+            pa.field(
+                name, pa.string() if name == "case_id" else pa.float64() if name == "kg" else DICT
+            )
+            for name in columns()
+        ]
+    )
+
+
+def empty() -> pa.Table:
+    """A table with no rows."""
+    return arrow_schema().empty_table()
+
+
+def read_cases(data_dir: Path | str) -> pa.Table:
+    """Read and check ``seizure_cases.csv`` (an empty table when the file does not exist).
+
+    Raises:
+        TableError: the file breaks the table's rules (line and column named).
+    """
+    path = table_path(TABLE, data_dir)
+    if not path.exists():
+        return empty()
+    with path.open("rb") as handle:
+        header = handle.readline().decode("utf-8-sig").strip().split(",")
+    header = [name.strip().strip('"') for name in header]
+    if sorted(header) != sorted(columns()):
+        problems = [
+            Problem(1, c, None, "this column, which the table must have")
+            for c in columns()
+            if c not in header
+        ]
+        problems += [
+            Problem(1, c, None, f"only the table's columns ({', '.join(columns())})")
+            for c in header
+            if c not in columns()
+        ]
+        raise TableError(path, problems)
+    types = {name: (pa.string() if name in ("case_id", "kg") else DICT) for name in columns()}
+    try:
+        raw = pacsv.read_csv(
+            path,
+            read_options=pacsv.ReadOptions(use_threads=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        # Rare: fall back to the row-by-row reader, which names the line.
+        from bulletin.tables import load_table
+
+        load_table(TABLE, data_dir)
+        raise TableError(
+            path, [Problem(None, None, None, f"a well-formed table ({error})")]
+        ) from error
+    kg_text = pc.utf8_trim_whitespace(raw.column("kg"))
+    unparsed, problems = _number_problems(kg_text)
+    blank = pc.equal(kg_text, "")
+    if len(unparsed):
+        bad = np.zeros(raw.num_rows, dtype=bool)
+        bad[unparsed] = True
+        blank = pc.or_(blank, pa.array(bad))
+    kg = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), kg_text), pa.float64())
+    table = raw.set_column(raw.schema.get_field_index("kg"), "kg", kg).select(columns())
+    return check_cases(table, path, unparsed, problems)
+
+
+def _number_problems(kg_text: pa.ChunkedArray) -> tuple[np.ndarray, list[Problem]]:
+    """Rows whose ``kg`` is not a number (an empty cell is checked later), with their problems."""
+    well_formed = pc.match_substring_regex(kg_text, r"^([+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?|)$")
+    bad = np.flatnonzero(~well_formed.to_numpy(zero_copy_only=False))
+    return bad, [
+        Problem(int(i) + FIRST_LINE, "kg", kg_text[int(i)].as_py(), "a number") for i in bad
+    ]
+
+
+def _strip_dictionary(column: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Strip blanks from a dictionary column's values (re-encoding so values stay distinct)."""
+    chunks = []
+    for chunk in column.chunks:
+        stripped = pc.utf8_trim_whitespace(chunk.dictionary)
+        if stripped.equals(chunk.dictionary):
+            chunks.append(chunk)
+        else:
+            chunks.append(pc.take(stripped, chunk.indices).dictionary_encode())
+    return pa.chunked_array(chunks, type=DICT)
+
+
+def check_cases(
+    table: pa.Table,
+    path: Path | str = "<table>",
+    unparsed: np.ndarray | None = None,
+    problems: list[Problem] | None = None,
+) -> pa.Table:
+    """Check a ``seizure_cases`` table against the contract's rules (see the module docstring).
+
+    As ``check_table`` does, in two stages: first cells that are empty where a value is needed
+    (and cells that did not parse, passed in as ``unparsed`` / ``problems``); then the rules
+    (vocabularies, patterns, kilograms zero or more, unique case ids) on the other lines, so that
+    one run names every problem and a line is not blamed twice for one empty cell.
+
+    Args:
+        table: columns as :func:`arrow_schema` holds them (dictionary columns may be plain text).
+        path: the file, for the error message.
+        unparsed: rows (0-based) whose cells did not parse.
+        problems: the problems of those cells.
+
+    Returns:
+        The table, categorical columns stripped of blanks and dictionary-encoded.
+
+    Raises:
+        TableError: with every rule broken, by line and column (line 2 is the first row).
+    """
+    problems = list(problems or [])
+    missing = [c for c in columns() if c not in table.column_names]
+    extra = [c for c in table.column_names if c not in columns()]
+    if missing or extra:
+        raise TableError(
+            path,
+            [Problem(1, c, None, "this column, which the table must have") for c in missing]
+            + [
+                Problem(1, c, None, f"only the table's columns ({', '.join(columns())})")
+                for c in extra
+            ],
+        )
+    n = table.num_rows
+    excluded = np.zeros(n, dtype=bool)
+    if unparsed is not None and len(unparsed):
+        excluded[unparsed] = True
+    rule_failures: list[tuple[np.ndarray, str, list, str, np.ndarray]] = []
+    out = {}
+    for name in columns():
+        column = table.column(name)
+        if name in CATEGORICAL:
+            if not pa.types.is_dictionary(column.type):
+                column = pc.dictionary_encode(column)
+                column = column.cast(DICT) if column.type != DICT else column
+            column = _strip_dictionary(column).unify_dictionaries()
+            nullable, rule, expected = CATEGORICAL[name]
+            values, indices = _dictionary_of(column)
+            blank_codes = [i for i, v in enumerate(values) if v in ("", None)]
+            bad_codes = [i for i, v in enumerate(values) if v not in ("", None) and not rule(v)]
+            if not nullable:
+                rows = np.union1d(_rows_with(indices, blank_codes), np.flatnonzero(indices < 0))
+                problems += [
+                    Problem(int(i) + FIRST_LINE, name, "", "a value (the cell is empty)")
+                    for i in rows
+                ]
+                excluded[rows] = True
+            rows = _rows_with(indices, bad_codes)
+            if len(rows):
+                rule_failures.append((rows, name, values, expected, indices))
+        out[name] = column
+    table = pa.table(out)
+    ids = pc.utf8_trim_whitespace(table.column("case_id"))
+    table = table.set_column(0, "case_id", ids)
+    blank_ids = np.flatnonzero(pc.fill_null(pc.equal(ids, ""), True).to_numpy(zero_copy_only=False))
+    problems += [
+        Problem(int(i) + FIRST_LINE, "case_id", "", "a value (the cell is empty)")
+        for i in blank_ids
+    ]
+    excluded[blank_ids] = True
+    kg = table.column("kg")
+    null_kg = np.flatnonzero(_is_null(kg) & ~excluded) if kg.null_count else np.zeros(0, int)
+    problems += [
+        Problem(int(i) + FIRST_LINE, "kg", "", "a value (the cell is empty)") for i in null_kg
+    ]
+    excluded[null_kg] = True
+
+    for rows, name, values, expected, indices in rule_failures:
+        problems += [
+            Problem(int(i) + FIRST_LINE, name, values[indices[i]], expected)
+            for i in rows
+            if not excluded[i]
+        ]
+    negative = np.flatnonzero(
+        pc.fill_null(pc.less(kg, 0), False).to_numpy(zero_copy_only=False) & ~excluded
+    )
+    problems += [
+        Problem(
+            int(i) + FIRST_LINE,
+            "kg",
+            str(kg[int(i)].as_py()),
+            "a number of kilograms, zero or more",
+        )
+        for i in negative
+    ]
+    if excluded.any():
+        kept_rows = np.flatnonzero(~excluded)
+        duplicates = duplicate_problems(ids.take(pa.array(kept_rows)))
+        problems += [
+            Problem(int(kept_rows[p.line - FIRST_LINE]) + FIRST_LINE, p.column, p.value, p.expected)
+            for p in duplicates
+        ]
+    else:
+        problems += duplicate_problems(ids)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0, p.column or ""))
+        raise TableError(path, problems)
+    return table
+
+
+def _dictionary_of(column: pa.ChunkedArray) -> tuple[list, np.ndarray]:
+    """A unified dictionary column as (values, one index per row; -1 for a null)."""
+    if column.num_chunks == 0:
+        return [], np.zeros(0, dtype=np.int32)
+    values = column.chunks[0].dictionary.to_pylist()
+    indices = np.concatenate(
+        [chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in column.chunks]
+    )
+    return values, indices
+
+
+def _rows_with(indices: np.ndarray, codes: list[int]) -> np.ndarray:
+    if not codes:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.isin(indices, np.asarray(codes, dtype=indices.dtype)))
+
+
+def _is_null(column: pa.ChunkedArray) -> np.ndarray:
+    return pc.is_null(column).to_numpy(zero_copy_only=False)
+
+
+def duplicate_problems(ids: pa.ChunkedArray) -> list[Problem]:
+    """Lines whose case_id another line has (every line of each repeated id)."""
+    if len(ids) < 2:
+        return []
+    flat = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+    ascending = pc.all(pc.greater(flat[1:], flat[:-1])).as_py()
+    if ascending:
+        return []
+    if pc.count_distinct(flat).as_py() == len(flat):
+        return []
+    values = flat.to_numpy(zero_copy_only=False)
+    order = np.argsort(values, kind="stable")
+    ordered = values[order]
+    same = ordered[1:] == ordered[:-1]
+    rows = np.union1d(order[1:][same], order[:-1][same])
+    return [
+        Problem(
+            int(i) + FIRST_LINE, "case_id", str(values[i]), "a key (case_id) that no other line has"
+        )
+        for i in rows[: MAX_PROBLEMS_SHOWN * 5]
+    ]
+
+
+def sort_cases(table: pa.Table) -> pa.Table:
+    """Sort by ``case_id`` (the key), as ``write_table`` does; no work when already sorted."""
+    ids = table.column("case_id")
+    if len(ids) < 2 or pc.all(pc.greater_equal(ids[1:], ids[:-1])).as_py():
+        return table
+    return table.take(pc.sort_indices(ids))
+
+
+def write_cases(table: pa.Table, data_dir: Path | str, *, checked: bool = False) -> Path:
+    """Check, sort and write ``seizure_cases.csv`` atomically (a failed write leaves the old file).
+
+    Args:
+        table: the rows.
+        data_dir: folder of tidy tables.
+        checked: the table comes from :func:`check_cases` already (skip checking it again).
+
+    Raises:
+        TableError: the table breaks the rules; nothing is written.
+    """
+    path = table_path(TABLE, data_dir)
+    table = sort_cases(table if checked else check_cases(table, path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    table = table.set_column(
+        table.schema.get_field_index("kg"), "kg", _decimal_text(table.column("kg"))
+    )
+    try:
+        pacsv.write_csv(table, tmp_name)
+        os.replace(tmp_name, path)
+    except BaseException:
+        Path(tmp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def without_sources(table: pa.Table, sources: set[str] | frozenset[str]) -> tuple[pa.Table, int]:
+    """The rows whose ``source`` is not one of ``sources``, and how many were left out."""
+    if table.num_rows == 0:
+        return table, 0
+    source = table.column("source")
+    if pa.types.is_dictionary(source.type):
+        source = source.cast(pa.string())
+    drop = pc.is_in(source, value_set=pa.array(sorted(sources), pa.string()))
+    dropped = pc.sum(drop).as_py() or 0
+    return (table.filter(pc.invert(drop)) if dropped else table), dropped
+
+
+def refuse_clashes(kept: pa.Table, new: pa.Table, file: str, path: Path) -> None:
+    """Refuse new cases whose ``case_id`` a row of another source already holds."""
+    if kept.num_rows == 0 or new.num_rows == 0:
+        return
+    from bulletin.importers.base import ImportRefusedError
+    from bulletin.importers.base import Problem as InputProblem
+
+    clash = pc.is_in(new.column("case_id"), value_set=kept.column("case_id").combine_chunks())
+    rows = np.flatnonzero(clash.to_numpy(zero_copy_only=False))
+    if len(rows):
+        ids = [new.column("case_id")[int(i)].as_py() for i in rows[:20]]
+        raise ImportRefusedError(
+            [
+                InputProblem(
+                    file,
+                    None,
+                    "case_id",
+                    case_id,
+                    f"a case no other source holds in {path} (an import does not "
+                    "overwrite another source's row: remove it there first)",
+                )
+                for case_id in ids
+            ]
+        )
+
+
+def _decimal_text(kg: pa.ChunkedArray) -> pa.ChunkedArray:
+    """Kilograms as text that always reads back as a decimal number ("1.0", not "1")."""
+    text = pc.cast(kg, pa.string())
+    plain = pc.invert(pc.match_substring_regex(text, r"[.eEn]"))
+    return pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
