@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 QUARTER ?= 2017Q2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test lab lint bench clean-venv
+.PHONY: help venv report test lab lint bench import-official clean-venv
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -41,6 +41,16 @@ lint: $(STAMP) ## Check code and notebooks with ruff
 
 bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
+
+# The official publications the shipped tables' official rows come from (data/README.md).
+OFFICIAL ?= ../shared/data/official
+OFFICIAL_FILES := wdr2018-annex-drug-seizures-2012-2016.csv \
+	wdr2024-annex-7.1-drug-seizures-2018-2022.xlsx \
+	wdr2024-annex-10.1-drug-related-crimes.xlsx \
+	kg-nsc-sdg/16.1.1.xlsx kg-nsc-sdg/16.1.3.xlsx kg-nsc-sdg/5.2.1.2.xlsx kg-nsc-sdg/5.2.1.3.xlsx
+
+import-official: $(STAMP) ## Rebuild the official rows of data/ from the publications in OFFICIAL=../shared/data/official
+	$(BIN)/bulletin import $(addprefix $(OFFICIAL)/,$(OFFICIAL_FILES))
 
 clean-venv: ## Remove the virtual environment
 	rm -rf $(VENV)
