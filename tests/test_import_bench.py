@@ -1,0 +1,21 @@
+"""The import benchmark stays runnable: a small run generates, imports and prints its figures."""
+
+from __future__ import annotations
+
+import importlib.util
+
+import pytest
+from bulletin.paths import PROJECT_ROOT
+
+
+def test_benchmark_runs_on_a_small_file(capsys: pytest.CaptureFixture[str]) -> None:
+    spec = importlib.util.spec_from_file_location(
+        "bench_import", PROJECT_ROOT / "bench" / "bench_import.py"
+    )
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    assert bench.main(["--rows", "3000", "--repeat", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "rows per second:" in out
+    assert "import time / pyarrow read time:" in out
+    assert "peak memory" in out
