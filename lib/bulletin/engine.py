@@ -668,7 +668,7 @@ def run_dask(tasks: list[Task], options: Options, progress: Progress) -> dict[st
             future = client.submit(run_task_on_worker, spec, pure=False)
             futures[future] = task
             progress.started(task.key)
-        for future in as_completed(futures):
+        for future in as_completed(list(futures), loop=client.loop):
             task = futures[future]
             try:
                 outcome = Outcome(**future.result())
