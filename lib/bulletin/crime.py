@@ -29,13 +29,14 @@ from matplotlib.patches import Patch
 
 from bulletin.charts import RECONSTRUCTED_HATCH, finish_chart, new_chart
 from bulletin.periods import Quarter
-from bulletin.provenance import _spans, describe_sources, describe_status
+from bulletin.provenance import describe_sources, describe_status
 from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name, load_reference
 from bulletin.wording import (
     describe_count,
     describe_percent,
     describe_shift,
     describe_trend,
+    describe_years,
     join_words,
     number_in_words,
 )
@@ -117,10 +118,6 @@ def rows_in_period(
     keep = table["year"].between(first, last) & table["country"].isin(countries)
     return table.loc[keep].reset_index(drop=True)
 
-
-def describe_years(years: list[int]) -> str:
-    """Years as spans: [2011, 2013, 2014, 2016] -> '2011, 2013-2014, 2016'."""
-    return _spans(years)
 
 
 def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from bulletin.wording import describe_years
+
 STATUS_WORDS = {
     "official": "official figures",
     "reconstructed": "reconstructed by this project from the bulletin's statements, not official",
@@ -11,27 +13,12 @@ STATUS_WORDS = {
 }
 
 
-def _spans(values: list[int]) -> str:
-    """Write sorted whole numbers as ranges: [2010, 2011, 2012, 2015] -> '2010-2012, 2015'."""
-    values = sorted(set(values))
-    spans: list[str] = []
-    start = prev = values[0]
-    for value in values[1:] + [None]:
-        if value is not None and value == prev + 1:
-            prev = value
-            continue
-        spans.append(str(start) if start == prev else f"{start}-{prev}")
-        if value is not None:
-            start = prev = value
-    return ", ".join(spans)
-
-
 def describe_status(rows: pd.DataFrame, period_column: str | None = "year") -> str:
     """One sentence on the status of some rows, with the periods each status covers.
 
     >>> rows = pd.DataFrame({"year": [2015, 2016, 2017], "status": ["official", "official", "reconstructed"]})
-    >>> describe_status(rows)
-    'Data status: official figures (2015-2016); reconstructed by this project from the bulletin\\'s statements, not official (2017).'
+    >>> print(describe_status(rows))
+    Data status: official figures (2015-2016); reconstructed by this project from the bulletin's statements, not official (2017).
     """
     if rows.empty:
         return "Data status: no data."
@@ -42,7 +29,7 @@ def describe_status(rows: pd.DataFrame, period_column: str | None = "year") -> s
             periods = (
                 rows.loc[rows["status"] == status, period_column].dropna().astype(int).tolist()
             )
-            words += f" ({_spans(periods)})"
+            words += f" ({describe_years(periods)})"
         parts.append(words)
     return "Data status: " + "; ".join(parts) + "."
 

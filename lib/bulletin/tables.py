@@ -181,6 +181,10 @@ def write_table(name: str, frame: pd.DataFrame, data_dir: Path | str = DATA_DIR)
     try:
         with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
             typed.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        # mkstemp makes the file private (0600); a table is as readable as any file the user makes.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp_name, 0o666 & ~umask)
         os.replace(tmp_name, path)
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
