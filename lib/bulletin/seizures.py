@@ -184,7 +184,7 @@ def plot_seizures_by_country(rows: pd.DataFrame, quarter: Quarter) -> Figure:
     ax.set_xlabel("")
     if (rows["status"] == "reconstructed").all():
         mark_reconstructed(ax)
-    ax.legend(title=None, frameon=False, loc="upper center")
+    ax.legend(title=None, frameon=False, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     finish_chart(
         fig,
         ax,
