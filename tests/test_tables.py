@@ -157,3 +157,9 @@ def test_shipped_tables_meet_their_schema(name):
     table = load_table(name, DATA_DIR)
     assert not table.empty
     assert set(table["status"]) <= {"official", "reconstructed", "estimate"}
+
+
+def test_whole_numbers_in_a_float_column_load_as_floats(tmp_path):
+    write_csv(tmp_path, [HEADER, "KAZ,2017,1,heroin,12,x,official", "KGZ,2017,1,heroin,3,x,official"])
+    table = load_table("seizures_quarterly", tmp_path)
+    assert table.dtypes["kg"] == "float64"

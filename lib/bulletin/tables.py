@@ -248,6 +248,8 @@ def _parse_columns(
                 numbers = numbers.round().astype("Int64")
                 if dtype == "int64" and not numbers.isna().any():
                     numbers = numbers.astype("int64")
+            if dtype == "float64":
+                numbers = numbers.astype("float64")  # "1" is a float too in a float column
             typed[column] = numbers
         else:
             text = values.astype("string").str.strip()
