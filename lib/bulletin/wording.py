@@ -309,6 +309,7 @@ def describe_direction(old: float, new: float) -> str:
     new = _checked(new, "a value")
     return "increased" if new > old else "decreased" if new < old else "did not change"
 
+
 # --- Trends over years (drug-related crime and arrests, analyses 6-8) -------------------------
 
 
