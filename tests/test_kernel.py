@@ -47,3 +47,49 @@ def test_a_broken_user_kernel_is_not_used(tmp_path, monkeypatch):
     out = render_issue(Quarter(2017, 2), small_data(tmp_path / "data"), tmp_path / "out", notebooks)
     executed = nbformat.read(out / "01_which.ipynb", as_version=4)
     assert executed.cells[-1].outputs[0]["text"].strip() == sys.executable
+
+
+@pytest.mark.slow
+def test_forked_kernels_are_private_and_separate(tmp_path):
+    import asyncio
+    import os
+    import stat
+
+    from bulletin.kernel import ForkedKernelManager, KernelForkServer
+
+    async def start_two(server):
+        managers = [ForkedKernelManager(server=server) for _ in range(2)]
+        for index, manager in enumerate(managers):
+            work = tmp_path / f"work{index}"
+            work.mkdir()
+            await manager.start_kernel(cwd=str(work))
+        try:
+            info = []
+            for manager in managers:
+                client = manager.client()
+                client.start_channels()
+                await client.wait_for_ready(timeout=60)
+                reply = await client.execute_interactive("import os; print(os.getpid(), os.getcwd())", timeout=30,
+                                                         output_hook=lambda msg, out=info: out.append(msg))
+                assert reply["content"]["status"] == "ok"
+                client.stop_channels()
+            return managers, [m["content"]["text"] for m in info if m["msg_type"] == "stream"]
+        finally:
+            for manager in managers:
+                connection = manager.get_connection_info()
+                assert connection["transport"] == "ipc"
+                folder = Path(connection["ip"]).parent
+                # Sockets and connection file in a folder only the owner can enter; file 0600.
+                assert folder.stat().st_mode & 0o077 == 0
+                assert stat.S_IMODE(os.stat(manager.connection_file).st_mode) == 0o600
+                assert Path(manager.connection_file).parent == folder
+                await manager.shutdown_kernel(now=True)
+
+    server = KernelForkServer()
+    try:
+        _, printed = asyncio.run(start_two(server))
+    finally:
+        server.close()
+    pids = {line.split()[0] for line in printed}
+    assert len(pids) == 2  # two kernel processes
+    assert {line.split()[1] for line in printed} == {str(tmp_path / "work0"), str(tmp_path / "work1")}

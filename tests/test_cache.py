@@ -1,0 +1,86 @@
+"""Deciding whether a notebook runs again or its last output is reused, and saying why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bulletin import cache
+
+
+def _previous(tmp_path: Path, **entry) -> tuple[Path, dict]:
+    folder = tmp_path / "2017-Q2"
+    folder.mkdir(exist_ok=True)
+    for suffix in (".html", ".ipynb"):
+        (folder / f"01_a{suffix}").write_text("x")
+    data = tmp_path / "data"
+    record = {
+        "library_sha256": cache.library_sha256(),
+        "library_files": cache.library_files(),
+        "packages": cache.package_versions(),
+        "tables_present": sorted(p.name for p in data.glob("*.csv")),
+        "notebooks": [{"name": "01_a", "status": "ok", "source_sha256": "s1",
+                       "parameters": {"quarter": "2017-Q2"},
+                       "data_read": {"t.csv": cache.file_sha256(data / "t.csv")}, **entry}],
+    }
+    return folder, record
+
+
+def _setup(tmp_path: Path) -> cache.DataFiles:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_text("a\n1\n")
+    (tmp_path / "data" / "u.csv").write_text("a\n2\n")
+    return cache.DataFiles(tmp_path / "data")
+
+
+def test_reused_when_nothing_it_depends_on_changed(tmp_path: Path):
+    data = _setup(tmp_path)
+    candidate = _previous(tmp_path)
+    decision = cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [candidate])
+    assert not decision.run and "reused from 2017-Q2/" in decision.reason and "t.csv" in decision.reason
+
+
+def test_each_change_is_named(tmp_path: Path):
+    data = _setup(tmp_path)
+    candidate = _previous(tmp_path)
+    params = {"quarter": "2017-Q2"}
+    assert cache.decide("01_a", "s2", params, data, [candidate]).reason == "its source changed"
+    assert cache.decide("01_a", "s1", {"quarter": "2017-Q1"}, data, [candidate]).reason == (
+        "its parameters changed (quarter)")
+    assert cache.decide("01_a", "s1", params, data, [candidate], force=True).reason == "--force"
+    assert cache.decide("02_b", "s1", params, data, [candidate]).reason == "no previous output"
+    # Another table changed: not read, so still reused; the table read changed: run.
+    (tmp_path / "data" / "u.csv").write_text("a\n3\n")
+    assert not cache.decide("01_a", "s1", params, cache.DataFiles(tmp_path / "data"), [candidate]).run
+    (tmp_path / "data" / "t.csv").write_text("a\n4\n")
+    decision = cache.decide("01_a", "s1", params, cache.DataFiles(tmp_path / "data"), [candidate])
+    assert decision.run and decision.reason == "data it reads changed (t.csv)"
+
+
+def test_library_changes_and_failures_are_named(tmp_path: Path):
+    data = _setup(tmp_path)
+    folder, record = _previous(tmp_path)
+    record["library_sha256"] = "old"
+    record["library_files"] = {**record["library_files"], "lib/bulletin/seizures.py": "old"}
+    reason = cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [(folder, record)]).reason
+    assert reason == "the library changed (lib/bulletin/seizures.py)"
+    failed = _previous(tmp_path, status="failed", error={"summary": "cell 3 failed with KeyError: 'x'"})
+    assert cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [failed]).reason == (
+        "it failed last time (cell 3 failed with KeyError: 'x')")
+
+
+def test_a_new_table_in_the_data_folder_runs_it_again(tmp_path: Path):
+    data = _setup(tmp_path)
+    candidate = _previous(tmp_path)
+    (tmp_path / "data" / "v.csv").write_text("a\n")
+    decision = cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, cache.DataFiles(tmp_path / "data"), [candidate])
+    assert decision.reason == "new tables in the data folder (v.csv)"
+    assert data.sha256("missing.csv") is None
+
+
+def test_notebook_fingerprint_ignores_outputs_and_editor_metadata():
+    a = {"cells": [{"cell_type": "code", "source": "x = 1", "metadata": {}, "outputs": []}]}
+    b = {"cells": [{"cell_type": "code", "source": ["x = 1"], "metadata": {"collapsed": True},
+                    "outputs": [{"output_type": "stream", "text": "1"}], "execution_count": 3}]}
+    assert cache.notebook_sha256(a) == cache.notebook_sha256(b)
+    b["cells"][0]["source"] = "x = 2"
+    assert cache.notebook_sha256(a) != cache.notebook_sha256(b)
