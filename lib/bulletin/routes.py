@@ -734,6 +734,11 @@ def routes_sentences(
         if len(gone) == 1:
             sentence = sentence.replace(" were not ", " was not ")
         sentences.append(sentence[0].upper() + sentence[1:])
+    if not in_period.empty and not _checked_independently(in_period):
+        sentences.append(
+            "These cases are a reconstruction made from the bulletin's own statements, so they "
+            "show how the routes are read from seizure cases, not whether the statements hold."
+        )
     return sentences
 
 
