@@ -44,13 +44,13 @@ from matplotlib.lines import Line2D
 from bulletin.charts import finish_chart, mark_reconstructed, new_chart
 from bulletin.periods import MONTHS, Quarter
 from bulletin.provenance import describe_sources, describe_status
+from bulletin.seizures import KG_PER_TON
 from bulletin.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels, load_reference
 from bulletin.wording import describe_count, describe_percent, join_words, number_in_words
 
 UNKNOWN = "unknown"
 """The producing country of a case whose origin is not known, in origin shares."""
 AFGHANISTAN = "AFG"
-KG_PER_TON = 1000
 LEG_COLUMNS = ("from_country", "to_country")
 SUMMARY_COLUMNS = (
     "window",
