@@ -346,11 +346,6 @@ def test_bad_case_refused_with_its_line_named(tmp_path, column, value, expected)
     assert f"line 42, column '{column}'" in message and value in message and expected in message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="schemas.py checks transit_countries against ^[A-Z]{3}(;[A-Z]{3})*$ only, not against "
-    "data/reference/countries.csv (reported to the lead)",
-)
 def test_unknown_transit_country_refused_with_its_line_named(tmp_path):
     folder = copy_with(tmp_path, 42, "transit_countries", "TJK;QQQ")
     with pytest.raises(TableError, match=r"line 42, column 'transit_countries'"):

@@ -47,6 +47,19 @@ ACTIVITY_KINDS: tuple[str, ...] = (
 QUANTITY_QUALIFIERS: tuple[str, ...] = ("exact", "more than", "over", "about", "almost")
 
 
+COUNTRY_ROUTE_RULE = "ISO3 codes listed in data/reference/countries.csv, separated by ';'"
+
+
+def is_country_route(value: str) -> bool:
+    """Whether a cell is an ordered route of ISO3 codes separated by ';' (a country may recur).
+
+    >>> is_country_route("KGZ;KAZ"), is_country_route("KGZ;QQQ"), is_country_route("KGZ,KAZ")
+    (True, False, False)
+    """
+    codes = country_codes()
+    return bool(value) and all(code in codes for code in value.split(";"))
+
+
 def _country(nullable: bool = False) -> pa.Column:
     return pa.Column(
         str,
@@ -164,9 +177,7 @@ def build_specs() -> dict[str, TableSpec]:
                 "departure_country": _country(nullable=True),
                 "transit_countries": pa.Column(
                     str,
-                    pa.Check.str_matches(
-                        r"^[A-Z]{3}(;[A-Z]{3})*$", error="ISO3 codes separated by ';'"
-                    ),
+                    pa.Check(is_country_route, element_wise=True, error=COUNTRY_ROUTE_RULE),
                     nullable=True,
                 ),
                 "destination_country": _country(nullable=True),

@@ -32,14 +32,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bulletin.schemas import STATUSES
+from bulletin.schemas import COUNTRY_ROUTE_RULE, STATUSES, is_country_route
 from bulletin.tables import MAX_PROBLEMS_SHOWN, Problem, TableError, table_path, table_spec
 from bulletin.vocab import country_codes, drugs
 
 TABLE = "seizure_cases"
 DICT = pa.dictionary(pa.int32(), pa.string())
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-TRANSIT = r"^[A-Z]{3}(;[A-Z]{3})*$"
 COUNTRY_RULE = "an ISO3 code listed in data/reference/countries.csv"
 CATEGORICAL = {
     "date": (
@@ -51,11 +50,7 @@ CATEGORICAL = {
     "drug": (False, lambda v: v in drugs(), "a drug listed in data/reference/drugs.csv"),
     "producing_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
     "departure_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
-    "transit_countries": (
-        True,
-        lambda v: re.match(TRANSIT, v) is not None,
-        "ISO3 codes separated by ';'",
-    ),
+    "transit_countries": (True, is_country_route, COUNTRY_ROUTE_RULE),
     "destination_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
     "source": (False, lambda v: len(v) >= 1, "the publication the row comes from"),
     "status": (False, lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
