@@ -7,6 +7,7 @@ import pytest
 from bulletin.crime import country_year_totals
 from bulletin.paths import DATA_DIR
 from bulletin.reconstruct import drug_offences as recon
+from bulletin.reconstruct import replace_own_rows, rows_of_source
 from bulletin.tables import load_table
 
 KGZ_TOTALS = {2011: 3000, 2012: 2900, 2013: 2800, 2014: 2700, 2015: 2600, 2016: 1500}
@@ -117,7 +118,9 @@ def test_rule_5_types_follow_the_bulletin_shares(rows):
     assert share["selling"].to_numpy() == pytest.approx([46.0] * 7, abs=0.05)
     # the rest, in the official proportions 400 : 800 : 100 of 1,300
     rest_2016 = 100 - 9.0 - 46.0
-    assert share.at[2016, "possession_personal_use"] == pytest.approx(rest_2016 * 800 / 1300, abs=0.05)
+    assert share.at[2016, "possession_personal_use"] == pytest.approx(
+        rest_2016 * 800 / 1300, abs=0.05
+    )
     assert share.at[2016, "trafficking"] == pytest.approx(rest_2016 * 400 / 1300, abs=0.05)
     assert "cultivation" not in set(rows["offence_type"])
 
@@ -140,7 +143,9 @@ def test_own_rows_replaced_and_other_sources_kept(rows):
     table = pd.concat(
         [official_offences(), rows.assign(count=rows["count"] + 1)], ignore_index=True
     )
-    replaced = recon.replace_own_rows(table, rows, recon.SOURCE)
+    replaced = replace_own_rows(
+        table, rows, rows_of_source(recon.SOURCE), ["country", "year", "offence_type"]
+    )
     assert len(replaced) == len(table)
     assert (replaced[replaced["source"] == recon.SOURCE]["count"].sum()) == rows["count"].sum()
     assert replaced[replaced["status"] == "official"].equals(table[table["status"] == "official"])

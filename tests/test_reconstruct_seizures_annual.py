@@ -122,7 +122,7 @@ def test_rule_9_never_replaces_an_official_row():
     clash = pd.DataFrame(
         [("KAZ", 2005, "heroin", 1.0, "some publication", "official")], columns=table.columns
     )
-    with pytest.raises(ValueError, match="KAZ 2005 heroin: official rows are never replaced"):
+    with pytest.raises(ValueError, match=r"\(KAZ, 2005, heroin\): rows of other sources are never replaced"):
         recon.rebuild_table(pd.concat([table, clash], ignore_index=True))
 
 

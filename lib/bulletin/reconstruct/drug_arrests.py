@@ -40,9 +40,10 @@ import sys
 import pandas as pd
 
 from bulletin.crime import country_year_totals, rows_in_period
-from bulletin.reconstruct.drug_offences import arguments, check_or_write, round_half_up
+from bulletin.reconstruct import rows_of_source, run_reconstruction
+from bulletin.reconstruct.drug_offences import round_half_up
 from bulletin.reconstruct.seizures_quarterly import split_by_largest_remainder
-from bulletin.tables import check_table, load_table, table_path
+from bulletin.tables import check_table, load_table
 from bulletin.vocab import CENTRAL_ASIA
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,9 @@ def reconstruct_drug_arrests(offences: pd.DataFrame) -> pd.DataFrame:
         totals = split_by_largest_remainder(persons, weights)
         women = split_by_largest_remainder(round_half_up(persons * WOMEN_SHARE), weights)
         juveniles = split_by_largest_remainder(round_half_up(persons * JUVENILES_SHARE), weights)
-        for country, total, female, young in zip(CENTRAL_ASIA, totals, women, juveniles, strict=True):
+        for country, total, female, young in zip(
+            CENTRAL_ASIA, totals, women, juveniles, strict=True
+        ):
             records += [
                 (country, year, "total", "total", int(total)),
                 (country, year, "female", "total", int(female)),
@@ -116,11 +119,14 @@ def reconstruct_drug_arrests(offences: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(argv, __doc__.splitlines()[0])
-    rows = reconstruct_drug_arrests(load_table("drug_offences", args.data_dir))
-    path = table_path(TABLE, args.data_dir)
-    existing = load_table(TABLE, args.data_dir) if path.exists() else rows.iloc[0:0]
-    return check_or_write(TABLE, existing, rows, SOURCE, args.data_dir, args.check)
+    return run_reconstruction(
+        argv,
+        __doc__.splitlines()[0],
+        TABLE,
+        lambda data_dir: reconstruct_drug_arrests(load_table("drug_offences", data_dir)),
+        rows_of_source(SOURCE),
+    )
+
 
 if __name__ == "__main__":
     sys.exit(main())

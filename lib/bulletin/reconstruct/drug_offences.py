@@ -48,20 +48,18 @@ compares and exits 1 on a difference. Re-run it after importing new official row
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from decimal import ROUND_HALF_UP, Decimal
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from bulletin.arrests import persons_by_country_year
 from bulletin.crime import TOTAL, country_year_totals, unodc_category
-from bulletin.paths import DATA_DIR
+from bulletin.reconstruct import rows_of_source, run_reconstruction
 from bulletin.reconstruct.seizures_quarterly import split_by_largest_remainder
-from bulletin.tables import check_table, load_table, table_path, write_table
+from bulletin.tables import check_table, load_table
 from bulletin.vocab import CENTRAL_ASIA
 
 log = logging.getLogger(__name__)
@@ -228,45 +226,16 @@ def reconstruct_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> 
     return check_table(TABLE, rows)  # typed as load_table types the shipped file
 
 
-def replace_own_rows(table: pd.DataFrame, rows: pd.DataFrame, source: str) -> pd.DataFrame:
-    """``table`` with its rows of ``source`` replaced by ``rows``; every other row kept as it is."""
-    kept = table[table["source"] != source]
-    return pd.concat([kept, rows[kept.columns]], ignore_index=True)
-
-
-def check_or_write(
-    table: str, existing: pd.DataFrame, rows: pd.DataFrame, source: str, data_dir: Path, check: bool
-) -> int:
-    """Compare a reconstruction with the shipped rows of its ``source`` (``check``), or write it.
-
-    Returns:
-        The exit status: 1 when checking finds a difference, else 0.
-    """
-    if check:
-        shipped = existing[existing["source"] == source].reset_index(drop=True)
-        same = shipped.equals(rows[shipped.columns].reset_index(drop=True))
-        print(f"{table_path(table, data_dir)}: " + ("up to date" if same else "DIFFERS"))
-        return 0 if same else 1
-    path = write_table(table, replace_own_rows(existing, rows, source), data_dir)
-    print(f"wrote {len(rows)} reconstructed rows to {path}")
-    return 0
-
-
-def arguments(argv: list[str] | None, description: str) -> argparse.Namespace:
-    """The command line of a reconstruction script: ``--data-dir`` and ``--check``."""
-    parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--check", action="store_true", help="compare with the shipped table only")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    return args
-
-
 def main(argv: list[str] | None = None) -> int:
-    args = arguments(argv, __doc__.splitlines()[0])
-    offences = load_table(TABLE, args.data_dir)
-    rows = reconstruct_drug_offences(offences, load_table("drug_arrests", args.data_dir))
-    return check_or_write(TABLE, offences, rows, SOURCE, args.data_dir, args.check)
+    return run_reconstruction(
+        argv,
+        __doc__.splitlines()[0],
+        TABLE,
+        lambda data_dir: reconstruct_drug_offences(
+            load_table(TABLE, data_dir), load_table("drug_arrests", data_dir)
+        ),
+        rows_of_source(SOURCE),
+    )
 
 
 if __name__ == "__main__":

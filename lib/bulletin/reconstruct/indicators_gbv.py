@@ -39,10 +39,8 @@ compares them with the shipped table and exits 1 on a difference.
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from pathlib import Path
 
 import pandas as pd
 
@@ -52,9 +50,9 @@ from bulletin.gbv import (
     TOTAL,
     with_qualifier,
 )
-from bulletin.paths import DATA_DIR
 from bulletin.policing import MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
-from bulletin.tables import load_table, table_path, table_spec, write_table
+from bulletin.reconstruct import run_reconstruction
+from bulletin.tables import table_spec
 
 log = logging.getLogger(__name__)
 
@@ -128,37 +126,10 @@ def owned(table: pd.DataFrame) -> pd.Series:
     return table["indicator"].isin(INDICATORS) & table["source"].isin(SOURCES)
 
 
-def merged_with(table: pd.DataFrame | None) -> pd.DataFrame:
-    """``table`` with this script's rows replaced by the current ones, every other row kept."""
-    rows = gbv_rows()
-    if table is None or table.empty:
-        return rows
-    return pd.concat([table.loc[~owned(table)], rows], ignore_index=True)
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--check", action="store_true", help="compare with the shipped table only")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    exists = table_path("indicators", args.data_dir).exists()
-    table = load_table("indicators", args.data_dir) if exists else None
-    if args.check:
-        shipped = table.loc[owned(table)] if table is not None else gbv_rows().iloc[0:0]
-        key = list(table_spec("indicators").key)
-        expected = gbv_rows().sort_values(key).reset_index(drop=True)
-        got = shipped.sort_values(key).reset_index(drop=True)[expected.columns]
-        same = len(got) == len(expected) and got.astype(str).equals(expected.astype(str))
-        print(
-            "indicators.csv: the GBV and policing rows are as the script makes them"
-            if same
-            else "indicators.csv: the GBV and policing rows differ from what the script makes"
-        )
-        return 0 if same else 1
-    path = write_table("indicators", merged_with(table), args.data_dir)
-    log.info("wrote %d GBV and policing rows into %s", len(gbv_rows()), path)
-    return 0
+    return run_reconstruction(
+        argv, __doc__.splitlines()[0], "indicators", lambda _: gbv_rows(), owned
+    )
 
 
 if __name__ == "__main__":

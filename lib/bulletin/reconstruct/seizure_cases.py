@@ -74,18 +74,16 @@ Run ``python -m bulletin.reconstruct.seizure_cases`` to rewrite ``data/seizure_c
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bulletin.paths import DATA_DIR
+from bulletin.reconstruct import rows_of_source, run_reconstruction
 from bulletin.reconstruct.seizures_quarterly import split_by_largest_remainder
 from bulletin.routes import case_legs
-from bulletin.tables import check_table, load_table, table_path, table_spec, write_table
+from bulletin.tables import check_table, load_table, table_spec
 from bulletin.vocab import CENTRAL_ASIA
 
 log = logging.getLogger(__name__)
@@ -253,9 +251,9 @@ def route_variants() -> pd.DataFrame:
             total = sum(weight for _, weight in paths)
             for path, weight in paths:
                 records += _variants_of_path(country, drug, path, origin_share * weight / total)
-    frame = pd.DataFrame(
-        records, columns=["country", "drug", *ROUTE_FIELDS, "probability"]
-    ).fillna({"transit_countries": ""})
+    frame = pd.DataFrame(records, columns=["country", "drug", *ROUTE_FIELDS, "probability"]).fillna(
+        {"transit_countries": ""}
+    )
     keys = ["country", "drug", *ROUTE_FIELDS]
     frame = frame.fillna("").groupby(keys, as_index=False, sort=False)["probability"].sum()
     frame = frame.sort_values(
@@ -296,8 +294,12 @@ def _variants_of_path(
             elif unknown == "destination":
                 record["destination_country"] = None
             records.append(
-                (country, drug, *(record[field] for field in ROUTE_FIELDS),
-                 probability * departure_share * unknown_share)
+                (
+                    country,
+                    drug,
+                    *(record[field] for field in ROUTE_FIELDS),
+                    probability * departure_share * unknown_share,
+                )
             )
     return records
 
@@ -434,11 +436,25 @@ def annual_targets(annual: pd.DataFrame) -> pd.DataFrame:
                 if year in by_year:
                     rows.append((country, drug, year, float(by_year[year]), "official"))
                 elif year == LAST_YEAR:
-                    rows.append((country, drug, year, means[(country, drug)] / 2,
-                                 "half the official mean 2012-2016"))
+                    rows.append(
+                        (
+                            country,
+                            drug,
+                            year,
+                            means[(country, drug)] / 2,
+                            "half the official mean 2012-2016",
+                        )
+                    )
                 else:
-                    rows.append((country, drug, year, float(means[(country, drug)]),
-                                 "official mean 2012-2016"))
+                    rows.append(
+                        (
+                            country,
+                            drug,
+                            year,
+                            float(means[(country, drug)]),
+                            "official mean 2012-2016",
+                        )
+                    )
     return pd.DataFrame(rows, columns=["country", "drug", "year", "kg", "basis"])
 
 
@@ -497,7 +513,9 @@ def _number(cases: pd.DataFrame) -> pd.DataFrame:
         ["day", "country", "drug", "kg", *ROUTE_FIELDS], kind="stable", na_position="first"
     ).reset_index(drop=True)
     sequence = cases.groupby("year").cumcount() + 1
-    cases["case_id"] = [f"RC{year}-{n:05d}" for year, n in zip(cases["year"], sequence, strict=True)]
+    cases["case_id"] = [
+        f"RC{year}-{n:05d}" for year, n in zip(cases["year"], sequence, strict=True)
+    ]
     cases["source"] = SOURCE
     cases["status"] = "reconstructed"
     rows = cases[table_spec("seizure_cases").columns].sort_values("case_id", ignore_index=True)
@@ -505,24 +523,13 @@ def _number(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--check", action="store_true", help="compare with the shipped table only")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    rows = reconstruct_seizure_cases(load_table("seizures_annual", args.data_dir))
-    if args.check:
-        shipped = load_table("seizure_cases", args.data_dir)
-        rebuilt = rows[shipped.columns].reset_index(drop=True)
-        same = shipped.reset_index(drop=True).equals(rebuilt)
-        print(
-            f"{table_path('seizure_cases', args.data_dir)}: "
-            + ("up to date" if same else "DIFFERS")
-        )
-        return 0 if same else 1
-    path = write_table("seizure_cases", rows, args.data_dir)
-    print(f"wrote {len(rows)} reconstructed cases to {path}")
-    return 0
+    return run_reconstruction(
+        argv,
+        __doc__.splitlines()[0],
+        "seizure_cases",
+        lambda data_dir: reconstruct_seizure_cases(load_table("seizures_annual", data_dir)),
+        rows_of_source(SOURCE),
+    )
 
 
 if __name__ == "__main__":

@@ -55,18 +55,16 @@ Run ``python -m bulletin.reconstruct.seizures_annual`` to rewrite the reconstruc
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bulletin.paths import DATA_DIR
+from bulletin.reconstruct import replace_own_rows, run_reconstruction
 from bulletin.reconstruct.seizures_quarterly import split_by_largest_remainder
-from bulletin.tables import check_table, load_table, table_path, table_spec, write_table
+from bulletin.tables import check_table, load_table, table_spec
 from bulletin.vocab import CENTRAL_ASIA
 
 log = logging.getLogger(__name__)
@@ -239,40 +237,23 @@ def reconstruct_seizures_annual(annual: pd.DataFrame) -> pd.DataFrame:
 
 def rebuild_table(annual: pd.DataFrame) -> pd.DataFrame:
     """Rule 9: the table with its reconstructed rows replaced and every other row as it was."""
-    kept = annual[annual["status"] != STATUS]
-    new = reconstruct_seizures_annual(annual)
     key = list(table_spec("seizures_annual").key)
-    clash = new.merge(kept[key], on=key)
-    if not clash.empty:
-        first = clash.iloc[0]
-        raise ValueError(
-            f"{len(clash)} reconstructed rows fall on rows that are not reconstructed, e.g. "
-            f"{first['country']} {first['year']} {first['drug']}: official rows are never replaced"
-        )
-    return pd.concat([kept, new[kept.columns]], ignore_index=True)
+    return replace_own_rows(annual, reconstruct_seizures_annual(annual), is_reconstructed, key)
+
+
+def is_reconstructed(table: pd.DataFrame) -> pd.Series:
+    """The rows this script owns: the reconstructed ones (official rows are never touched)."""
+    return table["status"] == STATUS
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--check", action="store_true", help="compare with the shipped table only")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    annual = load_table("seizures_annual", args.data_dir)
-    if args.check:
-        shipped = annual[annual["status"] == STATUS].reset_index(drop=True)
-        rebuilt = reconstruct_seizures_annual(annual)[shipped.columns]
-        same = shipped.equals(rebuilt)
-        print(
-            f"{table_path('seizures_annual', args.data_dir)}: "
-            + ("reconstructed rows up to date" if same else "reconstructed rows DIFFER")
-        )
-        return 0 if same else 1
-    table = rebuild_table(annual)
-    path = write_table("seizures_annual", table, args.data_dir)
-    count = int((table["status"] == STATUS).sum())
-    print(f"wrote {count} reconstructed rows ({len(table)} rows in all) to {path}")
-    return 0
+    return run_reconstruction(
+        argv,
+        __doc__.splitlines()[0],
+        "seizures_annual",
+        lambda data_dir: reconstruct_seizures_annual(load_table("seizures_annual", data_dir)),
+        is_reconstructed,
+    )
 
 
 if __name__ == "__main__":

@@ -29,16 +29,14 @@ from ``data/seizures_annual.csv``; ``--check`` only compares and exits 1 on a di
 
 from __future__ import annotations
 
-import argparse
 import logging
 import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from bulletin.paths import DATA_DIR
-from bulletin.tables import check_table, load_table, table_path, write_table
+from bulletin.reconstruct import rows_of_source, run_reconstruction
+from bulletin.tables import load_table
 from bulletin.vocab import CENTRAL_ASIA, drug_groups
 
 log = logging.getLogger(__name__)
@@ -157,24 +155,13 @@ def reconstruct_seizures_quarterly(annual: pd.DataFrame) -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
-    parser.add_argument("--check", action="store_true", help="compare with the shipped table only")
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    rows = reconstruct_seizures_quarterly(load_table("seizures_annual", args.data_dir))
-    if args.check:
-        shipped = load_table("seizures_quarterly", args.data_dir)
-        rebuilt = check_table("seizures_quarterly", rows[shipped.columns].reset_index(drop=True))
-        same = shipped.reset_index(drop=True).equals(rebuilt)
-        print(
-            f"{table_path('seizures_quarterly', args.data_dir)}: "
-            + ("up to date" if same else "DIFFERS")
-        )
-        return 0 if same else 1
-    path = write_table("seizures_quarterly", rows, args.data_dir)
-    print(f"wrote {len(rows)} reconstructed rows to {path}")
-    return 0
+    return run_reconstruction(
+        argv,
+        __doc__.splitlines()[0],
+        "seizures_quarterly",
+        lambda data_dir: reconstruct_seizures_quarterly(load_table("seizures_annual", data_dir)),
+        rows_of_source(SOURCE),
+    )
 
 
 if __name__ == "__main__":
