@@ -20,7 +20,8 @@ def _previous(tmp_path: Path, **entry) -> tuple[Path, dict]:
         "tables_present": sorted(p.name for p in data.glob("*.csv")),
         "notebooks": [{"name": "01_a", "status": "ok", "source_sha256": "s1",
                        "parameters": {"quarter": "2017-Q2"},
-                       "data_read": {"t.csv": cache.file_sha256(data / "t.csv")}, **entry}],
+                       "data_read": {"t.csv": cache.file_sha256(data / "t.csv")},
+                       "library": cache.full_library(), **entry}],
     }
     return folder, record
 
@@ -58,11 +59,11 @@ def test_each_change_is_named(tmp_path: Path):
 
 def test_library_changes_and_failures_are_named(tmp_path: Path):
     data = _setup(tmp_path)
-    folder, record = _previous(tmp_path)
-    record["library_sha256"] = "old"
-    record["library_files"] = {**record["library_files"], "lib/bulletin/seizures.py": "old"}
-    reason = cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [(folder, record)]).reason
-    assert reason == "the library changed (lib/bulletin/seizures.py)"
+    candidate = _previous(tmp_path)
+    library = {"lib/bulletin/seizures.py": "new", "package pandas": "3.1"}
+    candidate[1]["notebooks"][0]["library"] = {"lib/bulletin/seizures.py": "old", "package pandas": "3.0"}
+    reason = cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [candidate], library=library).reason
+    assert reason == "the library changed (lib/bulletin/seizures.py); package versions changed (pandas 3.0 -> 3.1)"
     failed = _previous(tmp_path, status="failed", error={"summary": "cell 3 failed with KeyError: 'x'"})
     assert cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [failed]).reason == (
         "it failed last time (cell 3 failed with KeyError: 'x')")
@@ -84,3 +85,15 @@ def test_notebook_fingerprint_ignores_outputs_and_editor_metadata():
     assert cache.notebook_sha256(a) == cache.notebook_sha256(b)
     b["cells"][0]["source"] = "x = 2"
     assert cache.notebook_sha256(a) != cache.notebook_sha256(b)
+
+
+def test_a_notebook_depends_on_the_library_modules_it_imports_and_what_they_import():
+    library = cache.notebook_library("from bulletin import seizures\nfrom bulletin.tables import load_table")
+    assert "lib/bulletin/seizures.py" in library and "lib/bulletin/tables.py" in library
+    assert "lib/bulletin/schemas.py" in library  # imported by tables
+    assert "lib/bulletin/pages.py" in library and "lib/bulletin/engine.py" in library  # make the page
+    assert "lib/bulletin/cli.py" not in library
+    assert any(name.startswith("data/reference/") for name in library)
+    assert library["package pandas"] == cache.package_versions()["pandas"]
+    # A computed import: every file counts.
+    assert cache.notebook_library("import importlib\nimportlib.import_module('bulletin.x')") == cache.full_library()

@@ -8,8 +8,13 @@ would be reused:
 - the data files it read (recorded by the kernel while it ran, see :mod:`bulletin.kernelboot`),
   by SHA-256 of their content; and the set of tables in the data folder, since a notebook may
   behave differently when a table it looked for appears;
-- the library's code (every file of ``lib/bulletin/``, and the reference vocabularies of
-  ``data/reference/``) and the versions of the packages that shape the output.
+- the library's code it uses: the modules of ``lib/bulletin/`` its cells import, and the modules
+  those import, followed through the library's own ``import`` statements; the modules that make
+  its page (:mod:`bulletin.pages`, :mod:`bulletin.engine` and what they import, the templates);
+  the reference vocabularies of ``data/reference/``; and the versions of the packages that shape
+  the output. An edit to an analysis module re-runs the notebooks that use it, not every one.
+  When a module of that set imports modules by computed name (``importlib``), every file of the
+  library counts instead.
 
 The outputs reused are the ones recorded in a previous ``run.json`` (see :mod:`bulletin.engine`);
 :func:`decide` says for one notebook whether to run it, and why, in words.
@@ -17,6 +22,7 @@ The outputs reused are the ones recorded in a previous ``run.json`` (see :mod:`b
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import platform
@@ -102,6 +108,110 @@ def library_sha256() -> str:
     return text_sha256(json.dumps([library_files(), package_versions()], sort_keys=True))
 
 
+def _module_file(module: str) -> Path | None:
+    if module == "bulletin":
+        return LIBRARY_DIR / "__init__.py"
+    relative = Path(*module.split(".")[1:])
+    for candidate in (LIBRARY_DIR / relative.with_suffix(".py"), LIBRARY_DIR / relative / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_modules(source: str, package: str = "bulletin") -> tuple[set[str], bool]:
+    """The ``bulletin`` modules a piece of code imports, and whether it imports by computed name.
+
+    >>> sorted(imported_modules("from bulletin import report, seizures\nimport pandas")[0])
+    ['bulletin', 'bulletin.report', 'bulletin.seizures']
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), True
+    found: set[str] = set()
+    dynamic = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: max(1, len(package.split(".")) - (node.level - 1))]
+                base = ".".join(parent + ([base] if base else []))
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Call) and (
+            isinstance(node.func, ast.Name) and node.func.id in ("__import__", "import_module")
+            or isinstance(node.func, ast.Attribute) and node.func.attr == "import_module"
+        ):
+            dynamic = True
+            continue
+        else:
+            continue
+        for name in names:
+            if name == "bulletin" or name.startswith("bulletin."):
+                parts = name.split(".")
+                for i in range(1, len(parts) + 1):  # a module's packages are imported too
+                    if _module_file(".".join(parts[:i])) is not None or i == 1:
+                        found.add(".".join(parts[:i]))
+    return found, dynamic
+
+
+@cache
+def _module_imports(module: str) -> tuple[frozenset[str], bool]:
+    path = _module_file(module)
+    if path is None:
+        return frozenset(), False
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found, dynamic = imported_modules(path.read_text(encoding="utf-8"), package)
+    return frozenset(found), dynamic
+
+
+def library_closure(modules: set[str]) -> tuple[set[str], bool]:
+    """``modules`` and every library module they import, directly or not; and whether any of
+    them imports by computed name."""
+    seen: set[str] = set()
+    dynamic = False
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        imports, computed = _module_imports(module)
+        dynamic = dynamic or computed
+        todo.extend(imports - seen)
+    return seen, dynamic
+
+
+def full_library() -> dict[str, str]:
+    """Every file of the library and every package version, as :func:`notebook_library` gives."""
+    return {**library_files(), **{f"package {k}": v for k, v in package_versions().items()}}
+
+
+PAGE_MODULES = {"bulletin", "bulletin.pages", "bulletin.report"}
+"""What makes every page, whatever the notebook (with ``engine.py`` itself, which injects the
+parameters and writes failure pages)."""
+
+
+def notebook_library(code: str) -> dict[str, str]:
+    """The library files (path -> SHA-256) a notebook's output depends on, and the packages.
+
+    ``code`` is the notebook's code cells, joined.
+    """
+    modules, dynamic = imported_modules(code)
+    closure, computed = library_closure(modules | PAGE_MODULES)
+    closure.add("bulletin.engine")
+    if dynamic or computed:
+        return full_library()
+    paths = {f"lib/bulletin/{_module_file(m).relative_to(LIBRARY_DIR).as_posix()}" for m in closure if _module_file(m)}
+    chosen = {
+        name: sha for name, sha in library_files().items()
+        if name in paths or name.startswith(("lib/bulletin/templates/", "data/reference/"))
+    }
+    chosen.update({f"package {k}": v for k, v in package_versions().items()})
+    return chosen
+
+
 def project_commit() -> dict[str, Any]:
     """The project's git commit, and whether the work tree had uncommitted changes."""
     def git(*args: str) -> str:
@@ -146,18 +256,10 @@ class Decision:
     previous_dir: Path | None = None
 
 
-def _changed_library(previous_run: dict[str, Any]) -> str:
-    old_files = previous_run.get("library_files", {})
-    changed = sorted(
-        name for name in set(old_files) | set(library_files())
-        if old_files.get(name) != library_files().get(name)
-    )
-    old_versions = previous_run.get("packages", {})
-    bumped = [
-        f"{name} {old_versions.get(name)} -> {version}"
-        for name, version in package_versions().items()
-        if old_versions.get(name) != version
-    ]
+def _changed_library(old: dict[str, str], new: dict[str, str]) -> str:
+    names = sorted(n for n in set(old) | set(new) if old.get(n) != new.get(n))
+    changed = [n for n in names if not n.startswith("package ")]
+    bumped = [f"{n[8:]} {old.get(n)} -> {new.get(n)}" for n in names if n.startswith("package ")]
     parts = []
     if changed:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
@@ -174,6 +276,7 @@ def decide(
     data: DataFiles,
     candidates: list[tuple[Path, dict[str, Any]]],
     force: bool = False,
+    library: dict[str, str] | None = None,
 ) -> Decision:
     """Run ``name`` again, or reuse its output from one of ``candidates``?
 
@@ -185,7 +288,11 @@ def decide(
         candidates: (folder, run record) of previous renders whose outputs may be reused, the
             preferred first.
         force: run whatever the record says.
+        library: the library files and package versions it depends on
+            (:func:`notebook_library`; by default, every file of the library).
     """
+    if library is None:
+        library = full_library()
     if force:
         return Decision(True, "--force")
     reasons = []
@@ -207,8 +314,8 @@ def decide(
             changed = sorted(k for k in set(old) | set(parameters) if old.get(k) != parameters.get(k))
             reasons.append(f"its parameters changed ({', '.join(changed)})")
             continue
-        if previous_run.get("library_sha256") != library_sha256():
-            reasons.append(_changed_library(previous_run))
+        if entry.get("library") != library:
+            reasons.append(_changed_library(entry.get("library") or {}, library))
             continue
         read = entry.get("data_read", {})
         changed_tables = sorted(f for f, sha in read.items() if data.sha256(f) != sha)

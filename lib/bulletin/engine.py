@@ -132,6 +132,7 @@ class Notebook:
     content: dict[str, Any]
     source_sha: str
     declared: dict[str, Parameter]
+    library: dict[str, str] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -215,7 +216,9 @@ def read_notebooks(notebooks_dir: Path) -> list[Notebook]:
         except ParameterError as error:
             problems += error.problems
             declared = {}
-        notebooks.append(Notebook(path, content, cache.notebook_sha256(content), declared))
+        code = "\n".join(c["source"] for c in content.get("cells", []) if c.get("cell_type") == "code")
+        notebooks.append(Notebook(path, content, cache.notebook_sha256(content), declared,
+                                  cache.notebook_library(code)))
     if problems:
         raise RenderParameterError(problems)
     return notebooks
@@ -287,7 +290,8 @@ def plan_edition(
     for notebook in notebooks:
         parameters = values[edition, notebook.name]
         decision = cache.decide(
-            notebook.name, notebook.source_sha, parameters, data, candidates, options.force
+            notebook.name, notebook.source_sha, parameters, data, candidates, options.force,
+            notebook.library,
         )
         planned.append(Planned(notebook, parameters, decision))
     return planned
@@ -477,6 +481,19 @@ def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any
     return title, export_html(readers, title, nav, footer)
 
 
+class Slots:
+    """How many kernels may be starting and running at once.
+
+    A notebook's kernel is started and waited for while ``jobs`` other notebooks run, so that when
+    a running slot frees up the next notebook's kernel is already up (a warm pool of ``jobs``
+    kernels): its turn pays for its own cells only.
+    """
+
+    def __init__(self, jobs: int) -> None:
+        self.starting = asyncio.Semaphore(max(1, jobs))
+        self.running = asyncio.Semaphore(max(1, jobs))
+
+
 async def execute_task(
     task: Task,
     make_manager: Any,
@@ -484,16 +501,20 @@ async def execute_task(
     cell_timeout: int,
     notebook_timeout: float | None,
     on_cell: Any = None,
+    slots: Slots | None = None,
+    on_start: Any = None,
 ) -> Outcome:
-    """Execute one notebook in a kernel of its own and make its page; never raises for the
-    notebook's own failures (they are in the outcome)."""
+    """Execute one notebook in a kernel of its own and make its page.
+
+    Never raises for the notebook's own failures (an error, a timeout, a kernel that died or
+    would not start): they are in the outcome.
+    """
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     from bulletin.kernelboot import TRACE_FILE_ENV, TRACE_ROOT_ENV
 
-    started = time.perf_counter()
     scratch = Path(tempfile.mkdtemp(prefix=f"bulletin-{task.notebook.name}-"))
     work = scratch / "work"
     work.mkdir()
@@ -525,16 +546,35 @@ async def execute_task(
         log=_client_log,
     )
     status, error = "ok", None
+    held = None
+    if slots is not None:
+        await slots.starting.acquire()
+        held = slots.starting
+    started = time.perf_counter()
     try:
-        await manager.start_kernel(cwd=str(work), env=env)
+        # No history database: a render's kernels share nothing, not even ~/.ipython.
+        await manager.start_kernel(
+            cwd=str(work), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"]
+        )
+        client.kc = manager.client()
+        client.kc.start_channels()
+        await client.kc.wait_for_ready(timeout=client.startup_timeout)
+        client.kc.allow_stdin = False
+        if slots is not None:
+            await slots.running.acquire()
+            slots.starting.release()
+            held = slots.running
+        started = time.perf_counter()
+        if on_start is not None:
+            on_start()
         if notebook_timeout:
             await asyncio.wait_for(client.async_execute(), notebook_timeout)
         else:
             await client.async_execute()
     except CellTimeoutError as exc:
         status = "timeout"
-        error = _error_info(nb, current["index"], "timeout", "CellTimeoutError", str(exc).splitlines()[0],
-                            seconds=cell_timeout)
+        error = _error_info(nb, current["index"], "timeout", "CellTimeoutError",
+                            str(exc).splitlines()[0], seconds=cell_timeout)
     except asyncio.TimeoutError:
         status = "timeout"
         error = _error_info(nb, current["index"], "timeout", "TimeoutError", "", seconds=notebook_timeout)
@@ -552,6 +592,9 @@ async def execute_task(
         status = "failed"
         error = _error_info(nb, current["index"], "error", type(exc).__name__, str(exc))
     finally:
+        if held is not None:
+            held.release()
+        executed_at = time.perf_counter()
         try:
             if client.kc is not None:
                 client.kc.stop_channels()
@@ -566,6 +609,8 @@ async def execute_task(
     for record in figures + claims:
         record["notebook"] = task.notebook.name
     title, page = await asyncio.to_thread(_page, task.notebook.name, executed, task.footer, error)
+    log.debug("%s: executed in %.2f s, page made %.2f s later", task.label,
+              executed_at - started, time.perf_counter() - executed_at)
     return Outcome(
         name=task.notebook.name,
         status=status,
@@ -594,19 +639,19 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress) -> 
 
     server = KernelForkServer()
     outcomes: dict[str, Outcome] = {}
-    running = asyncio.Semaphore(max(1, options.jobs))
+    slots = Slots(options.jobs)
 
     async def one(task: Task) -> None:
-        async with running:
-            progress.started(task.key)
-            outcome = await execute_task(
-                task,
-                lambda log_file: ForkedKernelManager(server=server, log_file=log_file),
-                options.data_dir,
-                options.cell_timeout,
-                options.notebook_timeout,
-                on_cell=lambda label: progress.cell(task.key, label),
-            )
+        outcome = await execute_task(
+            task,
+            lambda log_file: ForkedKernelManager(server=server, log_file=log_file),
+            options.data_dir,
+            options.cell_timeout,
+            options.notebook_timeout,
+            on_cell=lambda label: progress.cell(task.key, label),
+            slots=slots,
+            on_start=lambda: progress.started(task.key),
+        )
         outcomes[task.key] = outcome
         _report(progress, task, outcome)
 
@@ -772,6 +817,7 @@ def assemble_edition(
                 "source_sha256": item.notebook.source_sha,
                 "data_read": outcome.data_read,
                 "error": outcome.error,
+                "library": item.notebook.library,
             })
         try:
             _write_json(staging / "figures.json", assemble_figures(edition.issue, rendered))

@@ -118,10 +118,10 @@ class KernelForkServer:
                 self._read()
                 self._ready = True
 
-    def fork_kernel(self, connection_file: str, cwd: str, env: dict[str, str], log: str = "") -> int:
-        """Fork a kernel that serves ``connection_file`` from ``cwd``; its process id."""
+    def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str], log: str = "") -> int:
+        """Fork a kernel started with ``argv`` (``-f CONNECTION_FILE ...``) in ``cwd``; its pid."""
         self.wait_ready()
-        request = {"connection_file": connection_file, "cwd": cwd, "env": env, "log": log}
+        request = {"argv": argv, "cwd": cwd, "env": env, "log": log}
         with self._lock:
             assert self.process.stdin is not None
             self.process.stdin.write(json.dumps(request) + "\n")
@@ -197,13 +197,13 @@ class ForkProvisioner(LocalProvisioner):
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
         assert self.server is not None
-        connection_file = cmd[cmd.index("-f") + 1]
+        argv = cmd[cmd.index("-f"):]  # the connection file and any extra arguments
         env = {str(k): str(v) for k, v in kwargs.get("env", os.environ).items()}
         cwd = str(kwargs.get("cwd") or os.getcwd())
         import asyncio
 
         pid = await asyncio.to_thread(
-            self.server.fork_kernel, connection_file, cwd, env, self.log_file
+            self.server.fork_kernel, argv, cwd, env, self.log_file
         )
         self.process = ForkedKernelProcess(pid)
         self.pid = pid

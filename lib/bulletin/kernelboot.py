@@ -50,6 +50,20 @@ PRELOAD = (
     "ipykernel.kernelapp",
     "ipykernel.ipkernel",
     "ipykernel.zmqshell",
+    # What a kernel's start-up imports (ipykernel's debugger, IPython's history and magics).
+    "ipykernel.debugger",
+    "debugpy",
+    "sqlite3",
+    "pdb",
+    "http.server",
+    "IPython.core.completerlib",
+    "IPython.core.debugger",
+    "IPython.core.logger",
+    "IPython.core.oinspect",
+    "IPython.extensions.storemagic",
+    "tornado.platform.asyncio",
+    "tornado.queues",
+    "encodings.latin_1",
 )
 # Library modules that are the renderer's, not the notebooks': never needed in a kernel.
 NOT_PRELOADED = {"bulletin.render", "bulletin.engine", "bulletin.cli", "bulletin.kernel",
@@ -125,6 +139,36 @@ def preload() -> None:
             pass
 
 
+def warm_up() -> None:
+    """Pay, once, the first-use costs every kernel would pay again: the tables' schemas, a
+    schema check, a chart drawn to PNG with its text (fonts, glyph caches).
+
+    Nothing of it is left behind for the notebooks: no open figure, no data read from the data
+    folder (the reference vocabularies it reads are part of the library's fingerprint).
+    """
+    try:
+        import io
+
+        import matplotlib.pyplot as plt
+        import pandas as pd
+        import seaborn as sns
+
+        from bulletin import tables
+
+        tables.table_specs()
+        raw = pd.DataFrame({"country": ["KGZ"], "year": ["2017"], "quarter": ["1"],
+                            "drug": ["heroin"], "kg": ["1.5"], "source": ["s"], "status": ["official"]})
+        tables.check_table("seizures_quarterly", raw)
+        figure, axes = plt.subplots(figsize=(6, 4))
+        sns.barplot(x=["KAZ", "KGZ"], y=[1.0, 2.0], hue=["a", "b"], ax=axes)
+        axes.set_title("Seizures (tons)")
+        figure.text(0.01, 0.01, "Source: warm-up")
+        figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        plt.close("all")
+    except Exception:  # noqa: BLE001 (an optimisation only: the notebooks will do it themselves)
+        pass
+
+
 def _reap(signum: int, frame: object) -> None:
     while True:
         try:
@@ -152,9 +196,7 @@ def _become_kernel(request: dict, server_pid: int) -> None:
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed()  # a forked child would otherwise share its parent's random state
-    launch_kernel(
-        ["-f", request["connection_file"], f"--IPKernelApp.parent_handle={server_pid}"]
-    )
+    launch_kernel([*request["argv"], f"--IPKernelApp.parent_handle={server_pid}"])
 
 
 def serve_forks() -> None:
@@ -162,6 +204,7 @@ def serve_forks() -> None:
     if sys.path and os.path.abspath(sys.path[0] or ".") == os.getcwd():
         del sys.path[0]  # as ipykernel_launcher does: the kernel adds its own working folder
     preload()
+    warm_up()
     server_pid = os.getpid()
     children: set[int] = set()
     signal.signal(signal.SIGCHLD, _reap)
