@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 QUARTER ?= 2017Q2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test lab lint bench import-official clean-venv
+.PHONY: help venv report test browser lab lint bench import-official data check-data clean-venv
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -51,6 +51,16 @@ OFFICIAL_FILES := wdr2018-annex-drug-seizures-2012-2016.csv \
 
 import-official: $(STAMP) ## Rebuild the official rows of data/ from the publications in OFFICIAL=../shared/data/official
 	$(BIN)/bulletin import $(addprefix $(OFFICIAL)/,$(OFFICIAL_FILES))
+
+# Reconstructions in dependency order: each reads only official rows and the bulletin's statements,
+# except the quarterly table and the cases, which start from the official annual rows.
+RECONSTRUCTIONS := seizures_annual seizures_quarterly seizure_cases drug_offences drug_arrests indicators_gbv
+
+data: import-official ## Rebuild every shipped table: official rows, then each documented reconstruction
+	@for table in $(RECONSTRUCTIONS); do $(BIN)/python -m bulletin.reconstruct.$$table || exit 1; done
+
+check-data: $(STAMP) ## Check that every reconstruction reproduces the shipped rows
+	@for table in $(RECONSTRUCTIONS); do $(BIN)/python -m bulletin.reconstruct.$$table --check || exit 1; done
 
 clean-venv: ## Remove the virtual environment
 	rm -rf $(VENV)
