@@ -93,3 +93,21 @@ def test_forked_kernels_are_private_and_separate(tmp_path):
     pids = {line.split()[0] for line in printed}
     assert len(pids) == 2  # two kernel processes
     assert {line.split()[1] for line in printed} == {str(tmp_path / "work0"), str(tmp_path / "work1")}
+
+
+@pytest.mark.slow
+def test_charts_show_in_forked_kernels(tmp_path):
+    """The fork server's imports and warm-up must leave pyplot's inline backend to the kernel."""
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell('quarter: str = "2017Q2"\ndata_dir: str = "."', metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import matplotlib.pyplot as plt\nimport seaborn as sns\n"
+                                  "fig, ax = plt.subplots()\nsns.barplot(x=['a', 'b'], y=[1, 2], ax=ax)"),
+    ]
+    nbformat.write(nb, notebooks / "01_chart.ipynb")
+    out = render_issue(Quarter(2017, 2), small_data(tmp_path / "data"), tmp_path / "out", notebooks)
+    executed = nbformat.read(out / "01_chart.ipynb", as_version=4)
+    assert any("image/png" in o.get("data", {}) for o in executed.cells[-1].outputs)
+    assert "data:image/png;base64" in (out / "01_chart.html").read_text()

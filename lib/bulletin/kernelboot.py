@@ -149,9 +149,9 @@ def warm_up() -> None:
     try:
         import io
 
-        import matplotlib.pyplot as plt
         import pandas as pd
         import seaborn as sns
+        from matplotlib.figure import Figure
 
         from bulletin import tables
 
@@ -159,12 +159,14 @@ def warm_up() -> None:
         raw = pd.DataFrame({"country": ["KGZ"], "year": ["2017"], "quarter": ["1"],
                             "drug": ["heroin"], "kg": ["1.5"], "source": ["s"], "status": ["official"]})
         tables.check_table("seizures_quarterly", raw)
-        figure, axes = plt.subplots(figsize=(6, 4))
+        # A Figure of its own, not pyplot's: pyplot must pick its backend in the kernel, once
+        # IPython runs, or the inline backend would not show the notebooks' charts.
+        figure = Figure(figsize=(6, 4))
+        axes = figure.subplots()
         sns.barplot(x=["KAZ", "KGZ"], y=[1.0, 2.0], hue=["a", "b"], ax=axes)
         axes.set_title("Seizures (tons)")
         figure.text(0.01, 0.01, "Source: warm-up")
         figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
-        plt.close("all")
     except Exception:  # noqa: BLE001 (an optimisation only: the notebooks will do it themselves)
         pass
 
