@@ -472,7 +472,7 @@ def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any
 
     nb = nbformat.from_dict(json.loads(json.dumps(executed)))
     title = notebook_title(nb, name)
-    readers = prepare_for_readers(nb)
+    readers = prepare_for_readers(nb, name)
     if error is not None:
         banner = nbformat.from_dict(failure_banner(name, error))
         first_code = next((i for i, c in enumerate(readers.cells) if c.cell_type == "code"), len(readers.cells))
@@ -845,7 +845,7 @@ def assemble_edition(
                     "with a country parameter show it alone, the others the whole region."
                 )
             (staging / "index.html").write_text(
-                index_page(edition.issue, rendered, footer), encoding="utf-8"
+                index_page(edition.issue, rendered, footer, issue_dir=staging), encoding="utf-8"
             )
         read_all: dict[str, str | None] = {}
         for entry in entries:
