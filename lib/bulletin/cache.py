@@ -119,7 +119,7 @@ def _module_file(module: str) -> Path | None:
 
 
 def imported_modules(source: str, package: str = "bulletin") -> tuple[set[str], bool]:
-    """The ``bulletin`` modules a piece of code imports, and whether it imports by computed name.
+    r"""The ``bulletin`` modules a piece of code imports, and whether it imports by computed name.
 
     >>> sorted(imported_modules("from bulletin import report, seizures\nimport pandas")[0])
     ['bulletin', 'bulletin.report', 'bulletin.seizures']
