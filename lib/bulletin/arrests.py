@@ -19,10 +19,10 @@ from matplotlib.figure import Figure
 from bulletin.charts import finish_chart, new_chart
 from bulletin.crime import (
     countries_reporting,
+    country_year_table,
     legend_with_status,
     rows_in_period,
     stack_by_country,
-    total_label,
 )
 from bulletin.provenance import describe_sources, describe_status
 from bulletin.vocab import CENTRAL_ASIA, country_name
@@ -71,7 +71,9 @@ def persons_by_country_year(arrests: pd.DataFrame) -> pd.DataFrame:
             rows = arrests[(arrests["age_group"] == age) & arrests["sex"].isin(["male", "female"])]
             complete = rows.groupby(keys)["sex"].nunique() == 2
         elif age is None:
-            rows = arrests[(arrests["sex"] == sex) & arrests["age_group"].isin(["adult", "juvenile"])]
+            rows = arrests[
+                (arrests["sex"] == sex) & arrests["age_group"].isin(["adult", "juvenile"])
+            ]
             complete = rows.groupby(keys)["age_group"].nunique() == 2
         else:
             rows = arrests[(arrests["sex"] == sex) & (arrests["age_group"] == age)]
@@ -99,7 +101,9 @@ def regional_persons(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFra
     """
     totals = persons_by_country_year(rows_in_period(arrests, first, last))
     by_year = totals.groupby("year").agg(
-        count=("count", "sum"), countries_reporting=("country", "nunique"), status=("status", _joined)
+        count=("count", "sum"),
+        countries_reporting=("country", "nunique"),
+        status=("status", _joined),
     )
     by_year = by_year.reindex(range(first, last + 1))
     by_year["countries_reporting"] = by_year["countries_reporting"].fillna(0).astype(int)
@@ -184,7 +188,13 @@ def check_claim_c12(arrests: pd.DataFrame) -> dict:
     values: dict = {"persons_by_year": {str(y): int(c) for y, c in series.items()}}
     if not complete:
         verdict = "Persons arrested are missing for some of 2010-2016: C12 cannot be checked."
-        return {"claim_id": "C12", "statement": C12_STATEMENT, "values": values, "holds": False, "verdict": verdict}
+        return {
+            "claim_id": "C12",
+            "statement": C12_STATEMENT,
+            "values": values,
+            "holds": False,
+            "verdict": verdict,
+        }
     falling = [series[y] < series[y - 1] for y in range(CLAIM_FIRST_YEAR + 1, CLAIM_TURN_YEAR + 1)]
     rose = series[CLAIM_LAST_YEAR] > series[CLAIM_TURN_YEAR]
     last = series[CLAIM_LAST_YEAR]
@@ -193,7 +203,11 @@ def check_claim_c12(arrests: pd.DataFrame) -> dict:
     values.update(
         {
             "years_not_below_the_year_before_2011_2015": [
-                y for y, f in zip(range(CLAIM_FIRST_YEAR + 1, CLAIM_TURN_YEAR + 1), falling, strict=True) if not f
+                y
+                for y, f in zip(
+                    range(CLAIM_FIRST_YEAR + 1, CLAIM_TURN_YEAR + 1), falling, strict=True
+                )
+                if not f
             ],
             "turning_years": turning_years(totals),
             "persons_2016": int(last),
@@ -207,7 +221,13 @@ def check_claim_c12(arrests: pd.DataFrame) -> dict:
         + ("consistent with the statement, " if holds else "the statement does not hold, ")
         + _caveat(rows)
     )
-    return {"claim_id": "C12", "statement": C12_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+    return {
+        "claim_id": "C12",
+        "statement": C12_STATEMENT,
+        "values": values,
+        "holds": holds,
+        "verdict": verdict,
+    }
 
 
 def check_claim_c13(arrests: pd.DataFrame) -> dict:
@@ -216,11 +236,20 @@ def check_claim_c13(arrests: pd.DataFrame) -> dict:
     shares = shares_of_women_and_juveniles(rows).dropna(subset=["women_share_pct"])
     if shares.empty:
         verdict = "No arrests by sex for 2010-2016: C13 cannot be checked."
-        return {"claim_id": "C13", "statement": C13_STATEMENT, "values": {}, "holds": False, "verdict": verdict}
+        return {
+            "claim_id": "C13",
+            "statement": C13_STATEMENT,
+            "values": {},
+            "holds": False,
+            "verdict": verdict,
+        }
     mean = float(shares["women_share_pct"].mean())
     holds = C13_RANGE[0] <= mean < C13_RANGE[1]
     values = {
-        "women_share_pct_by_year": {str(int(y)): round(s, 3) for y, s in zip(shares["year"], shares["women_share_pct"], strict=True)},
+        "women_share_pct_by_year": {
+            str(int(y)): round(s, 3)
+            for y, s in zip(shares["year"], shares["women_share_pct"], strict=True)
+        },
         "mean_women_share_pct": round(mean, 3),
     }
     verdict = (
@@ -230,7 +259,13 @@ def check_claim_c13(arrests: pd.DataFrame) -> dict:
         + ("consistent with the statement, " if holds else "the statement does not hold, ")
         + _caveat(rows)
     )
-    return {"claim_id": "C13", "statement": C13_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+    return {
+        "claim_id": "C13",
+        "statement": C13_STATEMENT,
+        "values": values,
+        "holds": holds,
+        "verdict": verdict,
+    }
 
 
 def check_claim_c14(arrests: pd.DataFrame) -> dict:
@@ -239,7 +274,13 @@ def check_claim_c14(arrests: pd.DataFrame) -> dict:
     shares = shares_of_women_and_juveniles(rows).dropna(subset=["juveniles_share_pct"])
     if shares.empty:
         verdict = "No arrests by age for 2016: C14 cannot be checked."
-        return {"claim_id": "C14", "statement": C14_STATEMENT, "values": {}, "holds": False, "verdict": verdict}
+        return {
+            "claim_id": "C14",
+            "statement": C14_STATEMENT,
+            "values": {},
+            "holds": False,
+            "verdict": verdict,
+        }
     share = float(shares["juveniles_share_pct"].iloc[0])
     holds = C14_RANGE[0] <= share < C14_RANGE[1]
     values = {
@@ -253,7 +294,13 @@ def check_claim_c14(arrests: pd.DataFrame) -> dict:
         + ("consistent with the statement, " if holds else "the statement does not hold, ")
         + _caveat(rows)
     )
-    return {"claim_id": "C14", "statement": C14_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+    return {
+        "claim_id": "C14",
+        "statement": C14_STATEMENT,
+        "values": values,
+        "holds": holds,
+        "verdict": verdict,
+    }
 
 
 def headline(arrests: pd.DataFrame, first: int, last: int) -> str:
@@ -312,14 +359,15 @@ def later_shares_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
     if women.empty and young.empty:
         return f"No official figures by sex or age for {first}-{last}."
     parts = []
-    for label, shares_ in (("women", women["women_share_pct"]), ("juveniles", young["juveniles_share_pct"])):
+    for label, shares_ in (
+        ("women", women["women_share_pct"]),
+        ("juveniles", young["juveniles_share_pct"]),
+    ):
         if shares_.empty:
             continue
         low, high = describe_percent(shares_.min()), describe_percent(shares_.max())
         parts.append(f"{label} at {low}" if low == high else f"{label} from {low} to {high} a year")
-    countries = join_words(
-        [country_name(c) for c in CENTRAL_ASIA if c in set(rows["country"])]
-    )
+    countries = join_words([country_name(c) for c in CENTRAL_ASIA if c in set(rows["country"])])
     years = str(first) if first == last else f"{first}-{last}"
     return (
         f"The official figures published since, for {years} (persons brought into formal "
@@ -331,25 +379,10 @@ def later_shares_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
 
 def persons_by_country_table(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """Persons arrested by country (rows) and year (columns), regional total last; * reconstructed."""
-    totals = persons_by_country_year(rows_in_period(arrests, first, last))
-    if totals.empty:
-        return pd.DataFrame({"Country": []})
-    totals = totals.assign(
-        cell=[
-            f"{int(c):,}" + ("*" if s != "official" else "")
-            for c, s in zip(totals["count"], totals["status"], strict=True)
-        ]
+    return country_year_table(
+        persons_by_country_year(rows_in_period(arrests, first, last)),
+        regional_persons(arrests, first, last).set_index("year")["count"],
     )
-    table = totals.pivot(index="country", columns="year", values="cell")
-    table = table.reindex([c for c in CENTRAL_ASIA if c in table.index])
-    table.index = [country_name(c) for c in table.index]
-    regional = regional_persons(arrests, first, last).set_index("year")["count"]
-    table.loc[total_label(table)] = [
-        "" if pd.isna(regional.get(y)) else f"{int(regional[y]):,}" for y in table.columns
-    ]
-    table.columns = [str(c) for c in table.columns]
-    table.index.name = "Country"
-    return table.fillna("–").reset_index()
 
 
 def shares_table(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -408,7 +441,9 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
     style = "--" if reconstructed else "-"
     suffix = " (reconstructed, not official)" if reconstructed else ""
     ax.plot(shares["year"], shares["women_share_pct"], style, marker="o", label="Women" + suffix)
-    ax.plot(shares["year"], shares["juveniles_share_pct"], style, marker="s", label="Juveniles" + suffix)
+    ax.plot(
+        shares["year"], shares["juveniles_share_pct"], style, marker="s", label="Juveniles" + suffix
+    )
     ax.set_xticks(shares["year"].astype(int).tolist())
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False)

@@ -96,9 +96,7 @@ def unodc_category(offence_type: str) -> str:
     """
     types = offence_types()
     if offence_type not in types.index:
-        raise KeyError(
-            f"offence type {offence_type!r} is not in data/reference/offence_types.csv"
-        )
+        raise KeyError(f"offence type {offence_type!r} is not in data/reference/offence_types.csv")
     return str(types.at[offence_type, "unodc_category"])
 
 
@@ -119,7 +117,6 @@ def rows_in_period(
     return table.loc[keep].reset_index(drop=True)
 
 
-
 def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | None:
     """The first and last year after ``after`` with official rows of the five countries, if any.
 
@@ -128,7 +125,9 @@ def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | 
     (2018, 2022)
     """
     rows = table[
-        (table["status"] == "official") & table["country"].isin(CENTRAL_ASIA) & (table["year"] > after)
+        (table["status"] == "official")
+        & table["country"].isin(CENTRAL_ASIA)
+        & (table["year"] > after)
     ]
     if rows.empty:
         return None
@@ -146,9 +145,11 @@ def classify_country_years(offences: pd.DataFrame) -> pd.DataFrame:
         ``country, year, classification``.
     """
     national = offences["offence_type"].isin(national_only_types())
-    flags = offences.assign(national=national).groupby(["country", "year"], as_index=False)[
-        "national"
-    ].any()
+    flags = (
+        offences.assign(national=national)
+        .groupby(["country", "year"], as_index=False)["national"]
+        .any()
+    )
     flags["classification"] = np.where(flags["national"], NATIONAL, UNODC)
     return flags.drop(columns="national")
 
@@ -219,29 +220,40 @@ def total_label(table: pd.DataFrame) -> str:
     return REGION_NAME if complete else "Total of the countries reporting"
 
 
-def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
-    """Offences by country (rows) and year (columns), with the regional total, for the page.
+def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFrame:
+    """Counts by country (rows) and year (columns), with the regional total line, for a page.
+
+    Args:
+        totals: ``country, year, count, status`` per country and year.
+        regional: the regional count by year (missing where it cannot be computed).
 
     Reconstructed figures are marked with an asterisk, so the table says which are not official.
     """
-    totals = country_year_totals(rows_in_period(offences, first, last))
+    if totals.empty:
+        return pd.DataFrame({"Country": []})
     marked = totals.assign(
         cell=[
-            f"{count:,}" + ("*" if status != "official" else "")
+            f"{int(count):,}" + ("*" if status != "official" else "")
             for count, status in zip(totals["count"], totals["status"], strict=True)
         ]
     )
     table = marked.pivot(index="country", columns="year", values="cell")
     table = table.reindex([c for c in CENTRAL_ASIA if c in table.index])
     table.index = [country_name(code) for code in table.index]
-    regional = regional_totals(offences, first, last).set_index("year")
     table.loc[total_label(table)] = [
-        "" if pd.isna(regional.at[year, "count"]) else f"{int(regional.at[year, 'count']):,}"
-        for year in table.columns
+        "" if pd.isna(regional.get(year)) else f"{int(regional[year]):,}" for year in table.columns
     ]
     table.columns = [str(year) for year in table.columns]
     table.index.name = "Country"
     return table.fillna("–").reset_index()
+
+
+def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Offences by country (rows) and year (columns), with the regional total, for the page."""
+    return country_year_table(
+        country_year_totals(rows_in_period(offences, first, last)),
+        regional_totals(offences, first, last).set_index("year")["count"],
+    )
 
 
 def counts_by_unodc_category(offences: pd.DataFrame) -> pd.DataFrame:
@@ -283,7 +295,9 @@ def shares_by_type(
         rows = rows.assign(unodc_category=rows["offence_type"].map(unodc_category))
         key = "unodc_category"
     else:
-        raise ValueError(f"classification must be {NATIONAL!r} or {UNODC!r}, got {classification!r}")
+        raise ValueError(
+            f"classification must be {NATIONAL!r} or {UNODC!r}, got {classification!r}"
+        )
     columns = ["year", key, "count", "total_count", "share_pct", "countries"]
     if rows.empty:
         return pd.DataFrame(columns=columns)
@@ -382,11 +396,20 @@ def check_claim_c9(offences: pd.DataFrame) -> dict:
             + _reconstructed_caveat(rows)
         )
     values = {
-        "total_by_year": {str(int(y)): None if pd.isna(c) else int(c) for y, c in zip(totals["year"], totals["count"], strict=True)},
+        "total_by_year": {
+            str(int(y)): None if pd.isna(c) else int(c)
+            for y, c in zip(totals["year"], totals["count"], strict=True)
+        },
         "years_breaking_the_decrease": breaks,
         "total_2016": None if last is None or pd.isna(last) else int(last),
     }
-    return {"claim_id": "C9", "statement": C9_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+    return {
+        "claim_id": "C9",
+        "statement": C9_STATEMENT,
+        "values": values,
+        "holds": holds,
+        "verdict": verdict,
+    }
 
 
 def _check_share_claim(
@@ -421,7 +444,13 @@ def check_claim_c10(offences: pd.DataFrame) -> dict:
             + ("consistent with the statement, " if holds else "the statement does not hold; ")
             + caveat
         )
-    return {"claim_id": "C10", "statement": C10_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+    return {
+        "claim_id": "C10",
+        "statement": C10_STATEMENT,
+        "values": values,
+        "holds": holds,
+        "verdict": verdict,
+    }
 
 
 def check_claim_c11(offences: pd.DataFrame) -> dict:
@@ -438,7 +467,13 @@ def check_claim_c11(offences: pd.DataFrame) -> dict:
             + ("consistent with the statement, " if holds else "the statement does not hold; ")
             + caveat
         )
-    return {"claim_id": "C11", "statement": C11_STATEMENT, "values": values, "holds": holds, "verdict": verdict}
+    return {
+        "claim_id": "C11",
+        "statement": C11_STATEMENT,
+        "values": values,
+        "holds": holds,
+        "verdict": verdict,
+    }
 
 
 def headline(offences: pd.DataFrame, first: int, last: int) -> str:
@@ -448,7 +483,9 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
         return f"No drug-related offences reported for {first}-{last}."
     totals = totals[totals["year"] >= first]
     sentences = []
-    if len(totals) >= 2 and totals["year"].tolist() == list(range(totals["year"].min(), totals["year"].max() + 1)):
+    if len(totals) >= 2 and totals["year"].tolist() == list(
+        range(totals["year"].min(), totals["year"].max() + 1)
+    ):
         sentences.append(
             f"The number of reported drug-related offences in the five countries of Central Asia "
             f"{describe_trend(_series(totals))}."
@@ -466,7 +503,10 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
     )
     shares = shares_by_type(rows_in_period(offences, first, last), NATIONAL)
     year = int(final["year"])
-    smuggling_now, selling_now = share_of(shares, year, "smuggling"), share_of(shares, year, "selling")
+    smuggling_now, selling_now = (
+        share_of(shares, year, "smuggling"),
+        share_of(shares, year, "selling"),
+    )
     smuggling_then = share_of(shares, first, "smuggling")
     countries = shares.loc[shares["year"] == year, "countries"]
     if smuggling_now is not None and smuggling_then is not None:
@@ -571,7 +611,9 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
     for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
         mine = totals[totals["country"] == country].set_index("year").reindex(years)
         heights = mine["count"].fillna(0).to_numpy(dtype=float)
-        bars = ax.bar(years, heights, bottom=bottom, color=colours[index], label=country_name(country))
+        bars = ax.bar(
+            years, heights, bottom=bottom, color=colours[index], label=country_name(country)
+        )
         for bar, status in zip(bars.patches, mine["status"], strict=True):
             if isinstance(status, str) and status != "official":
                 bar.set_hatch(RECONSTRUCTED_HATCH)
@@ -628,9 +670,13 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
     for index, offence_type in enumerate(types):
         mine = shares[shares["offence_type"] == offence_type].set_index("year").reindex(years)
         heights = mine["share_pct"].fillna(0).to_numpy(dtype=float)
-        bars = ax.bar(years, heights, bottom=bottom, color=colours[index], label=labels[offence_type])
+        bars = ax.bar(
+            years, heights, bottom=bottom, color=colours[index], label=labels[offence_type]
+        )
         for bar, year in zip(bars.patches, years, strict=True):
-            behind = national[(national["year"] == year) & (national["offence_type"] == offence_type)]
+            behind = national[
+                (national["year"] == year) & (national["offence_type"] == offence_type)
+            ]
             if (behind["status"] != "official").any():
                 bar.set_hatch(RECONSTRUCTED_HATCH)
                 bar.set_edgecolor("white")
@@ -644,7 +690,8 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
         ax,
         CHART_TITLE_SHARES.format(first=first, last=last),
         "Share of offences (%)",
-        describe_sources(national) + f" Countries whose offences are broken down by national type: {countries}.",
+        describe_sources(national)
+        + f" Countries whose offences are broken down by national type: {countries}.",
         describe_status(national),
     )
     return fig
