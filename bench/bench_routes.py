@@ -31,6 +31,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+
 from bulletin import routes
 from bulletin.reconstruct.seizure_cases import draw_cases
 

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR, OFFICIAL_DIR
 from bulletin.periods import Quarter
 from bulletin.render import render_issue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from bulletin import activities
 from bulletin.paths import DATA_DIR
 from bulletin.periods import Quarter

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin import annual
 from bulletin.charts import RECONSTRUCTED_HATCH, new_chart
 from bulletin.periods import Quarter

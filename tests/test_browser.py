@@ -23,6 +23,7 @@ from urllib.parse import unquote, urlparse
 
 import nbformat
 import pytest
+
 from bulletin import front_page
 from bulletin.paths import DATA_DIR, REPORTS_DIR
 

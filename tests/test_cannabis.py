@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin import cannabis
 from bulletin.wording import describe_leaders, describe_share_change
 

@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
+
 from bulletin import charts  # noqa: E402
 from bulletin.provenance import describe_status  # noqa: E402
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin.crime import country_year_totals
 from bulletin.paths import DATA_DIR
 from bulletin.tables import load_table

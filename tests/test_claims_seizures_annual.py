@@ -11,6 +11,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from bulletin import annual, cannabis, heroin
 from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
 from bulletin.periods import Quarter

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin import crime
 from bulletin.periods import Quarter
 from bulletin.schemas import OFFENCE_TYPES

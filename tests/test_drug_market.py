@@ -7,6 +7,7 @@ import math
 
 import pandas as pd
 import pytest
+
 from bulletin import drug_market
 from bulletin.charts import RECONSTRUCTED_HATCH
 from bulletin.wording import describe_largest_each_year, describe_peak

@@ -11,6 +11,7 @@ from pathlib import Path
 import nbformat
 import pandas as pd
 import pytest
+
 from bulletin import front_page, pages, report
 from bulletin.periods import Quarter
 

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from bulletin import gbv
 from bulletin.importers import import_files
 from bulletin.paths import DATA_DIR

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin import heroin
 from bulletin.wording import describe_higher_years, describe_times
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+
 from bulletin.cli import main
 from bulletin.importers.wdr_seizures import HEADER_2018, HEADER_2024
 from bulletin.tables import write_table

@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+
 from bulletin.importers import ImportRefusedError, import_files
 from bulletin.importers.dataunodc import HEADER
 from bulletin.tables import load_table

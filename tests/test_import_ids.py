@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pytest
+
 from bulletin.importers import ImportOptions, import_files
 from bulletin.importers import cases as fast
 from bulletin.importers.ids import source_of

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from bulletin.importers import ImportOptions, ImportRefusedError, import_files
 from bulletin.importers.driver import DEFAULT_SCOPE
 from bulletin.tables import load_table

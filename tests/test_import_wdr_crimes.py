@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from bulletin.importers import import_files
 from bulletin.importers.wdr_crimes import ARRESTS_SOURCE, OFFENCES
 from bulletin.tables import load_table

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from render_helpers import small_data
+
 from bulletin.kernel import ProjectKernelManager, project_kernel_spec
 from bulletin.periods import Quarter
 from bulletin.render import render_issue
-from render_helpers import small_data
 
 
 def test_spec_runs_this_interpreter():

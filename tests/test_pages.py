@@ -20,6 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+
 from bulletin import charts, pages, report  # noqa: E402
 from bulletin.paths import DATA_DIR  # noqa: E402
 from bulletin.periods import Quarter  # noqa: E402

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin import policing
 from bulletin.periods import Quarter
 from bulletin.tables import table_spec

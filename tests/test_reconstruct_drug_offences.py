@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+
 from bulletin.crime import country_year_totals
 from bulletin.paths import DATA_DIR
 from bulletin.reconstruct import drug_offences as recon

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+
 from bulletin import routes
 from bulletin.reconstruct import seizure_cases as recon
 from bulletin.tables import check_table, load_table

@@ -8,6 +8,7 @@ import shutil
 import numpy as np
 import pandas as pd
 import pytest
+
 from bulletin import drug_market
 from bulletin.paths import DATA_DIR
 from bulletin.reconstruct import seizures_annual as recon

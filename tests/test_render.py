@@ -10,10 +10,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from render_helpers import small_data
+
 from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
 from bulletin.periods import Quarter
 from bulletin.render import RenderError, find_notebooks, render_issue
-from render_helpers import small_data
 
 pytestmark = pytest.mark.slow
 

@@ -10,10 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from render_helpers import bulletin, small_data, write_notebook, write_quarterly
+
 from bulletin import engine
 from bulletin.engine import Edition, Options, RenderParameterError, render
 from bulletin.periods import Quarter
-from render_helpers import bulletin, small_data, write_notebook, write_quarterly
 
 pytestmark = pytest.mark.slow
 

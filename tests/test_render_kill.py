@@ -10,8 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
-from bulletin import publish
 from render_helpers import bulletin, page_files, small_data, write_notebook
+
+from bulletin import publish
 
 SLOW = "import time\nprint('started', flush=True)\ntime.sleep(120)"
 

@@ -8,6 +8,7 @@ import urllib.parse
 import numpy as np
 import pandas as pd
 import pytest
+
 from bulletin import report
 
 ATTACK = "<script>alert(1)</script>"

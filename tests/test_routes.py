@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+
 from bulletin import routes
 from bulletin.paths import DATA_DIR
 from bulletin.periods import Quarter

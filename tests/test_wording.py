@@ -10,6 +10,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+
 from bulletin.wording import (
     describe_change,
     describe_count,
