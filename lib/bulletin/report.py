@@ -6,7 +6,7 @@ fallback for an analyst in JupyterLab). The renderer collects them from the exec
 
 What readers see is made safe here, once: text is Markdown with any HTML in it escaped (a data
 string such as ``<script>`` shows as text, never as markup, and links to ``javascript:`` are
-disarmed), and tables escape every cell and header. Each table carries its data as a CSV link.
+disarmed), and tables escape every cell and header. Each table carries its data as a CSV link, whose cells a spreadsheet cannot run as formulas.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import mistune
 import numpy as np
 import pandas as pd
 from IPython.display import display
+
+from bulletin.files import neutralise_frame
 
 FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
 CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
@@ -112,6 +114,16 @@ def slug(text: str, fallback: str = "data") -> str:
     return words[:60].rstrip("-") or fallback
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    r"""A frame as the CSV text of a download: text cells a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) are neutralised, numbers left as they are.
+
+    >>> csv_text(pd.DataFrame({"title": ["=1+1"], "kg": [-2.5]}))
+    "title,kg\n'=1+1,-2.5\n"
+    """
+    return neutralise_frame(frame).to_csv(index=False)
+
+
 def csv_link(csv: str, filename: str, label: str = "Download the data (CSV)") -> str:
     """A self-contained download link for some CSV text (a ``data:`` URI: no server needed)."""
     href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv, safe="")
@@ -166,7 +178,7 @@ def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: in
     """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
     note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
     data = frame.assign(note=note) if note and "note" not in frame else frame
-    download = csv_link(data.to_csv(index=False), f"{slug(caption, 'table')}.csv")
+    download = csv_link(csv_text(data), f"{slug(caption, 'table')}.csv")
     return (
         f'<figure class="bulletin-table"><figcaption>{html.escape(caption)}</figcaption>'
         f"{table_html(frame, decimals)}{note_html}{download}</figure>"
