@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,10 +43,12 @@ def small_data(data_dir: Path) -> Path:
     return data_dir
 
 
-def bulletin(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    """Run the ``bulletin`` command."""
+def bulletin(*args: str, timeout: float = 300, env: dict[str, str] | None = None,
+             cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the ``bulletin`` command (``env``: variables to add to its environment)."""
     return subprocess.run(
-        [sys.executable, "-m", "bulletin.cli", *args], capture_output=True, text=True, timeout=timeout
+        [sys.executable, "-m", "bulletin.cli", *args], capture_output=True, text=True, timeout=timeout,
+        env={**os.environ, **(env or {})}, cwd=cwd,
     )
 
 

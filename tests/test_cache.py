@@ -97,3 +97,33 @@ def test_a_notebook_depends_on_the_library_modules_it_imports_and_what_they_impo
     assert library["package pandas"] == cache.package_versions()["pandas"]
     # A computed import: every file counts.
     assert cache.notebook_library("import importlib\nimportlib.import_module('bulletin.x')") == cache.full_library()
+
+
+def test_the_reference_vocabularies_in_use_are_fingerprinted(tmp_path: Path):
+    """A data folder's own reference/ counts (by absolute path), and a change is seen at once."""
+    reference = tmp_path / "data" / "reference"
+    reference.mkdir(parents=True)
+    (reference / "countries.csv").write_text("iso3,name\nKGZ,Kyrgyzstan\n")
+    library = cache.notebook_library("from bulletin import report", reference)
+    name = f"{reference.resolve()}/countries.csv"
+    assert library[name] == cache.file_sha256(reference / "countries.csv")
+    assert not any(n.startswith("data/reference/") for n in library)
+    assert "data/reference/countries.csv" in cache.notebook_library("from bulletin import report")
+
+    (reference / "countries.csv").write_text("iso3,name\nKGZ,Kyrgyz Republic\n")
+    changed = cache.notebook_library("from bulletin import report", reference)
+    assert changed[name] != library[name]
+    assert cache._changed_library(library, changed) == f"the reference vocabularies changed ({name})"
+
+
+def test_a_file_read_outside_the_data_folder_is_named_when_it_changes(tmp_path: Path):
+    data = _setup(tmp_path)
+    outside = tmp_path / "weights.txt"
+    outside.write_text("1\n")
+    folder, record = _previous(tmp_path)
+    record["notebooks"][0]["data_read"][str(outside)] = cache.file_sha256(outside)
+    params = {"quarter": "2017-Q2"}
+    assert not cache.decide("01_a", "s1", params, data, [(folder, record)]).run
+    outside.write_text("2\n")
+    decision = cache.decide("01_a", "s1", params, cache.DataFiles(tmp_path / "data"), [(folder, record)])
+    assert decision.reason == f"files it reads outside the data folder changed ({outside})"

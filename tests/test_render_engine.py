@@ -102,7 +102,7 @@ def test_a_failing_notebook_leaves_the_others_rendered_and_resume_reruns_only_it
     result = bulletin(*args, "--resume", "--explain")
     assert result.returncode == 0, result.stderr
     assert _ran(reports / "2017-Q2") == {"02_broken"}
-    assert "02_broken: run: it failed last time (cell 2 of 2 (Show) failed with KeyError" in result.stdout
+    assert "02_broken: run: it failed last time (cell 2 of 2 (Show) failed at line 2 with KeyError" in result.stdout
     assert "01_fine: reuse: reused from 2017-Q2.failed/" in result.stdout
     assert not failed.exists()
 
@@ -118,7 +118,8 @@ def test_a_notebook_past_its_timeout_fails_alone_and_says_where(tmp_path: Path):
     assert "01_slow" in result.stderr and "still running" in result.stderr and "cell 2 of 2 (Show)" in result.stderr
     assert "02_quick" in result.stderr and "done" in result.stderr
     page = (tmp_path / "out.failed" / "01_slow.html").read_text()
-    assert "still running after 6 s" in page
+    assert "cell 2 of 2 (Show) timed out after 6 s" in page
+    assert "01_slow: cell 2 of 2 (Show) timed out after 6 s" in result.stderr  # the summary
     assert "quick" in (tmp_path / "out.failed" / "02_quick.ipynb").read_text()
 
 

@@ -5,13 +5,15 @@ would be reused:
 
 - its source (the cells' text and tags; not outputs or editor metadata);
 - its parameters (the values injected);
-- the data files it read (recorded by the kernel while it ran, see :mod:`bulletin.kernelboot`),
-  by SHA-256 of their content; and the set of tables in the data folder, since a notebook may
-  behave differently when a table it looked for appears;
+- the files it read (recorded by the kernel while it ran, see :mod:`bulletin.kernelboot`), by
+  SHA-256 of their content: the data folder's by name, any other by absolute path; and the set of
+  tables in the data folder, since a notebook may behave differently when a table it looked for
+  appears;
 - the library's code it uses: the modules of ``lib/bulletin/`` its cells import, and the modules
   those import, followed through the library's own ``import`` statements; the modules that make
   its page (:mod:`bulletin.pages`, :mod:`bulletin.engine` and what they import, the templates);
-  the reference vocabularies of ``data/reference/``; and the versions of the packages that shape
+  the reference vocabularies the kernels read (``data/reference/``, or the data folder's own
+  ``reference/``); and the versions of the packages that shape
   the output. An edit to an analysis module re-runs the notebooks that use it, not every one.
   When a module of that set imports modules by computed name (``importlib``), every file of the
   library counts instead.
@@ -25,6 +27,7 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
 import platform
 import subprocess
 from dataclasses import dataclass
@@ -78,17 +81,53 @@ def notebook_sha256(nb: dict[str, Any]) -> str:
     return text_sha256(json.dumps(cells, ensure_ascii=False))
 
 
+def reference_prefix(reference_dir: Path | None = None) -> str:
+    """How the files of a reference folder are named in a fingerprint: by their path in the
+    project (``data/reference``), or by absolute path when the folder is elsewhere.
+
+    >>> reference_prefix()
+    'data/reference'
+    """
+    folder = Path(os.path.realpath(reference_dir or REFERENCE_DIR))
+    try:
+        return folder.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return folder.as_posix()
+
+
+def library_files(reference_dir: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every file of the library and of the reference vocabularies, by path.
+
+    Args:
+        reference_dir: the reference folder the kernels read (default: the project's).
+    """
+    folder = Path(os.path.realpath(reference_dir or REFERENCE_DIR))
+    # The vocabularies are data and may change while a process runs (a test, a library caller):
+    # they are hashed again whenever a file's size or time changed.
+    return {**_folder_files(LIBRARY_DIR, "lib/bulletin", ()),
+            **_folder_files(folder, reference_prefix(folder), _signature(folder))}
+
+
+def _files_of(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [
+        path for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+
+
+def _signature(folder: Path) -> tuple:
+    out = []
+    for path in _files_of(folder):
+        info = path.stat()
+        out.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
 @cache
-def library_files() -> dict[str, str]:
-    """SHA-256 of every file of the library and of the reference vocabularies, by path."""
-    files: dict[str, str] = {}
-    for folder, prefix in ((LIBRARY_DIR, "lib/bulletin"), (REFERENCE_DIR, "data/reference")):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc":
-                files[f"{prefix}/{path.relative_to(folder).as_posix()}"] = file_sha256(path)
-    return files
+def _folder_files(folder: Path, prefix: str, signature: tuple) -> dict[str, str]:
+    return {f"{prefix}/{path.relative_to(folder).as_posix()}": file_sha256(path) for path in _files_of(folder)}
 
 
 @cache
@@ -103,9 +142,9 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def library_sha256() -> str:
-    """One fingerprint of the library's files and the package versions."""
-    return text_sha256(json.dumps([library_files(), package_versions()], sort_keys=True))
+def library_sha256(reference_dir: Path | None = None) -> str:
+    """One fingerprint of the library's files, the reference vocabularies and package versions."""
+    return text_sha256(json.dumps([library_files(reference_dir), package_versions()], sort_keys=True))
 
 
 def _module_file(module: str) -> Path | None:
@@ -183,9 +222,9 @@ def library_closure(modules: set[str]) -> tuple[set[str], bool]:
     return seen, dynamic
 
 
-def full_library() -> dict[str, str]:
+def full_library(reference_dir: Path | None = None) -> dict[str, str]:
     """Every file of the library and every package version, as :func:`notebook_library` gives."""
-    return {**library_files(), **{f"package {k}": v for k, v in package_versions().items()}}
+    return {**library_files(reference_dir), **{f"package {k}": v for k, v in package_versions().items()}}
 
 
 PAGE_MODULES = {"bulletin", "bulletin.pages", "bulletin.report"}
@@ -193,20 +232,23 @@ PAGE_MODULES = {"bulletin", "bulletin.pages", "bulletin.report"}
 parameters and writes failure pages)."""
 
 
-def notebook_library(code: str) -> dict[str, str]:
+def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, str]:
     """The library files (path -> SHA-256) a notebook's output depends on, and the packages.
 
-    ``code`` is the notebook's code cells, joined.
+    Args:
+        code: the notebook's code cells, joined.
+        reference_dir: the reference vocabularies its kernel reads (default: the project's).
     """
     modules, dynamic = imported_modules(code)
     closure, computed = library_closure(modules | PAGE_MODULES)
     closure.add("bulletin.engine")
     if dynamic or computed:
-        return full_library()
+        return full_library(reference_dir)
     paths = {f"lib/bulletin/{_module_file(m).relative_to(LIBRARY_DIR).as_posix()}" for m in closure if _module_file(m)}
+    reference = reference_prefix(reference_dir) + "/"
     chosen = {
-        name: sha for name, sha in library_files().items()
-        if name in paths or name.startswith(("lib/bulletin/templates/", "data/reference/"))
+        name: sha for name, sha in library_files(reference_dir).items()
+        if name in paths or name.startswith(("lib/bulletin/templates/", reference))
     }
     chosen.update({f"package {k}": v for k, v in package_versions().items()})
     return chosen
@@ -235,10 +277,16 @@ class DataFiles:
         self._sums: dict[str, str | None] = {}
 
     def sha256(self, relative: str) -> str | None:
-        """The file's checksum, or None when it does not exist."""
+        """The file's checksum, or None when it does not exist (or cannot be read).
+
+        ``relative`` names a file of the data folder, or any file by its absolute path.
+        """
         if relative not in self._sums:
-            path = self.data_dir / relative
-            self._sums[relative] = file_sha256(path) if path.is_file() else None
+            path = self.data_dir / relative  # an absolute path stays itself
+            try:
+                self._sums[relative] = file_sha256(path) if path.is_file() else None
+            except OSError:
+                self._sums[relative] = None
         return self._sums[relative]
 
     def tables(self) -> list[str]:
@@ -258,12 +306,16 @@ class Decision:
 
 def _changed_library(old: dict[str, str], new: dict[str, str]) -> str:
     names = sorted(n for n in set(old) | set(new) if old.get(n) != new.get(n))
-    changed = [n for n in names if not n.startswith("package ")]
+    changed = [n for n in names if n.startswith("lib/")]
+    vocabularies = [n for n in names if not n.startswith(("lib/", "package "))]
     bumped = [f"{n[8:]} {old.get(n)} -> {new.get(n)}" for n in names if n.startswith("package ")]
     parts = []
     if changed:
         shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
         parts.append(f"the library changed ({shown})")
+    if vocabularies:
+        shown = ", ".join(vocabularies[:3]) + (f" and {len(vocabularies) - 3} more" if len(vocabularies) > 3 else "")
+        parts.append(f"the reference vocabularies changed ({shown})")
     if bumped:
         parts.append(f"package versions changed ({', '.join(bumped[:3])})")
     return "; ".join(parts) or "the library changed"
@@ -318,15 +370,20 @@ def decide(
             reasons.append(_changed_library(entry.get("library") or {}, library))
             continue
         read = entry.get("data_read", {})
-        changed_tables = sorted(f for f, sha in read.items() if data.sha256(f) != sha)
+        changed = sorted(f for f, sha in read.items() if data.sha256(f) != sha)
+        changed_tables = [f for f in changed if not os.path.isabs(f)]
+        changed_elsewhere = [f for f in changed if os.path.isabs(f)]
         if changed_tables:
             reasons.append(f"data it reads changed ({', '.join(changed_tables)})")
+            continue
+        if changed_elsewhere:
+            reasons.append(f"files it reads outside the data folder changed ({', '.join(changed_elsewhere)})")
             continue
         appeared = sorted(set(data.tables()) - set(previous_run.get("tables_present", [])))
         if appeared:
             reasons.append(f"new tables in the data folder ({', '.join(appeared)})")
             continue
-        read_names = ", ".join(sorted(read)) or "no data files"
+        read_names = ", ".join(sorted(read)) or "no data files"  # data files by name, others by path
         return Decision(
             False,
             f"reused from {folder.name}/: source, parameters, library and the data it reads "

@@ -21,21 +21,30 @@ country) and, for each, every notebook of ``notebooks/``:
    ``figures.json``, ``claims.json``, ``index.html``, ``run.json``) and, when every notebook
    rendered, swapped in whole (:mod:`bulletin.publish`). When one failed, nothing replaces the
    published issue: the assembled result, failure pages included, is swapped in as
-   ``<issue>.failed/`` for inspection and for ``--resume``.
+   ``<issue>.failed/`` for inspection and for ``--resume``. Only a folder the renderer made is
+   ever replaced (:func:`check_targets`, :mod:`bulletin.publish`).
+
+An interrupt (SIGINT, SIGTERM) stops the kernels and publishes nothing: :class:`RenderInterrupted`.
+Everything a render puts in the temporary folder is under one folder of its own,
+``bulletin-render-<pid>-*``, which the next render removes if the render was killed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 import time
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -53,14 +62,35 @@ from bulletin.parameters import (
     notebook_parameters,
     read_notebook_json,
 )
+from bulletin.paths import PROJECT_ROOT, REFERENCE_DIR, REPORTS_DIR
 from bulletin.periods import Quarter
 from bulletin.progress import Progress
-from bulletin.publish import edition_lock, link_or_copy, new_staging, recover, remove_tree, swap_in
+from bulletin.publish import (
+    TargetRefusedError,
+    edition_lock,
+    link_or_copy,
+    new_staging,
+    recover,
+    remove_tree,
+    signals_deferred,
+    swap_in,
+    target_problem,
+    write_marker,
+)
 
 log = logging.getLogger(__name__)
 # nbclient says "Executing notebook with kernel" at INFO for every notebook: progress says more.
 _client_log = logging.getLogger(__name__ + ".nbclient")
 _client_log.setLevel(logging.WARNING)
+
+
+def _not_duplicated(record: logging.LogRecord) -> bool:
+    # A time limit is reported with the notebook, as a timeout; nbclient would also log it, and
+    # log the kernel the renderer stopped at a notebook's time limit as one that "died".
+    return not record.getMessage().startswith(("Timeout waiting for execute reply", "Kernel died"))
+
+
+_client_log.addFilter(_not_duplicated)
 
 NOTEBOOK_PATTERN = "[0-9][0-9]_*.ipynb"
 FAILED_SUFFIX = ".failed"
@@ -76,6 +106,26 @@ class RenderError(RuntimeError):
 class RenderParameterError(RenderError, ParameterError):
     def __init__(self, problems: list[str]):
         ParameterError.__init__(self, problems)
+
+
+class RenderInterrupted(KeyboardInterrupt):
+    """A render stopped by SIGINT or SIGTERM: its kernels were stopped and nothing of it published.
+
+    Attributes:
+        signum: the signal.
+        published: folders published before the signal arrived (a batch publishes edition by
+            edition; empty when the signal came while notebooks ran).
+    """
+
+    def __init__(self, signum: int, published: list[Path] | None = None):
+        super().__init__(f"interrupted by {signal.Signals(signum).name}")
+        self.signum = signum
+        self.published = list(published or [])
+
+    @property
+    def status(self) -> int:
+        """The exit status a shell gives a command ended by this signal: 128 + its number."""
+        return 128 + self.signum
 
 
 @dataclass
@@ -122,6 +172,7 @@ class Options:
     notebook_timeout: float | None = None
     scheduler: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    reports_dir: Path = REPORTS_DIR
 
 
 @dataclass
@@ -196,11 +247,17 @@ def find_notebooks(notebooks_dir: Path | str) -> list[Path]:
     return sorted(Path(notebooks_dir).glob(NOTEBOOK_PATTERN))
 
 
-def read_notebooks(notebooks_dir: Path) -> list[Notebook]:
+def read_notebooks(notebooks_dir: Path, reference_dir: Path | None = None) -> list[Notebook]:
     """Every analysis, with its fingerprint and declared parameters.
 
+    Args:
+        notebooks_dir: the folder of the analyses.
+        reference_dir: the reference vocabularies the kernels read (part of the fingerprint;
+            default: the project's).
+
     Raises:
-        RenderParameterError: a parameters cell that is not typed literals.
+        RenderParameterError: a notebook that is not a notebook, or a parameters cell that is not
+            typed literals.
         RenderError: no notebooks.
     """
     paths = find_notebooks(notebooks_dir)
@@ -208,7 +265,19 @@ def read_notebooks(notebooks_dir: Path) -> list[Notebook]:
         raise RenderError(f"no notebooks matching {NOTEBOOK_PATTERN} in {notebooks_dir}")
     notebooks, problems = [], []
     for path in paths:
-        content = read_notebook_json(path)
+        try:
+            content = read_notebook_json(path)
+        except json.JSONDecodeError as error:
+            problems.append(f"{path}:{error.lineno}:{error.colno}: not a notebook: invalid JSON "
+                            f"({error.msg}, line {error.lineno}, column {error.colno})")
+            continue
+        except UnicodeDecodeError as error:
+            problems.append(f"{path}: not a notebook: byte {error.start} is not UTF-8 text")
+            continue
+        if (not isinstance(content, dict) or not isinstance(content.get("cells", []), list)
+                or not all(isinstance(c, dict) for c in content.get("cells", []))):
+            problems.append(f"{path}: not a notebook: expected a JSON object with a list of cells")
+            continue
         for cell in content.get("cells", []):
             cell["source"] = cell_source(cell)  # nbformat's in-memory form: one string
         try:
@@ -218,7 +287,7 @@ def read_notebooks(notebooks_dir: Path) -> list[Notebook]:
             declared = {}
         code = "\n".join(c["source"] for c in content.get("cells", []) if c.get("cell_type") == "code")
         notebooks.append(Notebook(path, content, cache.notebook_sha256(content), declared,
-                                  cache.notebook_library(code)))
+                                  cache.notebook_library(code, reference_dir)))
     if problems:
         raise RenderParameterError(problems)
     return notebooks
@@ -233,6 +302,10 @@ def check_parameters(
         RenderParameterError: every problem found (unknown name, wrong type, impossible value).
     """
     problems: list[str] = []
+    if not options.cell_timeout or options.cell_timeout <= 0:
+        problems.append(f"the time limit per cell must be more than 0 seconds; got {options.cell_timeout!r}")
+    if options.notebook_timeout is not None and options.notebook_timeout <= 0:
+        problems.append(f"the time limit per notebook must be more than 0 seconds; got {options.notebook_timeout!r}")
     declared_by: dict[str, set[str]] = {}
     for notebook in notebooks:
         for name in notebook.declared:
@@ -261,6 +334,49 @@ def check_parameters(
     if problems:
         raise RenderParameterError(problems)
     return values
+
+
+# --- where the editions go: only folders the renderer made are replaced -----------------------
+
+
+def _resolved(path: Path) -> Path:
+    return Path(os.path.realpath(path))
+
+
+def check_targets(editions: list[Edition], options: Options) -> list[str]:
+    """Why an edition's folder (or its ``.failed`` sibling) may not be published to; no kernel.
+
+    Refused whatever they hold: a file or symbolic link, the root folder, the home folder, the
+    project, the data, notebooks and reports folders and any folder containing one of them, any
+    folder inside the data or notebooks folder. Refused unless empty: a folder the renderer did
+    not publish (no marker) or holding entries it did not write. See :mod:`bulletin.publish`.
+    """
+    protected = {
+        _resolved(Path.home()): "your home folder",
+        _resolved(PROJECT_ROOT): "the project's folder",
+        _resolved(REPORTS_DIR): "the reports folder",
+        _resolved(options.reports_dir): "the reports folder",
+        _resolved(options.data_dir): "the data folder",
+        _resolved(options.notebooks_dir): "the notebooks folder",
+    }
+    inside = {
+        _resolved(options.data_dir): "the data folder",
+        _resolved(options.notebooks_dir): "the notebooks folder",
+    }
+    problems: list[str] = []
+    for edition in editions:
+        problem = target_problem(edition.out_dir, protected, inside)
+        if problem is None:
+            problem = target_problem(edition.failed_dir, protected, inside)
+        if problem and problem not in problems:
+            problems.append(problem)
+    return problems
+
+
+def _refuse_targets(editions: list[Edition], options: Options) -> None:
+    problems = check_targets(editions, options)
+    if problems:
+        raise RenderParameterError(problems)
 
 
 # --- planning ---------------------------------------------------------------------------------
@@ -440,10 +556,14 @@ def _error_info(nb: dict[str, Any], index: int | None, kind: str, ename: str, ev
     cells = nb.get("cells", [])
     where = _cell_label(cells, index) if index is not None and index < len(cells) else "the kernel"
     source = cell_source(cells[index]) if index is not None and index < len(cells) else ""
+    plain = _ANSI.sub("", traceback)
     if kind == "timeout":
-        summary = f"{where} was still running after {seconds:g} s, its time limit"
+        summary = f"{where} timed out after {seconds:g} s (the limit per cell, --timeout)"
     else:
-        summary = f"{where} failed with {ename}: {evalue}".rstrip(": ")
+        # IPython names the failing cell's line "Cell In[5], line 3" (the first is the cell's own).
+        line = re.search(r"Cell In\[\d+\], line (\d+)", plain)
+        at = f" at line {line[1]}" if line and index is not None else ""
+        summary = f"{where} failed{at} with {ename}: {evalue}".rstrip(": ")
     return {
         "kind": kind,
         "cell": where,
@@ -452,17 +572,19 @@ def _error_info(nb: dict[str, Any], index: int | None, kind: str, ename: str, ev
         "evalue": evalue,
         "summary": summary,
         "source": source,
-        "traceback": _ANSI.sub("", traceback)[-4000:],
+        "traceback": plain[-4000:],
     }
 
 
 def _read_trace(path: Path, data_dir: Path) -> dict[str, str | None]:
+    """The files a kernel recorded: data files by name, others by absolute path; each with its
+    SHA-256 (None: it did not exist). Folders opened for reading are left out."""
     data = cache.DataFiles(data_dir)
     try:
         names = sorted({line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()})
     except OSError:
         names = []
-    return {name: data.sha256(name) for name in names}
+    return {name: data.sha256(name) for name in names if not (data.data_dir / name).is_dir()}
 
 
 def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any] | None) -> tuple[str, str]:
@@ -494,6 +616,69 @@ class Slots:
         self.running = asyncio.Semaphore(max(1, jobs))
 
 
+@functools.cache
+def _client_class() -> type:
+    """nbclient's ``NotebookClient``, less its own handling of SIGINT and SIGTERM.
+
+    nbclient puts handlers for both on the event loop while a notebook runs, which shut the
+    kernel down (so that an interrupt ended as "the kernel died", a failed notebook and a
+    ``.failed`` folder) and then reset both signals to their defaults. The renderer handles the
+    two signals itself (:func:`_signals_cancel`) and ends its kernels in :func:`execute_task`.
+    """
+    from nbclient import NotebookClient
+
+    class RenderClient(NotebookClient):
+        @asynccontextmanager
+        async def async_setup_kernel(self, **kwargs: Any):
+            if self.kc is None:
+                await self.async_start_new_kernel_client()
+            yield
+
+    return RenderClient
+
+
+class _NotebookTimeoutError(Exception):
+    pass
+
+
+def kernel_reference_dir(data_dir: Path) -> Path | None:
+    """The reference vocabularies a data folder brings (``<data_dir>/reference``), if it has them."""
+    folder = Path(data_dir) / "reference"
+    return folder if folder.is_dir() else None
+
+
+def reference_dir_in_use(data_dir: Path) -> Path:
+    """The reference folder the kernels of a render read: the data folder's own, else
+    ``$BULLETIN_REFERENCE_DIR``, else the project's."""
+    from bulletin.kernelboot import REFERENCE_DIR_ENV
+
+    return kernel_reference_dir(data_dir) or Path(os.environ.get(REFERENCE_DIR_ENV) or REFERENCE_DIR)
+
+
+async def _end_kernel(manager: Any, client: Any, token: str, name: str) -> None:
+    """Stop a notebook's kernel and every process it started (see :func:`kernelboot.end_processes`)."""
+    from bulletin.kernelboot import descendants, end_processes
+
+    provisioner = getattr(manager, "provisioner", None)
+    pid = getattr(provisioner, "pid", None) if provisioner is not None else None
+    # Taken before the kernel ends: its orphans would no longer be its descendants.
+    left = await asyncio.to_thread(descendants, pid)
+    try:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if manager.has_kernel:
+            await manager.shutdown_kernel(now=True)
+    except Exception:  # noqa: BLE001 (the processes are ended below whatever the manager says)
+        log.debug("stopping the kernel of %s", name, exc_info=True)
+    try:
+        ended = await asyncio.to_thread(end_processes, token, left)
+    except Exception:  # noqa: BLE001
+        log.warning("could not end the processes %s started", name, exc_info=True)
+    else:
+        if ended:
+            log.debug("%s: ended %d process(es) it had started", name, len(ended))
+
+
 async def execute_task(
     task: Task,
     make_manager: Any,
@@ -503,107 +688,140 @@ async def execute_task(
     on_cell: Any = None,
     slots: Slots | None = None,
     on_start: Any = None,
+    temp_root: Path | None = None,
 ) -> Outcome:
     """Execute one notebook in a kernel of its own and make its page.
 
+    Args:
+        task: the notebook and its parameters.
+        make_manager: called with the notebook's private temporary folder, returns the kernel
+            manager (its log goes into that folder, its sockets into the render's).
+        data_dir: the data folder (files read from it are recorded by name).
+        cell_timeout: seconds a cell may run.
+        notebook_timeout: seconds the whole notebook may run (None: no limit).
+        on_cell: called with the label of each cell as it starts.
+        slots: how many kernels start and run at once.
+        on_start: called when the notebook's kernel is ready and its first cell about to run.
+        temp_root: the render's temporary folder (default: the system's).
+
     Never raises for the notebook's own failures (an error, a timeout, a kernel that died or
-    would not start): they are in the outcome.
+    would not start): they are in the outcome. When it is cancelled (an interrupt), its kernel
+    and the processes it started are ended before the cancellation goes on.
     """
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
-    from bulletin.kernelboot import TRACE_FILE_ENV, TRACE_ROOT_ENV
-
-    scratch = Path(tempfile.mkdtemp(prefix=f"bulletin-{task.notebook.name}-"))
-    work = scratch / "work"
-    work.mkdir()
-    trace = scratch / "data-read.txt"
-    trace.touch()
-    nb = nbformat.from_dict(inject_parameters(task.notebook.content, task.parameters))
-    current: dict[str, int | None] = {"index": None}
-
-    def cell_started(cell: Any, cell_index: int) -> None:
-        current["index"] = cell_index
-        if on_cell is not None:
-            on_cell(_cell_label(nb.cells, cell_index))
-
-    env = dict(os.environ)
-    env[TRACE_FILE_ENV] = str(trace)
-    env[TRACE_ROOT_ENV] = str(data_dir)
-    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    env.pop("JPY_PARENT_PID", None)
-    manager = make_manager(str(scratch / "kernel.log"))
-    client = NotebookClient(
-        nb,
-        km=manager,
-        timeout=cell_timeout,
-        allow_errors=False,
-        kernel_name="python3",
-        shutdown_kernel="immediate",
-        resources={"metadata": {"path": str(work)}},
-        on_cell_execute=cell_started,
-        log=_client_log,
+    from bulletin.kernelboot import (
+        REFERENCE_DIR_ENV,
+        TOKEN_ENV,
+        TRACE_FILE_ENV,
+        TRACE_ROOT_ENV,
+        TRACE_SKIP_ENV,
     )
-    status, error = "ok", None
-    held = None
-    if slots is not None:
-        await slots.starting.acquire()
-        held = slots.starting
-    started = time.perf_counter()
+
+    scratch = Path(tempfile.mkdtemp(prefix=f"{task.notebook.name[:32]}-", dir=temp_root))
     try:
-        # No history database: a render's kernels share nothing, not even ~/.ipython.
-        await manager.start_kernel(
-            cwd=str(work), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"]
+        work = scratch / "work"
+        work.mkdir()
+        (scratch / "tmp").mkdir()
+        trace = scratch / "data-read.txt"
+        trace.touch()
+        nb = nbformat.from_dict(inject_parameters(task.notebook.content, task.parameters))
+        current: dict[str, int | None] = {"index": None}
+
+        def cell_started(cell: Any, cell_index: int) -> None:
+            current["index"] = cell_index
+            if on_cell is not None:
+                on_cell(_cell_label(nb.cells, cell_index))
+
+        token = f"{os.getpid()}-{os.urandom(8).hex()}"
+        env = dict(os.environ)
+        env[TRACE_FILE_ENV] = str(trace)
+        env[TRACE_ROOT_ENV] = str(data_dir)
+        env[TRACE_SKIP_ENV] = os.pathsep.join(str(f) for f in (temp_root, scratch) if f)
+        env[TOKEN_ENV] = token
+        # The notebook's temporary files go into its own folder, removed with it.
+        env["TMPDIR"] = str(scratch / "tmp")
+        reference = kernel_reference_dir(data_dir)
+        if reference is not None:
+            env[REFERENCE_DIR_ENV] = str(reference)
+        env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        env.pop("JPY_PARENT_PID", None)
+        manager = make_manager(scratch)
+        client = _client_class()(
+            nb,
+            km=manager,
+            timeout=cell_timeout,
+            allow_errors=False,
+            kernel_name="python3",
+            shutdown_kernel="immediate",
+            resources={"metadata": {"path": str(work)}},
+            on_cell_execute=cell_started,
+            log=_client_log,
         )
-        client.kc = manager.client()
-        client.kc.start_channels()
-        await client.kc.wait_for_ready(timeout=client.startup_timeout)
-        client.kc.allow_stdin = False
+        status, error = "ok", None
+        held = None
+        execution: asyncio.Future | None = None
         if slots is not None:
-            await slots.running.acquire()
-            slots.starting.release()
-            held = slots.running
+            await slots.starting.acquire()
+            held = slots.starting
         started = time.perf_counter()
-        if on_start is not None:
-            on_start()
-        if notebook_timeout:
-            await asyncio.wait_for(client.async_execute(), notebook_timeout)
-        else:
-            await client.async_execute()
-    except CellTimeoutError as exc:
-        status = "timeout"
-        error = _error_info(nb, current["index"], "timeout", "CellTimeoutError",
-                            str(exc).splitlines()[0], seconds=cell_timeout)
-    except asyncio.TimeoutError:
-        status = "timeout"
-        error = _error_info(nb, current["index"], "timeout", "TimeoutError", "", seconds=notebook_timeout)
-        error["summary"] = (
-            f"the notebook was still running after {notebook_timeout:g} s, its time limit "
-            f"(in {error['cell']})"
-        )
-    except CellExecutionError as exc:
-        status = "failed"
-        error = _error_info(nb, current["index"], "error", exc.ename, exc.evalue, exc.traceback)
-    except DeadKernelError as exc:
-        status = "failed"
-        error = _error_info(nb, current["index"], "error", "DeadKernelError", f"the kernel died ({exc})")
-    except Exception as exc:  # noqa: BLE001 (a kernel that would not start is this notebook's failure)
-        status = "failed"
-        error = _error_info(nb, current["index"], "error", type(exc).__name__, str(exc))
-    finally:
-        if held is not None:
-            held.release()
-        executed_at = time.perf_counter()
         try:
-            if client.kc is not None:
-                client.kc.stop_channels()
-            if manager.has_kernel:
-                await manager.shutdown_kernel(now=True)
-        except Exception:  # noqa: BLE001
-            log.debug("cleaning up the kernel of %s", task.notebook.name, exc_info=True)
-    data_read = _read_trace(trace, data_dir)
-    shutil.rmtree(scratch, ignore_errors=True)
+            # No history database: a render's kernels share nothing, not even ~/.ipython.
+            await manager.start_kernel(
+                cwd=str(work), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"]
+            )
+            client.kc = manager.client()
+            client.kc.start_channels()
+            await client.kc.wait_for_ready(timeout=client.startup_timeout)
+            client.kc.allow_stdin = False
+            if slots is not None:
+                await slots.running.acquire()
+                slots.starting.release()
+                held = slots.running
+            started = time.perf_counter()
+            if on_start is not None:
+                on_start()
+            execution = asyncio.ensure_future(client.async_execute())
+            # asyncio.wait, not wait_for: cancelling nbclient mid-cell makes it raise
+            # DeadKernelError, and a time limit would read as a kernel that died.
+            done, _ = await asyncio.wait({execution}, timeout=notebook_timeout)
+            if not done:
+                raise _NotebookTimeoutError
+            execution.result()
+        except _NotebookTimeoutError:
+            status = "timeout"
+            error = _error_info(nb, current["index"], "timeout", "TimeoutError", "", seconds=notebook_timeout)
+            error["summary"] = (
+                f"the notebook timed out after {notebook_timeout:g} s (the limit per notebook, "
+                f"--notebook-timeout), in {error['cell']}"
+            )
+        except CellTimeoutError as exc:
+            status = "timeout"
+            error = _error_info(nb, current["index"], "timeout", "CellTimeoutError",
+                                str(exc).splitlines()[0], seconds=cell_timeout)
+        except CellExecutionError as exc:
+            status = "failed"
+            error = _error_info(nb, current["index"], "error", exc.ename, exc.evalue, exc.traceback)
+        except DeadKernelError as exc:
+            status = "failed"
+            error = _error_info(nb, current["index"], "error", "DeadKernelError", f"the kernel died ({exc})")
+        except Exception as exc:  # noqa: BLE001 (a kernel that would not start is this notebook's failure)
+            status = "failed"
+            error = _error_info(nb, current["index"], "error", type(exc).__name__, str(exc))
+        finally:
+            if held is not None:
+                held.release()
+            executed_at = time.perf_counter()
+            if execution is not None and not execution.done():
+                execution.cancel()
+                await asyncio.wait({execution})
+            if execution is not None and not execution.cancelled():
+                execution.exception()  # seen: a cancelled nbclient's DeadKernelError means nothing
+            await _end_kernel(manager, client, token, task.label)
+        data_read = _read_trace(trace, data_dir)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     executed = json.loads(json.dumps(nb))
     figures, claims = collect_records(nb)
     for record in figures + claims:
@@ -633,32 +851,131 @@ def _now() -> str:
 # --- running many: locally with forked kernels, or on a Dask cluster -------------------------
 
 
-async def run_local(tasks: list[Task], options: Options, progress: Progress) -> dict[str, Outcome]:
-    """Execute ``tasks`` on this machine, ``options.jobs`` at a time, kernels forked in advance."""
-    from bulletin.kernel import ForkedKernelManager, KernelForkServer
+TEMP_PREFIX = "bulletin-render-"
+"""A render's folder in the temporary folder: ``bulletin-render-<pid>-<random>/``."""
 
-    server = KernelForkServer()
+
+def remove_stale_temp(folder: Path | None = None) -> list[Path]:
+    """Delete the temporary folders of renders that no longer run (killed); those deleted.
+
+    Only this user's folders, whose process id is not running, are deleted.
+    """
+    from bulletin.publish import pid_alive
+
+    folder = Path(folder or tempfile.gettempdir())
+    pattern = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match:
+            continue
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        pid = int(match[1])
+        if (not entry.is_dir() or entry.is_symlink() or info.st_uid != os.getuid()
+                or pid == os.getpid() or pid_alive(pid)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+        log.debug("removed %s, left by a render that was killed", entry)
+    return removed
+
+
+@contextmanager
+def render_temp_dir() -> Iterator[Path]:
+    """This render's folder in the temporary folder (``0700``), deleted when it ends.
+
+    Everything the render puts there (each notebook's working folder, kernel sockets and
+    connection files, logs, the notebook's own temporary files) is inside it, so that a render
+    killed before it could clean up leaves one folder, which the next render deletes.
+    """
+    root = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@contextmanager
+def _signals_cancel(future: asyncio.Future) -> Iterator[list[int]]:
+    """While the block runs, SIGINT and SIGTERM cancel ``future`` (so that every notebook stops
+    its kernel in order); yields the list of signals received. Main thread only (elsewhere the
+    signals keep their handlers)."""
+    loop = asyncio.get_running_loop()
+    received: list[int] = []
+    installed: dict[int, Any] = {}
+
+    def on_signal(signum: int) -> None:
+        if not received:  # a second Ctrl-C must not cut the kernels' shutdown short
+            received.append(signum)
+            future.cancel()
+
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            previous = signal.getsignal(signum)
+            try:
+                loop.add_signal_handler(signum, on_signal, signum)
+            except (RuntimeError, ValueError, NotImplementedError):
+                continue
+            installed[signum] = previous
+    try:
+        yield received
+    finally:
+        for signum, previous in installed.items():
+            loop.remove_signal_handler(signum)
+            signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
+
+
+async def run_local(tasks: list[Task], options: Options, progress: Progress) -> dict[str, Outcome]:
+    """Execute ``tasks`` on this machine, ``options.jobs`` at a time, kernels forked in advance.
+
+    Raises:
+        RenderInterrupted: SIGINT or SIGTERM arrived; every kernel was stopped.
+    """
+    from bulletin.kernel import ForkedKernelManager, KernelForkServer
+    from bulletin.kernelboot import REFERENCE_DIR_ENV
+
     outcomes: dict[str, Outcome] = {}
     slots = Slots(options.jobs)
+    reference = kernel_reference_dir(options.data_dir)
+    with render_temp_dir() as root:
+        server = KernelForkServer({REFERENCE_DIR_ENV: str(reference)} if reference else None)
 
-    async def one(task: Task) -> None:
-        outcome = await execute_task(
-            task,
-            lambda log_file: ForkedKernelManager(server=server, log_file=log_file),
-            options.data_dir,
-            options.cell_timeout,
-            options.notebook_timeout,
-            on_cell=lambda label: progress.cell(task.key, label),
-            slots=slots,
-            on_start=lambda: progress.started(task.key),
-        )
-        outcomes[task.key] = outcome
-        _report(progress, task, outcome)
+        async def one(task: Task) -> None:
+            outcome = await execute_task(
+                task,
+                lambda scratch: ForkedKernelManager(
+                    server=server, log_file=str(scratch / "kernel.log"), socket_parent=root
+                ),
+                options.data_dir,
+                options.cell_timeout,
+                options.notebook_timeout,
+                on_cell=lambda label: progress.cell(task.key, label),
+                slots=slots,
+                on_start=lambda: progress.started(task.key),
+                temp_root=root,
+            )
+            outcomes[task.key] = outcome
+            _report(progress, task, outcome)
 
-    try:
-        await asyncio.gather(*(one(task) for task in tasks))
-    finally:
-        await asyncio.to_thread(server.close)
+        try:
+            everything = asyncio.gather(*(one(task) for task in tasks))
+            with _signals_cancel(everything) as received:
+                try:
+                    await everything
+                except asyncio.CancelledError:
+                    if not received:
+                        raise
+            if received:
+                raise RenderInterrupted(received[0])
+        finally:
+            await asyncio.to_thread(server.close)
     return outcomes
 
 
@@ -678,15 +995,18 @@ def run_task_on_worker(spec: dict[str, Any]) -> dict[str, Any]:
 
     notebook = Notebook(Path(spec["path"]), spec["content"], spec["source_sha"], {})
     task = Task(spec["key"], notebook, spec["parameters"], spec["label"], spec["footer"])
-    outcome = asyncio.run(
-        execute_task(
-            task,
-            lambda log_file: AsyncProjectKernelManager(),
-            Path(spec["data_dir"]),
-            spec["cell_timeout"],
-            spec["notebook_timeout"],
+    remove_stale_temp()
+    with render_temp_dir() as root:
+        outcome = asyncio.run(
+            execute_task(
+                task,
+                lambda scratch: AsyncProjectKernelManager(socket_parent=root),
+                Path(spec["data_dir"]),
+                spec["cell_timeout"],
+                spec["notebook_timeout"],
+                temp_root=root,
+            )
         )
-    )
     return outcome.__dict__
 
 
@@ -765,8 +1085,18 @@ def assemble_edition(
     data: cache.DataFiles,
     started_at: str,
     started: float,
+    published: list[Path] | None = None,
 ) -> EditionResult:
-    """Write one edition into a staging folder and publish it (or keep it as ``.failed``)."""
+    """Write one edition into a staging folder and publish it (or keep it as ``.failed``).
+
+    ``published`` gets the edition's folder the moment it is published (so that an interrupt
+    right after can say so).
+
+    Raises:
+        RenderError: the folder to publish to was changed during the render and is no longer the
+            renderer's to replace (nothing was published).
+        OSError: the staging folder could not be written (it is removed; nothing was published).
+    """
     staging = new_staging(edition.out_dir)
     try:
         rendered: list[RenderedNotebook] = []
@@ -850,6 +1180,7 @@ def assemble_edition(
         read_all: dict[str, str | None] = {}
         for entry in entries:
             read_all.update(entry.get("data_read") or {})
+        elsewhere = {name for name in read_all if os.path.isabs(name)}
         record = {
             "issue": edition.issue.label,
             "country": edition.country,
@@ -860,10 +1191,12 @@ def assemble_edition(
             "seconds": round(time.perf_counter() - started, 3),
             "project": {**cache.project_commit(), "version": cache.package_versions().get("bulletin")},
             "packages": cache.package_versions(),
-            "library_sha256": cache.library_sha256(),
-            "library_files": cache.library_files(),
+            "library_sha256": cache.library_sha256(reference_dir_in_use(options.data_dir)),
+            "library_files": cache.library_files(reference_dir_in_use(options.data_dir)),
             "data_dir": str(options.data_dir),
-            "tables": {name: read_all[name] for name in sorted(read_all)},
+            "tables": {name: read_all[name] for name in sorted(read_all) if name not in elsewhere},
+            "files_read_elsewhere": {name: read_all[name] for name in sorted(elsewhere)},
+            "reference_dir": str(reference_dir_in_use(options.data_dir)),
             "tables_present": data.tables(),
             "parameters": {
                 "quarter": edition.issue.label, "data_dir": str(options.data_dir),
@@ -875,13 +1208,21 @@ def assemble_edition(
             "notebooks": entries,
         }
         _write_json(staging / RUN_RECORD, record)
-        if ok:
-            swap_in(staging, edition.out_dir)
-            remove_tree(edition.failed_dir)
-            folder = edition.out_dir
-        else:
-            swap_in(staging, edition.failed_dir)
-            folder = edition.failed_dir
+        write_marker(staging, edition.label)
+        folder = edition.out_dir if ok else edition.failed_dir
+        # An interrupt waits for the swap to finish: the edition is then published, and says so.
+        with signals_deferred():
+            swap_in(staging, folder)
+            if published is not None:
+                published.append(folder)
+            if ok:
+                try:
+                    remove_tree(edition.failed_dir)
+                except (TargetRefusedError, OSError) as refused:  # the issue is published all the same
+                    log.warning("%s was not removed: %s", edition.failed_dir, refused)
+    except TargetRefusedError as refused:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise RenderError(f"{edition.label} was not published: {refused}") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -909,20 +1250,51 @@ def render(
         How each edition ended (published, or kept as ``.failed`` with its problems).
 
     Raises:
-        RenderParameterError: parameters refused; nothing was started or written.
+        RenderParameterError: parameters or an edition's folder refused (:func:`check_targets`);
+            nothing was started or written.
         RenderError: no notebooks.
+        RenderInterrupted: SIGINT or SIGTERM (or a KeyboardInterrupt) arrived; the kernels were
+            stopped and nothing more was published.
     """
     progress = progress or Progress(quiet=True)
     options.data_dir = Path(options.data_dir).resolve()
+    _refuse_targets(editions, options)
     started, started_at = time.perf_counter(), _now()
-    notebooks = read_notebooks(Path(options.notebooks_dir))
+    remove_stale_temp()
+    notebooks = read_notebooks(Path(options.notebooks_dir), reference_dir_in_use(options.data_dir))
     values = check_parameters(editions, notebooks, options)
     data = cache.DataFiles(options.data_dir)
+    published: list[Path] = []
+    try:
+        return _render_locked(editions, options, progress, explain, notebooks, values, data,
+                              started_at, started, published)
+    except RenderInterrupted as interrupted:
+        interrupted.published = list(published)
+        raise
+    except KeyboardInterrupt:
+        raise RenderInterrupted(signal.SIGINT, published) from None
+
+
+def _render_locked(
+    editions: list[Edition],
+    options: Options,
+    progress: Progress,
+    explain: Any,
+    notebooks: list[Notebook],
+    values: dict[tuple[Edition, str], dict[str, Any]],
+    data: cache.DataFiles,
+    started_at: str,
+    started: float,
+    published: list[Path],
+) -> list[EditionResult]:
+    """:func:`render` from taking the editions' locks on."""
     with ExitStack() as locks:
         for edition in sorted(editions, key=lambda e: str(e.out_dir)):
             locks.enter_context(edition_lock(edition.out_dir))
             for done in recover(edition.out_dir) + recover(edition.failed_dir):
                 progress.note(f"{edition.label}: {done}")
+        # Again, now that no other render of these editions can change them.
+        _refuse_targets(editions, options)
         plans: dict[Edition, list[Planned]] = {}
         tasks: dict[str, Task] = {}
         footers: dict[Quarter, str] = {}
@@ -956,7 +1328,8 @@ def render(
                     outcomes = asyncio.run(run_local(list(tasks.values()), options, progress))
         results = []
         for edition in editions:
-            result = assemble_edition(edition, plans[edition], outcomes, options, data, started_at, started)
+            result = assemble_edition(edition, plans[edition], outcomes, options, data, started_at,
+                                      started, published)
             results.append(result)
             if result.ok:
                 progress.note(f"{edition.label}: published {result.folder}")
@@ -977,15 +1350,24 @@ def editions_for(
     for quarter in quarters:
         for country in countries or [None]:
             name = quarter.label + (f"-{country}" if country else "")
-            editions.append(Edition(quarter, (reports_dir / name).resolve(), country))
+            editions.append(Edition(quarter, absolute_folder(Path(reports_dir) / name), country))
     if out is not None:
         if len(editions) != 1:
             raise RenderParameterError(
                 ["--out names the folder of one issue; for several quarters or countries use "
                  "--reports DIR (each edition gets its own folder in it)"]
             )
-        editions = [Edition(editions[0].issue, Path(out).resolve(), editions[0].country)]
+        editions = [Edition(editions[0].issue, absolute_folder(Path(out)), editions[0].country)]
     return editions
+
+
+def absolute_folder(path: Path) -> Path:
+    """``path`` made absolute, its parent resolved but not itself: a symbolic link given as an
+    issue folder stays a link (and is refused) rather than becoming the folder it points to."""
+    path = Path(os.path.abspath(os.path.expanduser(path)))
+    if not path.name:
+        return path
+    return Path(os.path.realpath(path.parent)) / path.name
 
 
 def quiet_jsonschema() -> None:

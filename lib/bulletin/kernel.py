@@ -4,7 +4,9 @@ Papermill would look the notebook's kernel name up among the kernels the user ha
 which may point at any Python on the machine. The renderer instead starts its kernels with
 :class:`ProjectKernelManager`, whose kernel is always the interpreter running the renderer (the
 project's ``.venv``), over IPC sockets in a folder only the user can enter (``mkdtemp`` makes it
-``0700``), so that other local users cannot connect to it.
+``0700``), so that other local users cannot connect to it. A render makes that folder inside its
+own temporary folder (``socket_parent``), which the next render deletes if the render was killed.
+No kernel listens on TCP: see :func:`bulletin.kernelboot.private_output_pipe`.
 
 :class:`ForkedKernelManager` is the same kernel, started faster: instead of spawning a new Python
 that imports pandas, seaborn and the library all over again (a second or two each), it asks a
@@ -43,16 +45,31 @@ def project_kernel_spec() -> KernelSpec:
     )
 
 
-def private_socket_address() -> tuple[str, str]:
-    """A folder only this user can enter (0700) and the IPC address prefix inside it."""
-    socket_dir = tempfile.mkdtemp(prefix="bulletin-kernel-")
-    return socket_dir, str(Path(socket_dir) / "kernel")
+# A socket's path must fit in sun_path (108 bytes on Linux, 104 on macOS), with "-<port>" added.
+_MAX_SOCKET_FOLDER = 90
+
+
+def private_socket_address(parent: Path | str | None = None) -> tuple[str, str]:
+    """A folder only this user can enter (0700) and the IPC address prefix inside it.
+
+    Args:
+        parent: where to make the folder (default: the temporary folder); a render gives its own
+            temporary folder, so that a killed render's sockets are removed by the next one.
+            Where that would make the sockets' paths too long for the system, the folder goes
+            into ``/tmp`` instead, named after the render (which the next render also cleans).
+    """
+    prefix = "k" if parent else "bulletin-kernel-"
+    if parent is not None and len(os.fsencode(str(parent))) + 12 > _MAX_SOCKET_FOLDER:
+        parent, prefix = ("/tmp" if os.path.isdir("/tmp") else None), f"bulletin-render-{os.getpid()}-k"
+    socket_dir = tempfile.mkdtemp(prefix=prefix, dir=parent)
+    return socket_dir, str(Path(socket_dir) / "k")
 
 
 def _private_ipc(manager: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     kwargs.setdefault("transport", "ipc")
+    socket_parent = kwargs.pop("socket_parent", None)
     if kwargs["transport"] == "ipc" and "ip" not in kwargs:
-        socket_dir, address = private_socket_address()
+        socket_dir, address = private_socket_address(socket_parent)
         kwargs["ip"] = address
         # The connection file (with the key that signs messages) goes in the same folder.
         kwargs.setdefault("connection_file", str(Path(socket_dir) / "kernel.json"))
@@ -61,7 +78,8 @@ def _private_ipc(manager: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 class _ProjectKernel:
-    """Mixin: the project's kernel spec, over IPC in a private folder."""
+    """Mixin: the project's kernel spec, over IPC in a private folder (made in ``socket_parent``
+    when it is given)."""
 
     def __init__(self, **kwargs):
         super().__init__(**_private_ipc(self, kwargs))
@@ -87,8 +105,10 @@ class KernelForkServer:
     however it ends: the server notices its standard input closing) kills every kernel it forked.
     """
 
-    def __init__(self) -> None:
-        env = dict(os.environ)
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        """Start the server; ``env``: variables to add to its environment (the kernels get their
+        own with each request, but what the server imports and warms up is read with these)."""
+        env = {**os.environ, **(env or {})}
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bulletin.kernelboot", "--fork-server"],

@@ -1,11 +1,22 @@
 """What runs first in a render's kernel: the record of the data files it reads, then ipykernel.
 
-A render needs to know which data tables each notebook read, so that it can run a notebook again
-when one of them changes and reuse its last output otherwise. Searching the notebook's code for
-table names would miss a table read inside the library, so the kernel itself records every file it
-opens under the data folder, through a Python audit hook (``sys.addaudithook``: every ``open()``
-raises an ``open`` event, whether the notebook or ``bulletin.tables.load_table`` calls it), into a
-trace file the renderer reads afterwards.
+A render needs to know which files each notebook read, so that it can run a notebook again when
+one of them changes and reuse its last output otherwise. Searching the notebook's code for table
+names would miss a table read inside the library, so the kernel itself records every file it opens
+for reading, through a Python audit hook (``sys.addaudithook``: every ``open()`` raises an ``open``
+event, whether the notebook or ``bulletin.tables.load_table`` calls it), into a trace file the
+renderer reads afterwards: files of the data folder relative to it, any other file by its absolute
+path, except the files of Python, of the installed packages, of the library and of the reference
+vocabularies (which the renderer fingerprints separately), the system's (``/usr``, ``/etc``,
+``/proc``, ...), the configuration and caches of matplotlib, IPython and Jupyter, and the render's
+own temporary folder.
+
+The kernel is also made to leave nothing behind: it is a *child subreaper* (on Linux), so that a
+process it starts stays its descendant even when it leaves the kernel's process group, and every
+process it starts inherits a token in its environment (``BULLETIN_KERNEL_TOKEN``), by which
+:func:`end_processes` finds and ends them when the notebook ends. IPython's output pipe for forked
+subprocesses, which ipykernel opens on a TCP port of 127.0.0.1, is an IPC socket in the kernel's
+private folder instead, so that a render's kernels listen on no TCP port at all.
 
 Two ways in, both started by :mod:`bulletin.kernel`:
 
@@ -28,11 +39,20 @@ import os
 import pkgutil
 import signal
 import sys
+import time
+from collections.abc import Iterable
 
 TRACE_FILE_ENV = "BULLETIN_TRACE_FILE"
-"""File to which the kernel appends the path of each data file it opens for reading."""
+"""File to which the kernel appends the path of each file it opens for reading."""
 TRACE_ROOT_ENV = "BULLETIN_TRACE_ROOT"
-"""The data folder: only files under it are recorded, relative to it."""
+"""The data folder: files under it are recorded relative to it, others by absolute path."""
+TRACE_SKIP_ENV = "BULLETIN_TRACE_SKIP"
+"""Folders (``os.pathsep``-separated) whose files are not recorded: the render's own."""
+REFERENCE_DIR_ENV = "BULLETIN_REFERENCE_DIR"
+"""The reference vocabularies a kernel reads (see :mod:`bulletin.vocab`); set by the renderer
+when the data folder has its own ``reference/``."""
+TOKEN_ENV = "BULLETIN_KERNEL_TOKEN"
+"""A token unique to one notebook's kernel, inherited by every process it starts."""
 
 # Imported once by the fork server, so that no kernel pays for them. Matplotlib's backend is set
 # through the environment before it is imported; the inline backend module itself is loaded by
@@ -71,17 +91,68 @@ NOT_PRELOADED = {"bulletin.render", "bulletin.engine", "bulletin.cli", "bulletin
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_APPEND | os.O_TRUNC
 
 
-def install_trace() -> None:
-    """Record every file opened under ``$BULLETIN_TRACE_ROOT`` into ``$BULLETIN_TRACE_FILE``.
+def _folder_prefixes(folders) -> tuple[str, ...]:
+    """Each folder as a prefix to compare paths with (absolute and resolved forms)."""
+    prefixes = set()
+    for folder in folders:
+        if folder:
+            folder = os.path.expanduser(str(folder))
+            for form in (os.path.abspath(folder), os.path.realpath(folder)):
+                prefixes.add(os.path.join(form, ""))
+    return tuple(sorted(prefixes))
 
-    Files opened for writing are not inputs and are not recorded. Nothing happens when the two
-    variables are not set.
+
+def untracked_folders() -> list[str]:
+    """Folders whose files a notebook's record leaves out: Python's and the packages' own files,
+    the library and the reference vocabularies (both fingerprinted separately), the system's,
+    tool configuration and caches, and the render's own temporary folder
+    (``$BULLETIN_TRACE_SKIP``)."""
+    import site
+
+    from bulletin.paths import REFERENCE_DIR
+
+    home = os.path.expanduser("~")
+    folders = [
+        sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
+        *site.getsitepackages(), site.getusersitepackages(),
+        os.path.dirname(os.path.abspath(__file__)),
+        str(REFERENCE_DIR), os.environ.get(REFERENCE_DIR_ENV, ""),
+        "/proc", "/sys", "/dev", "/etc", "/usr", "/run",
+        os.environ.get("MPLCONFIGDIR") or os.path.join(home, ".config", "matplotlib"),
+        os.path.join(home, ".cache", "matplotlib"),
+        os.environ.get("IPYTHONDIR") or os.path.join(home, ".ipython"),
+        os.path.join(home, ".jupyter"),
+        os.path.join(home, ".local", "share", "jupyter"),
+        os.path.join(home, ".cache", "fontconfig"),
+        *os.environ.get(TRACE_SKIP_ENV, "").split(os.pathsep),
+    ]
+    matplotlib = sys.modules.get("matplotlib")
+    if matplotlib is not None:  # its own answer, where it differs from the defaults above
+        folders += [matplotlib.get_configdir(), matplotlib.get_cachedir()]
+    try:
+        from jupyter_core import paths
+
+        folders += [paths.jupyter_config_dir(), paths.jupyter_data_dir(), paths.jupyter_runtime_dir(),
+                    *paths.jupyter_path(), *paths.jupyter_config_path()]
+    except ImportError:
+        pass
+    return [f for f in folders if f]
+
+
+def install_trace() -> None:
+    """Record every file the kernel opens for reading into ``$BULLETIN_TRACE_FILE``.
+
+    Files under ``$BULLETIN_TRACE_ROOT`` (the data folder) are recorded relative to it, other
+    files by absolute path, except those under :func:`untracked_folders`. Files opened for
+    writing are not inputs and are not recorded. Nothing happens when the two variables are not
+    set.
     """
     trace_file = os.environ.get(TRACE_FILE_ENV)
     root = os.environ.get(TRACE_ROOT_ENV)
     if not trace_file or not root:
         return
-    roots = tuple({os.path.join(os.path.abspath(root), ""), os.path.join(os.path.realpath(root), "")})
+    roots = _folder_prefixes([root])
+    skipped = _folder_prefixes(untracked_folders())
     log = open(trace_file, "a", buffering=1, encoding="utf-8")  # noqa: SIM115 (open for the kernel's life)
     seen: set[str] = set()
 
@@ -93,28 +164,164 @@ def install_trace() -> None:
             return
         if mode is not None and any(c in mode for c in "wax+"):
             return
-        if mode is None and flags and flags & _WRITE_FLAGS:
+        if mode is None and flags and flags & (_WRITE_FLAGS | getattr(os, "O_DIRECTORY", 0)):
             return
         path = os.path.abspath(os.fsdecode(target))
-        for prefix in roots:
-            if path.startswith(prefix):
-                relative = path[len(prefix):]
-                if relative not in seen:
-                    seen.add(relative)
-                    log.write(relative + "\n")
+        if "\n" in path:
+            return
+        name = next((path[len(p):] for p in roots if path.startswith(p)), None)
+        if name is None:
+            if path.startswith(skipped):
                 return
+            name = path
+        if name not in seen:
+            seen.add(name)
+            log.write(name + "\n")
 
     sys.addaudithook(record)
+
+
+def become_subreaper() -> None:
+    """Adopt this process's orphaned descendants (Linux): a process the notebook starts and that
+    leaves the kernel's process group (``setsid``, a double fork) stays the kernel's descendant, so
+    that the renderer can end it with the kernel."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(36, 1, 0, 0, 0)  # PR_SET_CHILD_SUBREAPER
+    except (OSError, AttributeError):
+        pass
+
+
+def private_output_pipe(kernelapp) -> None:
+    """Make ipykernel's pipe for output of forked subprocesses an IPC socket beside the kernel's.
+
+    ipykernel binds that pipe to a random TCP port of 127.0.0.1 whatever the kernel's transport,
+    and has no option for it. With the kernel on IPC, the pipe goes into the kernel's private
+    folder (``<ip>-iopub-pipe``), where only the user can reach it, and no TCP port is opened.
+    Left as ipykernel makes it when the kernel uses TCP or ipykernel's internals differ.
+    """
+    from ipykernel import iostream
+
+    base = kernelapp.IOPubThread
+    if not all(hasattr(base, name) for name in ("_setup_pipe_in", "_setup_pipe_out", "_handle_pipe_msg")):
+        return
+
+    class IPCPipeIOPubThread(base):
+        def _setup_pipe_in(self) -> None:
+            app = kernelapp.IPKernelApp.instance()
+            if app.transport != "ipc":
+                return super()._setup_pipe_in()
+            import zmq
+
+            self._pipe_uuid = os.urandom(16)
+            self._pipe_address = f"ipc://{app.ip}-iopub-pipe"
+            pipe_in = self.socket.context.socket(zmq.PULL)
+            pipe_in.linger = 0
+            pipe_in.bind(self._pipe_address)
+            self._pipe_in = iostream.ZMQStream(pipe_in, self.io_loop)
+            self._pipe_in.on_recv(self._handle_pipe_msg)
+
+        def _setup_pipe_out(self):
+            if not hasattr(self, "_pipe_address"):
+                return super()._setup_pipe_out()
+            import zmq
+
+            ctx = zmq.Context()  # a forked child needs a context of its own
+            pipe_out = ctx.socket(zmq.PUSH)
+            pipe_out.linger = 3000
+            pipe_out.connect(self._pipe_address)
+            return ctx, pipe_out
+
+    kernelapp.IOPubThread = IPCPipeIOPubThread
 
 
 def launch_kernel(argv: list[str]) -> None:
     """Start ipykernel with ``argv`` (``-f CONNECTION_FILE`` ...), the trace installed first."""
     install_trace()
+    become_subreaper()
     from ipykernel import kernelapp
 
+    private_output_pipe(kernelapp)
     app = kernelapp.IPKernelApp.instance()
     app.initialize(argv)
     app.start()
+
+
+def end_processes(token: str | None, pids: Iterable[int] = (), grace: float = 2.0) -> list[int]:
+    """End the processes of a notebook: ``pids`` and every process of this user whose environment
+    carries ``token`` (:data:`TOKEN_ENV`); the ids of those that were running.
+
+    Processes are killed (SIGKILL): the notebook has ended, nothing of it is to be saved. A
+    process that cleared its environment and left the kernel's descendants escapes.
+    """
+    import psutil
+
+    me, uid, ended = os.getpid(), os.getuid(), set()
+    found: dict[int, psutil.Process] = {}
+    for pid in pids:
+        try:
+            found[pid] = psutil.Process(pid)
+        except psutil.Error:
+            continue
+    for _ in range(3):  # a process may start another while the first sweep runs
+        if token:
+            for process in psutil.process_iter(["uids"]):
+                if process.pid == me or process.pid in found or process.pid in ended:
+                    continue
+                try:
+                    if process.info["uids"] is None or process.info["uids"].real != uid:
+                        continue
+                    if process.environ().get(TOKEN_ENV) == token:
+                        found[process.pid] = process
+                except (psutil.Error, OSError):
+                    continue
+        if not found:
+            break
+        for process in found.values():
+            try:
+                process.kill()  # psutil checks it is still the same process (no reused id)
+            except psutil.Error:
+                pass
+        _wait_ended(list(found.values()), grace)
+        ended.update(found)
+        found = {}
+        if not token:
+            break
+    return sorted(ended)
+
+
+def _wait_ended(processes: list, grace: float) -> None:
+    """Wait until the processes are gone or zombies (whose parent, not us, must reap them)."""
+    import psutil
+
+    deadline = time.monotonic() + grace
+    while time.monotonic() < deadline:
+        alive = []
+        for process in processes:
+            try:
+                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(process)
+            except psutil.Error:
+                continue
+        if not alive:
+            return
+        processes = alive
+        time.sleep(0.02)
+
+
+def descendants(pid: int | None) -> list[int]:
+    """The process ids of every descendant of ``pid`` (none when it is gone)."""
+    if not pid:
+        return []
+    import psutil
+
+    try:
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
 
 
 def preload() -> None:
@@ -195,6 +402,9 @@ def _become_kernel(request: dict, server_pid: int) -> None:
     os.chdir(request["cwd"])
     os.environ.clear()
     os.environ.update(request["env"])
+    import tempfile
+
+    tempfile.tempdir = None  # the kernel's own $TMPDIR (in the render's folder), not the server's
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed()  # a forked child would otherwise share its parent's random state
@@ -208,7 +418,7 @@ def serve_forks() -> None:
     preload()
     warm_up()
     server_pid = os.getpid()
-    children: set[int] = set()
+    children: dict[int, str | None] = {}
     signal.signal(signal.SIGCHLD, _reap)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the renderer decides; it closes our stdin
     answer = sys.stdout
@@ -228,13 +438,20 @@ def serve_forks() -> None:
                 status = 1
             finally:
                 os._exit(status)
-        children.add(pid)
+        children[pid] = request["env"].get(TOKEN_ENV)
         answer.write(json.dumps({"pid": pid}) + "\n")
         answer.flush()
+    # The renderer ended (however it ended): end every kernel and every process a kernel started.
+    left = {pid: descendants(pid) for pid in children}
     for pid in children:
         try:
             os.killpg(pid, signal.SIGKILL)
         except OSError:
+            pass
+    for pid, token in children.items():
+        try:
+            end_processes(token, left[pid])
+        except Exception:  # noqa: BLE001 (psutil missing or failing: the process groups are ended)
             pass
 
 

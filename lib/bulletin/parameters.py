@@ -92,7 +92,8 @@ def declared_parameters(nb: dict[str, Any], name: str = "notebook") -> dict[str,
         tree = ast.parse(source)
     except SyntaxError as error:
         raise ParameterError(
-            [f"{name}: its parameters cell is not valid Python (line {error.lineno}: {error.msg})"]
+            [f"{name}: its parameters cell is not valid Python (line {error.lineno}, column "
+             f"{error.offset}: {error.msg})"]
         ) from None
     lines = source.splitlines()
     declared: dict[str, Parameter] = {}

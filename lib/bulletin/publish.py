@@ -12,6 +12,13 @@ render of that edition puts it back before doing anything else.
 A staging folder whose render is gone (its process id no longer runs) is deleted by the next
 render of the same edition. Two renders of the same edition take turns (a lock file,
 ``.2017-Q2.lock``, held for the whole render); renders of different editions run side by side.
+
+Publishing replaces a folder whole, so it only ever replaces a folder the renderer made: every
+folder it publishes (an issue, or its ``.failed`` sibling) carries a marker file,
+``.bulletin-issue.json``, written last into staging, which names the tool, the edition and every
+entry the renderer wrote. :func:`replace_problem` says why a path may not be replaced (a file, a
+symbolic link, a folder without the marker, or one holding entries its marker does not list), and
+:func:`swap_in` refuses such a target, so that a file a user put there is never deleted.
 """
 
 from __future__ import annotations
@@ -19,24 +26,35 @@ from __future__ import annotations
 import ctypes
 import errno
 import fcntl
+import json
 import logging
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from bulletin.files import write_atomic
 
 log = logging.getLogger(__name__)
+
+MARKER = ".bulletin-issue.json"
+"""The file that says a folder was published by the renderer, and lists what it wrote."""
+TOOL = "bulletin render"
+RUN_RECORD = "run.json"
 
 _AT_FDCWD = -100
 _RENAME_EXCHANGE = 2
 _libc = None
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -63,21 +81,172 @@ def exchange(a: Path, b: Path) -> bool:
     err = ctypes.get_errno()
     if err in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):
         return False
-    raise OSError(err, os.strerror(err), str(a))
+    raise OSError(err, os.strerror(err), str(b))  # the folder being replaced, which the user knows
+
+
+class TargetRefusedError(RuntimeError):
+    """A folder the renderer will not replace or delete (the message says why)."""
+
+
+def write_marker(staging: Path, edition: str) -> Path:
+    """Mark ``staging`` as the renderer's, listing every entry in it; call it last.
+
+    Args:
+        staging: the complete folder about to be published.
+        edition: the edition's label (``2017-Q2``, ``2017-Q2 KGZ``).
+    """
+    entries = sorted(p.name for p in staging.iterdir() if p.name != MARKER)
+    content = {"tool": TOOL, "edition": edition, "entries": entries}
+    return write_atomic(staging / MARKER, json.dumps(content, indent=1) + "\n")
+
+
+def read_marker(folder: Path) -> dict[str, Any] | None:
+    """The marker of a folder the renderer published, or None (missing, or not the renderer's)."""
+    try:
+        marker = json.loads((folder / MARKER).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if (
+        not isinstance(marker, dict)
+        or marker.get("tool") != TOOL
+        or not isinstance(marker.get("edition"), str)
+        or not isinstance(marker.get("entries"), list)
+        or not all(isinstance(e, str) for e in marker["entries"])
+    ):
+        return None
+    return marker
+
+
+def _shown(names: list[str], folder: Path) -> str:
+    shown = [n + ("/" if (folder / n).is_dir() else "") for n in names[:5]]
+    return ", ".join(shown) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def replace_problem(target: Path) -> str | None:
+    """Why ``target`` may not be replaced (or deleted) by a publish; None when it may.
+
+    It may be when it does not exist, is an empty folder, or is a folder the renderer published
+    (it carries a valid marker) holding nothing its marker does not list.
+    """
+    if not os.path.lexists(target):
+        return None
+    if target.is_symlink():
+        return f"{target} is a symbolic link: refused (name a new folder, or the folder it points to)"
+    if not target.is_dir():
+        return (f"{target} is a file, not a folder: refused (publishing replaces whatever is at "
+                "that path; name a new or empty folder)")
+    try:
+        present = sorted(os.listdir(target))
+    except OSError as error:
+        return f"{target} cannot be read ({error.strerror}): refused"
+    if not present:
+        return None
+    marker = read_marker(target)
+    if marker is None:
+        if RUN_RECORD in present:
+            return (f"{target} holds an issue rendered by an earlier version of bulletin render "
+                    f"(it has no {MARKER}); delete it once (rm -r '{target}') and render again")
+        return (f"{target} is not empty and was not made by bulletin render (no {MARKER}; it holds "
+                f"{_shown(present, target)}): refused, so that nothing in it is deleted; name a "
+                "new or empty folder")
+    extra = [n for n in present if n != MARKER and n not in marker["entries"]]
+    if extra:
+        return (f"{target} holds {_shown(extra, target)}, which bulletin render did not write: "
+                "refused, so that they are not deleted; move them out of it and render again")
+    return None
+
+
+def _within(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def creation_problem(target: Path) -> str | None:
+    """Why a folder cannot be made at ``target`` (or staged beside it); None when it can."""
+    parent = target.parent
+    while not os.path.lexists(parent) and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return f"cannot make {target}: {parent} is a file, not a folder"
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot make {target}: the folder {parent} is not writable by you"
+    return None
+
+
+def target_problem(target: Path, protected: dict[Path, str], inside: dict[Path, str]) -> str | None:
+    """Why ``target`` cannot be an issue folder (replaced whole by a publish); None when it can.
+
+    Args:
+        target: the folder an edition is published to (absolute, its parent resolved).
+        protected: folders (resolved) never replaced, with what they are (``the data folder``);
+            neither is any folder that contains one of them.
+        inside: folders (resolved) that no issue folder may be in, with what they are.
+    """
+    if target == Path(target.anchor):
+        return f"{target} is the root folder: refused (an issue folder is replaced whole)"
+    real = Path(os.path.realpath(target))
+    for folder, what in protected.items():
+        if real == folder:
+            return (f"{target} is {what}: refused (an issue folder is replaced whole); "
+                    "name a new folder for the issue")
+        if _within(folder, real):
+            return (f"{target} contains {what} ({folder}): refused (an issue folder is replaced "
+                    "whole); name a new folder for the issue")
+    for folder, what in inside.items():
+        if _within(real, folder):
+            return f"{target} is inside {what} ({folder}): refused; name a folder outside it"
+    if not os.path.lexists(target):
+        return creation_problem(target)
+    problem = replace_problem(target)
+    if problem is None and not os.access(target.parent, os.W_OK | os.X_OK):
+        problem = f"cannot replace {target}: the folder {target.parent} is not writable by you"
+    return problem
+
+
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back for a few steps that must not be cut in half.
+
+    The signals are delivered (and their handlers run) as soon as the block ends. Only the main
+    thread can do this; elsewhere the block runs as it is.
+    """
+    held = {signal.SIGINT, signal.SIGTERM}
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def remove_tree(path: Path) -> None:
-    """Delete a folder without ever leaving it half-deleted under its own name."""
-    if not path.exists():
+    """Delete a folder the renderer published, never leaving it half-deleted under its own name.
+
+    Raises:
+        TargetRefusedError: ``path`` is not the renderer's to delete (see :func:`replace_problem`).
+    """
+    if not os.path.lexists(path):
         return
+    problem = replace_problem(path)
+    if problem:
+        raise TargetRefusedError(problem)
     trash = path.with_name(f".{path.name}.trash-{os.getpid()}-{os.urandom(3).hex()}")
     os.rename(path, trash)
     shutil.rmtree(trash, ignore_errors=True)
 
 
 def swap_in(staging: Path, target: Path) -> None:
-    """Put the complete folder ``staging`` in place of ``target`` (which may not exist)."""
-    if not target.exists():
+    """Put the complete folder ``staging`` in place of ``target`` (which may not exist).
+
+    Raises:
+        TargetRefusedError: ``target`` is not the renderer's to replace (see :func:`replace_problem`);
+            nothing was moved.
+    """
+    problem = replace_problem(target)
+    if problem:
+        raise TargetRefusedError(problem)
+    if not os.path.lexists(target):
         os.rename(staging, target)
         return
     if exchange(staging, target):
@@ -120,7 +289,7 @@ def recover(target: Path) -> list[str]:
         if not match:
             continue
         pid = int(match[2])
-        if pid == os.getpid() or _pid_alive(pid):
+        if pid == os.getpid() or pid_alive(pid):
             continue
         if match[1] == "previous" and not target.exists():
             os.rename(entry, target)

@@ -1,8 +1,10 @@
 """``bulletin render``: its options, and what the command prints and returns.
 
 Exit status: 0 when every edition was published; 1 when a notebook failed (its edition was not
-published; the others were); 2 for a usage error, including parameters refused before any kernel
-started; 130 / 143 when interrupted (the published issues are left as they were).
+published; the others were) or a folder could not be written; 2 for a usage error, including
+parameters and issue folders refused before any kernel started; 130 / 143 when interrupted by
+SIGINT / SIGTERM (the kernels are stopped, nothing is published, the published issues are left as
+they were).
 """
 
 from __future__ import annotations
@@ -34,6 +36,27 @@ def quarters_argument(text: str) -> list[Quarter]:
         return [Quarter.parse(text)]
     except ValueError as error:
         raise argparse.ArgumentTypeError(f"{error} (a range is written 2016Q1..2017Q4)") from None
+
+
+def seconds_argument(text: str) -> float:
+    """``--notebook-timeout``: a number of seconds, more than 0."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a number of seconds, e.g. 600") from None
+    if not 0 < seconds < float("inf"):
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: a time limit must be more than 0 seconds (it cannot be turned off)"
+        )
+    return seconds
+
+
+def whole_seconds_argument(text: str) -> int:
+    """``--timeout``: a whole number of seconds, more than 0 (nbclient counts whole seconds)."""
+    seconds = seconds_argument(text)
+    if not seconds.is_integer():
+        raise argparse.ArgumentTypeError(f"{text!r}: expected a whole number of seconds, e.g. 600")
+    return int(seconds)
 
 
 def parameter_argument(text: str) -> tuple[str, str]:
@@ -69,7 +92,8 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
     )
     render.add_argument(
         "--out", type=Path, default=None,
-        help="folder to write the issue to (one issue only; default: reports/<YYYY-Qn>/)",
+        help="folder to write the issue to (one issue only; default: reports/<YYYY-Qn>/); it is "
+        "replaced whole, so it must be new, empty, or an issue bulletin render wrote",
     )
     render.add_argument(
         "--reports", type=Path, default=REPORTS_DIR,
@@ -87,11 +111,13 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
         help="notebooks executed at once (default: the number of cores, %(default)s)",
     )
     render.add_argument(
-        "--timeout", type=int, default=600, help="seconds a notebook cell may run (default: 600)"
+        "--timeout", type=whole_seconds_argument, default=600,
+        help="seconds a notebook cell may run, more than 0 (default: 600)",
     )
     render.add_argument(
-        "--notebook-timeout", type=float, default=None,
-        help="seconds a whole notebook may run (default: no limit beyond --timeout per cell)",
+        "--notebook-timeout", type=seconds_argument, default=None,
+        help="seconds a whole notebook may run, more than 0 (default: no limit beyond --timeout "
+        "per cell)",
     )
     render.add_argument("--force", action="store_true", help="execute every notebook, reuse nothing")
     render.add_argument(
@@ -123,15 +149,42 @@ def _countries(values: list[str]) -> list[str]:
 
 
 def _interrupted(signum: int, frame: object) -> None:
-    raise SystemExit(128 + signum)
+    from bulletin.engine import RenderInterrupted
+
+    raise RenderInterrupted(signum)
+
+
+def _interrupted_message(error: KeyboardInterrupt) -> str:
+    published = getattr(error, "published", [])
+    if not published:
+        return "bulletin render: interrupted; the published issues are unchanged"
+    return (
+        "bulletin render: interrupted; published before the interrupt: "
+        f"{', '.join(str(p) for p in published)}; the other issues are unchanged"
+    )
 
 
 def run_render(args: argparse.Namespace) -> int:
     """Render the editions the options name; the exit status (see the module's docstring)."""
+    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    for signum in previous:
+        signal.signal(signum, _interrupted)
+    try:
+        return _run_render(args)
+    except KeyboardInterrupt as error:
+        print(_interrupted_message(error), file=sys.stderr)
+        return getattr(error, "status", 128 + signal.SIGINT)
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def _run_render(args: argparse.Namespace) -> int:
     from bulletin.engine import (
         Options,
         RenderError,
         RenderParameterError,
+        check_targets,
         editions_for,
         quiet_jsonschema,
         render,
@@ -143,11 +196,10 @@ def run_render(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         print("bulletin render: error: --jobs must be 1 or more", file=sys.stderr)
         return 2
-    signal.signal(signal.SIGTERM, _interrupted)
     try:
         editions = editions_for(args.quarter, _countries(args.country), args.out, args.reports)
         options = Options(
-            data_dir=args.data_dir,
+            data_dir=Path(args.data_dir).resolve(),
             notebooks_dir=args.notebooks_dir,
             jobs=args.jobs,
             force=args.force,
@@ -156,7 +208,12 @@ def run_render(args: argparse.Namespace) -> int:
             notebook_timeout=args.notebook_timeout,
             scheduler=args.scheduler,
             extra=dict(args.param),
+            reports_dir=Path(args.reports),
         )
+        # Before anything is read or started: a folder that is not the renderer's to replace.
+        problems = check_targets(editions, options)
+        if problems:
+            raise RenderParameterError(problems)
         explain = (lambda line: print(line, flush=True)) if args.explain else None
         results = render(editions, options, Progress(), explain)
     except RenderParameterError as error:
@@ -167,9 +224,6 @@ def run_render(args: argparse.Namespace) -> int:
     except RenderError as error:
         print(f"bulletin render: error: {error}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("bulletin render: interrupted; the published issues are unchanged", file=sys.stderr)
-        return 130
     seconds = time.perf_counter() - started
     failed = [r for r in results if not r.ok]
     for result in results:
@@ -189,9 +243,11 @@ def run_render(args: argparse.Namespace) -> int:
             for problem in result.problems:
                 print(f"  - {problem}", file=sys.stderr)
     if failed:
+        timed_out = any("timed out after" in p for r in failed for p in r.problems)
         print(
             f"bulletin render: {len(failed)} of {len(results)} edition(s) failed in {seconds:.1f} s; "
-            "fix the notebooks and run again with --resume to re-run only what failed or changed",
+            "fix the notebooks" + (" (or give them more time)" if timed_out else "")
+            + " and run again with --resume to re-run only what failed or changed",
             file=sys.stderr,
         )
         return 1
