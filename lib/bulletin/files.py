@@ -1,33 +1,60 @@
-"""Writing the project's files: atomically, and safe to open in a spreadsheet.
+"""Reading and writing the project's files: atomically, all or nothing, safe in a spreadsheet.
 
-One writer for every file the project writes (tables, provenance records, downloads):
+One module for every file the project writes (tables, provenance records, downloads):
 
 - :func:`write_atomic` replaces a file in one step: the new content goes to a temporary file in
   the same folder, which is then renamed over the old one, so that a reader (or a crash) sees the
   old file or the new one, never half of either. The file gets the permissions of any file the
   user makes (``0666`` less the umask), not ``mkstemp``'s private ``0600``.
+- :class:`FileTransaction` replaces several files all or nothing (``bulletin import`` writes
+  tables and their provenance records with it): every new content is first written beside its
+  target; only when all are written is a journal written, then every file renamed over its
+  target. A crash after the journal is finished by :func:`recover` (which the next transaction
+  runs first); a failure before it leaves every file as it was. :func:`folder_lock` keeps two
+  writers from interleaving.
 - :func:`neutralise_cell` and :func:`neutralise_frame` keep a spreadsheet from running a cell as
   a formula. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
   prefixed with a single quote, as OWASP recommends for CSV files ("CSV injection"); numbers
   (``-5``, ``+1.5e3``) are left as they are. :func:`restore_cell` undoes it exactly, so that a
   table written and read back keeps its values: a text that itself begins with quotes followed by
   one of those characters gets one more quote, and loses it again when read.
+  :func:`neutralise_arrow` and :func:`restore_arrow` do the same on Arrow tables, vectorised.
+- :func:`csv_records` reads CSV text record by record with the line, as an editor counts it, on
+  which each record begins (a quoted cell may span lines; a blank line counts).
 """
 
 from __future__ import annotations
 
+import contextlib
+import csv
+import errno
+import io
+import json
+import logging
 import os
 import re
 import tempfile
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pandas as pd
+
+try:  # POSIX; elsewhere writers are not locked against each other
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+log = logging.getLogger(__name__)
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
 
-_QUOTED_TRIGGER = re.compile(r"^'*[=+\-@\t\r]")
-_NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+_TRIGGER_PATTERN = r"^'*[=+\-@\t\r]"
+_NUMBER_BODY = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+_QUOTED_TRIGGER = re.compile(_TRIGGER_PATTERN)
+_NUMBER = re.compile("^" + _NUMBER_BODY)
 
 
 def neutralise_cell(text: str) -> str:
@@ -93,10 +120,23 @@ def default_file_mode() -> int:
     return 0o666 & ~umask
 
 
-def write_atomic(path: Path | str, content: str | bytes, encoding: str = "utf-8") -> Path:
+Content = str | bytes | bytearray | memoryview | Callable[[BinaryIO], None]
+"""A file's new content: text (written as UTF-8), bytes, or a function that writes the bytes
+into the open (binary) file, for a content too large to hold twice in memory."""
+
+
+def _write_content(out: BinaryIO, content: Content, encoding: str = "utf-8") -> None:
+    if callable(content):
+        content(out)
+    else:
+        out.write(content.encode(encoding) if isinstance(content, str) else content)
+
+
+def write_atomic(path: Path | str, content: Content, encoding: str = "utf-8") -> Path:
     """Replace ``path`` with ``content`` in one step (a failed write leaves the old file).
 
-    The folder is created when it is missing. Text is written with ``\\n`` line ends.
+    The folder is created when it is missing. Text is written as it is (``\\n`` line ends stay
+    ``\\n``); ``content`` may also be a function writing into the open binary file.
 
     Raises:
         OSError: the folder cannot be written (read-only, full, missing permission); nothing was
@@ -104,11 +144,10 @@ def write_atomic(path: Path | str, content: str | bytes, encoding: str = "utf-8"
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    data = content.encode(encoding) if isinstance(content, str) else content
     handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            _write_content(out, content, encoding)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(tmp_name, default_file_mode())
@@ -117,3 +156,481 @@ def write_atomic(path: Path | str, content: str | bytes, encoding: str = "utf-8"
         Path(tmp_name).unlink(missing_ok=True)
         raise
     return path
+
+
+def neutralise_arrow(table):
+    """:func:`neutralise_cell` on every text cell of an Arrow table (plain or dictionary columns).
+
+    Vectorised: a plain text column is matched with two regular expressions; a dictionary column
+    is treated on its dictionary, the few distinct values. Number columns are left as they are.
+
+    >>> import pyarrow as pa
+    >>> neutralise_arrow(pa.table({"id": ["=1+1", "-2", "ok"]})).column("id").to_pylist()
+    ["'=1+1", '-2', 'ok']
+    """
+    return _map_arrow(table, _neutralise_text)
+
+
+def restore_arrow(table):
+    """Undo :func:`neutralise_arrow` on an Arrow table read back from a file the project wrote."""
+    return _map_arrow(table, _restore_text)
+
+
+def _neutralise_text(array):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    risky = pc.and_(
+        pc.match_substring_regex(array, _TRIGGER_PATTERN),
+        pc.invert(pc.match_substring_regex(array, "^" + _NUMBER_BODY)),
+    )
+    risky = pc.fill_null(risky, False)
+    if not pc.any(risky).as_py():
+        return array
+    return pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'"), array, ""), array)
+
+
+def _restore_text(array):
+    import pyarrow.compute as pc
+
+    quoted = pc.and_(
+        pc.match_substring_regex(array, "^'" + _TRIGGER_PATTERN[1:]),
+        pc.invert(pc.match_substring_regex(array, "^'" + _NUMBER_BODY)),
+    )
+    quoted = pc.fill_null(quoted, False)
+    if not pc.any(quoted).as_py():
+        return array
+    return pc.if_else(quoted, pc.utf8_slice_codeunits(array, 1), array)
+
+
+def _map_arrow(table, function):
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
+            chunks = []
+            for chunk in column.chunks:
+                values = function(chunk.dictionary)
+                if values is chunk.dictionary:
+                    chunks.append(chunk)
+                else:
+                    # Re-encoded so that the dictionary stays one entry per distinct value.
+                    encoded = pc.take(values, chunk.indices).dictionary_encode()
+                    chunks.append(encoded.cast(column.type))
+            column = pa.chunked_array(chunks, type=column.type)
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pa.chunked_array(
+                [function(chunk) for chunk in column.chunks], type=column.type
+            )
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
+
+
+class CsvRecordError(ValueError):
+    """A CSV record that cannot be read: where it begins, and why in plain words.
+
+    Attributes:
+        line: the line, as an editor counts it, on which the record begins.
+        column: the 0-based index of the field at fault, when known.
+        reason: what is wrong and how to mend it.
+    """
+
+    def __init__(self, line: int, column: int | None, reason: str):
+        self.line, self.column, self.reason = line, column, reason
+        super().__init__(f"line {line}: {reason}")
+
+
+def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:
+    r"""Each record of CSV text with the lines it spans, as an editor counts them.
+
+    A quoted cell may hold line breaks, and a blank line is a line: counting records would shift
+    every line number after them. Lines are counted by their ``\n`` (``\r\n`` is one line end;
+    a lone ``\r`` is not, as for ``grep -n``), while the CSV reader still splits records as
+    before. Blank lines come out as empty records (callers skip them).
+
+    Yields:
+        ``(first_line, last_line, fields)`` for each record.
+
+    Raises:
+        CsvRecordError: a field longer than the csv module's limit (131,072 characters; nearly
+            always a quote that is never closed, so that the rest of the file runs into one
+            field), or another record the csv module refuses.
+
+    >>> [(a, b, f) for a, b, f in csv_records('h1,h2\n"two\nlines",x\n\n3,4\n')]
+    [(1, 1, ['h1', 'h2']), (2, 3, ['two\nlines', 'x']), (4, 4, []), (5, 5, ['3', '4'])]
+    """
+    consumed = {"newlines": 0, "open": False}
+
+    def lines() -> Iterator[str]:
+        # The reader pulls exactly the lines of a record before returning it: counting here
+        # gives each record's last line.
+        for line in io.StringIO(text, newline=""):
+            consumed["newlines"] += line.count("\n")
+            consumed["open"] = not line.endswith("\n")
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter)
+    before = 0  # line ends before the record
+    while True:
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            limit = csv.field_size_limit()
+            if "field limit" in str(error):
+                raise CsvRecordError(
+                    before + 1,
+                    _field_over_limit(text, before, delimiter, limit),
+                    f"a field of at most {limit:,} characters: one runs longer, nearly always "
+                    "because a quote (\") opens a field and is never closed, so that the rest "
+                    "of the file runs into it (close the quote, or remove it)",
+                ) from None
+            raise CsvRecordError(before + 1, None, f"a well-formed CSV record ({error})") from None
+        first = before + 1
+        last = consumed["newlines"] + (1 if consumed["open"] else 0)
+        before = consumed["newlines"]
+        yield first, max(first, last), fields
+
+
+def _field_over_limit(text: str, lines_before: int, delimiter: str, limit: int) -> int | None:
+    """The index of the first field longer than ``limit`` in the record after ``lines_before``."""
+    offset = 0
+    for _ in range(lines_before):
+        offset = text.index("\n", offset) + 1
+    field, length, quoted, i = 0, 0, False, offset
+    while i < len(text):
+        char = text[i]
+        if quoted:
+            if char == '"':
+                if text.startswith('"', i + 1):
+                    i += 1
+                else:
+                    quoted = False
+        elif char == '"' and length == 0:
+            quoted = True
+        elif char == delimiter:
+            field, length = field + 1, -1
+        elif char in "\r\n":
+            return None
+        length += 1
+        if length > limit:
+            return field
+        i += 1
+    return None
+
+
+# All-or-nothing replacement of several files.
+
+JOURNAL_NAME = ".bulletin-transaction.json"
+"""The journal of a commit in progress, in the transaction's root folder."""
+TEMP_SUFFIX = ".bulletin-tmp"
+"""The suffix of a transaction's new contents before they are renamed over their targets."""
+LOCK_WAIT_SECONDS = 30.0
+
+
+class FolderBusyError(OSError):
+    """Another process holds the folder's lock (another import is writing there)."""
+
+
+class InterruptedCommitError(OSError):
+    """A commit failed while renaming its files: the journal is left for :func:`recover`."""
+
+
+class JournalError(ValueError):
+    """A commit journal that cannot be followed (only a person editing it makes one)."""
+
+
+@contextlib.contextmanager
+def folder_lock(
+    folder: Path | str, *, shared: bool = False, wait: float | None = None
+) -> Iterator[None]:
+    """Hold the lock of a folder (``flock`` on the folder itself) for the ``with`` block.
+
+    The folder itself is locked rather than a lock file inside it, so that no file is left in a
+    data folder under version control. Writers take it exclusively; a reader that must not see a
+    commit half-done may take it ``shared``.
+
+    Args:
+        folder: the folder (created when missing).
+        shared: a shared (reader's) lock instead of an exclusive one.
+        wait: seconds to wait for another holder before giving up (default
+            :data:`LOCK_WAIT_SECONDS`).
+
+    Raises:
+        FolderBusyError: another process held the lock for longer than ``wait``.
+    """
+    wait = LOCK_WAIT_SECONDS if wait is None else wait
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    if fcntl is None:  # pragma: no cover
+        yield
+        return
+    handle = os.open(folder, os.O_RDONLY)
+    try:
+        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, mode)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise FolderBusyError(
+                        errno.EBUSY,
+                        "another bulletin command is writing to this folder; try again when it "
+                        "has finished",
+                        str(folder),
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        os.close(handle)  # closing the descriptor releases the lock
+
+
+def recover(root: Path | str, *, wait: float | None = None) -> list[Path]:
+    """Finish a commit a crash interrupted in ``root``, and remove the temporary files left.
+
+    A renderer may call it before reading a data folder; every :class:`FileTransaction` runs it
+    first. Safe to call at any time: without a journal it only removes orphan temporary files.
+
+    Returns:
+        The files whose replacement it finished.
+
+    Raises:
+        FolderBusyError: another process holds the folder's lock.
+        JournalError: the journal is unreadable (it is written atomically, so only a person editing
+            it makes it so): the message says which file to look at.
+    """
+    root = Path(root)
+    if not root.is_dir():
+        return []
+    with folder_lock(root, wait=wait):
+        return _recover_locked(root)
+
+
+def _recover_locked(root: Path) -> list[Path]:
+    journal = root / JOURNAL_NAME
+    finished: list[Path] = []
+    if journal.exists():
+        renames = _read_journal(root, journal)
+        for temp, target in renames:
+            # A temporary file already renamed is gone: its target holds the new content.
+            if temp.exists():
+                os.replace(temp, target)
+                finished.append(target)
+        for folder in {target.parent for _, target in renames}:
+            _fsync_folder(folder)
+        journal.unlink()
+        _fsync_folder(root)
+        log.warning(
+            "finished an interrupted commit in %s: %s",
+            root,
+            ", ".join(str(p.relative_to(root)) for p in finished) or "nothing left to rename",
+        )
+    # A journal half written (a crash inside write_atomic) never took effect: its temporary
+    # file goes with the others.
+    orphans = list(root.glob(f".{JOURNAL_NAME}.*.tmp"))
+    for folder in (root, *(p for p in root.iterdir() if p.is_dir() and not p.is_symlink())):
+        orphans += folder.glob(f".*{TEMP_SUFFIX}")
+    for orphan in orphans:
+        orphan.unlink(missing_ok=True)
+        log.info("removed %s, left by an interrupted write", orphan)
+    return finished
+
+
+def _read_journal(root: Path, journal: Path) -> list[tuple[Path, Path]]:
+    try:
+        entries = json.loads(journal.read_text(encoding="utf-8"))["renames"]
+        renames = [(root / temp, root / target) for temp, target in entries]
+    except (ValueError, KeyError, TypeError) as error:
+        raise JournalError(
+            f"{journal}: cannot finish the interrupted commit it describes ({error}); look at "
+            "the files it lists, then remove it"
+        ) from None
+    inside = root.resolve()
+    for temp, target in renames:
+        for path in (temp, target):
+            if not path.resolve().is_relative_to(inside):
+                raise JournalError(f"{journal}: lists {path}, outside {root}; remove the journal")
+    return renames
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make renames in a folder durable (some file systems cannot: the renames still happen)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
+
+
+class FileTransaction:
+    """Replace several files under one folder all or nothing.
+
+    Use it as a context manager: it takes the folder's lock and finishes any interrupted commit
+    (:func:`recover`); :meth:`stage` each file's new content inside the block; leaving the block
+    normally commits, leaving it with an exception discards what was staged (nothing written).
+
+    Commit, in order: every new content is written to a temporary file beside its target and
+    synced (a failure here removes them and changes nothing); a journal listing the renames is
+    written atomically; every temporary file is renamed over its target; the journal is removed.
+    A crash between the journal and the end is finished by the next transaction or
+    :func:`recover`: by then every temporary file exists.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> with FileTransaction(folder) as transaction:
+    ...     transaction.stage(folder / "a.csv", "x\\n1\\n")
+    ...     transaction.stage(folder / "sub" / "b.json", "{}\\n")
+    >>> sorted(str(p.relative_to(folder)) for p in transaction.committed)
+    ['a.csv', 'sub/b.json']
+    """
+
+    def __init__(self, root: Path | str, *, wait: float | None = None):
+        self.root = Path(root)
+        self.wait = wait
+        self.committed: list[Path] = []
+        self._staged: dict[Path, Content] = {}
+        self._lock: contextlib.AbstractContextManager | None = None
+        self._made_root = False
+
+    def __enter__(self) -> FileTransaction:
+        self._made_root = not self.root.exists()
+        self._lock = folder_lock(self.root, wait=self.wait)
+        self._lock.__enter__()
+        try:
+            _recover_locked(self.root)
+        except BaseException:
+            self._release()
+            raise
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        try:
+            if kind is None:
+                self.commit()
+            else:
+                self._staged.clear()
+        finally:
+            self._release()
+            if self._made_root and not self.committed:
+                with contextlib.suppress(OSError):
+                    self.root.rmdir()  # only when empty: nothing was written there
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.__exit__(None, None, None)
+
+    def stage(self, path: Path | str, content: Content) -> None:
+        """Add a file's new content; nothing is written before the commit.
+
+        Args:
+            path: the file to replace (or create), inside the transaction's folder.
+            content: text (written as UTF-8), bytes, or a function writing the bytes into the
+                open binary file at commit time (a large table is then not held twice).
+
+        Raises:
+            ValueError: ``path`` is outside the transaction's folder.
+        """
+        path = Path(path)
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"{path} is outside {self.root}: a transaction stays in its folder")
+        self._staged[path] = content
+
+    def commit(self) -> list[Path]:
+        """Write every staged file, all or nothing (see the class); the files written.
+
+        Raises:
+            OSError: a file could not be written; nothing was changed (the error names the file
+                or the folder that could not be written).
+            InterruptedCommitError: renaming failed after the journal was written; the folder
+                mixes old and new files until :func:`recover` (or the next transaction) runs.
+        """
+        staged, self._staged = self._staged, {}
+        if not staged:
+            return []
+        renames: list[tuple[Path, Path]] = []
+        made: list[Path] = []
+        journal = self.root / JOURNAL_NAME
+        try:
+            for target, content in staged.items():
+                _make_folder(target.parent, made)
+                renames.append((_write_temp(target, content), target))
+            entries = [
+                [str(temp.relative_to(self.root)), str(target.relative_to(self.root))]
+                for temp, target in renames
+            ]
+            write_atomic(journal, json.dumps({"renames": entries}, indent=1) + "\n")
+        except BaseException:
+            for temp, _ in renames:
+                temp.unlink(missing_ok=True)
+            for folder in reversed(made):
+                with contextlib.suppress(OSError):
+                    folder.rmdir()
+            raise
+        # Decided: from here on the journal lets a crash be finished, never undone.
+        try:
+            for temp, target in renames:
+                os.replace(temp, target)
+        except OSError as error:
+            raise InterruptedCommitError(
+                error.errno,
+                f"{error.strerror or error}; the files were being replaced: the next "
+                "`bulletin import` into this folder finishes the replacement "
+                f"(journal {journal.name})",
+                error.filename,
+            ) from error
+        for folder in {target.parent for _, target in renames}:
+            _fsync_folder(folder)
+        journal.unlink()
+        _fsync_folder(self.root)
+        self.committed = [target for _, target in renames]
+        return self.committed
+
+
+def _make_folder(folder: Path, made: list[Path]) -> None:
+    """Create a folder and its missing parents, remembering which (to remove them on failure)."""
+    missing = [folder, *folder.parents]
+    missing = [p for p in missing if not p.exists()]
+    for path in reversed(missing):
+        try:
+            path.mkdir()
+        except FileExistsError:
+            pass
+        made.append(path)
+    if not folder.is_dir():
+        # A file where the folder should be: say so, not "File exists".
+        raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder))
+
+
+def _write_temp(target: Path, content: Content) -> Path:
+    """Write ``content`` to a synced temporary file beside ``target`` (removed on failure)."""
+    try:
+        handle, name = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
+        )
+    except OSError as error:
+        # mkstemp names a random file; the folder is what the user can act on.
+        raise type(error)(error.errno, error.strerror, str(target.parent)) from None
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            _write_content(out, content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, default_file_mode())
+    except BaseException as error:
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise type(error)(error.errno, error.strerror, str(target)) from None
+        raise
+    return temp

@@ -1,17 +1,21 @@
 """Read, check and write the tidy tables of ``data/``.
 
 Every load goes through the table's schema (``bulletin.schemas``). A table that breaks it stops
-with a :class:`TableError` naming the file, the line, the column and the rule broken; nothing is
-returned half-checked. Writes are checked the same way and replace the file atomically, so a
-failed write leaves the previous table as it was.
+with a :class:`TableError` naming the file, the line (as an editor counts it: a blank line or a
+quoted cell spanning lines counts), the column and the rule broken; nothing is returned
+half-checked. A table with a header and no rows is an empty table. Writes are checked the same
+way and replace the file atomically, so a failed write leaves the previous table as it was.
+
+Text cells a spreadsheet would run as a formula (``=...``, ``+...``, ``-...``, ``@...``) are
+written with a leading ``'`` (``bulletin.files.neutralise_frame``) and read back without it, so a
+table written and read keeps its values.
 """
 
 from __future__ import annotations
 
 import csv
 import logging
-import os
-import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -20,6 +24,13 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
+from bulletin.files import (
+    CsvRecordError,
+    csv_records,
+    neutralise_frame,
+    restore_cell,
+    write_atomic,
+)
 from bulletin.paths import DATA_DIR
 from bulletin.schemas import TableSpec, build_specs
 
@@ -27,6 +38,7 @@ log = logging.getLogger(__name__)
 
 MAX_PROBLEMS_SHOWN = 20
 _FIRST_DATA_LINE = 2  # line 1 of a table is its header
+_NUMBER_TYPES = ("int64", "Int64", "float64")
 
 
 @dataclass(frozen=True)
@@ -88,7 +100,18 @@ def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
         data_dir: folder of tidy tables.
 
     Returns:
-        The table with typed columns (integers, floats, strings; empty cells as missing).
+        The table with typed columns (integers, floats, strings; empty cells as missing). A file
+        with a header and no rows gives an empty table.
+
+    Raises:
+        FileNotFoundError: the table's file is not in ``data_dir``.
+        TableError: the file breaks the table's schema.
+    """
+    return read_table(name, data_dir)[0]
+
+
+def read_table(name: str, data_dir: Path | str = DATA_DIR) -> tuple[pd.DataFrame, list[int]]:
+    """:func:`load_table`, with the line of the file on which each row begins.
 
     Raises:
         FileNotFoundError: the table's file is not in ``data_dir``.
@@ -97,47 +120,83 @@ def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     path = table_path(name, data_dir)
     if not path.exists():
         raise FileNotFoundError(f"{path}: table {name!r} not found in {Path(data_dir)}")
+    header, rows, lines = read_records(path)
+    raw = pd.DataFrame(rows, columns=header, dtype=object)
+    # Cells the writer neutralised for spreadsheets get their text back (text columns only:
+    # a number column holds no such cell, and a bad one is reported as it is in the file).
+    spec = table_spec(name)
+    numeric = {c for c, col in spec.schema.columns.items() if str(col.dtype) in _NUMBER_TYPES}
+    for column in raw.columns:
+        if column not in numeric:
+            raw[column] = raw[column].map(restore_cell)
+    return check_table(name, raw, path, lines=lines), lines
+
+
+def read_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+    """A table file's header, rows and the line each row begins on; blank lines skipped.
+
+    Raises:
+        TableError: the file is not UTF-8, is empty, has a header naming a column twice, a
+            record the CSV reader refuses (a field over the csv module's size limit: an unclosed
+            quote), or a line with more or fewer fields than the header.
+    """
+    data = path.read_bytes()
     try:
-        _check_field_counts(path)
-        raw = pd.read_csv(
-            path, dtype=str, keep_default_na=False, na_values=[], encoding="utf-8", index_col=False
-        )
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 4]
         raise TableError(
-            path, [Problem(None, None, None, f"UTF-8 text ({error.reason})")]
-        ) from error
-    except pd.errors.ParserError as error:
-        raise TableError(
-            path, [Problem(None, None, None, f"a well-formed CSV table ({error})")]
-        ) from error
-    except pd.errors.EmptyDataError as error:
-        raise TableError(path, [Problem(None, None, None, "a header line and rows")]) from error
-    return check_table(name, raw, path)
-
-
-def _check_field_counts(path: Path) -> None:
-    """Refuse lines with more or fewer fields than the header, naming each such line."""
-    problems = []
-    with path.open(newline="", encoding="utf-8") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
-        if header is None:
-            raise TableError(path, [Problem(None, None, None, "a header line and rows")])
-        for fields in reader:
-            if len(fields) != len(header) and fields:
-                problems.append(
-                    Problem(
-                        reader.line_num,
-                        None,
-                        f"{len(fields)} fields",
-                        f"{len(header)} fields, as in the header",
-                    )
-                )
+            path, [Problem(line, None, f"the bytes {bad!r}", "UTF-8 text (save the file as UTF-8)")]
+        ) from None
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    problems: list[Problem] = []
+    try:
+        for first, last, fields in csv_records(text):
+            if not fields:
+                continue  # a blank line
+            if header is None:
+                header = fields
+                continue
+            if len(fields) != len(header):
+                problems.append(_field_count_problem(first, last, len(fields), len(header)))
+                continue
+            rows.append(fields)
+            lines.append(first)
+    except CsvRecordError as error:
+        column = None
+        if header is not None and error.column is not None and error.column < len(header):
+            column = header[error.column]
+        problems.append(Problem(error.line, column, None, error.reason))
+    if header is None:
+        raise TableError(path, problems or [Problem(None, None, None, "a header line")])
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    problems += [Problem(1, name, None, "each column once in the header") for name in repeated]
     if problems:
         raise TableError(path, problems)
+    return header, rows, lines
 
 
-def check_table(name: str, raw: pd.DataFrame, path: Path | str = "<frame>") -> pd.DataFrame:
+def _field_count_problem(first: int, last: int, fields: int, expected: int) -> Problem:
+    """A record with more or fewer fields than the header; one spanning lines is likely quoted."""
+    rule = f"{expected} fields, as in the header"
+    if last > first:
+        rule += (
+            f" (this record runs from line {first} to line {last}: a quote that opens a field "
+            "and is not closed where it should be makes the following lines part of it)"
+        )
+    return Problem(first, None, f"{fields} fields", rule)
+
+
+def check_table(
+    name: str,
+    raw: pd.DataFrame,
+    path: Path | str = "<frame>",
+    *,
+    lines: Sequence[int | None] | None = None,
+) -> pd.DataFrame:
     """Check a frame of text cells against a table's schema and return it typed.
 
     Args:
@@ -145,51 +204,63 @@ def check_table(name: str, raw: pd.DataFrame, path: Path | str = "<frame>") -> p
         raw: the table as read, every cell a string (empty string for an empty cell), or a frame
             already typed.
         path: the file the frame came from, for the error message.
+        lines: the line of the file each row begins on (default: row i on line i + 2, as in a
+            file without blank or multi-line records); ``None`` items give problems no line.
 
     Raises:
         TableError: with every broken rule, by line and column.
     """
     spec = table_spec(name)
     _check_header(spec, raw, path)
-    typed, problems = _parse_columns(spec.schema, raw)
-    # Lines whose cells did not parse are reported as such; the rules are checked on the others,
+    if lines is None:
+        lines = range(_FIRST_DATA_LINE, _FIRST_DATA_LINE + len(raw))
+    elif len(lines) != len(raw):
+        raise ValueError(f"{len(lines)} line numbers for {len(raw)} rows")
+    line_of = list(lines)
+    typed, problems, unparsed = _parse_columns(spec.schema, raw, line_of)
+    # Rows whose cells did not parse are reported as such; the rules are checked on the others,
     # so that one run names every problem of the file.
-    unparsed_lines = {problem.line for problem in problems}
-    parsed = typed[~(typed.index + _FIRST_DATA_LINE).isin(unparsed_lines)]
-    try:
-        spec.schema.validate(parsed, lazy=True)
-    except SchemaErrors as error:
-        problems += _problems_from_pandera(spec, error.failure_cases, typed)
+    parsed = typed[~typed.index.isin(unparsed)]
+    if len(parsed):  # no row, no rule to break (and no dtype to infer from an empty column)
+        try:
+            spec.schema.validate(parsed, lazy=True)
+        except SchemaErrors as error:
+            problems += _problems_from_pandera(spec, error.failure_cases, typed, line_of)
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         raise TableError(path, problems)
     return typed[spec.columns]
 
 
+def table_content(name: str, frame: pd.DataFrame, path: Path | str = "<frame>") -> bytes:
+    """A table's file as bytes: checked, sorted by its key, text cells spreadsheet-safe.
+
+    Raises:
+        TableError: the frame breaks the schema.
+    """
+    spec = table_spec(name)
+    typed = check_table(name, frame, path)
+    typed = typed.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
+    text = neutralise_frame(typed).to_csv(
+        index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL
+    )
+    return text.encode("utf-8")
+
+
 def write_table(name: str, frame: pd.DataFrame, data_dir: Path | str = DATA_DIR) -> Path:
     """Check a table, sort it by its key and write it, replacing the old file atomically.
 
+    Text cells that a spreadsheet would run as a formula are written with a leading ``'``
+    (:func:`bulletin.files.neutralise_cell`); :func:`load_table` removes it again.
+
     Raises:
         TableError: the frame breaks the schema; the file on disk is left untouched.
+        OSError: the folder cannot be written; the file on disk is left untouched.
     """
-    spec = table_spec(name)
     path = table_path(name, data_dir)
-    typed = check_table(name, frame, path)
-    typed = typed.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", newline="", encoding="utf-8") as out:
-            typed.to_csv(out, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-        # mkstemp makes the file private (0600); a table is as readable as any file the user makes.
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    log.info("wrote %d rows to %s", len(typed), path)
+    content = table_content(name, frame, path)
+    write_atomic(path, content)
+    log.info("wrote %d rows to %s", len(frame), path)
     return path
 
 
@@ -216,36 +287,50 @@ def _is_blank(series: pd.Series) -> pd.Series:
 
 
 def _parse_columns(
-    schema: pa.DataFrameSchema, raw: pd.DataFrame
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Turn text cells into each column's type, recording cells that do not parse."""
+    schema: pa.DataFrameSchema, raw: pd.DataFrame, lines: list[int | None]
+) -> tuple[pd.DataFrame, list[Problem], set[int]]:
+    """Turn text cells into each column's type, recording cells that do not parse.
+
+    Returns:
+        The typed frame (rows numbered from 0), the problems, and the rows that have one.
+    """
     typed = {}
     problems: list[Problem] = []
-    lines = pd.RangeIndex(len(raw)) + _FIRST_DATA_LINE
+    unparsed: set[int] = set()
+
+    def problem(i: int, column: str, value: str, expected: str) -> Problem:
+        unparsed.add(int(i))
+        line = lines[int(i)]
+        return Problem(None if line is None else int(line), column, value, expected)
+
     for column, spec in schema.columns.items():
         values = raw[column].reset_index(drop=True)
         blank = _is_blank(values)
         if not spec.nullable:
             problems += [
-                Problem(int(lines[i]), column, "", "a value (the cell is empty)")
-                for i in blank[blank].index
+                problem(i, column, "", "a value (the cell is empty)") for i in blank[blank].index
             ]
         dtype = str(spec.dtype)
-        if dtype in ("int64", "Int64", "float64"):
+        if dtype in _NUMBER_TYPES:
             numbers = pd.to_numeric(values.where(~blank), errors="coerce")
-            unparsed = numbers.isna() & ~blank
+            unparsed_cells = numbers.isna() & ~blank
             kind = "a whole number" if "int" in dtype.lower() else "a number"
             problems += [
-                Problem(int(lines[i]), column, str(values[i]), kind)
-                for i in unparsed[unparsed].index
+                problem(i, column, str(values[i]), kind) for i in unparsed_cells[unparsed_cells].index
             ]
             if "int" in dtype.lower():
-                fractional = numbers.notna() & (numbers != numbers.round())
+                # A whole number beyond 64 bits (or infinite) has no integer type to go in.
+                huge = numbers.notna() & ~(numbers.abs() < 2.0**63)
+                fractional = numbers.notna() & ~huge & (numbers != numbers.round())
                 problems += [
-                    Problem(int(lines[i]), column, str(values[i]), "a whole number")
+                    problem(i, column, str(values[i]), "a whole number")
                     for i in fractional[fractional].index
                 ]
-                numbers = numbers.round().astype("Int64")
+                problems += [
+                    problem(i, column, str(values[i]), "a whole number of at most 19 digits")
+                    for i in huge[huge].index
+                ]
+                numbers = numbers.where(~huge).round().astype("Int64")
                 if dtype == "int64" and not numbers.isna().any():
                     numbers = numbers.astype("int64")
             if dtype == "float64":
@@ -255,12 +340,19 @@ def _parse_columns(
             text = values.astype("string").str.strip()
             typed[column] = text.where(~blank, None).astype(object)
     problems.sort(key=lambda p: (p.line or 0, p.column or ""))
-    return pd.DataFrame(typed), problems
+    frame = pd.DataFrame(typed) if typed else pd.DataFrame(index=pd.RangeIndex(len(raw)))
+    return frame, problems, unparsed
 
 
 def _problems_from_pandera(
-    spec: TableSpec, failures: pd.DataFrame, typed: pd.DataFrame
+    spec: TableSpec, failures: pd.DataFrame, typed: pd.DataFrame, lines: list[int | None]
 ) -> list[Problem]:
+    def line_of(row: object) -> int | None:
+        if row is None or pd.isna(row):
+            return None
+        line = lines[int(row)]
+        return None if line is None else int(line)
+
     problems: list[Problem] = []
     key_failures = failures[failures["check"] == "multiple_fields_uniqueness"]
     duplicate_rows = sorted({int(i) for i in key_failures["index"].dropna()})
@@ -269,7 +361,7 @@ def _problems_from_pandera(
         values = ", ".join(str(typed.at[row, column]) for column in spec.key)
         problems.append(
             Problem(
-                row + _FIRST_DATA_LINE,
+                line_of(row),
                 key_text,
                 values,
                 f"a key ({key_text}) that no other line has",
@@ -282,8 +374,7 @@ def _problems_from_pandera(
     row_checks &= ~rest["check"].isin(["column_in_dataframe", "column_in_schema"])
     seen: set[tuple[int, str]] = set()
     for _, failure in rest.iterrows():
-        index = failure["index"]
-        line = None if pd.isna(index) else int(index) + _FIRST_DATA_LINE
+        line = line_of(failure["index"])
         column = None if pd.isna(failure["column"]) else str(failure["column"])
         if row_checks[failure.name]:
             if (line, str(failure["check"])) in seen:

@@ -8,6 +8,7 @@ spreadsheet row), the column and what was expected; the driver then writes nothi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,11 +129,27 @@ class FileReport:
 
 @dataclass
 class ImportedTable:
-    """Rows for one table of the data contract, and the sources they carry."""
+    """Rows for one table of the data contract, the sources they carry, and where they come from.
+
+    Attributes:
+        table: the table of the data contract.
+        frame: its rows (a pyarrow table for ``seizure_cases``).
+        sources: the ``source`` values an import of the file replaces.
+        lines: for each row, the line (text file) or row (spreadsheet) of the input it comes
+            from; a row made from several (a sum) gives the first. ``None``: not known.
+        where: ``"line"`` or ``"row"``.
+        sheet: the sheet the rows come from (a spreadsheet).
+        columns: the input's name of a table column, where it has one (``year`` ->
+            ``Reference year``), for messages.
+    """
 
     table: str
     frame: pd.DataFrame
     sources: frozenset[str]
+    lines: Sequence[int | None] | None = None
+    where: str = "line"
+    sheet: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def examples_of(

@@ -15,23 +15,33 @@ places; at a million seizure cases that takes many seconds. This module reads, c
 - ``source`` non-empty; ``status`` one of official, reconstructed, estimate.
 
 Cells are stripped of surrounding blanks, as ``load_table`` does. Problems are reported as
-:class:`bulletin.tables.TableError` with the line (line 1 is the header) and column, like
-``check_table``. Categorical columns are checked on their dictionary (the few distinct values),
-so the cost is a pass over the row indices, not over the text.
+:class:`bulletin.tables.TableError` with the line (line 1 is the header; a blank line or a
+quoted cell spanning lines counts, as in an editor) and column, like ``check_table``.
+Categorical columns are checked on their dictionary (the few distinct values), so the cost is a
+pass over the row indices, not over the text. Text cells a spreadsheet would run as a formula
+are written with a leading ``'`` and read back without it (``bulletin.files.neutralise_arrow``).
 """
 
 from __future__ import annotations
 
-import os
+import io
 import re
-import tempfile
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from bulletin.files import (
+    CsvRecordError,
+    csv_records,
+    neutralise_arrow,
+    restore_arrow,
+    write_atomic,
+)
 from bulletin.schemas import COUNTRY_ROUTE_RULE, STATUSES, is_country_route
 from bulletin.tables import MAX_PROBLEMS_SHOWN, Problem, TableError, table_path, table_spec
 from bulletin.vocab import country_codes, drugs
@@ -90,7 +100,14 @@ def read_cases(data_dir: Path | str) -> pa.Table:
     if not path.exists():
         return empty()
     with path.open("rb") as handle:
-        header = handle.readline().decode("utf-8-sig").strip().split(",")
+        first = handle.readline()
+    try:
+        header = first.decode("utf-8-sig").strip().split(",")
+    except UnicodeDecodeError as error:
+        bad = first[error.start : error.start + 4]
+        raise TableError(
+            path, [Problem(1, None, f"the bytes {bad!r}", "UTF-8 text (save the file as UTF-8)")]
+        ) from None
     header = [name.strip().strip('"') for name in header]
     if sorted(header) != sorted(columns()):
         problems = [
@@ -113,14 +130,20 @@ def read_cases(data_dir: Path | str) -> pa.Table:
                 column_types=types, strings_can_be_null=False, quoted_strings_can_be_null=False
             ),
         )
-    except pa.ArrowInvalid as error:
-        # Rare: fall back to the row-by-row reader, which names the line.
+        problem = None
+        if sorted(raw.column_names) != sorted(columns()):
+            # The naive header check above passed, but the CSV reader read other names (a quote
+            # left open in the header runs it into the next lines).
+            problem = f"the table's columns, as the CSV reader reads them: {raw.column_names}"
+    except pa.ArrowException as error:
+        problem = f"a well-formed table ({error})"
+    if problem is not None:
+        # Rare (bytes that are not UTF-8, a ragged line, a quote left open): the row-by-row
+        # reader names the line; when it finds nothing, the CSV reader's own words are given.
         from bulletin.tables import load_table
 
         load_table(TABLE, data_dir)
-        raise TableError(
-            path, [Problem(None, None, None, f"a well-formed table ({error})")]
-        ) from error
+        raise TableError(path, [Problem(None, None, None, problem)])
     kg_text = pc.utf8_trim_whitespace(raw.column("kg"))
     unparsed, problems = _number_problems(kg_text)
     blank = pc.equal(kg_text, "")
@@ -129,8 +152,41 @@ def read_cases(data_dir: Path | str) -> pa.Table:
         bad[unparsed] = True
         blank = pc.or_(blank, pa.array(bad))
     kg = pc.cast(pc.if_else(blank, pa.scalar(None, pa.string()), kg_text), pa.float64())
-    table = raw.set_column(raw.schema.get_field_index("kg"), "kg", kg).select(columns())
-    return check_cases(table, path, unparsed, problems)
+    text = restore_arrow(raw.drop_columns(["kg"]))  # cells neutralised for spreadsheets
+    table = text.append_column("kg", kg).select(columns())
+    try:
+        return check_cases(table, path, unparsed, problems)
+    except TableError as error:
+        raise _at_file_lines(error, path) from None
+
+
+def _at_file_lines(error: TableError, path: Path) -> TableError:
+    """The error with each row's line as an editor counts it (blank or multi-line records).
+
+    pyarrow numbers rows, not lines; the file is read again, record by record, only when there
+    is something to report.
+    """
+    text = path.read_bytes().decode("utf-8-sig", errors="replace")
+    try:
+        starts = [first for first, _, fields in csv_records(text) if fields][1:]
+    except CsvRecordError as unreadable:
+        # pyarrow read a record the csv module refuses (a field over its size limit): that is a
+        # problem of the file too; the others keep pyarrow's row numbers (no blank or
+        # multi-line records assumed).
+        extra = Problem(unreadable.line, None, None, unreadable.reason)
+        return TableError(path, sorted([*error.problems, extra], key=lambda p: p.line or 0))
+    problems = [
+        Problem(
+            starts[p.line - FIRST_LINE]
+            if p.line and FIRST_LINE <= p.line < FIRST_LINE + len(starts)
+            else p.line,
+            p.column,
+            p.value,
+            p.expected,
+        )
+        for p in error.problems
+    ]
+    return TableError(path, problems)
 
 
 def _number_problems(kg_text: pa.ChunkedArray) -> tuple[np.ndarray, list[Problem]]:
@@ -320,6 +376,44 @@ def sort_cases(table: pa.Table) -> pa.Table:
     return table.take(pc.sort_indices(ids))
 
 
+def cases_writer(
+    table: pa.Table, path: Path | str = "<table>", *, checked: bool = False
+) -> Callable[[BinaryIO], None]:
+    """Check and prepare the rows now; return a function writing ``seizure_cases.csv`` later.
+
+    The rows are sorted by ``case_id`` and their text made spreadsheet-safe; the function writes
+    the CSV into an open binary file (a transaction's temporary file), so that a million cases
+    are not held in memory a second time as text.
+
+    Args:
+        table: the rows.
+        path: the file, for the error message.
+        checked: the table comes from :func:`check_cases` already (skip checking it again).
+
+    Raises:
+        TableError: the table breaks the rules.
+    """
+    table = sort_cases(table if checked else check_cases(table, path))
+    table = neutralise_arrow(table)
+    table = table.set_column(
+        table.schema.get_field_index("kg"), "kg", _decimal_text(table.column("kg"))
+    )
+    return lambda out: pacsv.write_csv(table, out)
+
+
+def cases_content(
+    table: pa.Table, path: Path | str = "<table>", *, checked: bool = False
+) -> bytes:
+    """``seizure_cases.csv`` as bytes: checked, sorted by ``case_id``, spreadsheet-safe text.
+
+    Raises:
+        TableError: the table breaks the rules.
+    """
+    buffer = io.BytesIO()
+    cases_writer(table, path, checked=checked)(buffer)
+    return buffer.getvalue()
+
+
 def write_cases(table: pa.Table, data_dir: Path | str, *, checked: bool = False) -> Path:
     """Check, sort and write ``seizure_cases.csv`` atomically (a failed write leaves the old file).
 
@@ -330,22 +424,10 @@ def write_cases(table: pa.Table, data_dir: Path | str, *, checked: bool = False)
 
     Raises:
         TableError: the table breaks the rules; nothing is written.
+        OSError: the folder cannot be written; the old file is left as it was.
     """
     path = table_path(TABLE, data_dir)
-    table = sort_cases(table if checked else check_cases(table, path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    os.close(handle)
-    table = table.set_column(
-        table.schema.get_field_index("kg"), "kg", _decimal_text(table.column("kg"))
-    )
-    try:
-        pacsv.write_csv(table, tmp_name)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, cases_writer(table, path, checked=checked))
 
 
 def without_sources(table: pa.Table, sources: set[str] | frozenset[str]) -> tuple[pa.Table, int]:
@@ -360,8 +442,13 @@ def without_sources(table: pa.Table, sources: set[str] | frozenset[str]) -> tupl
     return (table.filter(pc.invert(drop)) if dropped else table), dropped
 
 
-def refuse_clashes(kept: pa.Table, new: pa.Table, file: str, path: Path) -> None:
-    """Refuse new cases whose ``case_id`` a row of another source already holds."""
+def refuse_clashes(
+    kept: pa.Table, new: pa.Table, file: str, path: Path, lines: Sequence[int] | None = None
+) -> None:
+    """Refuse new cases whose ``case_id`` a row of another source already holds.
+
+    ``lines`` gives the input line of each new row, for the message.
+    """
     if kept.num_rows == 0 or new.num_rows == 0:
         return
     from bulletin.importers.base import ImportRefusedError
@@ -370,18 +457,17 @@ def refuse_clashes(kept: pa.Table, new: pa.Table, file: str, path: Path) -> None
     clash = pc.is_in(new.column("case_id"), value_set=kept.column("case_id").combine_chunks())
     rows = np.flatnonzero(clash.to_numpy(zero_copy_only=False))
     if len(rows):
-        ids = [new.column("case_id")[int(i)].as_py() for i in rows[:20]]
         raise ImportRefusedError(
             [
                 InputProblem(
                     file,
-                    None,
+                    None if lines is None else lines[int(i)],
                     "case_id",
-                    case_id,
+                    new.column("case_id")[int(i)].as_py(),
                     f"a case no other source holds in {path} (an import does not "
                     "overwrite another source's row: remove it there first)",
                 )
-                for case_id in ids
+                for i in rows[:20]
             ]
         )
 

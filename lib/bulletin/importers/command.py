@@ -1,8 +1,11 @@
 """The ``bulletin import`` subcommand: its arguments and its handler.
 
 Exit status: 0 when every file was imported (or checked, with ``--dry-run``); 2 when a file is
-refused (bad input: the message names the file, the line and the column, and nothing in the data
-folder changed); 1 when an existing table is broken or a write fails.
+refused: an input, or a table or provenance record of the data folder that breaks its rules (bad
+input: the message names the file, the line and the column, and nothing in the data folder
+changed); 1 when a write fails (one sentence naming the file or folder; the import is all or
+nothing, so nothing changed) or an interrupted import's journal cannot be followed. With
+``--debug`` the traceback is shown instead.
 """
 
 from __future__ import annotations
@@ -70,19 +73,42 @@ def add_import_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handle ``bulletin import``; returns the exit status."""
+    from bulletin.cli import describe_os_error
+    from bulletin.files import InterruptedCommitError, JournalError
     from bulletin.importers.base import ImportRefusedError
     from bulletin.importers.detect import ImportOptions
     from bulletin.importers.driver import format_summary, import_files
+    from bulletin.importers.provenance import ProvenanceError
     from bulletin.tables import TableError
 
+    debug = getattr(args, "debug", False)
     options = ImportOptions(scope=args.countries, country=args.country)
     try:
         result = import_files(args.files, args.data_dir, dry_run=args.dry_run, options=options)
-    except ImportRefusedError as error:
+    except (ImportRefusedError, TableError, ProvenanceError) as error:
+        # A table of the data folder that breaks its rules is bad input as much as a file named
+        # on the command line: the user mends a file either way.
+        if debug:
+            raise
         print(f"bulletin import: {error}\nnothing was written.", file=sys.stderr)
         return 2
-    except TableError as error:
+    except JournalError as error:
+        if debug:
+            raise
         print(f"bulletin import: {error}\nnothing was written.", file=sys.stderr)
+        return 1
+    except InterruptedCommitError as error:
+        if debug:
+            raise
+        print(f"bulletin import: error: {describe_os_error(error)}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if debug:
+            raise
+        print(
+            f"bulletin import: error: {describe_os_error(error)}\nnothing was written.",
+            file=sys.stderr,
+        )
         return 1
     print(format_summary(result))
     return 0

@@ -83,8 +83,8 @@ def read_dataunodc(
     """Read a dataUNODC export (``kind`` "xlsx" or "text") into indicators / drug_arrests rows."""
     where = "row" if kind == "xlsx" else "line"
     if kind == "xlsx":
-        sheet = next(iter(read_workbook(path)))
-        frame = sheet_frame(read_workbook(path)[sheet], HEADER_ROW)
+        sheet, rows = next(iter(read_workbook(path).items()))
+        frame = sheet_frame(rows, HEADER_ROW, file=path.name, sheet=sheet)
         frame = frame.rename(columns={"_row": "_line"})
     else:
         sheet = None
@@ -159,6 +159,16 @@ def read_dataunodc(
     arrest_rows = frame[arrests]
     if len(arrest_rows):
         out.append(_arrests(arrest_rows, report, where))
+    for imported in out:
+        imported.where, imported.sheet = where, sheet
+        imported.columns = {
+            "country": "Country",
+            "year": "Year",
+            "value": "VALUE",
+            "count": "VALUE",
+            "indicator": "Indicator",
+            "unit": "Unit of measurement",
+        }
     return out
 
 
@@ -205,7 +215,12 @@ def _indicators(frame: pd.DataFrame, counts: pd.Series) -> ImportedTable:
             "status": "official",
         }
     ).reset_index(drop=True)
-    return ImportedTable("indicators", table, frozenset(sources) | {_source("")})
+    return ImportedTable(
+        "indicators",
+        table,
+        frozenset(sources) | {_source("")},
+        lines=frame["_line"].astype(int).tolist(),
+    )
 
 
 def _arrests(frame: pd.DataFrame, report: FileReport, where: str) -> ImportedTable:
@@ -231,8 +246,21 @@ def _arrests(frame: pd.DataFrame, report: FileReport, where: str) -> ImportedTab
         origin = ", ".join(sorted(set(group["Source"]) - {""}))
         source = _source(origin) + ": " + "; ".join(categories)
         out.append(
-            (country, int(year), sex_value, age_value, int(round(group["VALUE"].sum())), source)
+            (
+                country,
+                int(year),
+                sex_value,
+                age_value,
+                int(round(group["VALUE"].sum())),
+                source,
+                int(group["_line"].min()),
+            )
         )
-    table = pd.DataFrame(out, columns=["country", "year", "sex", "age_group", "count", "source"])
+    table = pd.DataFrame(
+        out, columns=["country", "year", "sex", "age_group", "count", "source", "_line"]
+    )
+    lines = table.pop("_line").tolist()
     table["status"] = "official"
-    return ImportedTable("drug_arrests", table, frozenset(table["source"]) | {_source("")})
+    return ImportedTable(
+        "drug_arrests", table, frozenset(table["source"]) | {_source("")}, lines=lines
+    )

@@ -1,8 +1,9 @@
 """Tell a file's format from the file itself (never from its name).
 
-A workbook (zip magic bytes) is told by its sheets and the header rows it has; a text file by its
-header line. A file that is none of the known formats is refused with the header it has and the
-formats the importer knows.
+A workbook (zip magic bytes) is told by its sheets and the first rows of each (only those are
+read: ``bulletin.importers.xlsxio.probe_workbook``, after the archive's limits are checked); a
+text file by its header line. A file that is none of the known formats, or a zip archive that is
+not a workbook, is refused with what it has and the formats the importer knows.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.importers.base import FileReport, ImportedTable, refuse
-from bulletin.importers.xlsxio import cell_text, is_xlsx, read_workbook
+from bulletin.importers.xlsxio import PROBE_ROWS, cell_text, is_xlsx, probe_workbook
 
 PROBE_BYTES = 1 << 16
 
@@ -63,12 +64,12 @@ def probe(path: Path) -> Probe:
         raise refuse(path.name, "a header line and rows", got="an empty file")
     if is_xlsx(head):
         sheets = {
-            name: [tuple(cell_text(value) for value in row) for row in rows[:6]]
-            for name, rows in read_workbook(path).items()
+            name: [tuple(cell_text(value) for value in row) for row in rows]
+            for name, rows in probe_workbook(path, PROBE_ROWS).items()
         }
         return Probe(path, "xlsx", sheets=sheets)
     text = head.decode("utf-8-sig", errors="replace")
-    lines = tuple(line.rstrip("\r") for line in text.split("\n")[:6])
+    lines = tuple(line.rstrip("\r") for line in text.split("\n")[:PROBE_ROWS])
     return Probe(path, "text", lines=lines)
 
 

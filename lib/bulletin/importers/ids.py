@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -172,9 +173,39 @@ def read_ids(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
         background.newlines - (0 if background.ends_with_newline else -1) == raw.num_rows + 1
     )
     lines = _Lines(path, delimiter, raw.num_rows, exact_lines)
-    table = _convert(path, raw, upper, id_column, scope, report, lines)
+    table, selection = _convert(path, raw, upper, id_column, scope, report, lines)
     report.sha256 = background.sha256
-    return ImportedTable("seizure_cases", table, frozenset({source_of(path)}))
+    names = {target: upper[name] for name, target in ROUTE.items() if name in upper}
+    if TRANSIT in upper:
+        names["transit_countries"] = upper[TRANSIT]
+    names.update(
+        {"country": upper["COUNTRY"], "drug": upper["DRUG_NAME"], "kg": upper["AMOUNT"]}
+    )
+    if id_column:
+        names["case_id"] = id_column
+    return ImportedTable(
+        "seizure_cases",
+        table,
+        frozenset({source_of(path)}),
+        lines=_KeptLines(lines, selection, table.num_rows),
+        columns=names,
+    )
+
+
+class _KeptLines(Sequence):
+    """The input line of each kept row, found only when a message asks for one."""
+
+    def __init__(self, lines: _Lines, selection: np.ndarray | None, rows: int):
+        self.lines, self.selection, self.rows = lines, selection, rows
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self.rows))]
+        row = index if self.selection is None else self.selection[index]
+        return int(self.lines.of(np.array([row]))[0])
 
 
 class _Lines:
@@ -276,8 +307,12 @@ def _convert(
     scope: frozenset[str] | None,
     report: FileReport,
     lines: _Lines,
-) -> pa.Table:
-    """Map, convert and filter the parsed columns, working on dictionaries and index arrays."""
+) -> tuple[pa.Table, np.ndarray | None]:
+    """Map, convert and filter the parsed columns, working on dictionaries and index arrays.
+
+    Returns:
+        The table, and the parsed rows it keeps (``None``: all of them).
+    """
     n = raw.num_rows
     keep = np.ones(n, dtype=bool)
     countries = country_lookup()
@@ -492,7 +527,7 @@ def _convert(
 
     constant = np.zeros(n, np.int32)
     drug_codes = [drug for drug, _ in drug_mapped]
-    return pa.table(
+    table = pa.table(
         {
             "case_id": ids if selection is None else ids.take(pa.array(selection)),
             "date": column(date_dictionary, combined_idx),
@@ -507,6 +542,7 @@ def _convert(
             "status": column(["official"], constant),
         }
     )
+    return table, selection
 
 
 def _per_row(flags: list[bool], indices: np.ndarray) -> np.ndarray:

@@ -12,12 +12,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bulletin.files import write_atomic
+
 PROVENANCE_DIR = "provenance"
+
+
+class ProvenanceError(ValueError):
+    """A provenance record file that cannot be read (broken JSON, missing fields)."""
 
 
 def sha256_of(path: Path) -> str:
@@ -35,11 +39,32 @@ def provenance_path(table: str, data_dir: Path | str) -> Path:
 
 
 def load_records(table: str, data_dir: Path | str) -> list[dict]:
-    """The records of a table (empty when it has none yet)."""
+    """The records of a table (empty when it has none yet).
+
+    Raises:
+        ProvenanceError: the file is not a record file (its line and what is wrong named).
+    """
     path = provenance_path(table, data_dir)
-    if not path.exists():
+    if not path.is_file():
         return []
-    return json.loads(path.read_text(encoding="utf-8"))["records"]
+    try:
+        records = json.loads(path.read_text(encoding="utf-8"))["records"]
+        if not all(
+            isinstance(r, dict) and isinstance(r["file"], str) and isinstance(r["sources"], list)
+            for r in records
+        ):
+            raise TypeError("each record needs a 'file' text and a 'sources' list")
+    except json.JSONDecodeError as error:
+        raise ProvenanceError(
+            f"{path}, line {error.lineno}, column {error.colno}: expected a provenance record "
+            f"file in JSON ({error.msg})"
+        ) from None
+    except (UnicodeDecodeError, KeyError, TypeError) as error:
+        raise ProvenanceError(
+            f"{path}: expected a provenance record file ({{\"table\": ..., \"records\": [...]}}): "
+            f"{error}"
+        ) from None
+    return records
 
 
 def sources_in(records: list[dict], file_name: str) -> set[str]:
@@ -82,17 +107,12 @@ def new_record(
     }
 
 
+def records_content(table: str, records: list[dict]) -> bytes:
+    """A table's record file as bytes (written by :func:`write_records` or a transaction)."""
+    text = json.dumps({"table": table, "records": records}, indent=2, ensure_ascii=False) + "\n"
+    return text.encode("utf-8")
+
+
 def write_records(table: str, data_dir: Path | str, records: list[dict]) -> Path:
     """Write a table's records atomically (a failed write leaves the old file)."""
-    path = provenance_path(table, data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = json.dumps({"table": table, "records": records}, indent=2, ensure_ascii=False) + "\n"
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(provenance_path(table, data_dir), records_content(table, records))

@@ -53,7 +53,7 @@ from bulletin.importers.base import (
     refuse,
 )
 from bulletin.importers.textio import decode_utf8, parse_numbers, read_bytes, read_delimited
-from bulletin.importers.xlsxio import cell_text, read_workbook
+from bulletin.importers.xlsxio import cell, cell_text, read_workbook
 from bulletin.vocab import country_codes, country_name
 
 NSC_PUBLISHER = "National Statistical Committee of the Kyrgyz Republic"
@@ -120,11 +120,10 @@ def _age(label: str) -> str:
 
 def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> ImportedTable:
     """Read one NSC SDG workbook into ``indicators`` rows (see the module's rules)."""
-    rows = next(iter(read_workbook(path).values()))
-    sheet = next(iter(read_workbook(path)))
-    title = cell_text(rows[0][LABEL_COLUMN])
+    sheet, rows = next(iter(read_workbook(path).items()))
+    title = cell_text(cell(rows[0], LABEL_COLUMN))
     code, subject = CODE.match(title).groups()
-    unit_text = cell_text(rows[1][LABEL_COLUMN]).strip("() ").lower()
+    unit_text = cell_text(cell(rows[1], LABEL_COLUMN)).strip("() ").lower()
     if unit_text not in UNITS:
         raise refuse(
             path.name,
@@ -154,13 +153,13 @@ def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
     parent: str | None = None  # last row of a non-sex dimension, for men/women sub-rows
     seen_units: set[str] = set()
     for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-        label = _clean(cell_text(row[LABEL_COLUMN]) if len(row) > LABEL_COLUMN else "")
-        cells = {year: (row[i] if i < len(row) else None) for i, year in years.items()}
+        label = _clean(cell_text(cell(row, LABEL_COLUMN)))
+        cells = {year: cell(row, i) for i, year in years.items()}
         texts = [cell_text(v) for v in cells.values()]
         if not label and not any(texts):
             continue
         looks_like_heading = label.lower().startswith("by ") or cell_text(
-            row[LABEL_COLUMN]
+            cell(row, LABEL_COLUMN)
         ).rstrip().endswith(":")
         # A heading may carry "…" in its year cells (5.2.1.3: "By level of education:").
         has_values = any(t and not (looks_like_heading and t in NOT_AVAILABLE) for t in texts)
@@ -218,8 +217,8 @@ def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
             value = _age(label) if dimension == "age" else label
             disaggregation = f"{dimension}={value}"
             parent = disaggregation
-        for year, cell in cells.items():
-            text = cell_text(cell)
+        for year, value in cells.items():
+            text = cell_text(value)
             if not text:
                 continue
             report.rows_read += 1
@@ -234,7 +233,7 @@ def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
                     [f"row {number}: {label} {year} {text}"],
                 )
             else:
-                out.append((year, indicator, disaggregation, cell, unit, number))
+                out.append((year, indicator, disaggregation, value, unit, number))
     if problems:
         raise ImportRefusedError(problems)
     frame = pd.DataFrame(
@@ -252,7 +251,15 @@ def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
     table = table[
         ["country", "year", "indicator", "disaggregation", "value", "unit", "source", "status"]
     ].reset_index(drop=True)
-    return ImportedTable("indicators", table, frozenset({source}))
+    return ImportedTable(
+        "indicators",
+        table,
+        frozenset({source}),
+        lines=frame["_row"].astype(int).tolist(),
+        where="row",
+        sheet=sheet,
+        columns={"disaggregation": "C", "indicator": "C"},
+    )
 
 
 def _refuse_duplicates(file: str, frame: pd.DataFrame, sheet: str | None) -> None:
@@ -319,8 +326,8 @@ def read_open_sdg(
     report.skip("no value (empty cell)", int(empty.sum()))
     pairs = pd.Series("", index=frame.index)
     for column in dims:
-        cell = frame[column].str.strip()
-        part = (column + "=" + cell).where(cell.ne(""), "")
+        texts = frame[column].str.strip()
+        part = (column + "=" + texts).where(texts.ne(""), "")
         pairs = pairs.where(part.eq(""), pairs.where(pairs.eq(""), pairs + "; ") + part)
     source = f"{country_name(country)}, national SDG reporting platform, indicator {code}"
     report.publication = Publication(
@@ -346,5 +353,9 @@ def read_open_sdg(
     report.rows_kept = len(table)
     table = table.assign(year=table["year"].astype("int64"), source=source, status="official")
     return ImportedTable(
-        "indicators", table.drop(columns="_row").reset_index(drop=True), frozenset({source})
+        "indicators",
+        table.drop(columns="_row").reset_index(drop=True),
+        frozenset({source}),
+        lines=table["_row"].astype(int).tolist(),
+        columns={"year": "Year", "value": "Value"},
     )

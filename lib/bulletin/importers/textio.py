@@ -1,21 +1,22 @@
 """Strict reading of delimited text files: encoding, field counts, numbers.
 
-Each check refuses the whole file with the place of the problem (line and column) rather than
-guess: a byte that is not UTF-8, a line with more or fewer fields than the header (and, when two
-neighbouring fields look like the halves of a number split by a decimal comma, says so), a cell
-that is not a number where a number is expected.
+Each check refuses the whole file with the place of the problem (line, as an editor counts it,
+and column) rather than guess: a byte that is not UTF-8, a line with more or fewer fields than
+the header (and, when two neighbouring fields look like the halves of a number split by a
+decimal comma, says so; when the record spans lines, that a quote may be left open), a field
+over the csv module's size limit (an unclosed quote, nearly always), a cell that is not a number
+where a number is expected.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from bulletin.files import CsvRecordError, csv_records
 from bulletin.importers.base import ImportRefusedError, Problem, refuse
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -81,42 +82,73 @@ def read_delimited(
         skip_lines: heading lines above the header.
 
     Returns:
-        The header (names stripped), the rows (fields as text) and each row's line number.
+        The header (names stripped), the rows (fields as text) and the line each row begins on,
+        as an editor counts lines (a blank line, or a quoted cell spanning lines, counts).
 
     Raises:
         ImportRefusedError: with every line whose field count differs, naming the decimal comma where
-            two neighbouring fields look like the halves of one number.
+            two neighbouring fields look like the halves of one number; or the line of a field
+            over the csv module's size limit.
     """
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for _ in range(skip_lines):
-        next(reader, None)
-    header = next(reader, None)
-    if header is None:
-        raise refuse(path.name, "a header line and rows", got="no header line")
-    header = [name.strip() for name in header]
+    records = csv_records(text, delimiter)
+    header: list[str] | None = None
     rows: list[list[str]] = []
     lines: list[int] = []
     problems: list[Problem] = []
-    previous_end = reader.line_num
-    for fields in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if not fields or (len(fields) == 1 and not fields[0].strip()):
-            continue
-        if len(fields) != len(header):
-            problems.append(field_count_problem(path.name, start, header, fields))
-            continue
-        rows.append(fields)
-        lines.append(start)
+    try:
+        for _ in range(skip_lines):
+            next(records, None)
+        header_record = next(records, None)
+        if header_record is None:
+            raise refuse(path.name, "a header line and rows", got="no header line")
+        header = [name.strip() for name in header_record[2]]
+        repeated = [name for i, name in enumerate(header) if name and name in header[:i]]
+        if repeated:
+            raise refuse(
+                path.name,
+                "each column name once in the header",
+                line=header_record[0],
+                column=repeated[0],
+                got="a second column of that name",
+            )
+        for first, last, fields in records:
+            if not fields or (len(fields) == 1 and not fields[0].strip()):
+                continue
+            if len(fields) != len(header):
+                problems.append(field_count_problem(path.name, first, header, fields, last))
+                continue
+            rows.append(fields)
+            lines.append(first)
+    except CsvRecordError as error:
+        column = None
+        if header is not None and error.column is not None and error.column < len(header):
+            column = header[error.column]
+        problems.append(Problem(path.name, error.line, column, None, error.reason))
     if problems:
         raise ImportRefusedError(problems)
     return header, rows, lines
 
 
-def field_count_problem(file: str, line: int, header: list[str], fields: list[str]) -> Problem:
-    """Describe a line with too many or too few fields, spotting a decimal comma split."""
+def field_count_problem(
+    file: str, line: int, header: list[str], fields: list[str], last_line: int | None = None
+) -> Problem:
+    """Describe a line with too many or too few fields, spotting a decimal comma split.
+
+    ``last_line`` is the line the record ends on: a record spanning lines is said to, since a
+    quote left open is then the likely cause.
+    """
     expected = f"{len(header)} fields, as in the header"
     extra = len(fields) - len(header)
+    if last_line is not None and last_line > line:
+        return Problem(
+            file,
+            line,
+            None,
+            f"{len(fields)} fields",
+            f"{expected} (this record runs from line {line} to line {last_line}: a quote that "
+            "opens a field and is not closed where it should be makes the following lines "
+            "part of it)",
+        )
     if extra > 0:
         for i in range(min(len(header), len(fields) - 1)):
             if _INTEGER_PART.match(fields[i].strip()) and _DIGITS.match(fields[i + 1].strip()):

@@ -92,7 +92,9 @@ def offence_types_by_label() -> dict[str, str]:
 
 
 def header_of(rows: list[tuple], row: int = 1) -> tuple[str, ...]:
-    """A sheet's header row as stripped names (trailing empty cells dropped)."""
+    """A sheet's header row as stripped names (trailing empty cells dropped; none if no row)."""
+    if len(rows) < row:
+        return ()
     names = [("" if value is None else str(value)).strip() for value in rows[row - 1]]
     while names and not names[-1]:
         names.pop()
@@ -118,8 +120,18 @@ def read_wdr_crimes(
                 sheet=sheet,
             )
     report.publication = OFFENCES
-    offences = _offences(path, sheet_frame(sheets[OFFENCES_SHEET], 1), scope, report)
-    arrests = _arrests(path, sheet_frame(sheets[CONTACT_SHEET], 1), scope, report)
+    offences = _offences(
+        path,
+        sheet_frame(sheets[OFFENCES_SHEET], 1, file=path.name, sheet=OFFENCES_SHEET),
+        scope,
+        report,
+    )
+    arrests = _arrests(
+        path,
+        sheet_frame(sheets[CONTACT_SHEET], 1, file=path.name, sheet=CONTACT_SHEET),
+        scope,
+        report,
+    )
     return [offences, arrests]
 
 
@@ -137,7 +149,8 @@ def _countries(
         int(no_code.sum()),
         examples_of(frame.loc[no_code, "_row"], label[no_code], "row"),
     )
-    frame = frame[~no_code]
+    # The label is filtered with the frame: a mask made on the smaller frame cannot index it.
+    frame, label = frame[~no_code], label[~no_code]
     if scope is not None:
         out = ~frame["country"].isin(scope)
         report.skip(
@@ -166,6 +179,7 @@ def _offences(
 ) -> ImportedTable:
     report.rows_read += len(frame)
     other_year = frame["Year"].map(lambda v: str(v).strip().lower() == "other")
+    specified = frame["Specify year"] if "Specify year" in frame else pd.Series("", frame.index)
     report.skip(
         "year not a calendar year (the annex's 'Other', e.g. a financial year)",
         int(other_year.sum()),
@@ -173,7 +187,7 @@ def _offences(
             frame.loc[other_year, "_row"],
             frame.loc[other_year, "Country"].astype(str)
             + ": "
-            + frame.loc[other_year, "Specify year"].astype(str),
+            + specified[other_year].astype(str),
             "row",
         ),
     )
@@ -198,8 +212,9 @@ def _offences(
         int(identical.sum()),
         examples_of(frame.loc[identical, "_row"], label[identical], "row"),
     )
-    frame = frame[~identical]
-    differing = differing[~identical]
+    # The three are filtered together: a mask made on the smaller frame cannot index the others
+    # (the cause of an IndexingError with --countries all on the real annex).
+    frame, label, differing = frame[~identical], label[~identical], differing[~identical]
     report.skip(
         "the annex gives two different figures for the same country and year (neither is kept)",
         int(differing.sum()),
@@ -209,7 +224,7 @@ def _offences(
     report.rows_kept += len(frame)
     types = offence_types_by_label()
     long = frame.melt(
-        id_vars=["country", "Year"],
+        id_vars=["country", "Year", "_row"],
         value_vars=list(OFFENCE_COLUMNS),
         var_name="column",
         value_name="count",
@@ -224,7 +239,15 @@ def _offences(
             "status": "official",
         }
     ).reset_index(drop=True)
-    return ImportedTable("drug_offences", table, frozenset({OFFENCES.source}))
+    return ImportedTable(
+        "drug_offences",
+        table,
+        frozenset({OFFENCES.source}),
+        lines=long["_row"].astype(int).tolist(),
+        where="row",
+        sheet=OFFENCES_SHEET,
+        columns={"country": "Country", "year": "Year"},
+    )
 
 
 def _arrests(
@@ -293,6 +316,8 @@ def _arrests(
     report.rows_kept += len(frame)
 
     def defined_otherwise(column: str) -> pd.Series:
+        if column not in frame:  # the annex does not say: the standard definition
+            return pd.Series(False, index=frame.index)
         return ~frame[column].map(lambda v: "" if v is None else str(v).strip().lower()).isin(
             STANDARD_DEFINITION
         )
@@ -315,8 +340,21 @@ def _arrests(
             if group[column].isna().any():
                 unpublished += int(group[column].notna().any())
                 continue
-            out.append((country, int(year), sex, age_group, int(group[column].sum()), source))
-    table = pd.DataFrame(out, columns=["country", "year", "sex", "age_group", "count", "source"])
+            out.append(
+                (
+                    country,
+                    int(year),
+                    sex,
+                    age_group,
+                    int(group[column].sum()),
+                    source,
+                    int(group["_row"].min()),
+                )
+            )
+    table = pd.DataFrame(
+        out, columns=["country", "year", "sex", "age_group", "count", "source", "_row"]
+    )
+    rows = table.pop("_row").tolist()
     table["status"] = "official"
     if unpublished:
         report.notes.append(
@@ -328,4 +366,12 @@ def _arrests(
             f"drug_arrests: adults and juveniles of {int(other_age.sum())} rows not used: the "
             "country defines them otherwise than 18 and older / under 18"
         )
-    return ImportedTable("drug_arrests", table, frozenset(table["source"]) | {ARRESTS_SOURCE})
+    return ImportedTable(
+        "drug_arrests",
+        table,
+        frozenset(table["source"]) | {ARRESTS_SOURCE},
+        lines=rows,
+        where="row",
+        sheet=CONTACT_SHEET,
+        columns={"country": "Country", "year": "Year"},
+    )

@@ -120,7 +120,7 @@ def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -
     """Read WDR 2024 annex table 7.1 (format 2) into ``seizures_annual`` rows."""
     sheets = read_workbook(path)
     rows = sheets[SHEET_2024]
-    frame = sheet_frame(rows, header_row=2)
+    frame = sheet_frame(rows, header_row=2, file=path.name, sheet=SHEET_2024)
     header = tuple(column for column in frame.columns if column != "_row")
     if header != HEADER_2024:
         raise refuse(
@@ -268,9 +268,12 @@ def _to_seizures(
     report.rows_kept = len(long)
 
     keys = ["country", "year", "group", "drug"]
-    parts = long[long["role"].eq("component")].groupby(keys, as_index=False)["kg"].sum()
-    totals = long[long["role"].eq("total")].groupby(keys, as_index=False)["kg"].sum()
+    # Each output row keeps the first input line it adds up, for messages.
+    sums = {"kg": ("kg", "sum"), "line": ("line", "min")}
+    parts = long[long["role"].eq("component")].groupby(keys, as_index=False).agg(**sums)
+    totals = long[long["role"].eq("total")].groupby(keys, as_index=False).agg(**sums)
     by_group = parts.merge(totals, on=keys, how="outer", suffixes=("_parts", "_total"))
+    by_group["line"] = by_group[["line_parts", "line_total"]].min(axis=1)
     overridden = by_group["kg_total"].notna() & (
         by_group["kg_total"] > by_group["kg_parts"].fillna(0)
     )
@@ -280,9 +283,25 @@ def _to_seizures(
             "were counted instead of the parts (the total includes unspecified quantities)"
         )
     by_group["kg"] = by_group[["kg_parts", "kg_total"]].max(axis=1)
-    table = by_group.groupby(["country", "year", "drug"], as_index=False)["kg"].sum()
+    table = by_group.groupby(["country", "year", "drug"], as_index=False).agg(
+        kg=("kg", "sum"), line=("line", "min")
+    )
+    lines = table.pop("line").astype(int).tolist()
     table["year"] = table["year"].astype("int64")
     table["kg"] = table["kg"].round(KG_DECIMALS)
     table["source"] = publication.source
     table["status"] = "official"
-    return ImportedTable("seizures_annual", table, frozenset({publication.source}))
+    return ImportedTable(
+        "seizures_annual",
+        table,
+        frozenset({publication.source}),
+        lines=lines,
+        where=where,
+        sheet=sheet,
+        columns={
+            "country": columns["country"],
+            "year": columns["year"],
+            "kg": columns["kg"],
+            "drug": f"{columns['group']} / {columns['subgroup']} / {columns['name']}",
+        },
+    )
