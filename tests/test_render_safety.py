@@ -619,3 +619,23 @@ def test_an_interrupt_is_an_exit_status_of_its_signal():
     assert engine.RenderInterrupted(signal.SIGTERM).status == 143
     assert engine.RenderInterrupted(signal.SIGINT).status == 130
     assert isinstance(engine.RenderInterrupted(signal.SIGINT), KeyboardInterrupt)
+
+
+def test_a_render_finishes_an_import_interrupted_while_renaming(tmp_path: Path):
+    """An import killed between its renames leaves a journal; the render finishes it first, so
+    that the notebooks never read some tables new and others old."""
+    from bulletin import files
+
+    notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
+    write_notebook(notebooks, "01_one", "print(open(data_dir + '/seizures_quarterly.csv').read())")
+    new = (data / "seizures_quarterly.csv").read_text() + "UZB,2017,1,heroin,1.0,test,reconstructed\n"
+    temp = data / f".seizures_quarterly.csv.x{files.TEMP_SUFFIX}"
+    temp.write_text(new)
+    (data / files.JOURNAL_NAME).write_text(
+        json.dumps({"renames": [[temp.name, "seizures_quarterly.csv"]]})
+    )
+    result = bulletin(*_args(notebooks, data, "--out", str(tmp_path / "issue")), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert (data / "seizures_quarterly.csv").read_text() == new
+    assert not (data / files.JOURNAL_NAME).exists() and not temp.exists()
+    assert "UZB,2017,1,heroin" in (tmp_path / "issue" / "01_one.ipynb").read_text()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import vocab
+from bulletin import paths, vocab
 from bulletin.paths import REFERENCE_DIR
 
 
@@ -24,7 +24,7 @@ def own_reference(tmp_path: Path) -> Path:
 
 def test_the_project_reference_is_the_default(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
-    assert vocab.reference_dir() == REFERENCE_DIR
+    assert paths.reference_dir() == REFERENCE_DIR
     assert "XKX" not in vocab.country_codes()
 
 
@@ -39,15 +39,57 @@ def test_a_data_folder_brings_its_own_vocabularies(
     assert "XKX" not in vocab.country_codes()  # cached per folder, not once for all
 
 
-def test_a_data_folder_without_reference_uses_the_project_one(
+def test_a_data_folder_without_reference_keeps_the_folder_in_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, "/somewhere/else")
-    assert vocab.use_reference_for(tmp_path) == REFERENCE_DIR.resolve()
+    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
+    assert vocab.use_reference_for(tmp_path) == REFERENCE_DIR
     assert vocab.REFERENCE_DIR_ENV not in os.environ
+    monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, "/chosen/by/the/user")
+    assert vocab.use_reference_for(tmp_path) == Path("/chosen/by/the/user")
+    assert paths.reference_dir_of(tmp_path) == Path("/chosen/by/the/user")
 
 
 def test_a_missing_vocabulary_names_the_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, str(tmp_path))
     with pytest.raises(FileNotFoundError, match="countries.*missing from"):
         vocab.country_names()
+
+
+def test_tables_of_a_data_folder_are_checked_with_its_own_vocabularies(
+    own_reference: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Issue 12: reference/ inside a --data-dir was ignored; a row of its own country was refused.
+    import pandas as pd
+
+    from bulletin.tables import TableError, load_table, write_table
+
+    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
+    rows = pd.DataFrame({"country": ["XKX"], "year": [2016], "drug": ["heroin"], "kg": [1.0],
+                         "source": ["s"], "status": ["official"]})
+    write_table("seizures_annual", rows, own_reference)
+    assert load_table("seizures_annual", own_reference)["country"].tolist() == ["XKX"]
+    assert "XKX" not in vocab.country_codes()  # nothing changed outside the data folder's reads
+    other = own_reference.parent / "other"
+    other.mkdir()
+    shutil.copy(own_reference / "seizures_annual.csv", other)
+    with pytest.raises(TableError, match="XKX"):
+        load_table("seizures_annual", other)
+
+
+def test_an_import_maps_names_with_the_data_folder_s_own_vocabularies(
+    own_reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from bulletin.cli import main
+
+    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
+    with (own_reference / "reference" / "country_names.csv").open("a", encoding="utf-8") as out:
+        out.write("Republic of Kosovo,XKX,\n")
+    annex = tmp_path / "annex.csv"
+    annex.write_text(
+        "Region;SubRegion;Country;CountryCode;Year;DrugGroup;Drug;SpecificDrugName;KgEquivalent;"
+        "Comment\nEurope;Southeast Europe;Republic of Kosovo;XKX;2016;Opioids;Heroin;;12;\n",
+        encoding="utf-8",
+    )
+    assert main(["import", str(annex), "--data-dir", str(own_reference), "--countries", "all"]) == 0
+    assert (own_reference / "seizures_annual.csv").read_text().splitlines()[1].startswith("XKX,2016")

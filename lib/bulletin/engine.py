@@ -50,7 +50,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from bulletin import cache
+from bulletin import cache, files
 from bulletin.parameters import (
     Parameter,
     ParameterError,
@@ -62,7 +62,13 @@ from bulletin.parameters import (
     notebook_parameters,
     read_notebook_json,
 )
-from bulletin.paths import PROJECT_ROOT, REFERENCE_DIR, REPORTS_DIR
+from bulletin.paths import (
+    PROJECT_ROOT,
+    REFERENCE_DIR_ENV,
+    REPORTS_DIR,
+    own_reference_dir,
+    reference_dir_of,
+)
 from bulletin.periods import Quarter
 from bulletin.progress import Progress
 from bulletin.publish import (
@@ -641,20 +647,6 @@ class _NotebookTimeoutError(Exception):
     pass
 
 
-def kernel_reference_dir(data_dir: Path) -> Path | None:
-    """The reference vocabularies a data folder brings (``<data_dir>/reference``), if it has them."""
-    folder = Path(data_dir) / "reference"
-    return folder if folder.is_dir() else None
-
-
-def reference_dir_in_use(data_dir: Path) -> Path:
-    """The reference folder the kernels of a render read: the data folder's own, else
-    ``$BULLETIN_REFERENCE_DIR``, else the project's."""
-    from bulletin.kernelboot import REFERENCE_DIR_ENV
-
-    return kernel_reference_dir(data_dir) or Path(os.environ.get(REFERENCE_DIR_ENV) or REFERENCE_DIR)
-
-
 async def _end_kernel(manager: Any, client: Any, token: str, name: str) -> None:
     """Stop a notebook's kernel and every process it started (see :func:`kernelboot.end_processes`)."""
     from bulletin.kernelboot import descendants, end_processes
@@ -712,7 +704,6 @@ async def execute_task(
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
     from bulletin.kernelboot import (
-        REFERENCE_DIR_ENV,
         TOKEN_ENV,
         TRACE_FILE_ENV,
         TRACE_ROOT_ENV,
@@ -742,7 +733,7 @@ async def execute_task(
         env[TOKEN_ENV] = token
         # The notebook's temporary files go into its own folder, removed with it.
         env["TMPDIR"] = str(scratch / "tmp")
-        reference = kernel_reference_dir(data_dir)
+        reference = own_reference_dir(data_dir)
         if reference is not None:
             env[REFERENCE_DIR_ENV] = str(reference)
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
@@ -939,11 +930,9 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress) -> 
         RenderInterrupted: SIGINT or SIGTERM arrived; every kernel was stopped.
     """
     from bulletin.kernel import ForkedKernelManager, KernelForkServer
-    from bulletin.kernelboot import REFERENCE_DIR_ENV
-
     outcomes: dict[str, Outcome] = {}
     slots = Slots(options.jobs)
-    reference = kernel_reference_dir(options.data_dir)
+    reference = own_reference_dir(options.data_dir)
     with render_temp_dir() as root:
         server = KernelForkServer({REFERENCE_DIR_ENV: str(reference)} if reference else None)
 
@@ -1191,12 +1180,12 @@ def assemble_edition(
             "seconds": round(time.perf_counter() - started, 3),
             "project": {**cache.project_commit(), "version": cache.package_versions().get("bulletin")},
             "packages": cache.package_versions(),
-            "library_sha256": cache.library_sha256(reference_dir_in_use(options.data_dir)),
-            "library_files": cache.library_files(reference_dir_in_use(options.data_dir)),
+            "library_sha256": cache.library_sha256(reference_dir_of(options.data_dir)),
+            "library_files": cache.library_files(reference_dir_of(options.data_dir)),
             "data_dir": str(options.data_dir),
             "tables": {name: read_all[name] for name in sorted(read_all) if name not in elsewhere},
             "files_read_elsewhere": {name: read_all[name] for name in sorted(elsewhere)},
-            "reference_dir": str(reference_dir_in_use(options.data_dir)),
+            "reference_dir": str(reference_dir_of(options.data_dir)),
             "tables_present": data.tables(),
             "parameters": {
                 "quarter": edition.issue.label, "data_dir": str(options.data_dir),
@@ -1261,7 +1250,11 @@ def render(
     _refuse_targets(editions, options)
     started, started_at = time.perf_counter(), _now()
     remove_stale_temp()
-    notebooks = read_notebooks(Path(options.notebooks_dir), reference_dir_in_use(options.data_dir))
+    # An import killed while replacing its files leaves a journal: finish it before anything
+    # reads the tables, so that no notebook sees some tables new and others old.
+    for finished in files.recover(options.data_dir):
+        progress.note(f"finished an interrupted import: {finished.name} replaced")
+    notebooks = read_notebooks(Path(options.notebooks_dir), reference_dir_of(options.data_dir))
     values = check_parameters(editions, notebooks, options)
     data = cache.DataFiles(options.data_dir)
     published: list[Path] = []

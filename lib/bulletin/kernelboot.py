@@ -42,15 +42,16 @@ import sys
 import time
 from collections.abc import Iterable
 
+# The reference vocabularies a kernel reads (see bulletin.paths); set by the renderer when the
+# data folder has its own reference/.
+from bulletin.paths import REFERENCE_DIR_ENV
+
 TRACE_FILE_ENV = "BULLETIN_TRACE_FILE"
 """File to which the kernel appends the path of each file it opens for reading."""
 TRACE_ROOT_ENV = "BULLETIN_TRACE_ROOT"
 """The data folder: files under it are recorded relative to it, others by absolute path."""
 TRACE_SKIP_ENV = "BULLETIN_TRACE_SKIP"
 """Folders (``os.pathsep``-separated) whose files are not recorded: the render's own."""
-REFERENCE_DIR_ENV = "BULLETIN_REFERENCE_DIR"
-"""The reference vocabularies a kernel reads (see :mod:`bulletin.vocab`); set by the renderer
-when the data folder has its own ``reference/``."""
 TOKEN_ENV = "BULLETIN_KERNEL_TOKEN"
 """A token unique to one notebook's kernel, inherited by every process it starts."""
 

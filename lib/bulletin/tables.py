@@ -31,7 +31,7 @@ from bulletin.files import (
     restore_cell,
     write_atomic,
 )
-from bulletin.paths import DATA_DIR
+from bulletin.paths import DATA_DIR, reference_dir, reference_scope
 from bulletin.schemas import TableSpec, build_specs
 
 log = logging.getLogger(__name__)
@@ -73,9 +73,14 @@ class TableError(ValueError):
         super().__init__(f"{self.path}: {count} with the table:\n{shown}{tail}")
 
 
-@cache
 def table_specs() -> dict[str, TableSpec]:
-    """The spec of every table of the data contract, by name."""
+    """The spec of every table of the data contract, by name, with the vocabularies in use
+    (:func:`bulletin.paths.reference_dir`)."""
+    return _table_specs(reference_dir())
+
+
+@cache
+def _table_specs(reference: Path) -> dict[str, TableSpec]:
     return build_specs()
 
 
@@ -94,6 +99,9 @@ def table_path(name: str, data_dir: Path | str = DATA_DIR) -> Path:
 
 def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
     """Read a table from ``data_dir`` and check it against its schema.
+
+    The vocabularies it is checked against are those of ``data_dir`` when it has a
+    ``reference/`` folder of its own, else those in use (:func:`bulletin.paths.reference_scope`).
 
     Args:
         name: table name, e.g. ``"seizures_quarterly"``.
@@ -117,6 +125,11 @@ def read_table(name: str, data_dir: Path | str = DATA_DIR) -> tuple[pd.DataFrame
         FileNotFoundError: the table's file is not in ``data_dir``.
         TableError: the file breaks the table's schema.
     """
+    with reference_scope(data_dir):
+        return _read_table(name, data_dir)
+
+
+def _read_table(name: str, data_dir: Path | str) -> tuple[pd.DataFrame, list[int]]:
     path = table_path(name, data_dir)
     if not path.exists():
         raise FileNotFoundError(f"{path}: table {name!r} not found in {Path(data_dir)}")
@@ -258,7 +271,8 @@ def write_table(name: str, frame: pd.DataFrame, data_dir: Path | str = DATA_DIR)
         OSError: the folder cannot be written; the file on disk is left untouched.
     """
     path = table_path(name, data_dir)
-    content = table_content(name, frame, path)
+    with reference_scope(data_dir):
+        content = table_content(name, frame, path)
     write_atomic(path, content)
     log.info("wrote %d rows to %s", len(frame), path)
     return path

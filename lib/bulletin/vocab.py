@@ -1,10 +1,11 @@
 """The project's fixed vocabularies: countries, drugs and drug groups.
 
-They are read from a reference folder so that the schemas, the importers and the notebooks share
-one definition: ``data/reference/`` of the project, or the folder named by the environment
-variable ``BULLETIN_REFERENCE_DIR`` (the renderer sets it to ``<data_dir>/reference`` when a
-``--data-dir`` brings its own vocabularies; :func:`use_reference_for` does the same in a
-process). Each vocabulary is cached per folder after its first read.
+They are read from the reference folder in use (:func:`bulletin.paths.reference_dir`) so that the
+schemas, the importers and the notebooks share one definition: ``data/reference/`` of the project,
+or the folder named by the environment variable ``BULLETIN_REFERENCE_DIR`` (the renderer sets it
+to ``<data_dir>/reference`` when a ``--data-dir`` brings its own vocabularies;
+:func:`use_reference_for` does the same in a process). Each vocabulary is cached per folder after
+its first read.
 """
 
 from __future__ import annotations
@@ -15,45 +16,27 @@ from pathlib import Path
 
 import pandas as pd
 
-from bulletin.paths import REFERENCE_DIR
+from bulletin.paths import (
+    REFERENCE_DIR_ENV,
+    own_reference_dir,
+    reference_dir,
+)
 
 CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 """The five countries the bulletin covers, in the order it lists them."""
 
 REGION_NAME = "Central Asia"
 
-REFERENCE_DIR_ENV = "BULLETIN_REFERENCE_DIR"
-"""Environment variable naming the reference folder in use (default: the project's)."""
-
-
-def reference_dir() -> Path:
-    """The reference folder in use: ``$BULLETIN_REFERENCE_DIR``, else the project's.
-
-    >>> reference_dir() == REFERENCE_DIR or REFERENCE_DIR_ENV in os.environ
-    True
-    """
-    chosen = os.environ.get(REFERENCE_DIR_ENV)
-    return Path(chosen) if chosen else REFERENCE_DIR
-
-
-def reference_dir_of(data_dir: Path | str) -> Path:
-    """The reference folder a data folder brings (``<data_dir>/reference``), else the project's."""
-    own = Path(data_dir) / "reference"
-    return own if own.is_dir() else REFERENCE_DIR
-
-
 def use_reference_for(data_dir: Path | str) -> Path:
-    """Use the vocabularies of ``data_dir`` (when it has a ``reference/`` folder) from now on.
+    """Use the vocabularies of ``data_dir`` from now on, when it has a ``reference/`` folder.
 
-    Sets ``$BULLETIN_REFERENCE_DIR`` (so that kernels and child processes inherit it) and
-    returns the folder in use.
+    Sets ``$BULLETIN_REFERENCE_DIR`` (so that child processes inherit it); a data folder without
+    its own vocabularies leaves the folder in use as it was. Returns the folder in use.
     """
-    folder = reference_dir_of(data_dir).resolve()
-    if folder == REFERENCE_DIR.resolve():
-        os.environ.pop(REFERENCE_DIR_ENV, None)
-    else:
-        os.environ[REFERENCE_DIR_ENV] = str(folder)
-    return folder
+    own = own_reference_dir(data_dir)
+    if own is not None:
+        os.environ[REFERENCE_DIR_ENV] = str(own.resolve())
+    return reference_dir()
 
 
 def load_reference(name: str) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from bulletin.files import (
     restore_arrow,
     write_atomic,
 )
+from bulletin.paths import reference_scope
 from bulletin.schemas import COUNTRY_ROUTE_RULE, STATUSES, is_country_route
 from bulletin.tables import MAX_PROBLEMS_SHOWN, Problem, TableError, table_path, table_spec
 from bulletin.vocab import country_codes, drugs
@@ -93,9 +94,17 @@ def empty() -> pa.Table:
 def read_cases(data_dir: Path | str) -> pa.Table:
     """Read and check ``seizure_cases.csv`` (an empty table when the file does not exist).
 
+    The vocabularies are those of ``data_dir`` when it has its own ``reference/`` folder
+    (:func:`bulletin.paths.reference_scope`), as for :func:`bulletin.tables.load_table`.
+
     Raises:
         TableError: the file breaks the table's rules (line and column named).
     """
+    with reference_scope(data_dir):
+        return _read_cases(data_dir)
+
+
+def _read_cases(data_dir: Path | str) -> pa.Table:
     path = table_path(TABLE, data_dir)
     if not path.exists():
         return empty()

@@ -39,7 +39,7 @@ from bulletin.files import JOURNAL_NAME, FileTransaction
 from bulletin.importers import cases, provenance
 from bulletin.importers.base import FileReport, ImportedTable, ImportRefusedError, Problem
 from bulletin.importers.detect import ImportOptions, detect
-from bulletin.paths import DATA_DIR
+from bulletin.paths import DATA_DIR, reference_scope
 from bulletin.tables import (
     TableError,
     check_table,
@@ -120,8 +120,14 @@ def import_files(
         OSError: a file could not be written; nothing was changed (or, for
             ``bulletin.files.InterruptedCommitError``, the next import finishes the change).
     """
-    options = options or ImportOptions(scope=DEFAULT_SCOPE)
-    data_dir = Path(data_dir)
+    # Names are mapped and rows checked with the data folder's own vocabularies, when it has them.
+    with reference_scope(data_dir):
+        return _import_files(paths, Path(data_dir), dry_run, options or ImportOptions(DEFAULT_SCOPE))
+
+
+def _import_files(
+    paths: Sequence[Path | str], data_dir: Path, dry_run: bool, options: ImportOptions
+) -> ImportResult:
     reports: list[FileReport] = []
     outputs: list[tuple[Path, FileReport, ImportedTable]] = []
     for path in map(Path, paths):

@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 
 from bulletin.importers.base import ImportRefusedError, Problem
-from bulletin.paths import REFERENCE_DIR
+from bulletin.paths import reference_dir as reference_in_use
 from bulletin.vocab import country_names, drugs
 
 COUNTRY_NAMES_FILE = "country_names.csv"
@@ -33,9 +33,17 @@ def _normalise(names: pd.Series) -> pd.Series:
     return names.astype("string").str.replace("\xa0", " ").str.strip().str.casefold()
 
 
+def country_lookup(reference_dir: Path | None = None) -> dict[str, str]:
+    """Every known spelling (case-folded) -> ISO3 code, or '' for a name with no ISO code.
+
+    Args:
+        reference_dir: the vocabularies' folder (default: the one in use).
+    """
+    return _country_lookup(Path(reference_dir or reference_in_use()))
+
+
 @cache
-def country_lookup(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
-    """Every known spelling (case-folded) -> ISO3 code, or '' for a name with no ISO code."""
+def _country_lookup(reference_dir: Path) -> dict[str, str]:
     lookup = {name.casefold(): iso3 for iso3, name in country_names().items()}
     lookup.update({iso3.casefold(): iso3 for iso3 in country_names()})
     extra = pd.read_csv(reference_dir / COUNTRY_NAMES_FILE, dtype=str, keep_default_na=False)
@@ -81,7 +89,7 @@ def map_countries(
                     column,
                     str(name),
                     f"a country name known to the project: add '{name}' with its ISO3 code to "
-                    f"data/reference/{COUNTRY_NAMES_FILE} ({row['size']} rows have it)",
+                    f"{reference_in_use() / COUNTRY_NAMES_FILE} ({row['size']} rows have it)",
                     where,
                     sheet,
                 )
@@ -91,9 +99,18 @@ def map_countries(
     return codes.astype(object)
 
 
+def drug_mapping(release: str, reference_dir: Path | None = None) -> pd.DataFrame:
+    """The drug-name mapping of one release, checked against the drug vocabulary.
+
+    Args:
+        release: the release, e.g. ``"wdr2018"`` (``drug_names_<release>.csv``).
+        reference_dir: the vocabularies' folder (default: the one in use).
+    """
+    return _drug_mapping(release, Path(reference_dir or reference_in_use()))
+
+
 @cache
-def drug_mapping(release: str, reference_dir: Path = REFERENCE_DIR) -> pd.DataFrame:
-    """The drug-name mapping of one release, checked against the drug vocabulary."""
+def _drug_mapping(release: str, reference_dir: Path) -> pd.DataFrame:
     path = reference_dir / f"drug_names_{release}.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     bad_drug = ~frame["drug"].isin(drugs()) & frame["drug"].ne("")
