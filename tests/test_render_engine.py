@@ -89,6 +89,8 @@ def test_a_failing_notebook_leaves_the_others_rendered_and_resume_reruns_only_it
     failed = reports / "2017-Q2.failed"
     page = (failed / "02_broken.html").read_text()
     assert "did not render" in page and "cell 2 of 2 (Show)" in page and "KeyError" in page
+    # The reason reads as a sentence after the bold one.
+    assert "did not render.</strong> Cell 2 of 2 (Show) failed at line 2 with KeyError" in page
     assert "rows[&#x27;TJK&#x27;]" in page or "rows['TJK']" in page  # the failing cell is shown
     assert "fine 2017-Q2" in (failed / "01_fine.ipynb").read_text()
     assert (failed / "03_fine_too.html").exists()

@@ -528,8 +528,9 @@ def failure_banner(name: str, error: dict[str, Any]) -> dict[str, Any]:
 
     from bulletin.report import markdown_to_html
 
+    summary = error["summary"]
     text = (
-        f"**This analysis did not render.** {error['summary']}.\n\n"
+        f"**This analysis did not render.** {summary[:1].upper()}{summary[1:]}.\n\n"
         "The outputs below are those of the cells that ran before it; the published issue was "
         "left as it was."
     )
