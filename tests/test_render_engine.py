@@ -88,7 +88,7 @@ def test_a_failing_notebook_leaves_the_others_rendered_and_resume_reruns_only_it
     assert not (reports / "2017-Q2").exists()  # nothing published in place of an issue
     failed = reports / "2017-Q2.failed"
     page = (failed / "02_broken.html").read_text()
-    assert "did not render" in page and "cell 2 of 2 (Show)" in page and "KeyError" in page
+    assert "did not render" in page and "Cell 2 of 2 (Show)" in page and "KeyError" in page
     # The reason reads as a sentence after the bold one.
     assert "did not render.</strong> Cell 2 of 2 (Show) failed at line 2 with KeyError" in page
     assert "rows[&#x27;TJK&#x27;]" in page or "rows['TJK']" in page  # the failing cell is shown
@@ -120,7 +120,7 @@ def test_a_notebook_past_its_timeout_fails_alone_and_says_where(tmp_path: Path):
     assert "01_slow" in result.stderr and "still running" in result.stderr and "cell 2 of 2 (Show)" in result.stderr
     assert "02_quick" in result.stderr and "done" in result.stderr
     page = (tmp_path / "out.failed" / "01_slow.html").read_text()
-    assert "cell 2 of 2 (Show) timed out after 6 s" in page
+    assert "Cell 2 of 2 (Show) timed out after 6 s" in page
     assert "01_slow: cell 2 of 2 (Show) timed out after 6 s" in result.stderr  # the summary
     assert "quick" in (tmp_path / "out.failed" / "02_quick.ipynb").read_text()
 

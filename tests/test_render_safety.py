@@ -275,7 +275,7 @@ def test_a_notebook_past_its_notebook_timeout_says_it_timed_out(tmp_path: Path):
     assert summary in result.stderr
     assert "DeadKernelError" not in result.stderr and "died" not in result.stderr
     page = (tmp_path / "out.failed" / "02_slow.html").read_text()
-    assert "the notebook timed out after 4 s" in page and "DeadKernelError" not in page
+    assert "The notebook timed out after 4 s" in page and "DeadKernelError" not in page
     record = json.loads((tmp_path / "out.failed" / "run.json").read_text())
     assert {n["name"]: n["status"] for n in record["notebooks"]} == {"01_one": "ok", "02_slow": "timeout"}
 
