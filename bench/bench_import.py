@@ -14,7 +14,19 @@ It prints rows per second, the import's time as a multiple of the baseline, and 
 1,000,000 rows a second, peak memory under five times the file's size. The machine is shared,
 so the baseline is the fairer yardstick: the ratio says how much the import adds to parsing.
 
-Run: ``.venv/bin/python bench/bench_import.py [--rows N] [--repeat K]`` (``make bench``).
+Where the official publications are at hand (``../shared/data/official``, or ``--official``),
+it also measures, in the same run (issue 13):
+
+- the real IDS report, a zip of a 41 MB ``;``-separated CSV of 311,038 cases: the import end to
+  end (detection, inflating, parsing, mapping, the scope, the duplicate count, validation, the
+  write) against pyarrow's plain read of the same CSV from the same zip, each in a fresh process,
+  best of ``--repeat``; the goal is the same million rows a second;
+- reading the official workbooks: openpyxl (read-only, the importer's reader before issue 13)
+  against calamine alone and against ``bulletin.importers.xlsxio.read_workbook`` (calamine after
+  the limits: every part inflated once and each sheet's extent scanned), best of ``--repeat``.
+
+Run: ``.venv/bin/python bench/bench_import.py [--rows N] [--repeat K] [--official DIR]``
+(``make bench``).
 """
 
 from __future__ import annotations
@@ -25,6 +37,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -116,6 +129,23 @@ print(json.dumps({"seconds": seconds, "rows_read": report.rows_read, "rows_kept"
 )
 
 
+_ZIP_BASELINE = (
+    _PEAK
+    + """
+import json, sys, time, zipfile
+import pyarrow.csv as pacsv
+start = time.perf_counter()
+with zipfile.ZipFile(sys.argv[1]) as archive:
+    (member,) = archive.namelist()
+    with archive.open(member) as stream:
+        table = pacsv.read_csv(stream, parse_options=pacsv.ParseOptions(delimiter=";"))
+seconds = time.perf_counter() - start
+print(json.dumps({"seconds": seconds, "rows": table.num_rows, "peak_rss_kb": peak_kb()}))
+"""
+)
+IDS_ZIP = "unodc-ids-seizure-cases-2011-2016-no-cannabis.zip"
+
+
 def generate(path: Path, rows: int, seed: int = 2017) -> None:
     """Write an IDS-style CSV of ``rows`` seizure cases (vectorised; no loop per row)."""
     rng = np.random.default_rng(seed)
@@ -158,10 +188,105 @@ def _run(code: str, *args: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def real_zip(official: Path, repeat: int) -> None:
+    """The real IDS report: the import against pyarrow's plain read of the same CSV."""
+    path = official / IDS_ZIP
+    with zipfile.ZipFile(path) as archive:
+        (info,) = archive.infolist()
+    print(
+        f"== the real IDS report: {path.name} ({path.stat().st_size / 1e6:.1f} MB, holding "
+        f"{info.filename} of {info.file_size / 1e6:.1f} MB)"
+    )
+    baseline = min(
+        (_run(_ZIP_BASELINE, str(path)) for _ in range(repeat)), key=lambda run: run["seconds"]
+    )
+    with tempfile.TemporaryDirectory(prefix="bench-import-zip-") as folder:
+        runs = [_run(_IMPORT, str(path), str(Path(folder) / f"data{i}")) for i in range(repeat)]
+    best = min(runs, key=lambda run: run["seconds"])
+    rate = best["rows_read"] / best["seconds"]
+    print(
+        f"baseline, pyarrow.csv.read_csv of the CSV inside the zip, plain: "
+        f"{baseline['seconds']:.3f} s ({baseline['rows'] / baseline['seconds']:,.0f} rows/s)"
+    )
+    print(
+        f"bulletin import of the zip end to end: {best['seconds']:.3f} s for "
+        f"{best['rows_read']:,} rows read, {best['written']:,} written; best of {repeat}: "
+        f"{', '.join(format(r['seconds'], '.2f') for r in runs)} s"
+    )
+    print(
+        f"real zip rows per second: {rate:,.0f} (goal {GOAL_ROWS_PER_SECOND:,}: "
+        f"{'met' if rate >= GOAL_ROWS_PER_SECOND else 'NOT met on this run'})"
+    )
+    print(f"real zip import time / pyarrow read time: {best['seconds'] / baseline['seconds']:.2f}")
+
+
+def workbooks(official: Path, repeat: int) -> None:
+    """openpyxl against calamine on the official workbooks."""
+    import openpyxl
+    from python_calamine import CalamineWorkbook
+
+    from bulletin.importers import xlsxio
+
+    def with_openpyxl(path: Path) -> int:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        try:
+            return sum(
+                1 for sheet in workbook.worksheets for _ in sheet.iter_rows(values_only=True)
+            )
+        finally:
+            workbook.close()
+
+    def with_calamine(path: Path) -> int:
+        workbook = CalamineWorkbook.from_path(str(path))
+        try:
+            return sum(
+                len(workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                for name in workbook.sheet_names
+            )
+        finally:
+            workbook.close()
+
+    def with_importer(path: Path) -> int:
+        return sum(len(rows) for rows in xlsxio._read(path).values())
+
+    def best(read, path: Path) -> float:
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            read(path)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    print("== reading the official workbooks (best of each; seconds)")
+    print(f"  {'workbook':48} {'openpyxl':>9} {'calamine':>9} {'importer':>9} {'speed-up':>9}")
+    totals = [0.0, 0.0, 0.0]
+    for path in sorted(official.rglob("*.xlsx")):
+        times = [best(read, path) for read in (with_openpyxl, with_calamine, with_importer)]
+        totals = [a + b for a, b in zip(totals, times, strict=True)]
+        name = str(path.relative_to(official))
+        print(
+            f"  {name:48} {times[0]:9.3f} {times[1]:9.3f} {times[2]:9.3f} "
+            f"{times[0] / times[2]:8.1f}x"
+        )
+    print(
+        f"  {'all':48} {totals[0]:9.3f} {totals[1]:9.3f} {totals[2]:9.3f} "
+        f"{totals[0] / totals[2]:8.1f}x"
+    )
+    print("workbooks, openpyxl / importer (calamine within the limits): "
+          f"{totals[0] / totals[2]:.1f}")
+
+
 def main(argv: list[str] | None = None) -> int:
+    from bulletin.paths import OFFICIAL_DIR
+
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="seizure cases to generate")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each measure (best kept)")
+    parser.add_argument(
+        "--official", type=Path, default=OFFICIAL_DIR,
+        help="folder of the official publications (the real zip and workbooks are measured "
+        "when it exists)",
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="bench-import-") as folder:
         path = Path(folder) / "ids_export.csv"
@@ -205,6 +330,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{'met' if peak / size < GOAL_MEMORY_RATIO else 'NOT met'}); of which the import "
         f"itself, above the loaded libraries: {own / 1e6:.0f} MB = {own / size:.2f} x"
     )
+    if (args.official / IDS_ZIP).is_file():
+        real_zip(args.official, args.repeat)
+        workbooks(args.official, args.repeat)
+    else:
+        print(f"(no official publications at {args.official}: the real zip and workbooks are "
+              "not measured)")
     return 0
 
 

@@ -224,12 +224,39 @@ def test_number_that_does_not_parse_in_a_workbook(tmp_path, data_dir, capsys) ->
 
 
 def test_row_another_source_holds(tmp_path, data_dir, capsys) -> None:
+    # An official row of a source with no rank among UNODC's editions: neither precedence nor
+    # stepping aside applies, so the clash is refused naming both sources.
+    import pandas as pd
+
+    national = "Drug Control Agency of the Kyrgyz Republic, annual report 2017"
+    write_table(
+        "seizures_annual",
+        pd.DataFrame(
+            {"country": ["KGZ"], "year": [2017], "drug": ["heroin"], "kg": [90.0],
+             "source": [national], "status": ["official"]}
+        ),
+        data_dir,
+    )
     path = _write(
         tmp_path,
         "annex.csv",
         f"{HEADER}\nAsia;Central Asia;Kyrgyzstan;KGZ;2017;Opioids;Heroin;;5;\n",
     )
-    _refused(path, data_dir, capsys, "KGZ, 2017, heroin", "reconstructed from the bulletin text")
+    _refused(path, data_dir, capsys, "KGZ, 2017, heroin", national, "annex.csv, line 2")
+
+
+def test_a_reconstructed_row_steps_aside_for_an_official_one(tmp_path, data_dir, capsys) -> None:
+    path = _write(
+        tmp_path,
+        "annex.csv",
+        f"{HEADER}\nAsia;Central Asia;Kyrgyzstan;KGZ;2017;Opioids;Heroin;;5;\n",
+    )
+    assert main(["import", str(path), "--data-dir", str(data_dir)]) == 0
+    assert "reconstructed rows stepped aside for official ones: 1" in capsys.readouterr().out
+    from bulletin.tables import load_table
+
+    table = load_table("seizures_annual", data_dir)
+    assert table[["kg", "status"]].values.tolist() == [[5.0, "official"]]
 
 
 def test_missing_file(tmp_path, data_dir, capsys) -> None:

@@ -20,3 +20,9 @@ def test_benchmark_runs_on_a_small_file(capsys: pytest.CaptureFixture[str]) -> N
     assert "rows per second:" in out
     assert "import time / pyarrow read time:" in out
     assert "peak memory" in out
+    from bulletin.paths import OFFICIAL_DIR
+
+    if (OFFICIAL_DIR / bench.IDS_ZIP).is_file():
+        assert "real zip rows per second:" in out
+        assert "real zip import time / pyarrow read time:" in out
+        assert "workbooks, openpyxl / importer (calamine within the limits):" in out

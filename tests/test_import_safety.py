@@ -430,9 +430,22 @@ def test_a_zip_that_is_not_a_workbook_is_refused(
     path = tmp_path / "cases.zip"
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("cases.csv", "COUNTRY,DRUG_NAME\n")
+        archive.writestr("more.csv", "COUNTRY,DRUG_NAME\n")
     status, _, err = _run(capsys, str(path), "--data-dir", str(tmp_path / "data"))
     assert status == 2
     assert "cases.zip" in err and "unzip it" in err and "Traceback" not in err
+
+
+def test_a_zip_holding_one_unknown_csv_is_read_and_refused_by_its_header(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "cases.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("cases.csv", "COUNTRY,DRUG_NAME\n")
+    status, _, err = _run(capsys, str(path), "--data-dir", str(tmp_path / "data"))
+    assert status == 2
+    assert "cases.zip, line 1" in err and "in 'cases.csv': COUNTRY,DRUG_NAME" in err
+    assert "a header the importer recognises" in err and "Traceback" not in err
 
 
 @pytest.mark.parametrize(
@@ -597,15 +610,15 @@ def test_a_clash_found_in_the_combined_table_names_both_files(
                 "year": [2016, 2016],
                 "drug": ["heroin", "heroin"],
                 "kg": [1.0, 100.0],
-                "source": ["reconstructed from the bulletin text"] * 2,
-                "status": ["reconstructed"] * 2,
+                "source": ["Drug Control Agency of the Kyrgyz Republic, annual report"] * 2,
+                "status": ["official"] * 2,
             }
         ),
         data,
     )
     # The clash check of the driver is bypassed: the whole table's check must still name the
     # input's line and the table's line, not a line of the combined frame.
-    monkeypatch.setattr(driver, "_refuse_clashes", lambda *args: None)
+    monkeypatch.setattr(driver, "_refuse_duplicate_keys", lambda *args: None)
     path = tmp_path / "annex.csv"
     path.write_text(f"{ANNEX_HEADER}\n\n{ANNEX_ROW}\n", encoding="utf-8")
     status, _, err = _run(capsys, str(path), "--data-dir", str(data))
@@ -695,15 +708,26 @@ def test_provenance_records_are_as_readable_as_any_file_the_user_makes(tmp_path:
     assert stat.S_IMODE(path.stat().st_mode) == files.default_file_mode()  # was mkstemp's 0600
 
 
-OFFICIAL_FILES = (
-    "wdr2018-annex-drug-seizures-2012-2016.csv",
-    "wdr2024-annex-7.1-drug-seizures-2018-2022.xlsx",
-    WDR_CRIMES,
-    "kg-nsc-sdg/16.1.1.xlsx",
-    "kg-nsc-sdg/16.1.3.xlsx",
-    "kg-nsc-sdg/5.2.1.2.xlsx",
-    "kg-nsc-sdg/5.2.1.3.xlsx",
-)
+def _official_files() -> list[str]:
+    """The Makefile's OFFICIAL_FILES: the publications `make import-official` reads."""
+    import re
+
+    from bulletin.paths import PROJECT_ROOT
+
+    text = (PROJECT_ROOT / "Makefile").read_text().replace("\\\n", " ")
+    return re.search(r"^OFFICIAL_FILES := (.*)$", text, re.M).group(1).split()
+
+
+OFFICIAL_FILES = _official_files()
+
+
+def test_the_makefile_imports_every_official_publication(official_dir: Path) -> None:
+    published = {
+        str(p.relative_to(official_dir))
+        for p in official_dir.rglob("*")
+        if p.is_file() and p.name != "README.md"
+    }
+    assert set(OFFICIAL_FILES) == published
 
 
 def test_reimporting_the_shipped_publications_changes_nothing(

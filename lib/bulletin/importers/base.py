@@ -71,11 +71,17 @@ def refuse(
 
 @dataclass(frozen=True)
 class Publication:
-    """Who published a file and which of their tables it is; ``source`` goes on every row."""
+    """Who published a file and which of their tables it is; ``source`` goes on every row.
+
+    ``edition`` ranks the publications that overlap (the year of the edition, or for a series the
+    year it was compiled at the earliest): where two give the same key, the higher rank wins
+    (``bulletin.importers.precedence``). ``None``: a publication no other overlaps by design.
+    """
 
     publisher: str
     table: str
     source: str
+    edition: int | None = None
 
 
 @dataclass
@@ -101,6 +107,16 @@ class FileReport:
     written: dict[str, int] = field(default_factory=dict)
     replaced: dict[str, int] = field(default_factory=dict)
     sha256: str | None = None  # set by readers that hash the file while reading it
+    flagged: dict[str, list[dict]] = field(default_factory=dict)
+    record: dict[str, dict] = field(default_factory=dict)  # extra provenance fields, by table
+    superseded: dict[str, int] = field(default_factory=dict)  # own rows a newer edition beat
+    superseding: dict[str, dict[str, int]] = field(default_factory=dict)  # table -> source -> n
+    stepped_aside: dict[str, int] = field(default_factory=dict)  # reconstructed rows removed
+    disagreements: list[dict] = field(default_factory=list)  # with other editions, this file's
+
+    def flag(self, table: str, flags: list[dict]) -> None:
+        """Record rows kept as published but implausible (listed, and kept in provenance)."""
+        self.flagged.setdefault(table, []).extend(flags)
 
     def skip(self, reason: str, count: int, examples: list[str] | None = None) -> None:
         """Record ``count`` rows left out for ``reason`` (with up to three examples)."""

@@ -403,11 +403,33 @@ def cases_writer(
         TableError: the table breaks the rules.
     """
     table = sort_cases(table if checked else check_cases(table, path))
-    table = neutralise_arrow(table)
+    table = neutralise_arrow(_blank_as_null(table))
     table = table.set_column(
         table.schema.get_field_index("kg"), "kg", _decimal_text(table.column("kg"))
     )
     return lambda out: pacsv.write_csv(table, out)
+
+
+def _blank_as_null(table: pa.Table) -> pa.Table:
+    """Empty text cells as missing values, so that the file writes them as nothing (``,,``)
+    whether the rows were read from a file (empty strings) or came from pandas (missing): one
+    table, one way of writing it."""
+    columns = []
+    for column in table.columns:
+        if pa.types.is_dictionary(column.type):
+            chunks = []
+            for chunk in column.chunks:
+                blank = [i for i, v in enumerate(chunk.dictionary.to_pylist()) if v == ""]
+                if blank:  # a dictionary built by concatenation may hold "" more than once
+                    is_blank = pc.is_in(chunk.indices, value_set=pa.array(blank, chunk.indices.type))
+                    indices = pc.if_else(is_blank, pa.scalar(None, chunk.indices.type), chunk.indices)
+                    chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
+                chunks.append(chunk)
+            column = pa.chunked_array(chunks, type=column.type)
+        elif pa.types.is_string(column.type):
+            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
+        columns.append(column)
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def cases_content(

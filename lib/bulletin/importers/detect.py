@@ -2,8 +2,12 @@
 
 A workbook (zip magic bytes) is told by its sheets and the first rows of each (only those are
 read: ``bulletin.importers.xlsxio.probe_workbook``, after the archive's limits are checked); a
-text file by its header line. A file that is none of the known formats, or a zip archive that is
-not a workbook, is refused with what it has and the formats the importer knows.
+text file by its header line. A zip archive that is not a workbook but holds one text file
+(``.csv``, ``.txt``, ``.tsv``: UNODC's IDS export comes so) is told by that file's header line,
+read from inside the archive after the same limits are checked (nothing is unpacked to disk;
+``bulletin.importers.textio.read_bytes`` and the IDS reader read the file from the archive too).
+A file that is none of the known formats, or a zip archive holding anything else, is refused
+with what it has and the formats the importer knows.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bulletin.importers.base import FileReport, ImportedTable, refuse
+from bulletin.importers.textio import archived_text
 from bulletin.importers.xlsxio import PROBE_ROWS, cell_text, is_xlsx, probe_workbook
 
 PROBE_BYTES = 1 << 16
@@ -51,6 +56,7 @@ class Probe:
     kind: str  # "text" or "xlsx"
     lines: tuple[str, ...] = ()
     sheets: dict[str, list[tuple[str, ...]]] | None = None
+    member: str | None = None  # the text file inside a zip archive
 
 
 def probe(path: Path) -> Probe:
@@ -62,15 +68,22 @@ def probe(path: Path) -> Probe:
         head = handle.read(PROBE_BYTES)
     if not head.strip(b" \t\r\n\xef\xbb\xbf"):
         raise refuse(path.name, "a header line and rows", got="an empty file")
+    member = None
     if is_xlsx(head):
-        sheets = {
-            name: [tuple(cell_text(value) for value in row) for row in rows]
-            for name, rows in probe_workbook(path, PROBE_ROWS).items()
-        }
-        return Probe(path, "xlsx", sheets=sheets)
+        archived = archived_text(path)
+        if archived is None:
+            sheets = {
+                name: [tuple(cell_text(value) for value in row) for row in rows]
+                for name, rows in probe_workbook(path, PROBE_ROWS).items()
+            }
+            return Probe(path, "xlsx", sheets=sheets)
+        member = archived.filename
+        head = archived.head(PROBE_BYTES)
+        if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+            raise refuse(path.name, f"a header line and rows in '{member}'", got="an empty file")
     text = head.decode("utf-8-sig", errors="replace")
     lines = tuple(line.rstrip("\r") for line in text.split("\n")[:PROBE_ROWS])
-    return Probe(path, "text", lines=lines)
+    return Probe(path, "text", lines=lines, member=member)
 
 
 def split_header(line: str, delimiter: str) -> tuple[str, ...]:
@@ -111,6 +124,8 @@ def detect(path: Path) -> Format:
         got, line, where = firsts or "no rows", None, "row"
     else:
         got, line, where = seen.lines[0][:200], 1, "line"
+        if seen.member:
+            got = f"in '{seen.member}': {got}"
     names = "; ".join(file_format.description for file_format in known_formats())
     raise refuse(
         Path(path).name,

@@ -51,29 +51,62 @@ register(_is_wdr2018, WDR2018_SEIZURES)
 register(_is_wdr2024_seizures, WDR2024_SEIZURES)
 
 
-def _is_wdr_crimes(seen: Probe) -> bool:
-    from bulletin.importers import wdr_crimes
+def _crimes_detector(layout_name: str):
+    def test(seen: Probe) -> bool:
+        from bulletin.importers import wdr_crimes
 
-    sheets = seen.sheets or {}
-    if seen.kind != "xlsx" or wdr_crimes.CONTACT_SHEET not in sheets:
-        return False
-    rows = sheets[wdr_crimes.CONTACT_SHEET]
-    return bool(rows) and "Type of offence" in rows[0] and "Calculated total" in rows[0]
+        layout = getattr(wdr_crimes, layout_name)
+        return seen.kind == "xlsx" and wdr_crimes.is_layout(seen.sheets or {}, layout)
+
+    return test
 
 
-def _read_wdr_crimes(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    from bulletin.importers import wdr_crimes
+def _crimes_reader(layout_name: str):
+    def read(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+        from bulletin.importers import wdr_crimes
 
-    return wdr_crimes.read_wdr_crimes(path, options.scope, report)
+        return wdr_crimes.read_wdr_crimes(
+            path, options.scope, report, getattr(wdr_crimes, layout_name)
+        )
+
+    return read
 
 
 WDR2024_CRIMES = Format(
     "wdr2024-crimes",
     "WDR 2024 statistical annex table 10.1, drug-related crimes (xlsx, sheets 'Formal contact' "
     "and 'Sheet1')",
-    _read_wdr_crimes,
+    _crimes_reader("WDR2024"),
 )
-register(_is_wdr_crimes, WDR2024_CRIMES)
+WDR2022_CRIMES = Format(
+    "wdr2022-crimes",
+    "WDR 2022 statistical annex table 10.1, drug-related crimes (xlsx, sheets 'Formal contact "
+    "with the police' and 'Total drug related offences')",
+    _crimes_reader("WDR2022"),
+)
+register(_crimes_detector("WDR2024"), WDR2024_CRIMES)
+register(_crimes_detector("WDR2022"), WDR2022_CRIMES)
+
+
+def _is_series(seen: Probe) -> bool:
+    from bulletin.importers import unodc_series
+
+    return seen.kind == "xlsx" and unodc_series.is_series(seen.sheets or {})
+
+
+def _read_series(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+    from bulletin.importers import unodc_series
+
+    return [unodc_series.read_series(path, options.scope, report)]
+
+
+SERIES_1990 = Format(
+    "unodc-seizures-1990-2019",
+    "UNODC annual drug seizures series (xlsx, row 1: region, subregion, country, drug_group, "
+    "drug, then one column per year)",
+    _read_series,
+)
+register(_is_series, SERIES_1990)
 
 
 def _is_nsc(seen: Probe) -> bool:
@@ -129,8 +162,8 @@ def _read_ids(path: Path, options: ImportOptions, report: FileReport) -> list[Im
 
 IDS = Format(
     "unodc-ids",
-    "UNODC individual drug seizures export (CSV with COUNTRY, DRUG_NAME, AMOUNT, DRUG_UNIT and "
-    "SEIZURE_DATE or SEIZURE_YEAR)",
+    "UNODC individual drug seizures export (CSV, or a zip archive holding one, with COUNTRY, "
+    "DRUG_NAME, AMOUNT, DRUG_UNIT and SEIZURE_DATE or SEIZURE_YEAR)",
     _read_ids,
 )
 register(_is_ids, IDS)

@@ -2,10 +2,22 @@
 
 ``data/provenance/<table>.json`` holds one record per source file imported into the table: the
 file's name, its sha256, the publisher, the publication's table, the ``source`` text its rows
-carry, the format, how many rows it gave, and when it was imported. Re-importing a file replaces
-its record; when the file is byte for byte the same (same sha256) and gives the same rows, the
-record is kept as it was, ``imported_at`` included, so that rebuilding the shipped tables from
-the same files changes nothing in ``data/``.
+carry, the format, how many rows it gave (``rows``: in the table now), and when it was imported.
+Where they apply, a record also holds:
+
+- ``kept_apart``: quantities not turned into kilograms, by unit;
+- ``flagged``: rows kept as published but implausible, each ``{"key", "values", "reason",
+  "sheet", "row"}`` (``bulletin.importers.wdr_crimes`` says which checks flag them);
+  :func:`flagged_rows` gives them to the pages;
+- ``superseded``: the file's figures a more recent edition replaced, each ``{"key", "source",
+  "value", "by", "winner_value"}``, and ``disagreements``: those that differ beyond rounding,
+  each ``{"key", "figures": {source: figure}, "kept"}`` (``bulletin.importers.precedence``);
+  :func:`disagreements` gives them;
+- ``exact_duplicates`` (``{"in_file", "kept"}``) and ``empty_route_fields`` for IDS exports.
+
+Re-importing a file replaces its record; when the file is byte for byte the same (same sha256)
+and gives the same rows, the record is kept as it was, ``imported_at`` included, so that
+rebuilding the shipped tables from the same files changes nothing in ``data/``.
 """
 
 from __future__ import annotations
@@ -116,3 +128,37 @@ def records_content(table: str, records: list[dict]) -> bytes:
 def write_records(table: str, data_dir: Path | str, records: list[dict]) -> Path:
     """Write a table's records atomically (a failed write leaves the old file)."""
     return write_atomic(provenance_path(table, data_dir), records_content(table, records))
+
+
+def flagged_rows(table: str, data_dir: Path | str) -> list[dict]:
+    """The rows imports flagged as implausible in a table, kept as published, for the pages.
+
+    Each is the record's flag (``key`` as the table's columns, ``values`` as the publication
+    prints them, ``reason``, ``sheet`` and ``row`` of the file) with the file's name and the
+    publication's ``table`` added (``file``, ``publication``). A table without a record, or
+    without flags, gives an empty list.
+
+    Raises:
+        ProvenanceError: the record file is broken.
+    """
+    out = []
+    for record in load_records(table, data_dir):
+        for flag in record.get("flagged", []):
+            out.append({**flag, "file": record["file"], "publication": record.get("table", "")})
+    return out
+
+
+def disagreements(table: str, data_dir: Path | str) -> list[dict]:
+    """The figures of two editions that differ beyond rounding on one key of a table.
+
+    Each is ``{"key", "figures": {source: figure}, "kept": source, "file"}``, the file being the
+    one whose figure was superseded (see ``bulletin.importers.precedence``).
+
+    Raises:
+        ProvenanceError: the record file is broken.
+    """
+    return [
+        {**entry, "file": record["file"]}
+        for record in load_records(table, data_dir)
+        for entry in record.get("disagreements", [])
+    ]

@@ -6,29 +6,125 @@ the header (and, when two neighbouring fields look like the halves of a number s
 decimal comma, says so; when the record spans lines, that a quote may be left open), a field
 over the csv module's size limit (an unclosed quote, nearly always), a cell that is not a number
 where a number is expected.
+
+A text file may come inside a zip archive that holds it alone (:func:`archived_text`): it is read
+from the archive, after the limits against zip bombs of ``bulletin.importers.xlsxio`` are checked,
+without being unpacked to disk.
 """
 
 from __future__ import annotations
 
 import re
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
 
 from bulletin.files import CsvRecordError, csv_records
 from bulletin.importers.base import ImportRefusedError, Problem, refuse
+from bulletin.importers.xlsxio import archive_members, is_workbook_archive, is_xlsx
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 DECIMAL_COMMA = r"[+-]?\d+,\d+"
 _INTEGER_PART = re.compile(r"^[+-]?\d+$")
 _DIGITS = re.compile(r"^\d+$")
 _BLANK_BYTES = b" \t\r\n\xef\xbb\xbf"
+TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
+"""Names of a text file a zip archive may hold for import."""
+
+
+@dataclass(frozen=True)
+class ArchivedText:
+    """A text file alone in a zip archive (the archive's limits checked)."""
+
+    path: Path
+    filename: str
+    size: int
+
+    def open(self) -> BinaryIO:
+        """The file's bytes as a stream, inflated as it is read (closing it closes the archive)."""
+        archive = zipfile.ZipFile(self.path)
+        try:
+            stream = archive.open(self.filename)
+        except BaseException:
+            archive.close()
+            raise
+        return _Closing(stream, archive)
+
+    def head(self, size: int) -> bytes:
+        """The first ``size`` bytes of the file."""
+        with self.open() as stream:
+            return stream.read(size)
+
+    def read(self) -> bytes:
+        """The whole file."""
+        with self.open() as stream:
+            return stream.read()
+
+
+class _Closing:
+    """A member's stream that closes its archive with it."""
+
+    def __init__(self, stream, archive: zipfile.ZipFile):
+        self._stream, self._archive = stream, archive
+
+    def read(self, size: int = -1) -> bytes:
+        return self._stream.read(size)
+
+    def readable(self) -> bool:
+        return True
+
+    @property
+    def closed(self) -> bool:
+        return self._stream.closed
+
+    def close(self) -> None:
+        self._stream.close()
+        self._archive.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def archived_text(path: Path) -> ArchivedText | None:
+    """The text file a zip archive holds alone; ``None`` for a workbook or a file not zipped.
+
+    Raises:
+        ImportRefusedError: the archive breaks a limit against zip bombs, or holds anything but
+            one text file (a workbook aside), naming the file.
+    """
+    path = Path(path)
+    with path.open("rb") as handle:
+        if not is_xlsx(handle.read(4)):
+            return None
+    members = archive_members(path)
+    names = [member.filename for member in members]
+    if is_workbook_archive(names):
+        return None
+    files = [member for member in members if not member.is_dir()]
+    if len(files) == 1 and files[0].filename.lower().endswith(TEXT_SUFFIXES):
+        return ArchivedText(path, files[0].filename, files[0].file_size)
+    inside = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+    raise refuse(
+        path.name,
+        "an .xlsx workbook, or a zip archive holding one CSV file (to import several files an "
+        "archive holds, unzip it and import each)",
+        got=f"a zip archive holding {inside or 'nothing'}",
+    )
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file's bytes, refusing an empty one (nothing but blanks or a BOM)."""
-    data = Path(path).read_bytes()
+    """Read a file's bytes (a text file alone in a zip archive: its bytes), refusing an empty one
+    (nothing but blanks or a BOM)."""
+    path = Path(path)
+    archived = archived_text(path)
+    data = path.read_bytes() if archived is None else archived.read()
     if not data.strip(_BLANK_BYTES):
         raise refuse(path.name, "a header line and rows", got="an empty file")
     return data
@@ -191,7 +287,14 @@ def parse_numbers(
         numeric_cell = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
         well_formed = text.str.fullmatch(NUMBER)
         bad = ~blank & ~well_formed & ~numeric_cell
-        numbers = pd.to_numeric(text.where(~blank & ~bad, np.nan), errors="coerce")
+        # Python's float() rounds a decimal correctly; pandas' own parser may miss by a unit in
+        # the last place, and a number must read the same from a CSV and from a workbook.
+        good = ~blank & ~bad
+        numbers = pd.Series(np.nan, index=values.index, dtype="float64")
+        numbers[good] = [
+            float(v) if isinstance(v, (int, float)) else float(t)
+            for v, t in zip(values[good], text[good], strict=True)
+        ]
     if whole:
         bad = bad | (numbers.notna() & (numbers != numbers.round()))
     if bad.any():

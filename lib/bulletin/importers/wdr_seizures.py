@@ -73,11 +73,13 @@ WDR2018 = Publication(
     publisher="UNODC",
     table="World Drug Report 2018, statistical annex: drug seizures 2012-2016",
     source="UNODC, World Drug Report 2018, statistical annex: drug seizures 2012-2016",
+    edition=2018,
 )
 WDR2024 = Publication(
     publisher="UNODC",
     table="World Drug Report 2024, statistical annex, table 7.1: drug seizures 2018-2022",
     source="UNODC, World Drug Report 2024, statistical annex, table 7.1: drug seizures 2018-2022",
+    edition=2024,
 )
 KG_DECIMALS = 9
 
@@ -113,7 +115,7 @@ def read_wdr2018(path: Path, scope: frozenset[str] | None, report: FileReport) -
         "subgroup": "Drug",
         "name": "SpecificDrugName",
     }
-    return _to_seizures(path, long, columns, "wdr2018", WDR2018, scope, report, "line", None)
+    return to_seizures(path, long, columns, "wdr2018", WDR2018, scope, report, "line", None)
 
 
 def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -> ImportedTable:
@@ -154,7 +156,7 @@ def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -
         "subgroup": "DrugSubGroup",
         "name": "DrugName",
     }
-    return _to_seizures(path, long, columns, "wdr2024", WDR2024, scope, report, "row", SHEET_2024)
+    return to_seizures(path, long, columns, "wdr2024", WDR2024, scope, report, "row", SHEET_2024)
 
 
 def _text(value: object) -> str:
@@ -163,7 +165,7 @@ def _text(value: object) -> str:
     return str(value).replace("\xa0", " ").strip()
 
 
-def _to_seizures(
+def to_seizures(
     path: Path,
     long: pd.DataFrame,
     columns: dict[str, str],
@@ -173,8 +175,17 @@ def _to_seizures(
     report: FileReport,
     where: str,
     sheet: str | None,
+    partial: dict[str, str] | None = None,
 ) -> ImportedTable:
-    """Map, filter and aggregate the annex's long rows to (country, year, drug, kg)."""
+    """Map, filter and aggregate a publication's long rows to (country, year, drug, kg).
+
+    Args:
+        long: one row per published figure: ``line``, ``country_name``, ``code`` (the ISO3 code
+            the publication gives, or ''), ``year``, ``group``, ``subgroup``, ``name``, ``kg``.
+        columns: the publication's names of those columns, for messages.
+        release: the drug-name mapping's release (``drug_names_<release>.csv``).
+        partial: drugs of the vocabulary whose rows are left out, with the reason counted.
+    """
     file = path.name
     report.rows_read = len(long)
     long = long.reset_index(drop=True)
@@ -261,6 +272,8 @@ def _to_seizures(
         )
     drop(long["role"].eq("excluded"), "not a drug (precursor chemical)")
     drop(long["kg"].isna(), "no quantity published (empty cell)")
+    for drug, reason in (partial or {}).items():
+        drop(long["drug"].eq(drug) & long["role"].ne("excluded"), reason)
     drop(
         long["role"].eq("total") & long["drug"].eq(""),
         "published total over several drugs of the vocabulary (its parts are counted)",
