@@ -1,9 +1,10 @@
 """Benchmark the trafficking routes (issue 7) at the scale of UNODC's individual seizure data.
 
-For each size (default 100,000 and 1,000,000 cases), cases are drawn from the network of the
-shipped reconstruction (``bulletin.reconstruct.seizure_cases.draw_cases``: 2006-2017, routes with
-up to three transit countries, unknown countries as in the shipped table, text columns typed as
-``load_table`` types them), then timed, best of ``--repeat`` runs:
+For each size (default 100,000 and 1,000,000 cases), synthetic cases are drawn from a fixed
+network of routes (``route_cases.draw_cases`` beside this script: 2006-2017, routes with up to
+three transit countries, unknown countries, dates kept to the month or year, text columns typed as
+``load_table`` types them; generated here, never read from or written to ``data/``), then timed,
+best of ``--repeat`` runs:
 
 - **fast**: ``routes.leg_summary`` (route building, legs, their weights by drug and window, in
   DuckDB) then ``routes.new_legs`` and ``routes.disappeared_legs`` (new-leg detection);
@@ -32,8 +33,10 @@ from pathlib import Path
 
 import pandas as pd
 
+# The generator lives beside this script (bench/ is on the path when the script runs).
+from route_cases import draw_cases
+
 from bulletin import routes
-from bulletin.reconstruct.seizure_cases import draw_cases
 
 GOAL_SECONDS = 1.0
 GOAL_CASES = 1_000_000

@@ -17,9 +17,12 @@ import pandera.pandas as pa
 
 from bulletin.vocab import country_codes, drugs
 
-STATUSES: tuple[str, ...] = ("official", "reconstructed", "estimate")
-"""How far a row may be trusted: published by an official body, reconstructed by this project
-from the bulletin's own statements, or estimated by a documented model."""
+STATUSES: tuple[str, ...] = ("official", "stated", "reconstructed", "estimate")
+"""How far a row may be trusted, most trusted first: ``official`` (published by UNODC or a national
+statistical office), ``stated`` (transcribed from the bulletin's own text: a figure the issue
+prints, second-hand and rounded as it rounds, not an official publication), ``reconstructed``
+(made by this project by a documented script from the official rows around it and, where nothing
+else exists, the bulletin's statements) or ``estimate`` (a documented model)."""
 
 OFFENCE_TYPES: tuple[str, ...] = (
     "smuggling",

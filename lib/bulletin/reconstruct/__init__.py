@@ -1,28 +1,111 @@
-"""Documented reconstructions of tables for which no public figures exist.
+"""Documented reconstructions: the rows of ``data/`` that no publication gives.
 
-Each module rebuilds one table's reconstructed rows from the bulletin's statements and the
-official rows around them, and states every rule it applies in its docstring. Run one as
-``python -m bulletin.reconstruct.<table>``; re-running it reproduces the shipped rows exactly.
+A published figure always wins. Each module here fills only what no official row covers, from
+the official rows around it and, where nothing else exists, the bulletin's own statements, and
+states every rule it applies in its docstring (data/README.md says the same in short). The rows
+it makes carry ``status`` ``reconstructed`` and a ``source`` that names the module
+(``... by bulletin.reconstruct.<module>``) and what the rows rest on.
+
+Run one as ``python -m bulletin.reconstruct.<module>``: it replaces its own rows (and only them)
+and prints a summary of what it made and what it had to invent; ``--check`` compares the shipped
+rows with what it would make and names every row that differs, and by how much.
+
+The helpers shared by the modules live here: whole-number splits that add up exactly
+(:func:`split_by_largest_remainder`), rounding as people round (:func:`round_half_up`), straight
+lines between two known years (:func:`interpolate`), and the command line.
 """
 
 from __future__ import annotations
 
 import argparse
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from bulletin.paths import DATA_DIR
 from bulletin.tables import check_table, load_table, table_path, table_spec, write_table
 
+log = logging.getLogger(__name__)
+
 Selector = Callable[[pd.DataFrame], pd.Series]
+MAX_DIFFERENCES_SHOWN = 20  # --check names this many differing rows, then counts the rest
+DISAGREEMENT = "DISAGREEMENT"  # the word that marks a statement the official rows contradict
 
 
-def rows_of_source(*sources: str) -> Selector:
-    """A selector of the rows a reconstruction owns: those whose ``source`` is one of its own."""
-    return lambda table: table["source"].isin(sources)
+@dataclass
+class Reconstruction:
+    """What a reconstruction makes: its rows, and the notes its summary prints.
+
+    ``notes`` say, in sentences with the figures, what the rules had to invent, where a statement
+    of the bulletin disagrees with the official rows (the official rows win), and what was left
+    missing because nothing supports a figure.
+    """
+
+    rows: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, text: str) -> None:
+        """Add a note to the summary and log it (a disagreement, marked ``DISAGREEMENT``, as a
+        warning: a statement of the bulletin that the official rows contradict)."""
+        log.log(logging.WARNING if DISAGREEMENT in text else logging.INFO, "%s", text)
+        self.notes.append(text)
+
+
+def split_by_largest_remainder(total: int, weights: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Split a whole number by weights into whole parts that add up to it exactly.
+
+    Each part is the floor of its exact share; the units left go to the largest remainders (the
+    first of equal remainders first).
+
+    >>> split_by_largest_remainder(10, np.array([0.5, 0.25, 0.25])).tolist()
+    [5, 3, 2]
+    >>> split_by_largest_remainder(7, [0.0, 0.0]).tolist()
+    [0, 0]
+    """
+    weights = np.asarray(weights, dtype=float)
+    if total == 0 or weights.sum() == 0:
+        return np.zeros(len(weights), dtype=int)
+    exact = total * weights / weights.sum()
+    parts = np.floor(exact).astype(int)
+    remainder = int(total - parts.sum())
+    order = np.argsort(-(exact - parts), kind="stable")
+    parts[order[:remainder]] += 1
+    return parts
+
+
+def round_half_up(value: float) -> int:
+    """Round to a whole number as people do (2.5 -> 3), not to the even number.
+
+    >>> round_half_up(2.5), round_half_up(11785.71), round_half_up(-2.5)
+    (3, 11786, -3)
+    """
+    return int(Decimal(repr(float(value))).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+def interpolate(year: int, before: int, old: float, after: int, new: float) -> float:
+    """The straight line between two known years, read at ``year``.
+
+    >>> interpolate(2012, 2011, 200, 2013, 100)
+    150.0
+    """
+    return old + (new - old) * (year - before) / (after - before)
+
+
+def rows_made_by(module: str) -> Selector:
+    """A selector of the rows a reconstruction module made: reconstructed, and naming it.
+
+    The module's name ends every ``source`` it writes (``... by bulletin.reconstruct.<module>``),
+    so its rows are found even after the rest of the wording changes.
+    """
+    tag = f"by bulletin.reconstruct.{module}"
+    return lambda table: (table["status"] == "reconstructed") & table["source"].str.contains(
+        tag, regex=False
+    )
 
 
 def replace_own_rows(
@@ -45,11 +128,66 @@ def replace_own_rows(
     return pd.concat([kept, rows[table.columns]], ignore_index=True)
 
 
+def _cell(value: object, width: int = 0) -> str:
+    """A value as the summary shows it; long texts cut to ``width`` characters."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return "(empty)"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # a count read beside a missing row comes out as a float
+    text = str(value)
+    return text[: width - 3] + "..." if width and len(text) > width else text
+
+
+def differences(shipped: pd.DataFrame, rebuilt: pd.DataFrame, key: list[str]) -> list[str]:
+    """The rows that differ between the shipped rows and the rebuilt ones, one sentence each.
+
+    A row only one side has is named with its values; a row both have is named with each column
+    that differs, the shipped and the rebuilt value, and for numbers the difference.
+
+    >>> a = pd.DataFrame({"k": [1, 2], "kg": [1.0, 2.0], "source": ["s", "s"]})
+    >>> b = pd.DataFrame({"k": [2, 3], "kg": [2.5, 3.0], "source": ["t", "s"]})
+    >>> for line in differences(a, b, ["k"]): print(line)
+    k=1: shipped, not rebuilt (kg=1, source=s)
+    k=2: kg 2 shipped, 2.5 rebuilt (+0.5); source 's' shipped, 't' rebuilt
+    k=3: rebuilt, not shipped (kg=3, source=s)
+    """
+    columns = [c for c in shipped.columns if c not in key]
+    merged = shipped.merge(
+        rebuilt[shipped.columns], on=key, how="outer", suffixes=("_shipped", "_rebuilt"),
+        indicator=True,
+    ).sort_values(key, kind="stable")
+    lines: list[str] = []
+    for row in merged.to_dict("records"):
+        name = ", ".join(f"{k}={row[k]}" for k in key)
+        if row["_merge"] != "both":
+            side = "_shipped" if row["_merge"] == "left_only" else "_rebuilt"
+            where = "shipped, not rebuilt" if side == "_shipped" else "rebuilt, not shipped"
+            values = ", ".join(f"{c}={_cell(row[c + side], 60)}" for c in columns)
+            lines.append(f"{name}: {where} ({values})")
+            continue
+        changes = []
+        for column in columns:
+            old, new = row[column + "_shipped"], row[column + "_rebuilt"]
+            if _cell(old) == _cell(new):
+                continue
+            if isinstance(old, int | float) and isinstance(new, int | float):
+                changes.append(
+                    f"{column} {_cell(old)} shipped, {_cell(new)} rebuilt ({new - old:+.10g})"
+                )
+            else:
+                changes.append(
+                    f"{column} '{_cell(old, 60)}' shipped, '{_cell(new, 60)}' rebuilt"
+                )
+        if changes:
+            lines.append(f"{name}: " + "; ".join(changes))
+    return lines
+
+
 def run_reconstruction(
     argv: list[str] | None,
     description: str,
     table: str,
-    build: Callable[[Path], pd.DataFrame],
+    build: Callable[[Path], Reconstruction | pd.DataFrame],
     owns: Selector,
 ) -> int:
     """The command line every reconstruction shares: rebuild its rows, or ``--check`` them.
@@ -58,7 +196,7 @@ def run_reconstruction(
         argv: the arguments (``--data-dir DIR``, ``--check``).
         description: the script's one-line description.
         table: the table it writes.
-        build: makes the reconstruction's rows from the tables in a data folder.
+        build: makes the reconstruction's rows (and its notes) from the tables in a data folder.
         owns: selects, in the table, the rows the reconstruction made (and will replace).
 
     Returns:
@@ -68,16 +206,76 @@ def run_reconstruction(
     parser.add_argument("--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables")
     parser.add_argument("--check", action="store_true", help="compare with the shipped rows only")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
     path = table_path(table, args.data_dir)
-    rows = check_table(table, build(args.data_dir))
+    made = build(args.data_dir)
+    result = made if isinstance(made, Reconstruction) else Reconstruction(made)
+    rows = check_table(table, result.rows)
     existing = load_table(table, args.data_dir) if path.exists() else rows.iloc[0:0]
     key = list(table_spec(table).key)
     if args.check:
         shipped = existing.loc[owns(existing)].sort_values(key, ignore_index=True)
-        same = shipped.equals(rows[shipped.columns].sort_values(key, ignore_index=True))
-        print(f"{path}: reconstructed rows " + ("up to date" if same else "DIFFER"))
-        return 0 if same else 1
+        rebuilt = rows[shipped.columns].sort_values(key, ignore_index=True)
+        if shipped.equals(rebuilt):
+            print(f"{path}: the {len(shipped)} rows this script makes are up to date")
+            return 0
+        found = differences(shipped, rebuilt, key) or [
+            f"the same values, in other column types: shipped {dict(shipped.dtypes.astype(str))}, "
+            f"rebuilt {dict(rebuilt.dtypes.astype(str))}"
+        ]
+        print(f"{path}: the rows this script makes DIFFER ({len(found)} rows)")
+        for line in found[:MAX_DIFFERENCES_SHOWN]:
+            print(f"  {line}")
+        if len(found) > MAX_DIFFERENCES_SHOWN:
+            print(f"  ... and {len(found) - MAX_DIFFERENCES_SHOWN} more")
+        return 1
     write_table(table, replace_own_rows(existing, rows, owns, key), args.data_dir)
-    print(f"wrote {len(rows)} reconstructed rows to {path}")
+    print(f"wrote {len(rows)} rows to {path}")
+    for note in result.notes:
+        print(f"  {note}")
     return 0
+
+
+def regional_statement_note(
+    statement: str,
+    total: int,
+    year: int,
+    official: dict[str, int],
+    between: dict[str, int],
+    missing: list[str],
+) -> str:
+    """How much of a regional statement's total a reconstruction had to invent, in one line.
+
+    Args:
+        statement: the claim and its words, e.g. ``"C9 ('almost 13,600' in 2016"``.
+        total: the figure taken for the statement (``13,575``).
+        year: the year it speaks of.
+        official: each country's official figure of that year.
+        between: each country's figure made from its own official years (rule 1).
+        missing: the countries with neither, among which the rest is shared.
+
+    >>> regional_statement_note("C9 ('almost 13,600'", 13575, 2016, {"KGZ": 1608}, {}, ["KAZ"])
+    "C9 ('almost 13,600' in 2016, taken as 13,575): official rows give 1,608 (KGZ 1,608), rule 1 0 (none); the statement leaves 11,967 (88% of it), invented for KAZ."
+    """
+    def named(figures: dict[str, int]) -> str:
+        return ", ".join(f"{c} {n:,}" for c, n in figures.items()) or "none"
+
+    left = total - sum(official.values()) - sum(between.values())
+    if missing and left > 0:
+        outcome = f"the statement leaves {left:,} ({left / total:.0%} of it), invented for {', '.join(missing)}."
+    elif not missing:
+        outcome = (
+            "no country is left without a figure: the statement fills nothing "
+            f"(the five add up to {total - left:,})."
+        )
+    else:
+        outcome = (
+            f"DISAGREEMENT: they already reach {total - left:,}, so nothing is left for "
+            f"{', '.join(missing)}: missing (not forced)."
+        )
+    return (
+        f"{statement} in {year}, taken as {total:,}): official rows give "
+        f"{sum(official.values()):,} ({named(official)}), rule 1 {sum(between.values()):,} "
+        f"({named(between)}); {outcome}"
+    )
+

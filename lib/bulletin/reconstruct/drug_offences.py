@@ -1,81 +1,113 @@
 """Reconstruct the missing rows of ``drug_offences``: drug-related offences, 2010-2016.
 
-UNODC publishes drug-related offences of only two of the five countries for these years, in its
-World Drug Report 2024 statistical annex, table 10.1 (imported with ``bulletin import``, status
-``official``): Kyrgyzstan 2011-2016 and Turkmenistan 2011, 2013, 2014 and 2016, by UNODC category
-(trafficking, use/possession, other). The bulletin's own statements (claims C9-C11) are the only
-source for the rest. Every other row of 2010-2016 is made here by these rules, and marked
-``reconstructed``; official rows are never changed, and no row is made for a country-year that
-has official rows.
+UNODC publishes the drug-related offences of the five countries only in part (the World Drug
+Report annexes, table 10.1, imported by ``bulletin import`` with status ``official``). A published
+figure always wins: this script fills **only the country-years of 2010-2016 that no official row
+covers** (an official row on any type of a country-year covers it), from the official rows around
+them first and the bulletin's regional statements (claims C9-C11) only for what those leave. It
+never writes on the key of an official row, and works on any set of official rows. Its rows are
+``reconstructed``; their ``source`` names the script and the rule. The rules, in order:
 
-1. **Countries with official years (Kyrgyzstan, Turkmenistan): the missing years** are filled in
-   UNODC's categories from the country's own official years. A year between two official years
-   takes, for each category, the straight line between them (rounded half up); a category that
-   only one of the two reports takes that one's value. A year before the first official year
-   repeats the first official year (Kyrgyzstan 2010 repeats 2011; Turkmenistan 2010 repeats
-   2011, which reports use/possession only).
-2. **The regional total of 2016** is 13,575: the middle of the values that round to the bulletin's
-   "almost 13,600" ([13,550, 13,600), ``REGIONAL_TOTAL_2016``). The three countries without any
-   official year (Kazakhstan, Tajikistan, Uzbekistan) together make up what the official (and
-   rule 1) figures of 2016 leave: 13,575 - 1,608 (Kyrgyzstan) - 685 (Turkmenistan) = 11,282.
-3. **Their combined total in the earlier years** changes at the compound mean annual rate of
-   Kyrgyzstan's official totals from 2011 to 2016 ((1,608 / 3,079) ** (1/5) - 1, about -12.2% a
-   year; ``RATE_COUNTRY``, ``RATE_YEARS``): Kyrgyzstan is the only country with official offences
-   for every one of those years. The bulletin says only that offences "decreased steadily since
-   2010"; the rate is this project's assumption, taken from the nearest official series. Each
-   year's combined total is rounded half up.
-4. **The combined total is split among the three countries** in proportion to the mean number of
-   persons each brought into formal contact with the police for drug offences in the years it
-   reported them (``drug_arrests``, official rows of the WDR 2024 annex 10.1, 2018-2022): the only
-   official figures that cover all three: Kazakhstan 4,064.5 (2020-2021), Tajikistan 803.25
-   (2018-2020, 2022), Uzbekistan 4,093.5 (2018-2021), i.e. 45%, 9% and 46%. They are not alike:
-   Uzbekistan's cover trafficking offences only, and Tajikistan's 2018-2019 use/possession only,
-   so this split is a rough one. It is by largest remainder, so the countries add up to the
-   combined total exactly.
-5. **Each of the three countries' offences are split by national type** (by largest remainder,
-   within the country): smuggling takes 4% in 2010 rising in a straight line to 9% in 2016 (C10,
-   ``SMUGGLING_SHARE_PCT``), selling 46% every year (C11 gives 2016; no other year is stated,
-   ``SELLING_SHARE_PCT``); the rest is shared among trafficking (the trafficking offences that are
-   neither smuggling nor selling), possession for personal use and other offences in the
-   proportions of UNODC's three categories (trafficking, use/possession, other) in the same
-   countries' official rows of later years (table 10.1: Kazakhstan 2020-2021, Tajikistan 2020).
-   No cultivation row is made: neither the bulletin nor any official table gives a figure.
+1. **Between two official years of the same country**, each UNODC category (trafficking,
+   use/possession, other) that both years publish takes the straight line between them, rounded
+   half up; a category only one of them publishes is not made. The two years may lie outside
+   2010-2016 (2012 between 2011 and 2013, 2016 between 2015 and 2017). ``SOURCE_BETWEEN``.
+2. **The regional total of 2016** (C9: "In 2016, there were almost 13,600 reported offences";
+   ``REGIONAL_TOTAL_2016`` = 13,575, the middle of [13,550, 13,600), the values "almost 13,600"
+   covers) fills only what the official rows and rule 1 leave: the countries with no 2016 figure
+   after rule 1 share 13,575 less the 2016 figures of the others, in proportion to their own
+   official offences in the official year nearest 2016 (the earlier of two as near), or, when
+   one of them has no official offences at all, to their official persons in formal contact of
+   the year nearest 2016 (``drug_arrests``), for all of them alike; by largest remainder, so the
+   five add up to 13,575 exactly. When the official rows and rule 1 already reach 13,575, nothing
+   is forced: the countries stay missing and the summary reports the disagreement with the
+   figures. ``SOURCE_STATEMENT``.
+3. **Types of the rows of rule 2** (national types, as the bulletin counts them): smuggling takes
+   4% in 2010 rising in a straight line to 9% in 2016 (C10, ``SMUGGLING_SHARE_PCT``), selling 46%
+   every year (C11 gives 2016; ``SELLING_SHARE_PCT``); the rest goes to trafficking (neither
+   smuggling nor selling), possession for personal use and other offences in the proportions of
+   UNODC's three categories in the same countries' official rows of any year (or, if they have
+   none, in the five's official rows). No cultivation line is made (no figure anywhere).
+4. **Between an official year and a year of rule 2**, rule 1 again, the rule-2 year counted by
+   UNODC category (smuggling and selling are trafficking offences, ``reference/offence_types.csv``).
+   ``SOURCE_BETWEEN_STATED``.
+5. **Before the first, or after the last, known year of 2010-2016** of a country (official or
+   rule 2), the known year's figures are carried by the change of the official totals of the
+   countries reporting both years of each step (``bulletin.reconstruct.years.chain_index``; a
+   step nobody reports both years of counts as no change), each line rounded half up: official
+   categories keep their categories, a rule-2 figure is split by type as in rule 3 for its own
+   year. ``SOURCE_CARRIED`` (``SOURCE_CARRIED_STATED`` from a rule-2 year). The bulletin's
+   "decreased steadily since 2010" (C9) sets no figure.
+6. A country with no known year in 2010-2016 after rules 1-4 stays missing, and so does a year
+   between two known years that share no category; the summary says so. Rows carry no ``total``
+   line (the types add up).
+
+Every row resting, wholly or partly, on the bulletin's statements names them in its ``source``
+("claims C9-C11"); rows made from official rows alone name no claim.
+
+The summary reports, for each statement, how much of it the official rows already give and how
+much the reconstruction had to invent: C9's 2016 total split into official, rule 1 and rule 2;
+C10's and C11's smuggling and selling offences, all invented (UNODC's categories have no
+smuggling or selling), so checking C10 and C11 on these rows is circular.
 
 Run ``python -m bulletin.reconstruct.drug_offences`` to rewrite the reconstructed rows of
 ``data/drug_offences.csv`` (rows of other sources are kept as they are); ``--check`` only
-compares and exits 1 on a difference. Re-run it after importing new official rows.
+compares and names the rows that differ. Re-run it after every import of official rows.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-from decimal import ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
 
 from bulletin.arrests import persons_by_country_year
 from bulletin.crime import TOTAL, country_year_totals, unodc_category
-from bulletin.reconstruct import rows_of_source, run_reconstruction
-from bulletin.reconstruct.seizures_quarterly import split_by_largest_remainder
+from bulletin.reconstruct import (
+    Reconstruction,
+    interpolate,
+    regional_statement_note,
+    round_half_up,
+    rows_made_by,
+    run_reconstruction,
+    split_by_largest_remainder,
+)
+from bulletin.reconstruct.years import Lines, between, chain_index, neighbours, scale
 from bulletin.tables import check_table, load_table
 from bulletin.vocab import CENTRAL_ASIA
+from bulletin.wording import describe_years
 
 log = logging.getLogger(__name__)
 
+MODULE = "drug_offences"
 TABLE = "drug_offences"
-SOURCE = (
-    "reconstructed from the bulletin text (Milestones 2017-Q2) and the official rows of the "
-    "UNODC World Drug Report 2024 annex 10.1, by bulletin.reconstruct.drug_offences"
+_BY = "reconstructed by bulletin.reconstruct.drug_offences"
+SOURCE_BETWEEN = f"{_BY}: straight line between the country's official years"
+_STATED = "the bulletin's 2016 regional total less the official figures (Milestones 2017-Q2, claims C9-C11)"
+SOURCE_STATEMENT = (
+    f"{_BY}: {_STATED}, shared as the countries' official figures of the nearest year, by type as "
+    "the bulletin's shares"
 )
+SOURCE_BETWEEN_STATED = (
+    f"{_BY}: straight line between the country's official year and its 2016 figure from {_STATED}"
+)
+_CARRIED = "carried by the change of the official figures of the countries reporting both years"
+SOURCE_CARRIED = f"{_BY}: the country's nearest official year {_CARRIED}"
+SOURCE_CARRIED_STATED = f"{_BY}: the country's 2016 figure from {_STATED}, {_CARRIED}"
+SOURCES = (
+    SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED
+)
+# The rows resting on the bulletin's statements name the claims (bulletin.provenance reads them).
+FROM_STATEMENT = (SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED_STATED)
 FIRST_YEAR, LAST_YEAR = 2010, 2016
+STATED_YEAR = 2016
 REGIONAL_TOTAL_2016 = 13_575  # middle of [13,550, 13,600): "almost 13,600" (C9)
-RATE_COUNTRY, RATE_YEARS = "KGZ", (2011, 2016)
 SMUGGLING_SHARE_PCT = {2010: 4.0, 2016: 9.0}  # C10
 SELLING_SHARE_PCT = 46.0  # C11
-# The national type each UNODC category's share is given to, for the rest after smuggling and
-# selling (rule 5).
+# The national type each UNODC category's share goes to, for the rest after smuggling and
+# selling (rule 3).
 REST_BY_CATEGORY = {
     "trafficking": "trafficking",
     "use_possession": "possession_personal_use",
@@ -83,14 +115,7 @@ REST_BY_CATEGORY = {
 }
 COLUMNS = ["country", "year", "offence_type", "count", "source", "status"]
 
-
-def round_half_up(value: float) -> int:
-    """Round to a whole number as people do (2.5 -> 3).
-
-    >>> round_half_up(2.5), round_half_up(11785.71)
-    (3, 11786)
-    """
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), ROUND_HALF_UP))
+Key = tuple[str, int]
 
 
 def official_rows(table: pd.DataFrame) -> pd.DataFrame:
@@ -98,94 +123,39 @@ def official_rows(table: pd.DataFrame) -> pd.DataFrame:
     return table[(table["status"] == "official") & table["country"].isin(CENTRAL_ASIA)]
 
 
-def _categories_of(rows: pd.DataFrame) -> dict[str, int]:
-    """A country-year's counts by type, leaving out the total when the types are there."""
-    parts = rows[rows["offence_type"] != TOTAL]
-    chosen = parts if not parts.empty else rows
-    return dict(zip(chosen["offence_type"], chosen["count"].astype(int), strict=True))
-
-
-def fill_official_countries(official: pd.DataFrame) -> pd.DataFrame:
-    """Rule 1: the missing years of the countries with official years in the period."""
-    in_period = official[official["year"].between(FIRST_YEAR, LAST_YEAR)]
-    records = []
-    for country in sorted(set(in_period["country"])):
-        mine = official[official["country"] == country]
-        years = sorted(set(mine["year"]))
-        by_year = {year: _categories_of(mine[mine["year"] == year]) for year in years}
-        for year in range(FIRST_YEAR, LAST_YEAR + 1):
-            if year in by_year:
-                continue
-            before = max((y for y in years if y < year), default=None)
-            after = min((y for y in years if y > year), default=None)
-            if before is None or after is None:
-                counts = by_year[after if before is None else before]
-            else:
-                weight = (year - before) / (after - before)
-                old, new = by_year[before], by_year[after]
-                counts = {}
-                for offence_type in sorted(set(old) | set(new)):
-                    if offence_type in old and offence_type in new:
-                        value = old[offence_type] + (new[offence_type] - old[offence_type]) * weight
-                        counts[offence_type] = round_half_up(value)
-                    else:
-                        counts[offence_type] = old.get(offence_type, new.get(offence_type))
-            records += [(country, year, t, int(n)) for t, n in counts.items()]
-    return pd.DataFrame(records, columns=["country", "year", "offence_type", "count"])
-
-
-def annual_rate(official: pd.DataFrame) -> float:
-    """Rule 3: the compound mean annual rate of ``RATE_COUNTRY``'s official totals."""
-    totals = country_year_totals(official[official["country"] == RATE_COUNTRY]).set_index("year")
-    first, last = RATE_YEARS
-    missing = [y for y in RATE_YEARS if y not in totals.index]
-    if missing:
-        raise ValueError(
-            f"drug_offences has no official {RATE_COUNTRY} totals for {missing}: import the WDR "
-            "2024 annex table 10.1 first (see data/README.md)"
+def lines_by_country_year(rows: pd.DataFrame) -> dict[Key, Lines]:
+    """Each country-year's counts by type, leaving out the total when the types are there."""
+    found: dict[Key, Lines] = {}
+    for (country, year), group in rows.groupby(["country", "year"]):
+        parts = group[group["offence_type"] != TOTAL]
+        chosen = parts if not parts.empty else group
+        found[(str(country), int(year))] = dict(
+            zip(chosen["offence_type"], chosen["count"].astype(int), strict=True)
         )
-    ratio = totals.at[last, "count"] / totals.at[first, "count"]
-    return float(ratio ** (1 / (last - first)))
+    return found
 
 
-def country_weights(arrests: pd.DataFrame, countries: list[str]) -> pd.Series:
-    """Rule 4: each country's mean official persons in formal contact, over the years it reports."""
-    persons = persons_by_country_year(arrests[arrests["status"] == "official"])
-    means = persons[persons["country"].isin(countries)].groupby("country")["count"].mean()
-    missing = sorted(set(countries) - set(means.index))
-    if missing:
-        raise ValueError(
-            f"drug_arrests has no official persons in formal contact for {missing}: import the "
-            "WDR 2024 annex table 10.1 first (see data/README.md)"
-        )
-    return means.reindex(countries)
-
-
-def rest_proportions(official: pd.DataFrame, countries: list[str]) -> dict[str, float]:
-    """Rule 5: UNODC's three categories' shares in the countries' official rows, pooled."""
-    rows = official[official["country"].isin(countries) & (official["offence_type"] != TOTAL)]
-    if rows.empty:
-        raise ValueError(
-            f"drug_offences has no official offences by category for {countries}: import the WDR "
-            "2024 annex table 10.1 first (see data/README.md)"
-        )
-    by_category = rows.groupby(rows["offence_type"].map(unodc_category))["count"].sum()
-    by_category = by_category.reindex(list(REST_BY_CATEGORY), fill_value=0)
-    return (by_category / by_category.sum()).to_dict()
+def by_category(lines: Lines) -> Lines:
+    """National types counted in their UNODC category (categories and totals kept as they are)."""
+    counted: Lines = {}
+    for offence_type, count in lines.items():
+        category = offence_type if offence_type == TOTAL else unodc_category(offence_type)
+        counted[category] = counted.get(category, 0) + count
+    return counted
 
 
 def smuggling_share(year: int) -> float:
-    """Rule 5: smuggling's share in per cent, on the straight line from 2010's to 2016's.
+    """Rule 3: smuggling's share in per cent, on the straight line from 2010's to 2016's.
 
     >>> smuggling_share(2010), smuggling_share(2013), smuggling_share(2016)
     (4.0, 6.5, 9.0)
     """
     (first, low), (last, high) = sorted(SMUGGLING_SHARE_PCT.items())
-    return low + (high - low) * (year - first) / (last - first)
+    return interpolate(year, first, low, last, high)
 
 
 def type_weights(year: int, rest: dict[str, float]) -> dict[str, float]:
-    """Rule 5: the per cent of a country's offences each national type takes in ``year``."""
+    """Rule 3: the per cent of a country's offences each national type takes in ``year``."""
     smuggling = smuggling_share(year)
     left = 100.0 - smuggling - SELLING_SHARE_PCT
     weights = {"smuggling": smuggling, "selling": SELLING_SHARE_PCT}
@@ -194,36 +164,197 @@ def type_weights(year: int, rest: dict[str, float]) -> dict[str, float]:
     return weights
 
 
+def national_lines(total: int, year: int, rest: dict[str, float]) -> Lines:
+    """Rule 3: a country-year's offences split by national type, adding up to ``total``."""
+    weights = type_weights(year, rest)
+    types = list(weights)
+    counts = split_by_largest_remainder(total, np.array([weights[t] for t in types]))
+    return {t: int(n) for t, n in zip(types, counts, strict=True)}
+
+
+def rest_proportions(official: pd.DataFrame, countries: list[str]) -> dict[str, float]:
+    """Rule 3: UNODC's three categories' shares in the countries' official rows, pooled.
+
+    Raises:
+        ValueError: no official row of the five gives any category.
+    """
+    parts = official[official["offence_type"] != TOTAL]
+    rows = parts[parts["country"].isin(countries)]
+    if rows.empty:
+        rows = parts  # the countries have no official breakdown: the five's, pooled
+    if rows.empty:
+        raise ValueError(
+            "drug_offences has no official offences by category for any of the five countries: "
+            "import the WDR annex table 10.1 first (make import-official, see data/README.md)"
+        )
+    counts = rows.groupby(rows["offence_type"].map(unodc_category))["count"].sum()
+    counts = counts.reindex(list(REST_BY_CATEGORY), fill_value=0)
+    return (counts / counts.sum()).to_dict()
+
+
+def nearest_figures(figures: dict[Key, int], countries: list[str], year: int) -> dict[str, int]:
+    """Each country's figure in its year nearest ``year`` (the earlier of two as near)."""
+    found = {}
+    for country in countries:
+        years = [y for c, y in figures if c == country]
+        if years:
+            nearest = min(years, key=lambda y: (abs(y - year), y))
+            found[country] = figures[(country, nearest)]
+    return found
+
+
+def statement_weights(
+    official: pd.DataFrame, arrests: pd.DataFrame, countries: list[str]
+) -> tuple[dict[str, int], str]:
+    """Rule 2: the weights the countries share the statement's remainder by, and their measure.
+
+    Raises:
+        ValueError: a country has neither official offences nor official persons.
+    """
+    totals = _totals(official)
+    offences = nearest_figures(totals, countries, STATED_YEAR)
+    if len(offences) == len(countries):
+        return offences, "official offences"
+    persons_rows = persons_by_country_year(arrests[arrests["status"] == "official"])
+    persons = nearest_figures(
+        {(r.country, int(r.year)): int(r.count) for r in persons_rows.itertuples()},
+        countries,
+        STATED_YEAR,
+    )
+    if len(persons) == len(countries):
+        return persons, "official persons in formal contact"
+    lacking = sorted(set(countries) - set(persons))
+    raise ValueError(
+        f"no official offences or persons in formal contact for {lacking}: the 2016 regional "
+        "total cannot be shared (import the WDR annex table 10.1 first, see data/README.md)"
+    )
+
+
+def _totals(rows: pd.DataFrame) -> dict[Key, int]:
+    if rows.empty:
+        return {}
+    totals = country_year_totals(rows)
+    return {(r.country, int(r.year)): int(r.count) for r in totals.itertuples()}
+
+
+def _total(lines: Lines) -> int:
+    return lines[TOTAL] if set(lines) == {TOTAL} else sum(v for k, v in lines.items() if k != TOTAL)
+
+
+def build_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> Reconstruction:
+    """All reconstructed rows of ``drug_offences``, with the summary's notes."""
+    official = official_rows(offences)
+    known = lines_by_country_year(official)  # official country-years, any year
+    totals = _totals(official)
+    result = Reconstruction(pd.DataFrame(columns=COLUMNS))
+    made: dict[Key, tuple[Lines, str]] = {}
+    period = range(FIRST_YEAR, LAST_YEAR + 1)
+
+    def years_of(country: str, extra: dict[Key, Lines]) -> dict[int, Lines]:
+        mine = {y: lines for (c, y), lines in {**known, **extra}.items() if c == country}
+        return {y: by_category(lines) if (country, y) in extra else lines for y, lines in mine.items()}
+
+    # Rule 1: between two official years.
+    for country in CENTRAL_ASIA:
+        for year in period:
+            if (country, year) in known:
+                continue
+            filled = between(years_of(country, {}), year)
+            if filled:
+                made[(country, year)] = (filled[0], SOURCE_BETWEEN)
+
+    # Rule 2: what the 2016 statement leaves, for the countries without a 2016 figure.
+    stated: dict[Key, Lines] = {}
+    official_2016 = {c: totals[(c, STATED_YEAR)] for c in CENTRAL_ASIA if (c, STATED_YEAR) in totals}
+    between_2016 = {
+        c: _total(lines) for (c, y), (lines, _) in made.items() if y == STATED_YEAR
+    }
+    missing = [c for c in CENTRAL_ASIA if c not in official_2016 and c not in between_2016]
+    left = REGIONAL_TOTAL_2016 - sum(official_2016.values()) - sum(between_2016.values())
+    rest = rest_proportions(official, missing) if missing and left > 0 else {}
+    result.note(regional_statement_note(
+        "C9 ('almost 13,600'", REGIONAL_TOTAL_2016, STATED_YEAR, official_2016, between_2016, missing
+    ))
+    if missing and left > 0:
+        weights, measure = statement_weights(official, arrests, missing)
+        shares = split_by_largest_remainder(left, [weights[c] for c in missing])
+        for country, share in zip(missing, shares, strict=True):
+            stated[(country, STATED_YEAR)] = national_lines(int(share), STATED_YEAR, rest)
+            made[(country, STATED_YEAR)] = (stated[(country, STATED_YEAR)], SOURCE_STATEMENT)
+        result.note(f"C9: the {left:,} shared as the countries' {measure} of the nearest year.")
+
+    # Rule 4: between an official year and a year of rule 2.
+    for country in sorted({c for c, _ in stated}):
+        for year in period:
+            if (country, year) in known or (country, year) in made:
+                continue
+            filled = between(years_of(country, stated), year)
+            if filled:
+                lines, before, after = filled
+                on_statement = (country, before) in stated or (country, after) in stated
+                made[(country, year)] = (
+                    lines, SOURCE_BETWEEN_STATED if on_statement else SOURCE_BETWEEN
+                )
+
+    # Rule 5: before the first, or after the last, known year of the period.
+    for country in CENTRAL_ASIA:
+        anchors = [y for y in period if (country, y) in known or (country, y) in stated]
+        gaps = [y for y in period if (country, y) not in known and (country, y) not in made]
+        if gaps and not anchors:
+            result.note(
+                f"{country}: no known year in {FIRST_YEAR}-{LAST_YEAR}, so "
+                f"{_years(gaps)} missing (rule 6)."
+            )
+            continue
+        inside = [y for y in gaps if anchors[0] < y < anchors[-1]]
+        if inside:
+            result.note(
+                f"{country}: {_years(inside)} between known years that share no category: "
+                "missing (rule 1 makes only the categories both publish)."
+            )
+        for year in (y for y in gaps if y not in inside):
+            before, after = neighbours(anchors, year)
+            anchor = after if before is None else before
+            factor = chain_index(totals, anchor, year)
+            if (country, anchor) in stated:
+                total = round_half_up(_total(stated[(country, anchor)]) * factor)
+                made[(country, year)] = (national_lines(total, year, rest), SOURCE_CARRIED_STATED)
+            else:
+                made[(country, year)] = (scale(known[(country, anchor)], factor), SOURCE_CARRIED)
+
+    result.notes += _type_notes(made)
+    records = [
+        (country, year, offence_type, count, source, "reconstructed")
+        for (country, year), (lines, source) in made.items()
+        for offence_type, count in lines.items()
+    ]
+    rows = pd.DataFrame(records, columns=COLUMNS)
+    rows = rows.sort_values(["country", "year", "offence_type"], ignore_index=True)
+    result.rows = check_table(TABLE, rows)  # typed as load_table types the shipped file
+    return result
+
+
+def _years(years: list[int]) -> str:
+    return describe_years(years)
+
+
+def _type_notes(made: dict[Key, tuple[Lines, str]]) -> list[str]:
+    """The summary's account of C10 and C11: every smuggling and selling offence is invented."""
+    def count(offence_type: str, year: int) -> int:
+        return sum(lines.get(offence_type, 0) for (_, y), (lines, _) in made.items() if y == year)
+
+    return [
+        f"C10, C11: no official row gives smuggling or selling (UNODC's categories have neither): "
+        f"all {count('smuggling', FIRST_YEAR):,} smuggling offences of {FIRST_YEAR}, "
+        f"{count('smuggling', STATED_YEAR):,} of {STATED_YEAR} and "
+        f"{count('selling', STATED_YEAR):,} selling offences of {STATED_YEAR} are invented from "
+        "the statements' shares, so checking C10 and C11 on them is circular."
+    ]
+
+
 def reconstruct_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> pd.DataFrame:
     """All reconstructed rows of ``drug_offences`` from the official rows of both tables."""
-    official = official_rows(offences)
-    filled = fill_official_countries(official)
-    in_period = official[official["year"].between(FIRST_YEAR, LAST_YEAR)]
-    with_official = sorted(set(in_period["country"]))
-    others = [c for c in CENTRAL_ASIA if c not in with_official]
-    known_2016 = pd.concat(
-        [in_period[in_period["year"] == LAST_YEAR], filled[filled["year"] == LAST_YEAR]]
-    ).assign(source="", status="")
-    taken = int(country_year_totals(known_2016)["count"].sum()) if not known_2016.empty else 0
-    group_2016 = REGIONAL_TOTAL_2016 - taken
-    rate = annual_rate(official)
-    weights = country_weights(arrests, others).to_numpy()
-    rest = rest_proportions(official, others)
-    records = []
-    for year in range(FIRST_YEAR, LAST_YEAR + 1):
-        group = round_half_up(group_2016 / rate ** (LAST_YEAR - year))
-        by_country = split_by_largest_remainder(group, weights)
-        shares = type_weights(year, rest)
-        types = list(shares)
-        for country, total in zip(others, by_country, strict=True):
-            counts = split_by_largest_remainder(int(total), np.array([shares[t] for t in types]))
-            records += [(country, year, t, int(n)) for t, n in zip(types, counts, strict=True)]
-    made = pd.DataFrame(records, columns=["country", "year", "offence_type", "count"])
-    rows = pd.concat([filled, made], ignore_index=True)
-    rows["source"] = SOURCE
-    rows["status"] = "reconstructed"
-    rows = rows[COLUMNS].sort_values(["country", "year", "offence_type"], ignore_index=True)
-    return check_table(TABLE, rows)  # typed as load_table types the shipped file
+    return build_drug_offences(offences, arrests).rows
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,10 +362,10 @@ def main(argv: list[str] | None = None) -> int:
         argv,
         __doc__.splitlines()[0],
         TABLE,
-        lambda data_dir: reconstruct_drug_offences(
+        lambda data_dir: build_drug_offences(
             load_table(TABLE, data_dir), load_table("drug_arrests", data_dir)
         ),
-        rows_of_source(SOURCE),
+        rows_made_by(MODULE),
     )
 
 

@@ -6,8 +6,10 @@ the 2017-Q2 issue are published nowhere the project reads, so they are transcrib
 issue prints them, and one figure is reconstructed from them. This script writes exactly these
 rows into ``data/indicators.csv`` and leaves every other row of the table as it is.
 
-**Transcribed from the bulletin** (``status`` official: the issue is a UNODC publication and it
-cites the national source; ``source`` names both, so a reader knows the figure is second-hand):
+**Transcribed from the bulletin** (``status`` stated: figures the issue prints, citing a national
+source, transcribed from its text; not an official publication of the figure, so coverage tables
+count them apart from official rows; ``source`` names the issue and the source it cites, so a
+reader knows the figure is second-hand and rounded as the bulletin rounds it):
 
 1. "14,467 people turned to crisis centers and other institutions providing social and
    psychological assistance in 2015" - ``gbv_crisis_centre_clients``, 2015, 14,467 persons.
@@ -22,14 +24,14 @@ cites the national source; ``source`` names both, so a reader knows the figure i
    police officers), and ``certified_police_women_ethnic_minority_share``, 2016, 4.3 (% of the
    women among them: "of whom" refers to the women).
 
-**Reconstructed** (``status`` reconstructed):
+**Reconstructed** (``status`` reconstructed: derived, not transcribed):
 
 4. Crisis centres, 2010. The bulletin gives no 2010 figure, only "a 26 per cent increase from
    2010" to 14,467 in 2015. A whole per cent of 26 means an increase in [25.5, 26.5), so the 2010
    figure lies in (14,467 / 1.265, 14,467 / 1.255] = (11,436.4, 11,527.5]; the reconstruction
    takes the figure for exactly 26 per cent, 14,467 / 1.26, rounded to a whole person: 11,482.
-   It says nothing the statement does not: a check of the 26 per cent against it is circular, and
-   the claim check (C15) says so.
+   It says nothing the statement does not: its ``source`` says it is derived from claim C15, the
+   statement it will be checked against, so a check of the 26 per cent on it is circular.
 
 No year between the bulletin's figures is filled in.
 
@@ -51,7 +53,7 @@ from bulletin.gbv import (
     with_qualifier,
 )
 from bulletin.policing import MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
-from bulletin.reconstruct import run_reconstruction
+from bulletin.reconstruct import rows_made_by, run_reconstruction
 from bulletin.tables import table_spec
 
 log = logging.getLogger(__name__)
@@ -60,8 +62,9 @@ BULLETIN = "UNODC ROCA, Milestones 2017-Q2 (April-June 2017)"
 SOURCE_NSC = f"{BULLETIN}, citing the Kyrgyz National Statistical Committee"
 SOURCE_MOI = f"{BULLETIN}, citing the Kyrgyz Ministry of Interior"
 SOURCE_RECONSTRUCTED = (
-    "reconstructed from the bulletin text (Milestones 2017-Q2: 14,467 in 2015, a 26 per cent "
-    "increase from 2010), by bulletin.reconstruct.indicators_gbv"
+    "reconstructed by bulletin.reconstruct.indicators_gbv: derived from the statement it is "
+    "checked against (Milestones 2017-Q2, claim C15: 14,467 in 2015, a 26 per cent increase "
+    "from 2010), so checking claim C15 on it is circular"
 )
 SOURCES = (SOURCE_NSC, SOURCE_MOI, SOURCE_RECONSTRUCTED)
 INDICATORS = (CRISIS_CENTRE_CLIENTS, POLICE_GBV_CASES, WOMEN_SHARE, MINORITY_AMONG_WOMEN_SHARE)
@@ -102,7 +105,7 @@ def gbv_rows() -> pd.DataFrame:
             "value": float(value),
             "unit": unit,
             "source": source,
-            "status": "official",
+            "status": "stated",
         }
         for year, indicator, disaggregation, value, unit, source in TRANSCRIBED
     ]
@@ -122,8 +125,10 @@ def gbv_rows() -> pd.DataFrame:
 
 
 def owned(table: pd.DataFrame) -> pd.Series:
-    """The rows of ``indicators`` this script wrote: its indicators with its sources."""
-    return table["indicator"].isin(INDICATORS) & table["source"].isin(SOURCES)
+    """The rows of ``indicators`` this script wrote: its indicators with its sources (or, for the
+    reconstructed row, any source naming the script, so that a reworded source is still its own)."""
+    sources = table["source"].isin(SOURCES) | rows_made_by("indicators_gbv")(table)
+    return table["indicator"].isin(INDICATORS) & sources
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,0 +1,75 @@
+"""The command line every reconstruction shares: it replaces only its own rows, refuses to write on
+another source's key, and ``--check`` names every row that differs and by how much."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from bulletin.paths import DATA_DIR
+from bulletin.reconstruct import seizures_quarterly
+from bulletin.tables import load_table, write_table
+
+
+def annual() -> pd.DataFrame:
+    rows = [
+        (country, year, drug, kg)
+        for year in (2015, 2016, 2017)
+        for country in ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+        for drug, kg in (("cannabis_herb", 9000.0), ("heroin", 400.0), ("opium", 300.0))
+    ]
+    frame = pd.DataFrame(rows, columns=["country", "year", "drug", "kg"])
+    return frame.assign(source="UNODC annual series (test)", status="official")
+
+
+@pytest.fixture()
+def folder(tmp_path):
+    shutil.copytree(DATA_DIR / "reference", tmp_path / "reference")
+    write_table("seizures_annual", annual(), tmp_path)
+    return tmp_path
+
+
+def run(folder, *args) -> int:
+    return seizures_quarterly.main(["--data-dir", str(folder), *args])
+
+
+def test_write_then_check_is_up_to_date(folder, capsys):
+    assert run(folder) == 0
+    out = capsys.readouterr().out
+    assert "wrote 180 rows" in out and "anchors cannabis herb and resin" in out
+    assert run(folder, "--check") == 0
+    assert "180 rows this script makes are up to date" in capsys.readouterr().out
+
+
+def test_check_names_the_rows_that_differ_and_by_how_much(folder, capsys):
+    run(folder)
+    table = load_table("seizures_quarterly", folder)
+    changed = (table["country"] == "UZB") & (table["year"] == 2016) & (table["quarter"] == 3)
+    changed &= table["drug"] == "heroin"
+    table.loc[changed, "kg"] += 2.5
+    gone = (table["country"] == "KGZ") & (table["year"] == 2015) & (table["quarter"] == 1)
+    gone &= table["drug"] == "opium"
+    write_table("seizures_quarterly", table[~gone], folder)
+    capsys.readouterr()
+    assert run(folder, "--check") == 1
+    out = capsys.readouterr().out
+    assert "DIFFER (2 rows)" in out
+    assert "country=UZB, year=2016, quarter=3, drug=heroin: kg 114.5 shipped, 112 rebuilt (-2.5)" in out
+    assert "country=KGZ, year=2015, quarter=1, drug=opium: rebuilt, not shipped (kg=66" in out
+
+
+def test_rows_of_other_sources_are_kept_and_never_overwritten(folder, capsys):
+    other = pd.DataFrame(
+        {"country": ["RUS"], "year": [2016], "quarter": [1], "drug": ["heroin"], "kg": [5.0],
+         "source": ["a national publication (test)"], "status": ["official"]}
+    )
+    write_table("seizures_quarterly", other, folder)
+    assert run(folder) == 0
+    table = load_table("seizures_quarterly", folder)
+    assert len(table) == 181 and "a national publication (test)" in set(table["source"])
+    clash = other.assign(country="KAZ")
+    write_table("seizures_quarterly", clash, folder)
+    with pytest.raises(ValueError, match="never replaced"):
+        run(folder)
