@@ -10,7 +10,7 @@ from bulletin import arrests
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["country", "year", "sex", "age_group", "count"])
-    return table.assign(source="test", status=status)
+    return table.assign(source="test (claims C1-C19)", status=status)
 
 
 def person_lines(country: str, year: int, total: int, women: int, juveniles: int) -> list[tuple]:
@@ -113,12 +113,38 @@ def test_c13_and_c14():
 
 
 def test_headline_and_turn_in_words():
-    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375]).assign(status="official")
     text = arrests.headline(rows, 2010, 2016)
     assert "decreased every year from 2010 to 2015, then increased in 2016" in text
     assert "almost 12,400 people were arrested (one country reporting)" in text
     assert "about 7%" in text and "approximately 0.3%" in text
+    assert "reconstructed" not in text
     assert "turns in 2015" in arrests.turn_sentence(rows, 2010, 2016)
+
+
+def test_headline_says_when_its_figures_are_reconstructed():
+    text = arrests.headline(series([19000, 18000, 17000, 16000, 14000, 11800, 12375]), 2010, 2016)
+    assert text.startswith("The figures of this page are reconstructed by this "
+                           "project, not official. On them, the number of persons arrested")
+    assert ("Women were on average about 7% of persons arrested in 2010-2016: reconstructed by "
+            "this project, not official, the bulletin's own figure given back.") in text
+
+
+def test_claims_c12_to_c14_basis_from_the_rows_they_use():
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    for check in (arrests.check_claim_c12, arrests.check_claim_c13, arrests.check_claim_c14):
+        claim = check(rows)
+        assert claim["basis"] == "reconstructed" and "Holds by construction" in claim["verdict"]
+        assert check(rows.assign(status="official"))["basis"] == "official"
+    # official persons for 2014-2016 (one year's juveniles stated): partly official
+    mixed = rows.assign(status=["official" if y >= 2014 else "reconstructed" for y in rows["year"]])
+    mixed.loc[(mixed["year"] == 2016) & (mixed["age_group"] == "juvenile"), "status"] = "stated"
+    assert arrests.check_claim_c13(mixed)["basis"] == "mixed"
+    assert arrests.check_claim_c14(mixed)["basis"] == "mixed"  # stated juveniles, official total
+    missing = rows[rows["year"] != 2013]
+    claim = arrests.check_claim_c12(missing)
+    assert claim["holds"] is None
+    assert claim["verdict"].startswith("Not testable on public data: no persons arrested for 2013.")
 
 
 def test_key_figures_and_charts(persons):
@@ -127,9 +153,54 @@ def test_key_figures_and_charts(persons):
     assert figures["arrests_persons_total"]["value"] == 12375
     assert figures["arrests_trend_turning_year"]["value"] == 2015
     assert all(name.startswith("arrests_") for name in figures)
+    assert "arrests_persons_official" not in figures  # nothing official in 2016
     fig = arrests.plot_persons_by_country(rows, 2010, 2016)
     assert {p.get_hatch() for p in fig.axes[0].patches} == {"///"}
-    assert arrests.plot_shares(rows, 2010, 2016) is not None
+    official = rows.assign(status="official")
+    assert arrests.plot_shares(official, 2010, 2016) is not None
+    figures = {f["name"]: f for f in arrests.key_figures(official, 2010, 2016)}
+    assert figures["arrests_persons_official"]["value"] == 12375
+    assert figures["arrests_persons_official_countries"]["value"] == "UZB"
+
+
+def test_shares_held_flat_by_a_reconstruction_are_not_drawn():
+    flat = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    assert arrests.plot_shares(flat, 2010, 2016) is None
+    assert arrests.shares_not_drawn(flat, 2010, 2016).startswith(
+        "No chart of the shares of women and juveniles for 2010-2016")
+    # official years are drawn; the reconstructed years held flat beside them are not
+    mixed = flat.assign(status=["official" if y >= 2014 else "reconstructed" for y in flat["year"]])
+    fig = arrests.plot_shares(mixed, 2010, 2016)
+    assert fig is not None and arrests.shares_not_drawn(mixed, 2010, 2016) == ""
+    women = fig.axes[0].get_lines()[0]
+    drawn = [int(x) for x, y in zip(women.get_xdata(), women.get_ydata(), strict=True)
+             if not pd.isna(y)]
+    assert drawn == [2014, 2015, 2016]
+    note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "Not drawn: women 2010-2013; juveniles 2010-2013" in note
+
+
+FLAGS = [{"key": {"country": "KGZ", "year": 2016, "offence_type": "trafficking"},
+          "values": {"total": 8841, "adults": 816},
+          "reason": "adults are a tenth of the persons"},
+         {"key": {"country": "KGZ", "year": 2019}, "values": 5, "reason": "later"}]
+
+
+def test_flagged_rows_are_named_under_the_table_and_chart_of_their_years():
+    assert arrests.describe_flag(FLAGS[0]) == (
+        "Kyrgyzstan 2016, trafficking: total 8,841, adults 816 (adults are a tenth of the "
+        "persons)")
+    note = arrests.flagged_note(FLAGS, 2010, 2016)
+    assert note == (
+        "Figures flagged as implausible when they were imported, kept as published: Kyrgyzstan "
+        "2016, trafficking: total 8,841, adults 816 (adults are a tenth of the persons).")
+    assert arrests.flagged_note(FLAGS, 2010, 2015) == ""
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    assert arrests.table_note(rows, FLAGS).endswith(note)
+    assert "flagged" not in arrests.table_note(rows)
+    fig = arrests.plot_persons_by_country(rows, 2010, 2016, FLAGS)
+    text = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "Kyrgyzstan 2016" in text and "8,841" in text
 
 
 def test_later_official_years_are_described_apart(persons):
@@ -139,3 +210,15 @@ def test_later_official_years_are_described_apart(persons):
     )
     one_year = arrests.later_shares_sentence(later, 2019, 2019)
     assert "for 2019 (" in one_year and "women at 7% and juveniles at 0.3%" in one_year
+
+
+def test_claim_c12_names_the_flagged_figures_it_rests_on():
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375]).assign(status="official")
+    flag = {"key": {"country": "KGZ", "year": 2016, "offence_type": "trafficking"},
+            "values": {"Total": 8841}, "reason": "more than 5 times its neighbours",
+            "publication": "World Drug Report 2022"}
+    outside = {**flag, "key": {**flag["key"], "year": 2021}}
+    claim = arrests.check_claim_c12(rows, [flag, outside])
+    assert "flagged as implausible" in claim["verdict"] and "more than 5 times" in claim["verdict"]
+    assert claim["values"]["flagged_rows"] == [flag["key"]]
+    assert "flagged" not in arrests.check_claim_c12(rows, [outside])["verdict"]

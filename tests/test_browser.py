@@ -179,8 +179,8 @@ def test_front_page_gives_each_analysis_its_summary_and_data_status(issue, visit
         assert entry.locator(".summary").count() == 1, f"{name}: no one-line summary"
         assert len(entry.locator(".summary").inner_text()) > 20, name
         status = entry.locator(".data-status .status").inner_text()
-        assert status in ("official", "reconstructed", "estimate") or " and " in status, (
-            name, status)
+        assert status in ("official", "stated", "reconstructed", "estimate", "no data") or (
+            " and " in status), (name, status)
 
 
 def test_every_chart_is_visible_numbered_described_and_downloadable(issue, visit):

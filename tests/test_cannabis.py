@@ -13,7 +13,9 @@ FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["country", "year", "drug", "kg", "source", "status"])
+    table = pd.DataFrame(rows, columns=["country", "year", "drug", "kg", "source", "status"])
+    # Test rows rest on every statement: a reconstructed one is then "from this statement".
+    return table.assign(source=table["source"] + " (claims C1-C19)")
 
 
 def year_rows(year: int, status: str, herb: dict[str, float], resin: float = 10.0,
@@ -96,7 +98,8 @@ def test_claim_c4_within_three_points(seizures):
     assert claim["holds"] is True
     assert claim["values"]["share_2001_pct"] == pytest.approx(65.0)
     assert claim["values"]["share_2016_pct"] == pytest.approx(90.13, abs=0.01)
-    assert "Both within three points" in claim["verdict"]
+    assert "Both within 3 points of the statement." in claim["verdict"]
+    assert claim["values"]["definition"] == cannabis.SHARE_DEFINITION
 
 
 def test_claim_c4_fails_beyond_three_points(seizures):
@@ -107,9 +110,49 @@ def test_claim_c4_fails_beyond_three_points(seizures):
 
 
 def test_claim_c4_says_when_2001_is_reconstructed(seizures):
-    verdict = cannabis.check_claim_c4(seizures)["verdict"]
-    assert "The 2001 figure is reconstructed from this very statement" in verdict
-    assert "with poppy plants and straw" in verdict.lower()
+    claim = cannabis.check_claim_c4(seizures)
+    assert claim["basis"] == "mixed"
+    assert claim["values"]["basis_rows"] == {"official": 20, "reconstructed_from_claim": 20}
+    assert claim["verdict"].endswith(
+        "Partly official (20 of 40 figures), partly reconstructed from this statement (20 of 40 "
+        "figures).")
+    assert "with poppy plants and straw" in claim["verdict"].lower()
+
+
+def _official_2001(seizures: pd.DataFrame, heroin: float) -> pd.DataFrame:
+    """The 2001 rows official, with the heroin that moves the share away from 65%."""
+    official = seizures.copy()
+    official.loc[official["year"] == 2001, "status"] = "official"
+    official.loc[(official["year"] == 2001) & (official["drug"] == "heroin"), "kg"] = heroin
+    return official
+
+
+def test_claim_c4_on_official_figures_reports_the_disagreement_never_tunes(seizures):
+    # 2001: 130 of 130 + 55 + 30 per country, 60.5%: 4.5 points below the bulletin's 65%
+    official = _official_2001(seizures, 55.0)
+    official.loc[(official["year"] == 2016) & (official["drug"] == "heroin"), "kg"] = 18.0
+    claim = cannabis.check_claim_c4(official)
+    assert claim["holds"] is False and claim["basis"] == "official"
+    assert claim["values"]["share_2001_pct"] == pytest.approx(60.47, abs=0.01)
+    assert claim["values"]["difference_2001_points"] == pytest.approx(-4.53, abs=0.01)
+    assert claim["verdict"].startswith(f"On {cannabis.SHARE_DEFINITION}: ")
+    assert "2001: about 60.5% against the bulletin's 65%, 4.5 points below." in claim["verdict"]
+    assert claim["verdict"].endswith("Checked against official figures.")
+    said = cannabis.bulletin_comparison(official)
+    assert said.startswith("The bulletin says the share rose from 65% to 90% in 2001-2016.")
+    assert "it was about 60.5% in 2001 (official figures)" in said
+    assert "differ from the bulletin's figures for 2001 by 4.5 points" in said
+    assert "2016 by" not in said  # 90.1%: within the tolerance
+
+
+def test_bulletin_comparison_within_the_tolerance_and_without_figures(seizures):
+    close = _official_2001(seizures, 38.0)  # 130 of 198: 65.7%
+    close.loc[(close["year"] == 2016) & (close["drug"] == "heroin"), "kg"] = 18.0
+    assert cannabis.bulletin_comparison(close).endswith(": within 3 points of the bulletin's figures.")
+    assert cannabis.bulletin_comparison(seizures[seizures["year"] != 2001]) == ""
+    claim = cannabis.check_claim_c4(seizures[seizures["year"] != 2001])
+    assert claim["holds"] is None
+    assert claim["verdict"].startswith("Not testable on public data: no figures for 2001.")
 
 
 def test_claim_c5_kazakhstan_and_kyrgyzstan_seize_most_herb(seizures):
@@ -170,9 +213,21 @@ def test_charts_title_hatch_and_gaps(seizures):
     assert ax.get_title(loc="left").startswith("Share of cannabis-type drugs")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "reconstructed, not official" in legend
-    assert "the bulletin's figures (2001, 2016)" in legend
+    assert "the bulletin's figures (2001, 2016), not official" in legend
     note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "Turkmenistan, all drugs shown, 2018" in note
+
+
+def test_reconstructed_years_that_repeat_a_figure_are_not_drawn(seizures):
+    carried = seizures.copy()
+    for year in (2002, 2003):  # 2001's figures carried forward: a flat run, no measure
+        carried = pd.concat([carried, seizures[seizures["year"] == 2001].assign(year=year)])
+    by_country = cannabis.cannabis_by_country(carried, 2001, 2016)
+    fig = cannabis.plot_cannabis_by_country(carried, by_country)
+    drawn = {round(p.get_x() + p.get_width() / 2) for p in fig.axes[0].patches if p.get_height()}
+    assert not drawn & {2001, 2002, 2003} and {2012, 2016} <= drawn
+    note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "Not drawn: Kazakhstan 2001-2003" in note and "not a measure" in note
 
 
 def test_key_figures(seizures):

@@ -222,3 +222,65 @@ def test_chart_download_never_carries_a_formula_a_spreadsheet_would_run():
     csv = pd.read_csv(io.StringIO(meta["csv"]), dtype=str)
     assert csv["Drug"].tolist() == ['\'=HYPERLINK("http://evil.example","x")', "Opium", "-1", "'@a"]
     assert csv["Tons"].tolist() == ["1.5", "2.0", "3.0", "0.25"]
+
+
+STATED = describe_status(pd.DataFrame({"year": [2016], "status": ["stated"]}))
+
+
+def test_statuses_of_stated_figures_and_joined_statuses():
+    assert charts.statuses_of(pd.DataFrame(), STATED) == ["stated"]
+    data = pd.DataFrame({"status": ["official+reconstructed", "stated"]})
+    assert charts.statuses_of(data) == ["official", "stated", "reconstructed"]
+
+
+def test_a_reconstructed_bar_is_drawn_apart_an_official_or_stated_one_is_not():
+    fig, ax = charts.new_chart()
+    bars = ax.bar([1, 2, 3, 4], [5, 5, 5, 5], color="#0072B2")
+    for bar, status in zip(bars, ["official", "stated", "reconstructed", "official+estimate"],
+                           strict=True):
+        charts.style_bar(bar, status)
+    hatches = [bar.get_hatch() for bar in bars]
+    assert hatches == [None, None, charts.RECONSTRUCTED_HATCH, charts.RECONSTRUCTED_HATCH]
+    assert bars[0].get_facecolor()[3] == 1.0
+    assert bars[2].get_facecolor()[3] == pytest.approx(charts.RECONSTRUCTED_FILL_ALPHA)
+    assert bars[2].get_edgecolor() == pytest.approx((0.0, 0.447, 0.698, 1.0), abs=1e-3)
+
+
+def test_status_handles_say_not_official_for_every_status_but_official():
+    labels = [h.get_label() for h in charts.status_handles(["reconstructed", "official+stated"])]
+    assert labels == ["official", "stated in the bulletin (◆), not official",
+                      "reconstructed, not official"]
+    stated = charts.status_handles(["stated"])[0]
+    assert stated.get_marker() == charts.STATED_MARKER
+
+
+@pytest.mark.parametrize(
+    ("values", "statuses", "rel_tol", "hidden"),
+    [
+        # a figure carried back unchanged over reconstructed years: not drawn
+        ([34.0, 34.0, 34.0, 40.0], ["reconstructed"] * 3 + ["official"], 1e-9,
+         [True, True, True, False]),
+        # a reconstructed year that copies the official year beside it
+        ([3079.0, 3079.0, 3158.0], ["reconstructed", "official", "official"], 1e-9,
+         [True, False, False]),
+        # official figures that happen to repeat are measures: drawn
+        ([5.0, 5.0], ["official", "official"], 1e-9, [False, False]),
+        # a straight line between official years is a reconstruction, not a repetition
+        ([10.0, 12.0, 14.0, 16.0], ["official", "reconstructed", "reconstructed", "official"],
+         1e-9, [False, False, False, False]),
+        # a share held flat whose counts were rounded: flat within 2%
+        ([7.001, 6.998, 7.003], ["reconstructed"] * 3, 0.02, [True, True, True]),
+        ([7.0, float("nan"), 7.0], ["reconstructed", "", "reconstructed"], 1e-9,
+         [False, False, False]),
+    ],
+)
+def test_repeated_reconstructed_values_are_found(values, statuses, rel_tol, hidden):
+    assert charts.repeated_reconstructed(values, statuses, rel_tol=rel_tol) == hidden
+
+
+def test_mark_reconstructed_draws_every_bar_apart_and_says_so():
+    fig, ax = charts.new_chart()
+    ax.bar(["a", "b"], [1, 2])
+    charts.mark_reconstructed(ax)
+    assert {p.get_hatch() for p in ax.patches} == {charts.RECONSTRUCTED_HATCH}
+    assert [t.get_text() for t in ax.texts] == ["Reconstructed figures, not official"]

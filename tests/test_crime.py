@@ -13,7 +13,7 @@ from bulletin.wording import describe_trend, join_words
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["country", "year", "offence_type", "count"])
-    return table.assign(source="test", status=status)
+    return table.assign(source="test (claims C1-C19)", status=status)
 
 
 @pytest.fixture
@@ -169,7 +169,52 @@ def test_headline_is_worded_from_the_numbers():
     text = crime.headline(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]), 2010, 2016)
     assert "decreased from 2010 to 2016, but not every year: it increased in 2012" in text
     assert "did not fall in 2012" in text
-    assert "almost 13,600 reported offences (one country reporting)" in text
+    assert text.startswith("The figures of this page are reconstructed by this "
+                           "project, not official.")
+    assert ("almost 13,600 reported offences (one country reporting; reconstructed by this "
+            "project, not official)") in text
+    official = crime.headline(steady([20000, 19000, 18000, 17000, 16000, 15000, 13575]).assign(
+        status="official"), 2010, 2016)
+    assert official.startswith("The number of reported drug-related offences in the five")
+    assert "reconstructed" not in official
+    assert ("In the countries that report selling apart (Kazakhstan), offences linked to selling "
+            "were 100% of offences in 2016.") in official
+
+
+def test_c11_is_checked_on_the_five_and_says_which_report_selling(offences):
+    claim = crime.check_claim_c11(offences)
+    # selling 60 of Kazakhstan's 150 (40%); 60 of the five countries' 200 offences (30%)
+    assert claim["values"]["selling_share_pct_2016"] == pytest.approx(40.0)
+    assert claim["values"]["selling_share_of_all_five_pct_2016"] == pytest.approx(30.0)
+    assert claim["values"]["countries_2016"] == "KAZ"
+    assert claim["holds"] is False and claim["basis"] == "reconstructed"
+    assert "2016: 40% (40.00%) over Kazakhstan only (over all five countries' offences, 30.0%: a " \
+        "floor, as Kyrgyzstan, Tajikistan, Turkmenistan and Uzbekistan report no selling line)" \
+        in claim["verdict"]
+    assert ("Countries in 2016: Kazakhstan (reconstructed; selling reported); Kyrgyzstan "
+            "(official; by UNODC category, no selling line); Tajikistan, Turkmenistan and "
+            "Uzbekistan: no figures.") in claim["verdict"]
+    official = crime.check_claim_c11(offences.assign(status="official"))
+    assert official["basis"] == "official" and official["verdict"].endswith(
+        "Checked against official figures.")
+
+
+def test_c10_not_testable_when_no_country_reports_smuggling(offences):
+    unodc_only = offences[offences["country"] != "KAZ"]
+    claim = crime.check_claim_c10(unodc_only)
+    assert claim["holds"] is None and claim["basis"] == "official"
+    assert claim["verdict"].startswith("Not testable on public data: no country's figures report "
+                                       "smuggling offences apart in 2010 and 2016.")
+
+
+def test_c9_basis_partly_official():
+    mixed = steady([20000, 19000, 18000, 17000, 16000, 15000, 13575])
+    mixed.loc[mixed["year"] >= 2015, "status"] = "official"
+    claim = crime.check_claim_c9(mixed)
+    assert claim["basis"] == "mixed"
+    assert claim["verdict"].endswith(
+        "Partly official (4 of 14 figures), partly reconstructed from this statement (10 of 14 "
+        "figures).")
 
 
 def test_offences_table_marks_reconstructed_figures(offences):

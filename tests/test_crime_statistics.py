@@ -184,5 +184,26 @@ def test_coverage_sources_name_each_publication_once():
 def test_summary_table_speaks_to_readers(matrix):
     table = cs.summary_table(matrix)
     assert list(table.columns) == [
-        "Indicator", "Data collection", "Official", "Estimate", "Reconstructed", "No figure", "Official (%)"
+        "Indicator", "Data collection", "Official", "Stated in the bulletin", "Estimate",
+        "Reconstructed", "No figure", "Official (%)"
     ]
+
+
+def test_stated_figures_are_counted_apart_from_official_ones():
+    stated = pd.concat([indicators(), pd.DataFrame([{
+        "country": "KGZ", "year": 2016, "indicator": "certified_police_officers_share",
+        "disaggregation": "sex=female", "value": 5.9, "status": "stated",
+        "unit": "% of certified police officers", "source": "the bulletin"}])], ignore_index=True)
+    observed = cs.observed_cells(offences(), arrests(), stated)
+    matrix = cs.coverage_matrix(observed, countries=("KAZ", "KGZ"), years=[2015, 2016])
+    summary = cs.coverage_summary(matrix).set_index("indicator")
+    line = summary.loc["certified_police_officers_share"]
+    assert (line["official"], line["stated"], line["missing"]) == (0, 1, 3)
+    assert line["official_pct"] == 0.0  # a stated figure is not an official one
+    assert "s stated in the bulletin's text only" in cs.TABLE_LEGEND
+    cells = cs.coverage_table(matrix).set_index(["Country", "Indicator"])
+    assert cells.at[("Kyrgyzstan", "certified_police_officers_share"), "2016"] == "s"
+    figures = {f["name"]: f for f in cs.key_figures(matrix, cs.sdg16_trends(stated))}
+    assert figures["crimestats_stated_cells_pct"]["value"] > 0
+    assert figures["crimestats_official_cells_pct"]["status"] == "estimate+official+reconstructed+stated"
+    assert "only a figure stated in the bulletin's text" in cs.coverage_sentences(matrix)

@@ -14,7 +14,9 @@ from bulletin.wording import describe_largest_each_year, describe_peak
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["country", "year", "drug", "kg", "source", "status"])
+    table = pd.DataFrame(rows, columns=["country", "year", "drug", "kg", "source", "status"])
+    # Test rows rest on every statement: a reconstructed one is then "from this statement".
+    return table.assign(source=table["source"] + " (claims C1-C19)")
 
 
 def year_rows(year: int, herb: float, resin: float, heroin: float, opium: float, status: str,
@@ -92,7 +94,38 @@ def test_claim_c2_holds_on_the_frame_and_says_the_peaks_are_reconstructed(seizur
     assert claim["values"]["heroin_peak_years"] == [2003, 2004]
     assert claim["values"]["opium_peak_years"] == [2000]
     assert claim["values"]["peak_years_reconstructed"] is True
-    assert "not independent evidence" in claim["verdict"]
+    # the peak years decide the check: reconstructed from the statement, it holds by construction
+    assert claim["basis"] == "reconstructed"
+    assert claim["values"]["basis_rows"] == {"reconstructed_from_claim": 15}
+    assert claim["verdict"].endswith(
+        "Holds by construction: the figures were reconstructed from this statement.")
+
+
+def test_claim_c2_on_official_peaks_is_checked_against_them(seizures):
+    official = seizures.assign(status="official")
+    claim = drug_market.check_claim_c2(official)
+    assert claim["holds"] is True and claim["basis"] == "official"
+    assert claim["verdict"].endswith("Consistent with the statement. Checked against official figures.")
+    # official peaks, one stated row among them: partly official
+    stated = official.copy()
+    peak = (stated["country"] == "KAZ") & (stated["year"] == 2003) & (stated["drug"] == "heroin")
+    stated.loc[peak, "status"] = "stated"
+    assert drug_market.check_claim_c2(stated)["basis"] == "mixed"
+    # a row outside the peak years does not change the basis
+    stated.loc[peak, "status"] = "official"
+    stated.loc[stated["year"] == 2012, "status"] = "reconstructed"
+    assert drug_market.check_claim_c2(stated)["basis"] == "official"
+
+
+def test_claim_c2_not_testable_when_the_figures_miss_the_years_it_names(seizures):
+    recent = seizures[seizures["year"] >= 2012]
+    claim = drug_market.check_claim_c2(recent)
+    assert claim["holds"] is None and claim["basis"] == "official"
+    assert claim["verdict"] == (
+        "Not testable on public data: the figures cover 2012-2013, 2015, not the years the "
+        "statement names (2003-2004 for heroin, 1990-2000 for opium). The figures examined are "
+        "official."
+    )
 
 
 def test_claim_c2_fails_when_a_later_year_is_higher(seizures):

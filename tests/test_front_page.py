@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import logging
 import re
@@ -17,21 +18,29 @@ from bulletin.periods import Quarter
 
 SEIZURE_FIGURES = {
     "seizures_quarter_cannabis_herb_resin_t": {
-        "value": 3.75, "unit": "t", "period": "2017-Q1", "status": "reconstructed",
+        "value": 3.75, "unit": "t", "period": "2017-Q1", "status": "official",
         "notebook": "01_quarterly_seizures",
     },
     "seizures_quarter_heroin_opium_t": {
-        "value": 1.25, "unit": "t", "period": "2017-Q1", "status": "reconstructed",
+        "value": 1.25, "unit": "t", "period": "2017-Q1", "status": "official",
         "notebook": "01_quarterly_seizures",
     },
     "seizures_quarter_countries_reporting": {
-        "value": 5, "unit": "countries", "period": "2017-Q1", "status": "reconstructed",
+        "value": 5, "unit": "countries", "period": "2017-Q1", "status": "official",
         "notebook": "01_quarterly_seizures",
     },
 }
 C1_SENTENCE = (
     "Almost four tons of marijuana and hashish and over one ton of heroin and opium were seized "
     "in five countries of Central Asia in January-March 2017."
+)
+RECONSTRUCTED_SEIZURES = {
+    name: {**record, "status": "reconstructed"} for name, record in SEIZURE_FIGURES.items()
+}
+C1_RECONSTRUCTED = (
+    "No quarterly seizure figures are published: the January-March 2017 figures of this issue "
+    "(almost four tons of marijuana and hashish, over one ton of heroin and opium) are "
+    "reconstructed from the bulletin's own statement and the official annual figures, not measured."
 )
 
 
@@ -56,9 +65,27 @@ def test_quarterly_seizures_point_words_the_figures():
     assert sentence.endswith("in one country of Central Asia in October-December 2016.")
 
 
+def test_a_reconstructed_quarter_is_never_worded_as_a_finding():
+    assert front_page.quarterly_seizures_point(RECONSTRUCTED_SEIZURES) == C1_RECONSTRUCTED
+    assert front_page.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) == (
+        C1_RECONSTRUCTED, ["reconstructed"])
+
+
+def test_a_sentence_on_reconstructed_figures_that_does_not_say_so_is_dropped(monkeypatch, caplog):
+    monkeypatch.setattr(front_page, "MAIN_POINTS", [
+        front_page.MainPoint(("seizures_quarter_heroin_opium_t",),
+                             lambda figures: "Over one ton of heroin was seized.")
+    ])
+    with caplog.at_level(logging.WARNING):
+        assert front_page.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) is None
+    assert "does not say so" in caplog.text
+    assert front_page.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
+        "Over one ton of heroin was seized.", ["official"])
+
+
 def test_main_point_follows_the_figures_an_analysis_recorded():
     assert front_page.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
-        C1_SENTENCE, ["reconstructed"])
+        C1_SENTENCE, ["official"])
     assert front_page.main_point("02_other", SEIZURE_FIGURES) is None
     renamed = {k: {**v, "notebook": "01_seizures"} for k, v in SEIZURE_FIGURES.items()}
     assert front_page.main_point("01_seizures", renamed)[0] == C1_SENTENCE
@@ -157,21 +184,39 @@ def _f(value, period, status="official", unit=""):
     return {"value": value, "period": period, "status": status, "unit": unit}
 
 
-# (main point, its figures, the sentence): each analysis's point in the bulletin's words.
+# (main point, its figures, the sentence): each analysis's point in the bulletin's words, and,
+# where figures are reconstructed or stated, what it says instead.
 POINT_CASES = [
     (
         front_page.drug_market_point,
         {"market_heroin_peak_years": _f("2003-2004", "1990-2016"),
          "market_opium_peak_years": _f("1990-2000", "1990-2016"),
          "market_cannabis_share_pct": _f(92.49, "2016")},
-        "Heroin seizures in Central Asia peaked in 2003-2004 and opium seizures in 1990-2000; in "
-        "2016, cannabis-type drugs made up about 92% of all drugs seized.",
+        "Over 1990-2016, heroin seizures in Central Asia peaked in 2003-2004 and opium seizures in "
+        "1990-2000; in 2016, cannabis-type drugs made up about 92% of the four drugs seized.",
+    ),
+    (
+        front_page.drug_market_point,
+        {"market_heroin_peak_years": _f("2003-2004", "1990-2016", "reconstructed"),
+         "market_opium_peak_years": _f("1990-2000", "1990-2016", "reconstructed"),
+         "market_cannabis_share_pct": _f(92.49, "2016")},
+        "In 2016, cannabis-type drugs made up about 92% of the four drugs seized; the peak years "
+        "of heroin and opium are not stated here: they fall in years reconstructed by this "
+        "project, not published figures.",
     ),
     (
         front_page.cannabis_point,
         {"cannabis_share_first_pct": _f(64.6, "2001"), "cannabis_share_pct": _f(90.5, "2016")},
         "The share of cannabis-type drugs in all drugs seized increased from 65% in 2001 to 91% in "
         "2016.",
+    ),
+    (
+        front_page.cannabis_point,
+        {"cannabis_share_first_pct": _f(65.0, "2001", "reconstructed"),
+         "cannabis_share_pct": _f(92.6, "2016")},
+        "In 2016, cannabis-type drugs made up about 93% of the four drugs seized (official "
+        "figures); the 2001 share is reconstructed from the bulletin's own statement, so the rise "
+        "it reports is not stated here.",
     ),
     (
         front_page.heroin_point,
@@ -188,24 +233,45 @@ POINT_CASES = [
         "together in five of the six years of 2010-2016 with figures for both.",
     ),
     (
+        front_page.heroin_point,
+        {"heroin_years_russia_higher": _f(7, "2010-2016", "official+reconstructed"),
+         "heroin_years_compared": _f(7, "2010-2016", "official+reconstructed"),
+         "heroin_official_years_russia_higher": _f(4, "2012-2016"),
+         "heroin_official_years_compared": _f(5, "2012-2016"),
+         "heroin_years_not_official": _f("2010-2011", "2010-2016", "reconstructed")},
+        "The Russian Federation seized more heroin than the five countries of Central Asia "
+        "together in four of the five years with official figures for both (2012-2016); "
+        "2010-2011 are reconstructed and left out.",
+    ),
+    (
         front_page.routes_point,
         {"routes_new_legs": _f(0, "2012-01/2017-06 against 2006-01/2011-12"),
          "routes_afghan_cannabis_share_tjk_pct": _f(81.2, "2012-01/2017-06"),
          "routes_afghan_cannabis_share_uzb_pct": _f(66.0, "2012-01/2017-06")},
-        "No new trafficking route appeared in the seizure cases of 2012-June 2017; Afghanistan was "
-        "the origin of about 81% of the cannabis seized in Tajikistan and 66% in Uzbekistan.",
+        "No new trafficking route leg appeared in the seizure cases of 2012-June 2017 against "
+        "2006-2011; Afghanistan was the origin of about 81% of the cannabis seized in Tajikistan "
+        "and 66% in Uzbekistan.",
     ),
     (
         front_page.routes_point,
         {"routes_new_legs": _f(2, "2016-04/2017-03 against 2012-01/2015-12"),
          "routes_afghan_cannabis_share_tjk_pct": _f(None, "2016-04/2017-03")},
-        "Two new trafficking route legs appeared in the seizure cases of April 2016-March 2017.",
+        "Two trafficking route legs through the five countries appeared in the seizure cases of "
+        "April 2016-March 2017 that the cases of 2012-2015 do not show.",
+    ),
+    (
+        front_page.routes_point,
+        {"routes_new_legs": _f(0, "2012-01/2017-06 against 2006-01/2011-12", "reconstructed")},
+        "No public seizure cases of 2012-June 2017 are in the tables: the cases of this issue are "
+        "reconstructed by this project, so the routes they show are no finding.",
     ),
     (
         front_page.drug_crime_point,
-        {"crime_offences_total": _f(13588, "2016"), "crime_selling_share_pct": _f(46.2, "2016")},
-        "In 2016, almost 13,600 drug-related offences were reported in Central Asia, about 46% of "
-        "them linked to selling drugs.",
+        {"crime_offences_total": _f(13588, "2016"), "crime_selling_share_pct": _f(46.2, "2016"),
+         "crime_selling_countries": _f("KAZ;TJK;UZB", "2016")},
+        "In 2016, almost 13,600 drug-related offences were reported in Central Asia; offences "
+        "linked to selling drugs were about 46% of the offences of the countries that report them "
+        "apart (Kazakhstan, Tajikistan and Uzbekistan).",
     ),
     (
         front_page.drug_crime_point,
@@ -213,11 +279,31 @@ POINT_CASES = [
         "In 2016, 13,600 drug-related offences were reported in Central Asia.",
     ),
     (
+        # issue 13: "46% of 13,600" was 46% of three reconstructed countries; never said so again
+        front_page.drug_crime_point,
+        {"crime_offences_total": _f(13575, "2016", "official+reconstructed"),
+         "crime_offences_official": _f(2293, "2016"),
+         "crime_offences_official_countries": _f("KGZ;TKM", "2016"),
+         "crime_selling_share_pct": _f(46.0, "2016", "reconstructed"),
+         "crime_selling_countries": _f("KAZ;TJK;UZB", "2016", "reconstructed")},
+        "In 2016, the countries with official figures (Kyrgyzstan and Turkmenistan) reported over "
+        "2,290 drug-related offences; the five countries' total of 13,575 rests partly on figures "
+        "reconstructed by this project.",
+    ),
+    (
         front_page.arrests_point,
         {"arrests_persons_total": _f(12391, "2016"),
          "arrests_women_mean_share_pct": _f(6.98, "2010-2016")},
         "In 2016, almost 12,400 people were arrested for drug-related crime in Central Asia; women "
         "were about 7% of those arrested on average over 2010-2016.",
+    ),
+    (
+        front_page.arrests_point,
+        {"arrests_persons_total": _f(12375, "2016", "reconstructed"),
+         "arrests_women_mean_share_pct": _f(7.0, "2010-2016", "reconstructed")},
+        "No official count of persons arrested for drug-related crime in 2016 is published for the "
+        "five countries: the total of 12,375 in this issue is reconstructed from the bulletin's "
+        "statements.",
     ),
     (
         front_page.crime_statistics_point,
@@ -228,11 +314,32 @@ POINT_CASES = [
         "2010-2023; four of the five countries have no official SDG 16 figures.",
     ),
     (
+        front_page.crime_statistics_point,
+        {"crimestats_official_cells_pct": _f(12.3, "2010-2023", "official+stated+reconstructed"),
+         "crimestats_stated_cells_pct": _f(0.5, "2010-2023"),
+         "crimestats_reconstructed_cells_pct": _f(11.9, "2010-2023"),
+         "crimestats_indicators": _f(18, "2010-2023"),
+         "crimestats_countries_without_official_sdg16": _f(4, "2010-2023")},
+        "Official figures fill about 12% of the country-years of 18 crime indicators over "
+        "2010-2023 (about 1% only a figure stated in the bulletin; about 12% only a "
+        "figure reconstructed from the bulletin); four of the five countries have no official "
+        "SDG 16 figures.",
+    ),
+    (
         front_page.gender_based_violence_point,
         {"gbv_crisis_centre_clients_2015": _f(14467, "2015"),
          "gbv_crisis_centre_clients_change_2010_2015_pct": _f(26.1, "2010-2015")},
         "In Kyrgyzstan, 14,467 people turned to crisis centres and other institutions for help in "
         "2015, a 26 per cent increase from 2010.",
+    ),
+    (
+        front_page.gender_based_violence_point,
+        {"gbv_crisis_centre_clients_2015": _f(14467, "2015", "stated"),
+         "gbv_crisis_centre_clients_change_2010_2015_pct": _f(26.0, "2010-2015",
+                                                              "reconstructed+stated")},
+        "In Kyrgyzstan, 14,467 people turned to crisis centres and other institutions for help in "
+        "2015 (the bulletin's own figure); the 2010 figure behind the bulletin's increase is "
+        "reconstructed from that statement, not published, so the change is not stated here.",
     ),
     (
         front_page.women_in_policing_point,
@@ -242,12 +349,28 @@ POINT_CASES = [
         "officers received training.",
     ),
     (
+        front_page.women_in_policing_point,
+        {"policing_women_share_pct": _f(5.9, "2016", "stated"),
+         "policing_female_officers_trained": _f(200, "2017", "stated", unit="officers")},
+        "In 2016, 5.9% of certified police officers in Kyrgyzstan were women (the bulletin's "
+        "figure: no official series is published); 200 female police officers received training.",
+    ),
+    (
         front_page.activities_point,
         {"milestones_activities": _f(7, "2017-Q2"),
          "milestones_participants_total": _f(499, "2017-Q2", unit="participants (>=: a floor)"),
          "milestones_countries_taking_part": _f(14, "2017-Q2")},
         "Seven activities of the quarter brought together at least 499 participants from 14 "
         "countries.",
+    ),
+    (
+        front_page.activities_point,
+        {"milestones_activities": _f(8, "2017-Q2", "stated"),
+         "milestones_participants_total": _f(499, "2017-Q2", "stated",
+                                             unit="participants (>=: a floor)"),
+         "milestones_countries_taking_part": _f(15, "2017-Q2", "stated")},
+        "Eight activities of the quarter brought together at least 499 participants from 15 "
+        "countries, as the issue reports them.",
     ),
 ]
 
@@ -259,6 +382,12 @@ def test_each_main_point_in_the_bulletins_words(write, figures, expected):
     assert write(figures) == expected
 
 
+def test_no_main_point_states_a_reconstructed_figure_without_saying_so():
+    for write, figures, expected in POINT_CASES:
+        made = any("reconstructed" in str(f.get("status")) for f in figures.values())
+        assert not made or "reconstructed" in expected, write.__name__
+
+
 def test_every_registered_main_point_is_found_by_its_figures():
     for point in front_page.MAIN_POINTS:
         case = next((c for c in POINT_CASES if c[0] is point.write), None)
@@ -266,3 +395,99 @@ def test_every_registered_main_point_is_found_by_its_figures():
         assert set(point.figures) <= set(figures), point.write.__name__
         tagged = {name: {**record, "notebook": "nb"} for name, record in figures.items()}
         assert front_page.main_point("nb", tagged)[0] == point.write(figures)
+
+
+CLAIMS = [
+    {"id": "C1", "statement": "almost four tons", "holds": True, "basis": "reconstructed",
+     "verdict": "Holds by construction.", "notebook": "01_quarterly_seizures",
+     "values": {"basis_rows": {"reconstructed_from_claim": 27}}},
+    {"id": "C3", "statement": "cannabis largest", "holds": True, "basis": "official",
+     "verdict": "Checked against official figures.", "notebook": "02_drug_market",
+     "values": {"basis_rows": {"official": 99}}},
+    {"id": "C8", "statement": "Afghan cannabis", "holds": None, "basis": "official",
+     "verdict": "Not testable on public data.", "notebook": "02_drug_market",
+     "values": {"basis_rows": {"official": 40}}},
+    {"id": "C9", "statement": "decreased <b>steadily</b>", "holds": True, "basis": "mixed",
+     "verdict": "Partly official.", "notebook": "02_drug_market",
+     "values": {"basis_rows": {"official": 29, "reconstructed_from_claim": 112}}},
+    {"id": "C17", "statement": "5.9 per cent", "holds": False, "basis": "stated",
+     "verdict": "the bulletin's own figures.", "notebook": "12_new_analysis",
+     "values": {"basis_rows": {"stated": 2}}},
+]
+
+
+@pytest.mark.parametrize(
+    ("claim", "group"),
+    [(CLAIMS[0], "not_checkable"), (CLAIMS[1], "checked"), (CLAIMS[2], "not_checkable"),
+     (CLAIMS[3], "checked"), (CLAIMS[4], "stated"), ({"holds": True}, "not_checkable")],
+)
+def test_claim_group_never_makes_a_finding_of_a_reconstructed_or_untestable_claim(claim, group):
+    assert front_page.claim_group(claim) == group
+
+
+def test_front_page_lists_each_claim_with_its_basis_beside_it(issue_dir: Path):
+    (issue_dir / "claims.json").write_text(json.dumps({"issue": "2017-Q2", "claims": CLAIMS}))
+    html_text = pages.index_page(Quarter(2017, 2), RENDERED, "", issue_dir=issue_dir)
+    section = html_text.split('<section class="claims-checked"')[1].split("</section>")[0]
+    groups = [html.unescape(g) for g in re.findall(r"<h3>(.*?)</h3>", section)]
+    assert groups == ["Checked against published figures", "Resting on the bulletin's own figures",
+                      "What the bulletin says, not checkable here"]
+    by_group = dict(zip(groups, re.split(r"<h3>.*?</h3>", section)[1:], strict=True))
+    ids = {g: re.findall(r'data-claim="(C\d+)"', text) for g, text in by_group.items()}
+    assert ids == {
+        "Checked against published figures": ["C3", "C9"],
+        "Resting on the bulletin's own figures": ["C17"],
+        "What the bulletin says, not checkable here": ["C1", "C8"],
+    }
+    c1 = by_group["What the bulletin says, not checkable here"].split('data-claim="C8"')[0]
+    assert "holds by construction" in c1 and "reconstructed: not evidence" in c1
+    assert 'class="verdict verdict-holds"' not in c1  # never a green "holds" for a reconstruction
+    assert 'href="01_quarterly_seizures.html#claim-C1"' in c1
+    assert "partly official (21% of its figures)" in section
+    assert "decreased &lt;b&gt;steadily&lt;/b&gt;" in section  # statements are data
+
+
+def _with_data(folder: Path, name: str, record: dict) -> None:
+    nb = nbformat.read(folder / f"{name}.ipynb", as_version=4)
+    nb.cells[1].outputs.append(nbformat.v4.new_output("display_data", data={
+        report.DATA_MIMETYPE: record, "text/plain": "data"}))
+    nbformat.write(nb, folder / f"{name}.ipynb")
+
+
+def test_about_the_data_gives_each_analysis_its_shares_by_status(issue_dir: Path):
+    frame = pd.DataFrame({"year": [2016, 2016, 2017, 2017], "kg": [1.0, 1.0, 6.0, 2.0],
+                          "status": ["official", "official", "reconstructed", "stated"]})
+    _with_data(issue_dir, "01_quarterly_seizures", report.data_record(frame, "seizures_quarterly"))
+    _with_data(issue_dir, "02_drug_market", report.data_record(
+        frame.assign(status="official").head(2), "seizures_annual"))
+    html_text = pages.index_page(Quarter(2017, 2), RENDERED, "", issue_dir=issue_dir)
+    table = html_text.split('<table class="data-shares">')[1].split("</table>")[0]
+    headers = re.findall(r'<th scope="col"[^>]*>(.*?)</th>', table)
+    assert headers == ["Analysis (table read)", "Rows", "official", "stated in the bulletin",
+                       "reconstructed"]
+    rows = re.findall(r"<tr><td>(.*?)</tr>", table, re.DOTALL)
+    assert len(rows) == 2
+    cells = [re.findall(r'<td class="(?:num|share)"[^>]*>(.*?)</td>', row) for row in rows]
+    assert cells[0] == ["4", "50% of rows<br>20% of kg<br>2016", "25% of rows<br>20% of kg<br>2017",
+                        "25% of rows<br>60% of kg<br>2017"]
+    assert cells[1] == ["2", "100% of rows<br>100% of kg<br>2016", "–", "–"]
+
+
+def test_share_columns_add_a_status_only_when_some_table_has_it():
+    line = {"cells": {"estimate": ["1% of rows"]}}
+    assert front_page.share_columns([]) == ["official", "stated", "reconstructed"]
+    assert front_page.share_columns([line]) == ["official", "stated", "reconstructed", "estimate"]
+
+
+def test_an_analysis_that_read_no_row_says_no_data(tmp_path: Path):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("...")
+    empty = report.data_record(pd.DataFrame({"kg": [], "status": []}), "seizure_cases")
+    cell.outputs = [nbformat.v4.new_output("display_data", data={
+        report.DATA_MIMETYPE: empty, "text/plain": "data"})]
+    nb.cells = [nbformat.v4.new_markdown_cell("# Routes\n\nWhich routes? More."), cell]
+    nbformat.write(nb, tmp_path / "05_trafficking_routes.ipynb")
+    rendered = [Rendered("05_trafficking_routes", "Routes", "05_trafficking_routes.html")]
+    html_text = pages.index_page(Quarter(2017, 2), rendered, "", issue_dir=tmp_path)
+    assert 'Data: <span class="status status-unknown">no data</span>' in html_text
+    assert '<code>seizure_cases</code></td><td class="num" data-label="Rows">0</td>' in html_text

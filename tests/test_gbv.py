@@ -26,6 +26,8 @@ def frame(rows: list[tuple]) -> pd.DataFrame:
         indicator, year, disaggregation, value, status = row[:5]
         country = row[5] if len(row) > 5 else "KGZ"
         source = BULLETIN if indicator.startswith("gbv_") else NSC
+        if status == "reconstructed":
+            source += " (claim C15)"  # the reconstruction names the statement it rests on
         lines.append(
             {
                 "country": country,
@@ -215,12 +217,34 @@ def test_an_empty_table_gives_messages_not_errors():
 # --- claims C15 and C16 on inline frames --------------------------------------------------------
 
 
+def _stated(table: pd.DataFrame) -> pd.DataFrame:
+    """The bulletin's own rows as the rebuilt table has them: status ``stated``."""
+    mine = table["indicator"].isin([gbv.CRISIS_CENTRE_CLIENTS, gbv.POLICE_GBV_CASES])
+    return table.assign(status=table["status"].where(~mine | (table["status"] != "official"),
+                                                     "stated"))
+
+
 def test_c15_holds_but_says_it_is_circular_when_2010_is_reconstructed(indicators):
     claim = gbv.check_claim_c15(indicators)
     assert claim["holds"] is True
-    assert claim["values"]["checked_independently"] is False
     assert claim["values"]["increase_pct"] == pytest.approx(26.0, abs=0.01)
-    assert "not checked against an independent figure" in claim["verdict"]
+    assert claim["basis"] == "mixed"
+    assert "partly reconstructed from this statement (1 of 2 figures)" in claim["verdict"]
+    # the bulletin's 2015 figure stated, its 2010 figure reconstructed from the statement: no
+    # official figure at all, the increase holds by construction
+    stated = gbv.check_claim_c15(_stated(indicators))
+    assert stated["basis"] == "reconstructed"
+    assert stated["verdict"].endswith(
+        "Holds by construction: the figures were reconstructed from this statement.")
+
+
+def test_c16_on_the_bulletins_own_figures_says_so(indicators):
+    claim = gbv.check_claim_c16(_stated(indicators))
+    assert claim["basis"] == "stated" and claim["holds"] is True
+    assert claim["verdict"].endswith(
+        "Only the bulletin's own figures exist: the check is against the bulletin itself, not an "
+        "independent source.")
+    assert "NSC's victims of domestic violence (official)" in claim["verdict"]
 
 
 def test_c15_with_an_official_2010_figure_is_checked_and_can_fail(indicators):
@@ -228,7 +252,7 @@ def test_c15_with_an_official_2010_figure_is_checked_and_can_fail(indicators):
     official.loc[
         (official["indicator"] == gbv.CRISIS_CENTRE_CLIENTS) & (official["year"] == 2010), "status"
     ] = "official"
-    assert gbv.check_claim_c15(official)["values"]["checked_independently"] is True
+    assert gbv.check_claim_c15(official)["basis"] == "official"
     assert gbv.check_claim_c15(official)["holds"] is True
     lower = official.copy()
     lower.loc[
@@ -252,11 +276,28 @@ def test_c16_holds_and_sets_the_nsc_series_beside_it(indicators):
     assert gbv.check_claim_c16(plain)["holds"] is False  # "over" lost: not what the bulletin says
 
 
-def test_claims_without_rows_do_not_hold():
+def test_claims_without_rows_are_not_testable():
     empty = frame([("SDG 16.1.1", 2016, "total", 267, "official")])
     for check in (gbv.check_claim_c15, gbv.check_claim_c16):
         claim = check(empty)
-        assert claim["holds"] is False and "cannot be checked" in claim["verdict"]
+        assert claim["holds"] is None and claim["basis"] == "stated"
+        assert claim["verdict"].startswith("Not testable on public data: indicators.csv has no ")
+
+
+def test_series_table_marks_stated_and_reconstructed_figures(indicators):
+    table = gbv.series_table(gbv.gbv_rows(_stated(indicators), 2016)).set_index("Year")
+    crisis = table["People who turned to crisis centres"]
+    assert crisis[2010] == "11,482 (reconstructed)" and crisis[2015] == "14,467 (stated)"
+    assert table.at[2016, "Victims of domestic violence (NSC)"] == "7,005"
+
+
+def test_series_chart_draws_stated_figures_with_a_marker_of_their_own(indicators):
+    fig = gbv.plot_series(gbv.gbv_rows(_stated(indicators), 2016), 2016)
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "◆ stated in the bulletin's text (not official)" in legend
+    assert "reconstructed (not official)" in legend
+    diamonds = [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
+    assert sorted(int(x) for line in diamonds for x in line.get_xdata()) == [2010, 2014, 2015]
 
 
 # --- the script that writes the bulletin's rows -------------------------------------------------

@@ -13,7 +13,9 @@ FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["country", "year", "drug", "kg", "source", "status"])
+    table = pd.DataFrame(rows, columns=["country", "year", "drug", "kg", "source", "status"])
+    # Test rows rest on every statement: a reconstructed one is then "from this statement".
+    return table.assign(source=table["source"] + " (claims C1-C19)")
 
 
 def year_rows(year: int, per_country: float, russia: float | None, status: str = "official",
@@ -68,11 +70,21 @@ def test_claim_c6_holds_only_with_both_figures_every_year():
     assert claim["holds"] is True
     assert claim["values"]["years_russia_higher"] == list(range(2010, 2017))
     assert claim["values"]["ratio_by_year"]["2016"] == pytest.approx(1.2)
-    assert claim["values"]["years_reconstructed"] == [2010, 2011]
-    assert "2010-2011 are reconstructed" in claim["verdict"]
+    assert claim["values"]["years_not_official"] == [2010, 2011]
+    assert claim["basis"] == "mixed"
+    assert "On the official years alone (2012-2016), the Russian Federation seized more in 5 of " \
+        "5." in claim["verdict"]
+    assert claim["verdict"].endswith(
+        "Partly official (30 of 42 figures), partly reconstructed from this statement (12 of 42 "
+        "figures).")
+    official = heroin.check_claim_c6(frame(rows).assign(status="official"))
+    assert official["basis"] == "official" and official["holds"] is True
     without_2015 = frame([r for r in rows if not (r[0] == "RUS" and r[1] == 2015)])
     claim = heroin.check_claim_c6(without_2015)
-    assert claim["holds"] is False and claim["values"]["years_without_both"] == [2015]
+    # every year with both figures agrees, one has no Russian figure: not testable in full
+    assert claim["holds"] is None and claim["values"]["years_without_both"] == [2015]
+    assert claim["verdict"].startswith("Not testable on public data: no figures for both sides in "
+                                       "2015, so not every year of 2010-2016 can be checked.")
     lower = frame(rows + year_rows(2016, 0.0, None))  # duplicates do not matter here
     lower.loc[(lower["country"] == "RUS") & (lower["year"] == 2013), "kg"] = 100.0
     assert heroin.check_claim_c6(lower)["values"]["years_russia_not_higher"] == [2013]
@@ -166,3 +178,23 @@ def test_describe_higher_years():
         "A seized more heroin than B in one of the three years with figures (2010-2011, 2013), "
         "all but 2011 and 2013."
     )
+
+
+def test_key_figures_count_the_official_years_apart():
+    rows = []
+    for year in range(2010, 2017):
+        rows += year_rows(year, 100.0, 600.0 if year != 2014 else 50.0,
+                          "reconstructed" if year < 2012 else "official")
+    figures = {f["name"]: f for f in heroin.key_figures(heroin.comparison(frame(rows), 2010, 2016))}
+    assert figures["heroin_years_compared"]["value"] == 7
+    assert figures["heroin_years_compared"]["period"] == "2010-2016"
+    assert figures["heroin_years_compared"]["status"] == "official+reconstructed"
+    assert (figures["heroin_official_years_russia_higher"]["value"],
+            figures["heroin_official_years_compared"]["value"]) == (4, 5)
+    assert figures["heroin_official_years_compared"]["period"] == "2012-2016"
+    assert figures["heroin_years_not_official"] == {
+        "name": "heroin_years_not_official", "value": "2010-2011", "unit": "years",
+        "period": "2010-2016", "status": "reconstructed"}
+    official = {f["name"] for f in heroin.key_figures(heroin.comparison(
+        frame(rows).assign(status="official"), 2010, 2016))}
+    assert "heroin_years_not_official" not in official

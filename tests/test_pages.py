@@ -27,7 +27,7 @@ from bulletin.periods import Quarter  # noqa: E402
 from bulletin.render import render_issue  # noqa: E402
 
 ATTACK = "<script>alert(1)</script>"
-RECONSTRUCTED = "Data status: reconstructed by this project from the bulletin's statements, not official (2017)."
+RECONSTRUCTED = "Data status: reconstructed by this project where no figure is published, not official (2017)."
 
 
 def _png_output(title: str = "Seizures", anchor: str = "a1", kind: str = "display_data"):
@@ -58,6 +58,25 @@ def _table_output(caption: str, note: str):
     )
 
 
+CLAIM = {
+    "id": "C1",
+    "statement": f"almost four tons {ATTACK}",
+    "holds": True,
+    "basis": "reconstructed",
+    "verdict": "3.75 t. Holds by construction: the figures were reconstructed from this statement.",
+    "values": {"basis_rows": {"reconstructed_from_claim": 27}},
+}
+DATA_RECORD = {
+    "table": "seizures_quarterly", "rows": 4, "quantity": "kg", "quantity_total": 10.0,
+    "statuses": {
+        "official": {"rows": 1, "rows_pct": 25.0, "quantity": 1.0, "quantity_pct": 10.0,
+                     "years": "2016"},
+        "reconstructed": {"rows": 3, "rows_pct": 75.0, "quantity": 9.0, "quantity_pct": 90.0,
+                          "years": "2017"},
+    },
+}
+
+
 def _executed_notebook() -> nbformat.NotebookNode:
     """What a kernel leaves in a notebook like 01: records, a chart, tables, and analyst noise."""
     nb = nbformat.v4.new_notebook()
@@ -81,7 +100,8 @@ def _executed_notebook() -> nbformat.NotebookNode:
                 "text/plain": "figure x_t",
             }
         ),
-        _display({report.CLAIM_MIMETYPE: {"id": "C1"}, "text/plain": "claim C1"}),
+        _display({report.CLAIM_MIMETYPE: CLAIM, "text/plain": "claim C1"}),
+        _display({report.DATA_MIMETYPE: DATA_RECORD, "text/plain": "data seizures_quarterly"}),
         nbformat.v4.new_output("execute_result", data={"text/plain": "<Axes: >"},
                                execution_count=2),
     ]
@@ -124,11 +144,59 @@ def test_readers_see_no_parameters_code_noise_or_records(prepared):
     assert "stream" not in kinds and "execute_result" not in kinds
     for output in _outputs(prepared):
         assert set(output["data"]) == {"text/html", "text/plain"}
-    assert len([c for c in prepared.cells if c.cell_type == "code"]) == 1  # empty cells go
+    # the claim's cell (its claim shown, its figure and data record kept out) and Show's
+    assert len([c for c in prepared.cells if c.cell_type == "code"]) == 2  # empty cells go
+    html = " ".join(o["data"]["text/html"] for o in _outputs(prepared))
+    assert "figure x_t" not in html and "seizures_quarterly" not in html
+
+
+def _shown(prepared) -> list[str]:
+    """The HTML outputs of the Show cell (after the claim box of the Check cell)."""
+    return [o["data"]["text/html"] for o in _outputs(prepared)][1:]
+
+
+def test_claim_is_shown_where_recorded_with_its_basis_beside_the_statement(prepared):
+    box = _outputs(prepared)[0]["data"]["text/html"]
+    assert box.startswith('<aside class="bulletin-claim basis-reconstructed" id="claim-C1"')
+    assert "<script" not in box and "&lt;script&gt;" in box  # the statement is data
+    statement = box.index("claim-statement")
+    assert statement < box.index("holds by construction") < box.index("reconstructed: not evidence")
+    assert "Holds by construction: the figures were reconstructed from this statement." in box
+    facts = prepared.metadata[pages.PAGE_FACTS_KEY]
+    assert facts["claims"] == [{k: CLAIM[k] for k in ("id", "statement", "holds", "basis", "verdict")}]
+    assert facts["data"] == [DATA_RECORD]
+
+
+@pytest.mark.parametrize(
+    ("claim", "badges"),
+    [
+        ({"holds": True, "basis": "official"},
+         (("holds", "holds"), ("checked against official figures", "official"))),
+        ({"holds": False, "basis": "stated"},
+         (("does not hold", "fails"), ("only the bulletin's own figures exist", "stated"))),
+        ({"holds": True, "basis": "reconstructed"},
+         (("holds by construction", "untestable"), ("reconstructed: not evidence", "reconstructed"))),
+        ({"holds": True, "basis": "mixed", "values": {"basis_rows": {"official": 1,
+                                                                    "reconstructed_from_claim": 3}}},
+         (("holds", "holds"), ("partly official (25% of its figures)", "mixed"))),
+        ({"holds": None, "basis": "official", "values": {"basis_rows": {"official": 9}}},
+         (("not testable", "untestable"), ("figures examined: official", "official"))),
+        ({"holds": None, "basis": "stated", "values": {"basis_rows": {}}},
+         (("not testable", "untestable"), ("no figures in the data", "stated"))),
+    ],
+)
+def test_claim_badges_say_what_the_check_rests_on(claim, badges):
+    assert pages.claim_badges(claim) == badges
+
+
+def test_footer_gives_the_shares_of_the_rows_by_status(prepared):
+    footer = pages.page_data_html(prepared.metadata[pages.PAGE_FACTS_KEY])
+    assert ("<li><code>seizures_quarterly</code>: 4 rows; official 25% of rows (10% of kg); "
+            "reconstructed 75% of rows (90% of kg)</li>") in footer
 
 
 def test_chart_is_placed_where_it_was_finished_numbered_once(prepared):
-    texts = [o["data"]["text/html"] for o in _outputs(prepared)]
+    texts = _shown(prepared)
     assert texts[0].startswith("<p>Almost four tons.")
     assert texts[1].startswith('<figure class="bulletin-chart" id="figure-1">')
     assert sum("bulletin-chart" in t for t in texts) == 1
@@ -143,7 +211,7 @@ def test_chart_is_placed_where_it_was_finished_numbered_once(prepared):
 
 
 def test_tables_are_numbered_in_reading_order(prepared):
-    texts = [o["data"]["text/html"] for o in _outputs(prepared)]
+    texts = _shown(prepared)
     assert texts[2].startswith('<figure class="bulletin-table" id="table-1"><figcaption>')
     assert "Table 1.</span> Seizures by country (tons)" in texts[2]
     assert "Table 2.</span> Seizures by group" in texts[3]

@@ -175,9 +175,13 @@ def test_claim_c17_holds_and_fails():
     claim = policing.check_claim_c17(indicators())
     assert claim["holds"] is True
     assert claim["values"]["minority_women_of_all_pct"] == pytest.approx(0.2537)
-    assert "against the bulletin itself" in claim["verdict"]
+    assert claim["basis"] == "official"  # as the rows say: the basis is never typed
+    stated = policing.check_claim_c17(indicators().assign(status="stated"))
+    assert stated["basis"] == "stated" and stated["values"]["basis_rows"] == {"stated": 2}
+    assert "against the bulletin itself" in stated["verdict"]
     assert policing.check_claim_c17(indicators(women=6.4))["holds"] is False
-    assert policing.check_claim_c17(indicators(year=2015))["holds"] is False
+    missing = policing.check_claim_c17(indicators(year=2015))
+    assert missing["holds"] is None and missing["verdict"].startswith("Not testable on public data")
 
 
 def test_claim_c18_holds_and_fails(two_rounds):
@@ -188,7 +192,9 @@ def test_claim_c18_holds_and_fails(two_rounds):
         "rounds": 2,
         "places": ["Osh", "Issyk-Kul"],
         "dates": ["March 2017", "25-28 April 2017"],
+        "basis_rows": {"official": 2},
     }
+    assert policing.check_claim_c18(two_rounds.assign(status="stated"))["basis"] == "stated"
     moved = two_rounds.copy()
     moved.loc[moved["id"] == "2017-Q2-06", "start_date"] = "2017-04-26"
     assert policing.check_claim_c18(moved)["holds"] is False
@@ -204,3 +210,14 @@ def test_key_figures_are_named_policing():
         "policing_minority_among_women_pct",
         "policing_minority_women_share_pct",
     ]
+
+
+def test_the_bulletins_own_figures_are_said_to_be_so():
+    stated = policing.composition(policing.policing_rows(indicators().assign(status="stated"), 2016))
+    assert policing.composition_sentence(stated).endswith(
+        "(the bulletin's own figures: no official series is published).")
+    official = policing.composition(policing.policing_rows(indicators(), 2016))
+    assert "bulletin's own" not in policing.composition_sentence(official)
+    fig = policing.plot_composition(stated, indicators().assign(status="stated"))
+    legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert legend == ["stated in the bulletin (◆), not official"]

@@ -96,13 +96,75 @@ def test_csv_link_is_self_contained():
 
 def test_record_figure_and_claim(shown):
     report.record_figure("x_t", np.float64(1.5), "t", "2017-Q1", "official")
-    report.record_claim("C1", "words", {"v": float("nan")}, True, "holds")
+    report.record_claim("C1", "words", {"v": float("nan")}, True,
+                        "It holds. Checked against official figures.", basis="official")
     figure, claim = shown[0][0], shown[1][0]
     assert figure[report.FIGURE_MIMETYPE] == {
         "name": "x_t", "value": 1.5, "unit": "t", "period": "2017-Q1", "status": "official"
     }
     assert claim[report.CLAIM_MIMETYPE]["values"] == {"v": None}
     assert claim[report.CLAIM_MIMETYPE]["holds"] is True
+    assert claim[report.CLAIM_MIMETYPE]["basis"] == "official"
+
+
+def test_record_claim_takes_a_claim_the_data_cannot_test(shown):
+    report.record_claim("C8", "words", {}, None,
+                        "Not testable on public data: IDS holds no cannabis cases. The figures "
+                        "examined are official.", basis="official")
+    claim = shown[0][0][report.CLAIM_MIMETYPE]
+    assert claim["holds"] is None and claim["basis"] == "official"
+    assert "NOT TESTABLE" in shown[0][0]["text/plain"]
+
+
+@pytest.mark.parametrize(
+    ("holds", "verdict", "basis", "error"),
+    [
+        (True, "It holds.", "official", "must say its basis"),
+        (True, "It holds. Checked against official figures.", "published", "basis must be one of"),
+        (None, "No cannabis. Checked against official figures.", "official", "Not testable"),
+        (True, "Holds. Partly official.", "reconstructed", "must say its basis"),
+    ],
+)
+def test_record_claim_refuses_a_verdict_that_hides_its_basis(shown, holds, verdict, basis, error):
+    with pytest.raises(ValueError, match=error):
+        report.record_claim("C1", "words", {}, holds, verdict, basis=basis)
+    assert shown == []
+
+
+def test_record_data_counts_rows_and_quantity_by_status(shown):
+    frame = pd.DataFrame(
+        {
+            "year": [2015, 2016, 2016, 2017],
+            "kg": [1.0, 3.0, 4.0, 2.0],
+            "status": ["official", "official", "reconstructed", "stated"],
+        }
+    )
+    report.record_data(frame, "seizures_annual")
+    record = shown[0][0][report.DATA_MIMETYPE]
+    assert record["table"] == "seizures_annual" and record["rows"] == 4
+    assert record["quantity"] == "kg" and record["quantity_total"] == 10.0
+    assert list(record["statuses"]) == ["official", "stated", "reconstructed"]
+    assert record["statuses"]["official"] == {
+        "rows": 2, "rows_pct": 50.0, "quantity": 4.0, "quantity_pct": 40.0, "years": "2015-2016"
+    }
+    assert record["statuses"]["reconstructed"]["quantity_pct"] == 40.0
+    assert record["statuses"]["stated"]["years"] == "2017"
+    assert "official 50% of rows (40% of kg)" in shown[0][0]["text/plain"]
+
+
+def test_record_data_without_a_quantity_counts_rows_only(shown):
+    frame = pd.DataFrame({"value": [5.9, 4.3], "status": ["stated", "stated"]})
+    report.record_data(frame, "indicators")
+    record = shown[0][0][report.DATA_MIMETYPE]
+    assert record["quantity"] is None and record["quantity_total"] is None
+    assert record["statuses"] == {
+        "stated": {"rows": 2, "rows_pct": 100.0, "quantity": None, "quantity_pct": None, "years": ""}
+    }
+
+
+def test_empty_text_shows_nothing(shown):
+    report.show_text("  ")
+    assert shown == []
 
 
 def test_table_cells_numbers_years_and_missing_values():
@@ -140,3 +202,16 @@ def test_table_download_never_carries_a_formula_a_spreadsheet_would_run():
 def test_table_download_neutralises_a_formula_in_a_column_name():
     frame = pd.DataFrame({"=1+1": ["a"]})
     assert _csv_of(report.format_table(frame, "X")).splitlines()[0] == "'=1+1"
+
+
+def test_the_renderer_collects_data_records_for_run_json(shown):
+    from bulletin.engine import collect_data, collect_records
+
+    frame = pd.DataFrame({"count": [3, 1], "status": ["official", "reconstructed"]})
+    report.record_data(frame, "drug_offences")
+    report.record_claim("C9", "words", {}, True, "Partly official.", basis="mixed")
+    outputs = [{"output_type": "display_data", "data": data} for data, _ in shown]
+    nb = {"cells": [{"cell_type": "code", "outputs": outputs}]}
+    assert collect_data(nb) == [report.data_record(frame, "drug_offences")]
+    figures, claims = collect_records(nb)
+    assert figures == [] and [c["basis"] for c in claims] == ["mixed"]

@@ -13,7 +13,7 @@ Q1_2017 = Quarter(2017, 1)
 
 def frame(rows: list[tuple]) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=["country", "year", "quarter", "drug", "kg"])
-    return table.assign(source="test", status="reconstructed")
+    return table.assign(source="test (claims C1-C19)", status="reconstructed")
 
 
 @pytest.fixture
@@ -65,13 +65,26 @@ def test_comparison_quarter_without_any_rows_is_missing_not_zero(quarterly):
 
 
 def test_headline_follows_the_numbers(quarterly):
-    rows = seizures.rows_of_quarter(quarterly, Q1_2017)
+    rows = seizures.rows_of_quarter(quarterly, Q1_2017).assign(status="official")
     assert seizures.headline(rows, Q1_2017) == (
         "Almost four tons of marijuana and hashish and over one ton of heroin and opium were "
         "seized in five countries of Central Asia in January-March 2017."
     )
     heavier = rows.assign(kg=rows["kg"] * 1.1)
     assert seizures.headline(heavier, Q1_2017).startswith("Over four tons")
+    some = rows.assign(status=["reconstructed"] + ["official"] * (len(rows) - 1))
+    assert seizures.headline(some, Q1_2017).endswith(
+        "Some of these figures are reconstructed by this project, not official.")
+
+
+def test_headline_never_words_reconstructed_figures_as_a_finding(quarterly):
+    rows = seizures.rows_of_quarter(quarterly, Q1_2017)
+    assert seizures.headline(rows, Q1_2017) == (
+        "No seizure figures are published by quarter. The January-March 2017 figures here are "
+        "reconstructed from the bulletin's own statements and the official annual figures, not "
+        "measured: they give almost four tons of marijuana and hashish and over one ton of heroin "
+        "and opium for five countries, the bulletin's statement given back."
+    )
 
 
 def test_claim_c1_holds_and_fails(quarterly):
@@ -81,11 +94,36 @@ def test_claim_c1_holds_and_fails(quarterly):
         "cannabis_herb_resin_t": 3.75,
         "heroin_opium_t": 1.25,
         "countries_reporting": 5,
+        "basis_rows": {"reconstructed_from_claim": 5},
     }
     four_countries = quarterly[quarterly["country"] != "TKM"]
     assert seizures.check_claim_c1(four_countries)["holds"] is False
     too_much = quarterly.assign(kg=quarterly["kg"] * 1.2)
     assert seizures.check_claim_c1(too_much)["holds"] is False
+
+
+def test_claim_c1_basis_follows_the_rows_it_adds_up(quarterly):
+    reconstructed = seizures.check_claim_c1(quarterly)
+    assert reconstructed["basis"] == "reconstructed"
+    assert reconstructed["verdict"].endswith(
+        "Holds by construction: the figures were reconstructed from this statement.")
+    official = seizures.check_claim_c1(quarterly.assign(status="official"))
+    assert official["basis"] == "official" and official["holds"] is True
+    assert official["verdict"].endswith("Checked against official figures.")
+    mixed = quarterly.assign(status=["official"] * 2 + ["reconstructed"] * 7)
+    assert seizures.check_claim_c1(mixed)["basis"] == "mixed"
+    # a reconstruction that names only other claims is not made from C1: not evidence all the same
+    other = quarterly.assign(source="reconstructed from the bulletin text (claims C2-C6)")
+    claim = seizures.check_claim_c1(other)
+    assert claim["basis"] == "reconstructed"
+    assert "Not evidence" in claim["verdict"] and "C2, C3, C4, C5 and C6" in claim["verdict"]
+
+
+def test_claim_c1_not_testable_without_the_quarter(quarterly):
+    claim = seizures.check_claim_c1(quarterly[quarterly["year"] == 2016])
+    assert claim["holds"] is None
+    assert claim["verdict"].startswith(
+        "Not testable on public data: the quarterly table has no figures for January-March 2017.")
 
 
 def test_key_figures_none_for_empty_quarter(quarterly):
@@ -101,6 +139,6 @@ def test_chart_has_title_units_and_status(quarterly):
     assert ax.get_title(loc="left") == "Seizures in Central Asia (January-March 2017)"
     assert ax.get_ylabel() == "Seizures (tons)"
     texts = " ".join(t.get_text() for t in fig.texts + ax.texts)
-    assert "Source: test." in texts
+    assert "Source: test (claims C1-C19)." in texts
     assert "reconstructed" in texts
     assert all(patch.get_hatch() for patch in ax.patches if patch.get_height() > 0)

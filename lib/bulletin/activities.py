@@ -25,9 +25,9 @@ from datetime import date
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.charts import finish_chart, new_chart
+from bulletin.charts import finish_chart, mark_stated, new_chart, status_handles
 from bulletin.periods import Quarter
-from bulletin.provenance import describe_sources, describe_status
+from bulletin.provenance import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.schemas import ACTIVITY_KINDS, ACTIVITY_THEMES, partial_date_bounds
 from bulletin.vocab import country_name
 from bulletin.wording import (
@@ -468,7 +468,13 @@ def plot_participants_by(
         )
         ax.text(line.total, y, f"  {words}", va="center", fontsize=9)
     ax.set_xlim(0, max(float(shown["total"].max()), 1.0) * 1.25)
-    ax.legend(frameon=False, loc="lower right")
+    handles, names = ax.get_legend_handles_labels()
+    if rows["status"].map(lambda st: least_trusted(str(st)) == "stated").any():
+        mark_stated(ax, shown["total"].tolist(), list(range(len(shown))))
+        for handle in status_handles(["stated"], "#5b3a8c"):
+            handles.append(handle)
+            names.append(handle.get_label())
+    ax.legend(handles, names, frameon=False, loc="lower right")
     finish_chart(
         fig,
         ax,
@@ -625,7 +631,7 @@ def check_claim_c19(activities: pd.DataFrame) -> dict:
         )
     if not undated.empty:
         remarks.append(f"{number_in_words(len(undated))} without a date in the text")
-    verdict = (
+    findings = (
         "The table carries every figure C19 lists, as the issue prints it (loose figures with their "
         "qualifiers). "
         if holds
@@ -634,10 +640,7 @@ def check_claim_c19(activities: pd.DataFrame) -> dict:
     values["activities_in_issue"] = len(rows)
     values["dated_outside_quarter"] = len(outside)
     values["without_date"] = len(undated)
-    return {
-        "claim_id": "C19",
-        "statement": C19_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict.strip(),
-    }
+    if rows.empty:
+        return claim_record("C19", C19_STATEMENT, values, None, "", rows,
+                            not_testable="activities.csv has no activity of the issue")
+    return claim_record("C19", C19_STATEMENT, values, holds, findings.strip(), rows)

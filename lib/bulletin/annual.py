@@ -17,11 +17,18 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bulletin.charts import PALETTE, RECONSTRUCTED_HATCH, finish_chart, new_chart
+from bulletin.charts import (
+    PALETTE,
+    finish_chart,
+    new_chart,
+    repeated_reconstructed,
+    status_handles,
+    style_bar,
+)
 from bulletin.periods import Quarter, data_quarter
 from bulletin.provenance import describe_sources, describe_status
 from bulletin.vocab import CENTRAL_ASIA, country_name, drug_labels
-from bulletin.wording import describe_gaps
+from bulletin.wording import describe_gaps, describe_years
 
 FIVE_COUNTRIES = len(CENTRAL_ASIA)
 MISSING_COUNTRY = "all drugs shown"
@@ -218,49 +225,101 @@ def status_labels(statuses: pd.Series) -> pd.Series:
     return statuses.replace("", "no figures")
 
 
-def status_legend_handles() -> list[Patch]:
-    """Legend entries that explain the bars' fill: solid official, hatched reconstructed."""
-    return [
-        Patch(facecolor="#bbbbbb", edgecolor="white", label="official"),
-        Patch(
-            facecolor="#bbbbbb",
-            edgecolor="white",
-            hatch=RECONSTRUCTED_HATCH,
-            label="reconstructed, not official",
-        ),
-    ]
+def status_legend_handles(statuses: Sequence[str] = ("official", "reconstructed")) -> list:
+    """Legend entries that explain the bars' fill: solid official, lighter and hatched
+    reconstructed (and the stated marker, when stated figures are drawn)."""
+    return status_handles(statuses, "#999999")
 
 
 def hatch_reconstructed(bars: Sequence, statuses: Sequence[str]) -> None:
-    """Hatch the bars of reconstructed years (``statuses`` in the order of the bars)."""
+    """Draw the bars of reconstructed years apart: lighter, hatched, outlined (``statuses`` in the
+    order of the bars)."""
     for bar, status in zip(bars, statuses, strict=True):
-        if "reconstructed" in status:
-            bar.set_hatch(RECONSTRUCTED_HATCH)
-            bar.set_edgecolor("white")
+        style_bar(bar, str(status))
+
+
+def cell_statuses(
+    seizures: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    by: str,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> pd.DataFrame:
+    """The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
+    the statuses of the rows behind the cell, joined ("" where there is none)."""
+    rows = select_rows(seizures, drugs, first_year, last_year, countries)
+    joined = rows.groupby(["year", by])["status"].agg(lambda s: "+".join(sorted(set(s))))
+    table = joined.unstack(by) if not joined.empty else pd.DataFrame()
+    return table.reindex(index=range(first_year, last_year + 1)).fillna("")
+
+
+def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a chart's table are reconstructed copies of a neighbouring year
+    (:func:`bulletin.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``."""
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for column in table.columns:
+        if column not in statuses:
+            continue
+        mask[column] = repeated_reconstructed(
+            table[column].tolist(), statuses[column].reindex(table.index).fillna("").tolist()
+        )
+    return mask
+
+
+def describe_not_drawn(mask: pd.DataFrame) -> str:
+    """The note under a chart naming the cells left undrawn ("" when there is none)."""
+    parts = [
+        f"{column} {describe_years([int(y) for y in mask.index[mask[column]]])}"
+        for column in mask.columns
+        if mask[column].any()
+    ]
+    if not parts:
+        return ""
+    return (
+        "Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
+        "figure: not a measure)."
+    )
 
 
 def draw_stacked_years(
     ax: Axes,
     table: pd.DataFrame,
     colours: Sequence,
-    statuses: Sequence[str],
+    statuses: Sequence[str] | pd.DataFrame,
     coverage: Sequence[int],
     of: int,
 ) -> list[Patch]:
     """Stacked bars, one per year (the index), one layer per column; gaps shown, not hidden.
 
-    Reconstructed years are hatched; a year covering fewer than ``of`` countries carries
-    "n/of" above its bar; a year without any figure carries "no data" where its bar would be.
+    Reconstructed parts are lighter, hatched and outlined; a reconstructed part that repeats a
+    neighbouring year is not drawn (:func:`not_drawn_cells`); a year covering fewer than ``of``
+    countries carries "n/of" above its bar; a year without any figure carries "no data".
+
+    Args:
+        ax: the chart's axes.
+        table: tons by year (index) and layer (columns).
+        colours: one colour per layer.
+        statuses: the status of each year (one per row), or of each cell (a frame like
+            ``table``).
+        coverage: how many countries each year covers.
+        of: how many it could cover.
 
     Returns:
         A legend entry per layer (solid, whatever the years' status).
     """
     years = np.asarray(table.index, dtype=int)
+    if isinstance(statuses, pd.DataFrame):
+        cells = statuses.reindex(index=table.index, columns=table.columns).fillna("")
+    else:
+        cells = pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)
+    hidden = not_drawn_cells(table, cells)
     bottom = np.zeros(len(years))
     for column, colour in zip(table.columns, colours, strict=True):
-        values = table[column].fillna(0.0).to_numpy(dtype=float)
+        values = table[column].where(~hidden[column]).fillna(0.0).to_numpy(dtype=float)
         bars = ax.bar(years, values, bottom=bottom, color=colour, label=column, width=0.8)
-        hatch_reconstructed(bars, statuses)
+        for bar, status in zip(bars, cells[column], strict=True):
+            style_bar(bar, str(status), colour)
         bottom += values
     mark_coverage(ax, years, bottom, coverage, of)
     return [Patch(facecolor=c, label=str(n)) for n, c in zip(table.columns, colours, strict=True)]
@@ -308,10 +367,12 @@ def plot_stacked_years(
     drugs: Sequence[str],
     title: str,
     value_label: str,
+    cells: pd.DataFrame | None = None,
 ) -> Figure:
     """A finished stacked bar chart of years: one layer per column of ``by_year`` named in
-    ``layers`` (column -> label), reconstructed years hatched, coverage marked, a legend of the
-    layers and statuses, and the source and status with the gaps named under it.
+    ``layers`` (column -> label), reconstructed parts drawn apart (and not at all where they
+    repeat a neighbouring year), coverage marked, a legend of the layers and statuses, and the
+    source and status with the gaps named under it.
 
     Args:
         seizures: the annual table, for the source and status lines.
@@ -320,22 +381,29 @@ def plot_stacked_years(
         drugs: the drugs the chart counts (for the gaps named under it).
         title: the bulletin's caption.
         value_label: the value axis, with its unit.
+        cells: the status of each year and layer (columns as ``layers``' keys); default the
+            year's status for every layer.
     """
     table = by_year.set_index("year")[list(layers)]
     table.columns = list(layers.values())
+    statuses: Sequence[str] | pd.DataFrame = by_year["status"].tolist()
+    if cells is not None:
+        statuses = cells.reindex(index=table.index, columns=list(layers)).fillna("")
+        statuses.columns = list(layers.values())
     fig, ax = new_chart(11, 5.5)
     handles = draw_stacked_years(
         ax,
         table,
         sns.color_palette(PALETTE, len(layers)),
-        by_year["status"].tolist(),
+        statuses,
         by_year["countries"].tolist(),
         FIVE_COUNTRIES,
     )
     label_years(ax, by_year["year"].tolist())
     ax.set_ylim(top=ax.get_ylim()[1] * 1.3)  # room for the legend above the bars
+    present = [s for s in by_year["status"] if s and s != "official"]
     ax.legend(
-        handles=handles + status_legend_handles(),
+        handles=handles + (status_legend_handles(["official", *present]) if present else []),
         frameon=False,
         loc="upper left",
         fontsize=9,
@@ -343,5 +411,9 @@ def plot_stacked_years(
     )
     years = by_year["year"]
     source, status = chart_note(seizures, drugs, years.min(), years.max())
-    finish_chart(fig, ax, title, value_label, source, status)
+    hidden = describe_not_drawn(not_drawn_cells(
+        table, statuses if isinstance(statuses, pd.DataFrame)
+        else pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)
+    ))
+    finish_chart(fig, ax, title, value_label, source, " ".join(p for p in (status, hidden) if p))
     return fig

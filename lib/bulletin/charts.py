@@ -4,6 +4,12 @@ A chart must be understood without the text around it, so every chart is finishe
 :func:`finish_chart`, which writes the title, the unit of the value axis, and under the chart the
 source and the status of the data (and says plainly when figures are reconstructed).
 
+Figures are never all drawn alike: official values solid; values stated in the bulletin's own text
+as markers of their own (a diamond, :data:`STATED_MARKER`); reconstructed values lighter, hatched
+and outlined (:func:`style_bar`, :func:`status_handles` for the legend); and a reconstructed value
+that repeats its neighbour (a series carried back or held flat by the reconstruction:
+:func:`repeated_reconstructed`) is not drawn at all, and the note under the chart says so.
+
 A finished chart also carries what its page needs: its caption, a text alternative for readers
 who cannot see it, and its data as CSV. When the chart is displayed in a notebook (by the inline
 backend at the end of the cell, as usual), these travel in the PNG output's metadata under
@@ -30,15 +36,26 @@ from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.colors import to_rgba_array
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter
 
-from bulletin.provenance import STATUS_WORDS
+from bulletin.provenance import STATUS_WORDS, least_trusted, order_of_trust
 from bulletin.report import CHART_ANCHOR_MIMETYPE, METADATA_KEY, csv_text
 
 log = logging.getLogger(__name__)
 
 RECONSTRUCTED_HATCH = "///"
+RECONSTRUCTED_FILL_ALPHA = 0.3
+"""How opaque a reconstructed bar's fill is (its outline and hatching keep the full colour)."""
+STATED_MARKER = "D"
+"""The marker of a value stated in the bulletin's own text (not official)."""
+STATUS_LEGEND_LABELS = {
+    "official": "official",
+    "stated": "stated in the bulletin (◆), not official",
+    "reconstructed": "reconstructed, not official",
+    "estimate": "estimate, not official",
+}
 PALETTE = "colorblind"
 _MAX_NAMED_CATEGORIES = 8
 # Column names chart_data gives when the axes name nothing: not worth saying in alt text.
@@ -107,11 +124,100 @@ def finish_chart(
     return fig
 
 
+def is_reconstructed(status: str) -> bool:
+    """Whether a (joined) status has any part made by the project: reconstructed or estimated."""
+    return least_trusted(status) in ("reconstructed", "estimate")
+
+
+def style_bar(patch: Any, status: str, colour: Any | None = None) -> None:
+    """Draw one bar as its status asks: solid when official or stated, lighter, hatched and
+    outlined in its colour when any part of it is reconstructed (or estimated).
+
+    Args:
+        patch: the bar (a matplotlib ``Rectangle``).
+        status: its status, possibly joined (``official+reconstructed``).
+        colour: its colour (default: its fill).
+    """
+    if not is_reconstructed(str(status)):
+        return
+    rgb = to_rgba_array(colour if colour is not None else patch.get_facecolor())[0][:3]
+    patch.set_facecolor((*rgb, RECONSTRUCTED_FILL_ALPHA))
+    patch.set_edgecolor((*rgb, 1.0))
+    patch.set_hatch(RECONSTRUCTED_HATCH)
+    patch.set_linewidth(0.8)
+
+
+def status_handles(statuses: Any, colour: Any = "#888888") -> list[Any]:
+    """Legend entries for the statuses a chart draws (official solid, stated ◆, reconstructed
+    hatched), in order of trust; statuses joined with ``+`` count as each of their parts."""
+    present: set[str] = set()
+    for status in statuses:
+        present |= {p for p in str(status).split("+") if p}
+    rgb = to_rgba_array(colour)[0][:3]
+    handles: list[Any] = []
+    for status in sorted(present, key=order_of_trust):
+        label = STATUS_LEGEND_LABELS.get(status, status)
+        if status == "stated":
+            handles.append(Line2D([], [], marker=STATED_MARKER, color=(*rgb, 1.0), linestyle="",
+                                  markersize=7, label=label))
+        elif status in ("reconstructed", "estimate"):
+            handles.append(Patch(facecolor=(*rgb, RECONSTRUCTED_FILL_ALPHA), edgecolor=(*rgb, 1.0),
+                                 hatch=RECONSTRUCTED_HATCH, label=label))
+        else:
+            handles.append(Patch(facecolor=(*rgb, 1.0), edgecolor="white", label=label))
+    return handles
+
+
+def mark_stated(ax: Axes, xs: Any, ys: Any, colour: Any = "#5b3a8c") -> None:
+    """Put the stated-value marker (◆) at the given points: figures from the bulletin's text."""
+    ax.scatter(list(xs), list(ys), marker=STATED_MARKER, s=42, color=colour, zorder=5,
+               edgecolor="white", linewidth=0.6)
+
+
+def repeated_reconstructed(values: Any, statuses: Any, rel_tol: float = 1e-9) -> list[bool]:
+    """Which values of a series (in order, one per consecutive period) a reconstruction carried
+    or held flat: reconstructed values equal to the value before or after them, and runs of
+    consecutive reconstructed values that stay within ``rel_tol`` of their mean (a share held flat
+    moves a little when its counts are rounded to whole persons).
+
+    Such values are not a measure: they are never drawn.
+
+    >>> repeated_reconstructed([5.0, 5.0, 5.0, 7.0, 8.0],
+    ...                        ["reconstructed"] * 3 + ["official", "reconstructed"])
+    [True, True, True, False, False]
+    >>> repeated_reconstructed([4.0, 4.0], ["reconstructed", "official"])
+    [True, False]
+    >>> repeated_reconstructed([0.300, 0.299, 0.301], ["reconstructed"] * 3, rel_tol=0.02)
+    [True, True, True]
+    """
+    numbers = [float(v) if v is not None and not pd.isna(v) else math.nan for v in values]
+    made = [is_reconstructed(str(s)) and not math.isnan(v)
+            for s, v in zip(statuses, numbers, strict=True)]
+    result = [False] * len(numbers)
+    for i, value in enumerate(numbers):
+        if made[i]:
+            neighbours = [numbers[j] for j in (i - 1, i + 1) if 0 <= j < len(numbers)]
+            result[i] = any(math.isclose(value, n, rel_tol=rel_tol, abs_tol=1e-9)
+                            for n in neighbours if not math.isnan(n))
+    start = 0
+    while start < len(numbers):  # runs of reconstructed values held (nearly) flat
+        end = start
+        while end < len(numbers) and made[end]:
+            end += 1
+        run = numbers[start:end]
+        if len(run) >= 2:
+            mean = sum(run) / len(run)
+            if max(run) - min(run) <= rel_tol * abs(mean) + 1e-9:
+                result[start:end] = [True] * len(run)
+        start = end + 1 if end == start else end
+    return result
+
+
 def mark_reconstructed(ax: Axes, label: str = "Reconstructed figures, not official") -> None:
-    """Hatch every bar of a chart whose figures are all reconstructed, and say so on the chart."""
+    """Draw every bar of a chart whose figures are all reconstructed apart (lighter, hatched,
+    outlined), and say so on the chart."""
     for patch in ax.patches:
-        patch.set_hatch(RECONSTRUCTED_HATCH)
-        patch.set_edgecolor("white")
+        style_bar(patch, "reconstructed")
     ax.text(
         0.99,
         0.98,
@@ -173,11 +279,10 @@ def chart_metadata(fig: Figure) -> dict[str, Any]:
 def statuses_of(data: pd.DataFrame, status_sentence: str = "") -> list[str]:
     """The data statuses behind a chart: its data's ``status`` column, else its status sentence."""
     if "status" in data and not data.empty:
-        found = set(data["status"].dropna().astype(str))
+        found = {p for s in data["status"].dropna().astype(str) for p in s.split("+") if p}
     else:
         found = {key for key, words in STATUS_WORDS.items() if words in status_sentence}
-    order = list(STATUS_WORDS)
-    return sorted(found, key=lambda s: (order.index(s) if s in order else len(order), s))
+    return sorted(found, key=lambda s: (order_of_trust(s), s))
 
 
 def describe_chart(fig: Figure, drawn: pd.DataFrame, title: str, status: str = "") -> str:

@@ -24,12 +24,25 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bulletin.charts import RECONSTRUCTED_HATCH, finish_chart, new_chart
+from bulletin.charts import (
+    finish_chart,
+    new_chart,
+    repeated_reconstructed,
+    status_handles,
+    style_bar,
+)
 from bulletin.periods import Quarter
-from bulletin.provenance import describe_sources, describe_status
+from bulletin.provenance import (
+    STATUS_LABELS,
+    claim_record,
+    describe_sources,
+    describe_status,
+    least_trusted,
+)
 from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name, load_reference
 from bulletin.wording import (
     describe_count,
@@ -227,13 +240,14 @@ def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFram
         totals: ``country, year, count, status`` per country and year.
         regional: the regional count by year (missing where it cannot be computed).
 
-    Reconstructed figures are marked with an asterisk, so the table says which are not official.
+    Reconstructed figures are marked with an asterisk and the bulletin's own with a diamond, so
+    the table says which are not official (:func:`status_mark`).
     """
     if totals.empty:
         return pd.DataFrame({"Country": []})
     marked = totals.assign(
         cell=[
-            f"{int(count):,}" + ("*" if status != "official" else "")
+            f"{int(count):,}{status_mark(status)}"
             for count, status in zip(totals["count"], totals["status"], strict=True)
         ]
     )
@@ -246,6 +260,30 @@ def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFram
     table.columns = [str(year) for year in table.columns]
     table.index.name = "Country"
     return table.fillna("–").reset_index()
+
+
+STATUS_MARKS = {"reconstructed": "*", "estimate": "*", "stated": "◆"}
+"""The mark a table cell carries when its figure is not official."""
+
+
+def status_mark(status: str) -> str:
+    """A cell's mark for its (joined) status: ``*`` reconstructed, ``◆`` stated, none official.
+
+    >>> status_mark("official"), status_mark("official+reconstructed"), status_mark("stated")
+    ('', '*', '◆')
+    """
+    return STATUS_MARKS.get(least_trusted(str(status)), "")
+
+
+def marks_note(rows: pd.DataFrame) -> str:
+    """The key to the marks a table of ``rows`` carries ("" when every figure is official)."""
+    present = {least_trusted(s) for s in rows["status"].dropna().astype(str)}
+    words = []
+    if present & {"reconstructed", "estimate"}:
+        words.append("* reconstructed, not official.")
+    if "stated" in present:
+        words.append("◆ stated in the bulletin's text, not official.")
+    return " ".join(words)
 
 
 def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -349,25 +387,47 @@ def _countries_in_words(codes: str | list[str]) -> str:
     return join_words([country_name(c) for c in ordered])
 
 
-def _reconstructed_caveat(rows: pd.DataFrame) -> str:
-    """Half a sentence saying when a check rests on reconstructed figures."""
-    reconstructed = rows[rows["status"] != "official"]
-    if reconstructed.empty:
-        return "on official figures only."
-    return (
-        "but the figures of "
-        + _countries_in_words(sorted(set(reconstructed["country"])))
-        + " are reconstructed here from the bulletin's own statements for some or all of these "
-        "years, so this shows the reconstruction is consistent with the bulletin, not an "
-        "independent confirmation."
-    )
+def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = None) -> str:
+    """Which of the five countries a year's rows cover, with what status and (with
+    ``offence_type``) whether each reports that type apart, in words; countries alike grouped.
+
+    >>> rows = pd.DataFrame({"country": ["KAZ", "KGZ", "UZB"], "year": [2016] * 3,
+    ...     "offence_type": ["selling", "trafficking", "selling"], "count": [5, 7, 2],
+    ...     "status": ["reconstructed", "official", "reconstructed"]})
+    >>> print(country_coverage(rows, 2016, "selling"))
+    Kazakhstan and Uzbekistan (reconstructed; selling reported); Kyrgyzstan (official; by UNODC category, no selling line); Tajikistan and Turkmenistan: no figures
+    """
+    mine = rows[rows["year"] == year]
+    typed = not mine.empty and "offence_type" in mine
+    kinds = classify_country_years(mine).set_index("country")["classification"] if typed \
+        else pd.Series(dtype=object)
+    groups: dict[str, list[str]] = {}
+    absent = []
+    for country in CENTRAL_ASIA:
+        theirs = mine[mine["country"] == country]
+        if theirs.empty:
+            absent.append(country_name(country))
+            continue
+        how = [STATUS_LABELS.get(least_trusted(_joined(theirs["status"])), "")]
+        if offence_type is not None and typed:
+            if (theirs["offence_type"] == offence_type).any():
+                how.append(f"{offence_type} reported")
+            elif kinds.get(country) == UNODC:
+                how.append(f"by UNODC category, no {offence_type} line")
+            else:
+                how.append(f"no {offence_type} line")
+        groups.setdefault("; ".join(how), []).append(country_name(country))
+    parts = [f"{join_words(names)} ({how})" for how, names in groups.items()]
+    if absent:
+        parts.append(f"{join_words(absent)}: no figures")
+    return "; ".join(parts)
 
 
 def check_claim_c9(offences: pd.DataFrame) -> dict:
     """C9: a steady decrease 2010-2016 (each year below the one before) and almost 13,600 in 2016.
 
     A year that breaks the run is named in the verdict; the claim then does not hold, whatever
-    the 2016 figure.
+    the 2016 figure. The basis is that of the five countries' rows of those years.
     """
     rows = rows_in_period(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
     totals = regional_totals(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
@@ -375,118 +435,156 @@ def check_claim_c9(offences: pd.DataFrame) -> dict:
     last = totals.set_index("year")["count"].get(CLAIM_LAST_YEAR)
     breaks = breaks_in_decrease(totals.dropna(subset=["count"])) if complete else []
     in_range = last is not None and pd.notna(last) and C9_RANGE[0] <= last < C9_RANGE[1]
-    holds = bool(complete and not breaks and in_range)
-    if not complete:
-        missing = [int(y) for y in totals.loc[totals["count"].isna(), "year"]]
-        verdict = f"No offences for {join_words([str(y) for y in missing])}: C9 cannot be checked."
-    else:
-        moved = describe_trend(_series(totals))
-        words = describe_count(last)
-        steady = (
-            "the decrease is steady"
-            if not breaks
-            else f"the decrease is not steady: {join_words([str(y) for y in breaks])} "
-            f"{'breaks' if len(breaks) == 1 else 'break'} the run"
-        )
-        verdict = (
-            f"The five countries' reported offences {moved} ({steady}); {int(last):,} in "
-            f"{CLAIM_LAST_YEAR} ({words}), "
-            + ("inside" if in_range else "outside")
-            + f" [{C9_RANGE[0]:,}, {C9_RANGE[1]:,}); "
-            + _reconstructed_caveat(rows)
-        )
     values = {
         "total_by_year": {
             str(int(y)): None if pd.isna(c) else int(c)
             for y, c in zip(totals["year"], totals["count"], strict=True)
         },
+        "countries_reporting_by_year": {
+            str(int(y)): int(n)
+            for y, n in zip(totals["year"], totals["countries_reporting"], strict=True)
+        },
         "years_breaking_the_decrease": breaks,
         "total_2016": None if last is None or pd.isna(last) else int(last),
     }
-    return {
-        "claim_id": "C9",
-        "statement": C9_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict,
-    }
+    if not complete:
+        missing = [int(y) for y in totals.loc[totals["count"].isna(), "year"]]
+        return claim_record(
+            "C9", C9_STATEMENT, values, None, "", rows,
+            not_testable=f"no offences for {join_words([str(y) for y in missing])}",
+        )
+    holds = bool(not breaks and in_range)
+    moved = describe_trend(_series(totals))
+    steady = (
+        "the decrease is steady"
+        if not breaks
+        else f"the decrease is not steady: {join_words([str(y) for y in breaks])} "
+        f"{'breaks' if len(breaks) == 1 else 'break'} the run"
+    )
+    findings = (
+        f"The five countries' reported offences {moved} ({steady}); {int(last):,} in "
+        f"{CLAIM_LAST_YEAR} ({describe_count(last)}), "
+        + ("inside" if in_range else "outside")
+        + f" [{C9_RANGE[0]:,}, {C9_RANGE[1]:,}); "
+        + ("consistent with the statement." if holds else "the statement does not hold.")
+        + f" Countries in {CLAIM_LAST_YEAR}: {country_coverage(rows, CLAIM_LAST_YEAR)}."
+    )
+    return claim_record("C9", C9_STATEMENT, values, holds, findings, rows)
 
 
 def _check_share_claim(
-    offences: pd.DataFrame, offence_type: str, ranges: dict[int, tuple[float, float]]
-) -> tuple[dict, bool, str]:
+    claim_id: str,
+    statement: str,
+    offences: pd.DataFrame,
+    offence_type: str,
+    ranges: dict[int, tuple[float, float]],
+) -> dict:
+    """A claim on one offence type's share of the five countries' offences in some years.
+
+    The share is taken over the countries whose figures report the type (their offences of the
+    type over all their offences); the verdict names them, says which of the five the year's
+    figures cover and with what status, and gives the type's offences over all five countries'
+    offences (a floor where some do not report the type apart).
+    """
     rows = rows_in_period(offences, min(ranges), max(ranges))
     shares = shares_by_type(rows, NATIONAL)
+    totals = regional_totals(rows, min(ranges), max(ranges)).set_index("year")["count"]
     values: dict = {}
-    inside = []
+    inside, said = [], []
+    used = []
     for year, (low, high) in ranges.items():
         share = share_of(shares, year, offence_type)
+        reporting = sorted(set(rows.loc[(rows["year"] == year)
+                                        & (rows["offence_type"] == offence_type), "country"]))
+        count = float(rows.loc[(rows["year"] == year) & (rows["offence_type"] == offence_type),
+                               "count"].sum())
+        of_all = count / totals[year] * 100 if reporting and pd.notna(totals.get(year)) else None
         values[f"{offence_type}_share_pct_{year}"] = None if share is None else round(share, 2)
-        countries = shares.loc[shares["year"] == year, "countries"]
-        values[f"countries_{year}"] = countries.iloc[0] if not countries.empty else ""
+        values[f"countries_{year}"] = ";".join(c for c in CENTRAL_ASIA if c in reporting)
+        values[f"{offence_type}_share_of_all_five_pct_{year}"] = (
+            None if of_all is None else round(of_all, 2)
+        )
+        values[f"coverage_{year}"] = country_coverage(rows, year, offence_type)
         inside.append(share is not None and low <= share < high)
-    return values, all(inside), _reconstructed_caveat(national_rows(rows))
+        used.append(rows[(rows["year"] == year) & rows["country"].isin(reporting)])
+        if share is None:
+            said.append(f"{year}: no country reports {offence_type} offences apart")
+            continue
+        others = [country_name(c) for c in CENTRAL_ASIA if c not in reporting]
+        words = (
+            f"{year}: {describe_percent(share)} ({share:.2f}%) over "
+            f"{_countries_in_words(reporting)}"
+            + (" only" if others else ", all five countries")
+        )
+        if others and of_all is not None:
+            words += (
+                f" (over all five countries' offences, {of_all:.1f}%: a floor, as "
+                f"{join_words(others)} report no {offence_type} line)"
+            )
+        said.append(words)
+    evidence = pd.concat(used) if used else rows.iloc[0:0]
+    if all(values[f"{offence_type}_share_pct_{y}"] is None for y in ranges):
+        return claim_record(
+            claim_id, statement, values, None, "", rows,
+            not_testable=f"no country's figures report {offence_type} offences apart in "
+            f"{join_words([str(y) for y in ranges])}",
+        )
+    holds = all(inside)
+    coverage = " ".join(f"Countries in {y}: {values[f'coverage_{y}']}." for y in ranges)
+    findings = (
+        f"{offence_type.capitalize()} offences as a share of the offences of the countries that "
+        f"report them: " + "; ".join(said) + ". "
+        + ("Consistent with the statement." if holds else "The statement does not hold.")
+        + f" {coverage}"
+    )
+    return claim_record(claim_id, statement, values, holds, findings, evidence)
 
 
 def check_claim_c10(offences: pd.DataFrame) -> dict:
-    """C10: smuggling's share of offences, from 4% in 2010 to 9% in 2016 (whole per cents)."""
+    """C10: smuggling's share of the five countries' offences, from 4% in 2010 to 9% in 2016
+    (whole per cents), over the countries that report smuggling apart."""
     ranges = dict(zip((CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR), C10_RANGES, strict=True))
-    values, holds, caveat = _check_share_claim(offences, "smuggling", ranges)
-    old = values[f"smuggling_share_pct_{CLAIM_FIRST_YEAR}"]
-    new = values[f"smuggling_share_pct_{CLAIM_LAST_YEAR}"]
-    if old is None or new is None:
-        verdict = "No national breakdown of offences for 2010 or 2016: C10 cannot be checked."
-    else:
-        verdict = (
-            f"Smuggling's share of offences went {describe_shift(old, new, '2010', '2016')} "
-            f"({old:.2f}% and {new:.2f}%) in the countries whose offences are broken down by national type "
-            f"({_countries_in_words(values[f'countries_{CLAIM_LAST_YEAR}'])}); "
-            + ("consistent with the statement, " if holds else "the statement does not hold; ")
-            + caveat
-        )
-    return {
-        "claim_id": "C10",
-        "statement": C10_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict,
-    }
+    return _check_share_claim("C10", C10_STATEMENT, offences, "smuggling", ranges)
 
 
 def check_claim_c11(offences: pd.DataFrame) -> dict:
-    """C11: offences linked to selling make up 46% of the offences of 2016 (whole per cent)."""
-    values, holds, caveat = _check_share_claim(offences, "selling", {CLAIM_LAST_YEAR: C11_RANGE})
-    share = values[f"selling_share_pct_{CLAIM_LAST_YEAR}"]
-    if share is None:
-        verdict = "No national breakdown of offences for 2016: C11 cannot be checked."
-    else:
-        verdict = (
-            f"Selling offences were {describe_percent(share)} ({share:.2f}%) of the offences of "
-            f"2016 in the countries whose offences are broken down by national type "
-            f"({_countries_in_words(values[f'countries_{CLAIM_LAST_YEAR}'])}); "
-            + ("consistent with the statement, " if holds else "the statement does not hold; ")
-            + caveat
-        )
-    return {
-        "claim_id": "C11",
-        "statement": C11_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict,
-    }
+    """C11: offences linked to selling make up 46% of the five countries' offences of 2016 (whole
+    per cent), over the countries that report selling apart."""
+    return _check_share_claim("C11", C11_STATEMENT, offences, "selling",
+                              {CLAIM_LAST_YEAR: C11_RANGE})
+
+
+def made_words(rows: pd.DataFrame) -> str:
+    """How far some rows are the project's own, for a sentence ("" when all are published)."""
+    made = rows[rows["status"].map(lambda st: least_trusted(str(st)) in ("reconstructed", "estimate"))]
+    if made.empty:
+        return ""
+    if len(made) == len(rows):
+        return "reconstructed by this project, not official"
+    return (
+        "partly reconstructed by this project (the figures of "
+        f"{_countries_in_words(sorted(set(made['country'])))}), not official"
+    )
 
 
 def headline(offences: pd.DataFrame, first: int, last: int) -> str:
-    """The page's opening sentences, worded from the figures (never from the bulletin's words)."""
+    """The page's opening sentences, worded from the figures (never from the bulletin's words);
+    each says when the figures behind it are reconstructed."""
+    rows = rows_in_period(offences, first, last)
     totals = regional_totals(offences, first, last).dropna(subset=["count"])
     if totals.empty:
         return f"No drug-related offences reported for {first}-{last}."
     totals = totals[totals["year"] >= first]
     sentences = []
+    made = made_words(rows)
+    if made:
+        sentences.append(f"The figures of this page are {made}.")
     if len(totals) >= 2 and totals["year"].tolist() == list(
         range(totals["year"].min(), totals["year"].max() + 1)
     ):
         sentences.append(
+            f"On them, the number of reported drug-related offences in the five countries of "
+            f"Central Asia {describe_trend(_series(totals))}." if made else
             f"The number of reported drug-related offences in the five countries of Central Asia "
             f"{describe_trend(_series(totals))}."
         )
@@ -497,28 +595,37 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
                 f"{join_words([str(y) for y in breaks])}."
             )
     final = totals.iloc[-1]
-    sentences.append(
-        f"In {int(final['year'])}, there were {describe_count(final['count'])} reported offences "
-        f"({countries_reporting(int(final['countries_reporting']))})."
-    )
-    shares = shares_by_type(rows_in_period(offences, first, last), NATIONAL)
     year = int(final["year"])
-    smuggling_now, selling_now = (
-        share_of(shares, year, "smuggling"),
-        share_of(shares, year, "selling"),
+    sentences.append(
+        f"In {year}, there were {describe_count(final['count'])} reported offences "
+        f"({countries_reporting(int(final['countries_reporting']))}"
+        + (f"; {made_words(rows[rows['year'] == year])}" if made_words(rows[rows["year"] == year]) else "")
+        + ")."
     )
-    smuggling_then = share_of(shares, first, "smuggling")
-    countries = shares.loc[shares["year"] == year, "countries"]
-    if smuggling_now is not None and smuggling_then is not None:
-        sentences.append(
-            f"Smuggling's share of offences went {describe_shift(smuggling_then, smuggling_now, str(first), str(year))}"
-            f" in the countries whose offences are broken down by national type ({_countries_in_words(countries.iloc[0])})."
+    shares = shares_by_type(rows, NATIONAL)
+    for offence_type in ("smuggling", "selling"):
+        now, then = share_of(shares, year, offence_type), share_of(shares, first, offence_type)
+        if now is None:
+            continue
+        behind = rows[rows["offence_type"] == offence_type]
+        reporting = sorted(set(behind.loc[behind["year"] == year, "country"]))
+        over = rows[rows["country"].isin(reporting) & rows["year"].isin([first, year])]
+        status = made_words(over)
+        what = (
+            f"smuggling's share of offences went {describe_shift(then, now, str(first), str(year))}"
+            if offence_type == "smuggling" and then is not None
+            else f"offences linked to {offence_type} were {describe_percent(now)} of offences in "
+            f"{year}"
         )
-    if selling_now is not None:
-        sentences.append(
-            f"Offences linked to the purpose of selling drugs were {describe_percent(selling_now)} "
-            f"of their offences in {year}."
+        sentence = (
+            f"In the countries that report {offence_type} apart "
+            f"({_countries_in_words(reporting)}), {what}"
         )
+        if status.startswith("reconstructed"):
+            sentence += f": {status}, the bulletin's own figure given back."
+        else:
+            sentence += f" ({status})." if status else "."
+        sentences.append(sentence)
     return " ".join(sentences)
 
 
@@ -565,38 +672,52 @@ def national_rows(offences: pd.DataFrame) -> pd.DataFrame:
     return offences.merge(national, on=["country", "year"])
 
 
+def _country_years(rows: pd.DataFrame, status: str) -> list[str]:
+    mine = rows[rows["status"] == status]
+    return [
+        f"{country_name(c)} {describe_years(mine.loc[mine['country'] == c, 'year'].astype(int).tolist())}"
+        for c in CENTRAL_ASIA
+        if c in set(mine["country"])
+    ]
+
+
 def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
-    """Which country-years are official, and that every other one is reconstructed, in words.
+    """Which country-years are official, which the bulletin states, and that every other one is
+    reconstructed, in words.
 
     >>> rows = pd.DataFrame({"country": ["KGZ", "KGZ", "KAZ"], "year": [2015, 2016, 2016],
     ...                      "status": ["official", "official", "reconstructed"]})
     >>> print(provenance_note(rows))
-    Official figures: Kyrgyzstan 2015-2016. Every other figure is reconstructed by this project from the bulletin's statements (python -m bulletin.reconstruct.drug_offences; its rules are in data/README.md), not official.
+    Official figures: Kyrgyzstan 2015-2016. Every other figure is reconstructed by this project where none is published (python -m bulletin.reconstruct.drug_offences; its rules are in data/README.md), not official.
     """
-    official = rows[rows["status"] == "official"]
-    parts = []
-    for country in [c for c in CENTRAL_ASIA if c in set(official["country"])]:
-        years = official.loc[official["country"] == country, "year"].astype(int).tolist()
-        parts.append(f"{country_name(country)} {describe_years(years)}")
+    official = _country_years(rows, "official")
+    stated = _country_years(rows, "stated")
     how = (
-        f"reconstructed by this project from the bulletin's statements (python -m "
+        f"reconstructed by this project where none is published (python -m "
         f"bulletin.reconstruct.{table}; its rules are in data/README.md), not official."
     )
-    if not parts:
+    said = []
+    if official:
+        said.append(f"Official figures: {'; '.join(official)}.")
+    if stated:
+        said.append(f"Figures stated in the bulletin's text, not official: {'; '.join(stated)}.")
+    others = ~rows["status"].isin(["official", "stated"])
+    if not said:
         return f"No official figures are published for these years: every figure is {how}"
-    head = f"Official figures: {'; '.join(parts)}."
-    if (rows["status"] == "official").all():
-        return head
-    return f"{head} Every other figure is {how}"
+    if others.any():
+        said.append(f"Every other figure is {how}")
+    return " ".join(said)
 
 
 def table_note(rows: pd.DataFrame) -> str:
-    """The source and status line under the page's tables; * marks reconstructed figures."""
-    return f"{describe_sources(rows)} {describe_status(rows)} * reconstructed, not official."
+    """The source and status line under the page's tables, with the key to their marks."""
+    return " ".join(p for p in (describe_sources(rows), describe_status(rows), marks_note(rows)) if p)
 
 
 def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
-    """Draw yearly bars stacked by country, hatching every part that is not official.
+    """Draw yearly bars stacked by country: official parts solid, reconstructed parts lighter,
+    hatched and outlined, and a reconstructed part that repeats the country's neighbouring year
+    not drawn at all (:func:`not_drawn`).
 
     Args:
         ax: the chart's axes.
@@ -608,39 +729,82 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
     """
     colours = plt.get_cmap("tab10").colors
     bottom = np.zeros(len(years))
+    hidden = not_drawn(totals, years)
     for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
         mine = totals[totals["country"] == country].set_index("year").reindex(years)
-        heights = mine["count"].fillna(0).to_numpy(dtype=float)
+        skip = hidden.get(country, [False] * len(years))
+        heights = mine["count"].where(~pd.Series(skip, index=mine.index)).fillna(0)
+        heights = heights.to_numpy(dtype=float)
         bars = ax.bar(
             years, heights, bottom=bottom, color=colours[index], label=country_name(country)
         )
         for bar, status in zip(bars.patches, mine["status"], strict=True):
-            if isinstance(status, str) and status != "official":
-                bar.set_hatch(RECONSTRUCTED_HATCH)
-                bar.set_edgecolor("white")
+            if isinstance(status, str):
+                style_bar(bar, status, colours[index])
         bottom += heights
     ax.set_xticks(years)
     return bottom
 
 
+def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
+    """For each country, which of the years' figures are reconstructed copies of a neighbouring
+    year (:func:`bulletin.charts.repeated_reconstructed`): they are never drawn."""
+    hidden = {}
+    for country in sorted(set(totals["country"])):
+        mine = totals[totals["country"] == country].set_index("year").reindex(years)
+        hidden[country] = repeated_reconstructed(
+            mine["count"].tolist(), mine["status"].fillna("").tolist()
+        )
+    return hidden
+
+
+def not_drawn_note(totals: pd.DataFrame, years: list[int]) -> str:
+    """The note under a chart naming the figures left undrawn ("" when none)."""
+    parts = [
+        f"{country_name(country)} {describe_years([y for y, h in zip(years, flags, strict=True) if h])}"
+        for country, flags in not_drawn(totals, years).items()
+        if any(flags)
+    ]
+    if not parts:
+        return ""
+    return (
+        " Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
+        "figure: not a measure)."
+    )
+
+
 def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
-    """Stacked bars of offences by year and country; reconstructed parts hatched."""
+    """Stacked bars of offences by year and country; reconstructed parts drawn apart."""
     rows = rows_in_period(offences, first, last)
     fig, ax = new_chart()
-    stack_by_country(ax, country_year_totals(rows), list(range(first, last + 1)))
+    years = list(range(first, last + 1))
+    totals = country_year_totals(rows)
+    stack_by_country(ax, totals, years)
+    legend_with_status(ax, rows, loc="upper left", bbox_to_anchor=(1, 1))
     finish_chart(
         fig,
         ax,
         CHART_TITLE_OFFENCES.format(first=first, last=last),
         "Reported offences (number)",
         describe_sources(rows),
-        describe_status(rows),
+        describe_status(rows) + not_drawn_note(totals, years),
     )
     return fig
 
 
+def _solid(handle: object) -> object:
+    """A legend entry of bars as a plain patch of their colour (the bars themselves may be drawn
+    lighter and hatched where reconstructed)."""
+    patches = getattr(handle, "patches", None)
+    if not patches:
+        return handle
+    colour = to_rgba(patches[0].get_edgecolor() if patches[0].get_hatch() else
+                     patches[0].get_facecolor())
+    return Patch(facecolor=(*colour[:3], 1.0), edgecolor="white")
+
+
 def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
-    """The legend, with an entry for hatched (reconstructed) bars when ``rows`` has any.
+    """The legend, with an entry for each status the chart draws apart (stated, reconstructed).
 
     Args:
         ax: the chart's axes.
@@ -648,9 +812,10 @@ def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
         where: where to put the legend (matplotlib's ``loc``, ``bbox_to_anchor``).
     """
     handles, labels = ax.get_legend_handles_labels()
-    if (rows["status"] != "official").any():
-        handles.append(Patch(facecolor="#bbbbbb", hatch=RECONSTRUCTED_HATCH, edgecolor="white"))
-        labels.append("reconstructed (hatched), not official")
+    handles = [_solid(handle) for handle in handles]  # a layer's colour, whatever its status
+    for handle in status_handles([s for s in rows["status"].unique() if s != "official"]):
+        handles.append(handle)
+        labels.append(handle.get_label())
     ax.legend(handles, labels, frameon=False, fontsize=9, **({"loc": "upper right"} | where))
 
 
@@ -677,9 +842,8 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
             behind = national[
                 (national["year"] == year) & (national["offence_type"] == offence_type)
             ]
-            if (behind["status"] != "official").any():
-                bar.set_hatch(RECONSTRUCTED_HATCH)
-                bar.set_edgecolor("white")
+            if not behind.empty:
+                style_bar(bar, _joined(behind["status"]), colours[index])
         bottom += heights
     legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_xticks(years)
@@ -734,13 +898,41 @@ def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
         share = share_of(shares, year, offence_type)
         if share is not None:
             behind = rows[(rows["year"] == year) & (rows["offence_type"] == offence_type)]
-            figures.append(
+            reporting = [c for c in CENTRAL_ASIA if c in set(behind["country"])]
+            over = rows[(rows["year"] == year) & rows["country"].isin(reporting)]
+            figures += [
                 {
                     "name": f"crime_{offence_type}_share_pct",
                     "value": round(share, 2),
-                    "unit": "%",
+                    "unit": "% of the offences of the countries reporting it",
                     "period": str(year),
-                    "status": _joined(behind["status"]),
-                }
-            )
+                    "status": _joined(over["status"]),
+                },
+                {
+                    "name": f"crime_{offence_type}_countries",
+                    "value": ";".join(reporting),
+                    "unit": "countries (ISO3)",
+                    "period": str(year),
+                    "status": _joined(over["status"]),
+                },
+            ]
+    official = country_year_totals(rows[(rows["year"] == year) & (rows["status"] == "official")])
+    official = official[official["status"] == "official"]
+    if not official.empty:
+        figures += [
+            {
+                "name": "crime_offences_official",
+                "value": int(official["count"].sum()),
+                "unit": "offences",
+                "period": str(year),
+                "status": _joined(official["status"]),
+            },
+            {
+                "name": "crime_offences_official_countries",
+                "value": ";".join(c for c in CENTRAL_ASIA if c in set(official["country"])),
+                "unit": "countries (ISO3)",
+                "period": str(year),
+                "status": _joined(official["status"]),
+            },
+        ]
     return figures

@@ -35,17 +35,22 @@ from bulletin.vocab import CENTRAL_ASIA, country_name
 from bulletin.wording import describe_percent, describe_trend, join_words
 
 FIRST_YEAR = 2010
-OFFICIAL, ESTIMATE, RECONSTRUCTED, MISSING = "official", "estimate", "reconstructed", "missing"
-COVERAGE_STATUSES = (OFFICIAL, ESTIMATE, RECONSTRUCTED, MISSING)
-"""From most to least trusted: a cell takes the best status among its rows."""
+OFFICIAL, STATED, ESTIMATE, RECONSTRUCTED, MISSING = (
+    "official", "stated", "estimate", "reconstructed", "missing"
+)
+COVERAGE_STATUSES = (OFFICIAL, STATED, ESTIMATE, RECONSTRUCTED, MISSING)
+"""From most to least trusted: a cell takes the best status among its rows. Figures stated in
+the bulletin's own text are counted apart from official ones."""
 COVERAGE_COLOURS = {
     OFFICIAL: "#1b7837",
+    STATED: "#b2abd2",
     ESTIMATE: "#a6dba0",
     RECONSTRUCTED: "#f4a582",
     MISSING: "#f0f0f0",
 }
 COVERAGE_WORDS = {
     OFFICIAL: "official figure published",
+    STATED: "stated in the bulletin's text only, not official",
     ESTIMATE: "estimate only",
     RECONSTRUCTED: "reconstructed from the bulletin, no published figure",
     MISSING: "no figure",
@@ -248,7 +253,8 @@ def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
     """Cells of each status, by indicator (rows) with the share officially reported.
 
     Returns:
-        ``indicator, framework, official, estimate, reconstructed, missing, official_pct``
+        ``indicator, framework, official, stated, estimate, reconstructed, missing,
+        official_pct``
         (counts of country-years; the share computed from them).
     """
     counts = (
@@ -268,6 +274,7 @@ def summary_table(matrix: pd.DataFrame) -> pd.DataFrame:
             "indicator": "Indicator",
             "framework": "Data collection",
             OFFICIAL: "Official",
+            STATED: "Stated in the bulletin",
             ESTIMATE: "Estimate",
             RECONSTRUCTED: "Reconstructed",
             MISSING: "No figure",
@@ -278,7 +285,7 @@ def summary_table(matrix: pd.DataFrame) -> pd.DataFrame:
 
 def coverage_table(matrix: pd.DataFrame) -> pd.DataFrame:
     """The matrix for the page: one line per country and indicator, one column per year."""
-    symbols = {OFFICIAL: "●", ESTIMATE: "◐", RECONSTRUCTED: "r", MISSING: "·"}
+    symbols = {OFFICIAL: "●", STATED: "s", ESTIMATE: "◐", RECONSTRUCTED: "r", MISSING: "·"}
     table = matrix.assign(
         cell=matrix["status"].map(symbols), Country=matrix["country"].map(country_name)
     ).pivot_table(index=["Country", "indicator"], columns="year", values="cell", aggfunc="first", sort=False)
@@ -287,8 +294,9 @@ def coverage_table(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 TABLE_LEGEND = (
-    "● official figure published; r reconstructed by this project from the bulletin, no "
-    "published figure; ◐ estimate; · no figure."
+    "● official figure published; s stated in the bulletin's text only, not official; r "
+    "reconstructed by this project from the bulletin, no published figure; ◐ estimate; · no "
+    "figure."
 )
 
 
@@ -313,13 +321,19 @@ def coverage_sentences(matrix: pd.DataFrame) -> str:
     years = sorted(set(matrix["year"]))
     cells = len(matrix)
     official = int((matrix["status"] == OFFICIAL).sum())
+    stated = int((matrix["status"] == STATED).sum())
     reconstructed = int((matrix["status"] == RECONSTRUCTED).sum())
+    stated_words = (
+        f"{describe_percent(stated / cells * 100)} ({stated:,}) only a figure stated in the "
+        "bulletin's text; " if stated else ""
+    )
     sentences = [
         f"Across {len(set(matrix['indicator']))} indicators, {len(set(matrix['country']))} "
         f"countries and the years {years[0]}-{years[-1]}, an official figure is published for "
         f"{describe_percent(official / cells * 100)} of the {cells:,} country-years "
-        f"({official:,}); {describe_percent(reconstructed / cells * 100)} ({reconstructed:,}) "
-        "have only a figure this project reconstructed from the bulletin, and the rest none."
+        f"({official:,}); {stated_words}{describe_percent(reconstructed / cells * 100)} "
+        f"({reconstructed:,}) have only a figure this project reconstructed from the bulletin, "
+        "and the rest none."
     ]
     by_country = gaps_by_country(matrix)
     best = by_country.sort_values("official_pct", ascending=False).iloc[0]
@@ -435,7 +449,7 @@ def coverage_sources(*tables: pd.DataFrame) -> str:
     publications = sorted({str(source).split(":")[0].strip() for source in official.dropna()})
     named = "; ".join(publications) if publications else "none"
     return (
-        f"Source: {named}. Reconstructed figures: this project, from the bulletin's statements "
+        f"Source: {named}. Reconstructed figures: this project, where none is published "
         "(data/README.md)."
     )
 
@@ -487,8 +501,10 @@ def plot_coverage(
         title,
         "",
         source or "Source: the project's tables drug_offences, drug_arrests and indicators.",
-        "Data status: each cell shows whether an official figure is published for it, or only a "
-        "figure this project reconstructed from the bulletin's statements (not official), or none.",
+        "Data status: each cell shows whether an official figure is published for it, or only "
+        + join_words([COVERAGE_WORDS[s].split(",")[0].replace(" only", "") for s in present
+                      if s not in (OFFICIAL, MISSING)] or ["another figure"])
+        + " (not official), or none.",
     )
     return fig
 
@@ -545,27 +561,24 @@ def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
     years = sorted(set(matrix["year"]))
     period = f"{years[0]}-{years[-1]}"
     cells = len(matrix)
+    present = "+".join(sorted(set(matrix["status"]) - {MISSING})) or "none"
     figures = [
         {
-            "name": "crimestats_official_cells_pct",
-            "value": round(float((matrix["status"] == OFFICIAL).sum() / cells * 100), 2),
+            "name": f"crimestats_{status}_cells_pct",
+            "value": round(float((matrix["status"] == status).sum() / cells * 100), 2),
             "unit": "%",
             "period": period,
-            "status": "official+reconstructed",
-        },
-        {
-            "name": "crimestats_reconstructed_cells_pct",
-            "value": round(float((matrix["status"] == RECONSTRUCTED).sum() / cells * 100), 2),
-            "unit": "%",
-            "period": period,
-            "status": "official+reconstructed",
-        },
+            "status": present,
+        }
+        for status in (OFFICIAL, STATED, RECONSTRUCTED)
+    ]
+    figures += [
         {
             "name": "crimestats_indicators",
             "value": int(matrix["indicator"].nunique()),
             "unit": "indicators",
             "period": period,
-            "status": "official+reconstructed",
+            "status": present,
         },
         {
             "name": "crimestats_countries_without_official_sdg16",
@@ -575,7 +588,7 @@ def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
             ),
             "unit": "countries",
             "period": period,
-            "status": "official",
+            "status": present,
         },
     ]
     if not trends.empty:
@@ -589,6 +602,16 @@ def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
             }
         )
     return figures
+
+
+def rows_used(table: pd.DataFrame, years: range | list[int]) -> pd.DataFrame:
+    """The rows of a table the coverage matrix reads: the five countries, the years shown, and
+    (for ``indicators``) every indicator but the denominators."""
+    years = list(years)
+    keep = table["country"].isin(CENTRAL_ASIA) & table["year"].isin(years)
+    if "indicator" in table:
+        keep &= ~table["indicator"].astype(str).map(is_denominator)
+    return table.loc[keep].reset_index(drop=True)
 
 
 def latest_year(*tables: pd.DataFrame) -> int:

@@ -222,6 +222,7 @@ class Outcome:
     data_read: dict[str, str | None]
     error: dict[str, Any] | None = None
     finished_at: str = ""
+    data: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -440,6 +441,19 @@ def collect_records(nb: dict[str, Any]) -> tuple[list[dict], list[dict]]:
             if CLAIM_MIMETYPE in data:
                 claims.append(dict(data[CLAIM_MIMETYPE]))
     return figures, claims
+
+
+def collect_data(nb: dict[str, Any]) -> list[dict]:
+    """The data records a notebook made (``report.record_data``): which rows of which table it
+    used, with their shares by status, in the order it recorded them."""
+    from bulletin.report import DATA_MIMETYPE
+
+    return [
+        dict(output["data"][DATA_MIMETYPE])
+        for cell in nb.get("cells", [])
+        for output in cell.get("outputs", [])
+        if DATA_MIMETYPE in output.get("data", {})
+    ]
 
 
 def _claim_order(claim: dict[str, Any]) -> tuple[int, str]:
@@ -833,6 +847,7 @@ async def execute_task(
         data_read=data_read,
         error=error,
         finished_at=_now(),
+        data=collect_data(nb),
     )
 
 
@@ -1136,6 +1151,7 @@ def assemble_edition(
                 "parameters": item.parameters,
                 "source_sha256": item.notebook.source_sha,
                 "data_read": outcome.data_read,
+                "data": outcome.data,
                 "error": outcome.error,
                 "library": item.notebook.library,
             })

@@ -12,6 +12,21 @@ recorded (every one of them), so a main point follows its figures, not a file na
 with no registered main point, or whose figures are missing, still appears in the contents with
 its summary. To give a new analysis a main point, add a function taking the figures by name and
 returning a sentence, and register it in ``MAIN_POINTS`` with the figure names it reads.
+
+**Never a reconstructed figure as a finding** (issue 13). A main point whose figures rest on
+reconstructed rows must say "reconstructed" in its sentence, or it is not stated at all
+(:func:`main_point` drops it and logs why); each writer words its figures by their status.
+
+**The bulletin's statements, checked.** Every claim of ``claims.json`` is listed with its basis
+beside it, in three groups (:func:`claim_group`): checked against published figures (basis
+``official`` or ``mixed``), resting on the bulletin's own figures (``stated``), and "what the
+bulletin says, not checkable here" (basis ``reconstructed``, or not testable). A claim resting on
+figures reconstructed from it is listed there rather than left out: a reader should see which of
+the issue's statements stand unverified, and why; it is never among the findings.
+
+**About the data.** For each analysis, per table it read, the shares of rows and of the quantity
+(kilograms, counts) that are official, stated and reconstructed, with the years of each: the data
+records the notebooks made with ``report.record_data`` (facts as data, never read from prose).
 """
 
 from __future__ import annotations
@@ -27,11 +42,13 @@ from typing import Any
 import jinja2
 import nbformat
 
+from bulletin.charts import is_reconstructed
 from bulletin.pages import (
     BULLETIN_TITLE,
     PAGE_FACTS_KEY,
     PUBLISHER,
     analysis_number,
+    claim_badges,
     describe_statuses,
     order_statuses,
     prepare_for_readers,
@@ -41,6 +58,12 @@ from bulletin.pages import (
     stylesheet,
 )
 from bulletin.periods import MONTHS, Quarter
+from bulletin.provenance import (
+    STATUS_LABELS,
+    least_trusted,
+    order_of_trust,
+)
+from bulletin.vocab import country_name
 from bulletin.wording import (
     describe_change,
     describe_count,
@@ -48,6 +71,7 @@ from bulletin.wording import (
     describe_percent,
     describe_quantity,
     describe_shift,
+    join_words,
     number_in_words,
 )
 
@@ -80,15 +104,36 @@ def _countries(count: int) -> str:
     return f"{number_in_words(count)} {'country' if count == 1 else 'countries'}"
 
 
+def _made(*records: Mapping[str, Any]) -> bool:
+    """Whether any of some figures rests on rows the project made (reconstructed or estimated)."""
+    return any(is_reconstructed(str(r.get("status", ""))) for r in records if r)
+
+
+def _stated(record: Mapping[str, Any]) -> bool:
+    """Whether a figure is the bulletin's own (stated in its text, not official)."""
+    return least_trusted(str(record.get("status", ""))) == "stated"
+
+
+def _country_list(codes: str) -> str:
+    """ISO3 codes joined by ``;`` as country names in a sentence."""
+    return join_words([country_name(c) for c in str(codes).split(";") if c])
+
+
 def quarterly_seizures_point(figures: Figures) -> str:
     """Analysis 1, as the bulletin puts it (C1): "Almost four tons of marijuana and hashish and
     over one ton of heroin and opium were seized in five countries of Central Asia in
-    January-March 2017."
-    """
+    January-March 2017." Figures reconstructed from that very statement are said to be so."""
     cannabis = figures["seizures_quarter_cannabis_herb_resin_t"]
     opiates = figures["seizures_quarter_heroin_opium_t"]
     countries = figures["seizures_quarter_countries_reporting"]
     months = Quarter.parse(cannabis["period"]).months
+    if _made(cannabis, opiates, countries):
+        return (
+            f"No quarterly seizure figures are published: the {months} figures of this issue "
+            f"({describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish, "
+            f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium) are reconstructed "
+            "from the bulletin's own statement and the official annual figures, not measured."
+        )
     return _sentence(
         f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish and "
         f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium were seized in "
@@ -97,21 +142,45 @@ def quarterly_seizures_point(figures: Figures) -> str:
 
 
 def drug_market_point(figures: Figures) -> str:
-    """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year."""
-    heroin = figures["market_heroin_peak_years"]["value"]
-    opium = figures["market_opium_peak_years"]["value"]
+    """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year;
+    peaks that fall in reconstructed years are not stated."""
+    heroin = figures["market_heroin_peak_years"]
+    opium = figures["market_opium_peak_years"]
     share = figures["market_cannabis_share_pct"]
+    said = (
+        f"in {share['period']}, cannabis-type drugs made up {describe_percent(share['value'])} of "
+        "the four drugs seized"
+        + (" (reconstructed figures, not official)" if _made(share) else "")
+    )
+    if _made(heroin, opium):
+        return _sentence(
+            f"{said}; the peak years of heroin and opium are not stated here: they fall in years "
+            "reconstructed by this project, not published figures."
+        )
     return (
-        f"Heroin seizures in Central Asia peaked in {heroin} and opium seizures in {opium}; in "
-        f"{share['period']}, cannabis-type drugs made up {describe_percent(share['value'])} of "
-        "all drugs seized."
+        f"Over {heroin['period']}, heroin seizures in Central Asia peaked in {heroin['value']} "
+        f"and opium seizures in {opium['value']}; {said}."
     )
 
 
 def cannabis_point(figures: Figures) -> str:
-    """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%"."""
+    """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%"; a share
+    resting on reconstructed figures is not stated as a finding."""
     first = figures["cannabis_share_first_pct"]
     last = figures["cannabis_share_pct"]
+    if _made(last):
+        return (
+            f"In {last['period']}, cannabis-type drugs made up {describe_percent(last['value'])} "
+            "of the four drugs seized, on figures partly reconstructed from the bulletin's "
+            "statements, not official."
+        )
+    if _made(first):
+        return (
+            f"In {last['period']}, cannabis-type drugs made up {describe_percent(last['value'])} "
+            f"of the four drugs seized (official figures); the {first['period']} share is "
+            "reconstructed from the bulletin's own statement, so the rise it reports is not "
+            "stated here."
+        )
     return (
         "The share of cannabis-type drugs in all drugs seized "
         f"{describe_direction(first['value'], last['value'])} "
@@ -120,14 +189,36 @@ def cannabis_point(figures: Figures) -> str:
 
 
 def heroin_point(figures: Figures) -> str:
-    """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia."""
-    higher = int(figures["heroin_years_russia_higher"]["value"])
+    """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia, over the
+    years with official figures for both when some are reconstructed."""
+    higher = figures["heroin_years_russia_higher"]
     compared = figures["heroin_years_compared"]
-    years = int(compared["value"])
+    not_official = figures.get("heroin_years_not_official")
+    if _made(higher, compared) and not_official:
+        official_higher = figures.get("heroin_official_years_russia_higher")
+        official = figures.get("heroin_official_years_compared")
+        if not official_higher or not official:
+            return (
+                "The heroin figures of the Russian Federation and Central Asia for "
+                f"{compared['period']} are partly reconstructed by this project: no "
+                "comparison is stated here."
+            )
+        count, years = int(official_higher["value"]), int(official["value"])
+        when = (
+            f"in every year with official figures for both ({official['period']})"
+            if count == years
+            else f"in {number_in_words(count)} of the {number_in_words(years)} years with "
+            f"official figures for both ({official['period']})"
+        )
+        return (
+            "The Russian Federation seized more heroin than the five countries of Central Asia "
+            f"together {when}; {not_official['value']} are reconstructed and left out."
+        )
+    count, years = int(higher["value"]), int(compared["value"])
     when = (
         f"in every year of {compared['period']}"
-        if higher == years
-        else f"in {number_in_words(higher)} of the {number_in_words(years)} years of "
+        if count == years
+        else f"in {number_in_words(count)} of the {number_in_words(years)} years of "
         f"{compared['period']} with figures for both"
     )
     return (
@@ -145,15 +236,27 @@ def _months_interval(interval: str) -> str:
 
 
 def routes_point(figures: Figures) -> str:
-    """Analysis 5 (C7, C8): new route legs in the period, and Afghan cannabis in TJK and UZB."""
+    """Analysis 5 (C7, C8): new route legs in the period against the baseline, and Afghan
+    cannabis in TJK and UZB; cases reconstructed from the bulletin give no finding."""
     new = figures["routes_new_legs"]
+    period_text = str(new["period"])
+    period = _months_interval(period_text)
+    if _made(new):
+        return (
+            f"No public seizure cases of {period} are in the tables: the cases of this issue "
+            "are reconstructed by this project, so the routes they show are no "
+            "finding."
+        )
     count = int(new["value"])
-    period = _months_interval(str(new["period"]))
+    against = period_text.split(" against ")[1] if " against " in period_text else ""
+    baseline = f" against {_months_interval(against)}" if against else ""
     sentence = (
-        f"No new trafficking route appeared in the seizure cases of {period}"
+        f"No new trafficking route leg appeared in the seizure cases of {period}{baseline}"
         if count == 0
-        else f"{_sentence(number_in_words(count))} new trafficking route "
-        f"leg{'s' if count > 1 else ''} appeared in the seizure cases of {period}"
+        else f"{_sentence(number_in_words(count))} trafficking route "
+        f"leg{'s' if count > 1 else ''} through the five countries appeared in the seizure cases "
+        f"of {period} that the cases of {_months_interval(against) if against else 'the baseline'} "
+        "do not show"
     )
     shares = [figures.get(f"routes_afghan_cannabis_share_{code}_pct") for code in ("tjk", "uzb")]
     if all(share and share.get("value") is not None for share in shares):
@@ -165,52 +268,112 @@ def routes_point(figures: Figures) -> str:
     return sentence + "."
 
 
-def drug_crime_point(figures: Figures) -> str:
-    """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling."""
-    total = figures["crime_offences_total"]
-    sentence = (
-        f"In {total['period']}, {describe_count(total['value'])} drug-related offences were "
-        "reported in Central Asia"
+def _official_part(
+    figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, verb: str
+) -> str:
+    """A total that rests partly or wholly on reconstructed figures, said as such: the official
+    part with its countries, and the rest reconstructed."""
+    official = figures.get(official_name)
+    countries = figures.get(f"{official_name}_countries")
+    if official and countries and official.get("period") == total["period"] and official["value"]:
+        return (
+            f"In {total['period']}, the countries with official figures "
+            f"({_country_list(countries['value'])}) {verb} {describe_count(official['value'])} "
+            f"{noun}; the five countries' total of {int(total['value']):,} rests partly on "
+            "figures reconstructed by this project"
+        )
+    return (
+        f"No official count of {noun} in {total['period']} is published for the five countries: "
+        f"the total of {int(total['value']):,} in this issue is reconstructed from the bulletin's "
+        "statements"
     )
+
+
+def drug_crime_point(figures: Figures) -> str:
+    """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling
+    over the countries that report selling apart; reconstructed figures said to be so."""
+    total = figures["crime_offences_total"]
     selling = figures.get("crime_selling_share_pct")
-    if selling and selling.get("value") is not None and selling.get("period") == total["period"]:
-        sentence += f", {describe_percent(selling['value'])} of them linked to selling drugs"
+    countries = figures.get("crime_selling_countries")
+    if _made(total):
+        sentence = _official_part(figures, total, "crime_offences_official",
+                                  "drug-related offences", "reported")
+    else:
+        sentence = (
+            f"In {total['period']}, {describe_count(total['value'])} drug-related offences were "
+            "reported in Central Asia"
+        )
+    if (
+        selling and selling.get("value") is not None and not _made(selling)
+        and selling.get("period") == total["period"] and countries
+    ):
+        sentence += (
+            f"; offences linked to selling drugs were {describe_percent(selling['value'])} of the "
+            f"offences of the countries that report them apart ({_country_list(countries['value'])})"
+        )
     return sentence + "."
 
 
 def arrests_point(figures: Figures) -> str:
-    """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women."""
+    """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women;
+    reconstructed figures said to be so, and a reconstructed share not stated."""
     total = figures["arrests_persons_total"]
     women = figures["arrests_women_mean_share_pct"]
-    return (
-        f"In {total['period']}, {describe_count(total['value'], 'people')} were arrested for "
-        f"drug-related crime in Central Asia; women were {describe_percent(women['value'])} of "
-        f"those arrested on average over {women['period']}."
-    )
+    if _made(total):
+        sentence = _official_part(figures, total, "arrests_persons_official",
+                                  "persons arrested for drug-related crime", "arrested")
+    else:
+        sentence = (
+            f"In {total['period']}, {describe_count(total['value'], 'people')} were arrested for "
+            "drug-related crime in Central Asia"
+        )
+    if not _made(women):
+        sentence += (
+            f"; women were {describe_percent(women['value'])} of those arrested on average over "
+            f"{women['period']}"
+        )
+    return sentence + "."
 
 
 def crime_statistics_point(figures: Figures) -> str:
-    """Analysis 8: how much of the crime indicators' country-years official figures fill."""
+    """Analysis 8: how much of the crime indicators' country-years official figures fill, and how
+    much only reconstructed or stated ones."""
     official = figures["crimestats_official_cells_pct"]
     indicators = int(figures["crimestats_indicators"]["value"])
     without = int(figures["crimestats_countries_without_official_sdg16"]["value"])
+    others = []
+    for name, words in (
+        ("crimestats_stated_cells_pct", "only a figure stated in the bulletin"),
+        ("crimestats_reconstructed_cells_pct", "only a figure reconstructed from the bulletin"),
+    ):
+        record = figures.get(name)
+        if record and record.get("value"):
+            others.append(f"{describe_percent(record['value'])} {words}")
     return (
         f"Official figures fill {describe_percent(official['value'])} of the country-years of "
-        f"{number_in_words(indicators)} crime indicators over {official['period']}; "
-        f"{number_in_words(without)} of the five countries have no official SDG 16 figures."
+        f"{number_in_words(indicators)} crime indicators over {official['period']}"
+        + (f" ({'; '.join(others)})" if others else "")
+        + f"; {number_in_words(without)} of the five countries have no official SDG 16 figures."
     )
 
 
 def gender_based_violence_point(figures: Figures) -> str:
-    """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010."""
+    """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010 unless
+    the earlier figure is reconstructed from that very statement."""
     clients = figures["gbv_crisis_centre_clients_2015"]
     change = figures["gbv_crisis_centre_clients_change_2010_2015_pct"]
     first_year = str(change["period"]).split("-")[0]
-    return (
+    whose = " (the bulletin's own figure)" if _stated(clients) else ""
+    said = (
         f"In Kyrgyzstan, {number_in_words(int(clients['value']))} people turned to crisis centres "
-        f"and other institutions for help in {clients['period']}, "
-        f"{describe_change(100 + float(change['value']), 100)} from {first_year}."
+        f"and other institutions for help in {clients['period']}{whose}"
     )
+    if _made(change):
+        return (
+            f"{said}; the {first_year} figure behind the bulletin's increase is reconstructed "
+            "from that statement, not published, so the change is not stated here."
+        )
+    return f"{said}, {describe_change(100 + float(change['value']), 100)} from {first_year}."
 
 
 def women_in_policing_point(figures: Figures) -> str:
@@ -218,10 +381,13 @@ def women_in_policing_point(figures: Figures) -> str:
     share = figures["policing_women_share_pct"]
     trained = figures["policing_female_officers_trained"]
     floor = "at least " if "floor" in str(trained.get("unit", "")) else ""
+    as_stated = (
+        " (the bulletin's figure: no official series is published)" if _stated(share) else ""
+    )
     return (
         f"In {share['period']}, {describe_percent(share['value'], decimals=1)} of certified police "
-        f"officers in Kyrgyzstan were women; {floor}{number_in_words(int(trained['value']))} "
-        "female police officers received training."
+        f"officers in Kyrgyzstan were women{as_stated}; {floor}"
+        f"{number_in_words(int(trained['value']))} female police officers received training."
     )
 
 
@@ -239,7 +405,8 @@ def activities_point(figures: Figures) -> str:
     return _sentence(
         f"{number_in_words(activities)} {'activity' if activities == 1 else 'activities'} of "
         f"the quarter brought together {people} participants from "
-        f"{_countries(countries)}."
+        f"{_countries(countries)}" + (", as the issue reports them" if _stated(participants) else "")
+        + "."
     )
 
 
@@ -309,6 +476,10 @@ def main_point(notebook: str, figures: Figures) -> tuple[str, list[str]] | None:
         statuses: set[str] = set()
         for name in point.figures:
             statuses |= statuses_in(str(figures[name].get("status", "")))
+        if statuses & {"reconstructed", "estimate"} and "reconstructed" not in sentence.lower():
+            log.warning("no main point for %s: its figures are reconstructed and the sentence "
+                        "does not say so", notebook)
+            return None
         return sentence, order_statuses(statuses)
     return None
 
@@ -350,6 +521,131 @@ def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
     return {"summary": "", "statuses": order_statuses(statuses), "charts": [], "tables": []}
 
 
+def _claims(rendered: list, issue_dir: Path | None) -> list[dict[str, Any]]:
+    """The issue's claims, from ``claims.json`` when written, else as the analyses recorded them."""
+    if issue_dir is not None and (issue_dir / "claims.json").exists():
+        return list(json.loads((issue_dir / "claims.json").read_text(encoding="utf-8"))["claims"])
+    found = []
+    for analysis in rendered:
+        for claim in getattr(analysis, "claims", []) or []:
+            found.append({**claim, "notebook": claim.get("notebook", analysis.name)})
+    return found
+
+
+CLAIM_GROUPS = (
+    (
+        "checked",
+        "Checked against published figures",
+        "Each statement was checked on figures the project did not derive from it (all official, "
+        "or partly, as its basis says).",
+    ),
+    (
+        "stated",
+        "Resting on the bulletin's own figures",
+        "No published figure exists for these: the check is against the bulletin's own text.",
+    ),
+    (
+        "not_checkable",
+        "What the bulletin says, not checkable here",
+        "Not findings: the figures were reconstructed from these very statements (or from the "
+        "bulletin's others), or no public figure tests them.",
+    ),
+)
+
+
+def claim_group(claim: Mapping[str, Any]) -> str:
+    """Where a claim goes on the front page: ``checked`` (official or mixed basis),
+    ``stated`` (the bulletin's own figures only) or ``not_checkable`` (reconstructed basis, no
+    basis, or not testable: never a finding)."""
+    basis = claim.get("basis")
+    if claim.get("holds") is None or basis not in ("official", "mixed", "stated"):
+        return "not_checkable"
+    return "stated" if basis == "stated" else "checked"
+
+
+def claims_for_front_page(
+    claims: list[dict[str, Any]], pages_by_notebook: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """The claims in their groups (:func:`claim_group`), each with its badges and page link."""
+    groups = []
+    for key, title, note in CLAIM_GROUPS:
+        items = []
+        for claim in claims:
+            if claim_group(claim) != key:
+                continue
+            (holds, holds_class), (basis, basis_class) = claim_badges(claim)
+            href = pages_by_notebook.get(str(claim.get("notebook", "")), "")
+            items.append(
+                {
+                    "id": claim.get("id", ""),
+                    "statement": claim.get("statement", ""),
+                    "holds": holds,
+                    "holds_class": holds_class,
+                    "basis": basis,
+                    "basis_class": basis_class,
+                    "href": f"{href}#claim-{claim.get('id', '')}" if href else "",
+                }
+            )
+        if items:
+            groups.append({"key": key, "title": title, "note": note, "claims": items})
+    return groups
+
+
+SHARE_STATUSES = ("official", "stated", "reconstructed")
+"""The statuses "About the data" always gives a column (others only when present)."""
+
+
+def _share(value: float | None) -> str:
+    """A share for "About the data": whole per cents, "<1%" for a small part that is not zero."""
+    if value is None:
+        return ""
+    return "<1%" if 0 < value < 0.5 else f"{value:.0f}%"
+
+
+def data_rows(analysis: Any, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The "About the data" lines of one analysis: per table it read, its rows, and per status
+    the share of the rows, of the quantity (where the table has one) and the years it covers.
+
+    Returns:
+        One line per table: ``number, title, href, table, rows`` and ``cells``, a mapping of each
+        status present to its lines of text (share of rows, share of the quantity, years).
+    """
+    lines = []
+    for record in facts.get("data", []) or []:
+        cells = {}
+        for status, entry in (record.get("statuses", {}) or {}).items():
+            words = [f"{_share(entry.get('rows_pct'))} of rows"]
+            if record.get("quantity") and entry.get("quantity_pct") is not None:
+                words.append(f"{_share(entry['quantity_pct'])} of {record['quantity']}")
+            if entry.get("years"):
+                words.append(str(entry["years"]))
+            cells[status] = words
+        lines.append(
+            {
+                "number": analysis_number(analysis.name) or "",
+                "title": analysis.title,
+                "href": analysis.html_name,
+                "table": record.get("table", ""),
+                "rows": f"{int(record.get('rows', 0)):,}",
+                "cells": cells,
+            }
+        )
+    return lines
+
+
+def share_columns(lines: list[dict[str, Any]]) -> list[str]:
+    """The statuses "About the data" gives a column: official, stated and reconstructed always
+    (the issue's question is how much of each), and any other status some table has."""
+    present = {status for line in lines for status in line["cells"]}
+    return sorted(set(SHARE_STATUSES) | present, key=order_of_trust)
+
+
+def _read_nothing(facts: Mapping[str, Any]) -> bool:
+    """Whether an analysis recorded what it read, and every table gave it no row."""
+    records = facts.get("data", []) or []
+    return bool(records) and all(not record.get("rows") for record in records)
+
+
 def _counts(facts: Mapping[str, Any]) -> str:
     parts = []
     for key, word in (("charts", "chart"), ("tables", "table")):
@@ -379,11 +675,13 @@ def front_page(
     """
     issue_dir = Path(issue_dir) if issue_dir is not None else None
     all_figures = _figures(rendered, issue_dir, figures)
+    data_lines: list[dict[str, Any]] = []
     points = []
     sections: dict[str, list[dict[str, Any]]] = {}
     all_statuses: set[str] = set()
     for analysis in rendered:
         facts = _page_facts(analysis, issue_dir)
+        data_lines += data_rows(analysis, facts)
         statuses = list(facts.get("statuses", []))
         all_statuses |= set(statuses)
         found = main_point(analysis.name, all_figures)
@@ -407,7 +705,8 @@ def front_page(
                 "title": analysis.title,
                 "href": analysis.html_name,
                 "summary": facts.get("summary", ""),
-                "status": describe_statuses(statuses),
+                "status": describe_statuses(statuses) if statuses or not _read_nothing(facts)
+                else "no data",
                 "status_class": status_class(statuses),
                 "counts": _counts(facts),
             }
@@ -425,6 +724,13 @@ def front_page(
         issue_label=issue.label,
         issue_months=issue.months,
         main_points=points,
+        claim_groups=claims_for_front_page(
+            _claims(rendered, issue_dir), {a.name: a.html_name for a in rendered}
+        ),
+        data_lines=data_lines,
+        share_columns=[
+            {"key": key, "label": STATUS_LABELS.get(key, key)} for key in share_columns(data_lines)
+        ],
         sections=[{"title": title, "analyses": items} for title, items in sections.items()],
         css=stylesheet(),
         footer=issue_footer,

@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import StrMethodFormatter
 
-from bulletin.charts import finish_chart, new_chart
+from bulletin.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
 from bulletin.periods import Quarter
-from bulletin.provenance import describe_sources, describe_status
+from bulletin.provenance import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.wording import (
     STATED_QUALIFIERS,
     describe_percent,
@@ -179,7 +179,10 @@ def _joined(values: pd.Series) -> str:
 
 def _cell(value: float, qualifier: object, status: str) -> str:
     words = describe_stated_count(value, None if pd.isna(qualifier) else qualifier)
-    return f"{words} (reconstructed)" if status == "reconstructed" else words
+    kind = least_trusted(status)
+    if is_reconstructed(kind):
+        return f"{words} (reconstructed)"
+    return f"{words} (stated)" if kind == "stated" else words
 
 
 def series_table(rows: pd.DataFrame) -> pd.DataFrame:
@@ -336,7 +339,7 @@ def format_help_seeking_gap(gap: pd.DataFrame) -> pd.DataFrame:
         {
             "Year": gap["year"],
             "Turned to crisis centres": [
-                count(v) + (" (reconstructed)" if s == "reconstructed" else "")
+                count(v) + (" (reconstructed)" if is_reconstructed(str(s)) else "")
                 for v, s in zip(gap["sought_help"], gap["sought_help_status"], strict=True)
             ],
             "GBV cases registered by the police": [
@@ -397,7 +400,7 @@ def gap_sentence(gap: pd.DataFrame) -> str:
             continue
         note = (
             " (the crisis-centre figure is reconstructed)"
-            if line.sought_help_status == "reconstructed"
+            if is_reconstructed(str(line.sought_help_status))
             else ""
         )
         said.append(
@@ -420,56 +423,60 @@ def _one_decimal(value: float) -> str:
 # --- claims ------------------------------------------------------------------------------------
 
 
+def _series_rows(rows: pd.DataFrame, indicator: str, years: tuple[int, ...]) -> pd.DataFrame:
+    """The total rows of one series in some years (the rows a claim's check uses)."""
+    chosen = rows[(rows["indicator"] == indicator) & rows["year"].isin(years)]
+    if indicator != DV_WOMEN_HEALTH:
+        chosen = chosen[chosen["disaggregation"] == TOTAL]
+    return chosen
+
+
 def check_claim_c15(indicators: pd.DataFrame) -> dict:
     """C15: 14,467 people turned to crisis centres in 2015, a 26 per cent increase from 2010.
 
     The 2015 figure is the bulletin's; no 2010 figure is published anywhere the project reads,
-    so the 2010 row is reconstructed from this very statement and the increase cannot be checked
-    independently: the verdict says so.
+    so a 2010 row reconstructed from this very statement makes the increase hold by
+    construction: the basis (computed from the two rows' statuses and sources) says so.
     """
     rows = gbv_rows(indicators, C15_YEARS[1])
+    used = _series_rows(rows, CRISIS_CENTRE_CLIENTS, C15_YEARS)
     change = growth(rows, CRISIS_CENTRE_CLIENTS, *C15_YEARS)
     if change is None:
-        return _missing_claim("C15", C15_STATEMENT, "crisis-centre figures for 2010 and 2015")
+        return claim_record(
+            "C15", C15_STATEMENT, {}, None, "", used,
+            not_testable="indicators.csv has no crisis-centre figures for both 2010 and 2015",
+        )
     rounded = round(change["percent"])
     holds = change["new"] == 14467 and change["new_qualifier"] is None and rounded == 26
-    statuses = set(change["status"].split("+"))
-    independent = "reconstructed" not in statuses
-    verdict = (
-        f"{describe_stated_count(change['new'])} people in 2015 and {describe_stated_count(change['old'])} in 2010: "
-        f"{change['words']}. "
-        + (
-            "The 2010 figure is not published: it is reconstructed from this statement, so the "
-            "26 per cent is consistent by construction and not checked against an independent figure."
-            if not independent
-            else ("Consistent with the statement." if holds else "The statement does not hold.")
-        )
+    findings = (
+        f"{describe_stated_count(change['new'])} people in 2015 and "
+        f"{describe_stated_count(change['old'])} in 2010: {change['words']}; "
+        + ("consistent with the statement." if holds else "the statement does not hold.")
     )
-    return {
-        "claim_id": "C15",
-        "statement": C15_STATEMENT,
-        "values": {
-            "crisis_centre_clients_2015": change["new"],
-            "crisis_centre_clients_2010": change["old"],
-            "increase_pct": round(change["percent"], 2),
-            "status_2010_2015": change["status"],
-            "checked_independently": independent,
-        },
-        "holds": holds,
-        "verdict": verdict,
+    values = {
+        "crisis_centre_clients_2015": change["new"],
+        "crisis_centre_clients_2010": change["old"],
+        "increase_pct": round(change["percent"], 2),
+        "status_2010_2015": change["status"],
     }
+    return claim_record("C15", C15_STATEMENT, values, holds, findings, used)
 
 
 def check_claim_c16(indicators: pd.DataFrame) -> dict:
     """C16: over 3,500 GBV cases registered by the police in 2014, 1,800 in 2010.
 
-    Checks the bulletin's rows, then sets them against the NSC's official victims of domestic
-    violence for the same years (a narrower count: domestic violence only, victims not cases).
+    Checks the bulletin's rows (their basis: the police series' rows), then sets them against the
+    NSC's official victims of domestic violence for the same years (a narrower count: domestic
+    violence only, victims not cases), which the verdict reports beside them.
     """
     rows = gbv_rows(indicators, C16_YEARS[1])
+    used = _series_rows(rows, POLICE_GBV_CASES, C16_YEARS)
     change = growth(rows, POLICE_GBV_CASES, *C16_YEARS)
     if change is None:
-        return _missing_claim("C16", C16_STATEMENT, "police-registered GBV cases for 2010 and 2014")
+        return claim_record(
+            "C16", C16_STATEMENT, {}, None, "", used,
+            not_testable="indicators.csv has no police-registered GBV cases for 2010 and 2014",
+        )
     holds = (
         change["new"] == 3500
         and change["new_qualifier"] in ("over", "more than")
@@ -483,43 +490,31 @@ def check_claim_c16(indicators: pd.DataFrame) -> dict:
         "police_gbv_cases_2014_qualifier": change["new_qualifier"],
         "increase_pct_at_least": round(change["percent"], 2),
     }
-    verdict = (
+    findings = (
         f"From {describe_stated_count(change['old'])} in 2010 to "
-        f"{describe_stated_count(change['new'], change['new_qualifier'])} in 2014, {change['words']}, "
-        "as the bulletin states (its own figures: no official series of police-registered GBV cases is published in the files the project reads)."
+        f"{describe_stated_count(change['new'], change['new_qualifier'])} in 2014, "
+        f"{change['words']}; "
+        + ("as the statement says." if holds else "the statement does not hold.")
     )
     if official is not None:
         values["nsc_dv_victims_2010"] = official["old"]
         values["nsc_dv_victims_2014"] = official["new"]
-        verdict += (
-            f" The NSC's victims of domestic violence, a narrower count, went from "
-            f"{describe_stated_count(official['old'])} to {describe_stated_count(official['new'])} "
-            f"({official['words']}): close to the bulletin's 1,800 in 2010 but well below its "
-            "'over 3,500' in 2014. The bulletin's count of GBV cases is wider than domestic "
-            "violence or comes from another register; the published figures cannot tell which."
-            if official["old"]
-            and abs(official["old"] - 1800) / 1800 < 0.05
-            and official["new"] < 3500
-            else f" The NSC's victims of domestic violence went from {describe_stated_count(official['old'])} to "
-            f"{describe_stated_count(official['new'])} ({official['words']})."
+        values["nsc_dv_victims_status"] = official["status"]
+        findings += (
+            f" Beside them, the NSC's victims of domestic violence ({official['status']}), a "
+            f"narrower count, went from {describe_stated_count(official['old'])} to "
+            f"{describe_stated_count(official['new'])} ({official['words']})"
+            + (
+                ": close to the bulletin's figure in 2010 but well below it in 2014. The "
+                "bulletin's count is wider than domestic violence or comes from another register; "
+                "the published figures cannot tell which."
+                if official["old"]
+                and abs(official["old"] - change["old"]) / change["old"] < 0.05
+                and official["new"] < change["new"]
+                else "."
+            )
         )
-    return {
-        "claim_id": "C16",
-        "statement": C16_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict,
-    }
-
-
-def _missing_claim(claim_id: str, statement: str, what: str) -> dict:
-    return {
-        "claim_id": claim_id,
-        "statement": statement,
-        "values": {},
-        "holds": False,
-        "verdict": f"indicators.csv has no {what}: the statement cannot be checked.",
-    }
+    return claim_record("C16", C16_STATEMENT, values, holds, findings, used)
 
 
 # --- charts and figures ------------------------------------------------------------------------
@@ -543,7 +538,10 @@ def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
             label=SERIES_LABELS[indicator],
         )
         for point in series.itertuples():
-            if point.status == "reconstructed":
+            if least_trusted(point.status) == "stated":
+                ax.plot(point.year, point.value, marker=STATED_MARKER, markersize=9,
+                        color=line.get_color(), markeredgecolor="white", linestyle="none")
+            if is_reconstructed(point.status):
                 ax.plot(
                     point.year,
                     point.value,
@@ -563,7 +561,11 @@ def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
                     color=line.get_color(),
                 )
     handles, labels = ax.get_legend_handles_labels()
-    if (totals["status"] == "reconstructed").any():
+    if totals["status"].map(lambda st: least_trusted(st) == "stated").any():
+        handles.append(Line2D([], [], marker=STATED_MARKER, markersize=9, color="grey",
+                              linestyle="none"))
+        labels.append("◆ stated in the bulletin's text (not official)")
+    if totals["status"].map(is_reconstructed).any():
         handles.append(
             Line2D(
                 [],
@@ -619,7 +621,8 @@ def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
     crisis = growth(rows, CRISIS_CENTRE_CLIENTS, *C15_YEARS)
     if crisis is not None:
         figures.append(
-            ("gbv_crisis_centre_clients_2015", crisis["new"], "persons", "2015", "official")
+            ("gbv_crisis_centre_clients_2015", crisis["new"], "persons", "2015",
+             _status_of(rows, CRISIS_CENTRE_CLIENTS, C15_YEARS[1]))
         )
         figures.append(
             (
@@ -640,7 +643,7 @@ def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
                 if police["new_qualifier"]
                 else "cases",
                 "2014",
-                "official",
+                _status_of(rows, POLICE_GBV_CASES, C16_YEARS[1]),
             )
         )
         figures.append(
@@ -674,6 +677,11 @@ def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
     return [
         {"name": n, "value": v, "unit": u, "period": p, "status": s} for n, v, u, p, s in figures
     ]
+
+
+def _status_of(rows: pd.DataFrame, indicator: str, year: int) -> str:
+    """The status of one series' figure of one year (joined, "" without one)."""
+    return _joined(_series_rows(rows, indicator, (year,))["status"])
 
 
 def victims_sentence(table: pd.DataFrame) -> str:

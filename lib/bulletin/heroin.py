@@ -17,7 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bulletin import annual
-from bulletin.charts import PALETTE, finish_chart, new_chart
+from bulletin.charts import PALETTE, finish_chart, new_chart, repeated_reconstructed
+from bulletin.provenance import claim_record
 from bulletin.seizures import KG_PER_TON
 from bulletin.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 from bulletin.wording import (
@@ -91,44 +92,50 @@ def split_years(compared: pd.DataFrame) -> tuple[list[int], list[int], list[int]
 
 def check_claim_c6(seizures: pd.DataFrame) -> dict:
     """C6: the Russian Federation seized more heroin than the five together in each of
-    2010-2016."""
+    2010-2016; the basis from the heroin rows of both sides in those years."""
     first, last = C6_YEARS
     compared = comparison(seizures, first, last)
     higher, lower, missing = split_years(compared)
+    rows = annual.select_rows(seizures, HEROIN, first, last, COUNTRIES)
+    reconstructed = sorted({int(y) for y in rows.loc[rows["status"] != "official", "year"]})
+    values = {
+        "years_russia_higher": higher,
+        "years_russia_not_higher": lower,
+        "years_without_both": missing,
+        "ratio_by_year": {
+            str(int(r.year)): None if pd.isna(r.ratio) else round(float(r.ratio), 3)
+            for r in compared.itertuples()
+        },
+        "years_not_official": reconstructed,
+    }
+    if not higher and not lower:
+        return claim_record("C6", C6_STATEMENT, values, None, "", rows,
+                            not_testable=f"no year of {first}-{last} has heroin figures for both")
+    if missing and not lower:
+        return claim_record(
+            "C6", C6_STATEMENT, values, None,
+            describe_higher_years(
+                "The Russian Federation", FIVE_TOGETHER, "heroin", higher, lower, missing
+            ),
+            rows,
+            not_testable=f"no figures for both sides in {describe_years(missing)}, so not every "
+            f"year of {first}-{last} can be checked",
+        )
     holds = not lower and not missing
-    reconstructed = [
-        int(r.year)
-        for r in compared.itertuples()
-        if "reconstructed" in f"{r.central_asia_status}{r.russia_status}"
-    ]
-    verdict = (
+    findings = (
         describe_higher_years(
             "The Russian Federation", FIVE_TOGETHER, "heroin", higher, lower, missing
         )
         + (" Consistent with the statement." if holds else " The statement does not hold.")
-        + (
-            f" The figures of {describe_years(reconstructed)} are reconstructed from the "
-            "bulletin's statements; the official years alone carry the evidence."
-            if reconstructed
-            else ""
-        )
     )
-    return {
-        "claim_id": "C6",
-        "statement": C6_STATEMENT,
-        "values": {
-            "years_russia_higher": higher,
-            "years_russia_not_higher": lower,
-            "years_without_both": missing,
-            "ratio_by_year": {
-                str(int(r.year)): None if pd.isna(r.ratio) else round(float(r.ratio), 3)
-                for r in compared.itertuples()
-            },
-            "years_reconstructed": reconstructed,
-        },
-        "holds": bool(holds),
-        "verdict": verdict,
-    }
+    if reconstructed:
+        official = [y for y in higher + lower if y not in reconstructed]
+        official_higher = [y for y in higher if y not in reconstructed]
+        findings += (
+            f" On the official years alone ({describe_years(official) if official else 'none'}),"
+            f" the Russian Federation seized more in {len(official_higher)} of {len(official)}."
+        )
+    return claim_record("C6", C6_STATEMENT, values, holds, findings, rows)
 
 
 def sentences(compared: pd.DataFrame) -> list[str]:
@@ -213,9 +220,13 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
         (REGION_NAME, "central_asia_t", "central_asia_status", -width / 2, colours[0]),
         (country_name(RUSSIA), "russia_t", "russia_status", width / 2, colours[1]),
     )
+    hidden_years: list[int] = []
     for label, column, status, shift, colour in sides:
-        values = compared[column].fillna(0.0).to_numpy(dtype=float)
-        bars = ax.bar(years + shift, values, width=width, color=colour, label=label)
+        hidden = repeated_reconstructed(compared[column].tolist(), compared[status].tolist())
+        hidden_years += [int(y) for y, h in zip(compared["year"], hidden, strict=True) if h]
+        values = compared[column].where(~pd.Series(hidden, index=compared.index))
+        bars = ax.bar(years + shift, values.fillna(0.0).to_numpy(dtype=float), width=width,
+                      color=colour, label=label)
         annual.hatch_reconstructed(bars, compared[status].tolist())
     annual.mark_coverage(ax, years - width / 2, compared["central_asia_t"].tolist(),
                          compared["countries"].tolist(), annual.FIVE_COUNTRIES)
@@ -228,8 +239,10 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
     annual.label_years(ax, compared["year"].tolist())
     ax.set_ylim(0, top * 1.35 or 1.0)
     handles = [Patch(facecolor=c, label=label) for label, _, _, _, c in sides]
+    present = [s for s in (*compared["central_asia_status"], *compared["russia_status"])
+               if s and s != "official"]
     ax.legend(
-        handles=handles + annual.status_legend_handles(),
+        handles=handles + (annual.status_legend_handles(["official", *present]) if present else []),
         title=f"×: {country_name(RUSSIA)} / {REGION_NAME}",
         title_fontsize=8.5,
         frameon=False,
@@ -239,6 +252,11 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
     )
     first, last = compared["year"].min(), compared["year"].max()
     source, status = annual.chart_note(seizures, HEROIN, first, last, COUNTRIES)
+    if hidden_years:
+        status += (
+            f" Not drawn: the bars of {describe_years(hidden_years)} that repeat a neighbouring "
+            "year (reconstructed, not a measure)."
+        )
     finish_chart(fig, ax, CHART_TITLE, "Heroin seized (tons)", source, status)
     return fig
 
@@ -251,7 +269,7 @@ def key_figures(compared: pd.DataFrame) -> list[dict]:
     last = both.iloc[-1]
     year = str(int(last["year"]))
     status = "+".join(sorted({last["central_asia_status"], last["russia_status"]}))
-    span = f"{int(compared['year'].min())}-{int(compared['year'].max())}"
+    span = describe_years(both["year"].astype(int).tolist())  # the years with both figures
     statuses = set(both["central_asia_status"]) | set(both["russia_status"])
     span_status = "+".join(sorted(statuses))
     higher, lower, _ = split_years(compared)
@@ -271,6 +289,28 @@ def key_figures(compared: pd.DataFrame) -> list[dict]:
         figures.append({"name": "heroin_ratio_russia_to_central_asia",
                         "value": round(float(last["ratio"]), 3), "unit": "ratio",
                         "period": year, "status": status})
+    official = both[(both["central_asia_status"] == "official") & (both["russia_status"] == "official")]
+    if not official.empty:
+        official_higher = int(official["russia_higher"].fillna(False).astype(bool).sum())
+        official_years = describe_years(official["year"].astype(int).tolist())
+        figures += [
+            {"name": "heroin_official_years_russia_higher", "value": official_higher,
+             "unit": "years", "period": official_years,
+             "status": "+".join(sorted(set(official["central_asia_status"])))},
+            {"name": "heroin_official_years_compared", "value": len(official), "unit": "years",
+             "period": official_years,
+             "status": "+".join(sorted(set(official["central_asia_status"])))},
+        ]
+    not_official = both[~both.index.isin(official.index)]
+    if not not_official.empty:
+        figures.append({"name": "heroin_years_not_official",
+                        "value": describe_years(not_official["year"].astype(int).tolist()),
+                        "unit": "years", "period": span,
+                        "status": "+".join(sorted(
+                            {p for s in (*not_official["central_asia_status"],
+                                         *not_official["russia_status"])
+                             for p in str(s).split("+") if p} - {"official"}
+                        ))})
     ratios = both["ratio"].dropna()
     if not ratios.empty:
         figures.append({"name": "heroin_ratio_mean", "value": round(float(ratios.mean()), 3),

@@ -30,9 +30,16 @@ from nbconvert import HTMLExporter
 import bulletin
 from bulletin.paths import PROJECT_ROOT
 from bulletin.periods import Quarter
-from bulletin.provenance import STATUS_WORDS
+from bulletin.provenance import (
+    BASIS_LABELS,
+    STATUS_WORDS,
+    describe_shares,
+    order_of_trust,
+)
 from bulletin.report import (
     CHART_ANCHOR_MIMETYPE,
+    CLAIM_MIMETYPE,
+    DATA_MIMETYPE,
     FIGURE_MIMETYPE,
     METADATA_KEY,
     RECORD_MIMETYPES,
@@ -123,9 +130,8 @@ def statuses_in(text: str) -> set[str]:
 
 
 def order_statuses(statuses: set[str] | list[str]) -> list[str]:
-    """Statuses in order of trust: official, reconstructed, estimate."""
-    order = list(STATUS_WORDS)
-    return sorted(set(statuses), key=lambda s: (order.index(s) if s in order else len(order), s))
+    """Statuses in order of trust: official, stated, reconstructed, estimate."""
+    return sorted(set(statuses), key=lambda s: (order_of_trust(s), s))
 
 
 def describe_statuses(statuses: list[str]) -> str:
@@ -179,6 +185,8 @@ class _Page:
         self.figure_statuses: set[str] = set()
         self.charts: list[dict[str, Any]] = []
         self.tables: list[dict[str, Any]] = []
+        self.claims: list[dict[str, Any]] = []
+        self.data: list[dict[str, Any]] = []
         self.placed: set[str] = set()
         # A chart is shown where finish_chart was called: its PNG is found wherever the inline
         # backend displayed it (at the end of the cell, or later).
@@ -213,8 +221,18 @@ class _Page:
         if FIGURE_MIMETYPE in data:
             self.figure_statuses |= statuses_in(str(data[FIGURE_MIMETYPE].get("status", "")))
             return []
+        if CLAIM_MIMETYPE in data:
+            claim = dict(data[CLAIM_MIMETYPE])
+            self.claims.append(claim)
+            text = claim_html(claim)
+            return [nbformat.v4.new_output(
+                "display_data", data={"text/html": text, "text/plain": claim.get("statement", "")}
+            )]
+        if DATA_MIMETYPE in data:
+            self.data.append(dict(data[DATA_MIMETYPE]))
+            return []  # the footer says what the page's data are
         if set(data) & set(RECORD_MIMETYPES):
-            return []  # claims go to claims.json
+            return []
         if CHART_ANCHOR_MIMETYPE in data:
             anchor = data[CHART_ANCHOR_MIMETYPE].get("anchor", "")
             png = self.png_by_anchor.get(anchor)
@@ -305,6 +323,8 @@ class _Page:
             statuses |= set(chart["statuses"])
         for table in self.tables:
             statuses |= statuses_in(table["note"])
+        for record in self.data:
+            statuses |= set(record.get("statuses", {}))
         own_section = own.get("section")
         return {
             "name": name,
@@ -314,7 +334,91 @@ class _Page:
             "statuses": order_statuses(statuses),
             "charts": self.charts,
             "tables": self.tables,
+            "claims": [
+                {k: claim.get(k) for k in ("id", "statement", "holds", "basis", "verdict")}
+                for claim in self.claims
+            ],
+            "data": self.data,
         }
+
+
+HOLDS_LABELS = {True: "holds", False: "does not hold", None: "not testable"}
+"""A claim's ``holds`` in words, for its badge."""
+EXAMINED_LABELS = {
+    "official": "figures examined: official",
+    "stated": "figures examined: the bulletin's own",
+    "reconstructed": "figures examined: reconstructed",
+    "mixed": "figures examined: partly official",
+}
+"""The basis badge of a claim the data cannot test: what the check looked at."""
+
+
+def holds_label(holds: bool | None) -> str:
+    """ "holds", "does not hold" or "not testable"."""
+    return HOLDS_LABELS.get(holds, "not testable")
+
+
+def claim_badges(claim: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two badges beside a statement, as (words, CSS class): whether it holds, and its basis.
+
+    A claim that holds on figures reconstructed from it "holds by construction" (no green badge:
+    it proves nothing); an untestable one says what figures the check examined, or that the data
+    hold none.
+    """
+    holds = claim.get("holds")
+    basis = str(claim.get("basis") or "")
+    if holds is None:
+        verdict = ("not testable", "untestable")
+    elif basis == "reconstructed" and holds:
+        verdict = ("holds by construction", "untestable")
+    else:
+        verdict = (holds_label(holds), "holds" if holds else "fails")
+    rows = (claim.get("values") or {}).get("basis_rows")
+    rows = rows if isinstance(rows, dict) else {}
+    if holds is None:
+        empty = "basis_rows" in (claim.get("values") or {}) and not sum(rows.values())
+        label = "no figures in the data" if empty else EXAMINED_LABELS.get(basis, "basis not stated")
+    elif basis == "mixed" and sum(rows.values()) and rows.get("official"):
+        share = rows["official"] / sum(rows.values()) * 100
+        label = f"partly official ({share:.0f}% of its figures)"
+    else:
+        label = BASIS_LABELS.get(basis, "basis not stated")
+    return verdict, (label, basis or "unknown")
+
+
+def claim_html(claim: dict[str, Any]) -> str:
+    """One claim as readers see it: the bulletin's statement, whether it holds, its basis beside
+    it, and the verdict (all escaped: the record is data)."""
+    (verdict, verdict_class), (basis, basis_class) = claim_badges(claim)
+    claim_id = html.escape(str(claim.get("id", "")))
+    untestable = " claim-untestable" if claim.get("holds") is None else ""
+    return (
+        f'<aside class="bulletin-claim basis-{html.escape(basis_class)}{untestable}" '
+        f'id="claim-{claim_id}" '
+        f'aria-label="The bulletin\'s statement {claim_id}, checked">'
+        f'<p class="claim-statement"><span class="claim-id">{claim_id}</span> The bulletin: '
+        f"“{html.escape(str(claim.get('statement', '')))}”</p>"
+        f'<p class="claim-badges"><span class="verdict verdict-{verdict_class}">'
+        f"{html.escape(verdict)}</span> "
+        f'<span class="basis basis-{html.escape(basis_class)}">{html.escape(basis)}</span></p>'
+        f'<div class="claim-verdict"><p>{html.escape(str(claim.get("verdict", "")))}</p></div>'
+        "</aside>"
+    )
+
+
+def data_shares_html(records: list[dict[str, Any]]) -> str:
+    """What a page's analysis read, per table: the shares of its rows (and of the quantity) by
+    status, as a list for the page's footer (empty without records)."""
+    if not records:
+        return ""
+    items = []
+    for record in records:
+        total = f"{int(record.get('rows', 0)):,} rows"
+        words = f"{total}; {describe_shares(record)}" if record.get("rows") else total
+        items.append(
+            f"<li><code>{html.escape(str(record.get('table', '')))}</code>: {html.escape(words)}</li>"
+        )
+    return "<p>Rows this analysis used, by status:</p>\n<ul>\n" + "\n".join(items) + "\n</ul>"
 
 
 # The HTML of report.format_table: a figure with its caption, the table, a note, a download.
@@ -394,11 +498,15 @@ def page_data_html(facts: dict[str, Any]) -> str:
     """The footer's account of the data behind a page: status, and each chart's and table's
     source and status."""
     statuses = facts.get("statuses", [])
+    records = facts.get("data", []) or []
+    said = describe_statuses(statuses)
+    if not statuses and records and all(not r.get("rows") for r in records):
+        said = "no data"  # it read its tables, and they gave it no row
     lines = [
         '<section class="page-data" aria-label="The data behind this page">',
         "<h2>The data behind this page</h2>",
         f'<p>Data status: <span class="status status-{status_class(statuses)}">'
-        f"{html.escape(describe_statuses(statuses))}</span>"
+        f"{html.escape(said)}</span>"
         + (
             " — " + html.escape("; ".join(STATUS_WORDS[s] for s in statuses if s in STATUS_WORDS))
             if statuses
@@ -421,6 +529,9 @@ def page_data_html(facts: dict[str, Any]) -> str:
     ]
     if items:
         lines += ["<ul>", *items, "</ul>"]
+    shares = data_shares_html(facts.get("data", []))
+    if shares:
+        lines.append(shares)
     lines.append("</section>")
     return "\n".join(lines)
 

@@ -16,9 +16,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.activities import activities_up_to_issue, participants_words, split_list
-from bulletin.charts import finish_chart, new_chart
+from bulletin.charts import finish_chart, mark_stated, new_chart, status_handles
 from bulletin.periods import Quarter
-from bulletin.provenance import describe_sources, describe_status
+from bulletin.provenance import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.wording import (
     describe_partial_date,
     describe_percent,
@@ -114,6 +114,8 @@ def composition_sentence(table: pd.DataFrame) -> str:
             f"belonged to an ethnic minority: {describe_percent(latest['minority_women_pct'], decimals=2)} "
             "of all certified officers"
         )
+    if least_trusted(str(latest["status"])) == "stated":
+        sentence += " (the bulletin's own figures: no official series is published)"
     return sentence + "."
 
 
@@ -191,41 +193,39 @@ def _join(items: list[str]) -> str:
 
 
 def check_claim_c17(indicators: pd.DataFrame) -> dict:
-    """C17: in 2016, 5.9% of certified police officers were women, 4.3% of whom from a minority."""
-    table = composition(policing_rows(indicators, C17_YEAR))
+    """C17: in 2016, 5.9% of certified police officers were women, 4.3% of whom from a minority.
+
+    The basis comes from the two rows' statuses: the bulletin's own figures (citing the Ministry
+    of Interior) are all there is, unless a published series is imported.
+    """
+    rows = policing_rows(indicators, C17_YEAR)
+    used = rows[rows["year"] == C17_YEAR]
+    table = composition(rows)
     line = table.loc[table["year"] == C17_YEAR]
     if line.empty:
-        return {
-            "claim_id": "C17",
-            "statement": C17_STATEMENT,
-            "values": {},
-            "holds": False,
-            "verdict": "indicators.csv has no 2016 share of women among certified police officers.",
-        }
+        return claim_record(
+            "C17", C17_STATEMENT, {}, None, "", used,
+            not_testable="indicators.csv has no 2016 share of women among certified police "
+            "officers",
+        )
     line = line.iloc[0]
     holds = (
         abs(line["women_pct"] - 5.9) < 0.05 and abs(line["minority_among_women_pct"] - 4.3) < 0.05
     )
-    verdict = (
+    findings = (
         f"{describe_percent(line['women_pct'], decimals=1)} women and "
-        f"{describe_percent(line['minority_among_women_pct'], decimals=1)} of them from an ethnic minority, "
-        f"so ethnic-minority women were {describe_percent(line['minority_women_pct'], decimals=2)} of all "
-        "certified officers. These are the bulletin's figures (citing the Ministry of Interior): no "
-        "official series on police staff by sex is in the files the project reads, so the check is "
-        "against the bulletin itself."
+        f"{describe_percent(line['minority_among_women_pct'], decimals=1)} of them from an ethnic "
+        f"minority, so ethnic-minority women were "
+        f"{describe_percent(line['minority_women_pct'], decimals=2)} of all certified officers; "
+        + ("as the statement says." if holds else "the statement does not hold.")
     )
-    return {
-        "claim_id": "C17",
-        "statement": C17_STATEMENT,
-        "values": {
-            "women_pct": float(line["women_pct"]),
-            "minority_among_women_pct": float(line["minority_among_women_pct"]),
-            "minority_women_of_all_pct": round(float(line["minority_women_pct"]), 4),
-            "status": line["status"],
-        },
-        "holds": bool(holds),
-        "verdict": verdict,
+    values = {
+        "women_pct": float(line["women_pct"]),
+        "minority_among_women_pct": float(line["minority_among_women_pct"]),
+        "minority_women_of_all_pct": round(float(line["minority_women_pct"]), 4),
+        "status": line["status"],
     }
+    return claim_record("C17", C17_STATEMENT, values, bool(holds), findings, used)
 
 
 def check_claim_c18(activities: pd.DataFrame) -> dict:
@@ -237,34 +237,30 @@ def check_claim_c18(activities: pd.DataFrame) -> dict:
         describe_partial_date(s, e)
         for s, e in zip(rounds["start_date"], rounds["end_date"], strict=True)
     ]
+    values = {"officers_trained": trained, "rounds": len(rounds), "places": cities, "dates": dates}
+    if rounds.empty:
+        return claim_record(
+            "C18", C18_STATEMENT, values, None, "", rounds,
+            not_testable="activities.csv has no round of the training of female police officers",
+        )
     holds = (
         trained == 200
         and qualifier is None
         and cities == ["Osh", "Issyk-Kul"]
         and dates == ["March 2017", "25-28 April 2017"]
     )
-    verdict = (
-        f"{describe_stated_count(trained or 0, qualifier)} officers across {number_in_words(len(rounds))} rounds "
-        f"({'; '.join(f'{c}, {d}' for c, d in zip(cities, dates, strict=True))}). "
+    findings = (
+        f"{describe_stated_count(trained or 0, qualifier)} officers across "
+        f"{number_in_words(len(rounds))} rounds "
+        f"({'; '.join(f'{c}, {d}' for c, d in zip(cities, dates, strict=True))}); "
         + (
-            "As the issue states; it gives the 200 for the rounds together, not each round's number, "
-            "and says 'during the past month' of rounds that span March to late April."
+            "as the issue states. It gives the 200 for the rounds together, not each round's "
+            "number, and says 'during the past month' of rounds that span March to late April."
             if holds
-            else "The statement does not hold on the table."
+            else "the statement does not hold on the table."
         )
     )
-    return {
-        "claim_id": "C18",
-        "statement": C18_STATEMENT,
-        "values": {
-            "officers_trained": trained,
-            "rounds": len(rounds),
-            "places": cities,
-            "dates": dates,
-        },
-        "holds": holds,
-        "verdict": verdict,
-    }
+    return claim_record("C18", C18_STATEMENT, values, holds, findings, rounds)
 
 
 def plot_composition(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
@@ -282,6 +278,10 @@ def plot_composition(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
         text = f"{value:.2f}".rstrip("0").rstrip(".") + "%"
         ax.text(bar.get_width(), bar.get_y() + bar.get_height() / 2, f"  {text}", va="center")
     ax.set_xlim(0, 110)
+    if least_trusted(str(latest["status"])) == "stated":
+        mark_stated(ax, values, labels)
+        ax.legend(handles=status_handles(["stated"], "#5b3a8c"), frameon=False, fontsize=9,
+                  loc="lower right")
     finish_chart(
         fig,
         ax,

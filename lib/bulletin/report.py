@@ -1,8 +1,10 @@
 """What a notebook shows and records: sentences, tables, key figures and claims.
 
-Key figures and claims are displayed as outputs of a private MIME type (with a plain-text
-fallback for an analyst in JupyterLab). The renderer collects them from the executed notebook into
-``figures.json`` and ``claims.json`` and leaves them out of the HTML page.
+Key figures, claims and data records are displayed as outputs of private MIME types (with a
+plain-text fallback for an analyst in JupyterLab). The renderer collects them from the executed
+notebook into ``figures.json``, ``claims.json`` and ``run.json``; the page shows each claim where
+it was recorded (statement, verdict and basis, made from the record by ``bulletin.pages``) and
+the data records in its footer, never the figures.
 
 What readers see is made safe here, once: text is Markdown with any HTML in it escaped (a data
 string such as ``<script>`` shows as text, never as markup, and links to ``javascript:`` are
@@ -23,10 +25,12 @@ import pandas as pd
 from IPython.display import display
 
 from bulletin.files import neutralise_frame
+from bulletin.provenance import BASES, BASIS_PHRASES, NOT_TESTABLE, data_shares, describe_shares
 
 FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
 CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
-RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE)
+DATA_MIMETYPE = "application/vnd.bulletin.data+json"
+RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE, DATA_MIMETYPE)
 # Where bulletin.charts.finish_chart was called: the page shows the chart there.
 CHART_ANCHOR_MIMETYPE = "application/vnd.bulletin.chart-anchor+json"
 # Key of the page metadata on outputs (tables here, charts in bulletin.charts).
@@ -72,26 +76,72 @@ def record_figure(
 
 
 def record_claim(
-    claim_id: str, statement: str, values: dict[str, Any], holds: bool, verdict: str
+    claim_id: str,
+    statement: str,
+    values: dict[str, Any],
+    holds: bool | None,
+    verdict: str,
+    basis: str,
 ) -> None:
-    """Record the check of one of the bulletin's claims for ``claims.json``.
+    """Record the check of one of the bulletin's claims for ``claims.json`` and its page.
 
     Args:
         claim_id: the claim's id in ANALYSES.md, e.g. ``"C1"``.
         statement: the bulletin's words.
         values: the computed values the check used, by name.
-        holds: whether the data support the statement.
-        verdict: one sentence saying what the data show.
+        holds: whether the data support the statement; None when the data cannot test it.
+        verdict: what the data show, in words that say the basis
+            (``bulletin.provenance.claim_record`` writes it).
+        basis: how the check rests on the rows it used: ``official``, ``stated``,
+            ``reconstructed`` or ``mixed`` (``bulletin.provenance.claim_basis``).
+
+    Raises:
+        ValueError: for an unknown basis, or a verdict that does not say its basis (or, for an
+            untestable claim, that it is not testable).
     """
+    if basis not in BASES:
+        raise ValueError(f"{claim_id}: basis must be one of {', '.join(BASES)}, got {basis!r}")
+    if holds is None and NOT_TESTABLE.lower() not in verdict.lower():
+        raise ValueError(f"{claim_id}: an untestable claim's verdict must say {NOT_TESTABLE!r}")
+    if not any(phrase in verdict.lower() for phrase in BASIS_PHRASES[basis]):
+        raise ValueError(
+            f"{claim_id}: the verdict must say its basis ({' or '.join(BASIS_PHRASES[basis])!r}): "
+            f"{verdict!r}"
+        )
     record = {
         "id": claim_id,
         "statement": statement,
         "values": _plain(values),
-        "holds": bool(holds),
+        "holds": None if holds is None else bool(holds),
+        "basis": basis,
         "verdict": verdict,
     }
-    text = f"claim {claim_id}: {'holds' if holds else 'DOES NOT HOLD'} - {verdict}"
+    said = {True: "holds", False: "DOES NOT HOLD", None: "NOT TESTABLE"}[record["holds"]]
+    text = f"claim {claim_id} ({basis}): {said} - {verdict}"
     display({CLAIM_MIMETYPE: record, "text/plain": text}, raw=True)
+
+
+def data_record(frame: pd.DataFrame, table: str, quantity: str | None = None) -> dict[str, Any]:
+    """What an analysis read from one table, by status, as ``run.json`` keeps it.
+
+    Args:
+        frame: the rows the analysis used.
+        table: the table they come from, e.g. ``"seizures_annual"``.
+        quantity: the column to add up (default: the table's ``kg`` or ``count``, if any).
+    """
+    return _plain({"table": table, **data_shares(frame, quantity)})
+
+
+def record_data(frame: pd.DataFrame, table: str, quantity: str | None = None) -> None:
+    """Record which rows of a table the analysis used, and their shares by status.
+
+    The renderer keeps the record in ``run.json`` (per notebook) and the front page's "About the
+    data" shows its shares of rows (and of the quantity) that are official, stated and
+    reconstructed.
+    """
+    record = data_record(frame, table, quantity)
+    text = f"data {table}: {record['rows']} rows; {describe_shares(record)}"
+    display({DATA_MIMETYPE: record, "text/plain": text}, raw=True)
 
 
 def markdown_to_html(markdown: str) -> str:
@@ -104,7 +154,10 @@ def markdown_to_html(markdown: str) -> str:
 
 
 def show_text(markdown: str) -> None:
-    """Show a paragraph of Markdown on the page (HTML in it is shown as text, never as markup)."""
+    """Show a paragraph of Markdown on the page (HTML in it is shown as text, never as markup);
+    an empty one shows nothing."""
+    if not markdown.strip():
+        return
     display({"text/html": markdown_to_html(markdown), "text/plain": markdown}, raw=True)
 
 

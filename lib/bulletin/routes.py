@@ -18,6 +18,13 @@ crossed and was bound for. The rules this module follows (issue 7):
   first case; **disappeared legs** are those of the baseline not seen again in the period.
 - **Origin**: for each seizing country and drug (or drug group), the share of the kilograms by
   producing country, with "unknown" kept as its own share so that the shares add up to 100%.
+- **Scope** (issue 13): every case whose route touches the five countries: seized there, or
+  produced in, leaving from, passing through or bound for one of them (a heroin case seized in
+  the Russian Federation that left from Tajikistan counts); the legs compared are those with one
+  end in the five. The page says how many cases leave their route fields empty, and which.
+- **The windows of C7** come from the issue and the data, never typed: the period is the
+  statement's last six years to the end of the issue's quarter, cut at the last month with cases;
+  the baseline is every month with cases before it (:func:`claim_windows`).
 
 Everything runs column-wise: routes, legs and their weights in one DuckDB query (its list
 functions; cases recorded alike are weighed together first, so each distinct route is built
@@ -43,7 +50,7 @@ from matplotlib.lines import Line2D
 
 from bulletin.charts import finish_chart, mark_reconstructed, new_chart
 from bulletin.periods import MONTHS, Quarter
-from bulletin.provenance import describe_sources, describe_status
+from bulletin.provenance import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.seizures import KG_PER_TON
 from bulletin.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels, load_reference
 from bulletin.wording import describe_count, describe_percent, join_words, number_in_words
@@ -174,6 +181,180 @@ def window_for_issue(first_month: str, last_month: str, issue: Quarter) -> CaseW
     if window.last_month <= issue_end:
         return window
     return CaseWindow.parse(first_month, max(issue_end, first_month))
+
+
+def _month_after(month: str, months: int) -> str:
+    """``YYYY-MM`` moved by ``months`` (negative: back)."""
+    year, number = (int(part) for part in month.split("-"))
+    index = year * 12 + number - 1 + months
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def case_months(cases: pd.DataFrame) -> tuple[str, str] | None:
+    """The first and last month the cases' dates reach (a date kept to the year counts from its
+    January to its December), or None without cases."""
+    dates = cases["date"].dropna().astype(str)
+    if dates.empty:
+        return None
+    first = dates.str[:7].where(dates.str.len() >= 7, dates.str[:4] + "-01")
+    last = dates.str[:7].where(dates.str.len() >= 7, dates.str[:4] + "-12")
+    return str(first.min()), str(last.max())
+
+
+def claim_windows(
+    cases: pd.DataFrame, issue: Quarter, years: int
+) -> tuple[CaseWindow, CaseWindow] | None:
+    """The period and baseline an issue's statement on new route legs is checked over.
+
+    The period is the last ``years`` years to the end of the issue's quarter (the 2017-Q2 issue's
+    "last six years (2012-June 2017)"), cut at the last month with cases; the baseline is every
+    month with cases before it. None when the cases leave either empty.
+
+    >>> cases = pd.DataFrame({"date": ["2011-03-02", "2014", "2016-12-30"]})
+    >>> period, baseline = claim_windows(cases, Quarter(2017, 2), 6)
+    >>> period.label, baseline.label
+    ('2012-2016', 'March-December 2011')
+    """
+    months = case_months(cases)
+    if months is None:
+        return None
+    first_case, last_case = months
+    issue_end = f"{issue.year}-{issue.quarter * 3:02d}"
+    start = _month_after(issue_end, -(years * 12) + 1)
+    start = f"{int(start[:4]) + (1 if start[5:] != '01' else 0):04d}-01"  # whole years
+    end = min(issue_end, last_case)
+    if end < start or first_case >= start:
+        return None
+    return CaseWindow.parse(start, end), CaseWindow.parse(first_case, _month_after(start, -1))
+
+
+def windows_for_issue(
+    cases: pd.DataFrame, issue: Quarter, years: int
+) -> tuple[CaseWindow, CaseWindow]:
+    """The period and baseline an issue's page examines: :func:`claim_windows` on its cases, or,
+    when the cases leave either empty, the last ``years`` years to the end of its quarter and the
+    ``years`` years before them (the page then says it has no cases)."""
+    found = claim_windows(cases, issue, years)
+    if found is not None:
+        return found
+    end = f"{issue.year}-{issue.quarter * 3:02d}"
+    start = f"{issue.year - years + 1:04d}-01"
+    return CaseWindow.parse(start, end), CaseWindow.parse(f"{issue.year - 2 * years + 1:04d}-01",
+                                                          _month_after(start, -1))
+
+
+def cases_compared(cases: pd.DataFrame, period: CaseWindow, baseline: CaseWindow) -> pd.DataFrame:
+    """The cases of the period and of the baseline (the rows the page's comparison uses)."""
+    return pd.concat([cases_within(cases, baseline), cases_within(cases, period)],
+                     ignore_index=True)
+
+
+def cases_touching(cases: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASIA) -> pd.DataFrame:
+    """The cases whose route touches some countries: seized, produced, departed, crossed or bound
+    there.
+
+    >>> cases = pd.DataFrame({"country": ["RUS", "RUS", "KAZ"], "producing_country": ["AFG", None, None],
+    ...     "departure_country": ["TJK", "AFG", None], "transit_countries": [None, "IRN;TUR", None],
+    ...     "destination_country": ["RUS", None, None]})
+    >>> cases_touching(cases).index.tolist()
+    [0, 2]
+    """
+    wanted = set(countries)
+    touches = cases["country"].isin(wanted)
+    for column in ("producing_country", "departure_country", "destination_country"):
+        touches |= cases[column].isin(wanted)
+    transit = cases["transit_countries"].fillna("").astype(str).str.split(";")
+    touches |= transit.map(lambda codes: bool(wanted & set(codes)))
+    return cases.loc[touches]
+
+
+ROUTE_FIELDS = {
+    "producing_country": "producing country",
+    "departure_country": "departure country",
+    "transit_countries": "transit countries",
+    "destination_country": "destination country",
+}
+"""The route fields of a case (the seizing country is always known), as readers name them."""
+
+
+def route_field_gaps(cases: pd.DataFrame) -> pd.DataFrame:
+    """How many cases leave each route field empty, and how many leave all of them empty.
+
+    Returns:
+        ``field, empty_cases, share_pct`` (of the cases), one row per route field and a last row
+        ``all four`` (cases with no route beyond the seizing country).
+    """
+    empty = pd.DataFrame(
+        {field: cases[field].fillna("").astype(str).str.strip().eq("") for field in ROUTE_FIELDS}
+    )
+    counts = [(label, int(empty[field].sum())) for field, label in ROUTE_FIELDS.items()]
+    counts.append(("all four", int(empty.all(axis=1).sum()) if len(cases) else 0))
+    frame = pd.DataFrame(counts, columns=["field", "empty_cases"])
+    frame["share_pct"] = frame["empty_cases"] / len(cases) * 100 if len(cases) else np.nan
+    return frame
+
+
+def route_gaps_sentence(cases: pd.DataFrame, window: CaseWindow) -> str:
+    """How many of a window's cases leave their route fields empty, in words (exact counts: the
+    reader may want to find them).
+
+    >>> cases = pd.DataFrame({"date": ["2016-01-01"] * 3, "country": ["KGZ", "TJK", "KAZ"],
+    ...     "producing_country": ["AFG", "", ""], "departure_country": ["TJK", "AFG", ""],
+    ...     "transit_countries": ["", "", ""], "destination_country": ["RUS", "", ""]})
+    >>> route_gaps_sentence(cases, CaseWindow.parse("2016-01", "2016-12"))
+    'Of the 3 seizure cases of 2016 whose route touches the five countries, 2 leave the producing country empty, 1 the departure country and 2 the destination country (left empty, never guessed); none gives the transit countries. 1 gives no route at all beyond the seizing country.'
+    """
+    inside = cases_within(cases, window)
+    if inside.empty:
+        return f"No seizure case of {window.label} touches the five countries."
+    gaps = route_field_gaps(inside).set_index("field")
+    total = len(inside)
+    partly = [
+        label for label in ROUTE_FIELDS.values() if 0 < gaps.at[label, "empty_cases"] < total
+    ]
+    never = [label for label in ROUTE_FIELDS.values() if gaps.at[label, "empty_cases"] == total]
+    parts = [
+        f"{int(gaps.at[label, 'empty_cases']):,} "
+        + (("leaves " if gaps.at[label, "empty_cases"] == 1 else "leave ") if i == 0 else "")
+        + f"the {label}"
+        for i, label in enumerate(partly)
+    ]
+    sentence = f"Of the {total:,} seizure cases of {window.label} whose route touches the five countries"
+    if parts:
+        sentence += f", {join_words(parts)}"
+        sentence = sentence.replace(f"the {partly[0]}", f"the {partly[0]} empty", 1)
+        sentence += " (left empty, never guessed)"
+    else:
+        sentence += ", every one gives its whole route"
+    if never:
+        sentence += f"; none gives the {join_words(never)}"
+    none = int(gaps.at["all four", "empty_cases"])
+    if none:
+        sentence += (
+            f". {none:,} " + ("gives" if none == 1 else "give")
+            + " no route at all beyond the seizing country"
+        )
+    return sentence + "."
+
+
+def route_gaps_table(cases: pd.DataFrame, window: CaseWindow) -> pd.DataFrame:
+    """The route fields left empty in a window's cases, for readers."""
+    gaps = route_field_gaps(cases_within(cases, window))
+    return pd.DataFrame(
+        {
+            "Route field": [f.capitalize() if f != "all four" else "All four (only the seizing "
+                            "country known)" for f in gaps["field"]],
+            "Cases with it empty": gaps["empty_cases"].astype("int64"),
+            "Share of the cases (%)": gaps["share_pct"],
+        }
+    )
+
+
+def legs_touching(summary: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASIA) -> pd.DataFrame:
+    """The legs of a :func:`leg_summary` with one end in some countries (the routes "in Central
+    Asia")."""
+    keep = summary["from_country"].isin(countries) | summary["to_country"].isin(countries)
+    return summary.loc[keep].reset_index(drop=True)
 
 
 # --- routes and legs (DuckDB) -------------------------------------------------------------------
@@ -547,128 +728,157 @@ def afghan_share(shares: pd.DataFrame, country: str, group: str = "cannabis") ->
 # --- claims C7 and C8 ---------------------------------------------------------------------------
 
 
-def afghan_drugs_in_central_asia(cases: pd.DataFrame) -> pd.DataFrame:
-    """The scope of C7: Afghan drugs (producing country AFG) seized in the five countries."""
-    scope = cases["country"].isin(CENTRAL_ASIA) & (cases["producing_country"] == AFGHANISTAN)
-    return cases.loc[scope].reset_index(drop=True)
-
-
 def leg_names(legs: pd.DataFrame) -> list[str]:
     """Legs as ``AFG>TJK`` codes, for claim values."""
     return [f"{a}>{b}" for a, b in zip(legs["from_country"], legs["to_country"], strict=True)]
 
 
-_NOT_INDEPENDENT = (
-    " The cases are reconstructed from this very statement (bulletin.reconstruct.seizure_cases),"
-    " so this is not an independent check: it will be one on UNODC's individual seizure data."
-)
-
-
-def _checked_independently(cases: pd.DataFrame) -> bool:
-    """Whether a claim rests on any case that was not reconstructed from the bulletin itself."""
-    return bool((cases["status"] != "reconstructed").any())
+C7_ISSUE = Quarter(2017, 2)
+"""The issue whose statement C7 is: "the last six years (2012-June 2017)" end with its quarter."""
+C7_YEARS = 6
 
 
 def check_claim_c7(cases: pd.DataFrame) -> dict:
-    """C7: no leg in 2012-June 2017 that 2006-2011 lacks (ANALYSES.md).
+    """C7: no route leg in the last six years to June 2017 that the years before lack.
 
-    The bulletin's words are "analysis of Afghan drugs seized in the Central Asian countries", so
-    the check takes the cases seized in the five countries whose producing country is
-    Afghanistan, and the bulletin's own windows whatever the issue. A leg is a pair of countries,
-    whatever the drug. With no case in either window the statement cannot be checked: it does not
-    hold.
+    The cases: every case whose route touches the five countries (:func:`cases_touching`); the
+    legs: those with one end in the five ("routes in Central Asia"), whatever the drug. The
+    windows come from the issue and the data (:func:`claim_windows`): the period to June 2017 cut
+    at the last month with cases, the baseline every month with cases before it. What the data
+    show is reported as it is, new legs with their cases and kilograms.
     """
-    scope = afghan_drugs_in_central_asia(cases)
-    summary = leg_summary(scope, BULLETIN_PERIOD, BULLETIN_BASELINE)
+    scope = cases_touching(cases)
+    windows = claim_windows(scope, C7_ISSUE, C7_YEARS)
+    values: dict = {"cases_touching_the_five": len(scope)}
+    if windows is None:
+        return claim_record(
+            "C7", C7_STATEMENT, values, None, "", scope if not scope.empty else cases,
+            not_testable="the seizure cases do not reach both the six years to June 2017 and the "
+            "years before them",
+        )
+    period, baseline = windows
+    summary = legs_touching(leg_summary(scope, period, baseline))
     period_legs = leg_weights(summary, PERIOD, by=())
     baseline_legs = leg_weights(summary, BASELINE, by=())
     new = new_legs(summary)
-    period_cases = len(cases_within(scope, BULLETIN_PERIOD))
-    baseline_cases = len(cases_within(scope, BULLETIN_BASELINE))
-    checkable = period_cases > 0 and baseline_cases > 0
-    independent = _checked_independently(scope)
-    holds = checkable and new.empty
-    period, baseline = BULLETIN_PERIOD.label, BULLETIN_BASELINE.label
-    if not checkable:
-        verdict = (
-            f"Afghan drugs seized in the five countries: {period_cases:,} cases in {period} and "
-            f"{baseline_cases:,} in {baseline}; too few to compare, the statement cannot be "
-            "checked."
-        )
-    else:
-        verdict = (
-            f"Afghan drugs seized in the five countries: {period_cases:,} cases in {period} took "
-            f"{len(period_legs)} legs, {len(new) or 'none'} of them never seen in the {baseline_cases:,} "
-            f"cases of {baseline}; "
-            + (
-                "consistent with the statement."
-                if holds
-                else f"the statement does not hold ({', '.join(leg_names(new))})."
-            )
-            + _NOT_INDEPENDENT * (not independent)
-        )
-    values = {
-        "period": BULLETIN_PERIOD.interval,
-        "baseline": BULLETIN_BASELINE.interval,
-        "cases_period": period_cases,
-        "cases_baseline": baseline_cases,
+    period_cases = cases_within(scope, period)
+    baseline_cases = cases_within(scope, baseline)
+    used = pd.concat([period_cases, baseline_cases])
+    values.update({
+        "period": period.interval,
+        "baseline": baseline.interval,
+        "cases_period": len(period_cases),
+        "cases_baseline": len(baseline_cases),
         "legs_period": len(period_legs),
         "legs_baseline": len(baseline_legs),
         "new_legs": len(new),
         "new_leg_names": leg_names(new),
-        "checked_independently": independent,
-    }
-    return {
-        "claim_id": "C7",
-        "statement": C7_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict,
-    }
+        "new_legs_kg": {
+            name: round(float(kg), 3) for name, kg in zip(leg_names(new), new["kg"], strict=True)
+        },
+        "new_legs_cases": {
+            name: int(c) for name, c in zip(leg_names(new), new["cases"], strict=True)
+        },
+    })
+    if period_cases.empty or baseline_cases.empty:
+        return claim_record(
+            "C7", C7_STATEMENT, values, None, "", used if not used.empty else scope,
+            not_testable=f"the cases have {len(period_cases):,} cases in {period.label} and "
+            f"{len(baseline_cases):,} in {baseline.label}: nothing to compare",
+        )
+    holds = new.empty
+    share_kg = float(new["kg"].sum()) / float(period_legs["kg"].sum()) * 100 if not new.empty and \
+        period_legs["kg"].sum() > 0 else 0.0
+    findings = (
+        f"Cases whose route touches the five countries: {len(period_cases):,} in {period.label} "
+        f"took {len(period_legs)} legs with one end in the five; {len(baseline_cases):,} cases in "
+        f"{baseline.label} (the months with cases before the period) took {len(baseline_legs)}. "
+        + (
+            "Every leg of the period was seen in the baseline: consistent with the statement."
+            if holds
+            else f"{_counted(len(new), 'leg')} of the period were never seen in the baseline "
+            f"({share_kg:.1f}% of the kilograms carried along the period's legs): "
+            + "; ".join(
+                f"{country_name(a)} to {country_name(b)} ({_counted(int(c), 'case')}, {kg:,.1f} kg)"
+                for a, b, c, kg in zip(new["from_country"], new["to_country"], new["cases"],
+                                       new["kg"], strict=True)
+            )
+            + ". The statement does not hold on these cases"
+            + (
+                f"; the baseline is {_months_long(baseline)} against the period's "
+                f"{_months_long(period)}, so some legs may be new only to a short record."
+                if _month_count(baseline) < _month_count(period)
+                else "."
+            )
+        )
+    )
+    return claim_record("C7", C7_STATEMENT, values, holds, findings, used)
+
+
+def _month_count(window: CaseWindow) -> int:
+    first_year, first = (int(p) for p in window.first_month.split("-"))
+    last_year, last = (int(p) for p in window.last_month.split("-"))
+    return (last_year - first_year) * 12 + last - first + 1
+
+
+def _months_long(window: CaseWindow) -> str:
+    months = _month_count(window)
+    return f"{number_in_words(months)} month{'s' if months != 1 else ''}"
 
 
 def check_claim_c8(cases: pd.DataFrame) -> dict:
     """C8: Afghanistan produced more than half the cannabis (by weight) seized in TJK and in UZB.
 
-    Over the bulletin's period (2012-June 2017), all cannabis-type drugs together; cannabis of
-    unknown origin counts in the whole, never for Afghanistan.
+    Over the cases of the six years to June 2017 (cut at the last month with cases), all
+    cannabis-type drugs together; cannabis of unknown origin counts in the whole, never for
+    Afghanistan. Without any cannabis case seized in the two countries (UNODC's IDS holds no
+    cannabis), the data cannot test the statement: ``holds`` is None, and the verdict says why.
     """
-    in_period = cases_within(cases, BULLETIN_PERIOD)
+    groups = cases["drug"].map(drug_groups())
+    months = case_months(cases)
+    issue_end = f"{C7_ISSUE.year}-{C7_ISSUE.quarter * 3:02d}"
+    start = f"{C7_ISSUE.year - C7_YEARS + 1:04d}-01"
+    end = min(issue_end, months[1]) if months else issue_end
+    window = CaseWindow.parse(start, max(start, end))
+    in_period = cases_within(cases, window)
+    seized = in_period[in_period["country"].isin(C8_COUNTRIES)]
+    cannabis = seized[seized["drug"].map(drug_groups()) == "cannabis"]
+    values: dict = {"period": window.interval, "cannabis_cases": len(cannabis)}
+    if cannabis.empty:
+        if cases.empty:
+            why = "the seizure cases table holds no case"
+        elif not (groups == "cannabis").any():
+            why = f"the seizure cases ({_sources_words(cases)}) hold no cannabis case at all"
+        else:
+            why = f"no cannabis case seized in Tajikistan or Uzbekistan in {window.label}"
+        for country in C8_COUNTRIES:
+            values[f"afghan_share_cannabis_{country.lower()}_pct"] = None
+        return claim_record("C8", C8_STATEMENT, values, None, "",
+                            seized if not seized.empty else cases, not_testable=why)
     shares = origin_shares(in_period, level="drug_group")
     found = {country: afghan_share(shares, country) for country in C8_COUNTRIES}
-    cannabis = in_period[
-        in_period["country"].isin(C8_COUNTRIES)
-        & (in_period["drug"].map(drug_groups()) == "cannabis")
-    ]
-    independent = _checked_independently(cannabis)
     holds = all(share is not None and share > 50 for share in found.values())
     parts = [
         f"{country_name(country)}: "
         + ("no cannabis seized" if share is None else f"{share:.1f}% of the cannabis by weight")
         for country, share in found.items()
     ]
-    verdict = (
-        f"Afghan origin, {BULLETIN_PERIOD.label}: "
+    findings = (
+        f"Afghan origin, {window.label}: "
         + "; ".join(parts)
         + "; "
         + ("consistent with the statement." if holds else "the statement does not hold.")
-        + _NOT_INDEPENDENT * (not independent)
     )
-    values = {
-        f"afghan_share_cannabis_{country.lower()}_pct": (
+    for country, share in found.items():
+        values[f"afghan_share_cannabis_{country.lower()}_pct"] = (
             None if share is None else round(share, 2)
         )
-        for country, share in found.items()
-    }
-    values["period"] = BULLETIN_PERIOD.interval
-    values["checked_independently"] = independent
-    return {
-        "claim_id": "C8",
-        "statement": C8_STATEMENT,
-        "values": values,
-        "holds": holds,
-        "verdict": verdict,
-    }
+    return claim_record("C8", C8_STATEMENT, values, holds, findings, cannabis)
+
+
+def _sources_words(cases: pd.DataFrame) -> str:
+    sources = sorted(cases["source"].dropna().astype(str).unique()) if "source" in cases else []
+    return "; ".join(sources) if sources else "no source named"
 
 
 # --- words, tables and figures for the page -----------------------------------------------------
@@ -734,9 +944,9 @@ def routes_sentences(
         if len(gone) == 1:
             sentence = sentence.replace(" were not ", " was not ")
         sentences.append(sentence[0].upper() + sentence[1:])
-    if not in_period.empty and not _checked_independently(in_period):
+    if not in_period.empty and least_trusted(_statuses(in_period)) == "reconstructed":
         sentences.append(
-            "These cases are a reconstruction made from the bulletin's own statements, so they "
+            "These cases are reconstructed by this project, not official: they "
             "show how the routes are read from seizure cases, not whether the statements hold."
         )
     return sentences
@@ -748,13 +958,27 @@ def _counted(count: int, noun: str, plural: str | None = None) -> str:
 
 
 def origin_sentence(cases: pd.DataFrame, period: CaseWindow) -> str:
-    """Afghanistan's share of the cannabis seized in Tajikistan and Uzbekistan, in words (C8)."""
-    shares = origin_shares(cases_within(cases, period), level="drug_group")
+    """Afghanistan's share of the cannabis seized in Tajikistan and Uzbekistan, in words (C8);
+    that the cases hold no cannabis, when they hold none."""
+    in_period = cases_within(cases, period)
+    groups = in_period["drug"].map(drug_groups())
+    if not (groups == "cannabis").any():
+        return (
+            f"No cannabis case is among the seizure cases of {period.label}: the origin of the "
+            "cannabis seized cannot be read from them."
+        )
+    shares = origin_shares(in_period, level="drug_group")
+    if all(afghan_share(shares, country) is None for country in C8_COUNTRIES):
+        return (
+            f"No cannabis case seized in {' or '.join(country_name(c) for c in C8_COUNTRIES)} "
+            f"is among the seizure cases of {period.label}: the origin of the cannabis seized "
+            "there cannot be read from them."
+        )
     parts = []
     for country in C8_COUNTRIES:
         share = afghan_share(shares, country)
         if share is None:
-            parts.append(f"no cannabis case was recorded in {country_name(country)}")
+            parts.append(f"no cannabis case recorded in {country_name(country)}")
         elif share == 0:
             parts.append(f"none of the cannabis seized in {country_name(country)}")
         else:
@@ -763,6 +987,15 @@ def origin_sentence(cases: pd.DataFrame, period: CaseWindow) -> str:
     return (
         f"In {period.label}, Afghanistan was the producing country of {join_words(parts)} "
         "(by weight; cannabis of unknown origin counted in the whole, never as Afghan)."
+    )
+
+
+def no_cases_message(cases: pd.DataFrame, period: CaseWindow) -> str:
+    """What the page says when no seizure case of the period touches the five countries."""
+    held = f"{len(cases):,} cases in all" if len(cases) else "no case at all"
+    return (
+        f"No seizure case of {period.label} whose route touches the five countries is in the "
+        f"seizure cases table ({held}): no route can be drawn or compared."
     )
 
 
@@ -854,9 +1087,14 @@ def key_figures(
     """The page's key figures for ``figures.json``."""
     in_period = cases_within(cases, period)
     status = _statuses(in_period)
+    if in_period.empty:  # no case, no route: nothing to state but the count
+        return [{"name": "routes_cases_period", "value": 0, "unit": "cases",
+                 "period": period.interval, "status": status}]
     shares = origin_shares(in_period, level="drug_group")
+    gaps = route_field_gaps(in_period).set_index("field")["empty_cases"] if len(in_period) else {}
     figures = [
         ("routes_cases_period", len(in_period), "cases"),
+        ("routes_cases_without_route", int(gaps["all four"]) if len(in_period) else 0, "cases"),
         ("routes_kg_period_t", round(float(in_period["kg"].sum()) / KG_PER_TON, 3), "t"),
         ("routes_legs_period", len(leg_weights(summary, PERIOD, by=())), "legs"),
         ("routes_new_legs", len(new_legs(summary)), "legs"),
