@@ -44,7 +44,7 @@ bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
 
 # The official publications the shipped tables' official rows come from (data/README.md). They
 # are imported in one command: where they overlap, the most recent edition's figure is kept
-# whatever the order (bulletin.importers.precedence), and reconstructed rows on their keys step
+# whatever the order (bulletin.data.importers.precedence), and reconstructed rows on their keys step
 # aside.
 OFFICIAL ?= ../shared/data/official
 OFFICIAL_FILES := wdr2018-annex-drug-seizures-2012-2016.csv \

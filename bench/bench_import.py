@@ -22,7 +22,7 @@ it also measures, in the same run (issue 13):
   write) against pyarrow's plain read of the same CSV from the same zip, each in a fresh process,
   best of ``--repeat``; the goal is the same million rows a second;
 - reading the official workbooks: openpyxl (read-only, the importer's reader before issue 13)
-  against calamine alone and against ``bulletin.importers.xlsxio.read_workbook`` (calamine after
+  against calamine alone and against ``bulletin.data.importers.xlsxio.read_workbook`` (calamine after
   the limits: every part inflated once and each sheet's extent scanned), best of ``--repeat``.
 
 Run: ``.venv/bin/python bench/bench_import.py [--rows N] [--repeat K] [--official DIR]``
@@ -113,7 +113,7 @@ _IMPORT = (
     _PEAK
     + """
 import json, sys, time
-from bulletin.importers import import_files
+from bulletin.data.importers import import_files
 base = peak_kb()
 start = time.perf_counter()
 result = import_files([sys.argv[1]], sys.argv[2])
@@ -225,7 +225,7 @@ def workbooks(official: Path, repeat: int) -> None:
     import openpyxl
     from python_calamine import CalamineWorkbook
 
-    from bulletin.importers import xlsxio
+    from bulletin.data.importers import xlsxio
 
     def with_openpyxl(path: Path) -> int:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -277,7 +277,7 @@ def workbooks(official: Path, repeat: int) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from bulletin.paths import OFFICIAL_DIR
+    from bulletin.core.paths import OFFICIAL_DIR
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=1_000_000, help="seizure cases to generate")

@@ -29,8 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
-from bulletin.periods import Quarter
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR
+from bulletin.core.periods import Quarter
 
 BIN = Path(sys.executable).parent
 FLOOR_SCRIPT = r"""

@@ -36,7 +36,7 @@ import pandas as pd
 # The generator lives beside this script (bench/ is on the path when the script runs).
 from route_cases import draw_cases
 
-from bulletin import routes
+from bulletin.analyses import routes
 
 GOAL_SECONDS = 1.0
 GOAL_CASES = 1_000_000

@@ -23,7 +23,7 @@ dates kept to the month or the year), so it draws them here:
    month and 1 in 70 to the year. **Sizes**: log-normal around each drug's median (``MEDIAN_KG``).
 
 ``draw_cases(count, seed)`` gives the same cases for the same arguments, text columns typed as
-``bulletin.tables.load_table`` types them, so the analysis reads them as it reads the table.
+``bulletin.data.tables.load_table`` types them, so the analysis reads them as it reads the table.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from bulletin.tables import table_spec
+from bulletin.data.tables import table_spec
 
 AFG = "AFG"
 SEED = 20170630
@@ -319,7 +319,7 @@ def draw_cases(count: int, seed: int = 0) -> pd.DataFrame:
     cases["source"] = SOURCE
     cases["status"] = "reconstructed"  # the schema's word for rows the project made itself
     cases = cases[table_spec("seizure_cases").columns]
-    # Text as Python objects, missing as None: the types bulletin.tables.load_table gives.
+    # Text as Python objects, missing as None: the types bulletin.data.tables.load_table gives.
     return cases.astype({column: object for column in cases.columns if column != "kg"})
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR, OFFICIAL_DIR
-from bulletin.periods import Quarter
-from bulletin.render import render_issue
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, OFFICIAL_DIR
+from bulletin.core.periods import Quarter
+from bulletin.render.api import render_issue
 
 
 @pytest.fixture(scope="session")

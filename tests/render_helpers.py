@@ -47,7 +47,7 @@ def bulletin(*args: str, timeout: float = 300, env: dict[str, str] | None = None
              cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the ``bulletin`` command (``env``: variables to add to its environment)."""
     return subprocess.run(
-        [sys.executable, "-m", "bulletin.cli", *args], capture_output=True, text=True, timeout=timeout,
+        [sys.executable, "-m", "bulletin.cli.main", *args], capture_output=True, text=True, timeout=timeout,
         env={**os.environ, **(env or {})}, cwd=cwd,
     )
 

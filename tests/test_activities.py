@@ -1,4 +1,4 @@
-"""bulletin.activities (analysis 11), the activities.csv contract, and the wording it uses."""
+"""bulletin.analyses.activities (analysis 11), the activities.csv contract, and the wording it uses."""
 
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin import activities
-from bulletin.paths import DATA_DIR
-from bulletin.periods import Quarter
-from bulletin.report import format_table
-from bulletin.schemas import partial_date_bounds
-from bulletin.tables import TableError, load_table, table_spec
-from bulletin.wording import (
+from bulletin.analyses import activities
+from bulletin.core.paths import DATA_DIR
+from bulletin.core.periods import Quarter
+from bulletin.core.wording import (
     describe_partial_date,
     describe_stated_count,
     qualifier_of_sum,
 )
+from bulletin.data.schemas import partial_date_bounds
+from bulletin.data.tables import TableError, load_table, table_spec
+from bulletin.publish.report import format_table
 
 Q2_2017 = Quarter(2017, 2)
 

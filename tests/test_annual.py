@@ -1,4 +1,4 @@
-"""bulletin.annual (the annual seizures table, shared by analyses 2-4) and the wording of its
+"""bulletin.analyses.annual (the annual seizures table, shared by analyses 2-4) and the wording of its
 years, coverage and gaps, on tiny inline frames."""
 
 from __future__ import annotations
@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin import annual
-from bulletin.charts import RECONSTRUCTED_HATCH, new_chart
-from bulletin.periods import Quarter
-from bulletin.wording import describe_coverage, describe_gaps, describe_years
+from bulletin.analyses import annual
+from bulletin.core.periods import Quarter
+from bulletin.core.wording import describe_coverage, describe_gaps, describe_years
+from bulletin.publish.charts import RECONSTRUCTED_HATCH, new_chart
 
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:

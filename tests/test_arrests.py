@@ -1,11 +1,11 @@
-"""bulletin.arrests (analysis 7, persons arrested for drug-related crime) on tiny inline frames."""
+"""bulletin.analyses.arrests (analysis 7, persons arrested for drug-related crime) on tiny inline frames."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from bulletin import arrests
+from bulletin.analyses import arrests
 
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:

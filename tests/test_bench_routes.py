@@ -7,8 +7,8 @@ import importlib.util
 
 import pytest
 
-from bulletin.paths import PROJECT_ROOT
-from bulletin.tables import check_table
+from bulletin.core.paths import PROJECT_ROOT
+from bulletin.data.tables import check_table
 
 BENCH = PROJECT_ROOT / "bench"
 

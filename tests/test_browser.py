@@ -24,8 +24,8 @@ from urllib.parse import unquote, urlparse
 import nbformat
 import pytest
 
-from bulletin import front_page
-from bulletin.paths import DATA_DIR, REPORTS_DIR
+from bulletin.core.paths import DATA_DIR, REPORTS_DIR
+from bulletin.publish import front_page
 
 pytestmark = pytest.mark.slow
 
@@ -175,7 +175,7 @@ def test_front_page_gives_each_analysis_its_summary_and_data_status(issue, visit
         entry = entries.nth(index)
         name = entry.get_attribute("data-analysis")
         # The summary is read from the executed notebook: the renderer must give index_page the
-        # folder it renders into (issue_dir=...), see bulletin.pages.index_page.
+        # folder it renders into (issue_dir=...), see bulletin.publish.pages.index_page.
         assert entry.locator(".summary").count() == 1, f"{name}: no one-line summary"
         assert len(entry.locator(".summary").inner_text()) > 20, name
         status = entry.locator(".data-status .status").inner_text()
@@ -272,7 +272,7 @@ def test_a_data_string_is_shown_as_text_never_run(tmp_path: Path, visit):
         nbformat.v4.new_markdown_cell("# Activities\n\nWhat happened in the quarter."),
         nbformat.v4.new_code_cell('quarter: str = "2017Q2"', metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(
-            "import pandas as pd\nfrom bulletin import report\n"
+            "import pandas as pd\nfrom bulletin.publish import report\n"
             f"title = {attack!r}\n"
             "report.show_text(f'Activity: {title}')\n"
             "report.show_table(pd.DataFrame({'activity': [title]}), title, note=title)"
@@ -283,7 +283,7 @@ def test_a_data_string_is_shown_as_text_never_run(tmp_path: Path, visit):
     out = tmp_path / "2017-Q2"
     # In a process of its own: this test's browser already runs an event loop here.
     subprocess.run(
-        [sys.executable, "-m", "bulletin.cli", "render", "--quarter", "2017Q2", "--data-dir",
+        [sys.executable, "-m", "bulletin.cli.main", "render", "--quarter", "2017Q2", "--data-dir",
          str(DATA_DIR), "--out", str(out), "--notebooks-dir", str(notebooks)],
         check=True, capture_output=True, text=True, timeout=600,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletin import cache
+from bulletin.render import cache
 
 
 def _previous(tmp_path: Path, **entry) -> tuple[Path, dict]:
@@ -60,10 +60,10 @@ def test_each_change_is_named(tmp_path: Path):
 def test_library_changes_and_failures_are_named(tmp_path: Path):
     data = _setup(tmp_path)
     candidate = _previous(tmp_path)
-    library = {"lib/bulletin/seizures.py": "new", "package pandas": "3.1"}
-    candidate[1]["notebooks"][0]["library"] = {"lib/bulletin/seizures.py": "old", "package pandas": "3.0"}
+    library = {"lib/bulletin/analyses/seizures.py": "new", "package pandas": "3.1"}
+    candidate[1]["notebooks"][0]["library"] = {"lib/bulletin/analyses/seizures.py": "old", "package pandas": "3.0"}
     reason = cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [candidate], library=library).reason
-    assert reason == "the library changed (lib/bulletin/seizures.py); package versions changed (pandas 3.0 -> 3.1)"
+    assert reason == "the library changed (lib/bulletin/analyses/seizures.py); package versions changed (pandas 3.0 -> 3.1)"
     failed = _previous(tmp_path, status="failed", error={"summary": "cell 3 failed with KeyError: 'x'"})
     assert cache.decide("01_a", "s1", {"quarter": "2017-Q2"}, data, [failed]).reason == (
         "it failed last time (cell 3 failed with KeyError: 'x')")
@@ -88,11 +88,11 @@ def test_notebook_fingerprint_ignores_outputs_and_editor_metadata():
 
 
 def test_a_notebook_depends_on_the_library_modules_it_imports_and_what_they_import():
-    library = cache.notebook_library("from bulletin import seizures\nfrom bulletin.tables import load_table")
-    assert "lib/bulletin/seizures.py" in library and "lib/bulletin/tables.py" in library
-    assert "lib/bulletin/schemas.py" in library  # imported by tables
-    assert "lib/bulletin/pages.py" in library and "lib/bulletin/engine.py" in library  # make the page
-    assert "lib/bulletin/cli.py" not in library
+    library = cache.notebook_library("from bulletin.analyses import seizures\nfrom bulletin.data.tables import load_table")
+    assert "lib/bulletin/analyses/seizures.py" in library and "lib/bulletin/data/tables.py" in library
+    assert "lib/bulletin/data/schemas.py" in library  # imported by tables
+    assert "lib/bulletin/publish/pages.py" in library and "lib/bulletin/render/engine.py" in library  # make the page
+    assert "lib/bulletin/cli/main.py" not in library
     assert any(name.startswith("data/reference/") for name in library)
     assert library["package pandas"] == cache.package_versions()["pandas"]
     # A computed import: every file counts.
@@ -104,14 +104,14 @@ def test_the_reference_vocabularies_in_use_are_fingerprinted(tmp_path: Path):
     reference = tmp_path / "data" / "reference"
     reference.mkdir(parents=True)
     (reference / "countries.csv").write_text("iso3,name\nKGZ,Kyrgyzstan\n")
-    library = cache.notebook_library("from bulletin import report", reference)
+    library = cache.notebook_library("from bulletin.publish import report", reference)
     name = f"{reference.resolve()}/countries.csv"
     assert library[name] == cache.file_sha256(reference / "countries.csv")
     assert not any(n.startswith("data/reference/") for n in library)
-    assert "data/reference/countries.csv" in cache.notebook_library("from bulletin import report")
+    assert "data/reference/countries.csv" in cache.notebook_library("from bulletin.publish import report")
 
     (reference / "countries.csv").write_text("iso3,name\nKGZ,Kyrgyz Republic\n")
-    changed = cache.notebook_library("from bulletin import report", reference)
+    changed = cache.notebook_library("from bulletin.publish import report", reference)
     assert changed[name] != library[name]
     assert cache._changed_library(library, changed) == f"the reference vocabularies changed ({name})"
 

@@ -1,4 +1,4 @@
-"""bulletin.cannabis (analysis 3) on tiny inline frames, with the wording of shares and of who
+"""bulletin.analyses.cannabis (analysis 3) on tiny inline frames, with the wording of shares and of who
 seizes the herb."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin import cannabis
-from bulletin.wording import describe_leaders, describe_share_change
+from bulletin.analyses import cannabis
+from bulletin.core.wording import describe_leaders, describe_share_change
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 

@@ -1,4 +1,4 @@
-"""bulletin.charts: house style, and what a chart carries to its page (data, alt text, status)."""
+"""bulletin.publish.charts: house style, and what a chart carries to its page (data, alt text, status)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
 
-from bulletin import charts  # noqa: E402
-from bulletin.provenance import describe_status  # noqa: E402
+from bulletin.data.trust import describe_status  # noqa: E402
+from bulletin.publish import charts  # noqa: E402
 
 RECONSTRUCTED = describe_status(pd.DataFrame({"year": [2017], "status": ["reconstructed"]}))
 OFFICIAL = describe_status(pd.DataFrame({"year": [2015, 2016], "status": ["official"] * 2}))

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import annual
-from bulletin.paths import DATA_DIR
-from bulletin.provenance import BASES, BASIS_PHRASES, NOT_TESTABLE
-from bulletin.tables import load_table
+from bulletin.analyses import annual
+from bulletin.core.paths import DATA_DIR
+from bulletin.data.tables import load_table
+from bulletin.data.trust import BASES, BASIS_PHRASES, NOT_TESTABLE
 
 pytestmark = pytest.mark.slow
 
@@ -97,8 +97,8 @@ def test_long_view_analyses_official_for_every_year_the_table_gives_officially(r
 
 
 def test_flagged_rows_are_shown_on_the_arrests_page(rendered_2017q2):
-    from bulletin.arrests import describe_flag
-    from bulletin.provenance import flagged_rows
+    from bulletin.analyses.arrests import describe_flag
+    from bulletin.data.trust import flagged_rows
 
     flags = [f for f in flagged_rows("drug_arrests", DATA_DIR)
              if not isinstance(f.get("key"), dict) or 2010 <= int(f["key"].get("year", 2010)) <= 2016]

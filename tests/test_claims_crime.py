@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin.crime import country_year_totals
-from bulletin.paths import DATA_DIR
-from bulletin.tables import load_table
+from bulletin.analyses.crime import country_year_totals
+from bulletin.core.paths import DATA_DIR
+from bulletin.data.tables import load_table
 
 WDR_10_1 = "wdr2024-annex-10.1-drug-related-crimes.xlsx"
 
@@ -103,7 +103,7 @@ def test_shipped_offences_keep_the_publications_figures():
 
 
 def test_official_rows_equal_the_publication_read_by_the_importer(official_dir, tmp_path):
-    from bulletin.importers import import_files
+    from bulletin.data.importers import import_files
 
     result = import_files([official_dir / WDR_10_1], tmp_path, dry_run=True)
     imported = result.tables["drug_offences"]

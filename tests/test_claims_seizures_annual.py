@@ -13,13 +13,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin import annual, cannabis, drug_market, heroin
-from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
-from bulletin.periods import Quarter
-from bulletin.provenance import claim_basis
-from bulletin.render import render_issue
-from bulletin.tables import load_table
-from bulletin.wording import describe_years
+from bulletin.analyses import annual, cannabis, drug_market, heroin
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR
+from bulletin.core.periods import Quarter
+from bulletin.core.wording import describe_years
+from bulletin.data.tables import load_table
+from bulletin.data.trust import claim_basis
+from bulletin.render.api import render_issue
 
 LONG_VIEW_NOTEBOOKS = ("02_drug_market", "03_cannabis", "04_heroin_northern_route")
 OFFICIAL_YEARS = range(2012, 2017)

@@ -1,14 +1,14 @@
-"""bulletin.crime (analysis 6, drug-related offences) on tiny inline frames, and the wording it uses."""
+"""bulletin.analyses.crime (analysis 6, drug-related offences) on tiny inline frames, and the wording it uses."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from bulletin import crime
-from bulletin.periods import Quarter
-from bulletin.schemas import OFFENCE_TYPES
-from bulletin.wording import describe_trend, join_words
+from bulletin.analyses import crime
+from bulletin.core.periods import Quarter
+from bulletin.core.wording import describe_trend, join_words
+from bulletin.data.schemas import OFFENCE_TYPES
 
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
@@ -244,7 +244,7 @@ def test_charts_draw_and_hatch_reconstructed_bars(offences):
     assert crime.plot_shares_by_type(offences, 2015, 2016) is not None
 
 
-# --- wording added for the crime pages (bulletin.wording.describe_trend, join_words) ---------
+# --- wording added for the crime pages (bulletin.core.wording.describe_trend, join_words) ---------
 
 TREND_CASES = [
     ({2010: 5, 2011: 4, 2012: 3}, "decreased every year from 2010 to 2012"),

@@ -1,11 +1,11 @@
-"""bulletin.crime_statistics (analysis 8): the coverage matrix on a small table with a known answer."""
+"""bulletin.analyses.crime_statistics (analysis 8): the coverage matrix on a small table with a known answer."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from bulletin import crime_statistics as cs
+from bulletin.analyses import crime_statistics as cs
 
 
 def offences() -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""bulletin.drug_market (analysis 2) on tiny inline frames, with the wording of peaks and the
+"""bulletin.analyses.drug_market (analysis 2) on tiny inline frames, with the wording of peaks and the
 largest group."""
 
 from __future__ import annotations
@@ -8,9 +8,9 @@ import math
 import pandas as pd
 import pytest
 
-from bulletin import drug_market
-from bulletin.charts import RECONSTRUCTED_HATCH
-from bulletin.wording import describe_largest_each_year, describe_peak
+from bulletin.analyses import drug_market
+from bulletin.core.wording import describe_largest_each_year, describe_peak
+from bulletin.publish.charts import RECONSTRUCTED_HATCH
 
 
 def frame(rows: list[tuple]) -> pd.DataFrame:

@@ -6,7 +6,7 @@ import re
 
 import tomllib
 
-from bulletin.paths import PROJECT_ROOT
+from bulletin.core.paths import PROJECT_ROOT
 
 # conda-forge names that differ from PyPI's.
 CONDA_TO_PYPI = {"python-duckdb": "duckdb"}

@@ -1,4 +1,4 @@
-"""bulletin.files: the all-or-nothing writer and its recovery, the folder lock, CSV records with
+"""bulletin.core.files: the all-or-nothing writer and its recovery, the folder lock, CSV records with
 their lines as an editor counts them, and spreadsheet-safe cells on Arrow tables."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from bulletin import files
-from bulletin.files import (
+from bulletin.core import files
+from bulletin.core.files import (
     JOURNAL_NAME,
     TEMP_SUFFIX,
     CsvRecordError,

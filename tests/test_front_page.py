@@ -1,4 +1,4 @@
-"""bulletin.front_page: main points made from figures.json, and contents made from the analyses."""
+"""bulletin.publish.front_page: main points made from figures.json, and contents made from the analyses."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import nbformat
 import pandas as pd
 import pytest
 
-from bulletin import front_page, pages, report
-from bulletin.periods import Quarter
+from bulletin.core.periods import Quarter
+from bulletin.publish import front_page, pages, report
 
 SEIZURE_FIGURES = {
     "seizures_quarter_cannabis_herb_resin_t": {
@@ -46,7 +46,7 @@ C1_RECONSTRUCTED = (
 
 @dataclass
 class Rendered:
-    """What the renderer knows of a rendered analysis (bulletin.render.RenderedNotebook)."""
+    """What the renderer knows of a rendered analysis (bulletin.render.api.RenderedNotebook)."""
 
     name: str
     title: str

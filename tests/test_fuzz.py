@@ -28,9 +28,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from import_samples import Sample, inline_samples, official_samples
 
-from bulletin.cli import main
-from bulletin.paths import DATA_DIR, OFFICIAL_DIR, REPORTS_DIR
-from bulletin.tables import TableError, load_table, table_specs
+from bulletin.cli.main import main
+from bulletin.core.paths import DATA_DIR, OFFICIAL_DIR, REPORTS_DIR
+from bulletin.data.tables import TableError, load_table, table_specs
 
 FUZZ = settings(
     max_examples=int(os.environ.get("BULLETIN_FUZZ_EXAMPLES", "12")),

@@ -1,4 +1,4 @@
-"""bulletin.gbv (analysis 9), the Kyrgyz GBV rows of indicators.csv and the script that writes them."""
+"""bulletin.analyses.gbv (analysis 9), the Kyrgyz GBV rows of indicators.csv and the script that writes them."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin import gbv
-from bulletin.importers import import_files
-from bulletin.paths import DATA_DIR
-from bulletin.periods import Quarter
+from bulletin.analyses import gbv
+from bulletin.core.paths import DATA_DIR
+from bulletin.core.periods import Quarter
+from bulletin.core.wording import describe_stated_change
+from bulletin.data.importers import import_files
+from bulletin.data.tables import load_table, table_spec, write_table
 from bulletin.reconstruct import indicators_gbv as script
-from bulletin.tables import load_table, table_spec, write_table
-from bulletin.wording import describe_stated_change
 
 BULLETIN = "UNODC ROCA, Milestones 2017-Q2 (April-June 2017), citing the Kyrgyz National Statistical Committee"
 NSC = "NSC test"

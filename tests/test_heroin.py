@@ -1,4 +1,4 @@
-"""bulletin.heroin (analysis 4) on tiny inline frames, with the wording of ratios and of the
+"""bulletin.analyses.heroin (analysis 4) on tiny inline frames, with the wording of ratios and of the
 years one side seized more."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin import heroin
-from bulletin.wording import describe_higher_years, describe_times
+from bulletin.analyses import heroin
+from bulletin.core.wording import describe_higher_years, describe_times
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 

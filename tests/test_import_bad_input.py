@@ -9,9 +9,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bulletin.cli import main
-from bulletin.importers.wdr_seizures import HEADER_2018, HEADER_2024
-from bulletin.tables import write_table
+from bulletin.cli.main import main
+from bulletin.data.importers.wdr_seizures import HEADER_2018, HEADER_2024
+from bulletin.data.tables import write_table
 
 HEADER = ";".join(HEADER_2018)
 GOOD = "Asia;Central Asia and Transcaucasia;Kyrgyzstan;KGZ;2016;Opioids;Heroin;;167;"
@@ -253,7 +253,7 @@ def test_a_reconstructed_row_steps_aside_for_an_official_one(tmp_path, data_dir,
     )
     assert main(["import", str(path), "--data-dir", str(data_dir)]) == 0
     assert "reconstructed rows stepped aside for official ones: 1" in capsys.readouterr().out
-    from bulletin.tables import load_table
+    from bulletin.data.tables import load_table
 
     table = load_table("seizures_annual", data_dir)
     assert table[["kg", "status"]].values.tolist() == [[5.0, "official"]]

@@ -6,7 +6,7 @@ import importlib.util
 
 import pytest
 
-from bulletin.paths import PROJECT_ROOT
+from bulletin.core.paths import PROJECT_ROOT
 
 
 def test_benchmark_runs_on_a_small_file(capsys: pytest.CaptureFixture[str]) -> None:
@@ -20,7 +20,7 @@ def test_benchmark_runs_on_a_small_file(capsys: pytest.CaptureFixture[str]) -> N
     assert "rows per second:" in out
     assert "import time / pyarrow read time:" in out
     assert "peak memory" in out
-    from bulletin.paths import OFFICIAL_DIR
+    from bulletin.core.paths import OFFICIAL_DIR
 
     if (OFFICIAL_DIR / bench.IDS_ZIP).is_file():
         assert "real zip rows per second:" in out

@@ -8,9 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bulletin.importers import ImportRefusedError, import_files
-from bulletin.importers.dataunodc import HEADER
-from bulletin.tables import load_table
+from bulletin.data.importers import ImportRefusedError, import_files
+from bulletin.data.importers.dataunodc import HEADER
+from bulletin.data.tables import load_table
 
 ROWS = [
     [

@@ -9,10 +9,10 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from bulletin.importers import ImportOptions, import_files
-from bulletin.importers import cases as fast
-from bulletin.importers.ids import source_of
-from bulletin.tables import TableError, check_table, load_table
+from bulletin.data.importers import ImportOptions, import_files
+from bulletin.data.importers import cases as fast
+from bulletin.data.importers.ids import source_of
+from bulletin.data.tables import TableError, check_table, load_table
 
 SAMPLE = """IDS_ID,SEIZURE_DATE,SEIZURE_YEAR,COUNTRY,DRUG_NAME,AMOUNT,DRUG_UNIT,PRODUCING_COUNTRY,DEPARTURE_COUNTRY,TRANSIT_COUNTRY,DESTINATION_COUNTRY
 KG-3,2016-03-21,2016,Kyrgyz Republic,Heroin,1500,Gram,Afghanistan,Tajikistan,Tajikistan;Uzbekistan,Russia
@@ -95,7 +95,7 @@ def test_provenance_records_the_file_and_what_was_kept_apart(imported, tmp_path)
         "count in 'Tablet', not turned into kilograms": 1,
         "volume in 'Litre', not turned into kilograms": 1,
     }
-    from bulletin.importers.provenance import sha256_of
+    from bulletin.data.importers.provenance import sha256_of
 
     assert entry["sha256"] == sha256_of(path)
 
@@ -273,7 +273,7 @@ def test_unknown_route_fields_stay_empty(real) -> None:
 def test_case_ids_are_the_lines_cases_begin_on(official_dir: Path, real) -> None:
     import zipfile
 
-    from bulletin.importers.mapping import country_lookup
+    from bulletin.data.importers.mapping import country_lookup
 
     table, _, _ = real
     with zipfile.ZipFile(official_dir / IDS_ZIP) as archive:
@@ -290,7 +290,7 @@ def test_case_ids_are_the_lines_cases_begin_on(official_dir: Path, real) -> None
 
 
 def test_record_lines_count_quoted_newlines_and_blank_lines() -> None:
-    from bulletin.importers.ids import record_lines
+    from bulletin.data.importers.ids import record_lines
 
     data = b'a;b\n1;"x\ny"\n\n2;z\r\n\r\n3;"say ""hi""\n"\n4;w'
     assert record_lines(data).tolist() == [1, 2, 5, 7, 9]
@@ -314,7 +314,7 @@ def test_a_zipped_export_and_the_plain_one_give_the_same_cases(tmp_path: Path) -
 def test_a_zip_bomb_of_a_csv_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import zipfile
 
-    from bulletin.cli import main
+    from bulletin.cli.main import main
 
     path = tmp_path / "bomb.zip"
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:

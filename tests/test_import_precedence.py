@@ -11,13 +11,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.cli import main
-from bulletin.importers import import_files, precedence
-from bulletin.importers.provenance import disagreements
-from bulletin.importers.unodc_series import SERIES
-from bulletin.importers.wdr_seizures import WDR2018, WDR2024
-from bulletin.schemas import STATUSES
-from bulletin.tables import load_table, write_table
+from bulletin.cli.main import main
+from bulletin.data.importers import import_files, precedence
+from bulletin.data.importers.provenance import disagreements
+from bulletin.data.importers.unodc_series import SERIES
+from bulletin.data.importers.wdr_seizures import WDR2018, WDR2024
+from bulletin.data.schemas import STATUSES
+from bulletin.data.tables import load_table, write_table
 
 SEIZURES = (
     "wdr2018-annex-drug-seizures-2012-2016.csv",

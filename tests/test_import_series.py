@@ -10,11 +10,11 @@ import pandas as pd
 import pytest
 from import_samples import write_foreign_xlsx
 
-from bulletin.cli import main
-from bulletin.importers import ImportOptions, import_files
-from bulletin.importers.unodc_series import SERIES, single_precision_decimal
-from bulletin.tables import load_table
-from bulletin.vocab import CENTRAL_ASIA
+from bulletin.cli.main import main
+from bulletin.data.importers import ImportOptions, import_files
+from bulletin.data.importers.unodc_series import SERIES, single_precision_decimal
+from bulletin.data.tables import load_table
+from bulletin.data.vocab import CENTRAL_ASIA
 
 SERIES_FILE = "unodc-annual-drug-seizures-1990-2019.xlsx"
 FOUR = ["cannabis_herb", "cannabis_resin", "heroin", "opium"]

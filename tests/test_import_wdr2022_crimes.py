@@ -8,12 +8,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.cli import main
-from bulletin.importers import import_files
-from bulletin.importers.detect import detect
-from bulletin.importers.provenance import flagged_rows
-from bulletin.importers.wdr_crimes import WDR2022
-from bulletin.tables import load_table
+from bulletin.cli.main import main
+from bulletin.data.importers import import_files
+from bulletin.data.importers.detect import detect
+from bulletin.data.importers.provenance import flagged_rows
+from bulletin.data.importers.wdr_crimes import WDR2022
+from bulletin.data.tables import load_table
 
 WDR2022_CRIMES = "wdr2022-annex-10.1-drug-related-crimes.xlsx"
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.importers import import_files
-from bulletin.importers.wdr_crimes import ARRESTS_SOURCE, OFFENCES
-from bulletin.tables import load_table
+from bulletin.data.importers import import_files
+from bulletin.data.importers.wdr_crimes import ARRESTS_SOURCE, OFFENCES
+from bulletin.data.tables import load_table
 
 WDR_CRIMES = "wdr2024-annex-10.1-drug-related-crimes.xlsx"
 

@@ -21,9 +21,9 @@ import pandas as pd
 import pytest
 from import_samples import DATAUNODC, official_samples, write_foreign_xlsx
 
-from bulletin.cli import main
-from bulletin.importers import import_files, xlsxio
-from bulletin.tables import load_table
+from bulletin.cli.main import main
+from bulletin.data.importers import import_files, xlsxio
+from bulletin.data.tables import load_table
 
 FOREIGN = {
     "inline strings, numbers as text, dimension A1, no shared strings": {},
@@ -156,7 +156,7 @@ def test_cells_far_apart_are_refused_before_calamine_makes_its_grid(
     cell = b'<row r="%s"><c r="%s"><v>1</v></c></row></sheetData>' % (row, far)
     path = _sheet_with(tmp_path / "sparse.xlsx", xml.replace(b"</sheetData>", cell))
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from bulletin.cli import main; "
+        [sys.executable, "-c", "import sys; from bulletin.cli.main import main; "
          f"sys.exit(main(['import', {str(path)!r}, '--data-dir', {str(tmp_path / 'data')!r}]))"],
         capture_output=True,
         text=True,

@@ -10,9 +10,9 @@ import nbformat
 import pytest
 from render_helpers import small_data
 
-from bulletin.kernel import ProjectKernelManager, project_kernel_spec
-from bulletin.periods import Quarter
-from bulletin.render import render_issue
+from bulletin.core.periods import Quarter
+from bulletin.render.api import render_issue
+from bulletin.render.kernel import ProjectKernelManager, project_kernel_spec
 
 
 def test_spec_runs_this_interpreter():
@@ -56,7 +56,7 @@ def test_forked_kernels_are_private_and_separate(tmp_path):
     import os
     import stat
 
-    from bulletin.kernel import ForkedKernelManager, KernelForkServer
+    from bulletin.render.kernel import ForkedKernelManager, KernelForkServer
 
     async def start_two(server):
         managers = [ForkedKernelManager(server=server) for _ in range(2)]

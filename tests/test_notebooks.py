@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from bulletin.paths import NOTEBOOKS_DIR
-from bulletin.render import find_notebooks
+from bulletin.core.paths import NOTEBOOKS_DIR
+from bulletin.render.api import find_notebooks
 
 NOTEBOOKS = find_notebooks(NOTEBOOKS_DIR)
 

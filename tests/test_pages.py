@@ -1,4 +1,4 @@
-"""bulletin.pages: an executed notebook as readers get it.
+"""bulletin.publish.pages: an executed notebook as readers get it.
 
 Most tests build a small executed notebook by hand (the outputs a kernel would have made); one
 renders a tiny notebook through the real pipeline, with a data string that tries to be markup.
@@ -21,10 +21,10 @@ import nbformat  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from bulletin import charts, pages, report  # noqa: E402
-from bulletin.paths import DATA_DIR  # noqa: E402
-from bulletin.periods import Quarter  # noqa: E402
-from bulletin.render import render_issue  # noqa: E402
+from bulletin.core.paths import DATA_DIR  # noqa: E402
+from bulletin.core.periods import Quarter  # noqa: E402
+from bulletin.publish import charts, pages, report  # noqa: E402
+from bulletin.render.api import render_issue  # noqa: E402
 
 ATTACK = "<script>alert(1)</script>"
 RECONSTRUCTED = "Data status: reconstructed by this project where no figure is published, not official (2017)."
@@ -314,7 +314,7 @@ def test_sections_and_summaries():
 
 TINY = f'''import pandas as pd
 import seaborn as sns
-from bulletin import charts, report
+from bulletin.publish import charts, report
 title = "{ATTACK}"
 activities = pd.DataFrame({{"activity": [title, "Seminar"], "participants": [37, 70]}})
 report.show_text(f"The quarter opened with {{title}}.")

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.parameters import (
+from bulletin.core.periods import Quarter
+from bulletin.render.parameters import (
     Parameter,
     ParameterError,
     check_country,
@@ -16,7 +17,6 @@ from bulletin.parameters import (
     declared_parameters,
     notebook_parameters,
 )
-from bulletin.periods import Quarter
 
 
 def _nb(source: str) -> dict:

@@ -1,8 +1,8 @@
-"""bulletin.periods: naming issues and their data quarter."""
+"""bulletin.core.periods: naming issues and their data quarter."""
 
 import pytest
 
-from bulletin.periods import Quarter, data_quarter
+from bulletin.core.periods import Quarter, data_quarter
 
 
 @pytest.mark.parametrize("text", ["2017Q2", "2017-Q2", "2017q2", " 2017-Q2 "])

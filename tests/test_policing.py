@@ -1,13 +1,13 @@
-"""bulletin.policing (analysis 10) on tiny inline frames."""
+"""bulletin.analyses.policing (analysis 10) on tiny inline frames."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from bulletin import policing
-from bulletin.periods import Quarter
-from bulletin.tables import table_spec
+from bulletin.analyses import policing
+from bulletin.core.periods import Quarter
+from bulletin.data.tables import table_spec
 
 MOI = "UNODC ROCA, Milestones 2017-Q2 (April-June 2017), citing the Kyrgyz Ministry of Interior"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 
-from bulletin import progress as progress_module
-from bulletin.progress import Progress
+from bulletin.render import progress as progress_module
+from bulletin.render.progress import Progress
 
 
 def test_plain_lines_when_not_a_terminal(monkeypatch):

@@ -1,4 +1,4 @@
-"""bulletin.provenance: status words, the basis of a claim, data shares and flagged rows, on tiny
+"""bulletin.data.trust: status words, the basis of a claim, data shares and flagged rows, on tiny
 inline frames with known answers (official, stated and reconstructed rows mixed)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin import provenance
-from bulletin.provenance import basis_of, claim_basis, claim_record, data_shares
+from bulletin.data import trust as provenance
+from bulletin.data.trust import basis_of, claim_basis, claim_record, data_shares
 
 MADE = "reconstructed from the bulletin text (Milestones 2017-Q2), by bulletin.reconstruct.x"
 # A reconstruction that names no claim was made from official figures of other years alone.

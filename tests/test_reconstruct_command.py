@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from bulletin.paths import DATA_DIR
+from bulletin.core.paths import DATA_DIR
+from bulletin.data.tables import load_table, write_table
 from bulletin.reconstruct import seizures_quarterly
-from bulletin.tables import load_table, write_table
 
 
 def annual() -> pd.DataFrame:

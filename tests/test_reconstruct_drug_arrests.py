@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin import arrests
+from bulletin.analyses import arrests
+from bulletin.data.tables import load_table
 from bulletin.reconstruct import drug_arrests as recon
 from bulletin.reconstruct import rows_made_by
-from bulletin.tables import load_table
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 # offences by year for KAZ, KGZ, TJK, TKM, UZB (any status: the reconstruction reads them all)

@@ -9,11 +9,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin.crime import country_year_totals, unodc_category
+from bulletin.analyses.crime import country_year_totals, unodc_category
+from bulletin.data.tables import load_table
 from bulletin.reconstruct import drug_offences as recon
 from bulletin.reconstruct import replace_own_rows, rows_made_by
 from bulletin.reconstruct.years import chain_index
-from bulletin.tables import load_table
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 PERIOD = range(2010, 2017)

@@ -7,8 +7,8 @@ import re
 
 import pandas as pd
 
+from bulletin.data.tables import load_table
 from bulletin.reconstruct import indicators_gbv as script
-from bulletin.tables import load_table
 
 
 def test_transcribed_rows_are_stated_and_name_the_issue_and_its_source():

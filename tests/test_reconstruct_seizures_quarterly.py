@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from bulletin.data.tables import check_table, load_table
 from bulletin.reconstruct import seizures_quarterly as recon
-from bulletin.tables import check_table, load_table
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 ANNUAL_SOURCE = "UNODC annual series (test)"

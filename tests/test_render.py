@@ -12,11 +12,11 @@ import nbformat
 import pytest
 from render_helpers import small_data
 
-from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR
-from bulletin.periods import Quarter
-from bulletin.render import RenderError, find_notebooks, render_issue
-from bulletin.tables import load_table
-from bulletin.vocab import CENTRAL_ASIA
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR
+from bulletin.core.periods import Quarter
+from bulletin.data.tables import load_table
+from bulletin.data.vocab import CENTRAL_ASIA
+from bulletin.render.api import RenderError, find_notebooks, render_issue
 
 pytestmark = pytest.mark.slow
 
@@ -141,7 +141,7 @@ def test_parameters_are_injected(tmp_path: Path):
 
 def _cli(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "bulletin.cli", *args], capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "bulletin.cli.main", *args], capture_output=True, text=True, timeout=120
     )
 
 

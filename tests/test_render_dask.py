@@ -14,8 +14,8 @@ distributed = pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
 
 CHART = (
-    "from bulletin.tables import load_table\n"
-    "from bulletin import report\n"
+    "from bulletin.data.tables import load_table\n"
+    "from bulletin.publish import report\n"
     "import matplotlib.pyplot as plt\n"
     "rows = load_table('seizures_quarterly', data_dir)\n"
     "report.record_figure('kg_' + NAME, float(rows.kg.sum()), 'kg', quarter, 'reconstructed')\n"

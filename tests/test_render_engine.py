@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from render_helpers import bulletin, small_data, write_notebook, write_quarterly
 
-from bulletin import engine
-from bulletin.engine import Edition, Options, RenderParameterError, render
-from bulletin.periods import Quarter
+from bulletin.core.periods import Quarter
+from bulletin.render import engine
+from bulletin.render.engine import Edition, Options, RenderParameterError, render
 
 pytestmark = pytest.mark.slow
 
 RECORD_QUARTER = (
-    "from bulletin import report\n"
+    "from bulletin.publish import report\n"
     "report.record_figure('the_issue', quarter, 'issue', quarter, 'reconstructed')\n"
     "open('scratch.txt', 'w').write(quarter)  # same file name in every notebook's working folder\n"
     "print('ISSUE', quarter, open('scratch.txt').read())"
@@ -42,7 +42,7 @@ def test_two_quarters_rendered_at_once_do_not_mix(tmp_path: Path):
     # Two commands at the same time, one quarter each, into the same reports folder.
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "bulletin.cli", "render", "--quarter", quarter, *common],
+            [sys.executable, "-m", "bulletin.cli.main", "render", "--quarter", quarter, *common],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         for quarter in ("2017Q1", "2017Q2")
@@ -130,10 +130,10 @@ def test_changing_a_table_reruns_exactly_the_notebooks_that_read_it(tmp_path: Pa
     (data / "seizures_annual.csv").write_text(
         "country,year,drug,kg,source,status\nKGZ,2016,heroin,50.0,test,official\n"
     )
-    load = "from bulletin.tables import load_table\n"
+    load = "from bulletin.data.tables import load_table\n"
     write_notebook(notebooks, "01_quarterly", load + "print(len(load_table('seizures_quarterly', data_dir)))")
     write_notebook(notebooks, "02_annual", load + "print(len(load_table('seizures_annual', data_dir)))")
-    write_notebook(notebooks, "03_both", "from bulletin import tables\n"
+    write_notebook(notebooks, "03_both", "from bulletin.data import tables\n"
                    "a = tables.load_table('seizures_annual', data_dir)\n"
                    "q = tables.load_table('seizures_quarterly', data_dir)")
     write_notebook(notebooks, "04_none", "print('no data read')")
@@ -168,7 +168,7 @@ def test_changing_a_table_reruns_exactly_the_notebooks_that_read_it(tmp_path: Pa
 
 def test_run_record_says_what_made_the_issue(tmp_path: Path):
     notebooks, data, out = tmp_path / "nb", small_data(tmp_path / "data"), tmp_path / "out"
-    write_notebook(notebooks, "01_one", "from bulletin.tables import load_table\n"
+    write_notebook(notebooks, "01_one", "from bulletin.data.tables import load_table\n"
                    "t = load_table('seizures_quarterly', data_dir)")
     [result] = render([Edition(Quarter(2017, 2), out)], Options(data_dir=data, notebooks_dir=notebooks))
     record = _run(out)
@@ -229,7 +229,7 @@ def test_parameters_are_checked_before_any_kernel_starts(tmp_path: Path, monkeyp
     def no_kernel(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr("bulletin.kernel.KernelForkServer.__init__", no_kernel)
+    monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", no_kernel)
     monkeypatch.setattr(engine, "execute_task", no_kernel)
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     write_notebook(notebooks, "01_fine", "print(quarter)")

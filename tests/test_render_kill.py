@@ -16,7 +16,7 @@ import psutil
 import pytest
 from render_helpers import bulletin, page_files, small_data, write_notebook
 
-from bulletin import publish
+from bulletin.render import folders as publish
 
 # Starts a process of its own session (it leaves the kernel's process group), then waits.
 SLOW = (
@@ -79,7 +79,7 @@ def test_a_render_killed_midway_leaves_the_previous_issue_intact(tmp_path: Path,
     pid_file = tmp_path / "helper.pid"
     write_notebook(notebooks, "02_killme", SLOW.format(seconds=3000 + signum, pid_file=str(pid_file)))
     write_notebook(notebooks, "03_three", "print('new')")
-    process = subprocess.Popen([sys.executable, "-m", "bulletin.cli", *args],
+    process = subprocess.Popen([sys.executable, "-m", "bulletin.cli.main", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **env})
     # Kill it while its kernels run and its staging folder exists.

@@ -3,7 +3,7 @@ and failing disks end in one sentence; a notebook's processes end with it; reuse
 a notebook reads and the data folder's own reference vocabularies.
 
 Cases whose failure would delete real folders (``/``, the project) are checked with
-:func:`bulletin.engine.check_targets` alone, never with a render.
+:func:`bulletin.render.engine.check_targets` alone, never with a render.
 """
 
 from __future__ import annotations
@@ -21,10 +21,11 @@ import psutil
 import pytest
 from render_helpers import bulletin, page_files, small_data, write_notebook
 
-from bulletin import engine, publish
-from bulletin.engine import Edition, Options, RenderParameterError, check_targets, render
-from bulletin.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR, REPORTS_DIR
-from bulletin.periods import Quarter
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR, REPORTS_DIR
+from bulletin.core.periods import Quarter
+from bulletin.render import engine
+from bulletin.render import folders as publish
+from bulletin.render.engine import Edition, Options, RenderParameterError, check_targets, render
 
 ISSUE = Quarter(2017, 2)
 
@@ -52,7 +53,7 @@ def _no_kernel(monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr("bulletin.kernel.KernelForkServer.__init__", refuse)
+    monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", refuse)
     monkeypatch.setattr(engine, "execute_task", refuse)
 
 
@@ -467,7 +468,7 @@ def test_the_processes_a_notebook_starts_end_with_it(tmp_path: Path, ending: str
 def test_no_kernel_listens_on_tcp_and_forked_output_still_arrives(tmp_path: Path):
     import asyncio
 
-    from bulletin.kernel import ForkedKernelManager, KernelForkServer
+    from bulletin.render.kernel import ForkedKernelManager, KernelForkServer
 
     async def run(server):
         manager = ForkedKernelManager(server=server, socket_parent=tmp_path)
@@ -522,7 +523,7 @@ def test_the_next_render_removes_only_the_folders_of_dead_renders(tmp_path: Path
 
 
 def test_kernel_sockets_stay_within_the_length_a_socket_path_may_have(tmp_path: Path):
-    from bulletin.kernel import private_socket_address
+    from bulletin.render.kernel import private_socket_address
 
     folder, address = private_socket_address(tmp_path)
     assert Path(folder).parent == tmp_path and Path(folder).stat().st_mode & 0o077 == 0
@@ -580,7 +581,7 @@ def test_a_data_folder_brings_its_own_reference_vocabularies(tmp_path: Path, mon
     monkeypatch.delenv("BULLETIN_REFERENCE_DIR", raising=False)
     notebooks, data = _setup(tmp_path)
     write_notebook(notebooks, "01_one", "import os\nprint('REFERENCE', os.environ.get('BULLETIN_REFERENCE_DIR'))\n"
-                   "from bulletin.vocab import country_name\nprint('NAME', country_name('KGZ'))")
+                   "from bulletin.data.vocab import country_name\nprint('NAME', country_name('KGZ'))")
     out = tmp_path / "out"
     options = Options(data_dir=data, notebooks_dir=notebooks)
     render([Edition(ISSUE, out)], options)
@@ -610,7 +611,8 @@ def test_a_data_folder_brings_its_own_reference_vocabularies(tmp_path: Path, mon
 
 
 def test_the_reference_variable_is_the_one_vocab_reads():
-    from bulletin import kernelboot, vocab
+    from bulletin.data import vocab
+    from bulletin.render import kernelboot
 
     assert kernelboot.REFERENCE_DIR_ENV == vocab.REFERENCE_DIR_ENV
 
@@ -624,7 +626,7 @@ def test_an_interrupt_is_an_exit_status_of_its_signal():
 def test_a_render_finishes_an_import_interrupted_while_renaming(tmp_path: Path):
     """An import killed between its renames leaves a journal; the render finishes it first, so
     that the notebooks never read some tables new and others old."""
-    from bulletin import files
+    from bulletin.core import files
 
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     write_notebook(notebooks, "01_one", "print(open(data_dir + '/seizures_quarterly.csv').read())")

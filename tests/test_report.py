@@ -1,4 +1,4 @@
-"""bulletin.report: what a notebook shows and records, made safe for readers."""
+"""bulletin.publish.report: what a notebook shows and records, made safe for readers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin import report
+from bulletin.publish import report
 
 ATTACK = "<script>alert(1)</script>"
 
@@ -205,7 +205,7 @@ def test_table_download_neutralises_a_formula_in_a_column_name():
 
 
 def test_the_renderer_collects_data_records_for_run_json(shown):
-    from bulletin.engine import collect_data, collect_records
+    from bulletin.render.engine import collect_data, collect_records
 
     frame = pd.DataFrame({"count": [3, 1], "status": ["official", "reconstructed"]})
     report.record_data(frame, "drug_offences")

@@ -1,4 +1,4 @@
-"""bulletin.routes (analysis 5): routes, legs, new legs and origin shares on small inline cases;
+"""bulletin.analyses.routes (analysis 5): routes, legs, new legs and origin shares on small inline cases;
 the refusal of bad cases at the door; claims C7 and C8 on the rendered issue."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin import routes
-from bulletin.paths import DATA_DIR
-from bulletin.periods import Quarter
-from bulletin.tables import TableError, load_table
+from bulletin.analyses import routes
+from bulletin.core.paths import DATA_DIR
+from bulletin.core.periods import Quarter
+from bulletin.data.tables import TableError, load_table
 
 COLUMNS = [
     "case_id",
@@ -430,7 +430,7 @@ def test_sentences_follow_the_numbers():
         "These cases are reconstructed by this project, not official")
 
 
-# --- bad cases refused at the door (bulletin.tables), with their line named --------------------
+# --- bad cases refused at the door (bulletin.data.tables), with their line named --------------------
 
 
 def copy_with(tmp_path: Path, line: int, column: str, value: str) -> Path:

@@ -1,12 +1,12 @@
-"""bulletin.seizures (analysis 1) on tiny inline frames."""
+"""bulletin.analyses.seizures (analysis 1) on tiny inline frames."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from bulletin import seizures
-from bulletin.periods import Quarter
+from bulletin.analyses import seizures
+from bulletin.core.periods import Quarter
 
 Q1_2017 = Quarter(2017, 1)
 

@@ -1,4 +1,4 @@
-"""bulletin.vocab: the vocabularies come from the reference folder in use."""
+"""bulletin.data.vocab: the vocabularies come from the reference folder in use."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bulletin import paths, vocab
-from bulletin.paths import REFERENCE_DIR
+from bulletin.core import paths
+from bulletin.core.paths import REFERENCE_DIR
+from bulletin.data import vocab
 
 
 @pytest.fixture
@@ -62,7 +63,7 @@ def test_tables_of_a_data_folder_are_checked_with_its_own_vocabularies(
     # Issue 12: reference/ inside a --data-dir was ignored; a row of its own country was refused.
     import pandas as pd
 
-    from bulletin.tables import TableError, load_table, write_table
+    from bulletin.data.tables import TableError, load_table, write_table
 
     monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     rows = pd.DataFrame({"country": ["XKX"], "year": [2016], "drug": ["heroin"], "kg": [1.0],
@@ -80,7 +81,7 @@ def test_tables_of_a_data_folder_are_checked_with_its_own_vocabularies(
 def test_an_import_maps_names_with_the_data_folder_s_own_vocabularies(
     own_reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    from bulletin.cli import main
+    from bulletin.cli.main import main
 
     monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     with (own_reference / "reference" / "country_names.csv").open("a", encoding="utf-8") as out:

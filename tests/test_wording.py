@@ -1,4 +1,4 @@
-"""bulletin.wording: the words follow the numbers.
+"""bulletin.core.wording: the words follow the numbers.
 
 One table of cases per function: what the bulletin writes (expected), the values on either side of
 each rounding limit (edge), and what must be refused (erroneous: negative, missing, zero where a
@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin.wording import (
+from bulletin.core.wording import (
     describe_change,
     describe_count,
     describe_direction,

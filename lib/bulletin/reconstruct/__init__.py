@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from bulletin.paths import DATA_DIR
-from bulletin.tables import check_table, load_table, table_path, table_spec, write_table
+from bulletin.core.paths import DATA_DIR
+from bulletin.data.tables import check_table, load_table, table_path, table_spec, write_table
 
 log = logging.getLogger(__name__)
 

@@ -56,7 +56,10 @@ import sys
 
 import pandas as pd
 
-from bulletin.crime import country_year_totals, rows_in_period
+from bulletin.analyses.crime import country_year_totals, rows_in_period
+from bulletin.core.wording import describe_years
+from bulletin.data.tables import check_table, load_table
+from bulletin.data.vocab import CENTRAL_ASIA
 from bulletin.reconstruct import (
     Reconstruction,
     regional_statement_note,
@@ -66,9 +69,6 @@ from bulletin.reconstruct import (
     split_by_largest_remainder,
 )
 from bulletin.reconstruct.years import Lines, between, neighbours, scale
-from bulletin.tables import check_table, load_table
-from bulletin.vocab import CENTRAL_ASIA
-from bulletin.wording import describe_years
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ SOURCE_CARRIED_STATED = f"{_BY}: the country's 2016 figure from {_STATED}, {_CAR
 SOURCES = (
     SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED
 )
-# The rows resting on the bulletin's statements name the claims (bulletin.provenance reads them).
+# The rows resting on the bulletin's statements name the claims (bulletin.data.trust reads them).
 FROM_STATEMENT = (SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED_STATED)
 FIRST_YEAR, LAST_YEAR = 2010, 2016
 STATED_YEAR = 2016

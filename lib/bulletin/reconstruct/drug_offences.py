@@ -63,8 +63,11 @@ import sys
 import numpy as np
 import pandas as pd
 
-from bulletin.arrests import persons_by_country_year
-from bulletin.crime import TOTAL, country_year_totals, unodc_category
+from bulletin.analyses.arrests import persons_by_country_year
+from bulletin.analyses.crime import TOTAL, country_year_totals, unodc_category
+from bulletin.core.wording import describe_years
+from bulletin.data.tables import check_table, load_table
+from bulletin.data.vocab import CENTRAL_ASIA
 from bulletin.reconstruct import (
     Reconstruction,
     interpolate,
@@ -75,9 +78,6 @@ from bulletin.reconstruct import (
     split_by_largest_remainder,
 )
 from bulletin.reconstruct.years import Lines, between, chain_index, neighbours, scale
-from bulletin.tables import check_table, load_table
-from bulletin.vocab import CENTRAL_ASIA
-from bulletin.wording import describe_years
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ SOURCE_CARRIED_STATED = f"{_BY}: the country's 2016 figure from {_STATED}, {_CAR
 SOURCES = (
     SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED
 )
-# The rows resting on the bulletin's statements name the claims (bulletin.provenance reads them).
+# The rows resting on the bulletin's statements name the claims (bulletin.data.trust reads them).
 FROM_STATEMENT = (SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED_STATED)
 FIRST_YEAR, LAST_YEAR = 2010, 2016
 STATED_YEAR = 2016

@@ -17,7 +17,7 @@ reader knows the figure is second-hand and rounded as the bulletin rounds it):
    ``gbv_cases_registered_by_police``: 2010, 1,800 cases (stated plainly), and 2014, 3,500 with
    the word "over" kept: disaggregation ``total; qualifier=over`` (the table has no qualifier
    column; the convention is documented in data/README.md and read by
-   ``bulletin.gbv.split_qualifier``).
+   ``bulletin.analyses.gbv.split_qualifier``).
 3. "in 2016, 5.9 per cent of all certified police officers were women, 4.3 per cent of whom
    belonged to an ethnic minority" (citing the Ministry of Interior) -
    ``certified_police_officers_share``, 2016, disaggregation ``sex=female``, 5.9 (% of certified
@@ -46,15 +46,15 @@ import sys
 
 import pandas as pd
 
-from bulletin.gbv import (
+from bulletin.analyses.gbv import (
     CRISIS_CENTRE_CLIENTS,
     POLICE_GBV_CASES,
     TOTAL,
     with_qualifier,
 )
-from bulletin.policing import MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
+from bulletin.analyses.policing import MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
+from bulletin.data.tables import table_spec
 from bulletin.reconstruct import rows_made_by, run_reconstruction
-from bulletin.tables import table_spec
 
 log = logging.getLogger(__name__)
 

@@ -60,6 +60,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bulletin.data.tables import load_table
+from bulletin.data.vocab import CENTRAL_ASIA, drug_groups
 from bulletin.reconstruct import (
     Reconstruction,
     round_half_up,
@@ -67,8 +69,6 @@ from bulletin.reconstruct import (
     run_reconstruction,
     split_by_largest_remainder,
 )
-from bulletin.tables import load_table
-from bulletin.vocab import CENTRAL_ASIA, drug_groups
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,419 @@
+"""The annual seizures table (``seizures_annual``), shared by analyses 2, 3 and 4.
+
+What the drug market, cannabis and heroin analyses all need: which years an issue shows, the
+regional totals of the five countries (each saying how many of the five it covers, because a
+country missing from a publication is missing, not zero), the gaps in the figures, and bar charts
+that tell official, reconstructed and missing years apart on the chart itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from bulletin.core.periods import Quarter, data_quarter
+from bulletin.core.wording import describe_gaps, describe_years
+from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_labels
+from bulletin.publish.charts import (
+    PALETTE,
+    finish_chart,
+    new_chart,
+    repeated_reconstructed,
+    status_handles,
+    style_bar,
+)
+
+FIVE_COUNTRIES = len(CENTRAL_ASIA)
+MISSING_COUNTRY = "all drugs shown"
+"""What a gap list says when a country has no figure at all for a year."""
+
+
+def last_data_year(issue: Quarter, last_year: int = 0) -> int:
+    """The last year of annual figures an issue shows.
+
+    The issue reports the quarter before its own (its data quarter); its annual figures run to
+    the last complete year before that quarter: the 2017-Q2 issue (data quarter 2017-Q1) shows
+    years to 2016, the 2017-Q1 issue (data quarter 2016-Q4) years to 2015.
+
+    Args:
+        issue: the issue's quarter.
+        last_year: a year to use instead; 0 follows the issue.
+
+    >>> last_data_year(Quarter(2017, 2)), last_data_year(Quarter(2017, 1))
+    (2016, 2015)
+    >>> last_data_year(Quarter(2017, 2), last_year=2022)
+    2022
+    """
+    if last_year < 0:
+        raise ValueError(f"expected a year, or 0 to follow the issue, got {last_year}")
+    return last_year or data_quarter(issue).year - 1
+
+
+def select_rows(
+    annual: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> pd.DataFrame:
+    """The rows of some drugs, countries and years (inclusive), in key order."""
+    if first_year > last_year:
+        raise ValueError(f"first year {first_year} is after last year {last_year}")
+    chosen = (
+        annual["drug"].isin(drugs)
+        & annual["country"].isin(countries)
+        & annual["year"].between(first_year, last_year)
+    )
+    return annual.loc[chosen].sort_values(["country", "year", "drug"]).reset_index(drop=True)
+
+
+def status_by_year(rows: pd.DataFrame, years: Sequence[int]) -> pd.Series:
+    """The data status of each year's rows ("official", "reconstructed", "official+reconstructed"),
+    or "" for a year without rows."""
+    joined = rows.groupby("year")["status"].agg(lambda s: "+".join(sorted(set(s))))
+    return joined.reindex(list(years), fill_value="").rename("status")
+
+
+def regional_totals(
+    annual: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> pd.DataFrame:
+    """Kilograms seized by the countries together, per year and drug, with their coverage.
+
+    A country without a figure for a drug and year is left out of the sum (missing, not zero),
+    and ``countries`` says how many of the countries the sum covers; a year and drug that no
+    country has a figure for has ``kg`` missing and ``countries`` 0.
+
+    Returns:
+        One row per year and drug (every year of the range, drugs in the order given): ``year,
+        drug, kg, countries, of, status``.
+    """
+    rows = select_rows(annual, drugs, first_year, last_year, countries)
+    grid = pd.MultiIndex.from_product(
+        [range(first_year, last_year + 1), list(drugs)], names=["year", "drug"]
+    )
+    grouped = rows.groupby(["year", "drug"])
+    totals = pd.DataFrame(
+        {
+            "kg": grouped["kg"].sum(min_count=1),
+            "countries": grouped["country"].nunique(),
+            "status": grouped["status"].agg(lambda s: "+".join(sorted(set(s)))),
+        }
+    ).reindex(grid)
+    totals["countries"] = totals["countries"].fillna(0).astype(int)
+    totals["status"] = totals["status"].fillna("")
+    totals["of"] = len(countries)
+    return totals.reset_index()[["year", "drug", "kg", "countries", "of", "status"]]
+
+
+def coverage_by_year(
+    annual: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> pd.DataFrame:
+    """How many of the countries have a figure for any of the drugs, each year, and which do not.
+
+    Returns:
+        ``year, countries, of, missing`` (names of the countries without any figure, joined by
+        ", "), one row per year of the range.
+    """
+    rows = select_rows(annual, drugs, first_year, last_year, countries)
+    present = rows.groupby("year")["country"].agg(set)
+    records = []
+    for year in range(first_year, last_year + 1):
+        have = present.get(year, set())
+        missing = [country_name(c) for c in countries if c not in have]
+        records.append((year, len(have), len(countries), ", ".join(missing)))
+    return pd.DataFrame(records, columns=["year", "countries", "of", "missing"])
+
+
+def find_gaps(
+    annual: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> tuple[list[tuple[str, str, list[int]]], list[int]]:
+    """The figures missing from a range of years, for the page to name them.
+
+    Years with no figure for any country are returned apart. In the other years, a country with
+    no figure for any of the drugs is listed once with :data:`MISSING_COUNTRY` (or the drug's
+    label when there is one drug); one with some figures but not all is listed by drug.
+
+    Returns:
+        ``(gaps, empty_years)``: gaps as ``(country name, drug label or MISSING_COUNTRY, years)``,
+        in the order of ``countries`` then ``drugs``; years without any figure.
+    """
+    rows = select_rows(annual, drugs, first_year, last_year, countries)
+    have = set(zip(rows["country"], rows["drug"], rows["year"], strict=True))
+    years_with_data = set(rows["year"])
+    empty_years = [y for y in range(first_year, last_year + 1) if y not in years_with_data]
+    labels = drug_labels()
+    gaps: list[tuple[str, str, list[int]]] = []
+    for country in countries:
+        absent = [
+            y
+            for y in sorted(years_with_data)
+            if not any((country, d, y) in have for d in drugs)
+        ]
+        if absent:
+            what = MISSING_COUNTRY if len(drugs) > 1 else labels.get(drugs[0], drugs[0])
+            gaps.append((country_name(country), what, absent))
+        for drug in drugs:
+            years = [
+                y
+                for y in sorted(years_with_data)
+                if y not in absent and (country, drug, y) not in have
+            ]
+            if years:
+                gaps.append((country_name(country), labels.get(drug, drug), years))
+    return gaps, empty_years
+
+
+def chart_note(
+    seizures: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> tuple[str, str]:
+    """The source and status lines under a chart of years: statuses by year, the gaps named,
+    and the key to the coverage marks of the five (see :func:`mark_coverage`)."""
+    rows = select_rows(seizures, drugs, first_year, last_year, countries)
+    gaps, empty = find_gaps(seizures, drugs, first_year, last_year, countries)
+    parts = [describe_status(rows), describe_gaps(gaps, empty)]
+    five = [c for c in countries if c in CENTRAL_ASIA]
+    covered = coverage_by_year(seizures, drugs, first_year, last_year, five)["countries"]
+    if ((covered > 0) & (covered < len(five))).any():
+        parts.append(coverage_note(len(five)))
+    return describe_sources(rows), " ".join(p for p in parts if p)
+
+
+# --- Charts of years: official, reconstructed and missing told apart on the chart --------------
+
+
+def table_note(
+    seizures: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> str:
+    """The note under a table of years: the same source and status lines as its chart's."""
+    return " ".join(chart_note(seizures, drugs, first_year, last_year, countries))
+
+
+def coverage_labels(by_year: pd.DataFrame) -> list[str]:
+    """ "4 of 5" for each row of a table with ``countries`` and ``of`` columns."""
+    return [f"{c} of {o}" for c, o in zip(by_year["countries"], by_year["of"], strict=True)]
+
+
+def status_labels(statuses: pd.Series) -> pd.Series:
+    """The data status of each year for a table, "no figures" for a year without any."""
+    return statuses.replace("", "no figures")
+
+
+def status_legend_handles(statuses: Sequence[str] = ("official", "reconstructed")) -> list:
+    """Legend entries that explain the bars' fill: solid official, lighter and hatched
+    reconstructed (and the stated marker, when stated figures are drawn)."""
+    return status_handles(statuses, "#999999")
+
+
+def hatch_reconstructed(bars: Sequence, statuses: Sequence[str]) -> None:
+    """Draw the bars of reconstructed years apart: lighter, hatched, outlined (``statuses`` in the
+    order of the bars)."""
+    for bar, status in zip(bars, statuses, strict=True):
+        style_bar(bar, str(status))
+
+
+def cell_statuses(
+    seizures: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    by: str,
+    countries: Sequence[str] = CENTRAL_ASIA,
+) -> pd.DataFrame:
+    """The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
+    the statuses of the rows behind the cell, joined ("" where there is none)."""
+    rows = select_rows(seizures, drugs, first_year, last_year, countries)
+    joined = rows.groupby(["year", by])["status"].agg(lambda s: "+".join(sorted(set(s))))
+    table = joined.unstack(by) if not joined.empty else pd.DataFrame()
+    return table.reindex(index=range(first_year, last_year + 1)).fillna("")
+
+
+def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
+    """Which cells of a chart's table are reconstructed copies of a neighbouring year
+    (:func:`bulletin.publish.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``."""
+    mask = pd.DataFrame(False, index=table.index, columns=table.columns)
+    for column in table.columns:
+        if column not in statuses:
+            continue
+        mask[column] = repeated_reconstructed(
+            table[column].tolist(), statuses[column].reindex(table.index).fillna("").tolist()
+        )
+    return mask
+
+
+def describe_not_drawn(mask: pd.DataFrame) -> str:
+    """The note under a chart naming the cells left undrawn ("" when there is none)."""
+    parts = [
+        f"{column} {describe_years([int(y) for y in mask.index[mask[column]]])}"
+        for column in mask.columns
+        if mask[column].any()
+    ]
+    if not parts:
+        return ""
+    return (
+        "Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
+        "figure: not a measure)."
+    )
+
+
+def draw_stacked_years(
+    ax: Axes,
+    table: pd.DataFrame,
+    colours: Sequence,
+    statuses: Sequence[str] | pd.DataFrame,
+    coverage: Sequence[int],
+    of: int,
+) -> list[Patch]:
+    """Stacked bars, one per year (the index), one layer per column; gaps shown, not hidden.
+
+    Reconstructed parts are lighter, hatched and outlined; a reconstructed part that repeats a
+    neighbouring year is not drawn (:func:`not_drawn_cells`); a year covering fewer than ``of``
+    countries carries "n/of" above its bar; a year without any figure carries "no data".
+
+    Args:
+        ax: the chart's axes.
+        table: tons by year (index) and layer (columns).
+        colours: one colour per layer.
+        statuses: the status of each year (one per row), or of each cell (a frame like
+            ``table``).
+        coverage: how many countries each year covers.
+        of: how many it could cover.
+
+    Returns:
+        A legend entry per layer (solid, whatever the years' status).
+    """
+    years = np.asarray(table.index, dtype=int)
+    if isinstance(statuses, pd.DataFrame):
+        cells = statuses.reindex(index=table.index, columns=table.columns).fillna("")
+    else:
+        cells = pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)
+    hidden = not_drawn_cells(table, cells)
+    bottom = np.zeros(len(years))
+    for column, colour in zip(table.columns, colours, strict=True):
+        values = table[column].where(~hidden[column]).fillna(0.0).to_numpy(dtype=float)
+        bars = ax.bar(years, values, bottom=bottom, color=colour, label=column, width=0.8)
+        for bar, status in zip(bars, cells[column], strict=True):
+            style_bar(bar, str(status), colour)
+        bottom += values
+    mark_coverage(ax, years, bottom, coverage, of)
+    return [Patch(facecolor=c, label=str(n)) for n, c in zip(table.columns, colours, strict=True)]
+
+
+def mark_coverage(
+    ax: Axes, positions: Sequence[float], tops: Sequence[float], coverage: Sequence[int], of: int
+) -> None:
+    """Write "n/of" above bars covering fewer than ``of`` countries, "no data" where none."""
+    height = max([float(t) for t in tops if not pd.isna(t)] + [0.0]) or 1.0
+    for x, top, covered in zip(positions, tops, coverage, strict=True):
+        if covered == 0:
+            ax.text(x, height * 0.02, "no data", rotation=90, ha="center", va="bottom",
+                    fontsize=8, color="#8a1c1c")
+        elif covered < of:
+            top = 0.0 if pd.isna(top) else float(top)
+            ax.text(x, top + height * 0.01, f"{covered}/{of}", ha="center", va="bottom",
+                    fontsize=7.5, color="#8a1c1c")
+
+
+def label_years(ax: Axes, years: Sequence[int]) -> None:
+    """Year ticks: every year for short spans; for long ones every fifth, with the first and
+    last years shown (in place of a fifth year too close to them)."""
+    years = list(years)
+    ticks = list(years)
+    if len(years) > 16:
+        ticks = [y for y in years if y % 5 == 0]
+        ticks = [years[0]] + [y for y in ticks if y - years[0] >= 3]
+        ticks = [y for y in ticks if years[-1] - y >= 3] + [years[-1]]
+    ax.set_xticks(ticks)
+    ax.set_xticklabels([str(y) for y in ticks])
+    ax.set_xlim(years[0] - 0.7, years[-1] + 0.7)
+    ax.set_xlabel("")
+
+
+def coverage_note(of: int) -> str:
+    """The chart's key to its coverage marks."""
+    return f"n/{of} above a bar: figures for only n of the {of} countries (the others missing, not zero)."
+
+
+def plot_stacked_years(
+    seizures: pd.DataFrame,
+    by_year: pd.DataFrame,
+    layers: dict[str, str],
+    drugs: Sequence[str],
+    title: str,
+    value_label: str,
+    cells: pd.DataFrame | None = None,
+) -> Figure:
+    """A finished stacked bar chart of years: one layer per column of ``by_year`` named in
+    ``layers`` (column -> label), reconstructed parts drawn apart (and not at all where they
+    repeat a neighbouring year), coverage marked, a legend of the layers and statuses, and the
+    source and status with the gaps named under it.
+
+    Args:
+        seizures: the annual table, for the source and status lines.
+        by_year: one row per year, with ``year``, ``status``, ``countries`` and the layers' tons.
+        layers: the columns to stack, bottom first, and their labels.
+        drugs: the drugs the chart counts (for the gaps named under it).
+        title: the bulletin's caption.
+        value_label: the value axis, with its unit.
+        cells: the status of each year and layer (columns as ``layers``' keys); default the
+            year's status for every layer.
+    """
+    table = by_year.set_index("year")[list(layers)]
+    table.columns = list(layers.values())
+    statuses: Sequence[str] | pd.DataFrame = by_year["status"].tolist()
+    if cells is not None:
+        statuses = cells.reindex(index=table.index, columns=list(layers)).fillna("")
+        statuses.columns = list(layers.values())
+    fig, ax = new_chart(11, 5.5)
+    handles = draw_stacked_years(
+        ax,
+        table,
+        sns.color_palette(PALETTE, len(layers)),
+        statuses,
+        by_year["countries"].tolist(),
+        FIVE_COUNTRIES,
+    )
+    label_years(ax, by_year["year"].tolist())
+    ax.set_ylim(top=ax.get_ylim()[1] * 1.3)  # room for the legend above the bars
+    present = [s for s in by_year["status"] if s and s != "official"]
+    ax.legend(
+        handles=handles + (status_legend_handles(["official", *present]) if present else []),
+        frameon=False,
+        loc="upper left",
+        fontsize=9,
+        ncols=4,
+    )
+    years = by_year["year"]
+    source, status = chart_note(seizures, drugs, years.min(), years.max())
+    hidden = describe_not_drawn(not_drawn_cells(
+        table, statuses if isinstance(statuses, pd.DataFrame)
+        else pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)
+    ))
+    finish_chart(fig, ax, title, value_label, source, " ".join(p for p in (status, hidden) if p))
+    return fig

@@ -1,0 +1,625 @@
+"""Analysis 8: crime statistics and the SDGs: which country reports which indicator, which year.
+
+The bulletin's crime-data workshop (Bishkek, June 2017) introduced the International
+Classification of Crime for Statistical Purposes (ICCS) and the UN Survey of Crime Trends and
+Operations of the Criminal Justice Systems (UN-CTS), and the reporting the Sustainable Development
+Goals ask for. This module measures where that data collection still has gaps, from the tables the
+project holds:
+
+- a **coverage matrix**: for each country, indicator and year, whether an official figure is
+  published (``official``), whether the project only has a figure it reconstructed from the
+  bulletin (``reconstructed``, not a published figure), or nothing (``missing``);
+- the **trend of each SDG 16 indicator** the project holds, by sex where the data allow.
+
+The indicators are the drug-crime series (``drug_offences``, ``drug_arrests``: UNODC's annual
+report questionnaire, published in the World Drug Report annex) and every indicator of
+``indicators`` (SDG 16 and other crime and criminal-justice indicators).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from bulletin.analyses.arrests import persons_by_country_year
+from bulletin.analyses.crime import country_year_totals
+from bulletin.core.wording import describe_percent, describe_trend, join_words
+from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.vocab import CENTRAL_ASIA, country_name
+from bulletin.publish.charts import finish_chart, new_chart
+
+FIRST_YEAR = 2010
+OFFICIAL, STATED, ESTIMATE, RECONSTRUCTED, MISSING = (
+    "official", "stated", "estimate", "reconstructed", "missing"
+)
+COVERAGE_STATUSES = (OFFICIAL, STATED, ESTIMATE, RECONSTRUCTED, MISSING)
+"""From most to least trusted: a cell takes the best status among its rows. Figures stated in
+the bulletin's own text are counted apart from official ones."""
+COVERAGE_COLOURS = {
+    OFFICIAL: "#1b7837",
+    STATED: "#b2abd2",
+    ESTIMATE: "#a6dba0",
+    RECONSTRUCTED: "#f4a582",
+    MISSING: "#f0f0f0",
+}
+COVERAGE_WORDS = {
+    OFFICIAL: "official figure published",
+    STATED: "stated in the bulletin's text only, not official",
+    ESTIMATE: "estimate only",
+    RECONSTRUCTED: "reconstructed from the bulletin, no published figure",
+    MISSING: "no figure",
+}
+COVERAGE_COLUMNS = ["country", "indicator", "framework", "year", "status"]
+ARQ = "UNODC annual report questionnaire (WDR annex 10.1)"
+SDG = "SDG global indicator"
+UN_CTS = "UN-CTS / national crime statistics"
+_SDG_CODE = re.compile(r"^(?:sdg[ _-]?)?(\d{1,2})[._](\d{1,2})[._](\d{1,2})", re.IGNORECASE)
+_FEMALE = re.compile(r"\b(female|women|woman|girls?)\b", re.IGNORECASE)
+_MALE = re.compile(r"\b(male|men|man|boys?)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class SdgCode:
+    """An SDG indicator code, e.g. 16.1.1."""
+
+    goal: int
+    target: int
+    indicator: int
+
+    def __str__(self) -> str:
+        return f"{self.goal}.{self.target}.{self.indicator}"
+
+
+def sdg_code(indicator: str) -> SdgCode | None:
+    """The SDG code an indicator's name starts with, if any.
+
+    >>> str(sdg_code("sdg_16_1_1_homicide_rate")), str(sdg_code("16.1.1")), sdg_code("police_personnel")
+    ('16.1.1', '16.1.1', None)
+    """
+    match = _SDG_CODE.match(str(indicator).strip())
+    return SdgCode(*(int(g) for g in match.groups())) if match else None
+
+
+# A workbook's population row (the denominator of a rate) is no crime indicator of its own.
+_DENOMINATOR = re.compile(r"\(population\)\s*$", re.IGNORECASE)
+
+
+def is_denominator(indicator: str) -> bool:
+    """Whether an indicator is only the population a rate is taken over.
+
+    >>> is_denominator("SDG 16.1.1 (population)"), is_denominator("SDG 16.1.1 (per 100,000 population)")
+    (True, False)
+    """
+    return bool(_DENOMINATOR.search(str(indicator)))
+
+
+def framework_of(indicator: str) -> str:
+    """The data collection an indicator of ``indicators`` belongs to: SDG, or UN-CTS / national."""
+    return SDG if sdg_code(indicator) is not None else UN_CTS
+
+
+def sex_of(disaggregation: str) -> str | None:
+    """``female``, ``male`` or None for a disaggregation label.
+
+    A label of ``key=value`` pairs is read by its ``sex`` pair only (``item=Number of women
+    treated`` is no breakdown by sex); a plain label by its words.
+
+    >>> sex_of("sex=female"), sex_of("Men"), sex_of("total"), sex_of("age=15-49; sex=F")
+    ('female', 'male', None, 'female')
+    >>> sex_of("item=Number of women treated in hospital")
+    """
+    text = str(disaggregation)
+    if "=" in text:
+        pairs = dict(
+            (key.strip().lower(), value.strip().lower())
+            for key, _, value in (part.partition("=") for part in text.split(";"))
+        )
+        value = pairs.get("sex")
+        if value in ("female", "f", "women", "woman"):
+            return "female"
+        if value in ("male", "m", "men", "man"):
+            return "male"
+        return None
+    text = text.replace("_", " ")
+    if _FEMALE.search(text):
+        return "female"
+    if _MALE.search(text):
+        return "male"
+    return None
+
+
+def disaggregation_label(disaggregation: str) -> str:
+    """A disaggregation in words for a legend or sentence: "women", "men", "total", or as it is.
+
+    >>> disaggregation_label("sex=female"), disaggregation_label("total"), disaggregation_label("age=15-17")
+    ('women', 'total', 'age=15-17')
+    """
+    if is_national_level(disaggregation):
+        return {"female": "women", "male": "men"}.get(sex_of(disaggregation) or "", "total")
+    return str(disaggregation)
+
+
+def best_status(statuses: pd.Series) -> str:
+    """The most trusted status among some rows (official before estimate before reconstructed)."""
+    present = set(statuses.dropna())
+    for status in COVERAGE_STATUSES:
+        if status in present:
+            return status
+    return MISSING
+
+
+def _observed(frame: pd.DataFrame, indicator: str, framework: str) -> pd.DataFrame:
+    if frame.empty:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    cells = frame.groupby(["country", "year"])["status"].agg(best_status).reset_index()
+    return cells.assign(indicator=indicator, framework=framework)[COVERAGE_COLUMNS]
+
+
+def _split_statuses(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows whose status joins several (``official+reconstructed``) counted under each."""
+    statuses = frame["status"].astype(str).str.split("+")
+    return frame.assign(status=statuses).explode("status")
+
+
+def observed_cells(
+    offences: pd.DataFrame, arrests: pd.DataFrame, indicators: pd.DataFrame
+) -> pd.DataFrame:
+    """Every (country, indicator, year) the project has a figure for, with its best status.
+
+    The indicators: drug-related offences (total, and by type), persons arrested for drug
+    offences (total, by sex, by age), and each indicator of ``indicators`` (and, where it has a
+    breakdown by sex, that breakdown as an indicator of its own).
+
+    Returns:
+        ``country, indicator, framework, year, status``.
+    """
+    frames = []
+    totals = _split_statuses(country_year_totals(offences))
+    frames.append(_observed(totals, "Drug-related offences", ARQ))
+    typed = offences[offences["offence_type"] != "total"]
+    frames.append(_observed(typed, "Drug-related offences by type", ARQ))
+    persons = _split_statuses(persons_by_country_year(arrests))
+    frames.append(_observed(persons, "Persons arrested for drug offences", ARQ))
+    frames.append(
+        _observed(
+            arrests[arrests["sex"].isin(["male", "female"])],
+            "Persons arrested for drug offences, by sex",
+            ARQ,
+        )
+    )
+    frames.append(
+        _observed(
+            arrests[arrests["age_group"].isin(["adult", "juvenile"])],
+            "Persons arrested for drug offences, by age",
+            ARQ,
+        )
+    )
+    for name, rows in indicators.groupby("indicator", sort=True):
+        if is_denominator(str(name)):
+            continue
+        framework = framework_of(str(name))
+        frames.append(_observed(rows, str(name), framework))
+        by_sex = rows[rows["disaggregation"].map(sex_of).notna()]
+        if not by_sex.empty:
+            frames.append(_observed(by_sex, f"{name}, by sex", framework))
+    found = [f for f in frames if not f.empty]
+    if not found:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    return pd.concat(found, ignore_index=True)
+
+
+def coverage_matrix(
+    observed: pd.DataFrame,
+    countries: tuple[str, ...] = CENTRAL_ASIA,
+    years: range | list[int] | None = None,
+    indicators: list[str] | None = None,
+) -> pd.DataFrame:
+    """The full grid of country x indicator x year, each cell official, reconstructed or missing.
+
+    Args:
+        observed: cells with a figure (:func:`observed_cells`).
+        countries: the countries of the grid (every one gets every indicator).
+        years: the years of the grid (default: from 2010 to the latest year observed).
+        indicators: the indicators of the grid (default: every indicator observed, in order).
+
+    Returns:
+        ``country, indicator, framework, year, status``, one row per cell.
+    """
+    observed = observed[observed["country"].isin(countries)]
+    if years is None:
+        last = int(observed["year"].max()) if not observed.empty else FIRST_YEAR
+        years = range(FIRST_YEAR, last + 1)
+    if indicators is None:
+        indicators = list(dict.fromkeys(observed["indicator"]))
+    frameworks = dict(zip(observed["indicator"], observed["framework"], strict=False))
+    grid = pd.MultiIndex.from_product(
+        [list(countries), indicators, list(years)], names=["country", "indicator", "year"]
+    ).to_frame(index=False)
+    matrix = grid.merge(
+        observed.drop(columns="framework"), on=["country", "indicator", "year"], how="left"
+    )
+    matrix["status"] = matrix["status"].fillna(MISSING)
+    matrix["framework"] = matrix["indicator"].map(frameworks).fillna(UN_CTS)
+    return matrix[COVERAGE_COLUMNS]
+
+
+def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Cells of each status, by indicator (rows) with the share officially reported.
+
+    Returns:
+        ``indicator, framework, official, stated, estimate, reconstructed, missing,
+        official_pct``
+        (counts of country-years; the share computed from them).
+    """
+    counts = (
+        matrix.groupby(["indicator", "framework", "status"], sort=False)
+        .size()
+        .unstack("status", fill_value=0)
+        .reindex(columns=list(COVERAGE_STATUSES), fill_value=0)
+    )
+    counts["official_pct"] = counts[OFFICIAL] / counts[list(COVERAGE_STATUSES)].sum(axis=1) * 100
+    return counts.reset_index()
+
+
+def summary_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """:func:`coverage_summary` with the column names a reader sees."""
+    return coverage_summary(matrix).rename(
+        columns={
+            "indicator": "Indicator",
+            "framework": "Data collection",
+            OFFICIAL: "Official",
+            STATED: "Stated in the bulletin",
+            ESTIMATE: "Estimate",
+            RECONSTRUCTED: "Reconstructed",
+            MISSING: "No figure",
+            "official_pct": "Official (%)",
+        }
+    )
+
+
+def coverage_table(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The matrix for the page: one line per country and indicator, one column per year."""
+    symbols = {OFFICIAL: "●", STATED: "s", ESTIMATE: "◐", RECONSTRUCTED: "r", MISSING: "·"}
+    table = matrix.assign(
+        cell=matrix["status"].map(symbols), Country=matrix["country"].map(country_name)
+    ).pivot_table(index=["Country", "indicator"], columns="year", values="cell", aggfunc="first", sort=False)
+    table.columns = [str(c) for c in table.columns]
+    return table.reset_index().rename(columns={"indicator": "Indicator"})
+
+
+TABLE_LEGEND = (
+    "● official figure published; s stated in the bulletin's text only, not official; r "
+    "reconstructed by this project from the bulletin, no published figure; ◐ estimate; · no "
+    "figure."
+)
+
+
+def gaps_by_country(matrix: pd.DataFrame) -> pd.DataFrame:
+    """For each country: its cells with an official figure, and its cells without one.
+
+    Returns:
+        ``country, official, not_official, official_pct``.
+    """
+    flags = matrix.assign(official=matrix["status"] == OFFICIAL)
+    summary = flags.groupby("country", sort=False)["official"].agg(["sum", "size"])
+    summary = summary.rename(columns={"sum": "official"})
+    summary["not_official"] = summary["size"] - summary["official"]
+    summary["official_pct"] = summary["official"] / summary["size"] * 100
+    return summary.drop(columns="size").reset_index()
+
+
+def coverage_sentences(matrix: pd.DataFrame) -> str:
+    """What the coverage matrix shows, in words made from its counts."""
+    if matrix.empty:
+        return "The project holds no crime or SDG 16 indicator for these countries."
+    years = sorted(set(matrix["year"]))
+    cells = len(matrix)
+    official = int((matrix["status"] == OFFICIAL).sum())
+    stated = int((matrix["status"] == STATED).sum())
+    reconstructed = int((matrix["status"] == RECONSTRUCTED).sum())
+    stated_words = (
+        f"{describe_percent(stated / cells * 100)} ({stated:,}) only a figure stated in the "
+        "bulletin's text; " if stated else ""
+    )
+    sentences = [
+        f"Across {len(set(matrix['indicator']))} indicators, {len(set(matrix['country']))} "
+        f"countries and the years {years[0]}-{years[-1]}, an official figure is published for "
+        f"{describe_percent(official / cells * 100)} of the {cells:,} country-years "
+        f"({official:,}); {stated_words}{describe_percent(reconstructed / cells * 100)} "
+        f"({reconstructed:,}) have only a figure this project reconstructed from the bulletin, "
+        "and the rest none."
+    ]
+    by_country = gaps_by_country(matrix)
+    best = by_country.sort_values("official_pct", ascending=False).iloc[0]
+    none = by_country[by_country["official"] == 0]["country"].tolist()
+    sentences.append(
+        f"{country_name(best['country'])} reports the most "
+        f"({describe_percent(best['official_pct'])} of its country-years)."
+    )
+    if none:
+        sentences.append(
+            f"{join_words([country_name(c) for c in none])} "
+            f"{'has' if len(none) == 1 else 'have'} no official figure for any of these "
+            "indicators in the tables the project holds."
+        )
+    summary = coverage_summary(matrix)
+    sdg = summary[summary["framework"] == SDG]
+    if not sdg.empty:
+        reported = sdg[sdg[OFFICIAL] > 0]["indicator"]
+        reported = list(dict.fromkeys(reported.str.replace(r", by sex$", "", regex=True)))
+        if reported:
+            countries = sorted(
+                set(matrix[(matrix["framework"] == SDG) & (matrix["status"] == OFFICIAL)]["country"])
+            )
+            sentences.append(
+                f"Of the SDG indicators in these tables, only "
+                f"{join_words([country_name(c) for c in countries])} "
+                f"{'has' if len(countries) == 1 else 'have'} official figures "
+                f"({join_words(reported)})."
+            )
+    return " ".join(sentences)
+
+
+_NATIONAL_LEVEL = re.compile(r"^(total|sex\s*=\s*(female|male))$", re.IGNORECASE)
+
+
+def is_national_level(disaggregation: str) -> bool:
+    """Whether a disaggregation is the whole country, or the whole country by sex.
+
+    >>> is_national_level("total"), is_national_level("sex=female"), is_national_level("territory=Osh city; sex=male")
+    (True, True, False)
+    """
+    return bool(_NATIONAL_LEVEL.match(str(disaggregation).strip()))
+
+
+def sdg16_rows(indicators: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``indicators`` that belong to an SDG 16 indicator (denominators left out)."""
+    codes = indicators["indicator"].map(sdg_code)
+    keep = codes.map(lambda code: code is not None and code.goal == 16)
+    keep = keep.astype(bool) & ~indicators["indicator"].map(is_denominator).astype(bool)
+    return indicators.loc[keep].reset_index(drop=True)
+
+
+def other_breakdowns(indicators: pd.DataFrame) -> pd.DataFrame:
+    """For each SDG 16 indicator, the breakdowns published besides total and sex (territory, age...).
+
+    Returns:
+        ``indicator, breakdowns`` (the kinds, e.g. "age, territory").
+    """
+    rows = sdg16_rows(indicators)
+    rows = rows[~rows["disaggregation"].map(is_national_level)]
+    kinds = rows["disaggregation"].str.split(";").explode().str.split("=").str[0].str.strip()
+    found = kinds.groupby(rows.loc[kinds.index, "indicator"]).agg(lambda k: ", ".join(sorted(set(k))))
+    return found.rename("breakdowns").reset_index()
+
+
+def sdg16_trends(indicators: pd.DataFrame) -> pd.DataFrame:
+    """Each SDG 16 indicator's national values by year: the total and, where given, by sex.
+
+    Returns:
+        ``indicator, country, disaggregation, sex, unit, year, value, status, source``.
+    """
+    rows = sdg16_rows(indicators)
+    rows = rows[rows["disaggregation"].map(is_national_level).astype(bool)]
+    rows = rows.assign(sex=rows["disaggregation"].map(sex_of))
+    columns = ["indicator", "country", "disaggregation", "sex", "unit", "year", "value", "status", "source"]
+    return rows[columns].sort_values(["indicator", "country", "disaggregation", "year"], ignore_index=True)
+
+
+def _number(value: float) -> str:
+    """A value as a sentence gives it: whole numbers with separators, others to two decimals."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
+def sdg16_sentences(trends: pd.DataFrame) -> str:
+    """How each SDG 16 series moved, in words, naming the years that went against the trend."""
+    if trends.empty:
+        return "The project holds no SDG 16 indicator for these countries."
+    sentences = []
+    for (indicator, country, disaggregation), rows in trends.groupby(
+        ["indicator", "country", "disaggregation"], sort=False
+    ):
+        series = {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}
+        years = sorted(series)
+        who = f"{indicator}, {country_name(country)}, {disaggregation_label(disaggregation)}"
+        if len(years) < 2 or years != list(range(years[0], years[-1] + 1)):
+            listed = join_words([f"{_number(series[y])} in {y}" for y in years])
+            sentences.append(f"{who}: {listed} only, too few consecutive years for a trend.")
+            continue
+        sentences.append(
+            f"{who}: {_number(series[years[0]])} in {years[0]}, {_number(series[years[-1]])} in "
+            f"{years[-1]}; it {describe_trend(series)}."
+        )
+    return " ".join(sentences)
+
+
+def coverage_sources(*tables: pd.DataFrame) -> str:
+    """The "Source:" line of the coverage charts: the publications of the tables' official rows.
+
+    Each ``source`` is cut at its first colon ("UNODC, World Drug Report 2024, statistical annex,
+    table 10.1: drug-related offences by type" is that table), so a publication is named once.
+    """
+    official = pd.concat([t.loc[t["status"] == OFFICIAL, "source"] for t in tables])
+    publications = sorted({str(source).split(":")[0].strip() for source in official.dropna()})
+    named = "; ".join(publications) if publications else "none"
+    return (
+        f"Source: {named}. Reconstructed figures: this project, where none is published "
+        "(data/README.md)."
+    )
+
+
+def plot_coverage(
+    matrix: pd.DataFrame, title: str, country: str | None = None, source: str = ""
+) -> Figure:
+    """The coverage matrix as a grid: a line per indicator (and country), a column per year.
+
+    Args:
+        matrix: the coverage matrix (:func:`coverage_matrix`).
+        title: the chart's title.
+        country: draw this country's lines only (one chart per country keeps it readable).
+        source: the "Source:" line (:func:`coverage_sources`).
+    """
+    if country is not None:
+        matrix = matrix[matrix["country"] == country]
+    order = list(COVERAGE_STATUSES)
+    table = matrix.assign(code=matrix["status"].map(order.index)).pivot_table(
+        index=["country", "indicator"], columns="year", values="code", aggfunc="first", sort=False
+    )
+    height = max(3.0, 0.3 * len(table) + 1.6)
+    fig, ax = new_chart(width=11, height=height)
+    colours = ListedColormap([COVERAGE_COLOURS[s] for s in order])
+    ax.imshow(table.to_numpy(dtype=float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
+    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=90)
+    ax.set_yticks(
+        range(len(table)),
+        [i if country is not None else f"{country_name(c)}: {i}" for c, i in table.index],
+        fontsize=8,
+    )
+    ax.set_xticks(np.arange(-0.5, len(table.columns)), minor=True)
+    ax.set_yticks(np.arange(-0.5, len(table)), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    present = [s for s in order if s in set(matrix["status"])]
+    ax.legend(
+        [Patch(facecolor=COVERAGE_COLOURS[s], edgecolor="#999999") for s in present],
+        [COVERAGE_WORDS[s] for s in present],
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1),
+        frameon=False,
+        fontsize=9,
+    )
+    finish_chart(
+        fig,
+        ax,
+        title,
+        "",
+        source or "Source: the project's tables drug_offences, drug_arrests and indicators.",
+        "Data status: each cell shows whether an official figure is published for it, or only "
+        + join_words([COVERAGE_WORDS[s].split(",")[0].replace(" only", "") for s in present
+                      if s not in (OFFICIAL, MISSING)] or ["another figure"])
+        + " (not official), or none.",
+    )
+    return fig
+
+
+def plot_coverage_by_country(matrix: pd.DataFrame, source: str = "") -> list[Figure]:
+    """One coverage chart per country of the matrix, in the bulletin's order of countries."""
+    years = sorted(set(matrix["year"]))
+    span = f"{years[0]}-{years[-1]}" if years else ""
+    countries = [c for c in CENTRAL_ASIA if c in set(matrix["country"])]
+    return [
+        plot_coverage(matrix, f"Crime statistics of {country_name(c)}, {span}", c, source)
+        for c in countries
+    ]
+
+
+def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
+    """One SDG 16 indicator by year: a line per country and disaggregation (sex where given)."""
+    rows = trends[trends["indicator"] == indicator]
+    fig, ax = new_chart(height=4.5)
+    styles = {"female": "--", "male": "-.", None: "-"}
+    for (country, disaggregation), series in rows.groupby(["country", "disaggregation"], sort=False):
+        official = series["status"].eq(OFFICIAL).all()
+        label = f"{country_name(country)}: {disaggregation_label(disaggregation)}" + (
+            "" if official else " (not official)"
+        )
+        ax.plot(
+            series["year"],
+            series["value"],
+            linestyle=styles.get(series["sex"].iloc[0], "-"),
+            marker="o" if official else "x",
+            alpha=1.0 if official else 0.6,
+            label=label,
+        )
+    years = sorted(set(rows["year"].astype(int)))
+    ax.set_xticks(years)
+    ax.set_ylim(bottom=0)
+    ax.legend(frameon=False, fontsize=9)
+    units = join_words(sorted(set(rows["unit"].astype(str))))
+    finish_chart(
+        fig,
+        ax,
+        f"{indicator}, {years[0]}-{years[-1]}" if years else indicator,
+        units,
+        describe_sources(rows),
+        describe_status(rows),
+    )
+    return fig
+
+
+def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
+    """The page's key figures for ``figures.json``."""
+    if matrix.empty:
+        return []
+    years = sorted(set(matrix["year"]))
+    period = f"{years[0]}-{years[-1]}"
+    cells = len(matrix)
+    present = "+".join(sorted(set(matrix["status"]) - {MISSING})) or "none"
+    figures = [
+        {
+            "name": f"crimestats_{status}_cells_pct",
+            "value": round(float((matrix["status"] == status).sum() / cells * 100), 2),
+            "unit": "%",
+            "period": period,
+            "status": present,
+        }
+        for status in (OFFICIAL, STATED, RECONSTRUCTED)
+    ]
+    figures += [
+        {
+            "name": "crimestats_indicators",
+            "value": int(matrix["indicator"].nunique()),
+            "unit": "indicators",
+            "period": period,
+            "status": present,
+        },
+        {
+            "name": "crimestats_countries_without_official_sdg16",
+            "value": int(
+                len(set(matrix["country"]))
+                - matrix[(matrix["framework"] == SDG) & (matrix["status"] == OFFICIAL)]["country"].nunique()
+            ),
+            "unit": "countries",
+            "period": period,
+            "status": present,
+        },
+    ]
+    if not trends.empty:
+        figures.append(
+            {
+                "name": "crimestats_sdg16_series",
+                "value": int(trends.groupby(["indicator", "country", "disaggregation"]).ngroups),
+                "unit": "series",
+                "period": f"{int(trends['year'].min())}-{int(trends['year'].max())}",
+                "status": "+".join(sorted(set(trends["status"]))),
+            }
+        )
+    return figures
+
+
+def rows_used(table: pd.DataFrame, years: range | list[int]) -> pd.DataFrame:
+    """The rows of a table the coverage matrix reads: the five countries, the years shown, and
+    (for ``indicators``) every indicator but the denominators."""
+    years = list(years)
+    keep = table["country"].isin(CENTRAL_ASIA) & table["year"].isin(years)
+    if "indicator" in table:
+        keep &= ~table["indicator"].astype(str).map(is_denominator)
+    return table.loc[keep].reset_index(drop=True)
+
+
+def latest_year(*tables: pd.DataFrame) -> int:
+    """The latest year any of the tables has for the five countries (2010 at least)."""
+    years = [
+        int(t.loc[t["country"].isin(CENTRAL_ASIA), "year"].max())
+        for t in tables
+        if not t.empty and t["country"].isin(CENTRAL_ASIA).any()
+    ]
+    return max([FIRST_YEAR, *years])
+

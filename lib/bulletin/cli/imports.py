@@ -1,0 +1,114 @@
+"""The ``bulletin import`` subcommand: its arguments and its handler.
+
+Exit status: 0 when every file was imported (or checked, with ``--dry-run``); 2 when a file is
+refused: an input, or a table or provenance record of the data folder that breaks its rules (bad
+input: the message names the file, the line and the column, and nothing in the data folder
+changed); 1 when a write fails (one sentence naming the file or folder; the import is all or
+nothing, so nothing changed) or an interrupted import's journal cannot be followed. With
+``--debug`` the traceback is shown instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from bulletin.core.paths import DATA_DIR
+
+log = logging.getLogger("bulletin")
+
+
+def countries_argument(text: str) -> frozenset[str] | None:
+    """argparse type for ``--countries``: ``all`` or ISO3 codes separated by commas."""
+    from bulletin.data.vocab import country_codes
+
+    if text.strip().lower() == "all":
+        return None
+    codes = frozenset(code.strip().upper() for code in text.split(",") if code.strip())
+    unknown = sorted(codes - country_codes())
+    if not codes or unknown:
+        raise argparse.ArgumentTypeError(
+            f"expected 'all' or ISO3 codes separated by commas; unknown: {', '.join(unknown)}"
+        )
+    return codes
+
+
+def add_import_parser(commands: argparse._SubParsersAction) -> None:
+    """Add the ``import`` subparser to the ``bulletin`` command."""
+    from bulletin.data.importers.driver import DEFAULT_SCOPE
+
+    parser = commands.add_parser(
+        "import",
+        help="read official publications (UNODC, national statistics) into the tidy tables",
+        description="Detect each file's format, map its country and drug names, convert units "
+        "and write its rows (status official, source the publication) into the matching table "
+        "of the data folder, replacing the rows an earlier import of the same publication wrote. "
+        "Bad input is refused with exit status 2 and nothing written.",
+    )
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to import")
+    parser.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables (default: data/)"
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="read and check everything, write nothing"
+    )
+    parser.add_argument(
+        "--countries",
+        type=countries_argument,
+        default=DEFAULT_SCOPE,
+        help="countries kept: ISO3 codes separated by commas, or 'all' (default: "
+        + ",".join(sorted(DEFAULT_SCOPE))
+        + ")",
+    )
+    parser.add_argument(
+        "--country",
+        default=None,
+        help="ISO3 code of the country of a national file that does not name it "
+        "(Open SDG CSV files)",
+    )
+    parser.set_defaults(handler=run_import)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """Handle ``bulletin import``; returns the exit status."""
+    from bulletin.cli.main import describe_os_error
+    from bulletin.core.files import InterruptedCommitError, JournalError
+    from bulletin.data.importers.base import ImportRefusedError
+    from bulletin.data.importers.detect import ImportOptions
+    from bulletin.data.importers.driver import format_summary, import_files
+    from bulletin.data.importers.provenance import ProvenanceError
+    from bulletin.data.tables import TableError
+
+    debug = getattr(args, "debug", False)
+    options = ImportOptions(scope=args.countries, country=args.country)
+    try:
+        result = import_files(args.files, args.data_dir, dry_run=args.dry_run, options=options)
+    except (ImportRefusedError, TableError, ProvenanceError) as error:
+        # A table of the data folder that breaks its rules is bad input as much as a file named
+        # on the command line: the user mends a file either way.
+        if debug:
+            raise
+        print(f"bulletin import: {error}\nnothing was written.", file=sys.stderr)
+        return 2
+    except JournalError as error:
+        if debug:
+            raise
+        print(f"bulletin import: {error}\nnothing was written.", file=sys.stderr)
+        return 1
+    except InterruptedCommitError as error:
+        if debug:
+            raise
+        print(f"bulletin import: error: {describe_os_error(error)}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        if debug:
+            raise
+        print(
+            f"bulletin import: error: {describe_os_error(error)}\nnothing was written.",
+            file=sys.stderr,
+        )
+        return 1
+    print(format_summary(result))
+    return 0

@@ -1,0 +1,103 @@
+"""The ``bulletin`` command: render an issue, import publications.
+
+Exit status: 0 on success, 1 when a render or import fails (a notebook that fails, a disk that
+cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file),
+130 / 143 when interrupted, as argparse and most Unix tools do.
+
+No traceback reaches the user for bad input or a failing disk: each ends in one sentence naming
+the file. ``--debug`` shows the traceback (for a bug report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import errno
+import logging
+import sys
+
+from bulletin.cli.imports import add_import_parser
+from bulletin.cli.render import add_render_parser
+
+log = logging.getLogger("bulletin")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: ``bulletin [-v] [--debug] COMMAND ...``."""
+    parser = argparse.ArgumentParser(
+        prog="bulletin",
+        description="Reproducible edition of the UNODC Central Asia bulletin 'Milestones'.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument(
+        "--debug", action="store_true", help="show the traceback of an error (for a bug report)"
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    add_render_parser(commands)
+    add_import_parser(commands)
+    for subparser in commands.choices.values():
+        # Also after the command (``bulletin render --debug``), where users put it.
+        subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                               help="show the traceback of an error (for a bug report)")
+    return parser
+
+
+def describe_os_error(error: OSError) -> str:
+    """An operating system error in one sentence: what failed, on which file, and why.
+
+    >>> describe_os_error(OSError(28, "No space left on device", "data/x.csv"))
+    'cannot write data/x.csv: No space left on device (the disk is full)'
+    >>> describe_os_error(PermissionError(13, "Permission denied", "data/provenance"))
+    'cannot use data/provenance: Permission denied (check the folder is writable by you)'
+    """
+    reason = error.strerror or str(error)
+    hints = {
+        errno.ENOSPC: ("write", "the disk is full"),
+        errno.EDQUOT: ("write", "the disk quota is used up"),
+        errno.EROFS: ("write", "the file system is read-only"),
+        errno.EACCES: ("use", "check the folder is writable by you"),
+        errno.EPERM: ("use", "check the folder is writable by you"),
+        errno.ENOTDIR: ("use", "a part of the path is a file, not a folder"),
+        errno.ENOENT: ("find", "it does not exist"),
+    }
+    verb, hint = hints.get(error.errno, ("use", ""))
+    where = error.filename if error.filename is not None else "a file"
+    if error.filename2 is not None:
+        where = f"{error.filename} -> {error.filename2}"
+    return f"cannot {verb} {where}: {reason}" + (f" ({hint})" if hint else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; the exit status (see the module's docstring)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    prog = f"bulletin {args.command}"
+    try:
+        return args.handler(args)
+    except KeyboardInterrupt:
+        print(f"{prog}: interrupted", file=sys.stderr)
+        return 130
+    except OSError as error:
+        if args.debug:
+            raise
+        print(f"{prog}: error: {describe_os_error(error)}", file=sys.stderr)
+        return 1
+    except Exception as error:
+        if args.debug:
+            raise
+        print(
+            f"{prog}: internal error: {type(error).__name__}: {error}\n"
+            f"This is a bug of the project: run the same command with --debug and report what "
+            "it prints.",
+            file=sys.stderr,
+        )
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,247 @@
+"""What a notebook shows and records: sentences, tables, key figures and claims.
+
+Key figures, claims and data records are displayed as outputs of private MIME types (with a
+plain-text fallback for an analyst in JupyterLab). The renderer collects them from the executed
+notebook into ``figures.json``, ``claims.json`` and ``run.json``; the page shows each claim where
+it was recorded (statement, verdict and basis, made from the record by ``bulletin.publish.pages``) and
+the data records in its footer, never the figures.
+
+What readers see is made safe here, once: text is Markdown with any HTML in it escaped (a data
+string such as ``<script>`` shows as text, never as markup, and links to ``javascript:`` are
+disarmed), and tables escape every cell and header. Each table carries its data as a CSV link, whose cells a spreadsheet cannot run as formulas.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+import urllib.parse
+from typing import Any
+
+import mistune
+import numpy as np
+import pandas as pd
+from IPython.display import display
+
+from bulletin.core.files import neutralise_frame
+from bulletin.data.trust import BASES, BASIS_PHRASES, NOT_TESTABLE, data_shares, describe_shares
+
+FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
+CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
+DATA_MIMETYPE = "application/vnd.bulletin.data+json"
+RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE, DATA_MIMETYPE)
+# Where bulletin.publish.charts.finish_chart was called: the page shows the chart there.
+CHART_ANCHOR_MIMETYPE = "application/vnd.bulletin.chart-anchor+json"
+# Key of the page metadata on outputs (tables here, charts in bulletin.publish.charts).
+METADATA_KEY = "bulletin"
+# Markdown to HTML with raw HTML escaped and harmful link protocols replaced.
+_SAFE_MARKDOWN = mistune.create_markdown(escape=True)
+
+
+def _plain(value: Any) -> Any:
+    """Make numpy and pandas scalars JSON-friendly."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def record_figure(
+    name: str, value: float | int | str | None, unit: str, period: str, status: str
+) -> None:
+    """Record a key figure of the analysis for ``figures.json``.
+
+    Args:
+        name: stable snake_case name, e.g. ``"seizures_cannabis_t"``.
+        value: the figure.
+        unit: its unit, e.g. ``"t"``, ``"kg"``, ``"%"``, ``"offences"``.
+        period: the quarter or years it describes, e.g. ``"2017-Q1"`` or ``"2010-2016"``.
+        status: the status of the data it comes from (``official``, ``reconstructed``, ...).
+    """
+    record = {
+        "name": name,
+        "value": _plain(value),
+        "unit": unit,
+        "period": period,
+        "status": status,
+    }
+    text = f"figure {name} = {record['value']} {unit} ({period}, {status})"
+    display({FIGURE_MIMETYPE: record, "text/plain": text}, raw=True)
+
+
+def record_claim(
+    claim_id: str,
+    statement: str,
+    values: dict[str, Any],
+    holds: bool | None,
+    verdict: str,
+    basis: str,
+) -> None:
+    """Record the check of one of the bulletin's claims for ``claims.json`` and its page.
+
+    Args:
+        claim_id: the claim's id in ANALYSES.md, e.g. ``"C1"``.
+        statement: the bulletin's words.
+        values: the computed values the check used, by name.
+        holds: whether the data support the statement; None when the data cannot test it.
+        verdict: what the data show, in words that say the basis
+            (``bulletin.data.trust.claim_record`` writes it).
+        basis: how the check rests on the rows it used: ``official``, ``stated``,
+            ``reconstructed`` or ``mixed`` (``bulletin.data.trust.claim_basis``).
+
+    Raises:
+        ValueError: for an unknown basis, or a verdict that does not say its basis (or, for an
+            untestable claim, that it is not testable).
+    """
+    if basis not in BASES:
+        raise ValueError(f"{claim_id}: basis must be one of {', '.join(BASES)}, got {basis!r}")
+    if holds is None and NOT_TESTABLE.lower() not in verdict.lower():
+        raise ValueError(f"{claim_id}: an untestable claim's verdict must say {NOT_TESTABLE!r}")
+    if not any(phrase in verdict.lower() for phrase in BASIS_PHRASES[basis]):
+        raise ValueError(
+            f"{claim_id}: the verdict must say its basis ({' or '.join(BASIS_PHRASES[basis])!r}): "
+            f"{verdict!r}"
+        )
+    record = {
+        "id": claim_id,
+        "statement": statement,
+        "values": _plain(values),
+        "holds": None if holds is None else bool(holds),
+        "basis": basis,
+        "verdict": verdict,
+    }
+    said = {True: "holds", False: "DOES NOT HOLD", None: "NOT TESTABLE"}[record["holds"]]
+    text = f"claim {claim_id} ({basis}): {said} - {verdict}"
+    display({CLAIM_MIMETYPE: record, "text/plain": text}, raw=True)
+
+
+def data_record(frame: pd.DataFrame, table: str, quantity: str | None = None) -> dict[str, Any]:
+    """What an analysis read from one table, by status, as ``run.json`` keeps it.
+
+    Args:
+        frame: the rows the analysis used.
+        table: the table they come from, e.g. ``"seizures_annual"``.
+        quantity: the column to add up (default: the table's ``kg`` or ``count``, if any).
+    """
+    return _plain({"table": table, **data_shares(frame, quantity)})
+
+
+def record_data(frame: pd.DataFrame, table: str, quantity: str | None = None) -> None:
+    """Record which rows of a table the analysis used, and their shares by status.
+
+    The renderer keeps the record in ``run.json`` (per notebook) and the front page's "About the
+    data" shows its shares of rows (and of the quantity) that are official, stated and
+    reconstructed.
+    """
+    record = data_record(frame, table, quantity)
+    text = f"data {table}: {record['rows']} rows; {describe_shares(record)}"
+    display({DATA_MIMETYPE: record, "text/plain": text}, raw=True)
+
+
+def markdown_to_html(markdown: str) -> str:
+    """Markdown as HTML, with any HTML in it escaped and ``javascript:`` links disarmed.
+
+    >>> markdown_to_html("**5** <script>alert(1)</script>")
+    '<p><strong>5</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\\n'
+    """
+    return _SAFE_MARKDOWN(markdown)
+
+
+def show_text(markdown: str) -> None:
+    """Show a paragraph of Markdown on the page (HTML in it is shown as text, never as markup);
+    an empty one shows nothing."""
+    if not markdown.strip():
+        return
+    display({"text/html": markdown_to_html(markdown), "text/plain": markdown}, raw=True)
+
+
+def slug(text: str, fallback: str = "data") -> str:
+    """A file-name-safe slug: ``slug("Seizures (tons), 2017")`` is ``"seizures-tons-2017"``."""
+    words = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return words[:60].rstrip("-") or fallback
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    r"""A frame as the CSV text of a download: text cells a spreadsheet would run as a formula
+    (``=``, ``+``, ``-``, ``@``, tab, carriage return) are neutralised, numbers left as they are.
+
+    >>> csv_text(pd.DataFrame({"title": ["=1+1"], "kg": [-2.5]}))
+    "title,kg\n'=1+1,-2.5\n"
+    """
+    return neutralise_frame(frame).to_csv(index=False)
+
+
+def csv_link(csv: str, filename: str, label: str = "Download the data (CSV)") -> str:
+    """A self-contained download link for some CSV text (a ``data:`` URI: no server needed)."""
+    href = "data:text/csv;charset=utf-8," + urllib.parse.quote(csv, safe="")
+    return (
+        f'<p class="bulletin-download"><a href="{href}" download="{html.escape(filename)}">'
+        f"{html.escape(label)}</a></p>"
+    )
+
+
+def _is_number_column(values: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
+
+
+def _cell(value: Any, decimals: int, separators: bool) -> str:
+    """One cell as readers see it: numbers rounded and grouped, missing values as a dash."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (float, np.floating)):
+        return f"{value:,.{decimals}f}" if separators else f"{value:.{decimals}f}"
+    if isinstance(value, (int, np.integer)):
+        return f"{value:,}" if separators else str(value)
+    return str(value)
+
+
+def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
+    """A frame as an HTML table: header cells with ``scope="col"``, every value escaped, numbers
+    right-aligned (``class="num"``) and text left-aligned; years are never given a separator."""
+    numeric = [_is_number_column(frame[c]) for c in frame.columns]
+    separators = ["year" not in str(c).lower() for c in frame.columns]
+    number_class = ' class="num"'
+    header = "".join(
+        f'<th scope="col"{number_class if number else ""}>{html.escape(str(column))}</th>'
+        for column, number in zip(frame.columns, numeric, strict=True)
+    )
+    rows = []
+    for values in frame.itertuples(index=False, name=None):
+        cells = "".join(
+            f"<td{number_class if number else ''}>"
+            f"{html.escape(_cell(value, decimals, grouped))}</td>"
+            for value, number, grouped in zip(values, numeric, separators, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        f'<table class="bulletin-table">\n<thead>\n<tr>{header}</tr>\n</thead>\n'
+        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>"
+    )
+
+
+def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> str:
+    """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
+    note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
+    data = frame.assign(note=note) if note and "note" not in frame else frame
+    download = csv_link(csv_text(data), f"{slug(caption, 'table')}.csv")
+    return (
+        f'<figure class="bulletin-table"><figcaption>{html.escape(caption)}</figcaption>'
+        f"{table_html(frame, decimals)}{note_html}{download}</figure>"
+    )
+
+
+def show_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> None:
+    """Show a table with its caption and note, and its data as a CSV download."""
+    display(
+        {"text/html": format_table(frame, caption, note, decimals), "text/plain": caption},
+        metadata={METADATA_KEY: {"kind": "table", "caption": caption, "note": note}},
+        raw=True,
+    )

@@ -1,0 +1,396 @@
+"""What a notebook's output depends on, and whether its last output can be reused.
+
+A notebook is executed again only when something it depends on changed since the output that
+would be reused:
+
+- its source (the cells' text and tags; not outputs or editor metadata);
+- its parameters (the values injected);
+- the files it read (recorded by the kernel while it ran, see :mod:`bulletin.render.kernelboot`), by
+  SHA-256 of their content: the data folder's by name, any other by absolute path; and the set of
+  tables in the data folder, since a notebook may behave differently when a table it looked for
+  appears;
+- the library's code it uses: the modules of ``lib/bulletin/`` its cells import, and the modules
+  those import, followed through the library's own ``import`` statements; the modules that make
+  its page (:mod:`bulletin.publish.pages`, :mod:`bulletin.render.engine` and what they import, the templates);
+  the reference vocabularies the kernels read (``data/reference/``, or the data folder's own
+  ``reference/``); and the versions of the packages that shape
+  the output. An edit to an analysis module re-runs the notebooks that use it, not every one.
+  When a module of that set imports modules by computed name (``importlib``), every file of the
+  library counts instead.
+
+The outputs reused are the ones recorded in a previous ``run.json`` (see :mod:`bulletin.render.engine`);
+:func:`decide` says for one notebook whether to run it, and why, in words.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import json
+import os
+import platform
+import subprocess
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bulletin.core.paths import PROJECT_ROOT, REFERENCE_DIR
+from bulletin.render.parameters import cell_source
+
+LIBRARY_DIR = Path(__file__).resolve().parents[1]
+# The packages whose versions shape what a page shows.
+PACKAGES = (
+    "bulletin",
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "mistune",
+    "nbconvert",
+    "nbclient",
+    "nbformat",
+    "ipykernel",
+    "ipython",
+    "jupyter_client",
+    "papermill",
+)
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def notebook_sha256(nb: dict[str, Any]) -> str:
+    """Fingerprint of a notebook's source: each cell's type, text and tags."""
+    cells = [
+        [cell.get("cell_type"), cell_source(cell), sorted(cell.get("metadata", {}).get("tags", []))]
+        for cell in nb.get("cells", [])
+    ]
+    return text_sha256(json.dumps(cells, ensure_ascii=False))
+
+
+def reference_prefix(reference_dir: Path | None = None) -> str:
+    """How the files of a reference folder are named in a fingerprint: by their path in the
+    project (``data/reference``), or by absolute path when the folder is elsewhere.
+
+    >>> reference_prefix()
+    'data/reference'
+    """
+    folder = Path(os.path.realpath(reference_dir or REFERENCE_DIR))
+    try:
+        return folder.relative_to(PROJECT_ROOT).as_posix()
+    except ValueError:
+        return folder.as_posix()
+
+
+def library_files(reference_dir: Path | None = None) -> dict[str, str]:
+    """SHA-256 of every file of the library and of the reference vocabularies, by path.
+
+    Args:
+        reference_dir: the reference folder the kernels read (default: the project's).
+    """
+    folder = Path(os.path.realpath(reference_dir or REFERENCE_DIR))
+    # The vocabularies are data and may change while a process runs (a test, a library caller):
+    # they are hashed again whenever a file's size or time changed.
+    return {**_folder_files(LIBRARY_DIR, "lib/bulletin", ()),
+            **_folder_files(folder, reference_prefix(folder), _signature(folder))}
+
+
+def _files_of(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return [
+        path for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and path.suffix != ".pyc"
+    ]
+
+
+def _signature(folder: Path) -> tuple:
+    out = []
+    for path in _files_of(folder):
+        info = path.stat()
+        out.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(out)
+
+
+@cache
+def _folder_files(folder: Path, prefix: str, signature: tuple) -> dict[str, str]:
+    return {f"{prefix}/{path.relative_to(folder).as_posix()}": file_sha256(path) for path in _files_of(folder)}
+
+
+@cache
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that shape the output, and Python's."""
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def library_sha256(reference_dir: Path | None = None) -> str:
+    """One fingerprint of the library's files, the reference vocabularies and package versions."""
+    return text_sha256(json.dumps([library_files(reference_dir), package_versions()], sort_keys=True))
+
+
+def _module_file(module: str) -> Path | None:
+    if module == "bulletin":
+        return LIBRARY_DIR / "__init__.py"
+    relative = Path(*module.split(".")[1:])
+    for candidate in (LIBRARY_DIR / relative.with_suffix(".py"), LIBRARY_DIR / relative / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def imported_modules(source: str, package: str = "bulletin") -> tuple[set[str], bool]:
+    r"""The ``bulletin`` modules a piece of code imports, and whether it imports by computed name.
+
+    >>> sorted(imported_modules("from bulletin.publish import report\nimport pandas")[0])
+    ['bulletin', 'bulletin.publish', 'bulletin.publish.report']
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set(), True
+    found: set[str] = set()
+    dynamic = False
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: max(1, len(package.split(".")) - (node.level - 1))]
+                base = ".".join(parent + ([base] if base else []))
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        elif isinstance(node, ast.Call) and (
+            isinstance(node.func, ast.Name) and node.func.id in ("__import__", "import_module")
+            or isinstance(node.func, ast.Attribute) and node.func.attr == "import_module"
+        ):
+            dynamic = True
+            continue
+        else:
+            continue
+        for name in names:
+            if name == "bulletin" or name.startswith("bulletin."):
+                parts = name.split(".")
+                for i in range(1, len(parts) + 1):  # a module's packages are imported too
+                    if _module_file(".".join(parts[:i])) is not None or i == 1:
+                        found.add(".".join(parts[:i]))
+    return found, dynamic
+
+
+@cache
+def _module_imports(module: str) -> tuple[frozenset[str], bool]:
+    path = _module_file(module)
+    if path is None:
+        return frozenset(), False
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found, dynamic = imported_modules(path.read_text(encoding="utf-8"), package)
+    return frozenset(found), dynamic
+
+
+def library_closure(modules: set[str]) -> tuple[set[str], bool]:
+    """``modules`` and every library module they import, directly or not; and whether any of
+    them imports by computed name."""
+    seen: set[str] = set()
+    dynamic = False
+    todo = list(modules)
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        imports, computed = _module_imports(module)
+        dynamic = dynamic or computed
+        todo.extend(imports - seen)
+    return seen, dynamic
+
+
+def full_library(reference_dir: Path | None = None) -> dict[str, str]:
+    """Every file of the library and every package version, as :func:`notebook_library` gives."""
+    return {**library_files(reference_dir), **{f"package {k}": v for k, v in package_versions().items()}}
+
+
+PAGE_MODULES = {"bulletin", "bulletin.publish.pages", "bulletin.publish.report"}
+"""What makes every page, whatever the notebook (with ``engine.py`` itself, which injects the
+parameters and writes failure pages)."""
+
+
+def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, str]:
+    """The library files (path -> SHA-256) a notebook's output depends on, and the packages.
+
+    Args:
+        code: the notebook's code cells, joined.
+        reference_dir: the reference vocabularies its kernel reads (default: the project's).
+    """
+    modules, dynamic = imported_modules(code)
+    closure, computed = library_closure(modules | PAGE_MODULES)
+    closure.add("bulletin.render.engine")
+    if dynamic or computed:
+        return full_library(reference_dir)
+    paths = {f"lib/bulletin/{_module_file(m).relative_to(LIBRARY_DIR).as_posix()}" for m in closure if _module_file(m)}
+    reference = reference_prefix(reference_dir) + "/"
+    chosen = {
+        name: sha for name, sha in library_files(reference_dir).items()
+        if name in paths or name.startswith(("lib/bulletin/publish/templates/", reference))
+    }
+    chosen.update({f"package {k}": v for k, v in package_versions().items()})
+    return chosen
+
+
+def project_commit() -> dict[str, Any]:
+    """The project's git commit, and whether the work tree had uncommitted changes."""
+    def git(*args: str) -> str:
+        return subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), *args], capture_output=True, text=True, timeout=10
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        dirty = bool(git("status", "--porcelain", "--untracked-files=no"))
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+    return {"commit": commit or None, "dirty": dirty if commit else None}
+
+
+class DataFiles:
+    """Checksums of the files of one data folder, each computed once per render."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = Path(data_dir)
+        self._sums: dict[str, str | None] = {}
+
+    def sha256(self, relative: str) -> str | None:
+        """The file's checksum, or None when it does not exist (or cannot be read).
+
+        ``relative`` names a file of the data folder, or any file by its absolute path.
+        """
+        if relative not in self._sums:
+            path = self.data_dir / relative  # an absolute path stays itself
+            try:
+                self._sums[relative] = file_sha256(path) if path.is_file() else None
+            except OSError:
+                self._sums[relative] = None
+        return self._sums[relative]
+
+    def tables(self) -> list[str]:
+        """The table files at the top of the data folder."""
+        return sorted(p.name for p in self.data_dir.glob("*.csv"))
+
+
+@dataclass
+class Decision:
+    """Whether one notebook runs, and why (the words ``--explain`` prints)."""
+
+    run: bool
+    reason: str
+    previous: dict[str, Any] | None = None
+    previous_dir: Path | None = None
+
+
+def _changed_library(old: dict[str, str], new: dict[str, str]) -> str:
+    names = sorted(n for n in set(old) | set(new) if old.get(n) != new.get(n))
+    changed = [n for n in names if n.startswith("lib/")]
+    vocabularies = [n for n in names if not n.startswith(("lib/", "package "))]
+    bumped = [f"{n[8:]} {old.get(n)} -> {new.get(n)}" for n in names if n.startswith("package ")]
+    parts = []
+    if changed:
+        shown = ", ".join(changed[:3]) + (f" and {len(changed) - 3} more" if len(changed) > 3 else "")
+        parts.append(f"the library changed ({shown})")
+    if vocabularies:
+        shown = ", ".join(vocabularies[:3]) + (f" and {len(vocabularies) - 3} more" if len(vocabularies) > 3 else "")
+        parts.append(f"the reference vocabularies changed ({shown})")
+    if bumped:
+        parts.append(f"package versions changed ({', '.join(bumped[:3])})")
+    return "; ".join(parts) or "the library changed"
+
+
+def decide(
+    name: str,
+    source_sha: str,
+    parameters: dict[str, Any],
+    data: DataFiles,
+    candidates: list[tuple[Path, dict[str, Any]]],
+    force: bool = False,
+    library: dict[str, str] | None = None,
+) -> Decision:
+    """Run ``name`` again, or reuse its output from one of ``candidates``?
+
+    Args:
+        name: the notebook's stem.
+        source_sha: :func:`notebook_sha256` of its current source.
+        parameters: the values it is about to get.
+        data: the data folder it reads from.
+        candidates: (folder, run record) of previous renders whose outputs may be reused, the
+            preferred first.
+        force: run whatever the record says.
+        library: the library files and package versions it depends on
+            (:func:`notebook_library`; by default, every file of the library).
+    """
+    if library is None:
+        library = full_library()
+    if force:
+        return Decision(True, "--force")
+    reasons = []
+    for folder, previous_run in candidates:
+        entry = next((e for e in previous_run.get("notebooks", []) if e.get("name") == name), None)
+        if entry is None:
+            continue
+        if entry.get("status") != "ok":
+            reasons.append(f"it failed last time ({entry.get('error', {}).get('summary', entry.get('status'))})")
+            continue
+        if not ((folder / f"{name}.html").is_file() and (folder / f"{name}.ipynb").is_file()):
+            reasons.append(f"its last output is missing from {folder.name}/")
+            continue
+        if entry.get("source_sha256") != source_sha:
+            reasons.append("its source changed")
+            continue
+        if entry.get("parameters") != parameters:
+            old = entry.get("parameters", {})
+            changed = sorted(k for k in set(old) | set(parameters) if old.get(k) != parameters.get(k))
+            reasons.append(f"its parameters changed ({', '.join(changed)})")
+            continue
+        if entry.get("library") != library:
+            reasons.append(_changed_library(entry.get("library") or {}, library))
+            continue
+        read = entry.get("data_read", {})
+        changed = sorted(f for f, sha in read.items() if data.sha256(f) != sha)
+        changed_tables = [f for f in changed if not os.path.isabs(f)]
+        changed_elsewhere = [f for f in changed if os.path.isabs(f)]
+        if changed_tables:
+            reasons.append(f"data it reads changed ({', '.join(changed_tables)})")
+            continue
+        if changed_elsewhere:
+            reasons.append(f"files it reads outside the data folder changed ({', '.join(changed_elsewhere)})")
+            continue
+        appeared = sorted(set(data.tables()) - set(previous_run.get("tables_present", [])))
+        if appeared:
+            reasons.append(f"new tables in the data folder ({', '.join(appeared)})")
+            continue
+        read_names = ", ".join(sorted(read)) or "no data files"  # data files by name, others by path
+        return Decision(
+            False,
+            f"reused from {folder.name}/: source, parameters, library and the data it reads "
+            f"({read_names}) unchanged",
+            entry,
+            folder,
+        )
+    if not reasons:
+        return Decision(True, "no previous output")
+    return Decision(True, reasons[0])
