@@ -36,8 +36,9 @@ lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python (bulletin project)" > /dev/null
 	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks/
 
-lint: $(STAMP) ## Check code and notebooks with ruff
+lint: $(STAMP) ## Check code and notebooks (ruff) and the import contracts between packages (lint-imports)
 	$(BIN)/ruff check lib tests notebooks bench
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP) ## Run the benchmarks in bench/ and print their figures
 	@for script in bench/bench_*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done

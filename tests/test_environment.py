@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import re
+import sys
 
-import tomllib
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10, which the README promises: tomli is the same parser (dev extra)
+    import tomli as tomllib
 
 from bulletin.core.paths import PROJECT_ROOT
 

@@ -1,1 +1,1 @@
-"""cli"""
+"""The ``bulletin`` command: ``render`` and ``import``, on top of every other stage."""
