@@ -97,8 +97,10 @@ def chart_facts(fig: Figure) -> dict[str, Any]:
 def statuses_of(
     data: pd.DataFrame, status_sentence: str = "", given: list[str] | None = None
 ) -> list[str]:
-    """The data statuses behind a chart, in order of trust: those given, else its data's
-    ``status`` column, else those its status sentence names."""
+    """The data statuses behind a chart, in order of trust.
+
+    Those given, else its data's ``status`` column, else those its status sentence names.
+    """
     if given is not None:
         found = set(given)
     elif "status" in data and not data.empty:

@@ -121,8 +121,10 @@ def is_reconstructed(status: str) -> bool:
 
 
 def style_bar(patch: Any, status: str, colour: Any | None = None) -> None:
-    """Draw one bar as its status asks: solid when official or stated, lighter, hatched and
-    outlined in its colour when any part of it is reconstructed (or estimated).
+    """Draw one bar as its status asks.
+
+    Solid when official or stated; lighter, hatched and outlined in its colour when any part of
+    it is reconstructed (or estimated).
 
     Args:
         patch: the bar (a matplotlib ``Rectangle``).
@@ -139,8 +141,11 @@ def style_bar(patch: Any, status: str, colour: Any | None = None) -> None:
 
 
 def status_handles(statuses: Any, colour: Any = "#888888") -> list[Any]:
-    """Legend entries for the statuses a chart draws (official solid, stated ◆, reconstructed
-    hatched), in order of trust; statuses joined with ``+`` count as each of their parts."""
+    """Legend entries for the statuses a chart draws, in order of trust.
+
+    Official solid, stated ◆, reconstructed hatched; statuses joined with ``+`` count as each of
+    their parts.
+    """
     present: set[str] = set()
     for status in statuses:
         present |= {p for p in str(status).split("+") if p}
@@ -166,10 +171,12 @@ def mark_stated(ax: Axes, xs: Any, ys: Any, colour: Any = "#5b3a8c") -> None:
 
 
 def repeated_reconstructed(values: Any, statuses: Any, rel_tol: float = 1e-9) -> list[bool]:
-    """Which values of a series (in order, one per consecutive period) a reconstruction carried
-    or held flat: reconstructed values equal to the value before or after them, and runs of
-    consecutive reconstructed values that stay within ``rel_tol`` of their mean (a share held flat
-    moves a little when its counts are rounded to whole persons).
+    """Which values of a series a reconstruction carried or held flat.
+
+    The series is in order, one value per consecutive period. Carried or held flat: reconstructed
+    values equal to the value before or after them, and runs of consecutive reconstructed values
+    that stay within ``rel_tol`` of their mean (a share held flat moves a little when its counts
+    are rounded to whole persons).
 
     Such values are not a measure: they are never drawn.
 
@@ -205,8 +212,10 @@ def repeated_reconstructed(values: Any, statuses: Any, rel_tol: float = 1e-9) ->
 
 
 def mark_reconstructed(ax: Axes, label: str = "Reconstructed figures, not official") -> None:
-    """Draw every bar of a chart whose figures are all reconstructed apart (lighter, hatched,
-    outlined), and say so on the chart."""
+    """Draw every bar of a chart whose figures are all reconstructed apart, and say so on it.
+
+    The bars are lighter, hatched and outlined (:func:`style_bar`).
+    """
     for patch in ax.patches:
         style_bar(patch, "reconstructed")
     ax.text(

@@ -24,7 +24,7 @@ EXAMINED_LABELS = {
 
 
 def holds_label(holds: bool | None) -> str:
-    """ "holds", "does not hold" or "not testable"."""
+    """A claim's ``holds`` in words: "holds", "does not hold" or "not testable"."""
     return HOLDS_LABELS.get(holds, "not testable")
 
 
@@ -57,8 +57,11 @@ def claim_badges(claim: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str
 
 
 def claim_html(claim: dict[str, Any]) -> str:
-    """One claim as readers see it: the bulletin's statement, whether it holds, its basis beside
-    it, and the verdict (all escaped: the record is data)."""
+    """One claim as readers see it.
+
+    The bulletin's statement, whether it holds, its basis beside it, and the verdict (all escaped:
+    the record is data).
+    """
     (verdict, verdict_class), (basis, basis_class) = claim_badges(claim)
     claim_id = html.escape(str(claim.get("id", "")))
     untestable = " claim-untestable" if claim.get("holds") is None else ""

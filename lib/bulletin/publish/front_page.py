@@ -34,7 +34,7 @@ import jinja2
 import nbformat
 
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import number_in_words
+from bulletin.core.wording import join_words, number_in_words
 from bulletin.data.trust import STATUS_LABELS, order_of_trust
 from bulletin.publish.claim_boxes import claim_badges
 from bulletin.publish.main_points import Figures, main_point
@@ -116,9 +116,11 @@ CLAIM_GROUPS = (
 
 
 def claim_group(claim: Mapping[str, Any]) -> str:
-    """Where a claim goes on the front page: ``checked`` (official or mixed basis),
-    ``stated`` (the bulletin's own figures only) or ``not_checkable`` (reconstructed basis, no
-    basis, or not testable: never a finding)."""
+    """Where a claim goes on the front page.
+
+    ``checked`` (official or mixed basis), ``stated`` (the bulletin's own figures only) or
+    ``not_checkable`` (reconstructed basis, no basis, or not testable: never a finding).
+    """
     basis = claim.get("basis")
     if claim.get("holds") is None or basis not in ("official", "mixed", "stated"):
         return "not_checkable"
@@ -165,8 +167,10 @@ def _share(value: float | None) -> str:
 
 
 def data_rows(analysis: Any, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
-    """The "About the data" lines of one analysis: per table it read, its rows, and per status
-    the share of the rows, of the quantity (where the table has one) and the years it covers.
+    """The "About the data" lines of one analysis.
+
+    Per table it read, its rows, and per status the share of the rows, of the quantity (where the
+    table has one) and the years it covers.
 
     Returns:
         One line per table: ``number, title, href, table, rows`` and ``cells``, a mapping of each
@@ -196,8 +200,11 @@ def data_rows(analysis: Any, facts: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def share_columns(lines: list[dict[str, Any]]) -> list[str]:
-    """The statuses "About the data" gives a column: official, stated and reconstructed always
-    (the issue's question is how much of each), and any other status some table has."""
+    """The statuses "About the data" gives a column.
+
+    Official, stated and reconstructed always (the issue's question is how much of each), and any
+    other status some table has.
+    """
     present = {status for line in lines for status in line["cells"]}
     return sorted(set(SHARE_STATUSES) | present, key=order_of_trust)
 
@@ -214,7 +221,7 @@ def _counts(facts: Mapping[str, Any]) -> str:
         count = len(facts.get(key, []))
         if count:
             parts.append(f"{number_in_words(count)} {word}{'s' if count > 1 else ''}")
-    return " and ".join(parts)
+    return join_words(parts) if parts else ""
 
 
 def front_page(

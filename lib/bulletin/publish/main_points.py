@@ -73,9 +73,12 @@ def _country_list(codes: str) -> str:
 
 
 def quarterly_seizures_point(figures: Figures) -> str:
-    """Analysis 1, as the bulletin puts it (C1): "Almost four tons of marijuana and hashish and
-    over one ton of heroin and opium were seized in five countries of Central Asia in
-    January-March 2017." Figures reconstructed from that very statement are said to be so."""
+    """Analysis 1 (C1), as the bulletin puts it.
+
+    "Almost four tons of marijuana and hashish and over one ton of heroin and opium were seized
+    in five countries of Central Asia in January-March 2017." Figures reconstructed from that very
+    statement are said to be so.
+    """
     cannabis = figures["seizures_quarter_cannabis_herb_resin_t"]
     opiates = figures["seizures_quarter_heroin_opium_t"]
     countries = figures["seizures_quarter_countries_reporting"]
@@ -95,8 +98,10 @@ def quarterly_seizures_point(figures: Figures) -> str:
 
 
 def drug_market_point(figures: Figures) -> str:
-    """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year;
-    peaks that fall in reconstructed years are not stated."""
+    """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year.
+
+    Peaks that fall in reconstructed years are not stated.
+    """
     heroin = figures["market_heroin_peak_years"]
     opium = figures["market_opium_peak_years"]
     share = figures["market_cannabis_share_pct"]
@@ -117,8 +122,10 @@ def drug_market_point(figures: Figures) -> str:
 
 
 def cannabis_point(figures: Figures) -> str:
-    """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%"; a share
-    resting on reconstructed figures is not stated as a finding."""
+    """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%".
+
+    A share resting on reconstructed figures is not stated as a finding.
+    """
     first = figures["cannabis_share_first_pct"]
     last = figures["cannabis_share_pct"]
     if _made(last):
@@ -142,8 +149,10 @@ def cannabis_point(figures: Figures) -> str:
 
 
 def heroin_point(figures: Figures) -> str:
-    """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia, over the
-    years with official figures for both when some are reconstructed."""
+    """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia.
+
+    Over the years with official figures for both, when some are reconstructed.
+    """
     higher = figures["heroin_years_russia_higher"]
     compared = figures["heroin_years_compared"]
     not_official = figures.get("heroin_years_not_official")
@@ -189,8 +198,11 @@ def _months_interval(interval: str) -> str:
 
 
 def routes_point(figures: Figures) -> str:
-    """Analysis 5 (C7, C8): new route legs in the period against the baseline, and Afghan
-    cannabis in TJK and UZB; cases reconstructed from the bulletin give no finding."""
+    """Analysis 5 (C7, C8): new route legs against the baseline, and Afghan cannabis.
+
+    The share of Afghan cannabis in TJK and UZB; cases reconstructed from the bulletin give no
+    finding.
+    """
     new = figures["routes_new_legs"]
     period_text = str(new["period"])
     period = _months_interval(period_text)
@@ -224,8 +236,10 @@ def routes_point(figures: Figures) -> str:
 def _official_part(
     figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, verb: str
 ) -> str:
-    """A total that rests partly or wholly on reconstructed figures, said as such: the official
-    part with its countries, and the rest reconstructed."""
+    """A total that rests partly or wholly on reconstructed figures, said as such.
+
+    The official part with its countries, and the rest reconstructed.
+    """
     official = figures.get(official_name)
     countries = figures.get(f"{official_name}_countries")
     if official and countries and official.get("period") == total["period"] and official["value"]:
@@ -243,8 +257,11 @@ def _official_part(
 
 
 def drug_crime_point(figures: Figures) -> str:
-    """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling
-    over the countries that report selling apart; reconstructed figures said to be so."""
+    """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling.
+
+    The share is over the countries that report selling apart; reconstructed figures are said to
+    be so.
+    """
     total = figures["crime_offences_total"]
     selling = figures.get("crime_selling_share_pct")
     countries = figures.get("crime_selling_countries")
@@ -268,8 +285,10 @@ def drug_crime_point(figures: Figures) -> str:
 
 
 def arrests_point(figures: Figures) -> str:
-    """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women;
-    reconstructed figures said to be so, and a reconstructed share not stated."""
+    """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women.
+
+    Reconstructed figures are said to be so, and a reconstructed share is not stated.
+    """
     total = figures["arrests_persons_total"]
     women = figures["arrests_women_mean_share_pct"]
     if _made(total):
@@ -289,8 +308,10 @@ def arrests_point(figures: Figures) -> str:
 
 
 def crime_statistics_point(figures: Figures) -> str:
-    """Analysis 8: how much of the crime indicators' country-years official figures fill, and how
-    much only reconstructed or stated ones."""
+    """Analysis 8: how much of the crime indicators' country-years official figures fill.
+
+    And how much only reconstructed or stated ones do.
+    """
     official = figures["crimestats_official_cells_pct"]
     indicators = int(figures["crimestats_indicators"]["value"])
     without = int(figures["crimestats_countries_without_official_sdg16"]["value"])
@@ -311,8 +332,10 @@ def crime_statistics_point(figures: Figures) -> str:
 
 
 def gender_based_violence_point(figures: Figures) -> str:
-    """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010 unless
-    the earlier figure is reconstructed from that very statement."""
+    """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010.
+
+    The change is not stated when the earlier figure is reconstructed from that very statement.
+    """
     clients = figures["gbv_crisis_centre_clients_2015"]
     change = figures["gbv_crisis_centre_clients_change_2010_2015_pct"]
     first_year = str(change["period"]).split("-")[0]

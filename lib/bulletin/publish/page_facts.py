@@ -18,6 +18,7 @@ from typing import Any
 import nbformat
 
 from bulletin.core.periods import Quarter
+from bulletin.core.wording import join_words
 from bulletin.publish.report import (
     CHART_MIMETYPE,
     CLAIM_MIMETYPE,
@@ -107,11 +108,7 @@ def section_of(name: str) -> str:
 def describe_statuses(statuses: list[str]) -> str:
     """``official``, ``reconstructed``, ``official and reconstructed``... or ``not stated``."""
     statuses = order_statuses(statuses)
-    if not statuses:
-        return "not stated"
-    if len(statuses) == 1:
-        return statuses[0]
-    return ", ".join(statuses[:-1]) + " and " + statuses[-1]
+    return join_words(statuses) if statuses else "not stated"
 
 
 def status_class(statuses: list[str]) -> str:

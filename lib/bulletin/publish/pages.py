@@ -151,8 +151,10 @@ def _html_output(text: str, plain: str) -> nbformat.NotebookNode:
 
 
 def chart_output(output: dict[str, Any], number: int) -> nbformat.NotebookNode:
-    """A chart as readers see it: numbered, captioned, its PNG with its text alternative and size,
-    and its data as a CSV download, from the facts its output carries.
+    """A chart as readers see it, from the facts its output carries.
+
+    Numbered and captioned, its PNG with its text alternative and size, and its data as a CSV
+    download.
 
     Args:
         output: the chart's output (``image/png`` and, when finished, its facts).
@@ -206,8 +208,10 @@ def _error_output(output: dict) -> nbformat.NotebookNode:
 
 
 def data_shares_html(records: list[dict[str, Any]]) -> str:
-    """What a page's analysis read, per table: the shares of its rows (and of the quantity) by
-    status, as a list for the page's footer (empty without records)."""
+    """What a page's analysis read, per table, for the page's footer.
+
+    The shares of its rows (and of the quantity) by status, as a list (empty without records).
+    """
     if not records:
         return ""
     items = []
@@ -221,8 +225,10 @@ def data_shares_html(records: list[dict[str, Any]]) -> str:
 
 
 def page_data_html(facts: dict[str, Any]) -> str:
-    """The footer's account of the data behind a page: status, and each chart's and table's
-    source and status."""
+    """The footer's account of the data behind a page.
+
+    Its status, and each chart's and table's source and status.
+    """
     statuses = facts.get("statuses", [])
     records = facts.get("data", []) or []
     said = describe_statuses(statuses)

@@ -161,17 +161,19 @@ def record_data(frame: pd.DataFrame, table: str, quantity: str | None = None) ->
 
 
 def markdown_to_html(markdown: str) -> str:
-    """Markdown as HTML, with any HTML in it escaped and ``javascript:`` links disarmed.
+    r"""Markdown as HTML, with any HTML in it escaped and ``javascript:`` links disarmed.
 
     >>> markdown_to_html("**5** <script>alert(1)</script>")
-    '<p><strong>5</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\\n'
+    '<p><strong>5</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n'
     """
     return _SAFE_MARKDOWN(markdown)
 
 
 def show_text(markdown: str) -> None:
-    """Show a paragraph of Markdown on the page (HTML in it is shown as text, never as markup);
-    an empty one shows nothing."""
+    """Show a paragraph of Markdown on the page; an empty one shows nothing.
+
+    HTML in it is shown as text, never as markup.
+    """
     if not markdown.strip():
         return
     display({"text/html": markdown_to_html(markdown), "text/plain": markdown}, raw=True)
@@ -184,8 +186,10 @@ def slug(text: str, fallback: str = "data") -> str:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    r"""A frame as the CSV text of a download: text cells a spreadsheet would run as a formula
-    (``=``, ``+``, ``-``, ``@``, tab, carriage return) are neutralised, numbers left as they are.
+    r"""A frame as the CSV text of a download, safe to open in a spreadsheet.
+
+    Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+    return) are neutralised, numbers left as they are.
 
     >>> csv_text(pd.DataFrame({"title": ["=1+1"], "kg": [-2.5]}))
     "title,kg\n'=1+1,-2.5\n"
@@ -220,8 +224,11 @@ def _cell(value: Any, decimals: int, separators: bool) -> str:
 
 
 def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
-    """A frame as an HTML table: header cells with ``scope="col"``, every value escaped, numbers
-    right-aligned (``class="num"``) and text left-aligned; years are never given a separator."""
+    """A frame as an HTML table, every value escaped.
+
+    Header cells with ``scope="col"``, numbers right-aligned (``class="num"``) and text
+    left-aligned; years are never given a separator.
+    """
     numeric = [_is_number_column(frame[c]) for c in frame.columns]
     separators = ["year" not in str(c).lower() for c in frame.columns]
     number_class = ' class="num"'
@@ -295,8 +302,10 @@ def table_facts(
 
 
 def table_figure_html(facts: dict[str, Any], number: int | None = None) -> str:
-    """A table as readers see it, from its facts (:func:`table_facts`): caption (numbered when
-    ``number`` is given), grid, note and its data as a CSV download."""
+    """A table as readers see it, from its facts (:func:`table_facts`).
+
+    Its caption (numbered when ``number`` is given), grid, note and its data as a CSV download.
+    """
     caption = html.escape(str(facts.get("caption", "")))
     note = str(facts.get("note", ""))
     note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
