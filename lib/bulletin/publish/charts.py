@@ -12,12 +12,13 @@ that repeats its neighbour (a series carried back or held flat by the reconstruc
 
 A finished chart also carries what its page needs, as data: its title, units, source, statuses,
 a text alternative for readers who cannot see it, and its data as CSV
-(:func:`bulletin.publish.chart_facts.chart_facts`). In a notebook, ``finish_chart`` displays the
-chart itself, where it was called, as ONE output holding both its PNG and those facts
-(:data:`bulletin.publish.report.CHART_MIMETYPE`); the figure is closed for pyplot, so the inline
-backend does not show it a second time. An analysis may still touch the figure after finishing it
-(a panel's title, an axis label): the output is drawn when the cell has run, through IPython's
-``post_execute`` event and the output's display id, so it shows the finished figure.
+(:func:`bulletin.publish.chart_facts.chart_facts`). In a notebook, ``finish_chart`` gives the
+chart its output where it is called, in reading order, and that ONE output ends up holding both
+the PNG and those facts (:data:`bulletin.publish.report.CHART_MIMETYPE`). An analysis may still
+touch the figure after finishing it (a panel's title, an axis label), so the output is filled when
+the cell has run (:func:`draw_finished_charts`, on IPython's ``post_execute`` event, through the
+output's display id), and the figure is then closed: the inline backend, whose turn comes after,
+does not show it a second time. No formatter is patched and nothing is dropped afterwards.
 ``bulletin.publish.pages`` numbers the charts, captions them and offers the CSV download.
 """
 
@@ -273,7 +274,9 @@ def chart_output(fig: Figure, shell: Any) -> tuple[dict[str, Any], dict[str, Any
     Returns:
         The MIME bundle (``image/png``, ``text/plain`` and :data:`CHART_MIMETYPE`) and its metadata.
     """
-    fig.canvas.draw()  # drawn once before its PNG, as the inline backend did: the layout settles
+    # Constrained layout settles on a second draw: the inline backend's PNGs were of figures
+    # already drawn once, and drawing first keeps every chart's PNG as it was, byte for byte.
+    fig.canvas.draw()
     data, metadata = shell.display_formatter.format(fig, include={"image/png", "text/plain"})
     try:
         data[CHART_MIMETYPE] = chart_facts(fig)

@@ -124,9 +124,8 @@ def is_hidden(cell: nbformat.NotebookNode) -> bool:
 
 
 def is_chart(output: dict[str, Any]) -> bool:
-    """Whether an output is a chart: a finished chart's facts with its PNG, or a bare PNG."""
-    data = output.get("data", {})
-    return CHART_MIMETYPE in data or "image/png" in data
+    """Whether an output is a chart: a PNG, with its facts when ``finish_chart`` made it."""
+    return "image/png" in output.get("data", {})
 
 
 def is_table(output: dict[str, Any]) -> bool:
