@@ -25,7 +25,7 @@ import nbformat
 import pytest
 
 from bulletin.core.paths import DATA_DIR, REPORTS_DIR
-from bulletin.publish import front_page
+from bulletin.publish import main_points
 
 pytestmark = pytest.mark.slow
 
@@ -225,7 +225,7 @@ def test_no_code_text_on_any_page(issue, visit):
 def test_front_page_main_points_match_figures_json(issue, visit):
     figures = json.loads((issue / "figures.json").read_text())["figures"]
     names = [p.stem for p in _analyses(issue)]
-    expected = front_page.main_points(figures, names)
+    expected = main_points.main_points(figures, names)
     page = visit(issue / "index.html").page
     shown = page.locator("section.main-points li")
     assert shown.count() == len(expected) > 0

@@ -14,7 +14,7 @@ import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from bulletin.data.trust import describe_status  # noqa: E402
-from bulletin.publish import charts  # noqa: E402
+from bulletin.publish import chart_facts, charts, report  # noqa: E402
 
 RECONSTRUCTED = describe_status(pd.DataFrame({"year": [2017], "status": ["reconstructed"]}))
 OFFICIAL = describe_status(pd.DataFrame({"year": [2015, 2016], "status": ["official"] * 2}))
@@ -56,7 +56,7 @@ def test_chart_data_reads_back_bars_by_category_and_series():
             "Seizures (tons)": [1.5, 3.0, 2.0, 0.25],
         }
     )
-    pd.testing.assert_frame_equal(charts.chart_data(fig), expected)
+    pd.testing.assert_frame_equal(chart_facts.chart_data(fig), expected)
 
 
 def test_chart_data_reads_back_horizontal_bars_and_lines():
@@ -64,7 +64,7 @@ def test_chart_data_reads_back_horizontal_bars_and_lines():
     ax.barh(["a", "b"], [3, 4])
     ax.set_xlabel("Cases")
     fig.canvas.draw()
-    frame = charts.chart_data(fig)
+    frame = chart_facts.chart_data(fig)
     assert list(frame.columns) == ["category", "Cases"]
     assert frame["category"].tolist() == ["a", "b"] and frame["Cases"].tolist() == [3, 4]
 
@@ -73,7 +73,7 @@ def test_chart_data_reads_back_horizontal_bars_and_lines():
     sns.lineplot(data=years, x="year", y="v", hue="s", ax=ax)
     ax.axhline(2.5)  # a reference line is not data
     fig.canvas.draw()
-    frame = charts.chart_data(fig)
+    frame = chart_facts.chart_data(fig)
     assert frame.columns.tolist() == ["s", "year", "v"]
     assert frame.values.tolist() == [["x", 2010, 1], ["x", 2011, 2], ["y", 2010, 3], ["y", 2011, 4]]
 
@@ -84,20 +84,20 @@ def test_chart_data_of_several_panels_names_each_panel():
     left.set_title("Heroin")
     right.bar([2015, 2016], [3, 4])
     right.set_title("Opium")
-    frame = charts.chart_data(fig)
+    frame = chart_facts.chart_data(fig)
     assert frame["panel"].tolist() == ["Heroin", "Heroin", "Opium", "Opium"]
     assert frame["category"].tolist() == [2015, 2016, 2015, 2016]
 
 
 def test_empty_figure_has_no_data():
     fig, _ = charts.new_chart()
-    assert charts.chart_data(fig).empty
+    assert chart_facts.chart_data(fig).empty
 
 
 def test_metadata_of_a_finished_chart():
-    meta = charts.chart_metadata(_finished_bar_chart())
+    meta = chart_facts.chart_facts(_finished_bar_chart())
     assert meta["title"] == "Seizures (2017)"
-    assert meta["finished"] is True and meta["anchor"]
+    assert meta["finished"] is True and meta["units"] == "Seizures (tons)"
     assert meta["statuses"] == ["reconstructed"]
     assert meta["source"] == "Source: X." and meta["status"] == RECONSTRUCTED
     alt = meta["alt"]
@@ -112,7 +112,7 @@ def test_metadata_of_a_finished_chart():
 
 def test_given_data_and_alt_text_are_used():
     rows = _bars().assign(status=["official", "official", "reconstructed", "reconstructed"])
-    meta = charts.chart_metadata(_finished_bar_chart(data=rows, alt="Four bars."))
+    meta = chart_facts.chart_facts(_finished_bar_chart(data=rows, alt="Four bars."))
     assert meta["alt"] == "Four bars."
     pd.testing.assert_frame_equal(
         pd.read_csv(io.StringIO(meta["csv"])), rows.assign(source="X.")
@@ -125,8 +125,8 @@ def test_metadata_of_a_chart_never_finished():
     ax.plot([2010, 2011], [5, 6], label="Heroin")
     ax.set_title("Raw chart")
     fig.canvas.draw()
-    meta = charts.chart_metadata(fig)
-    assert meta["finished"] is False and meta["anchor"] == ""
+    meta = chart_facts.chart_facts(fig)
+    assert meta["finished"] is False and meta["units"] == ""
     assert meta["title"] == "Raw chart" and meta["alt"].startswith("Line chart: Raw chart.")
     assert meta["statuses"] == []
 
@@ -144,7 +144,7 @@ def test_metadata_of_a_chart_never_finished():
     ],
 )
 def test_statuses_of_a_status_sentence(sentence, expected):
-    assert charts.statuses_of(pd.DataFrame(), sentence) == expected
+    assert chart_facts.statuses_of(pd.DataFrame(), sentence) == expected
 
 
 def test_finish_chart_outside_a_kernel_only_styles_the_chart():
@@ -164,13 +164,13 @@ def test_chart_data_reads_back_heat_maps_by_row_and_column():
     ax.set_xticks([0, 1], ["2015", "2016"])
     ax.set_yticks([0, 1], ["KAZ", "KGZ"])
     fig.canvas.draw()
-    assert charts.chart_data(fig).values.tolist() == [
+    assert chart_facts.chart_data(fig).values.tolist() == [
         ["KAZ", "2015", 1.0], ["KAZ", "2016", 0.0], ["KGZ", "2015", 1.0], ["KGZ", "2016", 1.0]
     ]
     fig, ax = plt.subplots()
     sns.heatmap(pd.DataFrame([[1, 2], [3, 4]], index=["a", "b"], columns=["x", "y"]), ax=ax)
     fig.canvas.draw()  # the colour bar is not a panel of data
-    assert charts.chart_data(fig).values.tolist() == [
+    assert chart_facts.chart_data(fig).values.tolist() == [
         ["a", "x", 1.0], ["a", "y", 2.0], ["b", "x", 3.0], ["b", "y", 4.0]
     ]
 
@@ -181,23 +181,23 @@ def test_chart_data_keeps_named_lines_over_bars_and_reads_points_and_dates():
     ax.plot([2015, 2016], [1.5, 2.5], label="Trend")
     ax.plot([2015, 2015], [0, 3], color="black")  # an unnamed guide line is not data
     fig.canvas.draw()
-    assert charts.chart_data(fig).values.tolist() == [
+    assert chart_facts.chart_data(fig).values.tolist() == [
         ["Cases", 2015, 1.0], ["Cases", 2016, 2.0], ["Trend", 2015, 1.5], ["Trend", 2016, 2.5]
     ]
     fig, ax = plt.subplots()
     ax.scatter([1, 2], [3, 4], label="cities")
-    assert charts.chart_data(fig).values.tolist() == [["cities", 1, 3.0], ["cities", 2, 4.0]]
+    assert chart_facts.chart_data(fig).values.tolist() == [["cities", 1, 3.0], ["cities", 2, 4.0]]
     fig, ax = plt.subplots()
     ax.plot(pd.to_datetime(["2017-01-01", "2017-02-01"]), [3, 4])
     fig.canvas.draw()
-    assert charts.chart_data(fig)["category"].tolist() == ["2017-01-01", "2017-02-01"]
+    assert chart_facts.chart_data(fig)["category"].tolist() == ["2017-01-01", "2017-02-01"]
 
 
 def test_a_chart_without_data_offers_no_empty_csv():
     fig, ax = charts.new_chart()
     ax.text(0.5, 0.5, "No data for this quarter")
     charts.finish_chart(fig, ax, "Nothing", "", "Source: X.", OFFICIAL)
-    meta = charts.chart_metadata(fig)
+    meta = chart_facts.chart_facts(fig)
     assert meta["csv"] == "" and meta["alt"].startswith("Chart: Nothing.")
 
 
@@ -209,7 +209,7 @@ def test_alt_text_of_a_large_heat_map_names_a_few_rows_and_says_how_many_more():
     ax.set_yticks(range(10), [f"indicator {i}" for i in range(10)])
     ax.set_xticks(range(3), ["2015", "2016", "2017"])
     fig.canvas.draw()
-    alt = charts.chart_metadata(fig)["alt"]
+    alt = chart_facts.chart_facts(fig)["alt"]
     assert "Row: indicator 0, indicator 1," in alt and "indicator 7 and 2 more." in alt
     assert ": 2015, 2016, 2017." in alt and " by column" not in alt
     assert "Highest: 29 (indicator 9, 2017)." in alt
@@ -218,7 +218,7 @@ def test_alt_text_of_a_large_heat_map_names_a_few_rows_and_says_how_many_more():
 def test_chart_download_never_carries_a_formula_a_spreadsheet_would_run():
     # Issue 12: text from the data reaches the chart's CSV download; a spreadsheet must not run it.
     rows = _bars().assign(Drug=['=HYPERLINK("http://evil.example","x")', "Opium", "-1", "@a"])
-    meta = charts.chart_metadata(_finished_bar_chart(data=rows))
+    meta = chart_facts.chart_facts(_finished_bar_chart(data=rows))
     csv = pd.read_csv(io.StringIO(meta["csv"]), dtype=str)
     assert csv["Drug"].tolist() == ['\'=HYPERLINK("http://evil.example","x")', "Opium", "-1", "'@a"]
     assert csv["Tons"].tolist() == ["1.5", "2.0", "3.0", "0.25"]
@@ -228,9 +228,9 @@ STATED = describe_status(pd.DataFrame({"year": [2016], "status": ["stated"]}))
 
 
 def test_statuses_of_stated_figures_and_joined_statuses():
-    assert charts.statuses_of(pd.DataFrame(), STATED) == ["stated"]
+    assert chart_facts.statuses_of(pd.DataFrame(), STATED) == ["stated"]
     data = pd.DataFrame({"status": ["official+reconstructed", "stated"]})
-    assert charts.statuses_of(data) == ["official", "stated", "reconstructed"]
+    assert chart_facts.statuses_of(data) == ["official", "stated", "reconstructed"]
 
 
 def test_a_reconstructed_bar_is_drawn_apart_an_official_or_stated_one_is_not():
@@ -284,3 +284,59 @@ def test_mark_reconstructed_draws_every_bar_apart_and_says_so():
     charts.mark_reconstructed(ax)
     assert {p.get_hatch() for p in ax.patches} == {charts.RECONSTRUCTED_HATCH}
     assert [t.get_text() for t in ax.texts] == ["Reconstructed figures, not official"]
+
+
+def test_statuses_given_to_finish_chart_are_its_statuses():
+    meta = chart_facts.chart_facts(_finished_bar_chart(statuses=["stated", "official"]))
+    assert meta["statuses"] == ["official", "stated"]
+
+
+class _Events:
+    def __init__(self) -> None:
+        self.callbacks = {"post_execute": ["the inline backend's flush"]}
+
+
+class _Formatter:
+    def format(self, fig, include=None):
+        assert include == {"image/png", "text/plain"}
+        return {"image/png": "UE5H", "text/plain": "<Figure>"}, {"image/png": {"width": 9}}
+
+
+class _Shell:
+    kernel = object()
+
+    def __init__(self) -> None:
+        self.events = _Events()
+        self.display_formatter = _Formatter()
+
+
+def test_in_a_kernel_a_chart_is_one_output_where_it_was_finished(monkeypatch):
+    import IPython.display
+
+    shell, sent = _Shell(), []
+    monkeypatch.setattr(charts, "_shell", lambda: shell)
+    monkeypatch.setattr(IPython.display, "display",
+                        lambda obj, raw, display_id: sent.append(("display", obj, display_id)))
+    monkeypatch.setattr(IPython.display, "update_display",
+                        lambda obj, raw, metadata, display_id: sent.append(
+                            ("update", obj, display_id, metadata)))
+    fig = _finished_bar_chart()
+    fig.axes[0].set_xlabel("Country of seizure")  # touched after finishing: the output shows it
+    assert [kind for kind, *_ in sent] == ["display"]
+    assert sent[0][1] == {"text/plain": ""}
+    # Drawn first at the end of the cell, before the inline backend could show it again.
+    assert shell.events.callbacks["post_execute"][0] is charts.draw_finished_charts
+    assert plt.fignum_exists(fig.number)
+    charts.draw_finished_charts()
+    (kind, bundle, display_id, metadata) = sent[1]
+    assert kind == "update" and display_id == sent[0][2]
+    assert bundle["image/png"] == "UE5H" and metadata == {"image/png": {"width": 9}}
+    facts = bundle[report.CHART_MIMETYPE]
+    assert facts["title"] == "Seizures (2017)" and facts["statuses"] == ["reconstructed"]
+    assert "Country of seizure" in facts["csv"].splitlines()[0]
+    assert not plt.fignum_exists(fig.number)  # closed: shown once, by its own output
+    charts.draw_finished_charts()
+    assert len(sent) == 2  # each chart is drawn once
+    charts.finish_chart(*plt.subplots(), "Again", "", "", "")
+    assert shell.events.callbacks["post_execute"].count(charts.draw_finished_charts) == 1
+    charts.draw_finished_charts()

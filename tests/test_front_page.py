@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from bulletin.core.periods import Quarter
-from bulletin.publish import front_page, pages, report
+from bulletin.publish import front_page, main_points, pages, report
 
 SEIZURE_FIGURES = {
     "seizures_quarter_cannabis_herb_resin_t": {
@@ -55,55 +55,55 @@ class Rendered:
 
 
 def test_quarterly_seizures_point_words_the_figures():
-    assert front_page.quarterly_seizures_point(SEIZURE_FIGURES) == C1_SENTENCE
+    assert main_points.quarterly_seizures_point(SEIZURE_FIGURES) == C1_SENTENCE
     figures = json.loads(json.dumps(SEIZURE_FIGURES))
     figures["seizures_quarter_cannabis_herb_resin_t"]["value"] = 4.02
     figures["seizures_quarter_countries_reporting"]["value"] = 1
     figures["seizures_quarter_cannabis_herb_resin_t"]["period"] = "2016-Q4"
-    sentence = front_page.quarterly_seizures_point(figures)
+    sentence = main_points.quarterly_seizures_point(figures)
     assert sentence.startswith("Over four tons of marijuana")
     assert sentence.endswith("in one country of Central Asia in October-December 2016.")
 
 
 def test_a_reconstructed_quarter_is_never_worded_as_a_finding():
-    assert front_page.quarterly_seizures_point(RECONSTRUCTED_SEIZURES) == C1_RECONSTRUCTED
-    assert front_page.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) == (
+    assert main_points.quarterly_seizures_point(RECONSTRUCTED_SEIZURES) == C1_RECONSTRUCTED
+    assert main_points.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) == (
         C1_RECONSTRUCTED, ["reconstructed"])
 
 
 def test_a_sentence_on_reconstructed_figures_that_does_not_say_so_is_dropped(monkeypatch, caplog):
-    monkeypatch.setattr(front_page, "MAIN_POINTS", [
-        front_page.MainPoint(("seizures_quarter_heroin_opium_t",),
+    monkeypatch.setattr(main_points, "MAIN_POINTS", [
+        main_points.MainPoint(("seizures_quarter_heroin_opium_t",),
                              lambda figures: "Over one ton of heroin was seized.")
     ])
     with caplog.at_level(logging.WARNING):
-        assert front_page.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) is None
+        assert main_points.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) is None
     assert "does not say so" in caplog.text
-    assert front_page.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
+    assert main_points.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
         "Over one ton of heroin was seized.", ["official"])
 
 
 def test_main_point_follows_the_figures_an_analysis_recorded():
-    assert front_page.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
+    assert main_points.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
         C1_SENTENCE, ["official"])
-    assert front_page.main_point("02_other", SEIZURE_FIGURES) is None
+    assert main_points.main_point("02_other", SEIZURE_FIGURES) is None
     renamed = {k: {**v, "notebook": "01_seizures"} for k, v in SEIZURE_FIGURES.items()}
-    assert front_page.main_point("01_seizures", renamed)[0] == C1_SENTENCE
+    assert main_points.main_point("01_seizures", renamed)[0] == C1_SENTENCE
 
 
 def test_main_point_needs_every_figure_and_a_value(caplog):
     partial = dict(SEIZURE_FIGURES)
     partial.pop("seizures_quarter_heroin_opium_t")
-    assert front_page.main_point("01_quarterly_seizures", partial) is None
+    assert main_points.main_point("01_quarterly_seizures", partial) is None
     missing = json.loads(json.dumps(SEIZURE_FIGURES))
     missing["seizures_quarter_heroin_opium_t"]["value"] = None
     with caplog.at_level(logging.WARNING):
-        assert front_page.main_point("01_quarterly_seizures", missing) is None
+        assert main_points.main_point("01_quarterly_seizures", missing) is None
     assert "no main point for 01_quarterly_seizures" in caplog.text
 
 
 def test_main_points_in_reading_order():
-    assert front_page.main_points(SEIZURE_FIGURES, ["00_intro", "01_quarterly_seizures"]) == [
+    assert main_points.main_points(SEIZURE_FIGURES, ["00_intro", "01_quarterly_seizures"]) == [
         ("01_quarterly_seizures", C1_SENTENCE)
     ]
 
@@ -119,6 +119,7 @@ def _executed(folder: Path, name: str, title: str, summary: str, status: str) ->
         }),
         nbformat.v4.new_output("display_data", data={
             "text/html": report.format_table(pd.DataFrame({"a": [1]}), "T"),
+            report.TABLE_MIMETYPE: report.table_facts(pd.DataFrame({"a": [1]}), "T"),
             "text/plain": "T",
         }),
     ]
@@ -188,7 +189,7 @@ def _f(value, period, status="official", unit=""):
 # where figures are reconstructed or stated, what it says instead.
 POINT_CASES = [
     (
-        front_page.drug_market_point,
+        main_points.drug_market_point,
         {"market_heroin_peak_years": _f("2003-2004", "1990-2016"),
          "market_opium_peak_years": _f("1990-2000", "1990-2016"),
          "market_cannabis_share_pct": _f(92.49, "2016")},
@@ -196,7 +197,7 @@ POINT_CASES = [
         "1990-2000; in 2016, cannabis-type drugs made up about 92% of the four drugs seized.",
     ),
     (
-        front_page.drug_market_point,
+        main_points.drug_market_point,
         {"market_heroin_peak_years": _f("2003-2004", "1990-2016", "reconstructed"),
          "market_opium_peak_years": _f("1990-2000", "1990-2016", "reconstructed"),
          "market_cannabis_share_pct": _f(92.49, "2016")},
@@ -205,13 +206,13 @@ POINT_CASES = [
         "project, not published figures.",
     ),
     (
-        front_page.cannabis_point,
+        main_points.cannabis_point,
         {"cannabis_share_first_pct": _f(64.6, "2001"), "cannabis_share_pct": _f(90.5, "2016")},
         "The share of cannabis-type drugs in all drugs seized increased from 65% in 2001 to 91% in "
         "2016.",
     ),
     (
-        front_page.cannabis_point,
+        main_points.cannabis_point,
         {"cannabis_share_first_pct": _f(65.0, "2001", "reconstructed"),
          "cannabis_share_pct": _f(92.6, "2016")},
         "In 2016, cannabis-type drugs made up about 93% of the four drugs seized (official "
@@ -219,21 +220,21 @@ POINT_CASES = [
         "it reports is not stated here.",
     ),
     (
-        front_page.heroin_point,
+        main_points.heroin_point,
         {"heroin_years_russia_higher": _f(7, "2010-2016"),
          "heroin_years_compared": _f(7, "2010-2016")},
         "The Russian Federation seized more heroin than the five countries of Central Asia "
         "together in every year of 2010-2016.",
     ),
     (
-        front_page.heroin_point,
+        main_points.heroin_point,
         {"heroin_years_russia_higher": _f(5, "2010-2016"),
          "heroin_years_compared": _f(6, "2010-2016")},
         "The Russian Federation seized more heroin than the five countries of Central Asia "
         "together in five of the six years of 2010-2016 with figures for both.",
     ),
     (
-        front_page.heroin_point,
+        main_points.heroin_point,
         {"heroin_years_russia_higher": _f(7, "2010-2016", "official+reconstructed"),
          "heroin_years_compared": _f(7, "2010-2016", "official+reconstructed"),
          "heroin_official_years_russia_higher": _f(4, "2012-2016"),
@@ -244,7 +245,7 @@ POINT_CASES = [
         "2010-2011 are reconstructed and left out.",
     ),
     (
-        front_page.routes_point,
+        main_points.routes_point,
         {"routes_new_legs": _f(0, "2012-01/2017-06 against 2006-01/2011-12"),
          "routes_afghan_cannabis_share_tjk_pct": _f(81.2, "2012-01/2017-06"),
          "routes_afghan_cannabis_share_uzb_pct": _f(66.0, "2012-01/2017-06")},
@@ -253,20 +254,20 @@ POINT_CASES = [
         "and 66% in Uzbekistan.",
     ),
     (
-        front_page.routes_point,
+        main_points.routes_point,
         {"routes_new_legs": _f(2, "2016-04/2017-03 against 2012-01/2015-12"),
          "routes_afghan_cannabis_share_tjk_pct": _f(None, "2016-04/2017-03")},
         "Two trafficking route legs through the five countries appeared in the seizure cases of "
         "April 2016-March 2017 that the cases of 2012-2015 do not show.",
     ),
     (
-        front_page.routes_point,
+        main_points.routes_point,
         {"routes_new_legs": _f(0, "2012-01/2017-06 against 2006-01/2011-12", "reconstructed")},
         "No public seizure cases of 2012-June 2017 are in the tables: the cases of this issue are "
         "reconstructed by this project, so the routes they show are no finding.",
     ),
     (
-        front_page.drug_crime_point,
+        main_points.drug_crime_point,
         {"crime_offences_total": _f(13588, "2016"), "crime_selling_share_pct": _f(46.2, "2016"),
          "crime_selling_countries": _f("KAZ;TJK;UZB", "2016")},
         "In 2016, almost 13,600 drug-related offences were reported in Central Asia; offences "
@@ -274,13 +275,13 @@ POINT_CASES = [
         "apart (Kazakhstan, Tajikistan and Uzbekistan).",
     ),
     (
-        front_page.drug_crime_point,
+        main_points.drug_crime_point,
         {"crime_offences_total": _f(13600, "2016")},
         "In 2016, 13,600 drug-related offences were reported in Central Asia.",
     ),
     (
         # issue 13: "46% of 13,600" was 46% of three reconstructed countries; never said so again
-        front_page.drug_crime_point,
+        main_points.drug_crime_point,
         {"crime_offences_total": _f(13575, "2016", "official+reconstructed"),
          "crime_offences_official": _f(2293, "2016"),
          "crime_offences_official_countries": _f("KGZ;TKM", "2016"),
@@ -291,14 +292,14 @@ POINT_CASES = [
         "reconstructed by this project.",
     ),
     (
-        front_page.arrests_point,
+        main_points.arrests_point,
         {"arrests_persons_total": _f(12391, "2016"),
          "arrests_women_mean_share_pct": _f(6.98, "2010-2016")},
         "In 2016, almost 12,400 people were arrested for drug-related crime in Central Asia; women "
         "were about 7% of those arrested on average over 2010-2016.",
     ),
     (
-        front_page.arrests_point,
+        main_points.arrests_point,
         {"arrests_persons_total": _f(12375, "2016", "reconstructed"),
          "arrests_women_mean_share_pct": _f(7.0, "2010-2016", "reconstructed")},
         "No official count of persons arrested for drug-related crime in 2016 is published for the "
@@ -306,7 +307,7 @@ POINT_CASES = [
         "statements.",
     ),
     (
-        front_page.crime_statistics_point,
+        main_points.crime_statistics_point,
         {"crimestats_official_cells_pct": _f(12.3, "2010-2023"),
          "crimestats_indicators": _f(18, "2010-2023"),
          "crimestats_countries_without_official_sdg16": _f(4, "2010-2023")},
@@ -314,7 +315,7 @@ POINT_CASES = [
         "2010-2023; four of the five countries have no official SDG 16 figures.",
     ),
     (
-        front_page.crime_statistics_point,
+        main_points.crime_statistics_point,
         {"crimestats_official_cells_pct": _f(12.3, "2010-2023", "official+stated+reconstructed"),
          "crimestats_stated_cells_pct": _f(0.5, "2010-2023"),
          "crimestats_reconstructed_cells_pct": _f(11.9, "2010-2023"),
@@ -326,14 +327,14 @@ POINT_CASES = [
         "SDG 16 figures.",
     ),
     (
-        front_page.gender_based_violence_point,
+        main_points.gender_based_violence_point,
         {"gbv_crisis_centre_clients_2015": _f(14467, "2015"),
          "gbv_crisis_centre_clients_change_2010_2015_pct": _f(26.1, "2010-2015")},
         "In Kyrgyzstan, 14,467 people turned to crisis centres and other institutions for help in "
         "2015, a 26 per cent increase from 2010.",
     ),
     (
-        front_page.gender_based_violence_point,
+        main_points.gender_based_violence_point,
         {"gbv_crisis_centre_clients_2015": _f(14467, "2015", "stated"),
          "gbv_crisis_centre_clients_change_2010_2015_pct": _f(26.0, "2010-2015",
                                                               "reconstructed+stated")},
@@ -342,21 +343,21 @@ POINT_CASES = [
         "reconstructed from that statement, not published, so the change is not stated here.",
     ),
     (
-        front_page.women_in_policing_point,
+        main_points.women_in_policing_point,
         {"policing_women_share_pct": _f(5.9, "2016"),
          "policing_female_officers_trained": _f(200, "2017", unit="officers")},
         "In 2016, 5.9% of certified police officers in Kyrgyzstan were women; 200 female police "
         "officers received training.",
     ),
     (
-        front_page.women_in_policing_point,
+        main_points.women_in_policing_point,
         {"policing_women_share_pct": _f(5.9, "2016", "stated"),
          "policing_female_officers_trained": _f(200, "2017", "stated", unit="officers")},
         "In 2016, 5.9% of certified police officers in Kyrgyzstan were women (the bulletin's "
         "figure: no official series is published); 200 female police officers received training.",
     ),
     (
-        front_page.activities_point,
+        main_points.activities_point,
         {"milestones_activities": _f(7, "2017-Q2"),
          "milestones_participants_total": _f(499, "2017-Q2", unit="participants (>=: a floor)"),
          "milestones_countries_taking_part": _f(14, "2017-Q2")},
@@ -364,7 +365,7 @@ POINT_CASES = [
         "countries.",
     ),
     (
-        front_page.activities_point,
+        main_points.activities_point,
         {"milestones_activities": _f(8, "2017-Q2", "stated"),
          "milestones_participants_total": _f(499, "2017-Q2", "stated",
                                              unit="participants (>=: a floor)"),
@@ -389,12 +390,12 @@ def test_no_main_point_states_a_reconstructed_figure_without_saying_so():
 
 
 def test_every_registered_main_point_is_found_by_its_figures():
-    for point in front_page.MAIN_POINTS:
+    for point in main_points.MAIN_POINTS:
         case = next((c for c in POINT_CASES if c[0] is point.write), None)
         figures = case[1] if case else SEIZURE_FIGURES
         assert set(point.figures) <= set(figures), point.write.__name__
         tagged = {name: {**record, "notebook": "nb"} for name, record in figures.items()}
-        assert front_page.main_point("nb", tagged)[0] == point.write(figures)
+        assert main_points.main_point("nb", tagged)[0] == point.write(figures)
 
 
 CLAIMS = [

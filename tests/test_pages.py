@@ -23,27 +23,28 @@ import pytest  # noqa: E402
 
 from bulletin.core.paths import DATA_DIR  # noqa: E402
 from bulletin.core.periods import Quarter  # noqa: E402
-from bulletin.publish import charts, pages, report  # noqa: E402
+from bulletin.publish import chart_facts, charts, claim_boxes, page_facts, pages, report  # noqa: E402
 from bulletin.render.api import render_issue  # noqa: E402
 
 ATTACK = "<script>alert(1)</script>"
 RECONSTRUCTED = "Data status: reconstructed by this project where no figure is published, not official (2017)."
 
 
-def _png_output(title: str = "Seizures", anchor: str = "a1", kind: str = "display_data"):
+def _png(fig) -> str:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+def _chart_output(title: str = "Seizures"):
+    """A finished chart's one output, as ``charts.finish_chart`` leaves it: PNG and facts."""
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.bar(["Kazakhstan", "Kyrgyzstan"], [1.5, 3.0])
     charts.finish_chart(fig, ax, title, "Tons", "Source: X.", RECONSTRUCTED)
-    fig._bulletin_chart.anchor = anchor
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    meta = charts.chart_metadata(fig)
+    data = {"image/png": _png(fig), "text/plain": "<Figure>",
+            report.CHART_MIMETYPE: chart_facts.chart_facts(fig)}
     plt.close(fig)
-    data = {"image/png": base64.b64encode(buffer.getvalue()).decode(), "text/plain": "<Figure>"}
-    metadata = {"image/png": {"bulletin": meta}}
-    if kind == "execute_result":
-        return nbformat.v4.new_output(kind, data=data, metadata=metadata, execution_count=3)
-    return nbformat.v4.new_output(kind, data=data, metadata=metadata)
+    return nbformat.v4.new_output("display_data", data=data)
 
 
 def _display(data: dict, metadata: dict | None = None):
@@ -51,11 +52,10 @@ def _display(data: dict, metadata: dict | None = None):
 
 
 def _table_output(caption: str, note: str):
-    frame = pd.DataFrame({"Country": ["Kazakhstan"], "Tons": [1.5]})
-    return _display(
-        {"text/html": report.format_table(frame, caption, note), "text/plain": caption},
-        {"bulletin": {"kind": "table", "caption": caption, "note": note}},
-    )
+    """A table's one output, as ``report.show_table`` leaves it: HTML and facts."""
+    facts = report.table_facts(pd.DataFrame({"Country": ["Kazakhstan"], "Tons": [1.5]}), caption, note)
+    return _display({"text/html": report.table_figure_html(facts), report.TABLE_MIMETYPE: facts,
+                     "text/plain": caption})
 
 
 CLAIM = {
@@ -83,13 +83,11 @@ def _executed_notebook() -> nbformat.NotebookNode:
     show = nbformat.v4.new_code_cell("...")
     show.outputs = [
         _display({"text/html": report.markdown_to_html("Almost four tons."), "text/plain": "x"}),
-        _display({report.CHART_ANCHOR_MIMETYPE: {"anchor": "a1"}, "text/plain": ""}),
+        _chart_output(),
         _table_output("Seizures by country (tons)", f"Source: X. {RECONSTRUCTED}"),
         _table_output("Seizures by group", "Source: Y. Data status: official figures (2016)."),
         nbformat.v4.new_output("stream", name="stdout", text="debug print\n"),
         nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
-        _png_output(kind="execute_result"),  # the figure returned as the cell's value...
-        _png_output(),  # ...and displayed again by the inline backend: shown once
     ]
     check = nbformat.v4.new_code_cell("...")
     check.outputs = [
@@ -162,7 +160,7 @@ def test_claim_is_shown_where_recorded_with_its_basis_beside_the_statement(prepa
     statement = box.index("claim-statement")
     assert statement < box.index("holds by construction") < box.index("reconstructed: not evidence")
     assert "Holds by construction: the figures were reconstructed from this statement." in box
-    facts = prepared.metadata[pages.PAGE_FACTS_KEY]
+    facts = prepared.metadata[page_facts.PAGE_FACTS_KEY]
     assert facts["claims"] == [{k: CLAIM[k] for k in ("id", "statement", "holds", "basis", "verdict")}]
     assert facts["data"] == [DATA_RECORD]
 
@@ -186,16 +184,16 @@ def test_claim_is_shown_where_recorded_with_its_basis_beside_the_statement(prepa
     ],
 )
 def test_claim_badges_say_what_the_check_rests_on(claim, badges):
-    assert pages.claim_badges(claim) == badges
+    assert claim_boxes.claim_badges(claim) == badges
 
 
 def test_footer_gives_the_shares_of_the_rows_by_status(prepared):
-    footer = pages.page_data_html(prepared.metadata[pages.PAGE_FACTS_KEY])
+    footer = pages.page_data_html(prepared.metadata[page_facts.PAGE_FACTS_KEY])
     assert ("<li><code>seizures_quarterly</code>: 4 rows; official 25% of rows (10% of kg); "
             "reconstructed 75% of rows (90% of kg)</li>") in footer
 
 
-def test_chart_is_placed_where_it_was_finished_numbered_once(prepared):
+def test_chart_is_placed_where_it_was_finished_numbered_from_its_facts(prepared):
     texts = _shown(prepared)
     assert texts[0].startswith("<p>Almost four tons.")
     assert texts[1].startswith('<figure class="bulletin-chart" id="figure-1">')
@@ -218,7 +216,7 @@ def test_tables_are_numbered_in_reading_order(prepared):
 
 
 def test_page_facts(prepared):
-    facts = prepared.metadata[pages.PAGE_FACTS_KEY]
+    facts = prepared.metadata[page_facts.PAGE_FACTS_KEY]
     assert facts["name"] == "01_quarterly_seizures"
     assert facts["issue"] == "2017-Q2"
     assert facts["section"] == "Drug situation in Central Asia: drug trafficking"
@@ -234,12 +232,12 @@ def test_page_facts(prepared):
 def test_page_facts_from_the_engines_metadata_and_a_given_name():
     nb = _executed_notebook()
     nb.metadata = {"bulletin": {"parameters": {"quarter": "2017-Q2", "data_dir": "/x"}}}
-    assert pages.prepare_for_readers(nb).metadata[pages.PAGE_FACTS_KEY]["section"] == ""
-    facts = pages.prepare_for_readers(nb, "06_drug_crime").metadata[pages.PAGE_FACTS_KEY]
+    assert pages.prepare_for_readers(nb).metadata[page_facts.PAGE_FACTS_KEY]["section"] == ""
+    facts = pages.prepare_for_readers(nb, "06_drug_crime").metadata[page_facts.PAGE_FACTS_KEY]
     assert facts["name"] == "06_drug_crime" and facts["issue"] == "2017-Q2"
     assert facts["section"] == "Drug situation in Central Asia: drug-related crime"
     nb.metadata["bulletin"]["section"] = "A section of its own"
-    facts = pages.prepare_for_readers(nb, "06_drug_crime").metadata[pages.PAGE_FACTS_KEY]
+    facts = pages.prepare_for_readers(nb, "06_drug_crime").metadata[page_facts.PAGE_FACTS_KEY]
     assert facts["section"] == "A section of its own"
 
 
@@ -278,36 +276,32 @@ def test_page_footer_names_version_issue_and_time():
     assert "“data”" in footer and "bulletin " in footer and "UTC" in footer
 
 
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("official+reconstructed", {"official", "reconstructed"}),
-        ("reconstructed", {"reconstructed"}),
-        (RECONSTRUCTED, {"reconstructed"}),  # "not official" is not official
-        ("Data status: official figures (2010-2016); estimates (2017).", {"official", "estimate"}),
-        ("", set()),
-    ],
-)
-def test_statuses_in(text, expected):
-    assert pages.statuses_in(text) == expected
-
-
-def test_statuses_in_words():
-    assert pages.describe_statuses(["reconstructed", "official"]) == "official and reconstructed"
-    assert pages.describe_statuses([]) == "not stated"
-    assert pages.status_class(["official"]) == "official"
-    assert pages.status_class(["official", "estimate"]) == "mixed"
-
-
-def test_sections_and_summaries():
-    assert pages.section_of("06_drug_crime").endswith("drug-related crime")
-    assert pages.section_of("99_new") == pages.OTHER_SECTION
-    assert pages.section_of("scratch") == pages.OTHER_SECTION
+def test_a_bare_png_is_a_numbered_figure_without_facts():
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.plot([1, 2], [3, 4])
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_markdown_cell(
-        "# Title\n\nWhich **countries** report [crime](http://x) data, e.g. Kyrgyzstan? More.")]
-    assert pages.notebook_summary(nb) == "Which countries report crime data, e.g. Kyrgyzstan?"
-    assert pages.notebook_summary(nbformat.v4.new_notebook()) == ""
+    cell = nbformat.v4.new_code_cell("...")
+    cell.outputs = [_display({"image/png": _png(fig), "text/plain": "<Figure>"}), _chart_output("Second")]
+    plt.close(fig)
+    nb.cells = [cell]
+    prepared = pages.prepare_for_readers(nb)
+    first, second = (o["data"]["text/html"] for o in prepared.cells[0].outputs)
+    assert 'id="figure-1"' in first and 'alt="Chart without a description"' in first
+    assert "bulletin-download" not in first
+    assert '<span class="bulletin-number">Figure 2.</span> Second' in second
+    assert [c["title"] for c in prepared.metadata[page_facts.PAGE_FACTS_KEY]["charts"]] == ["", "Second"]
+
+
+def test_tables_are_numbered_from_their_facts_whatever_their_html():
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("...")
+    table = _table_output("Seizures", "Source: Y. Data status: official figures (2016).")
+    table["data"]["text/html"] = "<p>what JupyterLab shows</p>"
+    cell.outputs = [table]
+    nb.cells = [cell]
+    shown = pages.prepare_for_readers(nb).cells[0].outputs[0]["data"]["text/html"]
+    assert shown.startswith('<figure class="bulletin-table" id="table-1">')
+    assert "JupyterLab" not in shown and '<p class="table-note">Source: Y.' in shown
 
 
 # --- Through the real pipeline: a tiny notebook whose data try to be markup -------------------
@@ -357,17 +351,18 @@ def test_a_data_string_is_text_never_markup(tiny_issue: Path):
 
 
 @pytest.mark.slow
-def test_a_rendered_chart_carries_its_page_metadata(tiny_issue: Path):
+def test_a_rendered_chart_is_one_output_with_its_facts(tiny_issue: Path):
     executed = nbformat.read(tiny_issue / "11_activities.ipynb", as_version=4)
     outputs = executed.cells[-1].outputs
-    kinds = [next(iter(set(o.get("data", {})) - {"text/plain"}), o.output_type) for o in outputs]
-    assert kinds.index(report.CHART_ANCHOR_MIMETYPE) < kinds.index("image/png")
-    png = next(o for o in outputs if "image/png" in o.get("data", {}))
-    meta = png.metadata["image/png"]["bulletin"]
-    assert meta["title"] == ATTACK and meta["statuses"] == ["official"]
-    assert meta["anchor"] == outputs[kinds.index(report.CHART_ANCHOR_MIMETYPE)]["data"][
-        report.CHART_ANCHOR_MIMETYPE]["anchor"]
-    page = (tiny_issue / "11_activities.html").read_text()
+    charts_shown = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(charts_shown) == 1  # shown once: by finish_chart, not again by the inline backend
+    facts = charts_shown[0]["data"][report.CHART_MIMETYPE]
+    assert facts["title"] == ATTACK and facts["statuses"] == ["official"]
+    assert facts["units"] == "Participants" and facts["csv"].startswith("activity,Participants")
+    tables = [o for o in outputs if report.TABLE_MIMETYPE in o.get("data", {})]
+    assert [t["data"][report.TABLE_MIMETYPE]["caption"] for t in tables] == [ATTACK]
     # In reading order: the sentence, then the chart (where finish_chart was called), the table.
+    assert outputs.index(charts_shown[0]) < outputs.index(tables[0])
+    page = (tiny_issue / "11_activities.html").read_text()
     assert page.index("The quarter opened with") < page.index('id="figure-1"') < page.index(
         'id="table-1"')

@@ -69,11 +69,58 @@ def test_table_escapes_data_in_cells_headers_caption_and_note():
     assert "<script" not in urllib.parse.unquote(html_text.split("data:text/csv")[0])
 
 
-def test_show_table_marks_its_output_as_a_table(shown):
-    report.show_table(pd.DataFrame({"a": [1]}), "Caption", "Note")
+def test_show_table_carries_its_facts_as_data_in_the_same_output(shown):
+    note = "Source: X. Data status: official figures (2016); reconstructed by this project where no figure is published, not official (2017)."
+    report.show_table(pd.DataFrame({"a": [1]}), "Caption", note)
+    assert len(shown) == 1
     data, metadata = shown[0]
-    assert metadata == {"bulletin": {"kind": "table", "caption": "Caption", "note": "Note"}}
+    assert metadata == {}
     assert data["text/plain"] == "Caption"
+    facts = data[report.TABLE_MIMETYPE]
+    assert facts["caption"] == "Caption" and facts["note"] == note
+    assert facts["statuses"] == ["official", "reconstructed"]
+    assert facts["filename"] == "caption.csv"
+    assert pd.read_csv(io.StringIO(facts["csv"])).columns.tolist() == ["a", "note"]
+    assert facts["html"] == report.table_html(pd.DataFrame({"a": [1]}))
+    assert data["text/html"] == report.table_figure_html(facts)
+
+
+def test_show_table_takes_the_statuses_as_data(shown):
+    report.show_table(pd.DataFrame({"a": [1]}), "Caption", "Any words", statuses=["stated", "official"])
+    assert shown[0][0][report.TABLE_MIMETYPE]["statuses"] == ["official", "stated"]
+
+
+def test_a_table_is_numbered_from_its_facts():
+    facts = report.table_facts(pd.DataFrame({"a": [1]}), "Caption <b>", "Note")
+    numbered = report.table_figure_html(facts, 3)
+    assert numbered.startswith(
+        '<figure class="bulletin-table" id="table-3"><figcaption>'
+        '<span class="bulletin-number">Table 3.</span> Caption &lt;b&gt;</figcaption><table'
+    )
+    assert numbered.replace(' id="table-3"', "").replace(
+        '<span class="bulletin-number">Table 3.</span> ', "") == report.table_figure_html(facts)
+
+
+RECONSTRUCTED = "Data status: reconstructed by this project where no figure is published, not official (2017)."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("official+reconstructed", {"official", "reconstructed"}),
+        ("reconstructed", {"reconstructed"}),
+        (RECONSTRUCTED, {"reconstructed"}),  # "not official" is not official
+        ("Data status: official figures (2010-2016); estimates (2017).", {"official", "estimate"}),
+        ("", set()),
+    ],
+)
+def test_statuses_in(text, expected):
+    assert report.statuses_in(text) == expected
+
+
+def test_order_statuses():
+    assert report.order_statuses({"reconstructed", "stated", "official"}) == [
+        "official", "stated", "reconstructed"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""What readers see: charts, tables and the records notebooks display, the pages made from executed notebooks, the front page and their templates.
+"""What readers see: the charts and tables notebooks show, with their facts as data, and the pages and front page made from them.
 
 Imports only :mod:`bulletin.data` and :mod:`bulletin.core`; never an analysis.
 """

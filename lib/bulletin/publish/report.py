@@ -6,6 +6,12 @@ notebook into ``figures.json``, ``claims.json`` and ``run.json``; the page shows
 it was recorded (statement, verdict and basis, made from the record by ``bulletin.publish.pages``) and
 the data records in its footer, never the figures.
 
+Facts travel as data: a table leaves the kernel as one output carrying both its HTML (for an
+analyst in JupyterLab) and its facts under :data:`TABLE_MIMETYPE` (caption, note, data statuses,
+the rendered grid and the CSV of its data); a chart does the same under :data:`CHART_MIMETYPE`
+(``bulletin.publish.charts``). Pages, captions, downloads and the front page read those facts,
+never the HTML or the sentences.
+
 What readers see is made safe here, once: text is Markdown with any HTML in it escaped (a data
 string such as ``<script>`` shows as text, never as markup, and links to ``javascript:`` are
 disarmed), and tables escape every cell and header. Each table carries its data as a CSV link, whose cells a spreadsheet cannot run as formulas.
@@ -25,15 +31,25 @@ import pandas as pd
 from IPython.display import display
 
 from bulletin.core.files import neutralise_frame
-from bulletin.data.trust import BASES, BASIS_PHRASES, NOT_TESTABLE, data_shares, describe_shares
+from bulletin.data.trust import (
+    BASES,
+    BASIS_PHRASES,
+    NOT_TESTABLE,
+    STATUS_WORDS,
+    data_shares,
+    describe_shares,
+    order_of_trust,
+)
 
 FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
 CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
 DATA_MIMETYPE = "application/vnd.bulletin.data+json"
 RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE, DATA_MIMETYPE)
-# Where bulletin.publish.charts.finish_chart was called: the page shows the chart there.
-CHART_ANCHOR_MIMETYPE = "application/vnd.bulletin.chart-anchor+json"
-# Key of the page metadata on outputs (tables here, charts in bulletin.publish.charts).
+# A finished chart's facts (bulletin.publish.charts), beside its image/png in the same output.
+CHART_MIMETYPE = "application/vnd.bulletin.chart+json"
+# A table's facts, beside its text/html in the same output.
+TABLE_MIMETYPE = "application/vnd.bulletin.table+json"
+# Key of the project's own notebook metadata (the engine's parameters, a section of its own).
 METADATA_KEY = "bulletin"
 # Markdown to HTML with raw HTML escaped and harmful link protocols replaced.
 _SAFE_MARKDOWN = mistune.create_markdown(escape=True)
@@ -145,17 +161,19 @@ def record_data(frame: pd.DataFrame, table: str, quantity: str | None = None) ->
 
 
 def markdown_to_html(markdown: str) -> str:
-    """Markdown as HTML, with any HTML in it escaped and ``javascript:`` links disarmed.
+    r"""Markdown as HTML, with any HTML in it escaped and ``javascript:`` links disarmed.
 
     >>> markdown_to_html("**5** <script>alert(1)</script>")
-    '<p><strong>5</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\\n'
+    '<p><strong>5</strong> &lt;script&gt;alert(1)&lt;/script&gt;</p>\n'
     """
     return _SAFE_MARKDOWN(markdown)
 
 
 def show_text(markdown: str) -> None:
-    """Show a paragraph of Markdown on the page (HTML in it is shown as text, never as markup);
-    an empty one shows nothing."""
+    """Show a paragraph of Markdown on the page; an empty one shows nothing.
+
+    HTML in it is shown as text, never as markup.
+    """
     if not markdown.strip():
         return
     display({"text/html": markdown_to_html(markdown), "text/plain": markdown}, raw=True)
@@ -168,8 +186,10 @@ def slug(text: str, fallback: str = "data") -> str:
 
 
 def csv_text(frame: pd.DataFrame) -> str:
-    r"""A frame as the CSV text of a download: text cells a spreadsheet would run as a formula
-    (``=``, ``+``, ``-``, ``@``, tab, carriage return) are neutralised, numbers left as they are.
+    r"""A frame as the CSV text of a download, safe to open in a spreadsheet.
+
+    Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
+    return) are neutralised, numbers left as they are.
 
     >>> csv_text(pd.DataFrame({"title": ["=1+1"], "kg": [-2.5]}))
     "title,kg\n'=1+1,-2.5\n"
@@ -204,8 +224,11 @@ def _cell(value: Any, decimals: int, separators: bool) -> str:
 
 
 def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
-    """A frame as an HTML table: header cells with ``scope="col"``, every value escaped, numbers
-    right-aligned (``class="num"``) and text left-aligned; years are never given a separator."""
+    """A frame as an HTML table, every value escaped.
+
+    Header cells with ``scope="col"``, numbers right-aligned (``class="num"``) and text
+    left-aligned; years are never given a separator.
+    """
     numeric = [_is_number_column(frame[c]) for c in frame.columns]
     separators = ["year" not in str(c).lower() for c in frame.columns]
     number_class = ' class="num"'
@@ -227,21 +250,102 @@ def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
     )
 
 
-def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> str:
-    """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
-    note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
+def statuses_in(text: str) -> set[str]:
+    """The data statuses a status field or sentence names.
+
+    A record's field (``official+reconstructed``) names them joined; a sentence of
+    ``bulletin.data.trust.describe_status`` by their whole words ("not official" is not official).
+    Used where a status is made, in the kernel: what leaves it is the list, never the sentence.
+
+    >>> sorted(statuses_in("official+reconstructed"))
+    ['official', 'reconstructed']
+    """
+    if re.fullmatch(r"[a-z]+(\s*[+,/;&]\s*[a-z]+)*", text.strip()):  # a record's status field
+        return {s for s in re.split(r"[^a-z]+", text) if s in STATUS_WORDS}
+    return {status for status, words in STATUS_WORDS.items() if words in text}
+
+
+def order_statuses(statuses: set[str] | list[str]) -> list[str]:
+    """Statuses in order of trust: official, stated, reconstructed, estimate."""
+    return sorted(set(statuses), key=lambda s: (order_of_trust(s), s))
+
+
+def table_facts(
+    frame: pd.DataFrame,
+    caption: str,
+    note: str = "",
+    decimals: int = 1,
+    statuses: list[str] | None = None,
+) -> dict[str, Any]:
+    """What a table's page needs, as data: caption, note, statuses, its grid and CSV.
+
+    Args:
+        frame: the table.
+        caption: its caption.
+        note: the sentence under it (source, data status).
+        decimals: decimals of its numbers.
+        statuses: the data statuses behind it (default: those its note names).
+
+    Returns:
+        ``caption``, ``note``, ``statuses`` (in order of trust), ``html`` (the grid, every cell
+        escaped), ``csv`` (its data with the note) and ``filename`` (of the download).
+    """
     data = frame.assign(note=note) if note and "note" not in frame else frame
-    download = csv_link(csv_text(data), f"{slug(caption, 'table')}.csv")
+    return {
+        "caption": caption,
+        "note": note,
+        "statuses": order_statuses(statuses if statuses is not None else statuses_in(note)),
+        "html": table_html(frame, decimals),
+        "csv": csv_text(data),
+        "filename": f"{slug(caption, 'table')}.csv",
+    }
+
+
+def table_figure_html(facts: dict[str, Any], number: int | None = None) -> str:
+    """A table as readers see it, from its facts (:func:`table_facts`).
+
+    Its caption (numbered when ``number`` is given), grid, note and its data as a CSV download.
+    """
+    caption = html.escape(str(facts.get("caption", "")))
+    note = str(facts.get("note", ""))
+    note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
+    where = ""
+    if number is not None:
+        where = f' id="table-{number}"'
+        caption = f'<span class="bulletin-number">Table {number}.</span> {caption}'
+    download = csv_link(str(facts.get("csv", "")), str(facts.get("filename", "table.csv")))
     return (
-        f'<figure class="bulletin-table"><figcaption>{html.escape(caption)}</figcaption>'
-        f"{table_html(frame, decimals)}{note_html}{download}</figure>"
+        f'<figure class="bulletin-table"{where}><figcaption>{caption}</figcaption>'
+        f"{facts.get('html', '')}{note_html}{download}</figure>"
     )
 
 
-def show_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> None:
-    """Show a table with its caption and note, and its data as a CSV download."""
+def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> str:
+    """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
+    return table_figure_html(table_facts(frame, caption, note, decimals))
+
+
+def show_table(
+    frame: pd.DataFrame,
+    caption: str,
+    note: str = "",
+    decimals: int = 1,
+    statuses: list[str] | None = None,
+) -> None:
+    """Show a table with its caption and note, and its data as a CSV download.
+
+    One output carries the table's HTML and its facts (:data:`TABLE_MIMETYPE`,
+    :func:`table_facts`); the page numbers and places it from the facts.
+
+    Args:
+        frame: the table.
+        caption: its caption.
+        note: the sentence under it (source, data status).
+        decimals: decimals of its numbers.
+        statuses: the data statuses behind it (default: those its note names).
+    """
+    facts = table_facts(frame, caption, note, decimals, statuses)
     display(
-        {"text/html": format_table(frame, caption, note, decimals), "text/plain": caption},
-        metadata={METADATA_KEY: {"kind": "table", "caption": caption, "note": note}},
+        {"text/html": table_figure_html(facts), TABLE_MIMETYPE: facts, "text/plain": caption},
         raw=True,
     )

@@ -1,0 +1,470 @@
+"""The issue's main points: one short sentence per analysis, worded from its key figures.
+
+Each sentence is made from ``figures.json`` through ``bulletin.core.wording``, so the words follow
+the numbers. Each main point is registered in :data:`MAIN_POINTS` with the names of the key figures
+it needs; an analysis gets the first main point whose figures it recorded (every one of them), so
+a main point follows its figures, not a file name. An analysis with no registered main point, or
+whose figures are missing, has none. To give a new analysis a main point, add a function taking
+the figures by name and returning a sentence, and register it in ``MAIN_POINTS`` with the figure
+names it reads.
+
+**Never a reconstructed figure as a finding** (issue 13). A main point whose figures rest on
+reconstructed rows must say "reconstructed" in its sentence, or it is not stated at all
+(:func:`main_point` drops it and logs why); each writer words its figures by their status.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from bulletin.core.periods import MONTHS, Quarter
+from bulletin.core.wording import (
+    describe_change,
+    describe_count,
+    describe_direction,
+    describe_percent,
+    describe_quantity,
+    describe_shift,
+    join_words,
+    number_in_words,
+)
+from bulletin.data.trust import least_trusted
+from bulletin.data.vocab import country_name
+from bulletin.publish.charts import is_reconstructed
+from bulletin.publish.report import order_statuses, statuses_in
+
+log = logging.getLogger(__name__)
+
+Figures = Mapping[str, Mapping[str, Any]]
+
+
+@dataclass(frozen=True)
+class MainPoint:
+    """A main point of the issue: the key figures it reads, and how it words them."""
+
+    figures: tuple[str, ...]
+    write: Callable[[Figures], str]
+
+
+def _sentence(text: str) -> str:
+    return text[0].upper() + text[1:] if text else text
+
+
+def _countries(count: int) -> str:
+    return f"{number_in_words(count)} {'country' if count == 1 else 'countries'}"
+
+
+def _made(*records: Mapping[str, Any]) -> bool:
+    """Whether any of some figures rests on rows the project made (reconstructed or estimated)."""
+    return any(is_reconstructed(str(r.get("status", ""))) for r in records if r)
+
+
+def _stated(record: Mapping[str, Any]) -> bool:
+    """Whether a figure is the bulletin's own (stated in its text, not official)."""
+    return least_trusted(str(record.get("status", ""))) == "stated"
+
+
+def _country_list(codes: str) -> str:
+    """ISO3 codes joined by ``;`` as country names in a sentence."""
+    return join_words([country_name(c) for c in str(codes).split(";") if c])
+
+
+def quarterly_seizures_point(figures: Figures) -> str:
+    """Analysis 1 (C1), as the bulletin puts it.
+
+    "Almost four tons of marijuana and hashish and over one ton of heroin and opium were seized
+    in five countries of Central Asia in January-March 2017." Figures reconstructed from that very
+    statement are said to be so.
+    """
+    cannabis = figures["seizures_quarter_cannabis_herb_resin_t"]
+    opiates = figures["seizures_quarter_heroin_opium_t"]
+    countries = figures["seizures_quarter_countries_reporting"]
+    months = Quarter.parse(cannabis["period"]).months
+    if _made(cannabis, opiates, countries):
+        return (
+            f"No quarterly seizure figures are published: the {months} figures of this issue "
+            f"({describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish, "
+            f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium) are reconstructed "
+            "from the bulletin's own statement and the official annual figures, not measured."
+        )
+    return _sentence(
+        f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish and "
+        f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium were seized in "
+        f"{_countries(int(countries['value']))} of Central Asia in {months}."
+    )
+
+
+def drug_market_point(figures: Figures) -> str:
+    """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year.
+
+    Peaks that fall in reconstructed years are not stated.
+    """
+    heroin = figures["market_heroin_peak_years"]
+    opium = figures["market_opium_peak_years"]
+    share = figures["market_cannabis_share_pct"]
+    said = (
+        f"in {share['period']}, cannabis-type drugs made up {describe_percent(share['value'])} of "
+        "the four drugs seized"
+        + (" (reconstructed figures, not official)" if _made(share) else "")
+    )
+    if _made(heroin, opium):
+        return _sentence(
+            f"{said}; the peak years of heroin and opium are not stated here: they fall in years "
+            "reconstructed by this project, not published figures."
+        )
+    return (
+        f"Over {heroin['period']}, heroin seizures in Central Asia peaked in {heroin['value']} "
+        f"and opium seizures in {opium['value']}; {said}."
+    )
+
+
+def cannabis_point(figures: Figures) -> str:
+    """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%".
+
+    A share resting on reconstructed figures is not stated as a finding.
+    """
+    first = figures["cannabis_share_first_pct"]
+    last = figures["cannabis_share_pct"]
+    if _made(last):
+        return (
+            f"In {last['period']}, cannabis-type drugs made up {describe_percent(last['value'])} "
+            "of the four drugs seized, on figures partly reconstructed from the bulletin's "
+            "statements, not official."
+        )
+    if _made(first):
+        return (
+            f"In {last['period']}, cannabis-type drugs made up {describe_percent(last['value'])} "
+            f"of the four drugs seized (official figures); the {first['period']} share is "
+            "reconstructed from the bulletin's own statement, so the rise it reports is not "
+            "stated here."
+        )
+    return (
+        "The share of cannabis-type drugs in all drugs seized "
+        f"{describe_direction(first['value'], last['value'])} "
+        f"{describe_shift(first['value'], last['value'], first['period'], last['period'])}."
+    )
+
+
+def heroin_point(figures: Figures) -> str:
+    """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia.
+
+    Over the years with official figures for both, when some are reconstructed.
+    """
+    higher = figures["heroin_years_russia_higher"]
+    compared = figures["heroin_years_compared"]
+    not_official = figures.get("heroin_years_not_official")
+    if _made(higher, compared) and not_official:
+        official_higher = figures.get("heroin_official_years_russia_higher")
+        official = figures.get("heroin_official_years_compared")
+        if not official_higher or not official:
+            return (
+                "The heroin figures of the Russian Federation and Central Asia for "
+                f"{compared['period']} are partly reconstructed by this project: no "
+                "comparison is stated here."
+            )
+        count, years = int(official_higher["value"]), int(official["value"])
+        when = (
+            f"in every year with official figures for both ({official['period']})"
+            if count == years
+            else f"in {number_in_words(count)} of the {number_in_words(years)} years with "
+            f"official figures for both ({official['period']})"
+        )
+        return (
+            "The Russian Federation seized more heroin than the five countries of Central Asia "
+            f"together {when}; {not_official['value']} are reconstructed and left out."
+        )
+    count, years = int(higher["value"]), int(compared["value"])
+    when = (
+        f"in every year of {compared['period']}"
+        if count == years
+        else f"in {number_in_words(count)} of the {number_in_words(years)} years of "
+        f"{compared['period']} with figures for both"
+    )
+    return (
+        "The Russian Federation seized more heroin than the five countries of Central Asia "
+        f"together {when}."
+    )
+
+
+def _months_interval(interval: str) -> str:
+    """``2012-01/2017-06`` as the bulletin writes it: "2012-June 2017"."""
+    first, last = (part.split("-") for part in interval.split(" ")[0].split("/"))
+    start = first[0] if first[1] == "01" else f"{MONTHS[int(first[1]) - 1]} {first[0]}"
+    end = last[0] if last[1] == "12" else f"{MONTHS[int(last[1]) - 1]} {last[0]}"
+    return start if start == end else f"{start}-{end}"
+
+
+def routes_point(figures: Figures) -> str:
+    """Analysis 5 (C7, C8): new route legs against the baseline, and Afghan cannabis.
+
+    The share of Afghan cannabis in TJK and UZB; cases reconstructed from the bulletin give no
+    finding.
+    """
+    new = figures["routes_new_legs"]
+    period_text = str(new["period"])
+    period = _months_interval(period_text)
+    if _made(new):
+        return (
+            f"No public seizure cases of {period} are in the tables: the cases of this issue "
+            "are reconstructed by this project, so the routes they show are no "
+            "finding."
+        )
+    count = int(new["value"])
+    against = period_text.split(" against ")[1] if " against " in period_text else ""
+    baseline = f" against {_months_interval(against)}" if against else ""
+    sentence = (
+        f"No new trafficking route leg appeared in the seizure cases of {period}{baseline}"
+        if count == 0
+        else f"{_sentence(number_in_words(count))} trafficking route "
+        f"leg{'s' if count > 1 else ''} through the five countries appeared in the seizure cases "
+        f"of {period} that the cases of {_months_interval(against) if against else 'the baseline'} "
+        "do not show"
+    )
+    shares = [figures.get(f"routes_afghan_cannabis_share_{code}_pct") for code in ("tjk", "uzb")]
+    if all(share and share.get("value") is not None for share in shares):
+        tajikistan, uzbekistan = (describe_percent(share["value"]) for share in shares)
+        sentence += (
+            f"; Afghanistan was the origin of {tajikistan} of the cannabis seized in Tajikistan "
+            f"and {uzbekistan} in Uzbekistan"
+        )
+    return sentence + "."
+
+
+def _official_part(
+    figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, verb: str
+) -> str:
+    """A total that rests partly or wholly on reconstructed figures, said as such.
+
+    The official part with its countries, and the rest reconstructed.
+    """
+    official = figures.get(official_name)
+    countries = figures.get(f"{official_name}_countries")
+    if official and countries and official.get("period") == total["period"] and official["value"]:
+        return (
+            f"In {total['period']}, the countries with official figures "
+            f"({_country_list(countries['value'])}) {verb} {describe_count(official['value'])} "
+            f"{noun}; the five countries' total of {int(total['value']):,} rests partly on "
+            "figures reconstructed by this project"
+        )
+    return (
+        f"No official count of {noun} in {total['period']} is published for the five countries: "
+        f"the total of {int(total['value']):,} in this issue is reconstructed from the bulletin's "
+        "statements"
+    )
+
+
+def drug_crime_point(figures: Figures) -> str:
+    """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling.
+
+    The share is over the countries that report selling apart; reconstructed figures are said to
+    be so.
+    """
+    total = figures["crime_offences_total"]
+    selling = figures.get("crime_selling_share_pct")
+    countries = figures.get("crime_selling_countries")
+    if _made(total):
+        sentence = _official_part(figures, total, "crime_offences_official",
+                                  "drug-related offences", "reported")
+    else:
+        sentence = (
+            f"In {total['period']}, {describe_count(total['value'])} drug-related offences were "
+            "reported in Central Asia"
+        )
+    if (
+        selling and selling.get("value") is not None and not _made(selling)
+        and selling.get("period") == total["period"] and countries
+    ):
+        sentence += (
+            f"; offences linked to selling drugs were {describe_percent(selling['value'])} of the "
+            f"offences of the countries that report them apart ({_country_list(countries['value'])})"
+        )
+    return sentence + "."
+
+
+def arrests_point(figures: Figures) -> str:
+    """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women.
+
+    Reconstructed figures are said to be so, and a reconstructed share is not stated.
+    """
+    total = figures["arrests_persons_total"]
+    women = figures["arrests_women_mean_share_pct"]
+    if _made(total):
+        sentence = _official_part(figures, total, "arrests_persons_official",
+                                  "persons arrested for drug-related crime", "arrested")
+    else:
+        sentence = (
+            f"In {total['period']}, {describe_count(total['value'], 'people')} were arrested for "
+            "drug-related crime in Central Asia"
+        )
+    if not _made(women):
+        sentence += (
+            f"; women were {describe_percent(women['value'])} of those arrested on average over "
+            f"{women['period']}"
+        )
+    return sentence + "."
+
+
+def crime_statistics_point(figures: Figures) -> str:
+    """Analysis 8: how much of the crime indicators' country-years official figures fill.
+
+    And how much only reconstructed or stated ones do.
+    """
+    official = figures["crimestats_official_cells_pct"]
+    indicators = int(figures["crimestats_indicators"]["value"])
+    without = int(figures["crimestats_countries_without_official_sdg16"]["value"])
+    others = []
+    for name, words in (
+        ("crimestats_stated_cells_pct", "only a figure stated in the bulletin"),
+        ("crimestats_reconstructed_cells_pct", "only a figure reconstructed from the bulletin"),
+    ):
+        record = figures.get(name)
+        if record and record.get("value"):
+            others.append(f"{describe_percent(record['value'])} {words}")
+    return (
+        f"Official figures fill {describe_percent(official['value'])} of the country-years of "
+        f"{number_in_words(indicators)} crime indicators over {official['period']}"
+        + (f" ({'; '.join(others)})" if others else "")
+        + f"; {number_in_words(without)} of the five countries have no official SDG 16 figures."
+    )
+
+
+def gender_based_violence_point(figures: Figures) -> str:
+    """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010.
+
+    The change is not stated when the earlier figure is reconstructed from that very statement.
+    """
+    clients = figures["gbv_crisis_centre_clients_2015"]
+    change = figures["gbv_crisis_centre_clients_change_2010_2015_pct"]
+    first_year = str(change["period"]).split("-")[0]
+    whose = " (the bulletin's own figure)" if _stated(clients) else ""
+    said = (
+        f"In Kyrgyzstan, {number_in_words(int(clients['value']))} people turned to crisis centres "
+        f"and other institutions for help in {clients['period']}{whose}"
+    )
+    if _made(change):
+        return (
+            f"{said}; the {first_year} figure behind the bulletin's increase is reconstructed "
+            "from that statement, not published, so the change is not stated here."
+        )
+    return f"{said}, {describe_change(100 + float(change['value']), 100)} from {first_year}."
+
+
+def women_in_policing_point(figures: Figures) -> str:
+    """Analysis 10 (C17, C18): women among certified police officers, and officers trained."""
+    share = figures["policing_women_share_pct"]
+    trained = figures["policing_female_officers_trained"]
+    floor = "at least " if "floor" in str(trained.get("unit", "")) else ""
+    as_stated = (
+        " (the bulletin's figure: no official series is published)" if _stated(share) else ""
+    )
+    return (
+        f"In {share['period']}, {describe_percent(share['value'], decimals=1)} of certified police "
+        f"officers in Kyrgyzstan were women{as_stated}; {floor}"
+        f"{number_in_words(int(trained['value']))} female police officers received training."
+    )
+
+
+def activities_point(figures: Figures) -> str:
+    """Analysis 11 (C19): the quarter's activities, their participants and countries."""
+    activities = int(figures["milestones_activities"]["value"])
+    participants = figures["milestones_participants_total"]
+    countries = int(figures["milestones_countries_taking_part"]["value"])
+    floor = "floor" in str(participants.get("unit", ""))
+    people = (
+        f"at least {number_in_words(int(participants['value']))}"
+        if floor
+        else describe_count(participants["value"])
+    )
+    return _sentence(
+        f"{number_in_words(activities)} {'activity' if activities == 1 else 'activities'} of "
+        f"the quarter brought together {people} participants from "
+        f"{_countries(countries)}" + (", as the issue reports them" if _stated(participants) else "")
+        + "."
+    )
+
+
+MAIN_POINTS: list[MainPoint] = [
+    MainPoint(
+        (
+            "seizures_quarter_cannabis_herb_resin_t",
+            "seizures_quarter_heroin_opium_t",
+            "seizures_quarter_countries_reporting",
+        ),
+        quarterly_seizures_point,
+    ),
+    MainPoint(
+        ("market_heroin_peak_years", "market_opium_peak_years", "market_cannabis_share_pct"),
+        drug_market_point,
+    ),
+    MainPoint(("cannabis_share_first_pct", "cannabis_share_pct"), cannabis_point),
+    MainPoint(("heroin_years_russia_higher", "heroin_years_compared"), heroin_point),
+    MainPoint(("routes_new_legs",), routes_point),
+    MainPoint(("crime_offences_total",), drug_crime_point),
+    MainPoint(("arrests_persons_total", "arrests_women_mean_share_pct"), arrests_point),
+    MainPoint(
+        (
+            "crimestats_official_cells_pct",
+            "crimestats_indicators",
+            "crimestats_countries_without_official_sdg16",
+        ),
+        crime_statistics_point,
+    ),
+    MainPoint(
+        ("gbv_crisis_centre_clients_2015", "gbv_crisis_centre_clients_change_2010_2015_pct"),
+        gender_based_violence_point,
+    ),
+    MainPoint(
+        ("policing_women_share_pct", "policing_female_officers_trained"),
+        women_in_policing_point,
+    ),
+    MainPoint(
+        (
+            "milestones_activities",
+            "milestones_participants_total",
+            "milestones_countries_taking_part",
+        ),
+        activities_point,
+    ),
+]
+
+
+def main_point(notebook: str, figures: Figures) -> tuple[str, list[str]] | None:
+    """The main point of one analysis and the statuses of the figures it used, or None.
+
+    Args:
+        notebook: the analysis (its notebook's name, as in each figure's ``notebook``).
+        figures: ``figures.json``'s figures by name.
+    """
+    recorded = {
+        name for name, record in figures.items() if record.get("notebook", notebook) == notebook
+    }
+    for point in MAIN_POINTS:
+        if not set(point.figures) <= recorded:
+            continue
+        try:
+            sentence = point.write(figures)
+        except (KeyError, TypeError, ValueError) as error:
+            log.warning("no main point for %s: %s", notebook, error)
+            return None
+        statuses: set[str] = set()
+        for name in point.figures:
+            statuses |= statuses_in(str(figures[name].get("status", "")))
+        if statuses & {"reconstructed", "estimate"} and "reconstructed" not in sentence.lower():
+            log.warning("no main point for %s: its figures are reconstructed and the sentence "
+                        "does not say so", notebook)
+            return None
+        return sentence, order_statuses(statuses)
+    return None
+
+
+def main_points(figures: Figures, notebooks: list[str]) -> list[tuple[str, str]]:
+    """The issue's main points, in the analyses' order: (notebook, sentence)."""
+    points = []
+    for notebook in notebooks:
+        found = main_point(notebook, figures)
+        if found:
+            points.append((notebook, found[0]))
+    return points
