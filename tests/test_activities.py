@@ -11,11 +11,8 @@ import pytest
 from bulletin.analyses import activities
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import (
-    describe_partial_date,
-    describe_stated_count,
-    qualifier_of_sum,
-)
+from bulletin.core.sentences import describe_partial_date
+from bulletin.core.wording import describe_stated_count, qualifier_of_sum
 from bulletin.data.schemas import partial_date_bounds
 from bulletin.data.tables import TableError, load_table, table_spec
 from bulletin.publish.report import format_table

@@ -7,7 +7,8 @@ import pytest
 
 from bulletin.analyses import crime
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import describe_trend, join_words
+from bulletin.core.sentences import describe_trend
+from bulletin.core.wording import join_words
 from bulletin.data.schemas import OFFENCE_TYPES
 
 

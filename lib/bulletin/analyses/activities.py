@@ -26,12 +26,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import (
-    describe_partial_date,
-    describe_stated_count,
-    number_in_words,
-    qualifier_of_sum,
-)
+from bulletin.core.sentences import describe_partial_date
+from bulletin.core.wording import describe_stated_count, number_in_words, qualifier_of_sum
 from bulletin.data.schemas import ACTIVITY_KINDS, ACTIVITY_THEMES, partial_date_bounds
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.data.vocab import country_name

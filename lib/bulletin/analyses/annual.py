@@ -18,7 +18,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bulletin.core.periods import Quarter, data_quarter
-from bulletin.core.wording import describe_gaps, describe_years
+from bulletin.core.sentences import describe_gaps
+from bulletin.core.wording import describe_years
 from bulletin.data.trust import describe_sources, describe_status
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_labels
 from bulletin.publish.charts import (

@@ -32,13 +32,8 @@ from bulletin.analyses.crime import (
     rows_in_period,
     stack_by_country,
 )
-from bulletin.core.wording import (
-    describe_count,
-    describe_percent,
-    describe_trend,
-    describe_years,
-    join_words,
-)
+from bulletin.core.sentences import describe_trend
+from bulletin.core.wording import describe_count, describe_percent, describe_years, join_words
 from bulletin.data.trust import claim_record, describe_sources, describe_status
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (

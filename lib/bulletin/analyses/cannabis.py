@@ -15,14 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bulletin.analyses import annual
-from bulletin.analyses.seizures import KG_PER_TON
-from bulletin.core.wording import (
-    describe_coverage,
-    describe_leaders,
-    describe_percent,
-    describe_share_change,
-    describe_years,
-)
+from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.sentences import describe_coverage, describe_leaders, describe_share_change
+from bulletin.core.wording import describe_percent, describe_years
 from bulletin.data.trust import claim_record
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (

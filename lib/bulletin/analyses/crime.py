@@ -29,11 +29,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bulletin.core.periods import Quarter
+from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import (
     describe_count,
     describe_percent,
     describe_shift,
-    describe_trend,
     describe_years,
     join_words,
     number_in_words,

@@ -29,7 +29,8 @@ from matplotlib.patches import Patch
 
 from bulletin.analyses.arrests import persons_by_country_year
 from bulletin.analyses.crime import country_year_totals
-from bulletin.core.wording import describe_percent, describe_trend, join_words
+from bulletin.core.sentences import describe_trend
+from bulletin.core.wording import describe_percent, join_words
 from bulletin.data.trust import describe_sources, describe_status
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import finish_chart, new_chart

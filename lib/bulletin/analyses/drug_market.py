@@ -15,15 +15,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.analyses import annual
-from bulletin.analyses.seizures import CHART_CATEGORIES, KG_PER_TON
-from bulletin.core.wording import (
-    describe_coverage,
-    describe_largest_each_year,
-    describe_peak,
-    describe_percent,
-    describe_quantity,
-    describe_years,
-)
+from bulletin.analyses.seizures import CHART_CATEGORIES
+from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.sentences import describe_coverage, describe_largest_each_year, describe_peak
+from bulletin.core.wording import describe_percent, describe_quantity, describe_years
 from bulletin.data.trust import claim_record
 
 CHART_TITLE = "Drug market in Central Asia"

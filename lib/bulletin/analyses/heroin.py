@@ -17,14 +17,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bulletin.analyses import annual
-from bulletin.analyses.seizures import KG_PER_TON
-from bulletin.core.wording import (
-    describe_change,
-    describe_coverage,
-    describe_higher_years,
-    describe_times,
-    describe_years,
-)
+from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.sentences import describe_coverage, describe_higher_years
+from bulletin.core.wording import describe_change, describe_times, describe_years
 from bulletin.data.trust import claim_record
 from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 from bulletin.publish.charts import PALETTE, finish_chart, new_chart, repeated_reconstructed

@@ -17,12 +17,8 @@ from matplotlib.figure import Figure
 
 from bulletin.analyses.activities import activities_up_to_issue, participants_words, split_list
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import (
-    describe_partial_date,
-    describe_percent,
-    describe_stated_count,
-    number_in_words,
-)
+from bulletin.core.sentences import describe_partial_date
+from bulletin.core.wording import describe_percent, describe_stated_count, number_in_words
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
 

@@ -48,7 +48,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from bulletin.analyses.seizures import KG_PER_TON
+from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import MONTHS, Quarter
 from bulletin.core.wording import describe_count, describe_percent, join_words, number_in_words
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted

@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import describe_quantity, number_in_words
 from bulletin.data.trust import claim_record, describe_sources, describe_status
@@ -23,7 +24,6 @@ from bulletin.publish.charts import (
     status_handles,
 )
 
-KG_PER_TON = 1000
 CHART_TITLE = "Seizures in Central Asia ({months})"
 
 # The drugs the bulletin's quarterly chart names, in its order; every other drug is "Other drugs".
