@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import arrests
+from bulletin.analyses.series import persons_by_country_year
 
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
@@ -39,7 +40,7 @@ def persons() -> pd.DataFrame:
 
 
 def test_persons_take_the_total_line_else_a_complete_breakdown(persons):
-    totals = arrests.persons_by_country_year(persons).set_index(["country", "year"])["count"]
+    totals = persons_by_country_year(persons).set_index(["country", "year"])["count"]
     assert totals[("KAZ", 2016)] == 2000
     assert totals[("TJK", 2016)] == 1000  # men + women
     assert totals[("UZB", 2016)] == 500
@@ -47,7 +48,7 @@ def test_persons_take_the_total_line_else_a_complete_breakdown(persons):
 
 def test_a_half_breakdown_is_no_total():
     rows = frame([("TJK", 2016, "male", "total", 900)])
-    assert arrests.persons_by_country_year(rows).empty
+    assert persons_by_country_year(rows).empty
 
 
 def test_regional_persons(persons):

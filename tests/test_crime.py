@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin.analyses import crime
+from bulletin.analyses import crime, series
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import join_words
@@ -44,19 +44,19 @@ def offences() -> pd.DataFrame:
 
 
 def test_every_offence_type_of_the_schema_is_in_the_reference_file():
-    assert set(OFFENCE_TYPES) == set(crime.offence_types().index)
-    iccs = crime.offence_types()["iccs_code"]
+    assert set(OFFENCE_TYPES) == set(series.offence_types().index)
+    iccs = series.offence_types()["iccs_code"]
     assert iccs["possession_personal_use"] == iccs["use_possession"] == "06011"
     assert iccs["smuggling"] == iccs["selling"] == iccs["trafficking"] == "06012"
     assert iccs["total"] == "0601"
 
 
 def test_unodc_category_maps_national_types():
-    assert crime.unodc_category("smuggling") == "trafficking"
-    assert crime.unodc_category("cultivation") == "trafficking"
-    assert crime.unodc_category("possession_personal_use") == "use_possession"
+    assert series.unodc_category("smuggling") == "trafficking"
+    assert series.unodc_category("cultivation") == "trafficking"
+    assert series.unodc_category("possession_personal_use") == "use_possession"
     with pytest.raises(KeyError, match="offence_types.csv"):
-        crime.unodc_category("piracy")
+        series.unodc_category("piracy")
 
 
 def test_period_of_issue():
@@ -65,13 +65,13 @@ def test_period_of_issue():
 
 
 def test_classification_of_country_years(offences):
-    kinds = crime.classify_country_years(offences).set_index(["country", "year"])
+    kinds = series.classify_country_years(offences).set_index(["country", "year"])
     assert kinds.at[("KGZ", 2016), "classification"] == "unodc"
     assert kinds.at[("KAZ", 2016), "classification"] == "national"
 
 
 def test_totals_take_the_total_row_or_the_sum_of_types(offences):
-    totals = crime.country_year_totals(offences).set_index(["country", "year"])["count"]
+    totals = series.country_year_totals(offences).set_index(["country", "year"])["count"]
     assert totals[("KGZ", 2016)] == 50
     assert totals[("KGZ", 2015)] == 100  # no total row: the types added up
     assert totals[("KAZ", 2016)] == 150
@@ -81,7 +81,7 @@ def test_a_total_that_contradicts_its_types_is_refused(offences):
     bad = offences.copy()
     bad.loc[bad["offence_type"] == "total", "count"] = 51
     with pytest.raises(ValueError, match="KGZ 2016 .total 51, types add up to 50"):
-        crime.country_year_totals(bad)
+        series.country_year_totals(bad)
 
 
 def test_regional_totals_count_the_five_countries_and_leave_missing_years_missing(offences):
@@ -94,8 +94,8 @@ def test_regional_totals_count_the_five_countries_and_leave_missing_years_missin
 
 
 def test_national_shares_are_computed_from_counts_over_national_country_years(offences):
-    rows = crime.rows_in_period(offences, 2015, 2016)
-    shares = crime.shares_by_type(rows, crime.NATIONAL)
+    rows = series.rows_in_period(offences, 2015, 2016)
+    shares = crime.shares_by_type(rows, series.NATIONAL)
     assert crime.share_of(shares, 2016, "smuggling") == pytest.approx(20.0)  # 30 / 150
     assert crime.share_of(shares, 2016, "selling") == pytest.approx(40.0)
     assert crime.share_of(shares, 2016, "use_possession") is None  # KGZ is not national
@@ -105,8 +105,8 @@ def test_national_shares_are_computed_from_counts_over_national_country_years(of
 
 
 def test_unodc_shares_map_every_country_year(offences):
-    rows = crime.rows_in_period(offences, 2016, 2016)
-    shares = crime.shares_by_type(rows, crime.UNODC)
+    rows = series.rows_in_period(offences, 2016, 2016)
+    shares = crime.shares_by_type(rows, series.UNODC)
     # trafficking: KGZ 30 + KAZ smuggling 30 + selling 60 = 120 of 200
     assert crime.share_of(shares, 2016, "trafficking") == pytest.approx(60.0)
     assert crime.share_of(shares, 2016, "use_possession") == pytest.approx(40.0)

@@ -28,9 +28,16 @@ from bulletin.analyses.crime import (
     made_words,
     marks_note,
     not_drawn_note,
-    offence_types,
-    rows_in_period,
     stack_by_country,
+)
+from bulletin.analyses.series import (
+    TOTAL,
+    counts_by_year,
+    joined_values,
+    offence_types,
+    persons_by_country_year,
+    regional_by_year,
+    rows_in_period,
 )
 from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import describe_count, describe_percent, describe_years, join_words
@@ -43,7 +50,6 @@ from bulletin.publish.charts import (
     repeated_reconstructed,
 )
 
-TOTAL = "total"
 CHART_TITLE_ARRESTS = "Persons arrested for drug-related crime in Central Asia, {first}-{last}"
 CHART_TITLE_SHARES = "Women and juveniles among persons arrested for drug-related crime"
 
@@ -62,49 +68,6 @@ FLAT_SHARE = 0.02
 flat (their counts are rounded to whole persons): they are not drawn."""
 
 
-def _joined(values: pd.Series) -> str:
-    return "+".join(sorted(set(values.dropna().astype(str))))
-
-
-def persons_by_country_year(arrests: pd.DataFrame) -> pd.DataFrame:
-    """All persons arrested, by country and year.
-
-    The line for all persons where there is one; else men + women, else adults + juveniles (a
-    country-year reporting only a breakdown still has a total).
-
-    Returns:
-        ``country, year, count, status, source``.
-    """
-    columns = ["country", "year", "count", "status", "source"]
-    keys = ["country", "year"]
-    found = []
-    done: set[tuple] = set()
-    for sex, age in ((TOTAL, TOTAL), (None, TOTAL), (TOTAL, None)):
-        if sex is None:
-            rows = arrests[(arrests["age_group"] == age) & arrests["sex"].isin(["male", "female"])]
-            complete = rows.groupby(keys)["sex"].nunique() == 2
-        elif age is None:
-            rows = arrests[
-                (arrests["sex"] == sex) & arrests["age_group"].isin(["adult", "juvenile"])
-            ]
-            complete = rows.groupby(keys)["age_group"].nunique() == 2
-        else:
-            rows = arrests[(arrests["sex"] == sex) & (arrests["age_group"] == age)]
-            complete = rows.groupby(keys).size() > 0
-        summed = rows.groupby(keys).agg(
-            count=("count", "sum"), status=("status", _joined), source=("source", _joined)
-        )
-        summed = summed[complete.reindex(summed.index, fill_value=False)]
-        summed = summed[[key not in done for key in summed.index]]
-        done |= set(summed.index)
-        found.append(summed.reset_index())
-    found = [frame for frame in found if not frame.empty]
-    if not found:
-        return pd.DataFrame(columns=columns)
-    result = pd.concat(found, ignore_index=True)
-    return result[columns].sort_values(keys, ignore_index=True)
-
-
 def regional_persons(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """The five countries' persons arrested by year, with how many countries reported.
 
@@ -113,15 +76,7 @@ def regional_persons(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFra
         count for a year without rows).
     """
     totals = persons_by_country_year(rows_in_period(arrests, first, last))
-    by_year = totals.groupby("year").agg(
-        count=("count", "sum"),
-        countries_reporting=("country", "nunique"),
-        status=("status", _joined),
-    )
-    by_year = by_year.reindex(range(first, last + 1))
-    by_year["countries_reporting"] = by_year["countries_reporting"].fillna(0).astype(int)
-    by_year.index.name = "year"
-    return by_year.reset_index()
+    return regional_by_year(totals, first, last)
 
 
 def shares_of_women_and_juveniles(arrests: pd.DataFrame) -> pd.DataFrame:
@@ -176,11 +131,6 @@ def turning_years(totals: pd.DataFrame) -> list[int]:
     return turns
 
 
-def _series(totals: pd.DataFrame) -> dict[int, float]:
-    rows = totals.dropna(subset=["count"])
-    return {int(y): float(c) for y, c in zip(rows["year"], rows["count"], strict=True)}
-
-
 def _rows_with(arrests: pd.DataFrame, sex: str, age: str) -> pd.DataFrame:
     """The rows of one breakdown, and the all-persons rows of the same country-years."""
     part = arrests[(arrests["sex"] == sex) & (arrests["age_group"] == age)]
@@ -198,7 +148,7 @@ def check_claim_c12(arrests: pd.DataFrame, flags: list[dict[str, Any]] | None = 
     know that the check rests on them."""
     rows = rows_in_period(arrests, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
     totals = regional_persons(arrests, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
-    series = _series(totals)
+    series = counts_by_year(totals)
     values: dict = {
         "persons_by_year": {str(y): int(c) for y, c in series.items()},
         "countries_reporting_by_year": {
@@ -305,7 +255,7 @@ def headline(arrests: pd.DataFrame, first: int, last: int) -> str:
     totals = regional_persons(arrests, first, last).dropna(subset=["count"])
     if totals.empty:
         return f"No persons arrested for drug-related crime are reported for {first}-{last}."
-    series = _series(totals)
+    series = counts_by_year(totals)
     sentences = []
     made = made_words(rows_in_period(arrests, first, last))
     if made:
@@ -622,7 +572,7 @@ def key_figures(arrests: pd.DataFrame, first: int, last: int) -> list[dict]:
     if totals.empty:
         return []
     final = totals.iloc[-1]
-    status = _joined(rows["status"])
+    status = joined_values(rows["status"])
     figures = [
         {
             "name": "arrests_persons_total",
@@ -671,10 +621,10 @@ def key_figures(arrests: pd.DataFrame, first: int, last: int) -> list[dict]:
     if not official.empty:
         figures += [
             {"name": "arrests_persons_official", "value": int(official["count"].sum()),
-             "unit": "persons", "period": str(year), "status": _joined(official["status"])},
+             "unit": "persons", "period": str(year), "status": joined_values(official["status"])},
             {"name": "arrests_persons_official_countries",
              "value": ";".join(c for c in CENTRAL_ASIA if c in set(official["country"])),
              "unit": "countries (ISO3)", "period": str(year),
-             "status": _joined(official["status"])},
+             "status": joined_values(official["status"])},
         ]
     return figures

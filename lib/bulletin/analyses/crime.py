@@ -18,8 +18,6 @@ Shares are always computed here from counts; no share is stored in a table.
 
 from __future__ import annotations
 
-from functools import cache
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -28,6 +26,19 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bulletin.analyses.series import (
+    NATIONAL,
+    TOTAL,
+    UNODC,
+    classify_country_years,
+    country_year_totals,
+    counts_by_year,
+    joined_values,
+    offence_types,
+    regional_by_year,
+    rows_in_period,
+    unodc_category,
+)
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import (
@@ -45,7 +56,7 @@ from bulletin.data.trust import (
     describe_status,
     least_trusted,
 )
-from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name, load_reference
+from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 from bulletin.publish.charts import (
     finish_chart,
     new_chart,
@@ -55,9 +66,6 @@ from bulletin.publish.charts import (
 )
 
 FIRST_YEAR = 2010  # "since 2010" (C9): the first year of the bulletin's crime charts
-TOTAL = "total"
-NATIONAL = "national"
-UNODC = "unodc"
 UNODC_CATEGORIES = ("trafficking", "use_possession", "other")
 CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
 CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
@@ -86,33 +94,6 @@ C10_RANGES = ((3.5, 4.5), (8.5, 9.5))  # "4%" and "9%", whole per cents
 C11_RANGE = (45.5, 46.5)  # "46%"
 
 
-@cache
-def offence_types() -> pd.DataFrame:
-    """The offence types of ``drug_offences``: label, UNODC category, ICCS code, definition."""
-    return load_reference("offence_types").set_index("offence_type")
-
-
-def national_only_types() -> tuple[str, ...]:
-    """The types only a national breakdown has (their presence marks a national country-year)."""
-    types = offence_types()
-    return tuple(types.index[types["classification"] == "national"])
-
-
-def unodc_category(offence_type: str) -> str:
-    """The UNODC category (WDR annex 10.1) an offence type is counted in.
-
-    >>> unodc_category("selling"), unodc_category("possession_personal_use")
-    ('trafficking', 'use_possession')
-
-    Raises:
-        KeyError: for a type missing from ``data/reference/offence_types.csv``.
-    """
-    types = offence_types()
-    if offence_type not in types.index:
-        raise KeyError(f"offence type {offence_type!r} is not in data/reference/offence_types.csv")
-    return str(types.at[offence_type, "unodc_category"])
-
-
 def period_of_issue(issue: Quarter) -> tuple[int, int]:
     """The years an issue's crime pages cover: 2010 to the last full year before the issue.
 
@@ -120,14 +101,6 @@ def period_of_issue(issue: Quarter) -> tuple[int, int]:
     (2010, 2016)
     """
     return FIRST_YEAR, issue.year - 1
-
-
-def rows_in_period(
-    table: pd.DataFrame, first: int, last: int, countries: tuple[str, ...] = CENTRAL_ASIA
-) -> pd.DataFrame:
-    """The rows of a yearly table for some countries and the years ``first``..``last``."""
-    keep = table["year"].between(first, last) & table["country"].isin(countries)
-    return table.loc[keep].reset_index(drop=True)
 
 
 def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | None:
@@ -147,66 +120,6 @@ def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | 
     return int(rows["year"].min()), int(rows["year"].max())
 
 
-def _joined(values: pd.Series) -> str:
-    return "+".join(sorted(set(values.dropna().astype(str))))
-
-
-def classify_country_years(offences: pd.DataFrame) -> pd.DataFrame:
-    """Each country-year's classification: ``national`` if it has any national-only type.
-
-    Returns:
-        ``country, year, classification``.
-    """
-    national = offences["offence_type"].isin(national_only_types())
-    flags = (
-        offences.assign(national=national)
-        .groupby(["country", "year"], as_index=False)["national"]
-        .any()
-    )
-    flags["classification"] = np.where(flags["national"], NATIONAL, UNODC)
-    return flags.drop(columns="national")
-
-
-def country_year_totals(offences: pd.DataFrame) -> pd.DataFrame:
-    """Offences by country and year: the ``total`` row where there is one, else the sum of types.
-
-    A ``total`` row that disagrees with the types beside it is an error (a table that contradicts
-    itself must not be charted).
-
-    Returns:
-        ``country, year, count, classification, status, source``, one row per country-year.
-
-    Raises:
-        ValueError: naming the country-years whose ``total`` differs from the sum of their types.
-    """
-    columns = ["country", "year", "count", "classification", "status", "source"]
-    if offences.empty:
-        return pd.DataFrame(columns=columns)
-    keys = ["country", "year"]
-    is_total = offences["offence_type"] == TOTAL
-    parts = (
-        offences[~is_total]
-        .groupby(keys, as_index=False)
-        .agg(parts=("count", "sum"), status=("status", _joined), source=("source", _joined))
-    )
-    totals = offences[is_total][[*keys, "count", "status", "source"]].rename(
-        columns={"count": "total", "status": "total_status", "source": "total_source"}
-    )
-    merged = parts.merge(totals, on=keys, how="outer")
-    clash = merged["parts"].notna() & merged["total"].notna() & (merged["parts"] != merged["total"])
-    if clash.any():
-        where = ", ".join(
-            f"{r.country} {r.year} (total {int(r.total)}, types add up to {int(r.parts)})"
-            for r in merged[clash].itertuples()
-        )
-        raise ValueError(f"drug_offences: a total row differs from its types: {where}")
-    merged["count"] = merged["total"].fillna(merged["parts"]).astype("int64")
-    merged["status"] = merged["status"].fillna(merged["total_status"])
-    merged["source"] = merged["source"].fillna(merged["total_source"])
-    merged = merged.merge(classify_country_years(offences), on=keys, how="left")
-    return merged[columns].sort_values(keys, ignore_index=True)
-
-
 def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """The five countries' offences by year, with how many reported and the statuses behind.
 
@@ -215,15 +128,7 @@ def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFra
         (a year without any row has a missing count, never a zero).
     """
     totals = country_year_totals(rows_in_period(offences, first, last))
-    by_year = totals.groupby("year").agg(
-        count=("count", "sum"),
-        countries_reporting=("country", "nunique"),
-        status=("status", _joined),
-    )
-    by_year = by_year.reindex(range(first, last + 1))
-    by_year["countries_reporting"] = by_year["countries_reporting"].fillna(0).astype(int)
-    by_year.index.name = "year"
-    return by_year.reset_index()
+    return regional_by_year(totals, first, last)
 
 
 def total_label(table: pd.DataFrame) -> str:
@@ -303,7 +208,7 @@ def counts_by_unodc_category(offences: pd.DataFrame) -> pd.DataFrame:
     rows = offences[offences["offence_type"] != TOTAL]
     mapped = rows.assign(unodc_category=rows["offence_type"].map(unodc_category))
     return mapped.groupby(["country", "year", "unodc_category"], as_index=False).agg(
-        count=("count", "sum"), status=("status", _joined)
+        count=("count", "sum"), status=("status", joined_values)
     )
 
 
@@ -367,10 +272,6 @@ def breaks_in_decrease(totals: pd.DataFrame) -> list[int]:
     return [int(years[i]) for i in range(1, len(years)) if not counts[i] < counts[i - 1]]
 
 
-def _series(totals: pd.DataFrame) -> dict[int, float]:
-    return {int(y): float(c) for y, c in zip(totals["year"], totals["count"], strict=True)}
-
-
 def countries_reporting(count: int) -> str:
     """ "one country reporting", "five countries reporting".
 
@@ -408,7 +309,7 @@ def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = N
         if theirs.empty:
             absent.append(country_name(country))
             continue
-        how = [STATUS_LABELS.get(least_trusted(_joined(theirs["status"])), "")]
+        how = [STATUS_LABELS.get(least_trusted(joined_values(theirs["status"])), "")]
         if offence_type is not None and typed:
             if (theirs["offence_type"] == offence_type).any():
                 how.append(f"{offence_type} reported")
@@ -454,7 +355,7 @@ def check_claim_c9(offences: pd.DataFrame) -> dict:
             not_testable=f"no offences for {join_words([str(y) for y in missing])}",
         )
     holds = bool(not breaks and in_range)
-    moved = describe_trend(_series(totals))
+    moved = describe_trend(counts_by_year(totals))
     steady = (
         "the decrease is steady"
         if not breaks
@@ -584,9 +485,9 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
     ):
         sentences.append(
             f"On them, the number of reported drug-related offences in the five countries of "
-            f"Central Asia {describe_trend(_series(totals))}." if made else
+            f"Central Asia {describe_trend(counts_by_year(totals))}." if made else
             f"The number of reported drug-related offences in the five countries of Central Asia "
-            f"{describe_trend(_series(totals))}."
+            f"{describe_trend(counts_by_year(totals))}."
         )
         breaks = breaks_in_decrease(totals)
         if breaks and totals["count"].iloc[-1] < totals["count"].iloc[0]:
@@ -843,7 +744,7 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
                 (national["year"] == year) & (national["offence_type"] == offence_type)
             ]
             if not behind.empty:
-                style_bar(bar, _joined(behind["status"]), colours[index])
+                style_bar(bar, joined_values(behind["status"]), colours[index])
         bottom += heights
     legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_xticks(years)
@@ -867,7 +768,7 @@ def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
     totals = regional_totals(offences, first, last).dropna(subset=["count"])
     if totals.empty:
         return []
-    status = _joined(rows["status"])
+    status = joined_values(rows["status"])
     final = totals.iloc[-1]
     year = int(final["year"])
     figures = [
@@ -906,14 +807,14 @@ def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
                     "value": round(share, 2),
                     "unit": "% of the offences of the countries reporting it",
                     "period": str(year),
-                    "status": _joined(over["status"]),
+                    "status": joined_values(over["status"]),
                 },
                 {
                     "name": f"crime_{offence_type}_countries",
                     "value": ";".join(reporting),
                     "unit": "countries (ISO3)",
                     "period": str(year),
-                    "status": _joined(over["status"]),
+                    "status": joined_values(over["status"]),
                 },
             ]
     official = country_year_totals(rows[(rows["year"] == year) & (rows["status"] == "official")])
@@ -925,14 +826,14 @@ def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
                 "value": int(official["count"].sum()),
                 "unit": "offences",
                 "period": str(year),
-                "status": _joined(official["status"]),
+                "status": joined_values(official["status"]),
             },
             {
                 "name": "crime_offences_official_countries",
                 "value": ";".join(c for c in CENTRAL_ASIA if c in set(official["country"])),
                 "unit": "countries (ISO3)",
                 "period": str(year),
-                "status": _joined(official["status"]),
+                "status": joined_values(official["status"]),
             },
         ]
     return figures

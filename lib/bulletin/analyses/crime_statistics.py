@@ -27,8 +27,7 @@ from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bulletin.analyses.arrests import persons_by_country_year
-from bulletin.analyses.crime import country_year_totals
+from bulletin.analyses.series import country_year_totals, persons_by_country_year
 from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import describe_percent, join_words
 from bulletin.data.trust import describe_sources, describe_status

@@ -23,9 +23,17 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import StrMethodFormatter
 
+from bulletin.analyses.indicators import (
+    COUNTRY,
+    CRISIS_CENTRE_CLIENTS,
+    FEMALE,
+    MALE,
+    POLICE_GBV_CASES,
+    split_qualifier,
+)
+from bulletin.analyses.series import TOTAL, joined_values
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import (
-    STATED_QUALIFIERS,
     describe_percent,
     describe_stated_change,
     describe_stated_count,
@@ -33,25 +41,10 @@ from bulletin.core.wording import (
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
 
-COUNTRY = "KGZ"
-TOTAL = "total"
-QUALIFIER_KEY = "qualifier"
-"""A figure the source gives loosely has its word as a ``qualifier=<word>`` part of
-``disaggregation``: ``total; qualifier=over`` is the total, given as "over" the value
-(data/README.md). Parts are ``key=value`` pairs joined by "; ", as ``bulletin import`` writes them.
-"""
-PART_SEPARATOR = "; "
-
-# The bulletin's own series (it cites the National Statistical Committee).
-CRISIS_CENTRE_CLIENTS = "gbv_crisis_centre_clients"
-POLICE_GBV_CASES = "gbv_cases_registered_by_police"
-# The NSC's series, imported from its SDG 5.2.1 workbooks.
 # The NSC's series, imported from its SDG 5.2.1 workbooks by ``bulletin import``: the indicator
 # is the workbook's own code (the file published as 5.2.1.3 is titled 5.2.1.1b).
 DV_VICTIMS = "SDG 5.2.1.1b"
 DV_WOMEN_HEALTH = "SDG 5.2.1.1a"
-FEMALE = "sex=female"
-MALE = "sex=male"
 HEALTH_CHANNELS = (
     "item=in forensic departments",
     "item=to feldsher-midwife points",
@@ -92,47 +85,6 @@ def last_data_year(issue: Quarter) -> int:
     return issue.year - 1
 
 
-def split_qualifier(rows: pd.DataFrame) -> pd.DataFrame:
-    """Take a loose figure's word out of ``disaggregation`` into a ``qualifier`` column.
-
-    ``total; qualifier=over`` becomes disaggregation ``total`` and qualifier ``over``; a plain
-    figure has an empty qualifier.
-
-    Raises:
-        ValueError: for a word that is not one of ``STATED_QUALIFIERS``, naming the row.
-    """
-    disaggregations, qualifiers = [], []
-    for line in rows.itertuples():
-        parts = str(line.disaggregation).split(PART_SEPARATOR)
-        words = [p.split("=", 1)[1] for p in parts if p.startswith(f"{QUALIFIER_KEY}=")]
-        kept = [p for p in parts if not p.startswith(f"{QUALIFIER_KEY}=")]
-        if len(words) > 1 or (words and words[0] not in STATED_QUALIFIERS):
-            raise ValueError(
-                f"indicators: {line.indicator} {line.year} has disaggregation "
-                f"{line.disaggregation!r}; expected at most one '{QUALIFIER_KEY}=' part, one of "
-                + ", ".join(STATED_QUALIFIERS)
-            )
-        disaggregations.append(PART_SEPARATOR.join(kept) or TOTAL)
-        qualifiers.append(words[0] if words else None)
-    return rows.assign(
-        disaggregation=pd.Series(disaggregations, index=rows.index, dtype=object),
-        qualifier=pd.Series(qualifiers, index=rows.index, dtype=object),
-    )
-
-
-def with_qualifier(disaggregation: str, qualifier: str | None) -> str:
-    """The disaggregation that carries a loose figure's word.
-
-    >>> with_qualifier("total", "over")
-    'total; qualifier=over'
-    """
-    if qualifier is None:
-        return disaggregation
-    if qualifier not in STATED_QUALIFIERS:
-        raise ValueError(f"expected one of {', '.join(STATED_QUALIFIERS)}, got {qualifier!r}")
-    return f"{disaggregation}{PART_SEPARATOR}{QUALIFIER_KEY}={qualifier}"
-
-
 def gbv_rows(indicators: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Kyrgyzstan's GBV rows up to ``last_year``, with loose figures' words in ``qualifier``."""
     selected = (
@@ -161,7 +113,7 @@ def series_totals(rows: pd.DataFrame) -> pd.DataFrame:
             .agg(
                 value=("value", "sum"),
                 channels=("disaggregation", "nunique"),
-                status=("status", _joined),
+                status=("status", joined_values),
                 source=("source", "first"),
             )
             .reset_index()
@@ -171,10 +123,6 @@ def series_totals(rows: pd.DataFrame) -> pd.DataFrame:
         totals = pd.concat([totals, summed], ignore_index=True)
     columns = ["indicator", "year", "value", "qualifier", "unit", "status", "source"]
     return totals[columns].sort_values(["indicator", "year"]).reset_index(drop=True)
-
-
-def _joined(values: pd.Series) -> str:
-    return "+".join(sorted(set(values)))
 
 
 def _cell(value: float, qualifier: object, status: str) -> str:
@@ -233,7 +181,7 @@ def growth(rows: pd.DataFrame, indicator: str, start: int, end: int) -> dict | N
         "new_qualifier": new_q,
         "percent": (new["value"] - old["value"]) / old["value"] * 100,
         "words": describe_stated_change(new["value"], old["value"], new_q, old_q),
-        "status": _joined(pd.Series([old["status"], new["status"]])),
+        "status": joined_values(pd.Series([old["status"], new["status"]])),
     }
 
 
@@ -271,7 +219,7 @@ def victims_by_sex(rows: pd.DataFrame) -> pd.DataFrame:
     )
     wide = wide.reindex(columns=[FEMALE, MALE, TOTAL])
     wide["female_share_pct"] = wide[FEMALE] / wide[TOTAL] * 100
-    wide["status"] = victims.groupby("year")["status"].agg(_joined)
+    wide["status"] = victims.groupby("year")["status"].agg(joined_values)
     wide.columns.name = None
     return wide.reset_index()
 
@@ -681,7 +629,7 @@ def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
 
 def _status_of(rows: pd.DataFrame, indicator: str, year: int) -> str:
     """The status of one series' figure of one year (joined, "" without one)."""
-    return _joined(_series_rows(rows, indicator, (year,))["status"])
+    return joined_values(_series_rows(rows, indicator, (year,))["status"])
 
 
 def victims_sentence(table: pd.DataFrame) -> str:

@@ -16,17 +16,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.analyses.activities import activities_up_to_issue, participants_words, split_list
+from bulletin.analyses.indicators import COUNTRY, FEMALE, MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_partial_date
 from bulletin.core.wording import describe_percent, describe_stated_count, number_in_words
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
 
-COUNTRY = "KGZ"
-WOMEN_SHARE = "certified_police_officers_share"
-MINORITY_AMONG_WOMEN_SHARE = "certified_police_women_ethnic_minority_share"
-FEMALE = "sex=female"
-TOTAL = "total"
 FEMALE_OFFICER_SERIES = "kgz-female-police-training-2017"
 """The ``series`` of activities.csv that the training of female police officers' rounds share."""
 
