@@ -439,11 +439,6 @@ def no_activities_message(issue: Quarter) -> str:
     )
 
 
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under the activity tables."""
-    return f"{describe_sources(rows)} {describe_status(rows, period_column=None)}"
-
-
 def plot_participants_by(
     table: pd.DataFrame, column: str, rows: pd.DataFrame, issue: Quarter
 ) -> Figure:

@@ -17,6 +17,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bulletin.analyses import notes
 from bulletin.core.periods import Quarter, data_quarter
 from bulletin.core.sentences import describe_gaps
 from bulletin.core.wording import describe_years
@@ -192,14 +193,27 @@ def chart_note(
 ) -> tuple[str, str]:
     """The source and status lines under a chart of years: statuses by year, the gaps named,
     and the key to the coverage marks of the five (see :func:`mark_coverage`)."""
+    rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
+    return describe_sources(rows), " ".join(p for p in (describe_status(rows), *details) if p)
+
+
+def _rows_and_details(
+    seizures: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str],
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows behind a chart or table of years, and what its note adds to their status: the
+    gaps named, and the key to the coverage marks where some of the five have no figure."""
     rows = select_rows(seizures, drugs, first_year, last_year, countries)
     gaps, empty = find_gaps(seizures, drugs, first_year, last_year, countries)
-    parts = [describe_status(rows), describe_gaps(gaps, empty)]
+    details = [describe_gaps(gaps, empty)]
     five = [c for c in countries if c in CENTRAL_ASIA]
     covered = coverage_by_year(seizures, drugs, first_year, last_year, five)["countries"]
     if ((covered > 0) & (covered < len(five))).any():
-        parts.append(coverage_note(len(five)))
-    return describe_sources(rows), " ".join(p for p in parts if p)
+        details.append(coverage_note(len(five)))
+    return rows, details
 
 
 # --- Charts of years: official, reconstructed and missing told apart on the chart --------------
@@ -213,7 +227,8 @@ def table_note(
     countries: Sequence[str] = CENTRAL_ASIA,
 ) -> str:
     """The note under a table of years: the same source and status lines as its chart's."""
-    return " ".join(chart_note(seizures, drugs, first_year, last_year, countries))
+    rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
+    return notes.table_note(rows, *details)
 
 
 def coverage_labels(by_year: pd.DataFrame) -> list[str]:

@@ -20,13 +20,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bulletin.analyses import notes
 from bulletin.analyses.crime import (
     countries_reporting,
     country_coverage,
     country_year_table,
     legend_with_status,
     made_words,
-    marks_note,
     not_drawn_note,
     stack_by_country,
 )
@@ -494,9 +494,7 @@ def table_note(rows: pd.DataFrame, flags: list[dict[str, Any]] | None = None) ->
     figures of their years flagged as implausible on import (``flags``)."""
     years = rows["year"].dropna().astype(int) if not rows.empty else pd.Series(dtype=int)
     flagged = flagged_note(flags or [], int(years.min()), int(years.max())) if len(years) else ""
-    return " ".join(
-        p for p in (describe_sources(rows), describe_status(rows), marks_note(rows), flagged) if p
-    )
+    return notes.table_note(rows, flagged, marks=True)
 
 
 def describe_flag(flag: dict[str, Any]) -> str:

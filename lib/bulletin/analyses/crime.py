@@ -26,6 +26,7 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bulletin.analyses.notes import status_mark
 from bulletin.analyses.series import (
     NATIONAL,
     TOTAL,
@@ -165,30 +166,6 @@ def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFram
     table.columns = [str(year) for year in table.columns]
     table.index.name = "Country"
     return table.fillna("–").reset_index()
-
-
-STATUS_MARKS = {"reconstructed": "*", "estimate": "*", "stated": "◆"}
-"""The mark a table cell carries when its figure is not official."""
-
-
-def status_mark(status: str) -> str:
-    """A cell's mark for its (joined) status: ``*`` reconstructed, ``◆`` stated, none official.
-
-    >>> status_mark("official"), status_mark("official+reconstructed"), status_mark("stated")
-    ('', '*', '◆')
-    """
-    return STATUS_MARKS.get(least_trusted(str(status)), "")
-
-
-def marks_note(rows: pd.DataFrame) -> str:
-    """The key to the marks a table of ``rows`` carries ("" when every figure is official)."""
-    present = {least_trusted(s) for s in rows["status"].dropna().astype(str)}
-    words = []
-    if present & {"reconstructed", "estimate"}:
-        words.append("* reconstructed, not official.")
-    if "stated" in present:
-        words.append("◆ stated in the bulletin's text, not official.")
-    return " ".join(words)
 
 
 def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
@@ -608,11 +585,6 @@ def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
     if others.any():
         said.append(f"Every other figure is {how}")
     return " ".join(said)
-
-
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and status line under the page's tables, with the key to their marks."""
-    return " ".join(p for p in (describe_sources(rows), describe_status(rows), marks_note(rows)) if p)
 
 
 def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:

@@ -661,8 +661,3 @@ def no_data_message(last_year: int) -> str:
         f"indicators.csv has no gender-based violence series for Kyrgyzstan up to {last_year}: "
         "no chart or table can be shown."
     )
-
-
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under the GBV tables."""
-    return f"{describe_sources(rows)} {describe_status(rows)}"

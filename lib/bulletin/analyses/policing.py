@@ -346,8 +346,3 @@ def no_data_message(last_year: int) -> str:
         f"indicators.csv has no share of women among certified police officers in Kyrgyzstan up "
         f"to {last_year}: no chart or table can be shown."
     )
-
-
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under a table."""
-    return f"{describe_sources(rows)} {describe_status(rows, period_column='year' if 'year' in rows else None)}"

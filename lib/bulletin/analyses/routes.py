@@ -48,6 +48,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bulletin.analyses import notes
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import MONTHS, Quarter
 from bulletin.core.wording import describe_count, describe_percent, join_words, number_in_words
@@ -1076,9 +1077,8 @@ def origin_table(cases: pd.DataFrame, period: CaseWindow) -> pd.DataFrame:
 
 
 def table_note(cases: pd.DataFrame) -> str:
-    """The source and data status line under the page's tables."""
-    years = cases.assign(year=cases["date"].str[:4].astype(int))
-    return f"{describe_sources(cases)} {describe_status(years, period_column='year')}"
+    """The note under the page's tables, the statuses by the year of their cases' dates."""
+    return notes.table_note(cases.assign(year=cases["date"].str[:4].astype(int)))
 
 
 def key_figures(

@@ -233,11 +233,6 @@ def format_group_totals(groups: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
     )
 
 
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under the quarter's tables."""
-    return f"{describe_sources(rows)} {describe_status(rows)}"
-
-
 def key_figures(rows: pd.DataFrame, quarter: Quarter) -> list[dict]:
     """The quarter's key figures for ``figures.json`` (none for a quarter without data)."""
     if rows.empty:
