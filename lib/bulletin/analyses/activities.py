@@ -27,7 +27,13 @@ from matplotlib.figure import Figure
 
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_partial_date
-from bulletin.core.wording import describe_stated_count, number_in_words, qualifier_of_sum
+from bulletin.core.wording import (
+    count_in_words,
+    describe_stated_count,
+    join_words,
+    number_in_words,
+    qualifier_of_sum,
+)
 from bulletin.data.schemas import ACTIVITY_KINDS, ACTIVITY_THEMES, partial_date_bounds
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.data.vocab import country_name
@@ -392,10 +398,6 @@ def date_ordered_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(lines)
 
 
-def _count_words(count: int, singular: str, plural: str | None = None) -> str:
-    return f"{number_in_words(count)} {singular if count == 1 else plural or singular + 's'}"
-
-
 def summary_sentences(rows: pd.DataFrame, issue: Quarter) -> str:
     """What the issue reports, in a few sentences made from the figures, qualifiers carried."""
     counts = rows["timing"].value_counts()
@@ -409,26 +411,22 @@ def summary_sentences(rows: pd.DataFrame, issue: Quarter) -> str:
     taking_part = int((countries["activities"] > 0).sum())
     first = (
         f"The {issue.months} issue ({issue.label}) reports "
-        f"{_count_words(len(rows), 'activity', 'activities')}: {_join(placed)}."
+        f"{count_in_words(len(rows), 'activity', 'activities')}: {join_words(placed)}."
     )
     second = (
         f"They brought together {describe_stated_count(totals['total'], totals['total_qualifier'], 'participants')}"
         f" ({describe_stated_count(totals['on_site'], totals['on_site_qualifier'])} on site, "
         f"{describe_stated_count(totals['remote'], totals['remote_qualifier'])} remote) "
-        f"from {_count_words(taking_part, 'country', 'countries')}."
+        f"from {count_in_words(taking_part, 'country', 'countries')}."
     )
     missing = totals["activities_without_figure"]
     third = (
-        f" {_count_words(missing, 'activity', 'activities').capitalize()} "
+        f" {count_in_words(missing, 'activity', 'activities').capitalize()} "
         f"{'gives' if missing == 1 else 'give'} no number of participants, so the total is a floor."
         if missing
         else ""
     )
     return f"{first} {second}{third}"
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def no_activities_message(issue: Quarter) -> str:

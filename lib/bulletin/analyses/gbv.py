@@ -16,8 +16,6 @@ crisis-centre figure for 2010 is reconstructed from the bulletin's "26 per cent 
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
@@ -32,6 +30,7 @@ from bulletin.analyses.indicators import (
     split_qualifier,
 )
 from bulletin.analyses.series import TOTAL, joined_values
+from bulletin.core.numbers import round_half_up
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import (
     describe_percent,
@@ -321,7 +320,7 @@ def ratio_words(ratio: object, denominator_qualifier: object = None) -> str:
     """
     if ratio is None or pd.isna(ratio):
         return "–"
-    shown = _one_decimal(float(ratio))
+    shown = f"{round_half_up(float(ratio), 1):.1f}"
     if denominator_qualifier in ("over", "more than"):
         return f"under {shown}"
     if denominator_qualifier == "almost":
@@ -362,10 +361,6 @@ def gap_sentence(gap: pd.DataFrame) -> str:
         )
     sentence = "; ".join(said) + "."
     return sentence[0].upper() + sentence[1:]
-
-
-def _one_decimal(value: float) -> str:
-    return f"{math.floor(value * 10 + 0.5) / 10:.1f}"
 
 
 # --- claims ------------------------------------------------------------------------------------

@@ -19,7 +19,12 @@ from bulletin.analyses.activities import activities_up_to_issue, participants_wo
 from bulletin.analyses.indicators import COUNTRY, FEMALE, MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_partial_date
-from bulletin.core.wording import describe_percent, describe_stated_count, number_in_words
+from bulletin.core.wording import (
+    describe_percent,
+    describe_stated_count,
+    join_words,
+    number_in_words,
+)
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
 
@@ -176,12 +181,8 @@ def training_sentence(rounds: pd.DataFrame) -> str:
         else ""
     )
     rounds_words = f"{number_in_words(len(rounds))} round{'s' if len(rounds) != 1 else ''}"
-    sentence = f"{who} from all regions of Kyrgyzstan were trained in {rounds_words}: {_join(places)}{per_round}."
+    sentence = f"{who} from all regions of Kyrgyzstan were trained in {rounds_words}: {join_words(places)}{per_round}."
     return sentence[0].upper() + sentence[1:]
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def check_claim_c17(indicators: pd.DataFrame) -> dict:

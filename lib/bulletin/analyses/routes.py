@@ -51,7 +51,13 @@ from matplotlib.lines import Line2D
 from bulletin.analyses import notes
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import MONTHS, Quarter
-from bulletin.core.wording import describe_count, describe_percent, join_words, number_in_words
+from bulletin.core.wording import (
+    count_in_words,
+    describe_count,
+    describe_percent,
+    join_words,
+    number_in_words,
+)
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels, load_reference
 from bulletin.publish.charts import finish_chart, mark_reconstructed, new_chart
@@ -797,10 +803,10 @@ def check_claim_c7(cases: pd.DataFrame) -> dict:
         + (
             "Every leg of the period was seen in the baseline: consistent with the statement."
             if holds
-            else f"{_counted(len(new), 'leg')} of the period were never seen in the baseline "
+            else f"{count_in_words(len(new), 'leg')} of the period were never seen in the baseline "
             f"({share_kg:.1f}% of the kilograms carried along the period's legs): "
             + "; ".join(
-                f"{country_name(a)} to {country_name(b)} ({_counted(int(c), 'case')}, {kg:,.1f} kg)"
+                f"{country_name(a)} to {country_name(b)} ({count_in_words(int(c), 'case')}, {kg:,.1f} kg)"
                 for a, b, c, kg in zip(new["from_country"], new["to_country"], new["cases"],
                                        new["kg"], strict=True)
             )
@@ -920,7 +926,7 @@ def routes_sentences(
         cases_words = "one seizure case"
     sentences = [
         f"In {period.label}, {cases_words} carried drugs along "
-        f"{_counted(len(legs), 'leg')} between {_counted(len(countries), 'country', 'countries')}."
+        f"{count_in_words(len(legs), 'leg')} between {count_in_words(len(countries), 'country', 'countries')}."
     ]
     new = new_legs(summary)
     gone = disappeared_legs(summary)
@@ -933,13 +939,13 @@ def routes_sentences(
         )
     else:
         sentence = (
-            f"{_counted(len(new), 'leg')} seen in {period.label} had never been seen in "
+            f"{count_in_words(len(new), 'leg')} seen in {period.label} had never been seen in "
             f"{baseline.label}: {_leg_words(new)}."
         )
         sentences.append(sentence[0].upper() + sentence[1:])
     if not gone.empty:
         sentence = (
-            f"{_counted(len(gone), 'leg')} of {baseline.label} were not seen again in "
+            f"{count_in_words(len(gone), 'leg')} of {baseline.label} were not seen again in "
             f"{period.label}: {_leg_words(gone)}."
         )
         if len(gone) == 1:
@@ -951,11 +957,6 @@ def routes_sentences(
             "show how the routes are read from seizure cases, not whether the statements hold."
         )
     return sentences
-
-
-def _counted(count: int, noun: str, plural: str | None = None) -> str:
-    word = number_in_words(count)
-    return f"{word} {noun if count == 1 else (plural or noun + 's')}"
 
 
 def origin_sentence(cases: pd.DataFrame, period: CaseWindow) -> str:

@@ -61,6 +61,25 @@ def number_in_words(number: int) -> str:
     return _SMALL_NUMBERS[number] if number <= 10 else f"{number:,}"
 
 
+def count_in_words(count: int, singular: str, plural: str | None = None) -> str:
+    """A whole count and its noun, the noun in the singular for one: "one activity", "12 cases".
+
+    Args:
+        count: the count, a whole number of zero or more (spelled out up to ten).
+        singular: the noun for one.
+        plural: the noun for any other count (default: ``singular`` + "s").
+
+    >>> count_in_words(1, "activity", "activities"), count_in_words(3, "activity", "activities")
+    ('one activity', 'three activities')
+    >>> count_in_words(12, "case")
+    '12 cases'
+
+    Raises:
+        ValueError: for a count that is not a whole number of zero or more.
+    """
+    return f"{number_in_words(count)} {singular if count == 1 else plural or singular + 's'}"
+
+
 def describe_quantity(value: float, unit: str, plural: str | None = None) -> str:
     """Describe an amount the way the bulletin does: "almost four tons", "over one ton".
 
