@@ -70,11 +70,6 @@ FIRST_YEAR = 2010  # "since 2010" (C9): the first year of the bulletin's crime c
 UNODC_CATEGORIES = ("trafficking", "use_possession", "other")
 CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
 CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
-SOURCE_NOTE = (
-    "The bulletin's source: official data of the Central Asian countries submitted to UNODC and "
-    "CARICC."
-)
-
 BULLETIN_NOTE_ON_SELLING = (
     "Note (the bulletin's): offences related to selling of illegal drugs can include illegal "
     "purchase, transportation, or possession with the purpose of selling narcotic drugs or "
@@ -173,19 +168,6 @@ def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> 
     return country_year_table(
         country_year_totals(rows_in_period(offences, first, last)),
         regional_totals(offences, first, last).set_index("year")["count"],
-    )
-
-
-def counts_by_unodc_category(offences: pd.DataFrame) -> pd.DataFrame:
-    """Offences by country, year and UNODC category (national types mapped to their category).
-
-    Returns:
-        ``country, year, unodc_category, count, status``.
-    """
-    rows = offences[offences["offence_type"] != TOTAL]
-    mapped = rows.assign(unodc_category=rows["offence_type"].map(unodc_category))
-    return mapped.groupby(["country", "year", "unodc_category"], as_index=False).agg(
-        count=("count", "sum"), status=("status", joined_values)
     )
 
 
