@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin.analyses import crime, series
+from bulletin.analyses import crime, crime_charts, crime_claims, series
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import join_words
@@ -129,14 +129,14 @@ def steady(counts: list[int]) -> pd.DataFrame:
 
 
 def test_c9_holds_for_a_steady_decrease_ending_below_13600():
-    claim = crime.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13575]))
+    claim = crime_claims.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13575]))
     assert claim["holds"]
     assert claim["values"]["years_breaking_the_decrease"] == []
     assert "reconstructed" in claim["verdict"]
 
 
 def test_c9_names_the_year_that_breaks_the_run():
-    claim = crime.check_claim_c9(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]))
+    claim = crime_claims.check_claim_c9(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]))
     assert not claim["holds"]
     assert claim["values"]["years_breaking_the_decrease"] == [2012]
     assert "not steady: 2012 breaks the run" in claim["verdict"]
@@ -144,7 +144,7 @@ def test_c9_names_the_year_that_breaks_the_run():
 
 
 def test_c9_fails_outside_the_range():
-    claim = crime.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13600]))
+    claim = crime_claims.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13600]))
     assert not claim["holds"]
 
 
@@ -158,12 +158,12 @@ def test_c10_and_c11_on_counts():
         ("UZB", 2016, "other", 45),
     ]
     offences = frame(rows, status="reconstructed")
-    c10, c11 = crime.check_claim_c10(offences), crime.check_claim_c11(offences)
+    c10, c11 = crime_claims.check_claim_c10(offences), crime_claims.check_claim_c11(offences)
     assert c10["holds"] and c11["holds"]
     assert c10["values"]["smuggling_share_pct_2016"] == pytest.approx(9.0)
     assert c11["values"]["selling_share_pct_2016"] == pytest.approx(46.0)
     wrong = offences.assign(count=offences["count"].where(offences["offence_type"] != "selling", 60))
-    assert not crime.check_claim_c11(wrong)["holds"]
+    assert not crime_claims.check_claim_c11(wrong)["holds"]
 
 
 def test_headline_is_worded_from_the_numbers():
@@ -183,7 +183,7 @@ def test_headline_is_worded_from_the_numbers():
 
 
 def test_c11_is_checked_on_the_five_and_says_which_report_selling(offences):
-    claim = crime.check_claim_c11(offences)
+    claim = crime_claims.check_claim_c11(offences)
     # selling 60 of Kazakhstan's 150 (40%); 60 of the five countries' 200 offences (30%)
     assert claim["values"]["selling_share_pct_2016"] == pytest.approx(40.0)
     assert claim["values"]["selling_share_of_all_five_pct_2016"] == pytest.approx(30.0)
@@ -195,14 +195,14 @@ def test_c11_is_checked_on_the_five_and_says_which_report_selling(offences):
     assert ("Countries in 2016: Kazakhstan (reconstructed; selling reported); Kyrgyzstan "
             "(official; by UNODC category, no selling line); Tajikistan, Turkmenistan and "
             "Uzbekistan: no figures.") in claim["verdict"]
-    official = crime.check_claim_c11(offences.assign(status="official"))
+    official = crime_claims.check_claim_c11(offences.assign(status="official"))
     assert official["basis"] == "official" and official["verdict"].endswith(
         "Checked against official figures.")
 
 
 def test_c10_not_testable_when_no_country_reports_smuggling(offences):
     unodc_only = offences[offences["country"] != "KAZ"]
-    claim = crime.check_claim_c10(unodc_only)
+    claim = crime_claims.check_claim_c10(unodc_only)
     assert claim["holds"] is None and claim["basis"] == "official"
     assert claim["verdict"].startswith("Not testable on public data: no country's figures report "
                                        "smuggling offences apart in 2010 and 2016.")
@@ -211,7 +211,7 @@ def test_c10_not_testable_when_no_country_reports_smuggling(offences):
 def test_c9_basis_partly_official():
     mixed = steady([20000, 19000, 18000, 17000, 16000, 15000, 13575])
     mixed.loc[mixed["year"] >= 2015, "status"] = "official"
-    claim = crime.check_claim_c9(mixed)
+    claim = crime_claims.check_claim_c9(mixed)
     assert claim["basis"] == "mixed"
     assert claim["verdict"].endswith(
         "Partly official (4 of 14 figures), partly reconstructed from this statement (10 of 14 "
@@ -239,10 +239,10 @@ def test_key_figures_are_named_for_the_page(offences):
 
 
 def test_charts_draw_and_hatch_reconstructed_bars(offences):
-    fig = crime.plot_offences_by_country(offences, 2015, 2016)
+    fig = crime_charts.plot_offences_by_country(offences, 2015, 2016)
     hatches = {p.get_hatch() for p in fig.axes[0].patches}
     assert "///" in hatches and None in hatches  # reconstructed KAZ, official KGZ
-    assert crime.plot_shares_by_type(offences, 2015, 2016) is not None
+    assert crime_charts.plot_shares_by_type(offences, 2015, 2016) is not None
 
 
 # --- wording added for the crime pages (bulletin.core.wording.describe_trend, join_words) ---------

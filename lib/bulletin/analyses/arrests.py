@@ -25,11 +25,9 @@ from bulletin.analyses.crime import (
     countries_reporting,
     country_coverage,
     country_year_table,
-    legend_with_status,
     made_words,
-    not_drawn_note,
-    stack_by_country,
 )
+from bulletin.analyses.crime_charts import legend_with_status, not_drawn_note, stack_by_country
 from bulletin.analyses.series import (
     TOTAL,
     counts_by_year,

@@ -18,13 +18,7 @@ Shares are always computed here from counts; no share is stored in a table.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from bulletin.analyses.notes import status_mark
 from bulletin.analyses.series import (
@@ -52,42 +46,17 @@ from bulletin.core.wording import (
 )
 from bulletin.data.trust import (
     STATUS_LABELS,
-    claim_record,
-    describe_sources,
-    describe_status,
     least_trusted,
 )
 from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
-from bulletin.publish.charts import (
-    finish_chart,
-    new_chart,
-    repeated_reconstructed,
-    status_handles,
-    style_bar,
-)
 
 FIRST_YEAR = 2010  # "since 2010" (C9): the first year of the bulletin's crime charts
 UNODC_CATEGORIES = ("trafficking", "use_possession", "other")
-CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
-CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
 BULLETIN_NOTE_ON_SELLING = (
     "Note (the bulletin's): offences related to selling of illegal drugs can include illegal "
     "purchase, transportation, or possession with the purpose of selling narcotic drugs or "
     "psychotropic substances."
 )
-C9_STATEMENT = (
-    "The number of reported drug-related offences in the Central Asian countries has decreased "
-    "steadily since 2010. In 2016, there were almost 13,600 reported offences"
-)
-C10_STATEMENT = "Share of smuggling offences increased from 4% in 2010 to 9% in 2016"
-C11_STATEMENT = (
-    "Share of drug offences linked to the purpose of selling drugs constitutes for 46% of total "
-    "amount of the offences reported in 2016"
-)
-CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR = 2010, 2016
-C9_RANGE = (13_000, 13_600)  # "almost 13,600": [13,000, 13,600) (ANALYSES.md)
-C10_RANGES = ((3.5, 4.5), (8.5, 9.5))  # "4%" and "9%", whole per cents
-C11_RANGE = (45.5, 46.5)  # "46%"
 
 
 def period_of_issue(issue: Quarter) -> tuple[int, int]:
@@ -240,7 +209,12 @@ def countries_reporting(count: int) -> str:
     return f"{number_in_words(count)} {'country' if count == 1 else 'countries'} reporting"
 
 
-def _countries_in_words(codes: str | list[str]) -> str:
+def countries_in_words(codes: str | list[str]) -> str:
+    """Country codes (a list, or one ``;``-separated text) as names in a sentence, the five first.
+
+    >>> countries_in_words("UZB;KAZ"), countries_in_words(["RUS", "TJK"])
+    ('Kazakhstan and Uzbekistan', 'Tajikistan and Russian Federation')
+    """
     if isinstance(codes, str):
         codes = [c for c in codes.split(";") if c]
     ordered = [c for c in CENTRAL_ASIA if c in codes] + sorted(set(codes) - set(CENTRAL_ASIA))
@@ -283,137 +257,6 @@ def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = N
     return "; ".join(parts)
 
 
-def check_claim_c9(offences: pd.DataFrame) -> dict:
-    """C9: a steady decrease 2010-2016 (each year below the one before) and almost 13,600 in 2016.
-
-    A year that breaks the run is named in the verdict; the claim then does not hold, whatever
-    the 2016 figure. The basis is that of the five countries' rows of those years.
-    """
-    rows = rows_in_period(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
-    totals = regional_totals(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
-    complete = totals["count"].notna().all()
-    last = totals.set_index("year")["count"].get(CLAIM_LAST_YEAR)
-    breaks = breaks_in_decrease(totals.dropna(subset=["count"])) if complete else []
-    in_range = last is not None and pd.notna(last) and C9_RANGE[0] <= last < C9_RANGE[1]
-    values = {
-        "total_by_year": {
-            str(int(y)): None if pd.isna(c) else int(c)
-            for y, c in zip(totals["year"], totals["count"], strict=True)
-        },
-        "countries_reporting_by_year": {
-            str(int(y)): int(n)
-            for y, n in zip(totals["year"], totals["countries_reporting"], strict=True)
-        },
-        "years_breaking_the_decrease": breaks,
-        "total_2016": None if last is None or pd.isna(last) else int(last),
-    }
-    if not complete:
-        missing = [int(y) for y in totals.loc[totals["count"].isna(), "year"]]
-        return claim_record(
-            "C9", C9_STATEMENT, values, None, "", rows,
-            not_testable=f"no offences for {join_words([str(y) for y in missing])}",
-        )
-    holds = bool(not breaks and in_range)
-    moved = describe_trend(counts_by_year(totals))
-    steady = (
-        "the decrease is steady"
-        if not breaks
-        else f"the decrease is not steady: {join_words([str(y) for y in breaks])} "
-        f"{'breaks' if len(breaks) == 1 else 'break'} the run"
-    )
-    findings = (
-        f"The five countries' reported offences {moved} ({steady}); {int(last):,} in "
-        f"{CLAIM_LAST_YEAR} ({describe_count(last)}), "
-        + ("inside" if in_range else "outside")
-        + f" [{C9_RANGE[0]:,}, {C9_RANGE[1]:,}); "
-        + ("consistent with the statement." if holds else "the statement does not hold.")
-        + f" Countries in {CLAIM_LAST_YEAR}: {country_coverage(rows, CLAIM_LAST_YEAR)}."
-    )
-    return claim_record("C9", C9_STATEMENT, values, holds, findings, rows)
-
-
-def _check_share_claim(
-    claim_id: str,
-    statement: str,
-    offences: pd.DataFrame,
-    offence_type: str,
-    ranges: dict[int, tuple[float, float]],
-) -> dict:
-    """A claim on one offence type's share of the five countries' offences in some years.
-
-    The share is taken over the countries whose figures report the type (their offences of the
-    type over all their offences); the verdict names them, says which of the five the year's
-    figures cover and with what status, and gives the type's offences over all five countries'
-    offences (a floor where some do not report the type apart).
-    """
-    rows = rows_in_period(offences, min(ranges), max(ranges))
-    shares = shares_by_type(rows, NATIONAL)
-    totals = regional_totals(rows, min(ranges), max(ranges)).set_index("year")["count"]
-    values: dict = {}
-    inside, said = [], []
-    used = []
-    for year, (low, high) in ranges.items():
-        share = share_of(shares, year, offence_type)
-        reporting = sorted(set(rows.loc[(rows["year"] == year)
-                                        & (rows["offence_type"] == offence_type), "country"]))
-        count = float(rows.loc[(rows["year"] == year) & (rows["offence_type"] == offence_type),
-                               "count"].sum())
-        of_all = count / totals[year] * 100 if reporting and pd.notna(totals.get(year)) else None
-        values[f"{offence_type}_share_pct_{year}"] = None if share is None else round(share, 2)
-        values[f"countries_{year}"] = ";".join(c for c in CENTRAL_ASIA if c in reporting)
-        values[f"{offence_type}_share_of_all_five_pct_{year}"] = (
-            None if of_all is None else round(of_all, 2)
-        )
-        values[f"coverage_{year}"] = country_coverage(rows, year, offence_type)
-        inside.append(share is not None and low <= share < high)
-        used.append(rows[(rows["year"] == year) & rows["country"].isin(reporting)])
-        if share is None:
-            said.append(f"{year}: no country reports {offence_type} offences apart")
-            continue
-        others = [country_name(c) for c in CENTRAL_ASIA if c not in reporting]
-        words = (
-            f"{year}: {describe_percent(share)} ({share:.2f}%) over "
-            f"{_countries_in_words(reporting)}"
-            + (" only" if others else ", all five countries")
-        )
-        if others and of_all is not None:
-            words += (
-                f" (over all five countries' offences, {of_all:.1f}%: a floor, as "
-                f"{join_words(others)} report no {offence_type} line)"
-            )
-        said.append(words)
-    evidence = pd.concat(used) if used else rows.iloc[0:0]
-    if all(values[f"{offence_type}_share_pct_{y}"] is None for y in ranges):
-        return claim_record(
-            claim_id, statement, values, None, "", rows,
-            not_testable=f"no country's figures report {offence_type} offences apart in "
-            f"{join_words([str(y) for y in ranges])}",
-        )
-    holds = all(inside)
-    coverage = " ".join(f"Countries in {y}: {values[f'coverage_{y}']}." for y in ranges)
-    findings = (
-        f"{offence_type.capitalize()} offences as a share of the offences of the countries that "
-        f"report them: " + "; ".join(said) + ". "
-        + ("Consistent with the statement." if holds else "The statement does not hold.")
-        + f" {coverage}"
-    )
-    return claim_record(claim_id, statement, values, holds, findings, evidence)
-
-
-def check_claim_c10(offences: pd.DataFrame) -> dict:
-    """C10: smuggling's share of the five countries' offences, from 4% in 2010 to 9% in 2016
-    (whole per cents), over the countries that report smuggling apart."""
-    ranges = dict(zip((CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR), C10_RANGES, strict=True))
-    return _check_share_claim("C10", C10_STATEMENT, offences, "smuggling", ranges)
-
-
-def check_claim_c11(offences: pd.DataFrame) -> dict:
-    """C11: offences linked to selling make up 46% of the five countries' offences of 2016 (whole
-    per cent), over the countries that report selling apart."""
-    return _check_share_claim("C11", C11_STATEMENT, offences, "selling",
-                              {CLAIM_LAST_YEAR: C11_RANGE})
-
-
 def made_words(rows: pd.DataFrame) -> str:
     """How far some rows are the project's own, for a sentence ("" when all are published)."""
     made = rows[rows["status"].map(lambda st: least_trusted(str(st)) in ("reconstructed", "estimate"))]
@@ -423,7 +266,7 @@ def made_words(rows: pd.DataFrame) -> str:
         return "reconstructed by this project, not official"
     return (
         "partly reconstructed by this project (the figures of "
-        f"{_countries_in_words(sorted(set(made['country'])))}), not official"
+        f"{countries_in_words(sorted(set(made['country'])))}), not official"
     )
 
 
@@ -479,7 +322,7 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
         )
         sentence = (
             f"In the countries that report {offence_type} apart "
-            f"({_countries_in_words(reporting)}), {what}"
+            f"({countries_in_words(reporting)}), {what}"
         )
         if status.startswith("reconstructed"):
             sentence += f": {status}, the bulletin's own figure given back."
@@ -567,153 +410,6 @@ def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
     if others.any():
         said.append(f"Every other figure is {how}")
     return " ".join(said)
-
-
-def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
-    """Draw yearly bars stacked by country: official parts solid, reconstructed parts lighter,
-    hatched and outlined, and a reconstructed part that repeats the country's neighbouring year
-    not drawn at all (:func:`not_drawn`).
-
-    Args:
-        ax: the chart's axes.
-        totals: ``country, year, count, status``, one row per country-year.
-        years: the years of the bars.
-
-    Returns:
-        The height of each year's stack.
-    """
-    colours = plt.get_cmap("tab10").colors
-    bottom = np.zeros(len(years))
-    hidden = not_drawn(totals, years)
-    for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
-        mine = totals[totals["country"] == country].set_index("year").reindex(years)
-        skip = hidden.get(country, [False] * len(years))
-        heights = mine["count"].where(~pd.Series(skip, index=mine.index)).fillna(0)
-        heights = heights.to_numpy(dtype=float)
-        bars = ax.bar(
-            years, heights, bottom=bottom, color=colours[index], label=country_name(country)
-        )
-        for bar, status in zip(bars.patches, mine["status"], strict=True):
-            if isinstance(status, str):
-                style_bar(bar, status, colours[index])
-        bottom += heights
-    ax.set_xticks(years)
-    return bottom
-
-
-def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
-    """For each country, which of the years' figures are reconstructed copies of a neighbouring
-    year (:func:`bulletin.publish.charts.repeated_reconstructed`): they are never drawn."""
-    hidden = {}
-    for country in sorted(set(totals["country"])):
-        mine = totals[totals["country"] == country].set_index("year").reindex(years)
-        hidden[country] = repeated_reconstructed(
-            mine["count"].tolist(), mine["status"].fillna("").tolist()
-        )
-    return hidden
-
-
-def not_drawn_note(totals: pd.DataFrame, years: list[int]) -> str:
-    """The note under a chart naming the figures left undrawn ("" when none)."""
-    parts = [
-        f"{country_name(country)} {describe_years([y for y, h in zip(years, flags, strict=True) if h])}"
-        for country, flags in not_drawn(totals, years).items()
-        if any(flags)
-    ]
-    if not parts:
-        return ""
-    return (
-        " Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
-        "figure: not a measure)."
-    )
-
-
-def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
-    """Stacked bars of offences by year and country; reconstructed parts drawn apart."""
-    rows = rows_in_period(offences, first, last)
-    fig, ax = new_chart()
-    years = list(range(first, last + 1))
-    totals = country_year_totals(rows)
-    stack_by_country(ax, totals, years)
-    legend_with_status(ax, rows, loc="upper left", bbox_to_anchor=(1, 1))
-    finish_chart(
-        fig,
-        ax,
-        CHART_TITLE_OFFENCES.format(first=first, last=last),
-        "Reported offences (number)",
-        describe_sources(rows),
-        describe_status(rows) + not_drawn_note(totals, years),
-    )
-    return fig
-
-
-def _solid(handle: object) -> object:
-    """A legend entry of bars as a plain patch of their colour (the bars themselves may be drawn
-    lighter and hatched where reconstructed)."""
-    patches = getattr(handle, "patches", None)
-    if not patches:
-        return handle
-    colour = to_rgba(patches[0].get_edgecolor() if patches[0].get_hatch() else
-                     patches[0].get_facecolor())
-    return Patch(facecolor=(*colour[:3], 1.0), edgecolor="white")
-
-
-def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
-    """The legend, with an entry for each status the chart draws apart (stated, reconstructed).
-
-    Args:
-        ax: the chart's axes.
-        rows: the rows behind the chart (their ``status`` column).
-        where: where to put the legend (matplotlib's ``loc``, ``bbox_to_anchor``).
-    """
-    handles, labels = ax.get_legend_handles_labels()
-    handles = [_solid(handle) for handle in handles]  # a layer's colour, whatever its status
-    for handle in status_handles([s for s in rows["status"].unique() if s != "official"]):
-        handles.append(handle)
-        labels.append(handle.get_label())
-    ax.legend(handles, labels, frameon=False, fontsize=9, **({"loc": "upper right"} | where))
-
-
-def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure | None:
-    """100% stacked bars of national offence types by year; hatched where reconstructed."""
-    rows = rows_in_period(offences, first, last)
-    shares = shares_by_type(rows, NATIONAL)
-    if shares.empty:
-        return None
-    national = national_rows(rows)
-    labels = offence_types()["label"].to_dict()
-    years = sorted(shares["year"].unique())
-    fig, ax = new_chart()
-    colours = plt.get_cmap("tab10").colors
-    bottom = np.zeros(len(years))
-    types = [t for t in offence_types().index if t in set(shares["offence_type"])]
-    for index, offence_type in enumerate(types):
-        mine = shares[shares["offence_type"] == offence_type].set_index("year").reindex(years)
-        heights = mine["share_pct"].fillna(0).to_numpy(dtype=float)
-        bars = ax.bar(
-            years, heights, bottom=bottom, color=colours[index], label=labels[offence_type]
-        )
-        for bar, year in zip(bars.patches, years, strict=True):
-            behind = national[
-                (national["year"] == year) & (national["offence_type"] == offence_type)
-            ]
-            if not behind.empty:
-                style_bar(bar, joined_values(behind["status"]), colours[index])
-        bottom += heights
-    legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
-    ax.set_xticks(years)
-    ax.set_ylim(0, 100)
-    countries = _countries_in_words(sorted(set(national["country"])))
-    finish_chart(
-        fig,
-        ax,
-        CHART_TITLE_SHARES.format(first=first, last=last),
-        "Share of offences (%)",
-        describe_sources(national)
-        + f" Countries whose offences are broken down by national type: {countries}.",
-        describe_status(national),
-    )
-    return fig
 
 
 def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
