@@ -42,8 +42,6 @@ from bulletin.publish.charts import (
 )
 
 CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
-
-
 CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
 
 

@@ -38,26 +38,14 @@ C9_STATEMENT = (
     "The number of reported drug-related offences in the Central Asian countries has decreased "
     "steadily since 2010. In 2016, there were almost 13,600 reported offences"
 )
-
-
 C10_STATEMENT = "Share of smuggling offences increased from 4% in 2010 to 9% in 2016"
-
-
 C11_STATEMENT = (
     "Share of drug offences linked to the purpose of selling drugs constitutes for 46% of total "
     "amount of the offences reported in 2016"
 )
-
-
 CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR = 2010, 2016
-
-
 C9_RANGE = (13_000, 13_600)  # "almost 13,600": [13,000, 13,600) (ANALYSES.md)
-
-
 C10_RANGES = ((3.5, 4.5), (8.5, 9.5))  # "4%" and "9%", whole per cents
-
-
 C11_RANGE = (45.5, 46.5)  # "46%"
 
 

@@ -23,11 +23,9 @@ QUALIFIER_KEY = "qualifier"
 (data/README.md). Parts are ``key=value`` pairs joined by "; ", as ``bulletin import`` writes them.
 """
 PART_SEPARATOR = "; "
-
 # The bulletin's own series (it cites the National Statistical Committee).
 CRISIS_CENTRE_CLIENTS = "gbv_crisis_centre_clients"
 POLICE_GBV_CASES = "gbv_cases_registered_by_police"
-
 # The bulletin's figures for 2016, citing the Ministry of Interior (analysis 10).
 WOMEN_SHARE = "certified_police_officers_share"
 MINORITY_AMONG_WOMEN_SHARE = "certified_police_women_ethnic_minority_share"

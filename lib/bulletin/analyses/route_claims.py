@@ -42,8 +42,6 @@ C7_STATEMENT = (
     "there are no new offshoots in drug trafficking routes in Central Asia in the last six years "
     "(2012-June 2017)"
 )
-
-
 C8_STATEMENT = (
     "The most of cannabis seized both in Tajikistan and Uzbekistan is of Afghan origin"
 )
@@ -183,6 +181,4 @@ def _sources_words(cases: pd.DataFrame) -> str:
 
 C7_ISSUE = Quarter(2017, 2)
 """The issue whose statement C7 is: "the last six years (2012-June 2017)" end with its quarter."""
-
-
 C7_YEARS = 6

@@ -42,26 +42,12 @@ _PANELS = {  # drug groups drawn in a panel of their own, with their colour; the
     "opiates": "#0072B2",
     "cannabis": "#009E73",
 }
-
-
 OTHER_DRUGS = "other"
-
-
 _OTHER_COLOUR = "#CC79A7"
-
-
 _NEW_COLOUR = "#D55E00"
-
-
 _GONE_COLOUR = "#7f7f7f"
-
-
 _MAX_WIDTH = 10.0
-
-
 _MIN_WIDTH = 0.6
-
-
 _BEND = 0.15  # arcs bend, so that the two directions of a leg stay apart
 
 

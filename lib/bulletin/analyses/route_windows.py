@@ -20,11 +20,7 @@ from bulletin.core.wording import (
 )
 
 PERIOD = "period"
-
-
 BASELINE = "baseline"
-
-
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
@@ -101,8 +97,6 @@ class CaseWindow:
 
 BULLETIN_PERIOD = CaseWindow("2012-01", "2017-06")
 """The period of claim C7: "the last six years (2012-June 2017)"."""
-
-
 BULLETIN_BASELINE = CaseWindow("2006-01", "2011-12")
 """The six years before it, the baseline the period is compared with."""
 
