@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.analyses import gbv
+from bulletin.analyses import gbv, gbv_charts, gbv_claims
 from bulletin.analyses.indicators import (
     CRISIS_CENTRE_CLIENTS,
     FEMALE,
@@ -234,21 +234,21 @@ def _stated(table: pd.DataFrame) -> pd.DataFrame:
 
 
 def test_c15_holds_but_says_it_is_circular_when_2010_is_reconstructed(indicators):
-    claim = gbv.check_claim_c15(indicators)
+    claim = gbv_claims.check_claim_c15(indicators)
     assert claim["holds"] is True
     assert claim["values"]["increase_pct"] == pytest.approx(26.0, abs=0.01)
     assert claim["basis"] == "mixed"
     assert "partly reconstructed from this statement (1 of 2 figures)" in claim["verdict"]
     # the bulletin's 2015 figure stated, its 2010 figure reconstructed from the statement: no
     # official figure at all, the increase holds by construction
-    stated = gbv.check_claim_c15(_stated(indicators))
+    stated = gbv_claims.check_claim_c15(_stated(indicators))
     assert stated["basis"] == "reconstructed"
     assert stated["verdict"].endswith(
         "Holds by construction: the figures were reconstructed from this statement.")
 
 
 def test_c16_on_the_bulletins_own_figures_says_so(indicators):
-    claim = gbv.check_claim_c16(_stated(indicators))
+    claim = gbv_claims.check_claim_c16(_stated(indicators))
     assert claim["basis"] == "stated" and claim["holds"] is True
     assert claim["verdict"].endswith(
         "Only the bulletin's own figures exist: the check is against the bulletin itself, not an "
@@ -261,19 +261,19 @@ def test_c15_with_an_official_2010_figure_is_checked_and_can_fail(indicators):
     official.loc[
         (official["indicator"] == CRISIS_CENTRE_CLIENTS) & (official["year"] == 2010), "status"
     ] = "official"
-    assert gbv.check_claim_c15(official)["basis"] == "official"
-    assert gbv.check_claim_c15(official)["holds"] is True
+    assert gbv_claims.check_claim_c15(official)["basis"] == "official"
+    assert gbv_claims.check_claim_c15(official)["holds"] is True
     lower = official.copy()
     lower.loc[
         (lower["indicator"] == CRISIS_CENTRE_CLIENTS) & (lower["year"] == 2010), "value"
     ] = 10000.0
-    failed = gbv.check_claim_c15(lower)
+    failed = gbv_claims.check_claim_c15(lower)
     assert failed["holds"] is False
     assert "does not hold" in failed["verdict"]
 
 
 def test_c16_holds_and_sets_the_nsc_series_beside_it(indicators):
-    claim = gbv.check_claim_c16(indicators)
+    claim = gbv_claims.check_claim_c16(indicators)
     assert claim["holds"] is True
     assert claim["values"]["police_gbv_cases_2014_qualifier"] == "over"
     assert claim["values"]["nsc_dv_victims_2014"] == 2629
@@ -282,12 +282,12 @@ def test_c16_holds_and_sets_the_nsc_series_beside_it(indicators):
     plain["disaggregation"] = plain["disaggregation"].str.replace(
         "; qualifier=over", "", regex=False
     )
-    assert gbv.check_claim_c16(plain)["holds"] is False  # "over" lost: not what the bulletin says
+    assert gbv_claims.check_claim_c16(plain)["holds"] is False  # "over" lost: not what the bulletin says
 
 
 def test_claims_without_rows_are_not_testable():
     empty = frame([("SDG 16.1.1", 2016, "total", 267, "official")])
-    for check in (gbv.check_claim_c15, gbv.check_claim_c16):
+    for check in (gbv_claims.check_claim_c15, gbv_claims.check_claim_c16):
         claim = check(empty)
         assert claim["holds"] is None and claim["basis"] == "stated"
         assert claim["verdict"].startswith("Not testable on public data: indicators.csv has no ")
@@ -301,7 +301,7 @@ def test_series_table_marks_stated_and_reconstructed_figures(indicators):
 
 
 def test_series_chart_draws_stated_figures_with_a_marker_of_their_own(indicators):
-    fig = gbv.plot_series(gbv.gbv_rows(_stated(indicators), 2016), 2016)
+    fig = gbv_charts.plot_series(gbv.gbv_rows(_stated(indicators), 2016), 2016)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "◆ stated in the bulletin's text (not official)" in legend
     assert "reconstructed (not official)" in legend

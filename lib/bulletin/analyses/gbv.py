@@ -17,9 +17,6 @@ crisis-centre figure for 2010 is reconstructed from the bulletin's "26 per cent 
 from __future__ import annotations
 
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import StrMethodFormatter
 
 from bulletin.analyses.indicators import (
     COUNTRY,
@@ -37,8 +34,8 @@ from bulletin.core.wording import (
     describe_stated_change,
     describe_stated_count,
 )
-from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
-from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
+from bulletin.data.trust import least_trusted
+from bulletin.publish.charts import is_reconstructed
 
 # The NSC's series, imported from its SDG 5.2.1 workbooks by ``bulletin import``: the indicator
 # is the workbook's own code (the file published as 5.2.1.3 is titled 5.2.1.1b).
@@ -53,7 +50,6 @@ HEALTH_CHANNELS = (
 """The places women applied to for domestic violence, as the NSC lists them (5.2.1.1a). The NSC
 gives no total; the page adds the four up (a woman who went to two of them counts twice). The
 workbook's other row, women treated in hospital, is another measure and is left out."""
-
 SERIES_LABELS = {
     CRISIS_CENTRE_CLIENTS: "People who turned to crisis centres",
     POLICE_GBV_CASES: "GBV cases registered by the police",
@@ -61,15 +57,9 @@ SERIES_LABELS = {
     DV_WOMEN_HEALTH: "Women who applied to health authorities (NSC)",
 }
 GBV_INDICATORS = tuple(SERIES_LABELS)
-
 # The years the bulletin compares (C15, C16).
 C15_YEARS = (2010, 2015)
 C16_YEARS = (2010, 2014)
-C15_STATEMENT = (
-    "14,467 people turned to crisis centers and other institutions providing social and "
-    "psychological assistance in 2015, a 26 per cent increase from 2010"
-)
-C16_STATEMENT = "In 2014, the police registered over 3,500 cases of GBV, compared to 1,800 in 2010"
 
 
 def last_data_year(issue: Quarter) -> int:
@@ -363,199 +353,12 @@ def gap_sentence(gap: pd.DataFrame) -> str:
     return sentence[0].upper() + sentence[1:]
 
 
-# --- claims ------------------------------------------------------------------------------------
-
-
-def _series_rows(rows: pd.DataFrame, indicator: str, years: tuple[int, ...]) -> pd.DataFrame:
+def series_rows(rows: pd.DataFrame, indicator: str, years: tuple[int, ...]) -> pd.DataFrame:
     """The total rows of one series in some years (the rows a claim's check uses)."""
     chosen = rows[(rows["indicator"] == indicator) & rows["year"].isin(years)]
     if indicator != DV_WOMEN_HEALTH:
         chosen = chosen[chosen["disaggregation"] == TOTAL]
     return chosen
-
-
-def check_claim_c15(indicators: pd.DataFrame) -> dict:
-    """C15: 14,467 people turned to crisis centres in 2015, a 26 per cent increase from 2010.
-
-    The 2015 figure is the bulletin's; no 2010 figure is published anywhere the project reads,
-    so a 2010 row reconstructed from this very statement makes the increase hold by
-    construction: the basis (computed from the two rows' statuses and sources) says so.
-    """
-    rows = gbv_rows(indicators, C15_YEARS[1])
-    used = _series_rows(rows, CRISIS_CENTRE_CLIENTS, C15_YEARS)
-    change = growth(rows, CRISIS_CENTRE_CLIENTS, *C15_YEARS)
-    if change is None:
-        return claim_record(
-            "C15", C15_STATEMENT, {}, None, "", used,
-            not_testable="indicators.csv has no crisis-centre figures for both 2010 and 2015",
-        )
-    rounded = round(change["percent"])
-    holds = change["new"] == 14467 and change["new_qualifier"] is None and rounded == 26
-    findings = (
-        f"{describe_stated_count(change['new'])} people in 2015 and "
-        f"{describe_stated_count(change['old'])} in 2010: {change['words']}; "
-        + ("consistent with the statement." if holds else "the statement does not hold.")
-    )
-    values = {
-        "crisis_centre_clients_2015": change["new"],
-        "crisis_centre_clients_2010": change["old"],
-        "increase_pct": round(change["percent"], 2),
-        "status_2010_2015": change["status"],
-    }
-    return claim_record("C15", C15_STATEMENT, values, holds, findings, used)
-
-
-def check_claim_c16(indicators: pd.DataFrame) -> dict:
-    """C16: over 3,500 GBV cases registered by the police in 2014, 1,800 in 2010.
-
-    Checks the bulletin's rows (their basis: the police series' rows), then sets them against the
-    NSC's official victims of domestic violence for the same years (a narrower count: domestic
-    violence only, victims not cases), which the verdict reports beside them.
-    """
-    rows = gbv_rows(indicators, C16_YEARS[1])
-    used = _series_rows(rows, POLICE_GBV_CASES, C16_YEARS)
-    change = growth(rows, POLICE_GBV_CASES, *C16_YEARS)
-    if change is None:
-        return claim_record(
-            "C16", C16_STATEMENT, {}, None, "", used,
-            not_testable="indicators.csv has no police-registered GBV cases for 2010 and 2014",
-        )
-    holds = (
-        change["new"] == 3500
-        and change["new_qualifier"] in ("over", "more than")
-        and change["old"] == 1800
-        and change["old_qualifier"] is None
-    )
-    official = growth(rows, DV_VICTIMS, *C16_YEARS)
-    values = {
-        "police_gbv_cases_2010": change["old"],
-        "police_gbv_cases_2014": change["new"],
-        "police_gbv_cases_2014_qualifier": change["new_qualifier"],
-        "increase_pct_at_least": round(change["percent"], 2),
-    }
-    findings = (
-        f"From {describe_stated_count(change['old'])} in 2010 to "
-        f"{describe_stated_count(change['new'], change['new_qualifier'])} in 2014, "
-        f"{change['words']}; "
-        + ("as the statement says." if holds else "the statement does not hold.")
-    )
-    if official is not None:
-        values["nsc_dv_victims_2010"] = official["old"]
-        values["nsc_dv_victims_2014"] = official["new"]
-        values["nsc_dv_victims_status"] = official["status"]
-        findings += (
-            f" Beside them, the NSC's victims of domestic violence ({official['status']}), a "
-            f"narrower count, went from {describe_stated_count(official['old'])} to "
-            f"{describe_stated_count(official['new'])} ({official['words']})"
-            + (
-                ": close to the bulletin's figure in 2010 but well below it in 2014. The "
-                "bulletin's count is wider than domestic violence or comes from another register; "
-                "the published figures cannot tell which."
-                if official["old"]
-                and abs(official["old"] - change["old"]) / change["old"] < 0.05
-                and official["new"] < change["new"]
-                else "."
-            )
-        )
-    return claim_record("C16", C16_STATEMENT, values, holds, findings, used)
-
-
-# --- charts and figures ------------------------------------------------------------------------
-
-
-def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
-    """The Kyrgyz series over time, one line each; reconstructed points hollow, loose ones marked
-    with their word, and no line drawn across years without figures."""
-    totals = series_totals(rows)
-    fig, ax = new_chart()
-    for indicator in GBV_INDICATORS:
-        series = totals.loc[totals["indicator"] == indicator].sort_values("year")
-        if series.empty:
-            continue
-        consecutive = series["year"].diff().fillna(1).eq(1).all()
-        (line,) = ax.plot(
-            series["year"],
-            series["value"],
-            marker="o",
-            linestyle="-" if consecutive else ":",
-            label=SERIES_LABELS[indicator],
-        )
-        for point in series.itertuples():
-            if least_trusted(point.status) == "stated":
-                ax.plot(point.year, point.value, marker=STATED_MARKER, markersize=9,
-                        color=line.get_color(), markeredgecolor="white", linestyle="none")
-            if is_reconstructed(point.status):
-                ax.plot(
-                    point.year,
-                    point.value,
-                    marker="o",
-                    markersize=10,
-                    markerfacecolor="white",
-                    markeredgecolor=line.get_color(),
-                    linestyle="none",
-                )
-            if isinstance(point.qualifier, str):
-                ax.annotate(
-                    f"{point.qualifier} {point.value:,.0f}",
-                    (point.year, point.value),
-                    textcoords="offset points",
-                    xytext=(4, 8),
-                    fontsize=9,
-                    color=line.get_color(),
-                )
-    handles, labels = ax.get_legend_handles_labels()
-    if totals["status"].map(lambda st: least_trusted(st) == "stated").any():
-        handles.append(Line2D([], [], marker=STATED_MARKER, markersize=9, color="grey",
-                              linestyle="none"))
-        labels.append("◆ stated in the bulletin's text (not official)")
-    if totals["status"].map(is_reconstructed).any():
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                markersize=10,
-                markerfacecolor="white",
-                markeredgecolor="grey",
-                linestyle="none",
-            )
-        )
-        labels.append("reconstructed (not official)")
-    ax.legend(handles, labels, frameon=False, fontsize=9, loc="upper left", ncol=2)
-    ax.set_xlabel("")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    ax.set_ylim(0, float(totals["value"].max()) * 1.35)  # room for the legend above the lines
-    finish_chart(
-        fig,
-        ax,
-        f"Gender-based violence in Kyrgyzstan: people seeking help and cases registered, to {last_year}",
-        "Persons or cases",
-        describe_sources(totals),
-        describe_status(totals)
-        + " Dotted lines join years that are not consecutive: the years between have no figure."
-        " Women who applied to health authorities: the four places the NSC lists, added up.",
-    )
-    return fig
-
-
-def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
-    """Victims of domestic violence by sex, stacked bars by year."""
-    victims = rows.loc[rows["indicator"] == DV_VICTIMS]
-    fig, ax = new_chart()
-    ax.bar(table["year"], table[FEMALE], label="Women")
-    ax.bar(table["year"], table[MALE], bottom=table[FEMALE], label="Men")
-    ax.legend(frameon=False, loc="upper left")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    finish_chart(
-        fig,
-        ax,
-        "Victims of domestic violence by sex, Kyrgyzstan",
-        "Victims (persons)",
-        describe_sources(victims),
-        describe_status(victims),
-    )
-    return fig
 
 
 def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
@@ -624,7 +427,7 @@ def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
 
 def _status_of(rows: pd.DataFrame, indicator: str, year: int) -> str:
     """The status of one series' figure of one year (joined, "" without one)."""
-    return joined_values(_series_rows(rows, indicator, (year,))["status"])
+    return joined_values(series_rows(rows, indicator, (year,))["status"])
 
 
 def victims_sentence(table: pd.DataFrame) -> str:
