@@ -15,7 +15,8 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.analyses.activities import activities_up_to_issue, participants_words, split_list
+from bulletin.analyses.activities import activities_up_to_issue, split_list
+from bulletin.analyses.activity_participants import participants_words
 from bulletin.analyses.indicators import COUNTRY, FEMALE, MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_partial_date
