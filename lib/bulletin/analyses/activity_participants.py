@@ -1,5 +1,4 @@
-"""Analysis 11, the participants of activities: their figures as the issues state them, totals and
-breakdowns by theme or kind, and the chart of them.
+"""Analysis 11, the participants of activities: figures as stated, totals, breakdowns, chart.
 
 A figure given loosely keeps its word ("more than 100"), and sums carry the qualifier their parts
 give them (:func:`bulletin.core.wording.qualifier_of_sum`); an activity without a figure is

@@ -77,8 +77,11 @@ def select_rows(
 
 
 def status_by_year(rows: pd.DataFrame, years: Sequence[int]) -> pd.Series:
-    """The data status of each year's rows ("official", "reconstructed", "official+reconstructed"),
-    or "" for a year without rows."""
+    """The data status of each year's rows, joined ("" for a year without rows).
+
+    The data status of each year's rows ("official", "reconstructed", "official+reconstructed"),
+    or "" for a year without rows.
+    """
     joined = rows.groupby("year")["status"].agg(lambda s: "+".join(sorted(set(s))))
     return joined.reindex(list(years), fill_value="").rename("status")
 
@@ -191,8 +194,11 @@ def chart_note(
     last_year: int,
     countries: Sequence[str] = CENTRAL_ASIA,
 ) -> tuple[str, str]:
-    """The source and status lines under a chart of years: statuses by year, the gaps named,
-    and the key to the coverage marks of the five (see :func:`mark_coverage`)."""
+    """The source and status lines under a chart of years.
+
+    Statuses by year, the gaps named, and the key to the coverage marks of the five (see
+    :func:`mark_coverage`).
+    """
     rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
     return describe_sources(rows), " ".join(p for p in (describe_status(rows), *details) if p)
 
@@ -204,8 +210,10 @@ def _rows_and_details(
     last_year: int,
     countries: Sequence[str],
 ) -> tuple[pd.DataFrame, list[str]]:
-    """The rows behind a chart or table of years, and what its note adds to their status: the
-    gaps named, and the key to the coverage marks where some of the five have no figure."""
+    """The rows behind a chart or table of years, and what its note adds to their status.
+
+    The gaps named, and the key to the coverage marks where some of the five have no figure.
+    """
     rows = select_rows(seizures, drugs, first_year, last_year, countries)
     gaps, empty = find_gaps(seizures, drugs, first_year, last_year, countries)
     details = [describe_gaps(gaps, empty)]
@@ -232,7 +240,7 @@ def table_note(
 
 
 def coverage_labels(by_year: pd.DataFrame) -> list[str]:
-    """ "4 of 5" for each row of a table with ``countries`` and ``of`` columns."""
+    """A label such as "4 of 5" for each row of a table with ``countries`` and ``of`` columns."""
     return [f"{c} of {o}" for c, o in zip(by_year["countries"], by_year["of"], strict=True)]
 
 
@@ -242,14 +250,19 @@ def status_labels(statuses: pd.Series) -> pd.Series:
 
 
 def status_legend_handles(statuses: Sequence[str] = ("official", "reconstructed")) -> list:
-    """Legend entries that explain the bars' fill: solid official, lighter and hatched
-    reconstructed (and the stated marker, when stated figures are drawn)."""
+    """Legend entries that explain the bars' fill.
+
+    Solid official, lighter and hatched reconstructed (and the stated marker, when stated figures
+    are drawn).
+    """
     return status_handles(statuses, "#999999")
 
 
 def hatch_reconstructed(bars: Sequence, statuses: Sequence[str]) -> None:
-    """Draw the bars of reconstructed years apart: lighter, hatched, outlined (``statuses`` in the
-    order of the bars)."""
+    """Draw the bars of reconstructed years apart.
+
+    Lighter, hatched, outlined (``statuses`` in the order of the bars).
+    """
     for bar, status in zip(bars, statuses, strict=True):
         style_bar(bar, str(status))
 
@@ -262,8 +275,11 @@ def cell_statuses(
     by: str,
     countries: Sequence[str] = CENTRAL_ASIA,
 ) -> pd.DataFrame:
-    """The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
-    the statuses of the rows behind the cell, joined ("" where there is none)."""
+    """The status of each year and layer of a chart, from the rows behind it.
+
+    The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
+    the statuses of the rows behind the cell, joined ("" where there is none).
+    """
     rows = select_rows(seizures, drugs, first_year, last_year, countries)
     joined = rows.groupby(["year", by])["status"].agg(lambda s: "+".join(sorted(set(s))))
     table = joined.unstack(by) if not joined.empty else pd.DataFrame()
@@ -271,8 +287,11 @@ def cell_statuses(
 
 
 def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
-    """Which cells of a chart's table are reconstructed copies of a neighbouring year
-    (:func:`bulletin.publish.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``."""
+    """Which cells of a chart's table are reconstructed copies of a neighbouring year.
+
+    Which cells of a chart's table are reconstructed copies of a neighbouring year
+    (:func:`bulletin.publish.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``.
+    """
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     for column in table.columns:
         if column not in statuses:
@@ -357,8 +376,11 @@ def mark_coverage(
 
 
 def label_years(ax: Axes, years: Sequence[int]) -> None:
-    """Year ticks: every year for short spans; for long ones every fifth, with the first and
-    last years shown (in place of a fifth year too close to them)."""
+    """Year ticks: every year for short spans, every fifth for long ones.
+
+    Year ticks: every year for short spans; for long ones every fifth, with the first and
+    last years shown (in place of a fifth year too close to them).
+    """
     years = list(years)
     ticks = list(years)
     if len(years) > 16:
@@ -385,7 +407,9 @@ def plot_stacked_years(
     value_label: str,
     cells: pd.DataFrame | None = None,
 ) -> Figure:
-    """A finished stacked bar chart of years: one layer per column of ``by_year`` named in
+    """A finished stacked bar chart of years, reconstructed years drawn apart.
+
+    A finished stacked bar chart of years: one layer per column of ``by_year`` named in
     ``layers`` (column -> label), reconstructed parts drawn apart (and not at all where they
     repeat a neighbouring year), coverage marked, a legend of the layers and statuses, and the
     source and status with the gaps named under it.

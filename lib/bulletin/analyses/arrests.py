@@ -221,8 +221,11 @@ def shares_table(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
 
 
 def table_note(rows: pd.DataFrame, flags: list[dict[str, Any]] | None = None) -> str:
-    """The source and status line under the page's tables, with the key to their marks and the
-    figures of their years flagged as implausible on import (``flags``)."""
+    """The note under the page's tables: status, marks and the figures flagged on import.
+
+    The source and status line under the page's tables, with the key to their marks and the
+    figures of their years flagged as implausible on import (``flags``).
+    """
     years = rows["year"].dropna().astype(int) if not rows.empty else pd.Series(dtype=int)
     flagged = flagged_note(flags or [], int(years.min()), int(years.max())) if len(years) else ""
     return notes.table_note(rows, flagged, marks=True)
@@ -284,7 +287,9 @@ def flag_year(flag: dict[str, Any]) -> int | None:
 
 
 def flagged_note(flags: list[dict[str, Any]], first: int, last: int) -> str:
-    """The note under a table or chart of ``first``..``last`` on the rows the import flagged as
+    """The note on the rows the import flagged as implausible in ``first``..``last``.
+
+    The note under a table or chart of ``first``..``last`` on the rows the import flagged as
     implausible (those of other years left out); "" when none.
 
     The figures are shown as published: a flag says they look wrong, not what is right.

@@ -1,5 +1,4 @@
-"""Analysis 7, the charts of persons arrested: by country and year, and the shares of women and
-juveniles among them, reconstructed figures drawn apart.
+"""Analysis 7, the charts of persons arrested and of the shares of women and juveniles.
 
 The stacked bars are drawn with the helpers of :mod:`bulletin.analyses.crime_charts`; a share the
 reconstruction holds flat (:data:`FLAT_SHARE`) is no measure and is not drawn, and the note under
@@ -47,9 +46,12 @@ flat (their counts are rounded to whole persons): they are not drawn."""
 def plot_persons_by_country(
     arrests: pd.DataFrame, first: int, last: int, flags: list[dict[str, Any]] | None = None
 ) -> Figure:
-    """Stacked bars of persons arrested by year and country, reconstructed parts drawn apart,
+    """Stacked bars of persons arrested by year and country, the trend's turns marked.
+
+    Stacked bars of persons arrested by year and country, reconstructed parts drawn apart,
     with the regional trend's turning years marked; figures flagged as implausible on import
-    (``flags``, :func:`bulletin.data.trust.flagged_rows`) are named under the chart."""
+    (``flags``, :func:`bulletin.data.trust.flagged_rows`) are named under the chart.
+    """
     rows = rows_in_period(arrests, first, last)
     years = list(range(first, last + 1))
     fig, ax = new_chart()
@@ -80,7 +82,9 @@ def plot_persons_by_country(
 
 
 def share_statuses(arrests: pd.DataFrame) -> pd.DataFrame:
-    """The status behind each year's share of women and of juveniles (the joined statuses of
+    """The status behind each year's share of women and of juveniles.
+
+    The status behind each year's share of women and of juveniles (the joined statuses of
     the breakdown rows and the all-persons rows of the country-years reporting it).
 
     Returns:
@@ -95,9 +99,12 @@ def share_statuses(arrests: pd.DataFrame) -> pd.DataFrame:
 
 
 def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
-    """Lines of the shares of women and juveniles by year: filled points official, hollow where
+    """Lines of the shares of women and juveniles by year, reconstructed points hollow.
+
+    Lines of the shares of women and juveniles by year: filled points official, hollow where
     reconstructed; a reconstructed share that repeats its neighbouring year (a figure held flat by
-    the reconstruction) is not drawn. None when nothing is left to draw."""
+    the reconstruction) is not drawn. None when nothing is left to draw.
+    """
     rows = rows_in_period(arrests, first, last)
     shares = shares_of_women_and_juveniles(rows)
     if shares.empty:
@@ -149,8 +156,11 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
 
 
 def shares_not_drawn(arrests: pd.DataFrame, first: int, last: int) -> str:
-    """What the page says when the shares of women and juveniles are not drawn at all: every
-    one is reconstructed by holding the bulletin's figure flat ("" when some are drawn)."""
+    """Why the shares of women and juveniles are not drawn, when none is measured.
+
+    What the page says when the shares of women and juveniles are not drawn at all: every
+    one is reconstructed by holding the bulletin's figure flat ("" when some are drawn).
+    """
     rows = rows_in_period(arrests, first, last)
     shares = shares_of_women_and_juveniles(rows)
     if shares.empty:

@@ -1,4 +1,6 @@
-"""Analysis 7, the bulletin's statements checked: C12 (persons arrested fell from 2010 to 2015, rose
+"""Analysis 7, the bulletin's statements on persons arrested checked: C12, C13 and C14.
+
+Analysis 7, the bulletin's statements checked: C12 (persons arrested fell from 2010 to 2015, rose
 in 2016 to almost 12,400), C13 (about 7% of them women) and C14 (about 0.3% juveniles in 2016).
 
 Figures the import flagged as implausible are counted as published, and a verdict that rests on
@@ -44,12 +46,15 @@ C14_RANGE = (0.25, 0.35)  # "approximately 0.3%"
 
 
 def check_claim_c12(arrests: pd.DataFrame, flags: list[dict[str, Any]] | None = None) -> dict:
-    """C12: persons arrested fell from 2010 to 2015 (each year below the one before), rose in
+    """C12: persons arrested fell from 2010 to 2015 and rose in 2016, to almost 12,400.
+
+    C12: persons arrested fell from 2010 to 2015 (each year below the one before), rose in
     2016, to almost 12,400 ([12,000, 12,400)); the five countries' rows of those years.
 
     Figures the import flagged as implausible (``flags``, :func:`bulletin.data.trust.flagged_rows`)
     are counted as published; the verdict names those of the claim's years, since a reader must
-    know that the check rests on them."""
+    know that the check rests on them.
+    """
     rows = rows_in_period(arrests, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
     totals = regional_persons(arrests, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
     series = counts_by_year(totals)
@@ -103,8 +108,11 @@ def check_claim_c12(arrests: pd.DataFrame, flags: list[dict[str, Any]] | None = 
 
 
 def check_claim_c13(arrests: pd.DataFrame) -> dict:
-    """C13: the mean of the yearly shares of women, 2010-2016, is about 7% ([6.5, 7.5)), over
-    the countries that report arrests by sex."""
+    """C13: the mean yearly share of women among persons arrested is about 7%.
+
+    C13: the mean of the yearly shares of women, 2010-2016, is about 7% ([6.5, 7.5)), over
+    the countries that report arrests by sex.
+    """
     rows = rows_in_period(arrests, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
     shares = shares_of_women_and_juveniles(rows).dropna(subset=["women_share_pct"])
     used = breakdown_rows(rows, "female", TOTAL)

@@ -97,8 +97,11 @@ def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFra
 
 
 def total_label(table: pd.DataFrame) -> str:
-    """The name of a country table's total line: the region when all five countries are in every
-    column, else what it is (the total of the countries reporting)."""
+    """The name of a country table's total line.
+
+    The region when all five countries are in every column, else what it is (the total of the
+    countries reporting).
+    """
     complete = len(table.index) == len(CENTRAL_ASIA) and not table.isna().any().any()
     return REGION_NAME if complete else "Total of the countries reporting"
 
@@ -201,7 +204,7 @@ def breaks_in_decrease(totals: pd.DataFrame) -> list[int]:
 
 
 def countries_reporting(count: int) -> str:
-    """ "one country reporting", "five countries reporting".
+    """How many countries report, in words: "one country reporting", "five countries reporting".
 
     >>> countries_reporting(1), countries_reporting(5)
     ('one country reporting', 'five countries reporting')
@@ -222,7 +225,9 @@ def countries_in_words(codes: str | list[str]) -> str:
 
 
 def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = None) -> str:
-    """Which of the five countries a year's rows cover, with what status and (with
+    """Which of the five countries a year's rows cover, and with what status.
+
+    Which of the five countries a year's rows cover, with what status and (with
     ``offence_type``) whether each reports that type apart, in words; countries alike grouped.
 
     >>> rows = pd.DataFrame({"country": ["KAZ", "KGZ", "UZB"], "year": [2016] * 3,
@@ -271,8 +276,11 @@ def made_words(rows: pd.DataFrame) -> str:
 
 
 def headline(offences: pd.DataFrame, first: int, last: int) -> str:
-    """The page's opening sentences, worded from the figures (never from the bulletin's words);
-    each says when the figures behind it are reconstructed."""
+    """The page's opening sentences, worded from the figures.
+
+    The page's opening sentences, worded from the figures (never from the bulletin's words);
+    each says when the figures behind it are reconstructed.
+    """
     rows = rows_in_period(offences, first, last)
     totals = regional_totals(offences, first, last).dropna(subset=["count"])
     if totals.empty:
@@ -352,8 +360,10 @@ def definitions_table(offences: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """Shares by type (rows) and year (columns) for the page: per cents to one decimal, and the
-    count of offences they are shares of on the last line."""
+    """Shares by type (rows) and year (columns) for the page.
+
+    Per cents to one decimal, and the count of offences they are shares of on the last line.
+    """
     key = "offence_type" if "offence_type" in shares else "unodc_category"
     labels = offence_types()["label"].to_dict()
     table = shares.pivot(index=key, columns="year", values="share_pct")
@@ -385,7 +395,9 @@ def _country_years(rows: pd.DataFrame, status: str) -> list[str]:
 
 
 def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
-    """Which country-years are official, which the bulletin states, and that every other one is
+    """Which country-years are official, stated or reconstructed, in words.
+
+    Which country-years are official, which the bulletin states, and that every other one is
     reconstructed, in words.
 
     >>> rows = pd.DataFrame({"country": ["KGZ", "KGZ", "KAZ"], "year": [2015, 2016, 2016],

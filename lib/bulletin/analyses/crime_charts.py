@@ -46,7 +46,9 @@ CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
 
 
 def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
-    """Draw yearly bars stacked by country: official parts solid, reconstructed parts lighter,
+    """Draw yearly bars stacked by country, reconstructed parts drawn apart.
+
+    Draw yearly bars stacked by country: official parts solid, reconstructed parts lighter,
     hatched and outlined, and a reconstructed part that repeats the country's neighbouring year
     not drawn at all (:func:`not_drawn`).
 
@@ -78,8 +80,11 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
 
 
 def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
-    """For each country, which of the years' figures are reconstructed copies of a neighbouring
-    year (:func:`bulletin.publish.charts.repeated_reconstructed`): they are never drawn."""
+    """For each country, which years' figures are reconstructed copies of a neighbouring year.
+
+    For each country, which of the years' figures are reconstructed copies of a neighbouring
+    year (:func:`bulletin.publish.charts.repeated_reconstructed`): they are never drawn.
+    """
     hidden = {}
     for country in sorted(set(totals["country"])):
         mine = totals[totals["country"] == country].set_index("year").reindex(years)
@@ -124,8 +129,11 @@ def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> F
 
 
 def _solid(handle: object) -> object:
-    """A legend entry of bars as a plain patch of their colour (the bars themselves may be drawn
-    lighter and hatched where reconstructed)."""
+    """A legend entry of bars as a plain patch of their colour.
+
+    A legend entry of bars as a plain patch of their colour (the bars themselves may be drawn
+    lighter and hatched where reconstructed).
+    """
     patches = getattr(handle, "patches", None)
     if not patches:
         return handle

@@ -1,4 +1,6 @@
-"""Analysis 6, the bulletin's statements checked: C9 (offences fell steadily since 2010, to almost
+"""Analysis 6, the bulletin's statements on drug-related offences checked: C9, C10 and C11.
+
+Analysis 6, the bulletin's statements checked: C9 (offences fell steadily since 2010, to almost
 13,600 in 2016), C10 (smuggling from 4% to 9% of offences) and C11 (selling 46% in 2016).
 
 Each check computes its figures with :mod:`bulletin.analyses.crime` over the countries that
@@ -167,14 +169,20 @@ def _check_share_claim(
 
 
 def check_claim_c10(offences: pd.DataFrame) -> dict:
-    """C10: smuggling's share of the five countries' offences, from 4% in 2010 to 9% in 2016
-    (whole per cents), over the countries that report smuggling apart."""
+    """C10: smuggling's share of the five countries' offences rose from 4% to 9%.
+
+    C10: smuggling's share of the five countries' offences, from 4% in 2010 to 9% in 2016
+    (whole per cents), over the countries that report smuggling apart.
+    """
     ranges = dict(zip((CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR), C10_RANGES, strict=True))
     return _check_share_claim("C10", C10_STATEMENT, offences, "smuggling", ranges)
 
 
 def check_claim_c11(offences: pd.DataFrame) -> dict:
-    """C11: offences linked to selling make up 46% of the five countries' offences of 2016 (whole
-    per cent), over the countries that report selling apart."""
+    """C11: offences linked to selling make up 46% of the five countries' offences of 2016.
+
+    C11: offences linked to selling make up 46% of the five countries' offences of 2016 (whole
+    per cent), over the countries that report selling apart.
+    """
     return _check_share_claim("C11", C11_STATEMENT, offences, "selling",
                               {CLAIM_LAST_YEAR: C11_RANGE})

@@ -408,8 +408,11 @@ def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
 
 
 def rows_used(table: pd.DataFrame, years: range | list[int]) -> pd.DataFrame:
-    """The rows of a table the coverage matrix reads: the five countries, the years shown, and
-    (for ``indicators``) every indicator but the denominators."""
+    """The rows of a table the coverage matrix reads.
+
+    The five countries, the years shown, and (for ``indicators``) every indicator but the
+    denominators.
+    """
     years = list(years)
     keep = table["country"].isin(CENTRAL_ASIA) & table["year"].isin(years)
     if "indicator" in table:

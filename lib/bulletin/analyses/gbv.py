@@ -1,4 +1,6 @@
-"""Analysis 9: gender-based violence in Kyrgyzstan ("Victims of gender-based violence may be more
+"""Analysis 9: gender-based violence in Kyrgyzstan.
+
+Analysis 9: gender-based violence in Kyrgyzstan ("Victims of gender-based violence may be more
 comfortable talking to female officers").
 
 The Kyrgyz series of ``indicators.csv``, over time: people who turned to crisis centres, cases of
@@ -123,8 +125,11 @@ def _cell(value: float, qualifier: object, status: str) -> str:
 
 
 def series_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The series by year as readers see them: figures in words, loose ones with their word,
-    reconstructed ones marked; a year a series has no figure for shows "–"."""
+    """The series by year as readers see them, figures in words.
+
+    The series by year as readers see them: figures in words, loose ones with their word,
+    reconstructed ones marked; a year a series has no figure for shows "–".
+    """
     totals = series_totals(rows)
     if totals.empty:
         return pd.DataFrame(columns=["Year"])
@@ -175,8 +180,11 @@ def growth(rows: pd.DataFrame, indicator: str, start: int, end: int) -> dict | N
 
 
 def growth_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The change of every series between the years the bulletin compares (2010-2015 for crisis
-    centres, 2010-2014 for police cases), and of the NSC series over the same spans."""
+    """The change of every series between the years the bulletin compares.
+
+    The change of every series between the years the bulletin compares (2010-2015 for crisis
+    centres, 2010-2014 for police cases), and of the NSC series over the same spans.
+    """
     lines = []
     for start, end in (C16_YEARS, C15_YEARS):
         for indicator in GBV_INDICATORS:
@@ -431,8 +439,11 @@ def _status_of(rows: pd.DataFrame, indicator: str, year: int) -> str:
 
 
 def victims_sentence(table: pd.DataFrame) -> str:
-    """Victims of domestic violence in the latest year, by sex, against the year before and the
-    first year, in words."""
+    """Victims of domestic violence in the latest year, by sex, in words.
+
+    Victims of domestic violence in the latest year, by sex, against the year before and the
+    first year, in words.
+    """
     if table.empty:
         return "indicators.csv has no victims of domestic violence by sex for Kyrgyzstan."
     table = table.sort_values("year")

@@ -21,8 +21,11 @@ from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructe
 
 
 def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
-    """The Kyrgyz series over time, one line each; reconstructed points hollow, loose ones marked
-    with their word, and no line drawn across years without figures."""
+    """The Kyrgyz series over time, one line each.
+
+    Reconstructed points hollow, loose ones marked with their word, and no line drawn across years
+    without figures.
+    """
     totals = series_totals(rows)
     fig, ax = new_chart()
     for indicator in GBV_INDICATORS:

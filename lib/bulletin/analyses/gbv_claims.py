@@ -1,4 +1,6 @@
-"""Analysis 9, the bulletin's statements checked: C15 (14,467 people turned to crisis centres in 2015,
+"""Analysis 9, the bulletin's statements on gender-based violence checked: C15 and C16.
+
+Analysis 9, the bulletin's statements checked: C15 (14,467 people turned to crisis centres in 2015,
 a 26 per cent increase from 2010) and C16 (the police registered over 3,500 GBV cases in 2014,
 against 1,800 in 2010).
 

@@ -97,6 +97,7 @@ class SdgCode:
     indicator: int
 
     def __str__(self) -> str:
+        """The code as written: "16.1.1"."""
         return f"{self.goal}.{self.target}.{self.indicator}"
 
 

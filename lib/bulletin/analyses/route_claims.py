@@ -1,4 +1,6 @@
-"""Analysis 5, the bulletin's statements checked: C7 (no new offshoots of the routes in the last six
+"""Analysis 5, the bulletin's statements on trafficking routes checked: C7 and C8.
+
+Analysis 5, the bulletin's statements checked: C7 (no new offshoots of the routes in the last six
 years) and C8 (most cannabis seized in Tajikistan and Uzbekistan is of Afghan origin).
 
 Each check computes its figures from the cases with :mod:`bulletin.analyses.routes` and returns

@@ -1,4 +1,6 @@
-"""Analysis 5, the route map: the legs of the period drawn between the countries, one panel per drug
+"""Analysis 5, the route map: the period's legs drawn between the countries.
+
+Analysis 5, the route map: the legs of the period drawn between the countries, one panel per drug
 group, new legs and legs gone told apart, line width by kilograms.
 
 Countries stand at fixed places (``data/reference/country_positions.csv``); a leg whose country
@@ -221,8 +223,9 @@ def _map_legend(
 
 
 def _round_scale(heaviest: float) -> list[float]:
-    """Round kilograms for the width legend: the largest 1, 2 or 5 x 10^n below the heaviest leg,
-    and a tenth of it.
+    """Round kilograms for the width legend.
+
+    The largest 1, 2 or 5 x 10^n below the heaviest leg, and a tenth of it.
 
     >>> _round_scale(44455.0), _round_scale(0.5)
     ([2000.0, 20000.0], [1.0])

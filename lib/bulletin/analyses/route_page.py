@@ -63,7 +63,9 @@ def route_field_gaps(cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def route_gaps_sentence(cases: pd.DataFrame, window: CaseWindow) -> str:
-    """How many of a window's cases leave their route fields empty, in words (exact counts: the
+    """How many of a window's cases leave their route fields empty, in words.
+
+    How many of a window's cases leave their route fields empty, in words (exact counts: the
     reader may want to find them).
 
     >>> cases = pd.DataFrame({"date": ["2016-01-01"] * 3, "country": ["KGZ", "TJK", "KAZ"],
@@ -179,8 +181,10 @@ def routes_sentences(
 
 
 def origin_sentence(cases: pd.DataFrame, period: CaseWindow) -> str:
-    """Afghanistan's share of the cannabis seized in Tajikistan and Uzbekistan, in words (C8);
-    that the cases hold no cannabis, when they hold none."""
+    """Afghanistan's share of the cannabis seized in Tajikistan and Uzbekistan, in words (C8).
+
+    That the cases hold no cannabis, when they hold none.
+    """
     in_period = cases_within(cases, period)
     groups = in_period["drug"].map(drug_groups())
     if not (groups == "cannabis").any():

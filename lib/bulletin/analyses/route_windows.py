@@ -16,7 +16,7 @@ import pandas as pd
 
 from bulletin.core.periods import MONTHS, Quarter
 from bulletin.core.wording import (
-    number_in_words,
+    count_in_words,
 )
 
 PERIOD = "period"
@@ -125,8 +125,11 @@ def _month_after(month: str, months: int) -> str:
 
 
 def case_months(cases: pd.DataFrame) -> tuple[str, str] | None:
-    """The first and last month the cases' dates reach (a date kept to the year counts from its
-    January to its December), or None without cases."""
+    """The first and last month the cases' dates reach, or None without dates.
+
+    The first and last month the cases' dates reach (a date kept to the year counts from its
+    January to its December), or None without cases.
+    """
     dates = cases["date"].dropna().astype(str)
     if dates.empty:
         return None
@@ -165,9 +168,12 @@ def claim_windows(
 def windows_for_issue(
     cases: pd.DataFrame, issue: Quarter, years: int
 ) -> tuple[CaseWindow, CaseWindow]:
-    """The period and baseline an issue's page examines: :func:`claim_windows` on its cases, or,
-    when the cases leave either empty, the last ``years`` years to the end of its quarter and the
-    ``years`` years before them (the page then says it has no cases)."""
+    """The period and baseline an issue's page examines.
+
+    :func:`claim_windows` on its cases, or, when the cases leave either empty, the last ``years``
+    years to the end of its quarter and the ``years`` years before them (the page then says it has
+    no cases).
+    """
     found = claim_windows(cases, issue, years)
     if found is not None:
         return found
@@ -195,11 +201,16 @@ def cases_within(cases: pd.DataFrame, window: CaseWindow) -> pd.DataFrame:
 
 
 def month_count(window: CaseWindow) -> int:
+    """How many months a window holds, its first and last included.
+
+    >>> month_count(CaseWindow.parse("2012-01", "2017-06"))
+    66
+    """
     first_year, first = (int(p) for p in window.first_month.split("-"))
     last_year, last = (int(p) for p in window.last_month.split("-"))
     return (last_year - first_year) * 12 + last - first + 1
 
 
 def months_long(window: CaseWindow) -> str:
-    months = month_count(window)
-    return f"{number_in_words(months)} month{'s' if months != 1 else ''}"
+    """How long a window is, in words: "66 months", "one month"."""
+    return count_in_words(month_count(window), "month")

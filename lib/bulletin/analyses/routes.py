@@ -72,8 +72,9 @@ SUMMARY_COLUMNS = (
 
 
 def cases_touching(cases: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASIA) -> pd.DataFrame:
-    """The cases whose route touches some countries: seized, produced, departed, crossed or bound
-    there.
+    """The cases whose route touches some countries.
+
+    Seized, produced, departed, crossed or bound there.
 
     >>> cases = pd.DataFrame({"country": ["RUS", "RUS", "KAZ"], "producing_country": ["AFG", None, None],
     ...     "departure_country": ["TJK", "AFG", None], "transit_countries": [None, "IRN;TUR", None],
@@ -91,8 +92,11 @@ def cases_touching(cases: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASI
 
 
 def legs_touching(summary: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASIA) -> pd.DataFrame:
-    """The legs of a :func:`leg_summary` with one end in some countries (the routes "in Central
-    Asia")."""
+    """The legs of a :func:`leg_summary` with one end in some countries.
+
+    The legs of a :func:`leg_summary` with one end in some countries (the routes "in Central
+    Asia").
+    """
     keep = summary["from_country"].isin(countries) | summary["to_country"].isin(countries)
     return summary.loc[keep].reset_index(drop=True)
 

@@ -164,8 +164,11 @@ def no_data_message(quarter: Quarter) -> str:
 
 
 def check_claim_c1(seizures: pd.DataFrame) -> dict:
-    """Claim C1 on January-March 2017: cannabis herb + resin in [3.5, 4.0) t, heroin + opium in
-    (1.0, 1.5) t, five countries reporting (ANALYSES.md); its basis from the rows it adds up."""
+    """Claim C1 on January-March 2017: cannabis and opiates seized, five countries reporting.
+
+    Claim C1 on January-March 2017: cannabis herb + resin in [3.5, 4.0) t, heroin + opium in
+    (1.0, 1.5) t, five countries reporting (ANALYSES.md); its basis from the rows it adds up.
+    """
     rows = rows_of_quarter(seizures, C1_QUARTER)
     used = rows  # the drugs it adds up, and every country's rows for "five countries"
     cannabis = tons_of(rows, CANNABIS_HERB_AND_RESIN)

@@ -250,7 +250,7 @@ def describe_largest_each_year(largest: dict[int, str]) -> str:
 
 
 def _and_years(years: list[int]) -> str:
-    """ "2018 and 2020", "2012, 2014-2016 and 2019": the last run joined by "and"."""
+    """Years as runs, the last joined by "and": "2018 and 2020", "2012, 2014-2016 and 2019"."""
     runs = describe_years(years).split(", ")
     return runs[0] if len(runs) == 1 else ", ".join(runs[:-1]) + f" and {runs[-1]}"
 
@@ -289,10 +289,12 @@ def describe_higher_years(
     """In how many years one party seized more than another, and which years broke the run.
 
     Args:
-        first, second: who is compared ("The Russian Federation", "the five ... together").
+        first: who is compared ("The Russian Federation").
+        second: with whom ("the five Central Asian countries together").
         what: the drug.
-        higher: years where ``first`` seized more; lower: years where it did not; missing: years
-            without a figure for one of them (never counted either way).
+        higher: years where ``first`` seized more.
+        lower: years where it did not.
+        missing: years without a figure for one of them (never counted either way).
 
     >>> describe_higher_years("Russia", "Central Asia", "heroin", [2010, 2011, 2012], [], [])
     'Russia seized more heroin than Central Asia in each of the three years 2010-2012.'

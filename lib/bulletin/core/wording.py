@@ -153,7 +153,7 @@ def describe_change(new: float, old: float) -> str:
 
 
 def _article(number: int) -> str:
-    """ "an" before a number said with a vowel sound (8, 11, 18, 80-89, 800-899, 8,000, ...)."""
+    """The article before a number: "an" where it is said with a vowel sound (8, 11, 18, 80-89, ...)."""
     leading = number
     while leading >= 1000:
         leading //= 1000
