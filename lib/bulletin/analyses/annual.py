@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bulletin.analyses import notes
+from bulletin.analyses.series import joined_values
 from bulletin.core.periods import Quarter, data_quarter
 from bulletin.core.sentences import describe_gaps
 from bulletin.core.wording import describe_years
@@ -82,7 +83,7 @@ def status_by_year(rows: pd.DataFrame, years: Sequence[int]) -> pd.Series:
     The data status of each year's rows ("official", "reconstructed", "official+reconstructed"),
     or "" for a year without rows.
     """
-    joined = rows.groupby("year")["status"].agg(lambda s: "+".join(sorted(set(s))))
+    joined = rows.groupby("year")["status"].agg(joined_values)
     return joined.reindex(list(years), fill_value="").rename("status")
 
 
@@ -112,7 +113,7 @@ def regional_totals(
         {
             "kg": grouped["kg"].sum(min_count=1),
             "countries": grouped["country"].nunique(),
-            "status": grouped["status"].agg(lambda s: "+".join(sorted(set(s)))),
+            "status": grouped["status"].agg(joined_values),
         }
     ).reindex(grid)
     totals["countries"] = totals["countries"].fillna(0).astype(int)
@@ -281,7 +282,7 @@ def cell_statuses(
     the statuses of the rows behind the cell, joined ("" where there is none).
     """
     rows = select_rows(seizures, drugs, first_year, last_year, countries)
-    joined = rows.groupby(["year", by])["status"].agg(lambda s: "+".join(sorted(set(s))))
+    joined = rows.groupby(["year", by])["status"].agg(joined_values)
     table = joined.unstack(by) if not joined.empty else pd.DataFrame()
     return table.reindex(index=range(first_year, last_year + 1)).fillna("")
 

@@ -21,16 +21,14 @@ from bulletin.analyses.arrests import (
     shares_of_women_and_juveniles,
     turning_years,
 )
-from bulletin.analyses.crime import (
-    country_coverage,
-)
+from bulletin.analyses.crime_claims import count_verdict
 from bulletin.analyses.series import (
     TOTAL,
     counts_by_year,
     rows_in_period,
 )
 from bulletin.core.sentences import describe_trend
-from bulletin.core.wording import describe_count, describe_percent, join_words
+from bulletin.core.wording import describe_percent, join_words
 from bulletin.data.trust import claim_record
 
 C12_STATEMENT = (
@@ -89,13 +87,8 @@ def check_claim_c12(arrests: pd.DataFrame, flags: list[dict[str, Any]] | None = 
             "persons_2016": int(last),
         }
     )
-    findings = (
-        f"Persons arrested in the five countries {describe_trend(series)}; {int(last):,} in 2016 "
-        f"({describe_count(last)}), "
-        + ("inside" if in_range else "outside")
-        + f" [{C12_RANGE[0]:,}, {C12_RANGE[1]:,}); "
-        + ("consistent with the statement." if holds else "the statement does not hold.")
-        + f" Countries in {CLAIM_LAST_YEAR}: {country_coverage(rows, CLAIM_LAST_YEAR)}."
+    findings = f"Persons arrested in the five countries {describe_trend(series)}; " + count_verdict(
+        last, CLAIM_LAST_YEAR, C12_RANGE, in_range, holds, rows
     )
     flagged = flagged_note(flags or [], CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
     if flagged:

@@ -51,6 +51,37 @@ C10_RANGES = ((3.5, 4.5), (8.5, 9.5))  # "4%" and "9%", whole per cents
 C11_RANGE = (45.5, 46.5)  # "46%"
 
 
+def count_verdict(
+    count: float,
+    year: int,
+    bounds: tuple[int, int],
+    in_range: bool,
+    holds: bool,
+    rows: pd.DataFrame,
+) -> str:
+    """The end of the verdict on a regional count: the count, its range, and who reports.
+
+    Args:
+        count: the regional count of ``year``.
+        year: the year the statement gives a count for.
+        bounds: the range the statement's words allow, ``[low, high)``.
+        in_range: whether the count lies in it.
+        holds: whether the whole statement holds.
+        rows: the rows of ``year`` (their countries and statuses are named).
+
+    Returns:
+        "13,588 in 2016 (almost 13,600), inside [13,000, 13,600); consistent with the statement.
+        Countries in 2016: ...".
+    """
+    return (
+        f"{int(count):,} in {year} ({describe_count(count)}), "
+        + ("inside" if in_range else "outside")
+        + f" [{bounds[0]:,}, {bounds[1]:,}); "
+        + ("consistent with the statement." if holds else "the statement does not hold.")
+        + f" Countries in {year}: {country_coverage(rows, year)}."
+    )
+
+
 def check_claim_c9(offences: pd.DataFrame) -> dict:
     """C9: a steady decrease 2010-2016 (each year below the one before) and almost 13,600 in 2016.
 
@@ -89,13 +120,8 @@ def check_claim_c9(offences: pd.DataFrame) -> dict:
         else f"the decrease is not steady: {join_words([str(y) for y in breaks])} "
         f"{'breaks' if len(breaks) == 1 else 'break'} the run"
     )
-    findings = (
-        f"The five countries' reported offences {moved} ({steady}); {int(last):,} in "
-        f"{CLAIM_LAST_YEAR} ({describe_count(last)}), "
-        + ("inside" if in_range else "outside")
-        + f" [{C9_RANGE[0]:,}, {C9_RANGE[1]:,}); "
-        + ("consistent with the statement." if holds else "the statement does not hold.")
-        + f" Countries in {CLAIM_LAST_YEAR}: {country_coverage(rows, CLAIM_LAST_YEAR)}."
+    findings = f"The five countries' reported offences {moved} ({steady}); " + count_verdict(
+        last, CLAIM_LAST_YEAR, C9_RANGE, in_range, holds, rows
     )
     return claim_record("C9", C9_STATEMENT, values, holds, findings, rows)
 

@@ -18,14 +18,16 @@ crisis-centre figure for 2010 is reconstructed from the bulletin's "26 per cent 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from bulletin.analyses.indicators import (
-    COUNTRY,
     CRISIS_CENTRE_CLIENTS,
     FEMALE,
     MALE,
     POLICE_GBV_CASES,
+    kyrgyz_rows,
     split_qualifier,
 )
 from bulletin.analyses.series import TOTAL, joined_values
@@ -78,12 +80,7 @@ def last_data_year(issue: Quarter) -> int:
 
 def gbv_rows(indicators: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Kyrgyzstan's GBV rows up to ``last_year``, with loose figures' words in ``qualifier``."""
-    selected = (
-        (indicators["country"] == COUNTRY)
-        & indicators["indicator"].isin(GBV_INDICATORS)
-        & (indicators["year"] <= last_year)
-    )
-    rows = split_qualifier(indicators.loc[selected])
+    rows = split_qualifier(kyrgyz_rows(indicators, GBV_INDICATORS, last_year))
     return rows.sort_values(["indicator", "disaggregation", "year"]).reset_index(drop=True)
 
 
@@ -268,6 +265,11 @@ def help_seeking_gap(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(lines)
 
 
+def _words(gap: pd.DataFrame, column: str, series: str, words: Callable) -> list[str]:
+    """A column of the gap table in words, each value with the qualifier of its series."""
+    return [words(v, q) for v, q in zip(gap[column], gap[f"{series}_qualifier"], strict=True)]
+
+
 def format_help_seeking_gap(gap: pd.DataFrame) -> pd.DataFrame:
     """The gap table as readers see it."""
     if gap.empty:
@@ -287,25 +289,17 @@ def format_help_seeking_gap(gap: pd.DataFrame) -> pd.DataFrame:
                 count(v) + (" (reconstructed)" if is_reconstructed(str(s)) else "")
                 for v, s in zip(gap["sought_help"], gap["sought_help_status"], strict=True)
             ],
-            "GBV cases registered by the police": [
-                count(v, q)
-                for v, q in zip(gap["police_cases"], gap["police_cases_qualifier"], strict=True)
-            ],
-            "Victims of domestic violence (NSC)": [
-                count(v, q)
-                for v, q in zip(gap["dv_victims"], gap["dv_victims_qualifier"], strict=True)
-            ],
+            "GBV cases registered by the police": _words(gap, "police_cases", "police_cases", count),
+            "Victims of domestic violence (NSC)": _words(gap, "dv_victims", "dv_victims", count),
             "Women who applied to health authorities (NSC)": [
                 count(v) for v in gap["health_applied"]
             ],
-            "People at crisis centres per police-registered case": [
-                ratio_words(v, q)
-                for v, q in zip(gap["per_police_cases"], gap["police_cases_qualifier"], strict=True)
-            ],
-            "People at crisis centres per NSC victim": [
-                ratio_words(v, q)
-                for v, q in zip(gap["per_dv_victims"], gap["dv_victims_qualifier"], strict=True)
-            ],
+            "People at crisis centres per police-registered case": _words(
+                gap, "per_police_cases", "police_cases", ratio_words
+            ),
+            "People at crisis centres per NSC victim": _words(
+                gap, "per_dv_victims", "dv_victims", ratio_words
+            ),
         }
     )
 

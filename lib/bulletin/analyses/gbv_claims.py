@@ -29,6 +29,14 @@ C15_STATEMENT = (
 C16_STATEMENT = "In 2014, the police registered over 3,500 cases of GBV, compared to 1,800 in 2010"
 
 
+
+def _growth_of(
+    indicators: pd.DataFrame, indicator: str, years: tuple[int, int]
+) -> tuple[pd.DataFrame, pd.DataFrame, dict | None]:
+    """The GBV rows to the later year, the rows of one series a claim uses, and its growth."""
+    rows = gbv_rows(indicators, years[1])
+    return rows, series_rows(rows, indicator, years), growth(rows, indicator, *years)
+
 def check_claim_c15(indicators: pd.DataFrame) -> dict:
     """C15: 14,467 people turned to crisis centres in 2015, a 26 per cent increase from 2010.
 
@@ -36,14 +44,10 @@ def check_claim_c15(indicators: pd.DataFrame) -> dict:
     so a 2010 row reconstructed from this very statement makes the increase hold by
     construction: the basis (computed from the two rows' statuses and sources) says so.
     """
-    rows = gbv_rows(indicators, C15_YEARS[1])
-    used = series_rows(rows, CRISIS_CENTRE_CLIENTS, C15_YEARS)
-    change = growth(rows, CRISIS_CENTRE_CLIENTS, *C15_YEARS)
+    rows, used, change = _growth_of(indicators, CRISIS_CENTRE_CLIENTS, C15_YEARS)
     if change is None:
-        return claim_record(
-            "C15", C15_STATEMENT, {}, None, "", used,
-            not_testable="indicators.csv has no crisis-centre figures for both 2010 and 2015",
-        )
+        why = "indicators.csv has no crisis-centre figures for both 2010 and 2015"
+        return claim_record("C15", C15_STATEMENT, {}, None, "", used, not_testable=why)
     rounded = round(change["percent"])
     holds = change["new"] == 14467 and change["new_qualifier"] is None and rounded == 26
     findings = (
@@ -67,14 +71,10 @@ def check_claim_c16(indicators: pd.DataFrame) -> dict:
     NSC's official victims of domestic violence for the same years (a narrower count: domestic
     violence only, victims not cases), which the verdict reports beside them.
     """
-    rows = gbv_rows(indicators, C16_YEARS[1])
-    used = series_rows(rows, POLICE_GBV_CASES, C16_YEARS)
-    change = growth(rows, POLICE_GBV_CASES, *C16_YEARS)
+    rows, used, change = _growth_of(indicators, POLICE_GBV_CASES, C16_YEARS)
     if change is None:
-        return claim_record(
-            "C16", C16_STATEMENT, {}, None, "", used,
-            not_testable="indicators.csv has no police-registered GBV cases for 2010 and 2014",
-        )
+        why = "indicators.csv has no police-registered GBV cases for 2010 and 2014"
+        return claim_record("C16", C16_STATEMENT, {}, None, "", used, not_testable=why)
     holds = (
         change["new"] == 3500
         and change["new_qualifier"] in ("over", "more than")

@@ -37,6 +37,22 @@ WOMEN_SHARE = "certified_police_officers_share"
 MINORITY_AMONG_WOMEN_SHARE = "certified_police_women_ethnic_minority_share"
 
 
+def kyrgyz_rows(indicators: pd.DataFrame, names: tuple[str, ...], last_year: int) -> pd.DataFrame:
+    """The rows of some Kyrgyz series of ``indicators.csv``, up to ``last_year``.
+
+    >>> table = pd.DataFrame({"country": ["KGZ", "KGZ", "KAZ"], "indicator": ["a", "a", "a"],
+    ...                       "year": [2016, 2017, 2016]})
+    >>> kyrgyz_rows(table, ("a",), 2016).index.tolist()
+    [0]
+    """
+    selected = (
+        (indicators["country"] == COUNTRY)
+        & indicators["indicator"].isin(names)
+        & (indicators["year"] <= last_year)
+    )
+    return indicators.loc[selected]
+
+
 def split_qualifier(rows: pd.DataFrame) -> pd.DataFrame:
     """Take a loose figure's word out of ``disaggregation`` into a ``qualifier`` column.
 

@@ -17,7 +17,12 @@ from matplotlib.figure import Figure
 
 from bulletin.analyses.activities import activities_up_to_issue, split_list
 from bulletin.analyses.activity_participants import participants_words
-from bulletin.analyses.indicators import COUNTRY, FEMALE, MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
+from bulletin.analyses.indicators import (
+    FEMALE,
+    MINORITY_AMONG_WOMEN_SHARE,
+    WOMEN_SHARE,
+    kyrgyz_rows,
+)
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_partial_date
 from bulletin.core.wording import (
@@ -46,12 +51,8 @@ C18_ISSUE = Quarter(2017, 2)
 
 def policing_rows(indicators: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Kyrgyzstan's rows on women among certified police officers, up to ``last_year``."""
-    selected = (
-        (indicators["country"] == COUNTRY)
-        & indicators["indicator"].isin((WOMEN_SHARE, MINORITY_AMONG_WOMEN_SHARE))
-        & (indicators["year"] <= last_year)
-    )
-    return indicators.loc[selected].sort_values(["year", "indicator"]).reset_index(drop=True)
+    rows = kyrgyz_rows(indicators, (WOMEN_SHARE, MINORITY_AMONG_WOMEN_SHARE), last_year)
+    return rows.sort_values(["year", "indicator"]).reset_index(drop=True)
 
 
 def composition(rows: pd.DataFrame) -> pd.DataFrame:
