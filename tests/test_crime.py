@@ -245,7 +245,7 @@ def test_charts_draw_and_hatch_reconstructed_bars(offences):
     assert crime_charts.plot_shares_by_type(offences, 2015, 2016) is not None
 
 
-# --- wording added for the crime pages (bulletin.core.wording.describe_trend, join_words) ---------
+# --- wording added for the crime pages (core.sentences.describe_trend, core.wording.join_words) ---
 
 TREND_CASES = [
     ({2010: 5, 2011: 4, 2012: 3}, "decreased every year from 2010 to 2012"),
