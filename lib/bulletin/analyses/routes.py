@@ -24,13 +24,18 @@ crossed and was bound for. The rules this module follows (issue 7):
   end in the five. The page says how many cases leave their route fields empty, and which.
 - **The windows of C7** come from the issue and the data, never typed: the period is the
   statement's last six years to the end of the issue's quarter, cut at the last month with cases;
-  the baseline is every month with cases before it (:func:`claim_windows`).
+  the baseline is every month with cases before it
+  (:func:`bulletin.analyses.route_windows.claim_windows`).
 
 Everything runs column-wise: routes, legs and their weights in one DuckDB query (its list
 functions; cases recorded alike are weighed together first, so each distinct route is built
 once), the comparisons of windows on the small table of weighed legs. There is no Python loop
 over cases. ``reference_leg_summary`` is the straightforward pandas version (split, explode,
 groupby-shift): the benchmark's baseline and the tests' cross-check.
+
+This module holds the scope, the legs and the origin shares; beside it, ``route_windows`` (the
+windows of time), ``route_claims`` (C7, C8), ``route_page`` (the page's words, tables and key
+figures) and ``route_map`` (the map).
 """
 
 from __future__ import annotations
@@ -422,7 +427,8 @@ def origin_shares(cases: pd.DataFrame, level: str = "drug") -> pd.DataFrame:
     """Each producing country's share of the kilograms seized, by seizing country and drug.
 
     Args:
-        cases: the cases to count (select a window first with :func:`cases_within`).
+        cases: the cases to count (select a window first with
+            :func:`bulletin.analyses.route_windows.cases_within`).
         level: ``"drug"`` or ``"drug_group"``.
 
     Returns:
