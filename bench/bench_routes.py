@@ -36,12 +36,12 @@ import pandas as pd
 # The generator lives beside this script (bench/ is on the path when the script runs).
 from route_cases import draw_cases
 
-from bulletin.analyses import routes
+from bulletin.analyses import route_windows, routes
 
 GOAL_SECONDS = 1.0
 GOAL_CASES = 1_000_000
-PERIOD = routes.BULLETIN_PERIOD
-BASELINE = routes.BULLETIN_BASELINE
+PERIOD = route_windows.BULLETIN_PERIOD
+BASELINE = route_windows.BULLETIN_BASELINE
 _STATUS = Path("/proc/self/status")
 _CLEAR_REFS = Path("/proc/self/clear_refs")
 

@@ -8,14 +8,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.analyses import activities
+from bulletin.analyses import activities, activities_claims, activity_participants
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import (
-    describe_partial_date,
-    describe_stated_count,
-    qualifier_of_sum,
-)
+from bulletin.core.sentences import describe_partial_date
+from bulletin.core.wording import describe_stated_count, qualifier_of_sum
 from bulletin.data.schemas import partial_date_bounds
 from bulletin.data.tables import TableError, load_table, table_spec
 from bulletin.publish.report import format_table
@@ -187,7 +184,7 @@ def test_activities_up_to_issue(issue_rows):
 
 def test_totals_count_each_figure_once_and_carry_qualifiers(issue_rows):
     rows = activities.activities_of_issue(issue_rows, Q2_2017)
-    assert activities.participant_totals(rows) == {
+    assert activity_participants.participant_totals(rows) == {
         "on_site": 320,
         "on_site_qualifier": "over",
         "remote": 100,
@@ -200,20 +197,20 @@ def test_totals_count_each_figure_once_and_carry_qualifiers(issue_rows):
 
 def test_participants_by_theme_and_kind(issue_rows):
     rows = activities.activities_of_issue(issue_rows, Q2_2017)
-    by_theme = activities.participants_by(rows, "theme").set_index("theme")
+    by_theme = activity_participants.participants_by(rows, "theme").set_index("theme")
     assert list(by_theme.index) == ["border control", "prisons", "crime statistics", "policing"]
     assert by_theme.loc["policing", "activities"] == 2
     assert by_theme.loc["policing", "total"] == 200
     assert by_theme.loc["prisons", "total_qualifier"] == "more than"
     assert by_theme.loc["crime statistics", "total_qualifier"] == "over"
-    shown = activities.format_participants_by(activities.participants_by(rows, "theme"), "theme")
+    shown = activity_participants.format_participants_by(activity_participants.participants_by(rows, "theme"), "theme")
     shown = shown.set_index("Theme")
     assert shown.loc["Prisons", "Participants in all"] == "more than 170"
     assert shown.loc["Crime statistics", "Participants on site"] == "over 50"
     assert shown.loc["Border control", "Participants in all"] == "not given"
     assert shown.loc["Crime statistics", "Participants remote"] == "–"
     with pytest.raises(ValueError, match="theme"):
-        activities.participants_by(rows, "city")
+        activity_participants.participants_by(rows, "city")
 
 
 def test_participants_words_never_give_a_round_the_series_figure(issue_rows):
@@ -283,14 +280,14 @@ def test_titles_are_text_never_markup(issue_rows):
 
 def test_claim_c19_holds_on_the_shipped_table_and_fails_when_a_figure_moves():
     shipped = load_table("activities", DATA_DIR)
-    claim = activities.check_claim_c19(shipped)
+    claim = activities_claims.check_claim_c19(shipped)
     assert claim["holds"], claim["verdict"]
     assert claim["values"]["prisons round table: remote"] == [100, "more than"]
     assert claim["values"]["dated_outside_quarter"] == 2
     assert claim["values"]["without_date"] == 2
     moved = shipped.copy()
     moved.loc[moved["theme"] == "crime statistics", "participants_on_site_qualifier"] = None
-    failed = activities.check_claim_c19(moved)
+    failed = activities_claims.check_claim_c19(moved)
     assert not failed["holds"]
     assert "crime statistics workshop on_site" in failed["verdict"]
 

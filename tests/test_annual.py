@@ -8,7 +8,8 @@ import pytest
 
 from bulletin.analyses import annual
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import describe_coverage, describe_gaps, describe_years
+from bulletin.core.sentences import describe_coverage, describe_gaps
+from bulletin.core.wording import describe_years
 from bulletin.publish.charts import RECONSTRUCTED_HATCH, new_chart
 
 

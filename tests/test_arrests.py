@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin.analyses import arrests
+from bulletin.analyses import arrests, arrests_charts, arrests_claims
+from bulletin.analyses.series import persons_by_country_year
 
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
@@ -39,7 +40,7 @@ def persons() -> pd.DataFrame:
 
 
 def test_persons_take_the_total_line_else_a_complete_breakdown(persons):
-    totals = arrests.persons_by_country_year(persons).set_index(["country", "year"])["count"]
+    totals = persons_by_country_year(persons).set_index(["country", "year"])["count"]
     assert totals[("KAZ", 2016)] == 2000
     assert totals[("TJK", 2016)] == 1000  # men + women
     assert totals[("UZB", 2016)] == 500
@@ -47,7 +48,7 @@ def test_persons_take_the_total_line_else_a_complete_breakdown(persons):
 
 def test_a_half_breakdown_is_no_total():
     rows = frame([("TJK", 2016, "male", "total", 900)])
-    assert arrests.persons_by_country_year(rows).empty
+    assert persons_by_country_year(rows).empty
 
 
 def test_regional_persons(persons):
@@ -86,7 +87,7 @@ def series(counts: list[int], women_pct: float = 7.0, juvenile_pct: float = 0.3)
 
 
 def test_c12_holds_for_a_fall_then_a_rise_to_almost_12400():
-    claim = arrests.check_claim_c12(series([19000, 18000, 17000, 16000, 14000, 11800, 12375]))
+    claim = arrests_claims.check_claim_c12(series([19000, 18000, 17000, 16000, 14000, 11800, 12375]))
     assert claim["holds"], claim["verdict"]
     assert claim["values"]["turning_years"] == [2015]
     assert "then increased in 2016" in claim["verdict"]
@@ -94,22 +95,22 @@ def test_c12_holds_for_a_fall_then_a_rise_to_almost_12400():
 
 
 def test_c12_fails_when_a_year_breaks_the_downward_trend_or_2016_falls():
-    rise_in_2013 = arrests.check_claim_c12(series([19000, 18000, 17000, 17500, 14000, 11800, 12375]))
+    rise_in_2013 = arrests_claims.check_claim_c12(series([19000, 18000, 17000, 17500, 14000, 11800, 12375]))
     assert not rise_in_2013["holds"]
     assert rise_in_2013["values"]["years_not_below_the_year_before_2011_2015"] == [2013]
-    fall_in_2016 = arrests.check_claim_c12(series([19000, 18000, 17000, 16000, 14000, 12500, 12375]))
+    fall_in_2016 = arrests_claims.check_claim_c12(series([19000, 18000, 17000, 16000, 14000, 12500, 12375]))
     assert not fall_in_2016["holds"]
 
 
 def test_c13_and_c14():
     rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
-    assert arrests.check_claim_c13(rows)["values"]["mean_women_share_pct"] == pytest.approx(7.0, abs=0.01)
-    assert arrests.check_claim_c13(rows)["holds"]
-    c14 = arrests.check_claim_c14(rows)
+    assert arrests_claims.check_claim_c13(rows)["values"]["mean_women_share_pct"] == pytest.approx(7.0, abs=0.01)
+    assert arrests_claims.check_claim_c13(rows)["holds"]
+    c14 = arrests_claims.check_claim_c14(rows)
     assert c14["holds"]
     assert c14["values"]["juveniles_2016"] == 37
-    assert not arrests.check_claim_c13(series([10000] * 7, women_pct=8.0))["holds"]
-    assert not arrests.check_claim_c14(series([10000] * 7, juvenile_pct=0.5))["holds"]
+    assert not arrests_claims.check_claim_c13(series([10000] * 7, women_pct=8.0))["holds"]
+    assert not arrests_claims.check_claim_c14(series([10000] * 7, juvenile_pct=0.5))["holds"]
 
 
 def test_headline_and_turn_in_words():
@@ -132,17 +133,17 @@ def test_headline_says_when_its_figures_are_reconstructed():
 
 def test_claims_c12_to_c14_basis_from_the_rows_they_use():
     rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
-    for check in (arrests.check_claim_c12, arrests.check_claim_c13, arrests.check_claim_c14):
+    for check in (arrests_claims.check_claim_c12, arrests_claims.check_claim_c13, arrests_claims.check_claim_c14):
         claim = check(rows)
         assert claim["basis"] == "reconstructed" and "Holds by construction" in claim["verdict"]
         assert check(rows.assign(status="official"))["basis"] == "official"
     # official persons for 2014-2016 (one year's juveniles stated): partly official
     mixed = rows.assign(status=["official" if y >= 2014 else "reconstructed" for y in rows["year"]])
     mixed.loc[(mixed["year"] == 2016) & (mixed["age_group"] == "juvenile"), "status"] = "stated"
-    assert arrests.check_claim_c13(mixed)["basis"] == "mixed"
-    assert arrests.check_claim_c14(mixed)["basis"] == "mixed"  # stated juveniles, official total
+    assert arrests_claims.check_claim_c13(mixed)["basis"] == "mixed"
+    assert arrests_claims.check_claim_c14(mixed)["basis"] == "mixed"  # stated juveniles, official total
     missing = rows[rows["year"] != 2013]
-    claim = arrests.check_claim_c12(missing)
+    claim = arrests_claims.check_claim_c12(missing)
     assert claim["holds"] is None
     assert claim["verdict"].startswith("Not testable on public data: no persons arrested for 2013.")
 
@@ -154,10 +155,10 @@ def test_key_figures_and_charts(persons):
     assert figures["arrests_trend_turning_year"]["value"] == 2015
     assert all(name.startswith("arrests_") for name in figures)
     assert "arrests_persons_official" not in figures  # nothing official in 2016
-    fig = arrests.plot_persons_by_country(rows, 2010, 2016)
+    fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016)
     assert {p.get_hatch() for p in fig.axes[0].patches} == {"///"}
     official = rows.assign(status="official")
-    assert arrests.plot_shares(official, 2010, 2016) is not None
+    assert arrests_charts.plot_shares(official, 2010, 2016) is not None
     figures = {f["name"]: f for f in arrests.key_figures(official, 2010, 2016)}
     assert figures["arrests_persons_official"]["value"] == 12375
     assert figures["arrests_persons_official_countries"]["value"] == "UZB"
@@ -165,13 +166,13 @@ def test_key_figures_and_charts(persons):
 
 def test_shares_held_flat_by_a_reconstruction_are_not_drawn():
     flat = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
-    assert arrests.plot_shares(flat, 2010, 2016) is None
-    assert arrests.shares_not_drawn(flat, 2010, 2016).startswith(
+    assert arrests_charts.plot_shares(flat, 2010, 2016) is None
+    assert arrests_charts.shares_not_drawn(flat, 2010, 2016).startswith(
         "No chart of the shares of women and juveniles for 2010-2016")
     # official years are drawn; the reconstructed years held flat beside them are not
     mixed = flat.assign(status=["official" if y >= 2014 else "reconstructed" for y in flat["year"]])
-    fig = arrests.plot_shares(mixed, 2010, 2016)
-    assert fig is not None and arrests.shares_not_drawn(mixed, 2010, 2016) == ""
+    fig = arrests_charts.plot_shares(mixed, 2010, 2016)
+    assert fig is not None and arrests_charts.shares_not_drawn(mixed, 2010, 2016) == ""
     women = fig.axes[0].get_lines()[0]
     drawn = [int(x) for x, y in zip(women.get_xdata(), women.get_ydata(), strict=True)
              if not pd.isna(y)]
@@ -198,7 +199,7 @@ def test_flagged_rows_are_named_under_the_table_and_chart_of_their_years():
     rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
     assert arrests.table_note(rows, FLAGS).endswith(note)
     assert "flagged" not in arrests.table_note(rows)
-    fig = arrests.plot_persons_by_country(rows, 2010, 2016, FLAGS)
+    fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016, FLAGS)
     text = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "Kyrgyzstan 2016" in text and "8,841" in text
 
@@ -218,7 +219,7 @@ def test_claim_c12_names_the_flagged_figures_it_rests_on():
             "values": {"Total": 8841}, "reason": "more than 5 times its neighbours",
             "publication": "World Drug Report 2022"}
     outside = {**flag, "key": {**flag["key"], "year": 2021}}
-    claim = arrests.check_claim_c12(rows, [flag, outside])
+    claim = arrests_claims.check_claim_c12(rows, [flag, outside])
     assert "flagged as implausible" in claim["verdict"] and "more than 5 times" in claim["verdict"]
     assert claim["values"]["flagged_rows"] == [flag["key"]]
-    assert "flagged" not in arrests.check_claim_c12(rows, [outside])["verdict"]
+    assert "flagged" not in arrests_claims.check_claim_c12(rows, [outside])["verdict"]

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import cannabis
-from bulletin.core.wording import describe_leaders, describe_share_change
+from bulletin.core.sentences import describe_leaders, describe_share_change
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 

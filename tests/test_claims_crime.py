@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin.analyses.crime import country_year_totals
+from bulletin.analyses.series import country_year_totals
 from bulletin.core.paths import DATA_DIR
 from bulletin.data.tables import load_table
 

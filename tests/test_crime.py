@@ -5,9 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from bulletin.analyses import crime
+from bulletin.analyses import crime, crime_charts, crime_claims, series
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import describe_trend, join_words
+from bulletin.core.sentences import describe_trend
+from bulletin.core.wording import join_words
 from bulletin.data.schemas import OFFENCE_TYPES
 
 
@@ -43,19 +44,19 @@ def offences() -> pd.DataFrame:
 
 
 def test_every_offence_type_of_the_schema_is_in_the_reference_file():
-    assert set(OFFENCE_TYPES) == set(crime.offence_types().index)
-    iccs = crime.offence_types()["iccs_code"]
+    assert set(OFFENCE_TYPES) == set(series.offence_types().index)
+    iccs = series.offence_types()["iccs_code"]
     assert iccs["possession_personal_use"] == iccs["use_possession"] == "06011"
     assert iccs["smuggling"] == iccs["selling"] == iccs["trafficking"] == "06012"
     assert iccs["total"] == "0601"
 
 
 def test_unodc_category_maps_national_types():
-    assert crime.unodc_category("smuggling") == "trafficking"
-    assert crime.unodc_category("cultivation") == "trafficking"
-    assert crime.unodc_category("possession_personal_use") == "use_possession"
+    assert series.unodc_category("smuggling") == "trafficking"
+    assert series.unodc_category("cultivation") == "trafficking"
+    assert series.unodc_category("possession_personal_use") == "use_possession"
     with pytest.raises(KeyError, match="offence_types.csv"):
-        crime.unodc_category("piracy")
+        series.unodc_category("piracy")
 
 
 def test_period_of_issue():
@@ -64,13 +65,13 @@ def test_period_of_issue():
 
 
 def test_classification_of_country_years(offences):
-    kinds = crime.classify_country_years(offences).set_index(["country", "year"])
+    kinds = series.classify_country_years(offences).set_index(["country", "year"])
     assert kinds.at[("KGZ", 2016), "classification"] == "unodc"
     assert kinds.at[("KAZ", 2016), "classification"] == "national"
 
 
 def test_totals_take_the_total_row_or_the_sum_of_types(offences):
-    totals = crime.country_year_totals(offences).set_index(["country", "year"])["count"]
+    totals = series.country_year_totals(offences).set_index(["country", "year"])["count"]
     assert totals[("KGZ", 2016)] == 50
     assert totals[("KGZ", 2015)] == 100  # no total row: the types added up
     assert totals[("KAZ", 2016)] == 150
@@ -80,7 +81,7 @@ def test_a_total_that_contradicts_its_types_is_refused(offences):
     bad = offences.copy()
     bad.loc[bad["offence_type"] == "total", "count"] = 51
     with pytest.raises(ValueError, match="KGZ 2016 .total 51, types add up to 50"):
-        crime.country_year_totals(bad)
+        series.country_year_totals(bad)
 
 
 def test_regional_totals_count_the_five_countries_and_leave_missing_years_missing(offences):
@@ -93,8 +94,8 @@ def test_regional_totals_count_the_five_countries_and_leave_missing_years_missin
 
 
 def test_national_shares_are_computed_from_counts_over_national_country_years(offences):
-    rows = crime.rows_in_period(offences, 2015, 2016)
-    shares = crime.shares_by_type(rows, crime.NATIONAL)
+    rows = series.rows_in_period(offences, 2015, 2016)
+    shares = crime.shares_by_type(rows, series.NATIONAL)
     assert crime.share_of(shares, 2016, "smuggling") == pytest.approx(20.0)  # 30 / 150
     assert crime.share_of(shares, 2016, "selling") == pytest.approx(40.0)
     assert crime.share_of(shares, 2016, "use_possession") is None  # KGZ is not national
@@ -104,8 +105,8 @@ def test_national_shares_are_computed_from_counts_over_national_country_years(of
 
 
 def test_unodc_shares_map_every_country_year(offences):
-    rows = crime.rows_in_period(offences, 2016, 2016)
-    shares = crime.shares_by_type(rows, crime.UNODC)
+    rows = series.rows_in_period(offences, 2016, 2016)
+    shares = crime.shares_by_type(rows, series.UNODC)
     # trafficking: KGZ 30 + KAZ smuggling 30 + selling 60 = 120 of 200
     assert crime.share_of(shares, 2016, "trafficking") == pytest.approx(60.0)
     assert crime.share_of(shares, 2016, "use_possession") == pytest.approx(40.0)
@@ -128,14 +129,14 @@ def steady(counts: list[int]) -> pd.DataFrame:
 
 
 def test_c9_holds_for_a_steady_decrease_ending_below_13600():
-    claim = crime.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13575]))
+    claim = crime_claims.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13575]))
     assert claim["holds"]
     assert claim["values"]["years_breaking_the_decrease"] == []
     assert "reconstructed" in claim["verdict"]
 
 
 def test_c9_names_the_year_that_breaks_the_run():
-    claim = crime.check_claim_c9(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]))
+    claim = crime_claims.check_claim_c9(steady([20000, 19000, 19500, 17000, 16000, 15000, 13575]))
     assert not claim["holds"]
     assert claim["values"]["years_breaking_the_decrease"] == [2012]
     assert "not steady: 2012 breaks the run" in claim["verdict"]
@@ -143,7 +144,7 @@ def test_c9_names_the_year_that_breaks_the_run():
 
 
 def test_c9_fails_outside_the_range():
-    claim = crime.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13600]))
+    claim = crime_claims.check_claim_c9(steady([20000, 19000, 18000, 17000, 16000, 15000, 13600]))
     assert not claim["holds"]
 
 
@@ -157,12 +158,12 @@ def test_c10_and_c11_on_counts():
         ("UZB", 2016, "other", 45),
     ]
     offences = frame(rows, status="reconstructed")
-    c10, c11 = crime.check_claim_c10(offences), crime.check_claim_c11(offences)
+    c10, c11 = crime_claims.check_claim_c10(offences), crime_claims.check_claim_c11(offences)
     assert c10["holds"] and c11["holds"]
     assert c10["values"]["smuggling_share_pct_2016"] == pytest.approx(9.0)
     assert c11["values"]["selling_share_pct_2016"] == pytest.approx(46.0)
     wrong = offences.assign(count=offences["count"].where(offences["offence_type"] != "selling", 60))
-    assert not crime.check_claim_c11(wrong)["holds"]
+    assert not crime_claims.check_claim_c11(wrong)["holds"]
 
 
 def test_headline_is_worded_from_the_numbers():
@@ -182,7 +183,7 @@ def test_headline_is_worded_from_the_numbers():
 
 
 def test_c11_is_checked_on_the_five_and_says_which_report_selling(offences):
-    claim = crime.check_claim_c11(offences)
+    claim = crime_claims.check_claim_c11(offences)
     # selling 60 of Kazakhstan's 150 (40%); 60 of the five countries' 200 offences (30%)
     assert claim["values"]["selling_share_pct_2016"] == pytest.approx(40.0)
     assert claim["values"]["selling_share_of_all_five_pct_2016"] == pytest.approx(30.0)
@@ -194,14 +195,14 @@ def test_c11_is_checked_on_the_five_and_says_which_report_selling(offences):
     assert ("Countries in 2016: Kazakhstan (reconstructed; selling reported); Kyrgyzstan "
             "(official; by UNODC category, no selling line); Tajikistan, Turkmenistan and "
             "Uzbekistan: no figures.") in claim["verdict"]
-    official = crime.check_claim_c11(offences.assign(status="official"))
+    official = crime_claims.check_claim_c11(offences.assign(status="official"))
     assert official["basis"] == "official" and official["verdict"].endswith(
         "Checked against official figures.")
 
 
 def test_c10_not_testable_when_no_country_reports_smuggling(offences):
     unodc_only = offences[offences["country"] != "KAZ"]
-    claim = crime.check_claim_c10(unodc_only)
+    claim = crime_claims.check_claim_c10(unodc_only)
     assert claim["holds"] is None and claim["basis"] == "official"
     assert claim["verdict"].startswith("Not testable on public data: no country's figures report "
                                        "smuggling offences apart in 2010 and 2016.")
@@ -210,7 +211,7 @@ def test_c10_not_testable_when_no_country_reports_smuggling(offences):
 def test_c9_basis_partly_official():
     mixed = steady([20000, 19000, 18000, 17000, 16000, 15000, 13575])
     mixed.loc[mixed["year"] >= 2015, "status"] = "official"
-    claim = crime.check_claim_c9(mixed)
+    claim = crime_claims.check_claim_c9(mixed)
     assert claim["basis"] == "mixed"
     assert claim["verdict"].endswith(
         "Partly official (4 of 14 figures), partly reconstructed from this statement (10 of 14 "
@@ -238,13 +239,13 @@ def test_key_figures_are_named_for_the_page(offences):
 
 
 def test_charts_draw_and_hatch_reconstructed_bars(offences):
-    fig = crime.plot_offences_by_country(offences, 2015, 2016)
+    fig = crime_charts.plot_offences_by_country(offences, 2015, 2016)
     hatches = {p.get_hatch() for p in fig.axes[0].patches}
     assert "///" in hatches and None in hatches  # reconstructed KAZ, official KGZ
-    assert crime.plot_shares_by_type(offences, 2015, 2016) is not None
+    assert crime_charts.plot_shares_by_type(offences, 2015, 2016) is not None
 
 
-# --- wording added for the crime pages (bulletin.core.wording.describe_trend, join_words) ---------
+# --- wording added for the crime pages (core.sentences.describe_trend, core.wording.join_words) ---
 
 TREND_CASES = [
     ({2010: 5, 2011: 4, 2012: 3}, "decreased every year from 2010 to 2012"),

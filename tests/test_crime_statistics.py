@@ -6,6 +6,8 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import crime_statistics as cs
+from bulletin.analyses import indicators as names
+from bulletin.analyses import sdg16
 
 
 def offences() -> pd.DataFrame:
@@ -85,9 +87,9 @@ def test_coverage_matrix_has_the_known_answer(matrix):
 
 def test_frameworks(matrix):
     frameworks = dict(zip(matrix["indicator"], matrix["framework"], strict=False))
-    assert frameworks[HOMICIDE] == cs.SDG
-    assert frameworks["police_personnel_rate"] == cs.UN_CTS
-    assert frameworks["Drug-related offences"] == cs.ARQ
+    assert frameworks[HOMICIDE] == names.SDG
+    assert frameworks["police_personnel_rate"] == names.UN_CTS
+    assert frameworks["Drug-related offences"] == names.ARQ
 
 
 def test_summary_counts_and_shares_from_counts(matrix):
@@ -122,36 +124,36 @@ def test_sentences_from_the_counts(matrix):
 
 
 def test_sdg_codes_and_sex():
-    assert str(cs.sdg_code("sdg_16_1_1")) == "16.1.1"
-    assert cs.sdg_code("16.1.3 Proportion of women").goal == 16
-    assert cs.sdg_code("police_personnel") is None
-    assert cs.sex_of("Women") == "female"
-    assert cs.sex_of("sex=male") == "male"
-    assert cs.sex_of("total") is None
+    assert str(names.sdg_code("sdg_16_1_1")) == "16.1.1"
+    assert names.sdg_code("16.1.3 Proportion of women").goal == 16
+    assert names.sdg_code("police_personnel") is None
+    assert names.sex_of("Women") == "female"
+    assert names.sex_of("sex=male") == "male"
+    assert names.sex_of("total") is None
 
 
 def test_sdg16_trends_by_sex():
-    trends = cs.sdg16_trends(indicators())
+    trends = sdg16.sdg16_trends(indicators())
     assert set(trends["indicator"]) == {HOMICIDE}
     assert set(trends["sex"].dropna()) == {"female", "male"}
-    text = cs.sdg16_sentences(trends)
+    text = sdg16.sdg16_sentences(trends)
     assert "Kyrgyzstan, total: 5 in 2015, 4.30 in 2016; it decreased from 2015 to 2016" in text
     assert "Kyrgyzstan, women: 2.10 in 2016 only" in text
 
 
 def test_key_figures_and_charts(matrix):
-    trends = cs.sdg16_trends(indicators())
+    trends = sdg16.sdg16_trends(indicators())
     figures = {f["name"]: f for f in cs.key_figures(matrix, trends)}
     assert figures["crimestats_official_cells_pct"]["value"] == pytest.approx(25.0)
     assert figures["crimestats_countries_without_official_sdg16"]["value"] == 1
     assert all(name.startswith("crimestats_") for name in figures)
     assert cs.plot_coverage(matrix, "Coverage") is not None
-    assert cs.plot_sdg16_trend(trends, HOMICIDE) is not None
+    assert sdg16.plot_sdg16_trend(trends, HOMICIDE) is not None
 
 
 def test_a_label_naming_women_is_no_breakdown_by_sex():
-    assert cs.sex_of("item=Number of women treated in hospital") is None
-    assert cs.sex_of("territory=Osh city; sex=male") == "male"
+    assert names.sex_of("item=Number of women treated in hospital") is None
+    assert names.sex_of("territory=Osh city; sex=male") == "male"
     rows = indicators().assign(
         indicator="SDG 5.2.1.1a", disaggregation="item=Number of women treated in hospital"
     ).head(1)
@@ -162,17 +164,17 @@ def test_a_label_naming_women_is_no_breakdown_by_sex():
 def test_denominators_are_no_indicators():
     population = indicators().assign(indicator="SDG 16.1.1 (population)")
     assert cs.observed_cells(offences().head(0), arrests().head(0), population).empty
-    assert cs.sdg16_trends(population).empty
+    assert sdg16.sdg16_trends(population).empty
 
 
 def test_trends_keep_the_national_level_and_say_it_in_words():
     rows = pd.concat(
         [indicators(), indicators().assign(disaggregation="territory=Osh city")], ignore_index=True
     )
-    trends = cs.sdg16_trends(rows)
+    trends = sdg16.sdg16_trends(rows)
     assert set(trends["disaggregation"]) == {"total", "sex=female", "sex=male"}
-    assert cs.disaggregation_label("sex=female") == "women"
-    breakdowns = cs.other_breakdowns(rows).set_index("indicator")["breakdowns"]
+    assert names.disaggregation_label("sex=female") == "women"
+    breakdowns = sdg16.other_breakdowns(rows).set_index("indicator")["breakdowns"]
     assert breakdowns[HOMICIDE] == "territory"
 
 
@@ -203,7 +205,7 @@ def test_stated_figures_are_counted_apart_from_official_ones():
     assert "s stated in the bulletin's text only" in cs.TABLE_LEGEND
     cells = cs.coverage_table(matrix).set_index(["Country", "Indicator"])
     assert cells.at[("Kyrgyzstan", "certified_police_officers_share"), "2016"] == "s"
-    figures = {f["name"]: f for f in cs.key_figures(matrix, cs.sdg16_trends(stated))}
+    figures = {f["name"]: f for f in cs.key_figures(matrix, sdg16.sdg16_trends(stated))}
     assert figures["crimestats_stated_cells_pct"]["value"] > 0
     assert figures["crimestats_official_cells_pct"]["status"] == "estimate+official+reconstructed+stated"
     assert "only a figure stated in the bulletin's text" in cs.coverage_sentences(matrix)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import drug_market
-from bulletin.core.wording import describe_largest_each_year, describe_peak
+from bulletin.core.sentences import describe_largest_each_year, describe_peak
 from bulletin.publish.charts import RECONSTRUCTED_HATCH
 
 

@@ -7,7 +7,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.analyses import gbv
+from bulletin.analyses import gbv, gbv_charts, gbv_claims
+from bulletin.analyses.indicators import (
+    CRISIS_CENTRE_CLIENTS,
+    FEMALE,
+    MALE,
+    POLICE_GBV_CASES,
+    split_qualifier,
+    with_qualifier,
+)
+from bulletin.analyses.series import TOTAL
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import describe_stated_change
@@ -48,10 +57,10 @@ def indicators() -> pd.DataFrame:
     channels = gbv.HEALTH_CHANNELS
     return frame(
         [
-            (gbv.CRISIS_CENTRE_CLIENTS, 2010, "total", 11482, "reconstructed"),
-            (gbv.CRISIS_CENTRE_CLIENTS, 2015, "total", 14467, "official"),
-            (gbv.POLICE_GBV_CASES, 2010, "total", 1800, "official"),
-            (gbv.POLICE_GBV_CASES, 2014, "total; qualifier=over", 3500, "official"),
+            (CRISIS_CENTRE_CLIENTS, 2010, "total", 11482, "reconstructed"),
+            (CRISIS_CENTRE_CLIENTS, 2015, "total", 14467, "official"),
+            (POLICE_GBV_CASES, 2010, "total", 1800, "official"),
+            (POLICE_GBV_CASES, 2014, "total; qualifier=over", 3500, "official"),
             (gbv.DV_VICTIMS, 2010, "total", 1789, "official"),
             (gbv.DV_VICTIMS, 2010, "sex=female", 1659, "official"),
             (gbv.DV_VICTIMS, 2010, "sex=male", 130, "official"),
@@ -99,23 +108,23 @@ def rows(indicators) -> pd.DataFrame:
     ],
 )
 def test_split_qualifier(disaggregation, expected):
-    split = gbv.split_qualifier(
-        frame([(gbv.POLICE_GBV_CASES, 2014, disaggregation, 1, "official")])
+    split = split_qualifier(
+        frame([(POLICE_GBV_CASES, 2014, disaggregation, 1, "official")])
     )
     assert (split["disaggregation"].iloc[0], split["qualifier"].iloc[0]) == expected
 
 
 def test_split_qualifier_refuses_an_unknown_word_naming_the_row():
-    bad = frame([(gbv.POLICE_GBV_CASES, 2014, "total; qualifier=roughly", 3500, "official")])
+    bad = frame([(POLICE_GBV_CASES, 2014, "total; qualifier=roughly", 3500, "official")])
     with pytest.raises(ValueError, match="gbv_cases_registered_by_police 2014"):
-        gbv.split_qualifier(bad)
+        split_qualifier(bad)
 
 
 def test_with_qualifier_round_trips():
-    assert gbv.with_qualifier("total", "over") == "total; qualifier=over"
-    assert gbv.with_qualifier("total", None) == "total"
+    assert with_qualifier("total", "over") == "total; qualifier=over"
+    assert with_qualifier("total", None) == "total"
     with pytest.raises(ValueError):
-        gbv.with_qualifier("total", "roughly")
+        with_qualifier("total", "roughly")
 
 
 # --- series, growth, victims, gap --------------------------------------------------------------
@@ -137,8 +146,8 @@ def test_health_authorities_are_the_four_places_added_up_only_when_all_four_are_
 
 def test_series_table_words_carry_qualifiers_and_mark_reconstructions(rows):
     table = gbv.series_table(rows).set_index("Year")
-    police = gbv.SERIES_LABELS[gbv.POLICE_GBV_CASES]
-    crisis = gbv.SERIES_LABELS[gbv.CRISIS_CENTRE_CLIENTS]
+    police = gbv.SERIES_LABELS[POLICE_GBV_CASES]
+    crisis = gbv.SERIES_LABELS[CRISIS_CENTRE_CLIENTS]
     assert table.loc[2014, police] == "over 3,500"
     assert table.loc[2010, police] == "1,800"
     assert table.loc[2010, crisis] == "11,482 (reconstructed)"
@@ -146,14 +155,14 @@ def test_series_table_words_carry_qualifiers_and_mark_reconstructions(rows):
 
 
 def test_growth_between_the_years_the_bulletin_compares(rows):
-    police = gbv.growth(rows, gbv.POLICE_GBV_CASES, 2010, 2014)
+    police = gbv.growth(rows, POLICE_GBV_CASES, 2010, 2014)
     assert police["percent"] == pytest.approx(94.444, abs=1e-3)
     assert police["new_qualifier"] == "over"
     assert police["words"] == "an increase of over 94 per cent"
-    crisis = gbv.growth(rows, gbv.CRISIS_CENTRE_CLIENTS, 2010, 2015)
+    crisis = gbv.growth(rows, CRISIS_CENTRE_CLIENTS, 2010, 2015)
     assert crisis["words"] == "a 26 per cent increase"
     assert crisis["status"] == "official+reconstructed"
-    assert gbv.growth(rows, gbv.POLICE_GBV_CASES, 2010, 2015) is None  # no 2015 figure
+    assert gbv.growth(rows, POLICE_GBV_CASES, 2010, 2015) is None  # no 2015 figure
     table = gbv.growth_table(rows)
     assert list(table["Years"]) == ["2010-2014", "2010-2014", "2010-2015", "2010-2015"]
     assert table.iloc[0]["To"] == "over 3,500"
@@ -161,11 +170,11 @@ def test_growth_between_the_years_the_bulletin_compares(rows):
 
 def test_victims_by_sex(rows):
     table = gbv.victims_by_sex(rows).set_index("year")
-    assert table.loc[2016, gbv.FEMALE] == 6795
-    assert table.loc[2016, gbv.TOTAL] == 7005
+    assert table.loc[2016, FEMALE] == 6795
+    assert table.loc[2016, TOTAL] == 7005
     assert table.loc[2016, "female_share_pct"] == pytest.approx(97.002, abs=1e-3)
-    assert table.loc[2010, gbv.MALE] == 130
-    assert pd.isna(table.loc[2014, gbv.FEMALE])  # no figure by sex that year: missing, not 0
+    assert table.loc[2010, MALE] == 130
+    assert pd.isna(table.loc[2014, FEMALE])  # no figure by sex that year: missing, not 0
     assert gbv.victims_sentence(gbv.victims_by_sex(rows)) == (
         "In 2016, 7,005 people were recorded as victims of domestic violence in Kyrgyzstan, "
         "6,795 of them women (about 97%), against 3,333 in 2015 (a 110 per cent increase) and "
@@ -219,27 +228,27 @@ def test_an_empty_table_gives_messages_not_errors():
 
 def _stated(table: pd.DataFrame) -> pd.DataFrame:
     """The bulletin's own rows as the rebuilt table has them: status ``stated``."""
-    mine = table["indicator"].isin([gbv.CRISIS_CENTRE_CLIENTS, gbv.POLICE_GBV_CASES])
+    mine = table["indicator"].isin([CRISIS_CENTRE_CLIENTS, POLICE_GBV_CASES])
     return table.assign(status=table["status"].where(~mine | (table["status"] != "official"),
                                                      "stated"))
 
 
 def test_c15_holds_but_says_it_is_circular_when_2010_is_reconstructed(indicators):
-    claim = gbv.check_claim_c15(indicators)
+    claim = gbv_claims.check_claim_c15(indicators)
     assert claim["holds"] is True
     assert claim["values"]["increase_pct"] == pytest.approx(26.0, abs=0.01)
     assert claim["basis"] == "mixed"
     assert "partly reconstructed from this statement (1 of 2 figures)" in claim["verdict"]
     # the bulletin's 2015 figure stated, its 2010 figure reconstructed from the statement: no
     # official figure at all, the increase holds by construction
-    stated = gbv.check_claim_c15(_stated(indicators))
+    stated = gbv_claims.check_claim_c15(_stated(indicators))
     assert stated["basis"] == "reconstructed"
     assert stated["verdict"].endswith(
         "Holds by construction: the figures were reconstructed from this statement.")
 
 
 def test_c16_on_the_bulletins_own_figures_says_so(indicators):
-    claim = gbv.check_claim_c16(_stated(indicators))
+    claim = gbv_claims.check_claim_c16(_stated(indicators))
     assert claim["basis"] == "stated" and claim["holds"] is True
     assert claim["verdict"].endswith(
         "Only the bulletin's own figures exist: the check is against the bulletin itself, not an "
@@ -250,21 +259,21 @@ def test_c16_on_the_bulletins_own_figures_says_so(indicators):
 def test_c15_with_an_official_2010_figure_is_checked_and_can_fail(indicators):
     official = indicators.copy()
     official.loc[
-        (official["indicator"] == gbv.CRISIS_CENTRE_CLIENTS) & (official["year"] == 2010), "status"
+        (official["indicator"] == CRISIS_CENTRE_CLIENTS) & (official["year"] == 2010), "status"
     ] = "official"
-    assert gbv.check_claim_c15(official)["basis"] == "official"
-    assert gbv.check_claim_c15(official)["holds"] is True
+    assert gbv_claims.check_claim_c15(official)["basis"] == "official"
+    assert gbv_claims.check_claim_c15(official)["holds"] is True
     lower = official.copy()
     lower.loc[
-        (lower["indicator"] == gbv.CRISIS_CENTRE_CLIENTS) & (lower["year"] == 2010), "value"
+        (lower["indicator"] == CRISIS_CENTRE_CLIENTS) & (lower["year"] == 2010), "value"
     ] = 10000.0
-    failed = gbv.check_claim_c15(lower)
+    failed = gbv_claims.check_claim_c15(lower)
     assert failed["holds"] is False
     assert "does not hold" in failed["verdict"]
 
 
 def test_c16_holds_and_sets_the_nsc_series_beside_it(indicators):
-    claim = gbv.check_claim_c16(indicators)
+    claim = gbv_claims.check_claim_c16(indicators)
     assert claim["holds"] is True
     assert claim["values"]["police_gbv_cases_2014_qualifier"] == "over"
     assert claim["values"]["nsc_dv_victims_2014"] == 2629
@@ -273,12 +282,12 @@ def test_c16_holds_and_sets_the_nsc_series_beside_it(indicators):
     plain["disaggregation"] = plain["disaggregation"].str.replace(
         "; qualifier=over", "", regex=False
     )
-    assert gbv.check_claim_c16(plain)["holds"] is False  # "over" lost: not what the bulletin says
+    assert gbv_claims.check_claim_c16(plain)["holds"] is False  # "over" lost: not what the bulletin says
 
 
 def test_claims_without_rows_are_not_testable():
     empty = frame([("SDG 16.1.1", 2016, "total", 267, "official")])
-    for check in (gbv.check_claim_c15, gbv.check_claim_c16):
+    for check in (gbv_claims.check_claim_c15, gbv_claims.check_claim_c16):
         claim = check(empty)
         assert claim["holds"] is None and claim["basis"] == "stated"
         assert claim["verdict"].startswith("Not testable on public data: indicators.csv has no ")
@@ -292,7 +301,7 @@ def test_series_table_marks_stated_and_reconstructed_figures(indicators):
 
 
 def test_series_chart_draws_stated_figures_with_a_marker_of_their_own(indicators):
-    fig = gbv.plot_series(gbv.gbv_rows(_stated(indicators), 2016), 2016)
+    fig = gbv_charts.plot_series(gbv.gbv_rows(_stated(indicators), 2016), 2016)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "◆ stated in the bulletin's text (not official)" in legend
     assert "reconstructed (not official)" in legend
@@ -355,13 +364,13 @@ def imported(official_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> pd
 
 def test_official_victims_by_sex_equal_the_workbook(imported):
     table = gbv.victims_by_sex(gbv.gbv_rows(imported, 2023)).set_index("year")
-    assert table.loc[2016, gbv.TOTAL] == 7005
-    assert table.loc[2016, gbv.FEMALE] == 6795
-    assert table.loc[2016, gbv.MALE] == 210
-    assert table.loc[2009, gbv.TOTAL] == 2093
-    assert table.loc[2010, gbv.TOTAL] == 1789
-    assert table.loc[2014, gbv.TOTAL] == 2629
-    assert (table[gbv.FEMALE] + table[gbv.MALE] == table[gbv.TOTAL]).all()
+    assert table.loc[2016, TOTAL] == 7005
+    assert table.loc[2016, FEMALE] == 6795
+    assert table.loc[2016, MALE] == 210
+    assert table.loc[2009, TOTAL] == 2093
+    assert table.loc[2010, TOTAL] == 1789
+    assert table.loc[2014, TOTAL] == 2629
+    assert (table[FEMALE] + table[MALE] == table[TOTAL]).all()
 
 
 def test_official_health_authorities_equal_the_workbook(imported):

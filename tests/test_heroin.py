@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import heroin
-from bulletin.core.wording import describe_higher_years, describe_times
+from bulletin.core.sentences import describe_higher_years
+from bulletin.core.wording import describe_times
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 

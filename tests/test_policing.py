@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import policing
+from bulletin.analyses.indicators import FEMALE, MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
 from bulletin.core.periods import Quarter
 from bulletin.data.tables import table_spec
 
@@ -17,8 +18,8 @@ def indicators(women: float = 5.9, minority: float | None = 4.3, year: int = 201
         {
             "country": "KGZ",
             "year": year,
-            "indicator": policing.WOMEN_SHARE,
-            "disaggregation": policing.FEMALE,
+            "indicator": WOMEN_SHARE,
+            "disaggregation": FEMALE,
             "value": women,
             "unit": "% of certified police officers",
             "source": MOI,
@@ -27,8 +28,8 @@ def indicators(women: float = 5.9, minority: float | None = 4.3, year: int = 201
         {
             "country": "KAZ",
             "year": year,
-            "indicator": policing.WOMEN_SHARE,
-            "disaggregation": policing.FEMALE,
+            "indicator": WOMEN_SHARE,
+            "disaggregation": FEMALE,
             "value": 12.0,
             "unit": "% of certified police officers",
             "source": "other",
@@ -40,7 +41,7 @@ def indicators(women: float = 5.9, minority: float | None = 4.3, year: int = 201
             {
                 "country": "KGZ",
                 "year": year,
-                "indicator": policing.MINORITY_AMONG_WOMEN_SHARE,
+                "indicator": MINORITY_AMONG_WOMEN_SHARE,
                 "disaggregation": "total",
                 "value": minority,
                 "unit": "% of women certified police officers",

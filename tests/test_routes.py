@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin.analyses import routes
+from bulletin.analyses import route_claims, route_page, route_windows, routes
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
 from bulletin.data.tables import TableError, load_table
@@ -28,8 +28,8 @@ COLUMNS = [
     "source",
     "status",
 ]
-PERIOD = routes.CaseWindow.parse("2012-01", "2017-06")
-BASELINE = routes.CaseWindow.parse("2006-01", "2011-12")
+PERIOD = route_windows.CaseWindow.parse("2012-01", "2017-06")
+BASELINE = route_windows.CaseWindow.parse("2006-01", "2011-12")
 
 
 def cases(rows: list[tuple]) -> pd.DataFrame:
@@ -116,8 +116,8 @@ def test_a_case_belongs_to_a_window_only_if_its_whole_date_does():
             ("before", "2005-12-31", "KAZ", "heroin", 1.0, "AFG", None, None, None),
         ]
     )
-    assert list(routes.cases_within(frame, PERIOD)["case_id"]) == ["in-day", "in-month"]
-    assert list(routes.cases_within(frame, BASELINE)["case_id"]) == ["base-year"]
+    assert list(route_windows.cases_within(frame, PERIOD)["case_id"]) == ["in-day", "in-month"]
+    assert list(route_windows.cases_within(frame, BASELINE)["case_id"]) == ["base-year"]
     summary = routes.leg_summary(frame, PERIOD, BASELINE)
     counts = summary.groupby("window")["cases"].sum().to_dict()
     assert counts == {"period": 2, "baseline": 1}
@@ -164,7 +164,7 @@ def test_fast_summary_equals_the_straightforward_pandas_one():
 def test_overlapping_windows_refused():
     with pytest.raises(ValueError, match="overlap"):
         frame = cases([("a", "2013-02-01", "TJK", "heroin", 2.0, "AFG", None, None, None)])
-        routes.leg_summary(frame, PERIOD, routes.CaseWindow.parse("2010-01", "2012-12"))
+        routes.leg_summary(frame, PERIOD, route_windows.CaseWindow.parse("2010-01", "2012-12"))
 
 
 # --- new and disappeared legs ------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_a_new_leg_planted_in_a_copy_of_the_data_is_found():
             ("planted-1", "2014-11-20", "KGZ", "heroin", 3.0, "AFG", "AFG", "TJK", "CHN"),
         ]
     )
-    period, baseline = routes.CaseWindow.parse("2012-01", "2016-12"), routes.CaseWindow.parse(
+    period, baseline = route_windows.CaseWindow.parse("2012-01", "2016-12"), route_windows.CaseWindow.parse(
         "2011-01", "2011-12")
     data = pd.concat([base, planted], ignore_index=True)
     summary = routes.leg_summary(data, period, baseline)
@@ -228,7 +228,7 @@ def test_route_fields_left_empty_are_counted_by_field():
         ("c", "2013-01-01", "KAZ", "heroin", 1.0, "AFG", "TJK", "UZB", ""),
         ("d", "2013-01-01", "KAZ", "heroin", 1.0, "AFG", "TJK", "UZB", "RUS"),
     ])
-    gaps = routes.route_field_gaps(frame)
+    gaps = route_page.route_field_gaps(frame)
     expected = pd.DataFrame({
         "field": ["producing country", "departure country", "transit countries",
                   "destination country", "all four"],
@@ -236,8 +236,8 @@ def test_route_fields_left_empty_are_counted_by_field():
         "share_pct": [25.0, 50.0, 50.0, 50.0, 25.0],
     })
     pd.testing.assert_frame_equal(gaps, expected)
-    window = routes.CaseWindow.parse("2013-01", "2013-12")
-    assert routes.route_gaps_sentence(frame, window) == (
+    window = route_windows.CaseWindow.parse("2013-01", "2013-12")
+    assert route_page.route_gaps_sentence(frame, window) == (
         "Of the 4 seizure cases of 2013 whose route touches the five countries, 1 leaves the "
         "producing country empty, 2 the departure country, 2 the transit countries and 2 the "
         "destination country (left empty, never guessed). 1 gives no route at all beyond the "
@@ -245,22 +245,22 @@ def test_route_fields_left_empty_are_counted_by_field():
     )
     # A field no case gives (the IDS export has no transit countries) is said apart.
     no_transit = frame.assign(transit_countries=None)
-    assert routes.route_gaps_sentence(no_transit, window).endswith(
+    assert route_page.route_gaps_sentence(no_transit, window).endswith(
         "(left empty, never guessed); none gives the transit countries. 1 gives no route at all "
         "beyond the seizing country."
     )
 
 
 def test_claim_windows_come_from_the_issue_and_the_cases():
-    period, baseline = routes.claim_windows(ids_like(), Quarter(2017, 2), 6)
+    period, baseline = route_windows.claim_windows(ids_like(), Quarter(2017, 2), 6)
     assert (period.interval, baseline.interval) == ("2012-01/2016-12", "2011-01/2011-12")
     # an issue whose six years start before the first case has no baseline to compare with
-    assert routes.claim_windows(ids_like(), Quarter(2015, 1), 6) is None
+    assert route_windows.claim_windows(ids_like(), Quarter(2015, 1), 6) is None
     # a shorter period ends at the issue's quarter, before the cases' last month
-    period, baseline = routes.claim_windows(ids_like(), Quarter(2015, 1), 3)
+    period, baseline = route_windows.claim_windows(ids_like(), Quarter(2015, 1), 3)
     assert (period.interval, baseline.interval) == ("2013-01/2015-03", "2011-01/2012-12")
-    assert routes.claim_windows(ids_like()[ids_like()["date"] >= "2012"], Quarter(2017, 2), 6) is None
-    fallback = routes.windows_for_issue(ids_like().iloc[0:0], Quarter(2017, 2), 6)
+    assert route_windows.claim_windows(ids_like()[ids_like()["date"] >= "2012"], Quarter(2017, 2), 6) is None
+    fallback = route_windows.windows_for_issue(ids_like().iloc[0:0], Quarter(2017, 2), 6)
     assert (fallback[0].interval, fallback[1].interval) == ("2012-01/2017-06", "2006-01/2011-12")
 
 
@@ -294,7 +294,7 @@ def test_disappeared_legs_with_their_last_case():
 
 def test_claim_c7_on_ids_like_cases_holds_or_names_the_new_legs_with_their_weight():
     base = ids_like()
-    claim = routes.check_claim_c7(base)
+    claim = route_claims.check_claim_c7(base)
     assert claim["holds"] is True and claim["basis"] == "official"
     assert claim["values"]["period"] == "2012-01/2016-12"
     assert claim["values"]["baseline"] == "2011-01/2011-12"
@@ -303,7 +303,7 @@ def test_claim_c7_on_ids_like_cases_holds_or_names_the_new_legs_with_their_weigh
     planted = cases([("p", "2016-01-01", "TJK", "heroin", 2.5, "AFG", "AFG", None, "IRN"),
                      # a new leg with neither end in the five is no offshoot "in Central Asia"
                      ("q", "2016-02-01", "RUS", "heroin", 9.0, "AFG", "TJK", "KAZ", "BLR")])
-    claim = routes.check_claim_c7(pd.concat([base, planted], ignore_index=True))
+    claim = route_claims.check_claim_c7(pd.concat([base, planted], ignore_index=True))
     assert claim["holds"] is False
     assert claim["values"]["new_leg_names"] == ["TJK>IRN"]
     assert claim["values"]["new_legs_kg"] == {"TJK>IRN": 2.5}
@@ -312,17 +312,17 @@ def test_claim_c7_on_ids_like_cases_holds_or_names_the_new_legs_with_their_weigh
 
 
 def test_claim_c7_not_testable_without_cases_before_the_period():
-    claim = routes.check_claim_c7(ids_like()[ids_like()["date"] >= "2012"])
+    claim = route_claims.check_claim_c7(ids_like()[ids_like()["date"] >= "2012"])
     assert claim["holds"] is None
     assert claim["verdict"].startswith("Not testable on public data: the seizure cases do not "
                                        "reach both the six years to June 2017 and the years before")
-    empty = routes.check_claim_c7(ids_like().iloc[0:0])
+    empty = route_claims.check_claim_c7(ids_like().iloc[0:0])
     assert empty["holds"] is None and empty["basis"] == "stated"
     assert "The data hold no figure for it" in empty["verdict"]
 
 
 def test_claim_c7_basis_on_reconstructed_cases():
-    claim = routes.check_claim_c7(ids_like().assign(
+    claim = route_claims.check_claim_c7(ids_like().assign(
         status="reconstructed", source="reconstructed from the bulletin text (C7, C8)"))
     assert claim["basis"] == "reconstructed" and claim["holds"] is True
     assert "Holds by construction" in claim["verdict"]
@@ -369,30 +369,30 @@ def test_claim_c8_on_inline_cases():
             ("d", "2013-01-04", "UZB", "cannabis_herb", 5.0, "UZB", None, None, None),
         ]
     )
-    claim = routes.check_claim_c8(frame)
+    claim = route_claims.check_claim_c8(frame)
     assert claim["values"]["afghan_share_cannabis_tjk_pct"] == pytest.approx(60.0)
     assert claim["values"]["afghan_share_cannabis_uzb_pct"] == pytest.approx(50.0)
     assert claim["holds"] is False  # half is not "the most"
     assert claim["basis"] == "official"
     more = frame.assign(producing_country=["AFG", "AFG", "AFG", "AFG"])
-    assert routes.check_claim_c8(more)["holds"] is True
+    assert route_claims.check_claim_c8(more)["holds"] is True
 
 
 def test_claim_c8_not_testable_when_the_cases_hold_no_cannabis():
-    claim = routes.check_claim_c8(ids_like())
+    claim = route_claims.check_claim_c8(ids_like())
     assert claim["holds"] is None and claim["basis"] == "official"
     assert claim["verdict"] == (
         "Not testable on public data: the seizure cases (UNODC, Individual Drug Seizures (IDS), "
         "test) hold no cannabis case at all. The figures examined are official."
     )
     assert claim["values"]["afghan_share_cannabis_tjk_pct"] is None
-    assert routes.origin_sentence(ids_like(), routes.CaseWindow.parse("2012-01", "2016-12")) == (
+    assert route_page.origin_sentence(ids_like(), route_windows.CaseWindow.parse("2012-01", "2016-12")) == (
         "No cannabis case is among the seizure cases of 2012-2016: the origin of the cannabis "
         "seized cannot be read from them."
     )
     elsewhere = pd.concat([ids_like(), cases(
         [("c", "2013-01-01", "KAZ", "cannabis_herb", 5.0, "KAZ", None, None, None)])])
-    claim = routes.check_claim_c8(elsewhere)
+    claim = route_claims.check_claim_c8(elsewhere)
     assert claim["holds"] is None
     assert "no cannabis case seized in Tajikistan or Uzbekistan in 2012-2016" in claim["verdict"]
 
@@ -401,14 +401,14 @@ def test_claim_c8_not_testable_when_the_cases_hold_no_cannabis():
 
 
 def test_windows_read_written_and_cut_at_the_issue():
-    assert routes.CaseWindow.parse("2006-01", "2011-12").label == "2006-2011"
-    assert routes.CaseWindow.parse("2017-04", "2017-06").label == "April-June 2017"
+    assert route_windows.CaseWindow.parse("2006-01", "2011-12").label == "2006-2011"
+    assert route_windows.CaseWindow.parse("2017-04", "2017-06").label == "April-June 2017"
     assert PERIOD.last_day == "2017-06-30" and PERIOD.interval == "2012-01/2017-06"
-    assert routes.window_for_issue("2012-01", "2017-06", Quarter(2017, 1)).last_month == "2017-03"
-    assert routes.window_for_issue("2012-01", "2017-06", Quarter(2017, 2)) == PERIOD
+    assert route_windows.window_for_issue("2012-01", "2017-06", Quarter(2017, 1)).last_month == "2017-03"
+    assert route_windows.window_for_issue("2012-01", "2017-06", Quarter(2017, 2)) == PERIOD
     for first, last in (("2012-1", "2017-06"), ("2012-13", "2017-06"), ("2017-06", "2012-01")):
         with pytest.raises(ValueError):
-            routes.CaseWindow.parse(first, last)
+            route_windows.CaseWindow.parse(first, last)
 
 
 def test_sentences_follow_the_numbers():
@@ -419,13 +419,13 @@ def test_sentences_follow_the_numbers():
         ]
     )
     summary = routes.leg_summary(frame, PERIOD, BASELINE)
-    sentences = routes.routes_sentences(frame, summary, PERIOD, BASELINE)
+    sentences = route_page.routes_sentences(frame, summary, PERIOD, BASELINE)
     assert sentences == [
         "In 2012-June 2017, one seizure case carried drugs along one leg between two countries.",
         "No new offshoots: every leg seen in 2012-June 2017 had already been seen in 2006-2011.",
     ]
     reconstructed = frame.assign(status="reconstructed")
-    said = routes.routes_sentences(reconstructed, summary, PERIOD, BASELINE)
+    said = route_page.routes_sentences(reconstructed, summary, PERIOD, BASELINE)
     assert len(said) == 3 and said[-1].startswith(
         "These cases are reconstructed by this project, not official")
 
@@ -476,7 +476,7 @@ def test_claim_c7_on_the_shipped_cases_says_what_they_show(claims_2017q2):
     claim = claims_2017q2["C7"]
     shipped = load_table("seizure_cases", DATA_DIR)
     assert claim["basis"] in ("official", "stated", "reconstructed", "mixed")
-    windows = routes.claim_windows(routes.cases_touching(shipped), Quarter(2017, 2), 6)
+    windows = route_windows.claim_windows(routes.cases_touching(shipped), Quarter(2017, 2), 6)
     if windows is None:
         assert claim["holds"] is None and claim["verdict"].startswith("Not testable on public data")
         return
@@ -510,4 +510,4 @@ def test_earlier_issue_examines_cases_to_its_own_quarter(rendered_2017q1, figure
     assert first == "2012-01" and last <= "2017-03"  # never past the issue's own quarter
     assert figures["routes_cases_period"]["value"] <= figures_2017q2["routes_cases_period"]["value"]
     page = (rendered_2017q1 / "05_trafficking_routes.html").read_text(encoding="utf-8")
-    assert routes.CaseWindow.parse(first, last).label in page
+    assert route_windows.CaseWindow.parse(first, last).label in page

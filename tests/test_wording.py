@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from bulletin.core.wording import (
+    count_in_words,
     describe_change,
     describe_count,
     describe_direction,
@@ -248,3 +249,14 @@ def test_erroneous_values_are_refused(call, label, bad):
 def test_number_in_words_refuses_what_is_not_a_whole_number(bad):
     with pytest.raises(ValueError, match="whole number"):
         number_in_words(bad)
+
+
+# --- count_in_words: the one "three activities" of the library ---------------------------------
+
+
+def test_count_in_words_takes_the_singular_for_one():
+    assert count_in_words(1, "activity", "activities") == "one activity"
+    assert count_in_words(0, "case") == "zero cases"
+    assert count_in_words(11, "round") == "11 rounds"
+    with pytest.raises(ValueError):
+        count_in_words(-1, "case")

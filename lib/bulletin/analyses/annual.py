@@ -17,8 +17,11 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
+from bulletin.analyses import notes
+from bulletin.analyses.series import joined_values
 from bulletin.core.periods import Quarter, data_quarter
-from bulletin.core.wording import describe_gaps, describe_years
+from bulletin.core.sentences import describe_gaps
+from bulletin.core.wording import describe_years
 from bulletin.data.trust import describe_sources, describe_status
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_labels
 from bulletin.publish.charts import (
@@ -75,9 +78,12 @@ def select_rows(
 
 
 def status_by_year(rows: pd.DataFrame, years: Sequence[int]) -> pd.Series:
-    """The data status of each year's rows ("official", "reconstructed", "official+reconstructed"),
-    or "" for a year without rows."""
-    joined = rows.groupby("year")["status"].agg(lambda s: "+".join(sorted(set(s))))
+    """The data status of each year's rows, joined ("" for a year without rows).
+
+    The data status of each year's rows ("official", "reconstructed", "official+reconstructed"),
+    or "" for a year without rows.
+    """
+    joined = rows.groupby("year")["status"].agg(joined_values)
     return joined.reindex(list(years), fill_value="").rename("status")
 
 
@@ -107,7 +113,7 @@ def regional_totals(
         {
             "kg": grouped["kg"].sum(min_count=1),
             "countries": grouped["country"].nunique(),
-            "status": grouped["status"].agg(lambda s: "+".join(sorted(set(s)))),
+            "status": grouped["status"].agg(joined_values),
         }
     ).reindex(grid)
     totals["countries"] = totals["countries"].fillna(0).astype(int)
@@ -189,16 +195,34 @@ def chart_note(
     last_year: int,
     countries: Sequence[str] = CENTRAL_ASIA,
 ) -> tuple[str, str]:
-    """The source and status lines under a chart of years: statuses by year, the gaps named,
-    and the key to the coverage marks of the five (see :func:`mark_coverage`)."""
+    """The source and status lines under a chart of years.
+
+    Statuses by year, the gaps named, and the key to the coverage marks of the five (see
+    :func:`mark_coverage`).
+    """
+    rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
+    return describe_sources(rows), " ".join(p for p in (describe_status(rows), *details) if p)
+
+
+def _rows_and_details(
+    seizures: pd.DataFrame,
+    drugs: Sequence[str],
+    first_year: int,
+    last_year: int,
+    countries: Sequence[str],
+) -> tuple[pd.DataFrame, list[str]]:
+    """The rows behind a chart or table of years, and what its note adds to their status.
+
+    The gaps named, and the key to the coverage marks where some of the five have no figure.
+    """
     rows = select_rows(seizures, drugs, first_year, last_year, countries)
     gaps, empty = find_gaps(seizures, drugs, first_year, last_year, countries)
-    parts = [describe_status(rows), describe_gaps(gaps, empty)]
+    details = [describe_gaps(gaps, empty)]
     five = [c for c in countries if c in CENTRAL_ASIA]
     covered = coverage_by_year(seizures, drugs, first_year, last_year, five)["countries"]
     if ((covered > 0) & (covered < len(five))).any():
-        parts.append(coverage_note(len(five)))
-    return describe_sources(rows), " ".join(p for p in parts if p)
+        details.append(coverage_note(len(five)))
+    return rows, details
 
 
 # --- Charts of years: official, reconstructed and missing told apart on the chart --------------
@@ -212,11 +236,12 @@ def table_note(
     countries: Sequence[str] = CENTRAL_ASIA,
 ) -> str:
     """The note under a table of years: the same source and status lines as its chart's."""
-    return " ".join(chart_note(seizures, drugs, first_year, last_year, countries))
+    rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
+    return notes.table_note(rows, *details)
 
 
 def coverage_labels(by_year: pd.DataFrame) -> list[str]:
-    """ "4 of 5" for each row of a table with ``countries`` and ``of`` columns."""
+    """A label such as "4 of 5" for each row of a table with ``countries`` and ``of`` columns."""
     return [f"{c} of {o}" for c, o in zip(by_year["countries"], by_year["of"], strict=True)]
 
 
@@ -226,14 +251,19 @@ def status_labels(statuses: pd.Series) -> pd.Series:
 
 
 def status_legend_handles(statuses: Sequence[str] = ("official", "reconstructed")) -> list:
-    """Legend entries that explain the bars' fill: solid official, lighter and hatched
-    reconstructed (and the stated marker, when stated figures are drawn)."""
+    """Legend entries that explain the bars' fill.
+
+    Solid official, lighter and hatched reconstructed (and the stated marker, when stated figures
+    are drawn).
+    """
     return status_handles(statuses, "#999999")
 
 
 def hatch_reconstructed(bars: Sequence, statuses: Sequence[str]) -> None:
-    """Draw the bars of reconstructed years apart: lighter, hatched, outlined (``statuses`` in the
-    order of the bars)."""
+    """Draw the bars of reconstructed years apart.
+
+    Lighter, hatched, outlined (``statuses`` in the order of the bars).
+    """
     for bar, status in zip(bars, statuses, strict=True):
         style_bar(bar, str(status))
 
@@ -246,17 +276,23 @@ def cell_statuses(
     by: str,
     countries: Sequence[str] = CENTRAL_ASIA,
 ) -> pd.DataFrame:
-    """The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
-    the statuses of the rows behind the cell, joined ("" where there is none)."""
+    """The status of each year and layer of a chart, from the rows behind it.
+
+    The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
+    the statuses of the rows behind the cell, joined ("" where there is none).
+    """
     rows = select_rows(seizures, drugs, first_year, last_year, countries)
-    joined = rows.groupby(["year", by])["status"].agg(lambda s: "+".join(sorted(set(s))))
+    joined = rows.groupby(["year", by])["status"].agg(joined_values)
     table = joined.unstack(by) if not joined.empty else pd.DataFrame()
     return table.reindex(index=range(first_year, last_year + 1)).fillna("")
 
 
 def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
-    """Which cells of a chart's table are reconstructed copies of a neighbouring year
-    (:func:`bulletin.publish.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``."""
+    """Which cells of a chart's table are reconstructed copies of a neighbouring year.
+
+    Which cells of a chart's table are reconstructed copies of a neighbouring year
+    (:func:`bulletin.publish.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``.
+    """
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     for column in table.columns:
         if column not in statuses:
@@ -341,8 +377,11 @@ def mark_coverage(
 
 
 def label_years(ax: Axes, years: Sequence[int]) -> None:
-    """Year ticks: every year for short spans; for long ones every fifth, with the first and
-    last years shown (in place of a fifth year too close to them)."""
+    """Year ticks: every year for short spans, every fifth for long ones.
+
+    Year ticks: every year for short spans; for long ones every fifth, with the first and
+    last years shown (in place of a fifth year too close to them).
+    """
     years = list(years)
     ticks = list(years)
     if len(years) > 16:
@@ -369,7 +408,9 @@ def plot_stacked_years(
     value_label: str,
     cells: pd.DataFrame | None = None,
 ) -> Figure:
-    """A finished stacked bar chart of years: one layer per column of ``by_year`` named in
+    """A finished stacked bar chart of years, reconstructed years drawn apart.
+
+    A finished stacked bar chart of years: one layer per column of ``by_year`` named in
     ``layers`` (column -> label), reconstructed parts drawn apart (and not at all where they
     repeat a neighbouring year), coverage marked, a legend of the layers and statuses, and the
     source and status with the gaps named under it.

@@ -15,14 +15,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from bulletin.analyses import annual
-from bulletin.analyses.seizures import KG_PER_TON
-from bulletin.core.wording import (
-    describe_coverage,
-    describe_leaders,
-    describe_percent,
-    describe_share_change,
-    describe_years,
-)
+from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.sentences import describe_coverage, describe_leaders, describe_share_change
+from bulletin.core.wording import describe_percent, describe_years
 from bulletin.data.trust import claim_record
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (
@@ -145,8 +140,11 @@ def latest_official_year(seizures: pd.DataFrame, last_year: int) -> int | None:
 
 
 def definition_effect(seizures: pd.DataFrame, year: int) -> tuple[float, float]:
-    """The cannabis share of ``year`` on the page's definition, and with poppy plants and straw
-    counted among the opiates."""
+    """The cannabis share of ``year`` on the page's definition, and with poppy counted.
+
+    The cannabis share of ``year`` on the page's definition, and with poppy plants and straw
+    counted among the opiates.
+    """
     narrow = cannabis_share(seizures, year, year)["share_pct"].iloc[0]
     wide = cannabis_share(seizures, year, year, ALL_DRUGS_WITH_POPPY)["share_pct"].iloc[0]
     return float(narrow), float(wide)
@@ -167,7 +165,9 @@ def definition_sentences(seizures: pd.DataFrame, last_year: int) -> str:
 
 
 def check_claim_c4(seizures: pd.DataFrame) -> dict:
-    """C4: the cannabis share is about 65% in 2001 and about 90% in 2016 (each within three
+    """C4: the cannabis share is about 65% in 2001 and about 90% in 2016.
+
+    C4: the cannabis share is about 65% in 2001 and about 90% in 2016 (each within three
     points), on the page's definition of all drugs (:data:`SHARE_DEFINITION`).
 
     The figures are never tuned to the statement: where the data give another share, the verdict
@@ -217,8 +217,10 @@ def check_claim_c4(seizures: pd.DataFrame) -> dict:
 
 
 def bulletin_comparison(seizures: pd.DataFrame) -> str:
-    """The bulletin's 65% and 90% against what the data give, on the page's definition: agreement
-    within the tolerance, or the gap in points (never tuned)."""
+    """The bulletin's 65% and 90% against what the data give, on the page's definition.
+
+    Agreement within the tolerance, or the gap in points (never tuned).
+    """
     first, last = min(C4_POINTS), max(C4_POINTS)
     shares = cannabis_share(seizures, first, last).set_index("year")
     found = {y: shares.loc[y, "share_pct"] for y in C4_POINTS}
@@ -255,8 +257,11 @@ def _status_words(status: str) -> str:
 
 
 def check_claim_c5(seizures: pd.DataFrame) -> dict:
-    """C5: Kazakhstan and Kyrgyzstan seize most (over half) of the five's cannabis herb, in
-    every year 2012-2016 and over the five years together."""
+    """C5: Kazakhstan and Kyrgyzstan seize most of the five's cannabis herb.
+
+    C5: Kazakhstan and Kyrgyzstan seize most (over half) of the five's cannabis herb, in
+    every year 2012-2016 and over the five years together.
+    """
     first, last = C5_YEARS
     by_year = wild_cannabis_share(seizures, first, last)
     overall = herb_by_country(seizures, first, last).set_index("country")["share_pct"]
@@ -376,9 +381,12 @@ def plot_cannabis_by_country(seizures: pd.DataFrame, by_country: pd.DataFrame) -
 
 
 def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame) -> Figure:
-    """The cannabis share per year: filled points official, hollow where any figure behind them
+    """The cannabis share per year, reconstructed points hollow.
+
+    The cannabis share per year: filled points official, hollow where any figure behind them
     is reconstructed (none drawn where a reconstruction repeats its neighbour), gaps left open,
-    and the bulletin's own two figures marked."""
+    and the bulletin's own two figures marked.
+    """
     fig, ax = new_chart(10, 4)
     colour = sns.color_palette(PALETTE, 1)[0]
     hidden = pd.Series(

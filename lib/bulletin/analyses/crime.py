@@ -18,99 +18,45 @@ Shares are always computed here from counts; no share is stored in a table.
 
 from __future__ import annotations
 
-from functools import cache
-
-import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.colors import to_rgba
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
+from bulletin.analyses.notes import status_mark
+from bulletin.analyses.series import (
+    NATIONAL,
+    TOTAL,
+    UNODC,
+    classify_country_years,
+    country_year_totals,
+    counts_by_year,
+    joined_values,
+    offence_types,
+    regional_by_year,
+    rows_in_period,
+    unodc_category,
+)
 from bulletin.core.periods import Quarter
+from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import (
     describe_count,
     describe_percent,
     describe_shift,
-    describe_trend,
     describe_years,
     join_words,
     number_in_words,
 )
 from bulletin.data.trust import (
     STATUS_LABELS,
-    claim_record,
-    describe_sources,
-    describe_status,
     least_trusted,
 )
-from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name, load_reference
-from bulletin.publish.charts import (
-    finish_chart,
-    new_chart,
-    repeated_reconstructed,
-    status_handles,
-    style_bar,
-)
+from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 
 FIRST_YEAR = 2010  # "since 2010" (C9): the first year of the bulletin's crime charts
-TOTAL = "total"
-NATIONAL = "national"
-UNODC = "unodc"
 UNODC_CATEGORIES = ("trafficking", "use_possession", "other")
-CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
-CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
-SOURCE_NOTE = (
-    "The bulletin's source: official data of the Central Asian countries submitted to UNODC and "
-    "CARICC."
-)
-
 BULLETIN_NOTE_ON_SELLING = (
     "Note (the bulletin's): offences related to selling of illegal drugs can include illegal "
     "purchase, transportation, or possession with the purpose of selling narcotic drugs or "
     "psychotropic substances."
 )
-C9_STATEMENT = (
-    "The number of reported drug-related offences in the Central Asian countries has decreased "
-    "steadily since 2010. In 2016, there were almost 13,600 reported offences"
-)
-C10_STATEMENT = "Share of smuggling offences increased from 4% in 2010 to 9% in 2016"
-C11_STATEMENT = (
-    "Share of drug offences linked to the purpose of selling drugs constitutes for 46% of total "
-    "amount of the offences reported in 2016"
-)
-CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR = 2010, 2016
-C9_RANGE = (13_000, 13_600)  # "almost 13,600": [13,000, 13,600) (ANALYSES.md)
-C10_RANGES = ((3.5, 4.5), (8.5, 9.5))  # "4%" and "9%", whole per cents
-C11_RANGE = (45.5, 46.5)  # "46%"
-
-
-@cache
-def offence_types() -> pd.DataFrame:
-    """The offence types of ``drug_offences``: label, UNODC category, ICCS code, definition."""
-    return load_reference("offence_types").set_index("offence_type")
-
-
-def national_only_types() -> tuple[str, ...]:
-    """The types only a national breakdown has (their presence marks a national country-year)."""
-    types = offence_types()
-    return tuple(types.index[types["classification"] == "national"])
-
-
-def unodc_category(offence_type: str) -> str:
-    """The UNODC category (WDR annex 10.1) an offence type is counted in.
-
-    >>> unodc_category("selling"), unodc_category("possession_personal_use")
-    ('trafficking', 'use_possession')
-
-    Raises:
-        KeyError: for a type missing from ``data/reference/offence_types.csv``.
-    """
-    types = offence_types()
-    if offence_type not in types.index:
-        raise KeyError(f"offence type {offence_type!r} is not in data/reference/offence_types.csv")
-    return str(types.at[offence_type, "unodc_category"])
 
 
 def period_of_issue(issue: Quarter) -> tuple[int, int]:
@@ -120,14 +66,6 @@ def period_of_issue(issue: Quarter) -> tuple[int, int]:
     (2010, 2016)
     """
     return FIRST_YEAR, issue.year - 1
-
-
-def rows_in_period(
-    table: pd.DataFrame, first: int, last: int, countries: tuple[str, ...] = CENTRAL_ASIA
-) -> pd.DataFrame:
-    """The rows of a yearly table for some countries and the years ``first``..``last``."""
-    keep = table["year"].between(first, last) & table["country"].isin(countries)
-    return table.loc[keep].reset_index(drop=True)
 
 
 def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | None:
@@ -147,66 +85,6 @@ def later_official_period(table: pd.DataFrame, after: int) -> tuple[int, int] | 
     return int(rows["year"].min()), int(rows["year"].max())
 
 
-def _joined(values: pd.Series) -> str:
-    return "+".join(sorted(set(values.dropna().astype(str))))
-
-
-def classify_country_years(offences: pd.DataFrame) -> pd.DataFrame:
-    """Each country-year's classification: ``national`` if it has any national-only type.
-
-    Returns:
-        ``country, year, classification``.
-    """
-    national = offences["offence_type"].isin(national_only_types())
-    flags = (
-        offences.assign(national=national)
-        .groupby(["country", "year"], as_index=False)["national"]
-        .any()
-    )
-    flags["classification"] = np.where(flags["national"], NATIONAL, UNODC)
-    return flags.drop(columns="national")
-
-
-def country_year_totals(offences: pd.DataFrame) -> pd.DataFrame:
-    """Offences by country and year: the ``total`` row where there is one, else the sum of types.
-
-    A ``total`` row that disagrees with the types beside it is an error (a table that contradicts
-    itself must not be charted).
-
-    Returns:
-        ``country, year, count, classification, status, source``, one row per country-year.
-
-    Raises:
-        ValueError: naming the country-years whose ``total`` differs from the sum of their types.
-    """
-    columns = ["country", "year", "count", "classification", "status", "source"]
-    if offences.empty:
-        return pd.DataFrame(columns=columns)
-    keys = ["country", "year"]
-    is_total = offences["offence_type"] == TOTAL
-    parts = (
-        offences[~is_total]
-        .groupby(keys, as_index=False)
-        .agg(parts=("count", "sum"), status=("status", _joined), source=("source", _joined))
-    )
-    totals = offences[is_total][[*keys, "count", "status", "source"]].rename(
-        columns={"count": "total", "status": "total_status", "source": "total_source"}
-    )
-    merged = parts.merge(totals, on=keys, how="outer")
-    clash = merged["parts"].notna() & merged["total"].notna() & (merged["parts"] != merged["total"])
-    if clash.any():
-        where = ", ".join(
-            f"{r.country} {r.year} (total {int(r.total)}, types add up to {int(r.parts)})"
-            for r in merged[clash].itertuples()
-        )
-        raise ValueError(f"drug_offences: a total row differs from its types: {where}")
-    merged["count"] = merged["total"].fillna(merged["parts"]).astype("int64")
-    merged["status"] = merged["status"].fillna(merged["total_status"])
-    merged["source"] = merged["source"].fillna(merged["total_source"])
-    merged = merged.merge(classify_country_years(offences), on=keys, how="left")
-    return merged[columns].sort_values(keys, ignore_index=True)
-
-
 def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """The five countries' offences by year, with how many reported and the statuses behind.
 
@@ -215,20 +93,15 @@ def regional_totals(offences: pd.DataFrame, first: int, last: int) -> pd.DataFra
         (a year without any row has a missing count, never a zero).
     """
     totals = country_year_totals(rows_in_period(offences, first, last))
-    by_year = totals.groupby("year").agg(
-        count=("count", "sum"),
-        countries_reporting=("country", "nunique"),
-        status=("status", _joined),
-    )
-    by_year = by_year.reindex(range(first, last + 1))
-    by_year["countries_reporting"] = by_year["countries_reporting"].fillna(0).astype(int)
-    by_year.index.name = "year"
-    return by_year.reset_index()
+    return regional_by_year(totals, first, last)
 
 
 def total_label(table: pd.DataFrame) -> str:
-    """The name of a country table's total line: the region when all five countries are in every
-    column, else what it is (the total of the countries reporting)."""
+    """The name of a country table's total line.
+
+    The region when all five countries are in every column, else what it is (the total of the
+    countries reporting).
+    """
     complete = len(table.index) == len(CENTRAL_ASIA) and not table.isna().any().any()
     return REGION_NAME if complete else "Total of the countries reporting"
 
@@ -262,48 +135,11 @@ def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFram
     return table.fillna("–").reset_index()
 
 
-STATUS_MARKS = {"reconstructed": "*", "estimate": "*", "stated": "◆"}
-"""The mark a table cell carries when its figure is not official."""
-
-
-def status_mark(status: str) -> str:
-    """A cell's mark for its (joined) status: ``*`` reconstructed, ``◆`` stated, none official.
-
-    >>> status_mark("official"), status_mark("official+reconstructed"), status_mark("stated")
-    ('', '*', '◆')
-    """
-    return STATUS_MARKS.get(least_trusted(str(status)), "")
-
-
-def marks_note(rows: pd.DataFrame) -> str:
-    """The key to the marks a table of ``rows`` carries ("" when every figure is official)."""
-    present = {least_trusted(s) for s in rows["status"].dropna().astype(str)}
-    words = []
-    if present & {"reconstructed", "estimate"}:
-        words.append("* reconstructed, not official.")
-    if "stated" in present:
-        words.append("◆ stated in the bulletin's text, not official.")
-    return " ".join(words)
-
-
 def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     """Offences by country (rows) and year (columns), with the regional total, for the page."""
     return country_year_table(
         country_year_totals(rows_in_period(offences, first, last)),
         regional_totals(offences, first, last).set_index("year")["count"],
-    )
-
-
-def counts_by_unodc_category(offences: pd.DataFrame) -> pd.DataFrame:
-    """Offences by country, year and UNODC category (national types mapped to their category).
-
-    Returns:
-        ``country, year, unodc_category, count, status``.
-    """
-    rows = offences[offences["offence_type"] != TOTAL]
-    mapped = rows.assign(unodc_category=rows["offence_type"].map(unodc_category))
-    return mapped.groupby(["country", "year", "unodc_category"], as_index=False).agg(
-        count=("count", "sum"), status=("status", _joined)
     )
 
 
@@ -367,12 +203,8 @@ def breaks_in_decrease(totals: pd.DataFrame) -> list[int]:
     return [int(years[i]) for i in range(1, len(years)) if not counts[i] < counts[i - 1]]
 
 
-def _series(totals: pd.DataFrame) -> dict[int, float]:
-    return {int(y): float(c) for y, c in zip(totals["year"], totals["count"], strict=True)}
-
-
 def countries_reporting(count: int) -> str:
-    """ "one country reporting", "five countries reporting".
+    """How many countries report, in words: "one country reporting", "five countries reporting".
 
     >>> countries_reporting(1), countries_reporting(5)
     ('one country reporting', 'five countries reporting')
@@ -380,7 +212,12 @@ def countries_reporting(count: int) -> str:
     return f"{number_in_words(count)} {'country' if count == 1 else 'countries'} reporting"
 
 
-def _countries_in_words(codes: str | list[str]) -> str:
+def countries_in_words(codes: str | list[str]) -> str:
+    """Country codes (a list, or one ``;``-separated text) as names in a sentence, the five first.
+
+    >>> countries_in_words("UZB;KAZ"), countries_in_words(["RUS", "TJK"])
+    ('Kazakhstan and Uzbekistan', 'Tajikistan and Russian Federation')
+    """
     if isinstance(codes, str):
         codes = [c for c in codes.split(";") if c]
     ordered = [c for c in CENTRAL_ASIA if c in codes] + sorted(set(codes) - set(CENTRAL_ASIA))
@@ -388,7 +225,9 @@ def _countries_in_words(codes: str | list[str]) -> str:
 
 
 def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = None) -> str:
-    """Which of the five countries a year's rows cover, with what status and (with
+    """Which of the five countries a year's rows cover, and with what status.
+
+    Which of the five countries a year's rows cover, with what status and (with
     ``offence_type``) whether each reports that type apart, in words; countries alike grouped.
 
     >>> rows = pd.DataFrame({"country": ["KAZ", "KGZ", "UZB"], "year": [2016] * 3,
@@ -408,7 +247,7 @@ def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = N
         if theirs.empty:
             absent.append(country_name(country))
             continue
-        how = [STATUS_LABELS.get(least_trusted(_joined(theirs["status"])), "")]
+        how = [STATUS_LABELS.get(least_trusted(joined_values(theirs["status"])), "")]
         if offence_type is not None and typed:
             if (theirs["offence_type"] == offence_type).any():
                 how.append(f"{offence_type} reported")
@@ -423,137 +262,6 @@ def country_coverage(rows: pd.DataFrame, year: int, offence_type: str | None = N
     return "; ".join(parts)
 
 
-def check_claim_c9(offences: pd.DataFrame) -> dict:
-    """C9: a steady decrease 2010-2016 (each year below the one before) and almost 13,600 in 2016.
-
-    A year that breaks the run is named in the verdict; the claim then does not hold, whatever
-    the 2016 figure. The basis is that of the five countries' rows of those years.
-    """
-    rows = rows_in_period(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
-    totals = regional_totals(offences, CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR)
-    complete = totals["count"].notna().all()
-    last = totals.set_index("year")["count"].get(CLAIM_LAST_YEAR)
-    breaks = breaks_in_decrease(totals.dropna(subset=["count"])) if complete else []
-    in_range = last is not None and pd.notna(last) and C9_RANGE[0] <= last < C9_RANGE[1]
-    values = {
-        "total_by_year": {
-            str(int(y)): None if pd.isna(c) else int(c)
-            for y, c in zip(totals["year"], totals["count"], strict=True)
-        },
-        "countries_reporting_by_year": {
-            str(int(y)): int(n)
-            for y, n in zip(totals["year"], totals["countries_reporting"], strict=True)
-        },
-        "years_breaking_the_decrease": breaks,
-        "total_2016": None if last is None or pd.isna(last) else int(last),
-    }
-    if not complete:
-        missing = [int(y) for y in totals.loc[totals["count"].isna(), "year"]]
-        return claim_record(
-            "C9", C9_STATEMENT, values, None, "", rows,
-            not_testable=f"no offences for {join_words([str(y) for y in missing])}",
-        )
-    holds = bool(not breaks and in_range)
-    moved = describe_trend(_series(totals))
-    steady = (
-        "the decrease is steady"
-        if not breaks
-        else f"the decrease is not steady: {join_words([str(y) for y in breaks])} "
-        f"{'breaks' if len(breaks) == 1 else 'break'} the run"
-    )
-    findings = (
-        f"The five countries' reported offences {moved} ({steady}); {int(last):,} in "
-        f"{CLAIM_LAST_YEAR} ({describe_count(last)}), "
-        + ("inside" if in_range else "outside")
-        + f" [{C9_RANGE[0]:,}, {C9_RANGE[1]:,}); "
-        + ("consistent with the statement." if holds else "the statement does not hold.")
-        + f" Countries in {CLAIM_LAST_YEAR}: {country_coverage(rows, CLAIM_LAST_YEAR)}."
-    )
-    return claim_record("C9", C9_STATEMENT, values, holds, findings, rows)
-
-
-def _check_share_claim(
-    claim_id: str,
-    statement: str,
-    offences: pd.DataFrame,
-    offence_type: str,
-    ranges: dict[int, tuple[float, float]],
-) -> dict:
-    """A claim on one offence type's share of the five countries' offences in some years.
-
-    The share is taken over the countries whose figures report the type (their offences of the
-    type over all their offences); the verdict names them, says which of the five the year's
-    figures cover and with what status, and gives the type's offences over all five countries'
-    offences (a floor where some do not report the type apart).
-    """
-    rows = rows_in_period(offences, min(ranges), max(ranges))
-    shares = shares_by_type(rows, NATIONAL)
-    totals = regional_totals(rows, min(ranges), max(ranges)).set_index("year")["count"]
-    values: dict = {}
-    inside, said = [], []
-    used = []
-    for year, (low, high) in ranges.items():
-        share = share_of(shares, year, offence_type)
-        reporting = sorted(set(rows.loc[(rows["year"] == year)
-                                        & (rows["offence_type"] == offence_type), "country"]))
-        count = float(rows.loc[(rows["year"] == year) & (rows["offence_type"] == offence_type),
-                               "count"].sum())
-        of_all = count / totals[year] * 100 if reporting and pd.notna(totals.get(year)) else None
-        values[f"{offence_type}_share_pct_{year}"] = None if share is None else round(share, 2)
-        values[f"countries_{year}"] = ";".join(c for c in CENTRAL_ASIA if c in reporting)
-        values[f"{offence_type}_share_of_all_five_pct_{year}"] = (
-            None if of_all is None else round(of_all, 2)
-        )
-        values[f"coverage_{year}"] = country_coverage(rows, year, offence_type)
-        inside.append(share is not None and low <= share < high)
-        used.append(rows[(rows["year"] == year) & rows["country"].isin(reporting)])
-        if share is None:
-            said.append(f"{year}: no country reports {offence_type} offences apart")
-            continue
-        others = [country_name(c) for c in CENTRAL_ASIA if c not in reporting]
-        words = (
-            f"{year}: {describe_percent(share)} ({share:.2f}%) over "
-            f"{_countries_in_words(reporting)}"
-            + (" only" if others else ", all five countries")
-        )
-        if others and of_all is not None:
-            words += (
-                f" (over all five countries' offences, {of_all:.1f}%: a floor, as "
-                f"{join_words(others)} report no {offence_type} line)"
-            )
-        said.append(words)
-    evidence = pd.concat(used) if used else rows.iloc[0:0]
-    if all(values[f"{offence_type}_share_pct_{y}"] is None for y in ranges):
-        return claim_record(
-            claim_id, statement, values, None, "", rows,
-            not_testable=f"no country's figures report {offence_type} offences apart in "
-            f"{join_words([str(y) for y in ranges])}",
-        )
-    holds = all(inside)
-    coverage = " ".join(f"Countries in {y}: {values[f'coverage_{y}']}." for y in ranges)
-    findings = (
-        f"{offence_type.capitalize()} offences as a share of the offences of the countries that "
-        f"report them: " + "; ".join(said) + ". "
-        + ("Consistent with the statement." if holds else "The statement does not hold.")
-        + f" {coverage}"
-    )
-    return claim_record(claim_id, statement, values, holds, findings, evidence)
-
-
-def check_claim_c10(offences: pd.DataFrame) -> dict:
-    """C10: smuggling's share of the five countries' offences, from 4% in 2010 to 9% in 2016
-    (whole per cents), over the countries that report smuggling apart."""
-    ranges = dict(zip((CLAIM_FIRST_YEAR, CLAIM_LAST_YEAR), C10_RANGES, strict=True))
-    return _check_share_claim("C10", C10_STATEMENT, offences, "smuggling", ranges)
-
-
-def check_claim_c11(offences: pd.DataFrame) -> dict:
-    """C11: offences linked to selling make up 46% of the five countries' offences of 2016 (whole
-    per cent), over the countries that report selling apart."""
-    return _check_share_claim("C11", C11_STATEMENT, offences, "selling",
-                              {CLAIM_LAST_YEAR: C11_RANGE})
-
-
 def made_words(rows: pd.DataFrame) -> str:
     """How far some rows are the project's own, for a sentence ("" when all are published)."""
     made = rows[rows["status"].map(lambda st: least_trusted(str(st)) in ("reconstructed", "estimate"))]
@@ -563,13 +271,16 @@ def made_words(rows: pd.DataFrame) -> str:
         return "reconstructed by this project, not official"
     return (
         "partly reconstructed by this project (the figures of "
-        f"{_countries_in_words(sorted(set(made['country'])))}), not official"
+        f"{countries_in_words(sorted(set(made['country'])))}), not official"
     )
 
 
 def headline(offences: pd.DataFrame, first: int, last: int) -> str:
-    """The page's opening sentences, worded from the figures (never from the bulletin's words);
-    each says when the figures behind it are reconstructed."""
+    """The page's opening sentences, worded from the figures.
+
+    The page's opening sentences, worded from the figures (never from the bulletin's words);
+    each says when the figures behind it are reconstructed.
+    """
     rows = rows_in_period(offences, first, last)
     totals = regional_totals(offences, first, last).dropna(subset=["count"])
     if totals.empty:
@@ -584,9 +295,9 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
     ):
         sentences.append(
             f"On them, the number of reported drug-related offences in the five countries of "
-            f"Central Asia {describe_trend(_series(totals))}." if made else
+            f"Central Asia {describe_trend(counts_by_year(totals))}." if made else
             f"The number of reported drug-related offences in the five countries of Central Asia "
-            f"{describe_trend(_series(totals))}."
+            f"{describe_trend(counts_by_year(totals))}."
         )
         breaks = breaks_in_decrease(totals)
         if breaks and totals["count"].iloc[-1] < totals["count"].iloc[0]:
@@ -619,7 +330,7 @@ def headline(offences: pd.DataFrame, first: int, last: int) -> str:
         )
         sentence = (
             f"In the countries that report {offence_type} apart "
-            f"({_countries_in_words(reporting)}), {what}"
+            f"({countries_in_words(reporting)}), {what}"
         )
         if status.startswith("reconstructed"):
             sentence += f": {status}, the bulletin's own figure given back."
@@ -649,8 +360,10 @@ def definitions_table(offences: pd.DataFrame | None = None) -> pd.DataFrame:
 
 
 def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """Shares by type (rows) and year (columns) for the page: per cents to one decimal, and the
-    count of offences they are shares of on the last line."""
+    """Shares by type (rows) and year (columns) for the page.
+
+    Per cents to one decimal, and the count of offences they are shares of on the last line.
+    """
     key = "offence_type" if "offence_type" in shares else "unodc_category"
     labels = offence_types()["label"].to_dict()
     table = shares.pivot(index=key, columns="year", values="share_pct")
@@ -682,7 +395,9 @@ def _country_years(rows: pd.DataFrame, status: str) -> list[str]:
 
 
 def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
-    """Which country-years are official, which the bulletin states, and that every other one is
+    """Which country-years are official, stated or reconstructed, in words.
+
+    Which country-years are official, which the bulletin states, and that every other one is
     reconstructed, in words.
 
     >>> rows = pd.DataFrame({"country": ["KGZ", "KGZ", "KAZ"], "year": [2015, 2016, 2016],
@@ -709,165 +424,13 @@ def provenance_note(rows: pd.DataFrame, table: str = "drug_offences") -> str:
     return " ".join(said)
 
 
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and status line under the page's tables, with the key to their marks."""
-    return " ".join(p for p in (describe_sources(rows), describe_status(rows), marks_note(rows)) if p)
-
-
-def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
-    """Draw yearly bars stacked by country: official parts solid, reconstructed parts lighter,
-    hatched and outlined, and a reconstructed part that repeats the country's neighbouring year
-    not drawn at all (:func:`not_drawn`).
-
-    Args:
-        ax: the chart's axes.
-        totals: ``country, year, count, status``, one row per country-year.
-        years: the years of the bars.
-
-    Returns:
-        The height of each year's stack.
-    """
-    colours = plt.get_cmap("tab10").colors
-    bottom = np.zeros(len(years))
-    hidden = not_drawn(totals, years)
-    for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
-        mine = totals[totals["country"] == country].set_index("year").reindex(years)
-        skip = hidden.get(country, [False] * len(years))
-        heights = mine["count"].where(~pd.Series(skip, index=mine.index)).fillna(0)
-        heights = heights.to_numpy(dtype=float)
-        bars = ax.bar(
-            years, heights, bottom=bottom, color=colours[index], label=country_name(country)
-        )
-        for bar, status in zip(bars.patches, mine["status"], strict=True):
-            if isinstance(status, str):
-                style_bar(bar, status, colours[index])
-        bottom += heights
-    ax.set_xticks(years)
-    return bottom
-
-
-def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
-    """For each country, which of the years' figures are reconstructed copies of a neighbouring
-    year (:func:`bulletin.publish.charts.repeated_reconstructed`): they are never drawn."""
-    hidden = {}
-    for country in sorted(set(totals["country"])):
-        mine = totals[totals["country"] == country].set_index("year").reindex(years)
-        hidden[country] = repeated_reconstructed(
-            mine["count"].tolist(), mine["status"].fillna("").tolist()
-        )
-    return hidden
-
-
-def not_drawn_note(totals: pd.DataFrame, years: list[int]) -> str:
-    """The note under a chart naming the figures left undrawn ("" when none)."""
-    parts = [
-        f"{country_name(country)} {describe_years([y for y, h in zip(years, flags, strict=True) if h])}"
-        for country, flags in not_drawn(totals, years).items()
-        if any(flags)
-    ]
-    if not parts:
-        return ""
-    return (
-        " Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
-        "figure: not a measure)."
-    )
-
-
-def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
-    """Stacked bars of offences by year and country; reconstructed parts drawn apart."""
-    rows = rows_in_period(offences, first, last)
-    fig, ax = new_chart()
-    years = list(range(first, last + 1))
-    totals = country_year_totals(rows)
-    stack_by_country(ax, totals, years)
-    legend_with_status(ax, rows, loc="upper left", bbox_to_anchor=(1, 1))
-    finish_chart(
-        fig,
-        ax,
-        CHART_TITLE_OFFENCES.format(first=first, last=last),
-        "Reported offences (number)",
-        describe_sources(rows),
-        describe_status(rows) + not_drawn_note(totals, years),
-    )
-    return fig
-
-
-def _solid(handle: object) -> object:
-    """A legend entry of bars as a plain patch of their colour (the bars themselves may be drawn
-    lighter and hatched where reconstructed)."""
-    patches = getattr(handle, "patches", None)
-    if not patches:
-        return handle
-    colour = to_rgba(patches[0].get_edgecolor() if patches[0].get_hatch() else
-                     patches[0].get_facecolor())
-    return Patch(facecolor=(*colour[:3], 1.0), edgecolor="white")
-
-
-def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
-    """The legend, with an entry for each status the chart draws apart (stated, reconstructed).
-
-    Args:
-        ax: the chart's axes.
-        rows: the rows behind the chart (their ``status`` column).
-        where: where to put the legend (matplotlib's ``loc``, ``bbox_to_anchor``).
-    """
-    handles, labels = ax.get_legend_handles_labels()
-    handles = [_solid(handle) for handle in handles]  # a layer's colour, whatever its status
-    for handle in status_handles([s for s in rows["status"].unique() if s != "official"]):
-        handles.append(handle)
-        labels.append(handle.get_label())
-    ax.legend(handles, labels, frameon=False, fontsize=9, **({"loc": "upper right"} | where))
-
-
-def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure | None:
-    """100% stacked bars of national offence types by year; hatched where reconstructed."""
-    rows = rows_in_period(offences, first, last)
-    shares = shares_by_type(rows, NATIONAL)
-    if shares.empty:
-        return None
-    national = national_rows(rows)
-    labels = offence_types()["label"].to_dict()
-    years = sorted(shares["year"].unique())
-    fig, ax = new_chart()
-    colours = plt.get_cmap("tab10").colors
-    bottom = np.zeros(len(years))
-    types = [t for t in offence_types().index if t in set(shares["offence_type"])]
-    for index, offence_type in enumerate(types):
-        mine = shares[shares["offence_type"] == offence_type].set_index("year").reindex(years)
-        heights = mine["share_pct"].fillna(0).to_numpy(dtype=float)
-        bars = ax.bar(
-            years, heights, bottom=bottom, color=colours[index], label=labels[offence_type]
-        )
-        for bar, year in zip(bars.patches, years, strict=True):
-            behind = national[
-                (national["year"] == year) & (national["offence_type"] == offence_type)
-            ]
-            if not behind.empty:
-                style_bar(bar, _joined(behind["status"]), colours[index])
-        bottom += heights
-    legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
-    ax.set_xticks(years)
-    ax.set_ylim(0, 100)
-    countries = _countries_in_words(sorted(set(national["country"])))
-    finish_chart(
-        fig,
-        ax,
-        CHART_TITLE_SHARES.format(first=first, last=last),
-        "Share of offences (%)",
-        describe_sources(national)
-        + f" Countries whose offences are broken down by national type: {countries}.",
-        describe_status(national),
-    )
-    return fig
-
-
 def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
     """The page's key figures for ``figures.json`` (none without data)."""
     rows = rows_in_period(offences, first, last)
     totals = regional_totals(offences, first, last).dropna(subset=["count"])
     if totals.empty:
         return []
-    status = _joined(rows["status"])
+    status = joined_values(rows["status"])
     final = totals.iloc[-1]
     year = int(final["year"])
     figures = [
@@ -906,14 +469,14 @@ def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
                     "value": round(share, 2),
                     "unit": "% of the offences of the countries reporting it",
                     "period": str(year),
-                    "status": _joined(over["status"]),
+                    "status": joined_values(over["status"]),
                 },
                 {
                     "name": f"crime_{offence_type}_countries",
                     "value": ";".join(reporting),
                     "unit": "countries (ISO3)",
                     "period": str(year),
-                    "status": _joined(over["status"]),
+                    "status": joined_values(over["status"]),
                 },
             ]
     official = country_year_totals(rows[(rows["year"] == year) & (rows["status"] == "official")])
@@ -925,14 +488,14 @@ def key_figures(offences: pd.DataFrame, first: int, last: int) -> list[dict]:
                 "value": int(official["count"].sum()),
                 "unit": "offences",
                 "period": str(year),
-                "status": _joined(official["status"]),
+                "status": joined_values(official["status"]),
             },
             {
                 "name": "crime_offences_official_countries",
                 "value": ";".join(c for c in CENTRAL_ASIA if c in set(official["country"])),
                 "unit": "countries (ISO3)",
                 "period": str(year),
-                "status": _joined(official["status"]),
+                "status": joined_values(official["status"]),
             },
         ]
     return figures

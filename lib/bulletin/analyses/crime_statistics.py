@@ -9,7 +9,8 @@ project holds:
 - a **coverage matrix**: for each country, indicator and year, whether an official figure is
   published (``official``), whether the project only has a figure it reconstructed from the
   bulletin (``reconstructed``, not a published figure), or nothing (``missing``);
-- the **trend of each SDG 16 indicator** the project holds, by sex where the data allow.
+- the **trend of each SDG 16 indicator** the project holds, by sex where the data allow
+  (:mod:`bulletin.analyses.sdg16`).
 
 The indicators are the drug-crime series (``drug_offences``, ``drug_arrests``: UNODC's annual
 report questionnaire, published in the World Drug Report annex) and every indicator of
@@ -18,19 +19,15 @@ report questionnaire, published in the World Drug Report annex) and every indica
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
-from bulletin.analyses.arrests import persons_by_country_year
-from bulletin.analyses.crime import country_year_totals
-from bulletin.core.wording import describe_percent, describe_trend, join_words
-from bulletin.data.trust import describe_sources, describe_status
+from bulletin.analyses.indicators import ARQ, SDG, UN_CTS, framework_of, is_denominator, sex_of
+from bulletin.analyses.series import country_year_totals, persons_by_country_year
+from bulletin.core.wording import describe_percent, join_words
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import finish_chart, new_chart
 
@@ -56,93 +53,6 @@ COVERAGE_WORDS = {
     MISSING: "no figure",
 }
 COVERAGE_COLUMNS = ["country", "indicator", "framework", "year", "status"]
-ARQ = "UNODC annual report questionnaire (WDR annex 10.1)"
-SDG = "SDG global indicator"
-UN_CTS = "UN-CTS / national crime statistics"
-_SDG_CODE = re.compile(r"^(?:sdg[ _-]?)?(\d{1,2})[._](\d{1,2})[._](\d{1,2})", re.IGNORECASE)
-_FEMALE = re.compile(r"\b(female|women|woman|girls?)\b", re.IGNORECASE)
-_MALE = re.compile(r"\b(male|men|man|boys?)\b", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class SdgCode:
-    """An SDG indicator code, e.g. 16.1.1."""
-
-    goal: int
-    target: int
-    indicator: int
-
-    def __str__(self) -> str:
-        return f"{self.goal}.{self.target}.{self.indicator}"
-
-
-def sdg_code(indicator: str) -> SdgCode | None:
-    """The SDG code an indicator's name starts with, if any.
-
-    >>> str(sdg_code("sdg_16_1_1_homicide_rate")), str(sdg_code("16.1.1")), sdg_code("police_personnel")
-    ('16.1.1', '16.1.1', None)
-    """
-    match = _SDG_CODE.match(str(indicator).strip())
-    return SdgCode(*(int(g) for g in match.groups())) if match else None
-
-
-# A workbook's population row (the denominator of a rate) is no crime indicator of its own.
-_DENOMINATOR = re.compile(r"\(population\)\s*$", re.IGNORECASE)
-
-
-def is_denominator(indicator: str) -> bool:
-    """Whether an indicator is only the population a rate is taken over.
-
-    >>> is_denominator("SDG 16.1.1 (population)"), is_denominator("SDG 16.1.1 (per 100,000 population)")
-    (True, False)
-    """
-    return bool(_DENOMINATOR.search(str(indicator)))
-
-
-def framework_of(indicator: str) -> str:
-    """The data collection an indicator of ``indicators`` belongs to: SDG, or UN-CTS / national."""
-    return SDG if sdg_code(indicator) is not None else UN_CTS
-
-
-def sex_of(disaggregation: str) -> str | None:
-    """``female``, ``male`` or None for a disaggregation label.
-
-    A label of ``key=value`` pairs is read by its ``sex`` pair only (``item=Number of women
-    treated`` is no breakdown by sex); a plain label by its words.
-
-    >>> sex_of("sex=female"), sex_of("Men"), sex_of("total"), sex_of("age=15-49; sex=F")
-    ('female', 'male', None, 'female')
-    >>> sex_of("item=Number of women treated in hospital")
-    """
-    text = str(disaggregation)
-    if "=" in text:
-        pairs = dict(
-            (key.strip().lower(), value.strip().lower())
-            for key, _, value in (part.partition("=") for part in text.split(";"))
-        )
-        value = pairs.get("sex")
-        if value in ("female", "f", "women", "woman"):
-            return "female"
-        if value in ("male", "m", "men", "man"):
-            return "male"
-        return None
-    text = text.replace("_", " ")
-    if _FEMALE.search(text):
-        return "female"
-    if _MALE.search(text):
-        return "male"
-    return None
-
-
-def disaggregation_label(disaggregation: str) -> str:
-    """A disaggregation in words for a legend or sentence: "women", "men", "total", or as it is.
-
-    >>> disaggregation_label("sex=female"), disaggregation_label("total"), disaggregation_label("age=15-17")
-    ('women', 'total', 'age=15-17')
-    """
-    if is_national_level(disaggregation):
-        return {"female": "women", "male": "men"}.get(sex_of(disaggregation) or "", "total")
-    return str(disaggregation)
 
 
 def best_status(statuses: pd.Series) -> str:
@@ -366,79 +276,6 @@ def coverage_sentences(matrix: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-_NATIONAL_LEVEL = re.compile(r"^(total|sex\s*=\s*(female|male))$", re.IGNORECASE)
-
-
-def is_national_level(disaggregation: str) -> bool:
-    """Whether a disaggregation is the whole country, or the whole country by sex.
-
-    >>> is_national_level("total"), is_national_level("sex=female"), is_national_level("territory=Osh city; sex=male")
-    (True, True, False)
-    """
-    return bool(_NATIONAL_LEVEL.match(str(disaggregation).strip()))
-
-
-def sdg16_rows(indicators: pd.DataFrame) -> pd.DataFrame:
-    """The rows of ``indicators`` that belong to an SDG 16 indicator (denominators left out)."""
-    codes = indicators["indicator"].map(sdg_code)
-    keep = codes.map(lambda code: code is not None and code.goal == 16)
-    keep = keep.astype(bool) & ~indicators["indicator"].map(is_denominator).astype(bool)
-    return indicators.loc[keep].reset_index(drop=True)
-
-
-def other_breakdowns(indicators: pd.DataFrame) -> pd.DataFrame:
-    """For each SDG 16 indicator, the breakdowns published besides total and sex (territory, age...).
-
-    Returns:
-        ``indicator, breakdowns`` (the kinds, e.g. "age, territory").
-    """
-    rows = sdg16_rows(indicators)
-    rows = rows[~rows["disaggregation"].map(is_national_level)]
-    kinds = rows["disaggregation"].str.split(";").explode().str.split("=").str[0].str.strip()
-    found = kinds.groupby(rows.loc[kinds.index, "indicator"]).agg(lambda k: ", ".join(sorted(set(k))))
-    return found.rename("breakdowns").reset_index()
-
-
-def sdg16_trends(indicators: pd.DataFrame) -> pd.DataFrame:
-    """Each SDG 16 indicator's national values by year: the total and, where given, by sex.
-
-    Returns:
-        ``indicator, country, disaggregation, sex, unit, year, value, status, source``.
-    """
-    rows = sdg16_rows(indicators)
-    rows = rows[rows["disaggregation"].map(is_national_level).astype(bool)]
-    rows = rows.assign(sex=rows["disaggregation"].map(sex_of))
-    columns = ["indicator", "country", "disaggregation", "sex", "unit", "year", "value", "status", "source"]
-    return rows[columns].sort_values(["indicator", "country", "disaggregation", "year"], ignore_index=True)
-
-
-def _number(value: float) -> str:
-    """A value as a sentence gives it: whole numbers with separators, others to two decimals."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-
-
-def sdg16_sentences(trends: pd.DataFrame) -> str:
-    """How each SDG 16 series moved, in words, naming the years that went against the trend."""
-    if trends.empty:
-        return "The project holds no SDG 16 indicator for these countries."
-    sentences = []
-    for (indicator, country, disaggregation), rows in trends.groupby(
-        ["indicator", "country", "disaggregation"], sort=False
-    ):
-        series = {int(y): float(v) for y, v in zip(rows["year"], rows["value"], strict=True)}
-        years = sorted(series)
-        who = f"{indicator}, {country_name(country)}, {disaggregation_label(disaggregation)}"
-        if len(years) < 2 or years != list(range(years[0], years[-1] + 1)):
-            listed = join_words([f"{_number(series[y])} in {y}" for y in years])
-            sentences.append(f"{who}: {listed} only, too few consecutive years for a trend.")
-            continue
-        sentences.append(
-            f"{who}: {_number(series[years[0]])} in {years[0]}, {_number(series[years[-1]])} in "
-            f"{years[-1]}; it {describe_trend(series)}."
-        )
-    return " ".join(sentences)
-
-
 def coverage_sources(*tables: pd.DataFrame) -> str:
     """The "Source:" line of the coverage charts: the publications of the tables' official rows.
 
@@ -520,40 +357,6 @@ def plot_coverage_by_country(matrix: pd.DataFrame, source: str = "") -> list[Fig
     ]
 
 
-def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
-    """One SDG 16 indicator by year: a line per country and disaggregation (sex where given)."""
-    rows = trends[trends["indicator"] == indicator]
-    fig, ax = new_chart(height=4.5)
-    styles = {"female": "--", "male": "-.", None: "-"}
-    for (country, disaggregation), series in rows.groupby(["country", "disaggregation"], sort=False):
-        official = series["status"].eq(OFFICIAL).all()
-        label = f"{country_name(country)}: {disaggregation_label(disaggregation)}" + (
-            "" if official else " (not official)"
-        )
-        ax.plot(
-            series["year"],
-            series["value"],
-            linestyle=styles.get(series["sex"].iloc[0], "-"),
-            marker="o" if official else "x",
-            alpha=1.0 if official else 0.6,
-            label=label,
-        )
-    years = sorted(set(rows["year"].astype(int)))
-    ax.set_xticks(years)
-    ax.set_ylim(bottom=0)
-    ax.legend(frameon=False, fontsize=9)
-    units = join_words(sorted(set(rows["unit"].astype(str))))
-    finish_chart(
-        fig,
-        ax,
-        f"{indicator}, {years[0]}-{years[-1]}" if years else indicator,
-        units,
-        describe_sources(rows),
-        describe_status(rows),
-    )
-    return fig
-
-
 def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
     """The page's key figures for ``figures.json``."""
     if matrix.empty:
@@ -605,8 +408,11 @@ def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:
 
 
 def rows_used(table: pd.DataFrame, years: range | list[int]) -> pd.DataFrame:
-    """The rows of a table the coverage matrix reads: the five countries, the years shown, and
-    (for ``indicators``) every indicator but the denominators."""
+    """The rows of a table the coverage matrix reads.
+
+    The five countries, the years shown, and (for ``indicators``) every indicator but the
+    denominators.
+    """
     years = list(years)
     keep = table["country"].isin(CENTRAL_ASIA) & table["year"].isin(years)
     if "indicator" in table:

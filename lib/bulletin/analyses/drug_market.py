@@ -15,15 +15,10 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.analyses import annual
-from bulletin.analyses.seizures import CHART_CATEGORIES, KG_PER_TON
-from bulletin.core.wording import (
-    describe_coverage,
-    describe_largest_each_year,
-    describe_peak,
-    describe_percent,
-    describe_quantity,
-    describe_years,
-)
+from bulletin.analyses.seizures import CHART_CATEGORIES
+from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.sentences import describe_coverage, describe_largest_each_year, describe_peak
+from bulletin.core.wording import describe_percent, describe_quantity, describe_years
 from bulletin.data.trust import claim_record
 
 CHART_TITLE = "Drug market in Central Asia"
@@ -109,14 +104,19 @@ def largest_group_by_year(market: pd.DataFrame) -> dict[int, str]:
 
 
 def first_data_year(seizures: pd.DataFrame, drugs: tuple[str, ...] = MARKET_DRUGS) -> int:
-    """The first year the five countries have any figure for the drugs (the long view starts
-    there: "as long as the data go back")."""
+    """The first year the five countries have any figure for the drugs.
+
+    The first year the five countries have any figure for the drugs (the long view starts
+    there: "as long as the data go back").
+    """
     rows = seizures[seizures["drug"].isin(drugs) & seizures["country"].isin(annual.CENTRAL_ASIA)]
     return int(rows["year"].min()) if not rows.empty else FIRST_YEAR
 
 
 def check_claim_c2(seizures: pd.DataFrame) -> dict:
-    """C2: heroin seizures peak in 2003 or 2004, opium seizures within 1990-2000 (the five
+    """C2: heroin seizures peak in 2003 or 2004, opium seizures within 1990-2000.
+
+    C2: heroin seizures peak in 2003 or 2004, opium seizures within 1990-2000 (the five
     together, from the first year with figures to the bulletin's last year, 2016).
 
     The basis is that of the rows of the peak years, the ones that decide the check: peaks
@@ -200,8 +200,10 @@ def last_years(market: pd.DataFrame, count: int = LAST_YEARS) -> list[int]:
 
 
 def sentences(market: pd.DataFrame) -> list[str]:
-    """What the page says, made from the numbers: peaks, the largest group of the last five
-    years, and the last year's composition."""
+    """What the page says, made from the numbers.
+
+    Peaks, the largest group of the last five years, and the last year's composition.
+    """
     said = []
     for group in GROUPS:
         years, top = peak_years(market, group)

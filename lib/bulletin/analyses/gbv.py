@@ -1,4 +1,6 @@
-"""Analysis 9: gender-based violence in Kyrgyzstan ("Victims of gender-based violence may be more
+"""Analysis 9: gender-based violence in Kyrgyzstan.
+
+Analysis 9: gender-based violence in Kyrgyzstan ("Victims of gender-based violence may be more
 comfortable talking to female officers").
 
 The Kyrgyz series of ``indicators.csv``, over time: people who turned to crisis centres, cases of
@@ -16,42 +18,33 @@ crisis-centre figure for 2010 is reconstructed from the bulletin's "26 per cent 
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.ticker import StrMethodFormatter
 
+from bulletin.analyses.indicators import (
+    CRISIS_CENTRE_CLIENTS,
+    FEMALE,
+    MALE,
+    POLICE_GBV_CASES,
+    kyrgyz_rows,
+    split_qualifier,
+)
+from bulletin.analyses.series import TOTAL, joined_values
+from bulletin.core.numbers import round_half_up
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import (
-    STATED_QUALIFIERS,
     describe_percent,
     describe_stated_change,
     describe_stated_count,
 )
-from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
-from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
+from bulletin.data.trust import least_trusted
+from bulletin.publish.charts import is_reconstructed
 
-COUNTRY = "KGZ"
-TOTAL = "total"
-QUALIFIER_KEY = "qualifier"
-"""A figure the source gives loosely has its word as a ``qualifier=<word>`` part of
-``disaggregation``: ``total; qualifier=over`` is the total, given as "over" the value
-(data/README.md). Parts are ``key=value`` pairs joined by "; ", as ``bulletin import`` writes them.
-"""
-PART_SEPARATOR = "; "
-
-# The bulletin's own series (it cites the National Statistical Committee).
-CRISIS_CENTRE_CLIENTS = "gbv_crisis_centre_clients"
-POLICE_GBV_CASES = "gbv_cases_registered_by_police"
-# The NSC's series, imported from its SDG 5.2.1 workbooks.
 # The NSC's series, imported from its SDG 5.2.1 workbooks by ``bulletin import``: the indicator
 # is the workbook's own code (the file published as 5.2.1.3 is titled 5.2.1.1b).
 DV_VICTIMS = "SDG 5.2.1.1b"
 DV_WOMEN_HEALTH = "SDG 5.2.1.1a"
-FEMALE = "sex=female"
-MALE = "sex=male"
 HEALTH_CHANNELS = (
     "item=in forensic departments",
     "item=to feldsher-midwife points",
@@ -61,7 +54,6 @@ HEALTH_CHANNELS = (
 """The places women applied to for domestic violence, as the NSC lists them (5.2.1.1a). The NSC
 gives no total; the page adds the four up (a woman who went to two of them counts twice). The
 workbook's other row, women treated in hospital, is another measure and is left out."""
-
 SERIES_LABELS = {
     CRISIS_CENTRE_CLIENTS: "People who turned to crisis centres",
     POLICE_GBV_CASES: "GBV cases registered by the police",
@@ -69,15 +61,9 @@ SERIES_LABELS = {
     DV_WOMEN_HEALTH: "Women who applied to health authorities (NSC)",
 }
 GBV_INDICATORS = tuple(SERIES_LABELS)
-
 # The years the bulletin compares (C15, C16).
 C15_YEARS = (2010, 2015)
 C16_YEARS = (2010, 2014)
-C15_STATEMENT = (
-    "14,467 people turned to crisis centers and other institutions providing social and "
-    "psychological assistance in 2015, a 26 per cent increase from 2010"
-)
-C16_STATEMENT = "In 2014, the police registered over 3,500 cases of GBV, compared to 1,800 in 2010"
 
 
 def last_data_year(issue: Quarter) -> int:
@@ -92,55 +78,9 @@ def last_data_year(issue: Quarter) -> int:
     return issue.year - 1
 
 
-def split_qualifier(rows: pd.DataFrame) -> pd.DataFrame:
-    """Take a loose figure's word out of ``disaggregation`` into a ``qualifier`` column.
-
-    ``total; qualifier=over`` becomes disaggregation ``total`` and qualifier ``over``; a plain
-    figure has an empty qualifier.
-
-    Raises:
-        ValueError: for a word that is not one of ``STATED_QUALIFIERS``, naming the row.
-    """
-    disaggregations, qualifiers = [], []
-    for line in rows.itertuples():
-        parts = str(line.disaggregation).split(PART_SEPARATOR)
-        words = [p.split("=", 1)[1] for p in parts if p.startswith(f"{QUALIFIER_KEY}=")]
-        kept = [p for p in parts if not p.startswith(f"{QUALIFIER_KEY}=")]
-        if len(words) > 1 or (words and words[0] not in STATED_QUALIFIERS):
-            raise ValueError(
-                f"indicators: {line.indicator} {line.year} has disaggregation "
-                f"{line.disaggregation!r}; expected at most one '{QUALIFIER_KEY}=' part, one of "
-                + ", ".join(STATED_QUALIFIERS)
-            )
-        disaggregations.append(PART_SEPARATOR.join(kept) or TOTAL)
-        qualifiers.append(words[0] if words else None)
-    return rows.assign(
-        disaggregation=pd.Series(disaggregations, index=rows.index, dtype=object),
-        qualifier=pd.Series(qualifiers, index=rows.index, dtype=object),
-    )
-
-
-def with_qualifier(disaggregation: str, qualifier: str | None) -> str:
-    """The disaggregation that carries a loose figure's word.
-
-    >>> with_qualifier("total", "over")
-    'total; qualifier=over'
-    """
-    if qualifier is None:
-        return disaggregation
-    if qualifier not in STATED_QUALIFIERS:
-        raise ValueError(f"expected one of {', '.join(STATED_QUALIFIERS)}, got {qualifier!r}")
-    return f"{disaggregation}{PART_SEPARATOR}{QUALIFIER_KEY}={qualifier}"
-
-
 def gbv_rows(indicators: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Kyrgyzstan's GBV rows up to ``last_year``, with loose figures' words in ``qualifier``."""
-    selected = (
-        (indicators["country"] == COUNTRY)
-        & indicators["indicator"].isin(GBV_INDICATORS)
-        & (indicators["year"] <= last_year)
-    )
-    rows = split_qualifier(indicators.loc[selected])
+    rows = split_qualifier(kyrgyz_rows(indicators, GBV_INDICATORS, last_year))
     return rows.sort_values(["indicator", "disaggregation", "year"]).reset_index(drop=True)
 
 
@@ -161,7 +101,7 @@ def series_totals(rows: pd.DataFrame) -> pd.DataFrame:
             .agg(
                 value=("value", "sum"),
                 channels=("disaggregation", "nunique"),
-                status=("status", _joined),
+                status=("status", joined_values),
                 source=("source", "first"),
             )
             .reset_index()
@@ -173,10 +113,6 @@ def series_totals(rows: pd.DataFrame) -> pd.DataFrame:
     return totals[columns].sort_values(["indicator", "year"]).reset_index(drop=True)
 
 
-def _joined(values: pd.Series) -> str:
-    return "+".join(sorted(set(values)))
-
-
 def _cell(value: float, qualifier: object, status: str) -> str:
     words = describe_stated_count(value, None if pd.isna(qualifier) else qualifier)
     kind = least_trusted(status)
@@ -186,8 +122,11 @@ def _cell(value: float, qualifier: object, status: str) -> str:
 
 
 def series_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The series by year as readers see them: figures in words, loose ones with their word,
-    reconstructed ones marked; a year a series has no figure for shows "–"."""
+    """The series by year as readers see them, figures in words.
+
+    The series by year as readers see them: figures in words, loose ones with their word,
+    reconstructed ones marked; a year a series has no figure for shows "–".
+    """
     totals = series_totals(rows)
     if totals.empty:
         return pd.DataFrame(columns=["Year"])
@@ -233,13 +172,16 @@ def growth(rows: pd.DataFrame, indicator: str, start: int, end: int) -> dict | N
         "new_qualifier": new_q,
         "percent": (new["value"] - old["value"]) / old["value"] * 100,
         "words": describe_stated_change(new["value"], old["value"], new_q, old_q),
-        "status": _joined(pd.Series([old["status"], new["status"]])),
+        "status": joined_values(pd.Series([old["status"], new["status"]])),
     }
 
 
 def growth_table(rows: pd.DataFrame) -> pd.DataFrame:
-    """The change of every series between the years the bulletin compares (2010-2015 for crisis
-    centres, 2010-2014 for police cases), and of the NSC series over the same spans."""
+    """The change of every series between the years the bulletin compares.
+
+    The change of every series between the years the bulletin compares (2010-2015 for crisis
+    centres, 2010-2014 for police cases), and of the NSC series over the same spans.
+    """
     lines = []
     for start, end in (C16_YEARS, C15_YEARS):
         for indicator in GBV_INDICATORS:
@@ -271,7 +213,7 @@ def victims_by_sex(rows: pd.DataFrame) -> pd.DataFrame:
     )
     wide = wide.reindex(columns=[FEMALE, MALE, TOTAL])
     wide["female_share_pct"] = wide[FEMALE] / wide[TOTAL] * 100
-    wide["status"] = victims.groupby("year")["status"].agg(_joined)
+    wide["status"] = victims.groupby("year")["status"].agg(joined_values)
     wide.columns.name = None
     return wide.reset_index()
 
@@ -323,6 +265,11 @@ def help_seeking_gap(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(lines)
 
 
+def _words(gap: pd.DataFrame, column: str, series: str, words: Callable) -> list[str]:
+    """A column of the gap table in words, each value with the qualifier of its series."""
+    return [words(v, q) for v, q in zip(gap[column], gap[f"{series}_qualifier"], strict=True)]
+
+
 def format_help_seeking_gap(gap: pd.DataFrame) -> pd.DataFrame:
     """The gap table as readers see it."""
     if gap.empty:
@@ -342,25 +289,17 @@ def format_help_seeking_gap(gap: pd.DataFrame) -> pd.DataFrame:
                 count(v) + (" (reconstructed)" if is_reconstructed(str(s)) else "")
                 for v, s in zip(gap["sought_help"], gap["sought_help_status"], strict=True)
             ],
-            "GBV cases registered by the police": [
-                count(v, q)
-                for v, q in zip(gap["police_cases"], gap["police_cases_qualifier"], strict=True)
-            ],
-            "Victims of domestic violence (NSC)": [
-                count(v, q)
-                for v, q in zip(gap["dv_victims"], gap["dv_victims_qualifier"], strict=True)
-            ],
+            "GBV cases registered by the police": _words(gap, "police_cases", "police_cases", count),
+            "Victims of domestic violence (NSC)": _words(gap, "dv_victims", "dv_victims", count),
             "Women who applied to health authorities (NSC)": [
                 count(v) for v in gap["health_applied"]
             ],
-            "People at crisis centres per police-registered case": [
-                ratio_words(v, q)
-                for v, q in zip(gap["per_police_cases"], gap["police_cases_qualifier"], strict=True)
-            ],
-            "People at crisis centres per NSC victim": [
-                ratio_words(v, q)
-                for v, q in zip(gap["per_dv_victims"], gap["dv_victims_qualifier"], strict=True)
-            ],
+            "People at crisis centres per police-registered case": _words(
+                gap, "per_police_cases", "police_cases", ratio_words
+            ),
+            "People at crisis centres per NSC victim": _words(
+                gap, "per_dv_victims", "dv_victims", ratio_words
+            ),
         }
     )
 
@@ -373,7 +312,7 @@ def ratio_words(ratio: object, denominator_qualifier: object = None) -> str:
     """
     if ratio is None or pd.isna(ratio):
         return "–"
-    shown = _one_decimal(float(ratio))
+    shown = f"{round_half_up(float(ratio), 1):.1f}"
     if denominator_qualifier in ("over", "more than"):
         return f"under {shown}"
     if denominator_qualifier == "almost":
@@ -416,203 +355,12 @@ def gap_sentence(gap: pd.DataFrame) -> str:
     return sentence[0].upper() + sentence[1:]
 
 
-def _one_decimal(value: float) -> str:
-    return f"{math.floor(value * 10 + 0.5) / 10:.1f}"
-
-
-# --- claims ------------------------------------------------------------------------------------
-
-
-def _series_rows(rows: pd.DataFrame, indicator: str, years: tuple[int, ...]) -> pd.DataFrame:
+def series_rows(rows: pd.DataFrame, indicator: str, years: tuple[int, ...]) -> pd.DataFrame:
     """The total rows of one series in some years (the rows a claim's check uses)."""
     chosen = rows[(rows["indicator"] == indicator) & rows["year"].isin(years)]
     if indicator != DV_WOMEN_HEALTH:
         chosen = chosen[chosen["disaggregation"] == TOTAL]
     return chosen
-
-
-def check_claim_c15(indicators: pd.DataFrame) -> dict:
-    """C15: 14,467 people turned to crisis centres in 2015, a 26 per cent increase from 2010.
-
-    The 2015 figure is the bulletin's; no 2010 figure is published anywhere the project reads,
-    so a 2010 row reconstructed from this very statement makes the increase hold by
-    construction: the basis (computed from the two rows' statuses and sources) says so.
-    """
-    rows = gbv_rows(indicators, C15_YEARS[1])
-    used = _series_rows(rows, CRISIS_CENTRE_CLIENTS, C15_YEARS)
-    change = growth(rows, CRISIS_CENTRE_CLIENTS, *C15_YEARS)
-    if change is None:
-        return claim_record(
-            "C15", C15_STATEMENT, {}, None, "", used,
-            not_testable="indicators.csv has no crisis-centre figures for both 2010 and 2015",
-        )
-    rounded = round(change["percent"])
-    holds = change["new"] == 14467 and change["new_qualifier"] is None and rounded == 26
-    findings = (
-        f"{describe_stated_count(change['new'])} people in 2015 and "
-        f"{describe_stated_count(change['old'])} in 2010: {change['words']}; "
-        + ("consistent with the statement." if holds else "the statement does not hold.")
-    )
-    values = {
-        "crisis_centre_clients_2015": change["new"],
-        "crisis_centre_clients_2010": change["old"],
-        "increase_pct": round(change["percent"], 2),
-        "status_2010_2015": change["status"],
-    }
-    return claim_record("C15", C15_STATEMENT, values, holds, findings, used)
-
-
-def check_claim_c16(indicators: pd.DataFrame) -> dict:
-    """C16: over 3,500 GBV cases registered by the police in 2014, 1,800 in 2010.
-
-    Checks the bulletin's rows (their basis: the police series' rows), then sets them against the
-    NSC's official victims of domestic violence for the same years (a narrower count: domestic
-    violence only, victims not cases), which the verdict reports beside them.
-    """
-    rows = gbv_rows(indicators, C16_YEARS[1])
-    used = _series_rows(rows, POLICE_GBV_CASES, C16_YEARS)
-    change = growth(rows, POLICE_GBV_CASES, *C16_YEARS)
-    if change is None:
-        return claim_record(
-            "C16", C16_STATEMENT, {}, None, "", used,
-            not_testable="indicators.csv has no police-registered GBV cases for 2010 and 2014",
-        )
-    holds = (
-        change["new"] == 3500
-        and change["new_qualifier"] in ("over", "more than")
-        and change["old"] == 1800
-        and change["old_qualifier"] is None
-    )
-    official = growth(rows, DV_VICTIMS, *C16_YEARS)
-    values = {
-        "police_gbv_cases_2010": change["old"],
-        "police_gbv_cases_2014": change["new"],
-        "police_gbv_cases_2014_qualifier": change["new_qualifier"],
-        "increase_pct_at_least": round(change["percent"], 2),
-    }
-    findings = (
-        f"From {describe_stated_count(change['old'])} in 2010 to "
-        f"{describe_stated_count(change['new'], change['new_qualifier'])} in 2014, "
-        f"{change['words']}; "
-        + ("as the statement says." if holds else "the statement does not hold.")
-    )
-    if official is not None:
-        values["nsc_dv_victims_2010"] = official["old"]
-        values["nsc_dv_victims_2014"] = official["new"]
-        values["nsc_dv_victims_status"] = official["status"]
-        findings += (
-            f" Beside them, the NSC's victims of domestic violence ({official['status']}), a "
-            f"narrower count, went from {describe_stated_count(official['old'])} to "
-            f"{describe_stated_count(official['new'])} ({official['words']})"
-            + (
-                ": close to the bulletin's figure in 2010 but well below it in 2014. The "
-                "bulletin's count is wider than domestic violence or comes from another register; "
-                "the published figures cannot tell which."
-                if official["old"]
-                and abs(official["old"] - change["old"]) / change["old"] < 0.05
-                and official["new"] < change["new"]
-                else "."
-            )
-        )
-    return claim_record("C16", C16_STATEMENT, values, holds, findings, used)
-
-
-# --- charts and figures ------------------------------------------------------------------------
-
-
-def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
-    """The Kyrgyz series over time, one line each; reconstructed points hollow, loose ones marked
-    with their word, and no line drawn across years without figures."""
-    totals = series_totals(rows)
-    fig, ax = new_chart()
-    for indicator in GBV_INDICATORS:
-        series = totals.loc[totals["indicator"] == indicator].sort_values("year")
-        if series.empty:
-            continue
-        consecutive = series["year"].diff().fillna(1).eq(1).all()
-        (line,) = ax.plot(
-            series["year"],
-            series["value"],
-            marker="o",
-            linestyle="-" if consecutive else ":",
-            label=SERIES_LABELS[indicator],
-        )
-        for point in series.itertuples():
-            if least_trusted(point.status) == "stated":
-                ax.plot(point.year, point.value, marker=STATED_MARKER, markersize=9,
-                        color=line.get_color(), markeredgecolor="white", linestyle="none")
-            if is_reconstructed(point.status):
-                ax.plot(
-                    point.year,
-                    point.value,
-                    marker="o",
-                    markersize=10,
-                    markerfacecolor="white",
-                    markeredgecolor=line.get_color(),
-                    linestyle="none",
-                )
-            if isinstance(point.qualifier, str):
-                ax.annotate(
-                    f"{point.qualifier} {point.value:,.0f}",
-                    (point.year, point.value),
-                    textcoords="offset points",
-                    xytext=(4, 8),
-                    fontsize=9,
-                    color=line.get_color(),
-                )
-    handles, labels = ax.get_legend_handles_labels()
-    if totals["status"].map(lambda st: least_trusted(st) == "stated").any():
-        handles.append(Line2D([], [], marker=STATED_MARKER, markersize=9, color="grey",
-                              linestyle="none"))
-        labels.append("◆ stated in the bulletin's text (not official)")
-    if totals["status"].map(is_reconstructed).any():
-        handles.append(
-            Line2D(
-                [],
-                [],
-                marker="o",
-                markersize=10,
-                markerfacecolor="white",
-                markeredgecolor="grey",
-                linestyle="none",
-            )
-        )
-        labels.append("reconstructed (not official)")
-    ax.legend(handles, labels, frameon=False, fontsize=9, loc="upper left", ncol=2)
-    ax.set_xlabel("")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
-    ax.set_ylim(0, float(totals["value"].max()) * 1.35)  # room for the legend above the lines
-    finish_chart(
-        fig,
-        ax,
-        f"Gender-based violence in Kyrgyzstan: people seeking help and cases registered, to {last_year}",
-        "Persons or cases",
-        describe_sources(totals),
-        describe_status(totals)
-        + " Dotted lines join years that are not consecutive: the years between have no figure."
-        " Women who applied to health authorities: the four places the NSC lists, added up.",
-    )
-    return fig
-
-
-def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
-    """Victims of domestic violence by sex, stacked bars by year."""
-    victims = rows.loc[rows["indicator"] == DV_VICTIMS]
-    fig, ax = new_chart()
-    ax.bar(table["year"], table[FEMALE], label="Women")
-    ax.bar(table["year"], table[MALE], bottom=table[FEMALE], label="Men")
-    ax.legend(frameon=False, loc="upper left")
-    ax.xaxis.get_major_locator().set_params(integer=True)
-    finish_chart(
-        fig,
-        ax,
-        "Victims of domestic violence by sex, Kyrgyzstan",
-        "Victims (persons)",
-        describe_sources(victims),
-        describe_status(victims),
-    )
-    return fig
 
 
 def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
@@ -681,12 +429,15 @@ def key_figures(rows: pd.DataFrame, last_year: int) -> list[dict]:
 
 def _status_of(rows: pd.DataFrame, indicator: str, year: int) -> str:
     """The status of one series' figure of one year (joined, "" without one)."""
-    return _joined(_series_rows(rows, indicator, (year,))["status"])
+    return joined_values(series_rows(rows, indicator, (year,))["status"])
 
 
 def victims_sentence(table: pd.DataFrame) -> str:
-    """Victims of domestic violence in the latest year, by sex, against the year before and the
-    first year, in words."""
+    """Victims of domestic violence in the latest year, by sex, in words.
+
+    Victims of domestic violence in the latest year, by sex, against the year before and the
+    first year, in words.
+    """
     if table.empty:
         return "indicators.csv has no victims of domestic violence by sex for Kyrgyzstan."
     table = table.sort_values("year")
@@ -713,8 +464,3 @@ def no_data_message(last_year: int) -> str:
         f"indicators.csv has no gender-based violence series for Kyrgyzstan up to {last_year}: "
         "no chart or table can be shown."
     )
-
-
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under the GBV tables."""
-    return f"{describe_sources(rows)} {describe_status(rows)}"

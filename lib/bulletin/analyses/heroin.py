@@ -1,4 +1,6 @@
-"""Analysis 4: heroin and the Northern route ("Heroin seizures in Central Asia and Russian
+"""Analysis 4: heroin and the Northern route.
+
+Analysis 4: heroin and the Northern route ("Heroin seizures in Central Asia and Russian
 federation").
 
 Heroin seized by the five Central Asian countries together against the Russian Federation over
@@ -17,14 +19,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from bulletin.analyses import annual
-from bulletin.analyses.seizures import KG_PER_TON
-from bulletin.core.wording import (
-    describe_change,
-    describe_coverage,
-    describe_higher_years,
-    describe_times,
-    describe_years,
-)
+from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.sentences import describe_coverage, describe_higher_years
+from bulletin.core.wording import describe_change, describe_times, describe_years
 from bulletin.data.trust import claim_record
 from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 from bulletin.publish.charts import PALETTE, finish_chart, new_chart, repeated_reconstructed
@@ -91,8 +88,11 @@ def split_years(compared: pd.DataFrame) -> tuple[list[int], list[int], list[int]
 
 
 def check_claim_c6(seizures: pd.DataFrame) -> dict:
-    """C6: the Russian Federation seized more heroin than the five together in each of
-    2010-2016; the basis from the heroin rows of both sides in those years."""
+    """C6: the Russian Federation seized more heroin than the five together in 2010-2016.
+
+    C6: the Russian Federation seized more heroin than the five together in each of
+    2010-2016; the basis from the heroin rows of both sides in those years.
+    """
     first, last = C6_YEARS
     compared = comparison(seizures, first, last)
     higher, lower, missing = split_years(compared)
@@ -139,8 +139,11 @@ def check_claim_c6(seizures: pd.DataFrame) -> dict:
 
 
 def sentences(compared: pd.DataFrame) -> list[str]:
-    """What the page says, made from the numbers: which side seized more and by how much, the
-    change over the years, the coverage, and the reading for the Northern route."""
+    """What the page says, made from the numbers.
+
+    Which side seized more and by how much, the change over the years, the coverage, and the
+    reading for the Northern route.
+    """
     higher, lower, missing = split_years(compared)
     said = [
         describe_higher_years(
@@ -173,8 +176,11 @@ def sentences(compared: pd.DataFrame) -> list[str]:
 
 
 def northern_route_reading(higher: list[int], lower: list[int]) -> str:
-    """The bulletin's reading of the comparison for the Northern route, as far as the figures
-    carry it."""
+    """The bulletin's reading of the comparison for the Northern route.
+
+    The bulletin's reading of the comparison for the Northern route, as far as the figures
+    carry it.
+    """
     if not higher and not lower:
         return "Without figures for both sides, the comparison says nothing about the Northern route."
     if not lower:

@@ -15,22 +15,25 @@ from __future__ import annotations
 import pandas as pd
 from matplotlib.figure import Figure
 
-from bulletin.analyses.activities import activities_up_to_issue, participants_words, split_list
+from bulletin.analyses.activities import activities_up_to_issue, split_list
+from bulletin.analyses.activity_participants import participants_words
+from bulletin.analyses.indicators import (
+    FEMALE,
+    MINORITY_AMONG_WOMEN_SHARE,
+    WOMEN_SHARE,
+    kyrgyz_rows,
+)
 from bulletin.core.periods import Quarter
+from bulletin.core.sentences import describe_partial_date
 from bulletin.core.wording import (
-    describe_partial_date,
     describe_percent,
     describe_stated_count,
+    join_words,
     number_in_words,
 )
 from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
 from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
 
-COUNTRY = "KGZ"
-WOMEN_SHARE = "certified_police_officers_share"
-MINORITY_AMONG_WOMEN_SHARE = "certified_police_women_ethnic_minority_share"
-FEMALE = "sex=female"
-TOTAL = "total"
 FEMALE_OFFICER_SERIES = "kgz-female-police-training-2017"
 """The ``series`` of activities.csv that the training of female police officers' rounds share."""
 
@@ -48,12 +51,8 @@ C18_ISSUE = Quarter(2017, 2)
 
 def policing_rows(indicators: pd.DataFrame, last_year: int) -> pd.DataFrame:
     """Kyrgyzstan's rows on women among certified police officers, up to ``last_year``."""
-    selected = (
-        (indicators["country"] == COUNTRY)
-        & indicators["indicator"].isin((WOMEN_SHARE, MINORITY_AMONG_WOMEN_SHARE))
-        & (indicators["year"] <= last_year)
-    )
-    return indicators.loc[selected].sort_values(["year", "indicator"]).reset_index(drop=True)
+    rows = kyrgyz_rows(indicators, (WOMEN_SHARE, MINORITY_AMONG_WOMEN_SHARE), last_year)
+    return rows.sort_values(["year", "indicator"]).reset_index(drop=True)
 
 
 def composition(rows: pd.DataFrame) -> pd.DataFrame:
@@ -184,12 +183,8 @@ def training_sentence(rounds: pd.DataFrame) -> str:
         else ""
     )
     rounds_words = f"{number_in_words(len(rounds))} round{'s' if len(rounds) != 1 else ''}"
-    sentence = f"{who} from all regions of Kyrgyzstan were trained in {rounds_words}: {_join(places)}{per_round}."
+    sentence = f"{who} from all regions of Kyrgyzstan were trained in {rounds_words}: {join_words(places)}{per_round}."
     return sentence[0].upper() + sentence[1:]
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def check_claim_c17(indicators: pd.DataFrame) -> dict:
@@ -354,8 +349,3 @@ def no_data_message(last_year: int) -> str:
         f"indicators.csv has no share of women among certified police officers in Kyrgyzstan up "
         f"to {last_year}: no chart or table can be shown."
     )
-
-
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under a table."""
-    return f"{describe_sources(rows)} {describe_status(rows, period_column='year' if 'year' in rows else None)}"

@@ -11,6 +11,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.figure import Figure
 
+from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import describe_quantity, number_in_words
 from bulletin.data.trust import claim_record, describe_sources, describe_status
@@ -23,7 +24,6 @@ from bulletin.publish.charts import (
     status_handles,
 )
 
-KG_PER_TON = 1000
 CHART_TITLE = "Seizures in Central Asia ({months})"
 
 # The drugs the bulletin's quarterly chart names, in its order; every other drug is "Other drugs".
@@ -164,8 +164,11 @@ def no_data_message(quarter: Quarter) -> str:
 
 
 def check_claim_c1(seizures: pd.DataFrame) -> dict:
-    """Claim C1 on January-March 2017: cannabis herb + resin in [3.5, 4.0) t, heroin + opium in
-    (1.0, 1.5) t, five countries reporting (ANALYSES.md); its basis from the rows it adds up."""
+    """Claim C1 on January-March 2017: cannabis and opiates seized, five countries reporting.
+
+    Claim C1 on January-March 2017: cannabis herb + resin in [3.5, 4.0) t, heroin + opium in
+    (1.0, 1.5) t, five countries reporting (ANALYSES.md); its basis from the rows it adds up.
+    """
     rows = rows_of_quarter(seizures, C1_QUARTER)
     used = rows  # the drugs it adds up, and every country's rows for "five countries"
     cannabis = tons_of(rows, CANNABIS_HERB_AND_RESIN)
@@ -231,11 +234,6 @@ def format_group_totals(groups: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
             "change_vs_year_before_pct": "Change on a year before (%)",
         }
     )
-
-
-def table_note(rows: pd.DataFrame) -> str:
-    """The source and data status line under the quarter's tables."""
-    return f"{describe_sources(rows)} {describe_status(rows)}"
 
 
 def key_figures(rows: pd.DataFrame, quarter: Quarter) -> list[dict]:

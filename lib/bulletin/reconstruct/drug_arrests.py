@@ -56,7 +56,7 @@ import sys
 
 import pandas as pd
 
-from bulletin.analyses.crime import country_year_totals, rows_in_period
+from bulletin.analyses.series import country_year_totals, rows_in_period
 from bulletin.core.wording import describe_years
 from bulletin.data.tables import check_table, load_table
 from bulletin.data.vocab import CENTRAL_ASIA

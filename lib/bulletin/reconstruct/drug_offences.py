@@ -63,8 +63,12 @@ import sys
 import numpy as np
 import pandas as pd
 
-from bulletin.analyses.arrests import persons_by_country_year
-from bulletin.analyses.crime import TOTAL, country_year_totals, unodc_category
+from bulletin.analyses.series import (
+    TOTAL,
+    country_year_totals,
+    persons_by_country_year,
+    unodc_category,
+)
 from bulletin.core.wording import describe_years
 from bulletin.data.tables import check_table, load_table
 from bulletin.data.vocab import CENTRAL_ASIA

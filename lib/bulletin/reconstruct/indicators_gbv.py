@@ -46,13 +46,14 @@ import sys
 
 import pandas as pd
 
-from bulletin.analyses.gbv import (
+from bulletin.analyses.indicators import (
     CRISIS_CENTRE_CLIENTS,
+    MINORITY_AMONG_WOMEN_SHARE,
     POLICE_GBV_CASES,
-    TOTAL,
+    WOMEN_SHARE,
     with_qualifier,
 )
-from bulletin.analyses.policing import MINORITY_AMONG_WOMEN_SHARE, WOMEN_SHARE
+from bulletin.analyses.series import TOTAL
 from bulletin.data.tables import table_spec
 from bulletin.reconstruct import rows_made_by, run_reconstruction
 

@@ -1,0 +1,200 @@
+"""Analyses 6-7, the charts of drug-related offences and persons arrested, their status shown.
+
+Counts stacked by country and year, official parts solid and reconstructed ones lighter and
+hatched; a reconstructed figure that only repeats a neighbouring year is not drawn, and the note
+under the chart names it (:func:`not_drawn_note`). The shares of the national offence types by
+year, hatched where reconstructed. The arrests page (:mod:`bulletin.analyses.arrests`) draws with the same
+helpers.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch
+
+from bulletin.analyses.crime import countries_in_words, national_rows, shares_by_type
+from bulletin.analyses.series import (
+    NATIONAL,
+    country_year_totals,
+    joined_values,
+    offence_types,
+    rows_in_period,
+)
+from bulletin.core.wording import (
+    describe_years,
+)
+from bulletin.data.trust import (
+    describe_sources,
+    describe_status,
+)
+from bulletin.data.vocab import CENTRAL_ASIA, country_name
+from bulletin.publish.charts import (
+    finish_chart,
+    new_chart,
+    repeated_reconstructed,
+    status_handles,
+    style_bar,
+)
+
+CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
+CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
+
+
+def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
+    """Draw yearly bars stacked by country, reconstructed parts drawn apart.
+
+    Draw yearly bars stacked by country: official parts solid, reconstructed parts lighter,
+    hatched and outlined, and a reconstructed part that repeats the country's neighbouring year
+    not drawn at all (:func:`not_drawn`).
+
+    Args:
+        ax: the chart's axes.
+        totals: ``country, year, count, status``, one row per country-year.
+        years: the years of the bars.
+
+    Returns:
+        The height of each year's stack.
+    """
+    colours = plt.get_cmap("tab10").colors
+    bottom = np.zeros(len(years))
+    hidden = not_drawn(totals, years)
+    for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
+        mine = totals[totals["country"] == country].set_index("year").reindex(years)
+        skip = hidden.get(country, [False] * len(years))
+        heights = mine["count"].where(~pd.Series(skip, index=mine.index)).fillna(0)
+        heights = heights.to_numpy(dtype=float)
+        bars = ax.bar(
+            years, heights, bottom=bottom, color=colours[index], label=country_name(country)
+        )
+        for bar, status in zip(bars.patches, mine["status"], strict=True):
+            if isinstance(status, str):
+                style_bar(bar, status, colours[index])
+        bottom += heights
+    ax.set_xticks(years)
+    return bottom
+
+
+def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
+    """For each country, which years' figures are reconstructed copies of a neighbouring year.
+
+    For each country, which of the years' figures are reconstructed copies of a neighbouring
+    year (:func:`bulletin.publish.charts.repeated_reconstructed`): they are never drawn.
+    """
+    hidden = {}
+    for country in sorted(set(totals["country"])):
+        mine = totals[totals["country"] == country].set_index("year").reindex(years)
+        hidden[country] = repeated_reconstructed(
+            mine["count"].tolist(), mine["status"].fillna("").tolist()
+        )
+    return hidden
+
+
+def not_drawn_note(totals: pd.DataFrame, years: list[int]) -> str:
+    """The note under a chart naming the figures left undrawn ("" when none)."""
+    parts = [
+        f"{country_name(country)} {describe_years([y for y, h in zip(years, flags, strict=True) if h])}"
+        for country, flags in not_drawn(totals, years).items()
+        if any(flags)
+    ]
+    if not parts:
+        return ""
+    return (
+        " Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
+        "figure: not a measure)."
+    )
+
+
+def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
+    """Stacked bars of offences by year and country; reconstructed parts drawn apart."""
+    rows = rows_in_period(offences, first, last)
+    fig, ax = new_chart()
+    years = list(range(first, last + 1))
+    totals = country_year_totals(rows)
+    stack_by_country(ax, totals, years)
+    legend_with_status(ax, rows, loc="upper left", bbox_to_anchor=(1, 1))
+    finish_chart(
+        fig,
+        ax,
+        CHART_TITLE_OFFENCES.format(first=first, last=last),
+        "Reported offences (number)",
+        describe_sources(rows),
+        describe_status(rows) + not_drawn_note(totals, years),
+    )
+    return fig
+
+
+def _solid(handle: object) -> object:
+    """A legend entry of bars as a plain patch of their colour.
+
+    A legend entry of bars as a plain patch of their colour (the bars themselves may be drawn
+    lighter and hatched where reconstructed).
+    """
+    patches = getattr(handle, "patches", None)
+    if not patches:
+        return handle
+    colour = to_rgba(patches[0].get_edgecolor() if patches[0].get_hatch() else
+                     patches[0].get_facecolor())
+    return Patch(facecolor=(*colour[:3], 1.0), edgecolor="white")
+
+
+def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
+    """The legend, with an entry for each status the chart draws apart (stated, reconstructed).
+
+    Args:
+        ax: the chart's axes.
+        rows: the rows behind the chart (their ``status`` column).
+        where: where to put the legend (matplotlib's ``loc``, ``bbox_to_anchor``).
+    """
+    handles, labels = ax.get_legend_handles_labels()
+    handles = [_solid(handle) for handle in handles]  # a layer's colour, whatever its status
+    for handle in status_handles([s for s in rows["status"].unique() if s != "official"]):
+        handles.append(handle)
+        labels.append(handle.get_label())
+    ax.legend(handles, labels, frameon=False, fontsize=9, **({"loc": "upper right"} | where))
+
+
+def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure | None:
+    """100% stacked bars of national offence types by year; hatched where reconstructed."""
+    rows = rows_in_period(offences, first, last)
+    shares = shares_by_type(rows, NATIONAL)
+    if shares.empty:
+        return None
+    national = national_rows(rows)
+    labels = offence_types()["label"].to_dict()
+    years = sorted(shares["year"].unique())
+    fig, ax = new_chart()
+    colours = plt.get_cmap("tab10").colors
+    bottom = np.zeros(len(years))
+    types = [t for t in offence_types().index if t in set(shares["offence_type"])]
+    for index, offence_type in enumerate(types):
+        mine = shares[shares["offence_type"] == offence_type].set_index("year").reindex(years)
+        heights = mine["share_pct"].fillna(0).to_numpy(dtype=float)
+        bars = ax.bar(
+            years, heights, bottom=bottom, color=colours[index], label=labels[offence_type]
+        )
+        for bar, year in zip(bars.patches, years, strict=True):
+            behind = national[
+                (national["year"] == year) & (national["offence_type"] == offence_type)
+            ]
+            if not behind.empty:
+                style_bar(bar, joined_values(behind["status"]), colours[index])
+        bottom += heights
+    legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
+    ax.set_xticks(years)
+    ax.set_ylim(0, 100)
+    countries = countries_in_words(sorted(set(national["country"])))
+    finish_chart(
+        fig,
+        ax,
+        CHART_TITLE_SHARES.format(first=first, last=last),
+        "Share of offences (%)",
+        describe_sources(national)
+        + f" Countries whose offences are broken down by national type: {countries}.",
+        describe_status(national),
+    )
+    return fig

@@ -1,0 +1,256 @@
+"""Analysis 5, the route map: the period's legs drawn between the countries.
+
+Analysis 5, the route map: the legs of the period drawn between the countries, one panel per drug
+group, new legs and legs gone told apart, line width by kilograms.
+
+Countries stand at fixed places (``data/reference/country_positions.csv``); a leg whose country
+has no place is named under the map, never dropped silently.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+
+from bulletin.analyses.route_windows import (
+    BASELINE,
+    PERIOD,
+    CaseWindow,
+    cases_within,
+)
+from bulletin.analyses.routes import LEG_COLUMNS, disappeared_legs, leg_words, new_legs
+from bulletin.core.wording import (
+    number_in_words,
+)
+from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.vocab import country_name, drug_groups, drug_labels, load_reference
+from bulletin.publish.charts import finish_chart, mark_reconstructed, new_chart
+
+MAP_TITLE = "Trafficking routes through Central Asia, {period}"
+
+
+def country_positions() -> pd.DataFrame:
+    """Latitude and longitude of the countries the map can place (``reference/country_positions``)."""
+    frame = load_reference("country_positions")
+    return frame.astype({"lat": float, "lon": float}).set_index("iso3")
+
+
+_PANELS = {  # drug groups drawn in a panel of their own, with their colour; the rest together
+    "opiates": "#0072B2",
+    "cannabis": "#009E73",
+}
+OTHER_DRUGS = "other"
+_OTHER_COLOUR = "#CC79A7"
+_NEW_COLOUR = "#D55E00"
+_GONE_COLOUR = "#7f7f7f"
+_MAX_WIDTH = 10.0
+_MIN_WIDTH = 0.6
+_BEND = 0.15  # arcs bend, so that the two directions of a leg stay apart
+
+
+def map_legs(summary: pd.DataFrame) -> pd.DataFrame:
+    """The legs the map draws, by panel: the period's, and the baseline's not seen again.
+
+    Returns:
+        ``panel`` (``opiates``, ``cannabis`` or ``other``), ``kind`` (``period`` or ``gone``),
+        ``from_country``, ``to_country``, ``cases``, ``kg``, ``reconstructed_kg``, ``new`` (a
+        leg of the period that no drug took in the baseline).
+    """
+    groups = summary["drug"].map(drug_groups())
+    grouped = summary.assign(panel=groups.where(groups.isin(list(_PANELS)), OTHER_DRUGS))
+    keys = ["window", "panel", *LEG_COLUMNS]
+    weights = grouped.groupby(keys, as_index=False)[["cases", "kg", "reconstructed_kg"]].sum()
+    new = new_legs(summary)[list(LEG_COLUMNS)].assign(is_new=True)
+    gone = disappeared_legs(summary)[list(LEG_COLUMNS)].assign(is_gone=True)
+    weights = weights.merge(new, on=list(LEG_COLUMNS), how="left").merge(
+        gone, on=list(LEG_COLUMNS), how="left"
+    )
+    in_period = weights["window"] == PERIOD
+    weights["new"] = weights["is_new"].eq(True) & in_period
+    weights["kind"] = np.where(in_period, PERIOD, "gone")
+    weights = weights[in_period | (weights["is_gone"].eq(True) & (weights["window"] == BASELINE))]
+    columns = ["panel", "kind", *LEG_COLUMNS, "cases", "kg", "reconstructed_kg", "new"]
+    return weights[columns].reset_index(drop=True)
+
+
+def plot_route_map(
+    cases: pd.DataFrame,
+    summary: pd.DataFrame,
+    period: CaseWindow,
+    baseline: CaseWindow,
+    positions: pd.DataFrame | None = None,
+) -> Figure:
+    """The routes of the period as a network, countries at their geographic positions.
+
+    One panel per drug group (opiates, cannabis, other drugs if any). Each leg is an arc from one
+    country to the next, as wide as the kilograms carried along it in the period (one scale for
+    every panel); legs the baseline never shows are drawn in orange, the baseline's legs not seen
+    again in grey dots. When every case is reconstructed the chart says so in a box; when only
+    some are, the legs carrying reconstructed kilograms are dashed. Countries without a position
+    are left off the map and named under it. No tiles, nothing fetched: the positions are
+    ``data/reference/country_positions.csv`` (capital cities).
+    """
+    positions = country_positions() if positions is None else positions
+    legs = map_legs(summary)
+    placed = legs["from_country"].isin(positions.index) & legs["to_country"].isin(positions.index)
+    unplaced, legs = legs[~placed], legs[placed]
+    panels = [p for p in (*_PANELS, OTHER_DRUGS) if (legs["panel"] == p).any()] or ["opiates"]
+    fig, first_ax = new_chart(6.2 * len(panels) + 0.5, 5.6)
+    first_ax.remove()
+    axes = list(np.atleast_1d(fig.subplots(1, len(panels), sharex=True, sharey=True)))
+    drawn = legs[legs["kind"] == PERIOD]
+    heaviest = float(drawn["kg"].max()) if not drawn.empty else 0.0
+    heaviest = heaviest if heaviest > 0 else 1.0
+    in_period = cases_within(cases, period)
+    all_reconstructed = not in_period.empty and (in_period["status"] == "reconstructed").all()
+    countries = sorted(set(legs["from_country"]) | set(legs["to_country"]))
+    for ax, panel in zip(axes, panels, strict=True):
+        _draw_panel(ax, legs[legs["panel"] == panel], panel, positions, heaviest,
+                    dashed=not all_reconstructed)
+        _draw_countries(ax, positions.loc[countries] if countries else positions.iloc[0:0])
+        ax.set_xlabel("Longitude (degrees east)")
+    if countries:
+        spots = positions.loc[countries]
+        axes[0].set_xlim(spots["lon"].min() - 3, spots["lon"].max() + 6)
+        axes[0].set_ylim(spots["lat"].min() - 3, spots["lat"].max() + 3)
+        # Equirectangular, with degrees of longitude shortened as at the map's middle latitude.
+        for ax in axes:
+            ax.set_aspect(1 / math.cos(math.radians(float(spots["lat"].mean()))))
+    handles = _map_legend(legs, heaviest, period, baseline, dashed=not all_reconstructed)
+    # West of the Caspian, between Ukraine and Iran, the last panel has room for the legend.
+    axes[-1].legend(handles=handles, loc="center left", bbox_to_anchor=(0.01, 0.37),
+                    fontsize=8, frameon=True, framealpha=0.9)
+    if all_reconstructed:
+        mark_reconstructed(axes[0])
+    unplaced_words = ""
+    if not unplaced.empty:
+        unplaced_words = (
+            " Legs to or from countries without a position, not drawn: "
+            + leg_words(unplaced.drop_duplicates(list(LEG_COLUMNS)))
+            + "."
+        )
+    years = in_period.assign(year=in_period["date"].str[:4].astype(int))
+    status = describe_status(years, "year") if not years.empty else "Data status: no data."
+    labels = {PERIOD: f"leg of {period.label}", "gone": f"leg of {baseline.label} not seen again"}
+    data = legs.assign(kind=legs["kind"].map(labels), period=period.interval,
+                       baseline=baseline.interval)
+    title = MAP_TITLE.format(period=period.label)
+    finish_chart(
+        fig,
+        axes[0],
+        title,
+        "Latitude (degrees north)",
+        describe_sources(in_period if not in_period.empty else cases) + unplaced_words
+        + " Line width: kilograms carried along the leg.",
+        status,
+        data=data,
+        alt=_map_alt(legs, period, baseline),
+    )
+    # The chart's title spans the panels; each panel is named after its drug group.
+    fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
+    names = {**drug_labels(), OTHER_DRUGS: "Other drugs"}
+    for ax, panel in zip(axes, panels, strict=True):
+        ax.set_title(names.get(panel, panel), loc="left", fontsize=11)
+    return fig
+
+
+def _draw_panel(
+    ax: Axes, legs: pd.DataFrame, panel: str, positions: pd.DataFrame, heaviest: float,
+    dashed: bool,
+) -> None:
+    """The arcs of one panel: one per leg, never one per case."""
+    colour = _PANELS.get(panel, _OTHER_COLOUR)
+    for row in legs.sort_values("kg", ascending=False).itertuples(index=False):
+        start = positions.loc[row.from_country, ["lon", "lat"]].to_numpy(dtype=float)
+        end = positions.loc[row.to_country, ["lon", "lat"]].to_numpy(dtype=float)
+        if row.kind == "gone":
+            width, tint, style = 1.2, _GONE_COLOUR, (0, (1, 2))
+        else:
+            width = _MIN_WIDTH + (_MAX_WIDTH - _MIN_WIDTH) * row.kg / heaviest
+            tint = _NEW_COLOUR if row.new else colour
+            style = "--" if dashed and row.reconstructed_kg > 0 else "-"
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops={
+                "arrowstyle": "-|>,head_length=0.6,head_width=0.3",
+                "color": tint,
+                "lw": width,
+                "linestyle": style,
+                "alpha": 0.8,
+                "shrinkA": 7,
+                "shrinkB": 7,
+                "connectionstyle": f"arc3,rad={_BEND}",
+            },
+        )
+
+
+def _draw_countries(ax: Axes, spots: pd.DataFrame) -> None:
+    ax.scatter(spots["lon"], spots["lat"], s=40, color="#222222", zorder=5)
+    for code, spot in spots.iterrows():
+        ax.annotate(
+            country_name(code), (spot["lon"], spot["lat"]), xytext=(5, 5),
+            textcoords="offset points", fontsize=8.5, zorder=6,
+            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75,
+                  "edgecolor": "none"},
+        )
+    ax.grid(True, alpha=0.3)
+
+
+def _map_legend(
+    legs: pd.DataFrame, heaviest: float, period: CaseWindow, baseline: CaseWindow, dashed: bool
+) -> list[Line2D]:
+    handles = []
+    for kg in _round_scale(heaviest):
+        width = _MIN_WIDTH + (_MAX_WIDTH - _MIN_WIDTH) * kg / heaviest
+        handles.append(Line2D([], [], color="#555555", lw=width, label=f"{kg:,.0f} kg"))
+    any_new = bool(legs["new"].any())
+    handles.append(Line2D([], [], color=_NEW_COLOUR, lw=3, label=(
+        f"New leg: not seen in {baseline.label}" + ("" if any_new else " (none)"))))
+    any_gone = bool((legs["kind"] == "gone").any())
+    handles.append(Line2D([], [], color=_GONE_COLOUR, lw=1.2, linestyle=(0, (1, 2)), label=(
+        f"Leg of {baseline.label} not seen in {period.label}" + ("" if any_gone else " (none)"))))
+    if dashed and (legs["reconstructed_kg"] > 0).any():
+        handles.append(Line2D([], [], color="#555555", lw=2, linestyle="--",
+                              label="Dashed: with reconstructed cases, not official"))
+    return handles
+
+
+def _round_scale(heaviest: float) -> list[float]:
+    """Round kilograms for the width legend.
+
+    The largest 1, 2 or 5 x 10^n below the heaviest leg, and a tenth of it.
+
+    >>> _round_scale(44455.0), _round_scale(0.5)
+    ([2000.0, 20000.0], [1.0])
+    """
+    if heaviest < 1:
+        return [1.0]
+    power = 10.0 ** math.floor(math.log10(heaviest))
+    top = max(step * power for step in (1, 2, 5) if step * power <= heaviest)
+    return [top / 10, top] if top >= 10 else [top]
+
+
+def _map_alt(legs: pd.DataFrame, period: CaseWindow, baseline: CaseWindow) -> str:
+    drawn = legs[legs["kind"] == PERIOD]
+    if drawn.empty:
+        return f"Map of trafficking routes, {period.label}: no leg to draw."
+    by_leg = drawn.groupby(list(LEG_COLUMNS), as_index=False)["kg"].sum()
+    heaviest = by_leg.nlargest(3, "kg")
+    words = "; ".join(
+        f"{country_name(a)} to {country_name(b)}, {kg:,.0f} kg"
+        for a, b, kg in zip(heaviest["from_country"], heaviest["to_country"], heaviest["kg"],
+                            strict=True)
+    )
+    new = int(drawn.drop_duplicates(list(LEG_COLUMNS))["new"].sum())
+    return (
+        f"Maps of trafficking routes by drug group, {period.label}: {len(by_leg)} legs between "
+        f"countries drawn at their capitals, each as wide as the kilograms carried along it; "
+        f"heaviest: {words}. New legs against {baseline.label}: {number_in_words(new)}."
+    )
