@@ -9,7 +9,7 @@ publications overlap (``precedence``), provenance records (``provenance``) and t
 (``driver``). The command-line handler is ``command``.
 """
 
-from bulletin.data.importers.base import FileReport, ImportRefusedError, Problem
+from bulletin.data.importers.base import FileReport, ImportRefusedError
 from bulletin.data.importers.detect import ImportOptions
 from bulletin.data.importers.driver import DEFAULT_SCOPE, ImportResult, format_summary, import_files
 
@@ -19,7 +19,6 @@ __all__ = [
     "ImportOptions",
     "ImportRefusedError",
     "ImportResult",
-    "Problem",
     "format_summary",
     "import_files",
 ]

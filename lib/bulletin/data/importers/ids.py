@@ -62,12 +62,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bulletin.data.importers import cases
+from bulletin.core.problems import Problem
+from bulletin.data import cases
 from bulletin.data.importers.base import (
     FileReport,
     ImportedTable,
     ImportRefusedError,
-    Problem,
     Publication,
     refuse,
 )
@@ -703,11 +703,11 @@ def _map_column(
         raise ImportRefusedError(
             [
                 Problem(
-                    path.name,
                     first[i][0] if first[i] else None,
                     name,
                     values[i],
                     expected.format(value=values[i]),
+                    file=path.name,
                 )
                 for i in failed[:50]
             ]
@@ -857,11 +857,11 @@ def _convert(
         raise ImportRefusedError(
             [
                 Problem(
-                    path.name,
                     int(line),
                     upper["AMOUNT"],
                     str(amount[row]),
                     "an amount, zero or more",
+                    file=path.name,
                 )
                 for row, line in zip(rows, lines.of(rows), strict=True)
             ]
@@ -935,7 +935,7 @@ def _convert(
         if len(blank):
             raise ImportRefusedError(
                 [
-                    Problem(path.name, int(line), id_column, "", "a case identifier")
+                    Problem(int(line), id_column, "", "a case identifier", file=path.name)
                     for line in lines.of(blank[:20])
                 ]
             )
@@ -945,11 +945,11 @@ def _convert(
             raise ImportRefusedError(
                 [
                     Problem(
-                        path.name,
                         int(line),
                         id_column,
-                        p.value,
+                        p.got,
                         "a case identifier no other line has (a duplicate case)",
+                        file=path.name,
                     )
                     for p, line in zip(duplicates[:20], lines.of(rows), strict=True)
                 ]
@@ -1011,7 +1011,7 @@ def _normal_values(
     if bad:
         first = _first_rows(pa.chunked_array([pa.array(indices)]), bad, lines)
         raise ImportRefusedError(
-            [Problem(path.name, first[i][0], name, values[i], expected) for i in bad[:50]]
+            [Problem(first[i][0], name, values[i], expected, file=path.name) for i in bad[:50]]
         )
     return normal
 

@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from bulletin.core.paths import reference_dir as reference_in_use
-from bulletin.data.importers.base import ImportRefusedError, Problem
+from bulletin.core.problems import Problem
+from bulletin.data.importers.base import ImportRefusedError
 from bulletin.data.vocab import country_names, drugs
 
 COUNTRY_NAMES_FILE = "country_names.csv"
@@ -84,14 +85,14 @@ def map_countries(
         raise ImportRefusedError(
             [
                 Problem(
-                    file,
                     int(row["first"]),
                     column,
                     str(name),
                     f"a country name known to the project: add '{name}' with its ISO3 code to "
                     f"{reference_in_use() / COUNTRY_NAMES_FILE} ({row['size']} rows have it)",
-                    where,
-                    sheet,
+                    file=file,
+                    where=where,
+                    sheet=sheet,
                 )
                 for name, row in first.iterrows()
             ]
@@ -184,15 +185,15 @@ def map_drugs(
             seen.add(key)
             problems.append(
                 Problem(
-                    file,
                     int(lines[index]),
                     " / ".join(labels or columns),
                     " / ".join(str(part) for part in key),
                     f"a drug name of this release known to the project: add a line "
                     f"'{key[0]},{key[1]},{key[2]},<drug>,component,' to "
                     f"data/reference/drug_names_{release}.csv",
-                    where,
-                    sheet,
+                    file=file,
+                    where=where,
+                    sheet=sheet,
                 )
             )
         raise ImportRefusedError(problems)

@@ -44,11 +44,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from bulletin.core.problems import Problem
 from bulletin.data.importers.base import (
     FileReport,
     ImportedTable,
     ImportRefusedError,
-    Problem,
     Publication,
     refuse,
 )
@@ -200,13 +200,13 @@ def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
             if sex is None:
                 problems.append(
                     Problem(
-                        path.name,
                         number,
                         "C",
                         label,
                         "men or women under a heading by sex",
-                        "row",
-                        sheet,
+                        file=path.name,
+                        where="row",
+                        sheet=sheet,
                     )
                 )
                 continue
@@ -269,13 +269,13 @@ def _refuse_duplicates(file: str, frame: pd.DataFrame, sheet: str | None) -> Non
         raise ImportRefusedError(
             [
                 Problem(
-                    file,
                     int(row["_row"]),
                     None,
                     f"{row['indicator']} {row['disaggregation']} {row['year']}",
                     "one value per indicator, disaggregation and year (this one is given twice)",
-                    "row" if sheet else "line",
-                    sheet,
+                    file=file,
+                    where="row" if sheet else "line",
+                    sheet=sheet,
                 )
                 for _, row in frame[duplicated].head(20).iterrows()
             ]
