@@ -19,7 +19,7 @@ Cells are stripped of surrounding blanks, as ``load_table`` does. Problems are r
 quoted cell spanning lines counts, as in an editor) and column, like ``check_table``.
 Categorical columns are checked on their dictionary (the few distinct values), so the cost is a
 pass over the row indices, not over the text. Text cells a spreadsheet would run as a formula
-are written with a leading ``'`` and read back without it (``bulletin.core.files.neutralise_arrow``).
+are written with a leading ``'`` and read back without it (``bulletin.core.arrow_safety.neutralise_arrow``).
 """
 
 from __future__ import annotations
@@ -32,12 +32,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bulletin.core.files import (
-    CsvRecordError,
-    csv_records,
-    restore_arrow,
-    write_atomic,
-)
+from bulletin.core.arrow_safety import restore_arrow
+from bulletin.core.csv_records import CsvRecordError, csv_records
+from bulletin.core.files import write_atomic
 from bulletin.core.paths import reference_scope
 from bulletin.core.problems import MAX_PROBLEMS_SHOWN, Problem
 from bulletin.data.cases_csv import DICT, TABLE, arrow_schema, cases_writer

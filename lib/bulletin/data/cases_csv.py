@@ -5,7 +5,7 @@ by this module alone: :func:`bulletin.data.tables.write_table` (rows checked by 
 schema) and ``bulletin import`` (rows checked by :func:`bulletin.data.cases.check_cases`) both
 hand it rows already checked. The rows are sorted by ``case_id``, empty text cells are written as
 nothing (``,,``), text cells a spreadsheet would run as a formula get a leading ``'``
-(``bulletin.core.files.neutralise_arrow``) and kilograms always read back as decimal numbers.
+(``bulletin.core.arrow_safety.neutralise_arrow``) and kilograms always read back as decimal numbers.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bulletin.core.files import neutralise_arrow
+from bulletin.core.arrow_safety import neutralise_arrow
 
 TABLE = "seizure_cases"
 DICT = pa.dictionary(pa.int32(), pa.string())

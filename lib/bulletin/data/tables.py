@@ -24,13 +24,8 @@ import pandera.pandas as pa
 import pyarrow as arrow
 from pandera.errors import SchemaErrors
 
-from bulletin.core.files import (
-    CsvRecordError,
-    csv_records,
-    neutralise_frame,
-    restore_cell,
-    write_atomic,
-)
+from bulletin.core.csv_records import CsvRecordError, csv_records
+from bulletin.core.files import neutralise_frame, restore_cell, write_atomic
 from bulletin.core.paths import DATA_DIR, reference_dir, reference_scope
 from bulletin.core.problems import Problem, list_problems
 from bulletin.data import cases_csv

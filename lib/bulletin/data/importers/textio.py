@@ -23,7 +23,7 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from bulletin.core.files import CsvRecordError, csv_records
+from bulletin.core.csv_records import CsvRecordError, csv_records
 from bulletin.core.problems import Problem
 from bulletin.data.importers.base import ImportRefusedError, refuse
 from bulletin.data.importers.xlsxio import archive_members, is_workbook_archive, is_xlsx
