@@ -21,7 +21,7 @@ from bulletin.core import files
 from bulletin.data.importers import merging, xlsxio
 from bulletin.data.importers.dataunodc import HEADER as DATAUNODC_HEADER
 from bulletin.data.importers.provenance import write_records
-from bulletin.data.importers.wdr_crimes import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
+from bulletin.data.importers.wdr_crimes_layouts import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
 from bulletin.data.importers.wdr_seizures import HEADER_2018
 from bulletin.data.tables import load_table, write_table
 

@@ -53,20 +53,20 @@ register(_is_wdr2024_seizures, WDR2024_SEIZURES)
 
 def _crimes_detector(layout_name: str):
     def test(seen: Probe) -> bool:
-        from bulletin.data.importers import wdr_crimes
+        from bulletin.data.importers import wdr_crimes_layouts
 
-        layout = getattr(wdr_crimes, layout_name)
-        return seen.kind == "xlsx" and wdr_crimes.is_layout(seen.sheets or {}, layout)
+        layout = getattr(wdr_crimes_layouts, layout_name)
+        return seen.kind == "xlsx" and wdr_crimes_layouts.is_layout(seen.sheets or {}, layout)
 
     return test
 
 
 def _crimes_reader(layout_name: str):
     def read(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-        from bulletin.data.importers import wdr_crimes
+        from bulletin.data.importers import wdr_crimes, wdr_crimes_layouts
 
         return wdr_crimes.read_wdr_crimes(
-            path, options.scope, report, getattr(wdr_crimes, layout_name)
+            path, options.scope, report, getattr(wdr_crimes_layouts, layout_name)
         )
 
     return read
