@@ -18,7 +18,7 @@ import pytest
 
 from bulletin.cli.main import main
 from bulletin.core import files
-from bulletin.data.importers import merging, xlsxio
+from bulletin.data.importers import merging, xlsx_parts, xlsxio
 from bulletin.data.importers.dataunodc import HEADER as DATAUNODC_HEADER
 from bulletin.data.importers.provenance import write_records
 from bulletin.data.importers.wdr_crimes_layouts import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
@@ -389,7 +389,7 @@ def test_detection_reads_only_the_first_rows_of_a_sheet(
         return data
 
     monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
-    sheets = xlsxio.probe_workbook(path)
+    sheets = xlsx_parts.probe_workbook(path)
     assert [row[0] for row in sheets["Export"]] == [7919 * i for i in range(1, 7)]
     with zipfile.ZipFile(path) as archive:
         size = archive.getinfo("xl/worksheets/sheet1.xml").file_size

@@ -2,7 +2,7 @@
 
 The export is a delimited text file (``,``, ``;`` or tab) with a header, or a zip archive holding
 one such file (UNODC's 2011-2016 report comes so: a 41 MB CSV in a 2.4 MB zip). A zip is read as
-it is: the archive's limits against zip bombs are checked (``bulletin.data.importers.xlsxio``) and the
+it is: the archive's limits against zip bombs are checked (``bulletin.data.importers.archives``) and the
 CSV is inflated as pyarrow parses it, never unpacked to disk. The importer uses these columns
 (others are read only to find exact duplicate rows):
 

@@ -8,7 +8,7 @@ over the csv module's size limit (an unclosed quote, nearly always), a cell that
 where a number is expected.
 
 A text file may come inside a zip archive that holds it alone (:func:`archived_text`): it is read
-from the archive, after the limits against zip bombs of ``bulletin.data.importers.xlsxio`` are checked,
+from the archive, after the limits against zip bombs of ``bulletin.data.importers.archives`` are checked,
 without being unpacked to disk.
 """
 
@@ -25,8 +25,8 @@ import pandas as pd
 
 from bulletin.core.csv_records import CsvRecordError, csv_records
 from bulletin.core.problems import Problem
+from bulletin.data.importers.archives import archive_members, is_workbook_archive, is_xlsx
 from bulletin.data.importers.base import ImportRefusedError, refuse
-from bulletin.data.importers.xlsxio import archive_members, is_workbook_archive, is_xlsx
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 DECIMAL_COMMA = r"[+-]?\d+,\d+"
