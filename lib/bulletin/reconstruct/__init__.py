@@ -50,8 +50,11 @@ class Reconstruction:
     notes: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:
-        """Add a note to the summary and log it (a disagreement, marked ``DISAGREEMENT``, as a
-        warning: a statement of the bulletin that the official rows contradict)."""
+        """Add a note to the summary and log it.
+
+        A disagreement, marked ``DISAGREEMENT``, is logged as a warning: a statement of the
+        bulletin that the official rows contradict.
+        """
         log.log(logging.WARNING if DISAGREEMENT in text else logging.INFO, "%s", text)
         self.notes.append(text)
 
@@ -234,6 +237,38 @@ def run_reconstruction(
     for note in result.notes:
         print(f"  {note}")
     return 0
+
+
+def reconstruction_main(
+    description: str,
+    table: str,
+    build: Callable[..., Reconstruction | pd.DataFrame],
+    inputs: Sequence[str],
+    owns: Selector,
+) -> Callable[[list[str] | None], int]:
+    """The ``main`` of a reconstruction module: its command line (:func:`run_reconstruction`).
+
+    Args:
+        description: the module's one-line description (the first line of its docstring).
+        table: the table it writes.
+        build: makes its rows (and notes) from the tables ``inputs`` names, in that order.
+        inputs: the tables it reads from the data folder.
+        owns: selects, in the table, the rows the reconstruction made (and will replace).
+
+    Returns:
+        A function of the command's arguments (``None``: ``sys.argv``) giving the exit status.
+    """
+
+    def main(argv: list[str] | None = None) -> int:
+        return run_reconstruction(
+            argv,
+            description,
+            table,
+            lambda data_dir: build(*(load_table(name, data_dir) for name in inputs)),
+            owns,
+        )
+
+    return main
 
 
 def regional_statement_note(

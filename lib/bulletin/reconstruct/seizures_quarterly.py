@@ -60,13 +60,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bulletin.data.tables import load_table
 from bulletin.data.vocab import CENTRAL_ASIA, drug_groups
 from bulletin.reconstruct import (
     Reconstruction,
+    reconstruction_main,
     round_half_up,
     rows_made_by,
-    run_reconstruction,
     split_by_largest_remainder,
 )
 
@@ -283,14 +282,13 @@ def reconstruct_seizures_quarterly(annual: pd.DataFrame) -> pd.DataFrame:
     return build_seizures_quarterly(annual).rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    return run_reconstruction(
-        argv,
-        __doc__.splitlines()[0],
-        "seizures_quarterly",
-        lambda data_dir: build_seizures_quarterly(load_table("seizures_annual", data_dir)),
-        rows_made_by(MODULE),
-    )
+main = reconstruction_main(
+    __doc__.splitlines()[0],
+    "seizures_quarterly",
+    build_seizures_quarterly,
+    ("seizures_annual",),
+    rows_made_by(MODULE),
+)
 
 
 if __name__ == "__main__":
