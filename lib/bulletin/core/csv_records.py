@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+
+from bulletin.core.problems import Problem
 
 
 class CsvRecordError(ValueError):
@@ -25,6 +27,18 @@ class CsvRecordError(ValueError):
         """The record beginning on ``line``, the field at fault (if known) and why."""
         self.line, self.column, self.reason = line, column, reason
         super().__init__(f"line {line}: {reason}")
+
+    def problem(self, header: Sequence[str] | None, file: str | None = None) -> Problem:
+        """The error as a :class:`~bulletin.core.problems.Problem`, its column named by ``header``.
+
+        Args:
+            header: the file's header, when it was read before the record (else no column).
+            file: the file's name, where the problem must name it.
+        """
+        column = None
+        if header is not None and self.column is not None and self.column < len(header):
+            column = header[self.column]
+        return Problem(self.line, column, None, self.reason, file=file)
 
 
 def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:

@@ -153,10 +153,7 @@ def read_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
             rows.append(fields)
             lines.append(first)
     except CsvRecordError as error:
-        column = None
-        if header is not None and error.column is not None and error.column < len(header):
-            column = header[error.column]
-        problems.append(Problem(error.line, column, None, error.reason))
+        problems.append(error.problem(header))
     if header is None:
         raise TableError(path, problems or [Problem(None, None, None, "a header line")])
     repeated = sorted({name for name in header if header.count(name) > 1})

@@ -96,27 +96,26 @@ class FileReport:
 
     def skip(self, reason: str, count: int, examples: list[str] | None = None) -> None:
         """Record ``count`` rows left out for ``reason`` (with up to three examples)."""
-        if count <= 0:
-            return
-        entry = self.skipped.setdefault(reason, Skipped())
-        entry.count += int(count)
-        room = MAX_EXAMPLES - len(entry.examples)
-        if room > 0 and examples:
-            entry.examples.extend(examples[:room])
+        _count(self.skipped, reason, count, examples)
 
     def keep_apart(self, what: str, count: int, examples: list[str] | None = None) -> None:
         """Record quantities not converted to kilograms (counts of units, volumes)."""
-        if count <= 0:
-            return
-        entry = self.kept_apart.setdefault(what, Skipped())
-        entry.count += int(count)
-        room = MAX_EXAMPLES - len(entry.examples)
-        if room > 0 and examples:
-            entry.examples.extend(examples[:room])
+        _count(self.kept_apart, what, count, examples)
 
     @property
     def rows_skipped(self) -> int:
         return sum(entry.count for entry in self.skipped.values())
+
+
+def _count(into: dict[str, Skipped], why: str, count: int, examples: list[str] | None) -> None:
+    """Add ``count`` rows (and up to three examples in all) under ``why``; none: nothing."""
+    if count <= 0:
+        return
+    entry = into.setdefault(why, Skipped())
+    entry.count += int(count)
+    room = MAX_EXAMPLES - len(entry.examples)
+    if room > 0 and examples:
+        entry.examples.extend(examples[:room])
 
 
 @dataclass

@@ -217,10 +217,7 @@ def read_delimited(
             rows.append(fields)
             lines.append(first)
     except CsvRecordError as error:
-        column = None
-        if header is not None and error.column is not None and error.column < len(header):
-            column = header[error.column]
-        problems.append(Problem(error.line, column, None, error.reason, file=path.name))
+        problems.append(error.problem(header, path.name))
     if problems:
         raise ImportRefusedError(problems)
     return header, rows, lines
@@ -270,9 +267,9 @@ def parse_numbers(
     file: str,
     column: str,
     *,
+    whole: bool = False,
     where: str = "line",
     sheet: str | None = None,
-    whole: bool = False,
 ) -> pd.Series:
     """Parse text cells as numbers; blank cells become missing, anything else is refused.
 

@@ -75,7 +75,7 @@ from bulletin.data.importers.wdr_crimes_layouts import (
     Layout,
     header_of,
 )
-from bulletin.data.importers.xlsxio import cell_text, read_workbook, sheet_frame
+from bulletin.data.importers.xlsxio import cell_text, header_refusal, read_workbook, sheet_frame
 from bulletin.data.vocab import load_reference
 
 STANDARD_DEFINITION = ("", "yes")
@@ -100,30 +100,16 @@ def read_wdr_crimes(
             raise refuse(path.name, f"a sheet named '{sheet}'", got=", ".join(sheets))
         header = header_of(sheets[sheet])
         if header[: len(expected)] != expected:
-            raise refuse(
-                path.name,
-                "the header " + ", ".join(expected),
-                line=1,
-                got=", ".join(header),
-                where="row",
-                sheet=sheet,
-            )
+            raise header_refusal(path, expected, header, 1, sheet)
     report.publication = layout.offences
-    offences = _offences(
-        path,
-        sheet_frame(sheets[layout.offences_sheet], 1, file=path.name, sheet=layout.offences_sheet),
-        scope,
-        report,
-        layout,
-    )
-    arrests = _arrests(
-        path,
-        sheet_frame(sheets[layout.contact_sheet], 1, file=path.name, sheet=layout.contact_sheet),
-        scope,
-        report,
-        layout,
-    )
-    return [offences, arrests]
+
+    def rows_of(sheet: str) -> pd.DataFrame:
+        return sheet_frame(sheets[sheet], 1, file=path.name, sheet=sheet)
+
+    return [
+        _offences(path, rows_of(layout.offences_sheet), scope, report, layout),
+        _arrests(path, rows_of(layout.contact_sheet), scope, report, layout),
+    ]
 
 
 def _calendar_years(

@@ -21,6 +21,19 @@ OFFENCE_COLUMNS = (
 )
 SEX_AND_AGE = ("Males", "Females", "Adults", "Juveniles")
 UNKNOWN_SEX = "Unknown/Other/ Third/Intersex"
+PERSONS = "persons brought into formal contact with the police for drug-related offences"
+
+
+def _publication(year: int, what: str) -> Publication:
+    """The publication of one edition's table 10.1, for one of its two sheets."""
+    return Publication(
+        publisher="UNODC",
+        table=f"World Drug Report {year}, statistical annex, table 10.1: drug-related crimes",
+        source=f"UNODC, World Drug Report {year}, statistical annex, table 10.1: {what}",
+        edition=year,
+    )
+
+
 @dataclass(frozen=True)
 class Layout:
     """How one edition of annex table 10.1 lays out its two sheets."""
@@ -35,8 +48,16 @@ class Layout:
     drug_column: str
     all_drugs: str
     total_column: str
-    offences: Publication
-    arrests_source: str
+
+    @property
+    def offences(self) -> Publication:
+        """The publication of the offences sheet (its rows' ``source``, its rank)."""
+        return _publication(int(self.edition), "drug-related offences by type")
+
+    @property
+    def arrests_source(self) -> str:
+        """The ``source`` of the persons sheet's rows."""
+        return _publication(int(self.edition), PERSONS).source
 
     @property
     def measures(self) -> dict[tuple[str, str], str]:
@@ -50,17 +71,6 @@ class Layout:
         }
 
 
-def _publication(year: int, what: str) -> Publication:
-    """The publication of one edition's table 10.1, for one of its two sheets."""
-    return Publication(
-        publisher="UNODC",
-        table=f"World Drug Report {year}, statistical annex, table 10.1: drug-related crimes",
-        source=f"UNODC, World Drug Report {year}, statistical annex, table 10.1: {what}",
-        edition=year,
-    )
-
-
-PERSONS = "persons brought into formal contact with the police for drug-related offences"
 WDR2024 = Layout(
     edition="2024",
     offences_sheet="Sheet1",
@@ -83,8 +93,6 @@ WDR2024 = Layout(
     drug_column="Drug",
     all_drugs="Any Illicit drugs",
     total_column="Calculated total",
-    offences=_publication(2024, "drug-related offences by type"),
-    arrests_source=_publication(2024, PERSONS).source,
 )
 WDR2022 = Layout(
     edition="2022",
@@ -119,8 +127,6 @@ WDR2022 = Layout(
     drug_column="Drugs",
     all_drugs="All illicit drugs",
     total_column="Total",
-    offences=_publication(2022, "drug-related offences by type"),
-    arrests_source=_publication(2022, PERSONS).source,
 )
 LAYOUTS = (WDR2024, WDR2022)
 

@@ -236,6 +236,9 @@ def probe_workbook(path: Path, rows: int = PROBE_ROWS) -> dict[str, list[tuple]]
     except ImportRefusedError:
         raise
     except MALFORMED as error:
-        raise refuse(
-            path.name, f"a readable .xlsx workbook ({type(error).__name__}: {error})"
-        ) from error
+        raise unreadable(path, error) from error
+
+
+def unreadable(path: Path, error: BaseException) -> ImportRefusedError:
+    """The refusal of a workbook that one of :data:`MALFORMED` stopped (raise the result)."""
+    return refuse(path.name, f"a readable .xlsx workbook ({type(error).__name__}: {error})")

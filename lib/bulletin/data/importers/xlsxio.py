@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -39,7 +40,7 @@ from python_calamine import CalamineWorkbook
 
 from bulletin.data.importers.archives import check_archive
 from bulletin.data.importers.base import ImportRefusedError, refuse
-from bulletin.data.importers.xlsx_parts import MALFORMED, column_index, workbook_parts
+from bulletin.data.importers.xlsx_parts import MALFORMED, column_index, unreadable, workbook_parts
 
 MAX_ROWS = 1_000_000
 """Rows of one sheet, empty rows between filled ones included (the official ones: 11,015)."""
@@ -131,9 +132,7 @@ def _read(path: Path) -> dict[str, list[tuple]]:
     except ImportRefusedError:
         raise
     except MALFORMED as error:
-        raise refuse(
-            path.name, f"a readable .xlsx workbook ({type(error).__name__}: {error})"
-        ) from error
+        raise unreadable(path, error) from error
     except OSError as error:
         if error.errno is not None:
             raise  # the disk, not the file's content: the command reports it as such
@@ -223,3 +222,17 @@ def sheet_frame(
     frame["_row"] = range(header_row + 1, header_row + 1 + len(body))
     empty = frame[header].isna().all(axis=1)
     return frame[~empty].reset_index(drop=True)
+
+
+def header_refusal(
+    path: Path, expected: Sequence[str], got: Sequence[str], row: int, sheet: str
+) -> ImportRefusedError:
+    """The refusal of a sheet whose header (in ``row``) is not ``expected`` (raise the result)."""
+    return refuse(
+        path.name,
+        "the header " + ", ".join(expected),
+        line=row,
+        got=", ".join(got),
+        where="row",
+        sheet=sheet,
+    )
