@@ -120,10 +120,12 @@ class TableSpec:
 
     @property
     def filename(self) -> str:
+        """The table's file name in a data folder."""
         return f"{self.name}.csv"
 
     @property
     def columns(self) -> list[str]:
+        """The table's columns, in the contract's order."""
         return list(self.schema.columns)
 
 

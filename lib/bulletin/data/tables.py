@@ -41,6 +41,7 @@ class TableError(ValueError):
     """A table that breaks its schema. Names the file and each line, column and rule broken."""
 
     def __init__(self, path: Path | str, problems: list[Problem]):
+        """The error of the table in ``path``, with every problem found."""
         self.path = Path(path)
         self.problems = problems
         count, shown = list_problems(problems)
@@ -48,8 +49,10 @@ class TableError(ValueError):
 
 
 def table_specs() -> dict[str, TableSpec]:
-    """The spec of every table of the data contract, by name, with the vocabularies in use
-    (:func:`bulletin.core.paths.reference_dir`)."""
+    """The spec of every table of the data contract, by name.
+
+    The specs check against the vocabularies in use (:func:`bulletin.core.paths.reference_dir`).
+    """
     return _table_specs(reference_dir())
 
 

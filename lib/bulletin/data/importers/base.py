@@ -23,6 +23,7 @@ class ImportRefusedError(ValueError):
     """A file the importer will not read. Carries every problem found, each with its place."""
 
     def __init__(self, problems: list[Problem]):
+        """The refusal of the files the problems name."""
         self.problems = problems
         count, shown = list_problems(problems)
         files = sorted({problem.file for problem in problems})
@@ -104,6 +105,7 @@ class FileReport:
 
     @property
     def rows_skipped(self) -> int:
+        """How many rows were left out, for every reason."""
         return sum(entry.count for entry in self.skipped.values())
 
 

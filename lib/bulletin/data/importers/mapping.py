@@ -152,6 +152,8 @@ def map_drugs(
         file: the input's name, for messages.
         columns: the columns of ``rows`` holding group, subgroup and name.
         labels: the input file's names for those columns (for messages; default ``columns``).
+        where: ``"line"`` (text file) or ``"row"`` (spreadsheet), for messages.
+        sheet: the spreadsheet's sheet, for messages.
 
     Returns:
         A frame with ``drug``, ``role`` and ``note``, aligned with ``rows``.

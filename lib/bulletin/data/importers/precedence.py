@@ -75,8 +75,11 @@ def ranked_publications() -> tuple[Publication, ...]:
 
 
 def publication_of(source: str) -> Publication | None:
-    """The ranked publication a row's ``source`` names (its own text, or with a note in
-    brackets after it, as "... (offence types published: trafficking)"), or None."""
+    """The ranked publication a row's ``source`` names, or None.
+
+    The source is the publication's own text, or that text with a note in brackets after it,
+    as "... (offence types published: trafficking)".
+    """
     for publication in ranked_publications():
         if source == publication.source or source.startswith(publication.source + " ("):
             return publication

@@ -121,8 +121,11 @@ def archived_text(path: Path) -> ArchivedText | None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file's bytes (a text file alone in a zip archive: its bytes), refusing an empty one
-    (nothing but blanks or a BOM)."""
+    """Read a file's bytes (a text file alone in a zip archive: its bytes).
+
+    Raises:
+        ImportRefusedError: the file is empty (nothing but blanks or a BOM).
+    """
     path = Path(path)
     archived = archived_text(path)
     data = path.read_bytes() if archived is None else archived.read()

@@ -173,10 +173,16 @@ def to_seizures(
     """Map, filter and aggregate a publication's long rows to (country, year, drug, kg).
 
     Args:
+        path: the file, for messages.
         long: one row per published figure: ``line``, ``country_name``, ``code`` (the ISO3 code
             the publication gives, or ''), ``year``, ``group``, ``subgroup``, ``name``, ``kg``.
         columns: the publication's names of those columns, for messages.
         release: the drug-name mapping's release (``drug_names_<release>.csv``).
+        publication: the publication the rows come from (their ``source``).
+        scope: the countries kept (``None``: every country).
+        report: the file's report, told what is left out.
+        where: ``"line"`` (text file) or ``"row"`` (spreadsheet), for messages.
+        sheet: the spreadsheet's sheet, for messages.
         partial: drugs of the vocabulary whose rows are left out, with the reason counted.
     """
     file = path.name
