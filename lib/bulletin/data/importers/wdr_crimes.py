@@ -36,7 +36,7 @@ Rules, the same for both:
   counted and flagged, never rounded.
 - **Implausible figures are kept as published** and flagged (the summary lists them, the
   provenance record of the table keeps them under ``flagged``, and
-  ``bulletin.data.importers.provenance.flagged_rows`` gives them to the pages). A row is flagged when
+  ``bulletin.data.trust.flagged_rows`` gives them to the pages). A row is flagged when
 
   1. *parts far from the total*: men + women (+ unknown sex), or adults + juveniles, where both
      parts are published, differ from the row's total by more than :data:`~bulletin.data.importers.wdr_crimes_flags.PARTS_TOLERANCE` of

@@ -4,7 +4,7 @@ The rules (``bulletin.data.importers.wdr_crimes`` describes them with their exam
 flagged when its sex or age parts are far from its total (:func:`parts_far_from_total`), or when
 a count is many times the same country's count in both the nearest years published before and
 after it (:func:`spikes`). Each flag is ``{"key", "values", "reason", "sheet", "row"}``, kept in
-the table's provenance record (``bulletin.data.importers.provenance.flagged_rows``).
+the table's provenance record (``bulletin.data.trust.flagged_rows`` gives them to the pages).
 """
 
 from __future__ import annotations
