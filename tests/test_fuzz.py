@@ -94,36 +94,44 @@ def _corrupt_rows(draw: st.DrawFn, sheets: dict[str, list[list]]) -> dict[str, l
         if not rows:
             rows.append([draw(CELL)])
             continue
-        i = draw(st.integers(0, len(rows) - 1))
-        if op in ("set", "header_cell"):
-            i = 0 if op == "header_cell" else i
-            if not rows[i]:
-                rows[i].append(None)
-            j = draw(st.integers(0, len(rows[i])))
-            value = draw(CELL)
-            if j == len(rows[i]):
-                rows[i].append(value)  # one cell more than the header
-            else:
-                rows[i][j] = value
-        elif op == "delete":
-            del rows[i]
-        elif op == "repeat":
-            rows.insert(i, list(rows[i]))
-        elif op == "swap":
-            k = draw(st.integers(0, len(rows) - 1))
-            rows[i], rows[k] = rows[k], rows[i]
-        elif op == "blank":
-            rows.insert(i, [])
-        elif op == "garbage":
-            rows.insert(i, draw(st.lists(CELL, max_size=14)))
-        elif op == "drop_column":
-            j = draw(st.integers(0, max(len(r) for r in rows)))
-            for row in rows:
-                if j < len(row):
-                    del row[j]
-        elif op == "truncate_rows":
-            del rows[i:]
+        _change_rows(draw, rows, op, draw(st.integers(0, len(rows) - 1)))
     return sheets
+
+
+def _change_rows(draw: st.DrawFn, rows: list[list], op: str, i: int) -> None:
+    """Apply one row change ``op`` (one of ``ROW_OPS``) at row ``i``."""
+    if op in ("set", "header_cell"):
+        _set_cell(draw, rows[0 if op == "header_cell" else i])
+    elif op == "delete":
+        del rows[i]
+    elif op == "repeat":
+        rows.insert(i, list(rows[i]))
+    elif op == "swap":
+        k = draw(st.integers(0, len(rows) - 1))
+        rows[i], rows[k] = rows[k], rows[i]
+    elif op == "blank":
+        rows.insert(i, [])
+    elif op == "garbage":
+        rows.insert(i, draw(st.lists(CELL, max_size=14)))
+    elif op == "drop_column":
+        j = draw(st.integers(0, max(len(r) for r in rows)))
+        for row in rows:
+            if j < len(row):
+                del row[j]
+    elif op == "truncate_rows":
+        del rows[i:]
+
+
+def _set_cell(draw: st.DrawFn, row: list) -> None:
+    """Set a cell of ``row`` to a drawn value, or add one cell more than the header."""
+    if not row:
+        row.append(None)
+    j = draw(st.integers(0, len(row)))
+    value = draw(CELL)
+    if j == len(row):
+        row.append(value)  # one cell more than the header
+    else:
+        row[j] = value
 
 
 def _corrupt_bytes(draw: st.DrawFn, data: bytes, text: bool) -> bytes:

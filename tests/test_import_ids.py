@@ -9,8 +9,8 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
+from bulletin.data import cases as fast
 from bulletin.data.importers import ImportOptions, import_files
-from bulletin.data.importers import cases as fast
 from bulletin.data.importers.ids import source_of
 from bulletin.data.tables import TableError, check_table, load_table
 
@@ -290,7 +290,7 @@ def test_case_ids_are_the_lines_cases_begin_on(official_dir: Path, real) -> None
 
 
 def test_record_lines_count_quoted_newlines_and_blank_lines() -> None:
-    from bulletin.data.importers.ids import record_lines
+    from bulletin.data.importers.ids_lines import record_lines
 
     data = b'a;b\n1;"x\ny"\n\n2;z\r\n\r\n3;"say ""hi""\n"\n4;w'
     assert record_lines(data).tolist() == [1, 2, 5, 7, 9]

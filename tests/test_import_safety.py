@@ -18,10 +18,10 @@ import pytest
 
 from bulletin.cli.main import main
 from bulletin.core import files
-from bulletin.data.importers import driver, xlsxio
+from bulletin.data.importers import merging, xlsx_parts, xlsxio
 from bulletin.data.importers.dataunodc import HEADER as DATAUNODC_HEADER
 from bulletin.data.importers.provenance import write_records
-from bulletin.data.importers.wdr_crimes import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
+from bulletin.data.importers.wdr_crimes_layouts import CONTACT_HEADER, OFFENCES, OFFENCES_HEADER
 from bulletin.data.importers.wdr_seizures import HEADER_2018
 from bulletin.data.tables import load_table, write_table
 
@@ -389,7 +389,7 @@ def test_detection_reads_only_the_first_rows_of_a_sheet(
         return data
 
     monkeypatch.setattr(zipfile.ZipExtFile, "read", counting_read)
-    sheets = xlsxio.probe_workbook(path)
+    sheets = xlsx_parts.probe_workbook(path)
     assert [row[0] for row in sheets["Export"]] == [7919 * i for i in range(1, 7)]
     with zipfile.ZipFile(path) as archive:
         size = archive.getinfo("xl/worksheets/sheet1.xml").file_size
@@ -616,9 +616,9 @@ def test_a_clash_found_in_the_combined_table_names_both_files(
         ),
         data,
     )
-    # The clash check of the driver is bypassed: the whole table's check must still name the
+    # The clash check of the merge is bypassed: the whole table's check must still name the
     # input's line and the table's line, not a line of the combined frame.
-    monkeypatch.setattr(driver, "_refuse_duplicate_keys", lambda *args: None)
+    monkeypatch.setattr(merging, "_refuse_duplicate_keys", lambda *args: None)
     path = tmp_path / "annex.csv"
     path.write_text(f"{ANNEX_HEADER}\n\n{ANNEX_ROW}\n", encoding="utf-8")
     status, _, err = _run(capsys, str(path), "--data-dir", str(data))

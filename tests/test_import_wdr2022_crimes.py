@@ -11,9 +11,9 @@ import pytest
 from bulletin.cli.main import main
 from bulletin.data.importers import import_files
 from bulletin.data.importers.detect import detect
-from bulletin.data.importers.provenance import flagged_rows
-from bulletin.data.importers.wdr_crimes import WDR2022
+from bulletin.data.importers.wdr_crimes_layouts import WDR2022
 from bulletin.data.tables import load_table
+from bulletin.data.trust import flagged_rows
 
 WDR2022_CRIMES = "wdr2022-annex-10.1-drug-related-crimes.xlsx"
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from bulletin.data.importers import import_files
-from bulletin.data.importers.wdr_crimes import ARRESTS_SOURCE, OFFENCES
+from bulletin.data.importers.wdr_crimes_layouts import ARRESTS_SOURCE, OFFENCES
 from bulletin.data.tables import load_table
 
 WDR_CRIMES = "wdr2024-annex-10.1-drug-related-crimes.xlsx"

@@ -22,7 +22,7 @@ import pytest
 from import_samples import DATAUNODC, official_samples, write_foreign_xlsx
 
 from bulletin.cli.main import main
-from bulletin.data.importers import import_files, xlsxio
+from bulletin.data.importers import import_files, xlsx_parts, xlsxio
 from bulletin.data.tables import load_table
 
 FOREIGN = {
@@ -195,7 +195,7 @@ def test_a_member_inflating_beyond_its_declared_size_is_refused(tmp_path: Path) 
 
 def test_detection_reads_a_strict_workbook_too(tmp_path: Path) -> None:
     path = write_foreign_xlsx(tmp_path / "x.xlsx", {"data": DATAUNODC}, strict=True)
-    rows = xlsxio.probe_workbook(path, 3)["data"]
+    rows = xlsx_parts.probe_workbook(path, 3)["data"]
     assert rows[0] == ("UNODC",) and rows[2][:2] == ("Iso3_code", "Country")
 
 

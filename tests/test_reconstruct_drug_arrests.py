@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import arrests
+from bulletin.core.numbers import round_half_up
 from bulletin.data.tables import load_table
 from bulletin.reconstruct import drug_arrests as recon
 from bulletin.reconstruct import rows_made_by
@@ -143,8 +144,8 @@ def test_rule_2_women_and_juveniles_as_the_bulletin_states(build):
     stated = lines(build.rows[build.rows["source"] == recon.SOURCE_STATEMENT])
     for country in ("KAZ", "TKM", "UZB"):
         total = stated[(country, 2016, "total", "total")]
-        assert stated[(country, 2016, "female", "total")] == recon.round_half_up(total * 0.07)
-        assert stated[(country, 2016, "total", "juvenile")] == recon.round_half_up(total * 0.003)
+        assert stated[(country, 2016, "female", "total")] == int(round_half_up(total * 0.07))
+        assert stated[(country, 2016, "total", "juvenile")] == int(round_half_up(total * 0.003))
 
 
 def test_rule_3_between_an_official_year_and_the_statement():
@@ -152,10 +153,10 @@ def test_rule_3_between_an_official_year_and_the_statement():
     build = recon.build_drug_arrests(table, offences())
     mine = lines(build.rows)
     stated = mine[("TKM", 2016, "total", "total")]
-    assert mine[("TKM", 2014, "total", "total")] == recon.round_half_up(600 + (stated - 600) / 3)
-    assert mine[("TKM", 2015, "female", "total")] == recon.round_half_up(
+    assert mine[("TKM", 2014, "total", "total")] == int(round_half_up(600 + (stated - 600) / 3))
+    assert mine[("TKM", 2015, "female", "total")] == int(round_half_up(
         30 + (mine[("TKM", 2016, "female", "total")] - 30) * 2 / 3
-    )
+    ))
     assert set(build.rows.query("country == 'TKM' and year in [2014, 2015]")["source"]) == {
         recon.SOURCE_BETWEEN_STATED
     }
@@ -166,12 +167,12 @@ def test_rule_3_between_an_official_year_and_the_statement():
 def test_rule_4_edges_carried_by_the_country_s_own_offences(build):
     every = persons(build.rows)
     for year in range(2010, 2014):
-        assert every[("KGZ", year)] == recon.round_half_up(1300 * OFFENCES[year][1] / 3100)
-        assert every[("UZB", year)] == recon.round_half_up(4000 * OFFENCES[year][4] / 6200)
+        assert every[("KGZ", year)] == int(round_half_up(1300 * OFFENCES[year][1] / 3100))
+        assert every[("UZB", year)] == int(round_half_up(4000 * OFFENCES[year][4] / 6200))
     for year in range(2010, 2016):
-        assert every[("KAZ", year)] == recon.round_half_up(
+        assert every[("KAZ", year)] == int(round_half_up(
             every[("KAZ", 2016)] * OFFENCES[year][0] / 5000
-        )
+        ))
     carried = build.rows[build.rows["source"].isin([recon.SOURCE_CARRIED, recon.SOURCE_CARRIED_STATED])]
     assert {"KAZ", "KGZ", "TJK", "TKM", "UZB"} == set(carried["country"])
 
@@ -249,6 +250,6 @@ def test_rerun_reproduces_the_shipped_rows():
     """``make data`` leaves the shipped rows as they are (fails until it is run after an import
     that changes the official rows)."""
     table = load_table("drug_arrests")
-    rebuilt = recon.reconstruct_drug_arrests(table, load_table("drug_offences"))
+    rebuilt = recon.build_drug_arrests(table, load_table("drug_offences")).rows
     shipped = table[rows_made_by("drug_arrests")(table)].reset_index(drop=True)
     pd.testing.assert_frame_equal(shipped, rebuilt[shipped.columns].reset_index(drop=True))

@@ -22,7 +22,7 @@ def test_every_status_is_accepted_by_a_table_and_the_cases_reader(tmp_path, stat
     )
     write_table("seizures_quarterly", row, tmp_path)
     assert load_table("seizures_quarterly", tmp_path)["status"].tolist() == [status]
-    from bulletin.data.importers import cases  # checks statuses with bulletin.data.schemas.STATUSES
+    from bulletin.data import cases  # checks statuses with bulletin.data.schemas.STATUSES
 
     (tmp_path / "seizure_cases.csv").write_text(
         "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"

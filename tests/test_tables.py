@@ -266,7 +266,7 @@ def test_text_cells_are_written_spreadsheet_safe_and_read_back_unchanged(tmp_pat
 
 
 def test_seizure_cases_written_spreadsheet_safe_and_read_back_unchanged(tmp_path):
-    from bulletin.data.importers import cases
+    from bulletin.data import cases
 
     frame = pd.DataFrame(
         {
@@ -296,7 +296,7 @@ def test_seizure_cases_written_spreadsheet_safe_and_read_back_unchanged(tmp_path
 
 
 def test_seizure_cases_problems_name_the_editor_s_line(tmp_path):
-    from bulletin.data.importers import cases
+    from bulletin.data import cases
 
     header = (
         "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"
@@ -325,7 +325,7 @@ def test_a_whole_number_too_large_for_the_table_is_refused(tmp_path, value):
 
 
 def test_seizure_cases_not_utf8_in_the_header_is_refused_with_its_line(tmp_path):
-    from bulletin.data.importers import cases
+    from bulletin.data import cases
 
     (tmp_path / "seizure_cases.csv").write_bytes("Öcase_id,date\n".encode("latin-1"))
     with pytest.raises(TableError, match="line 1") as caught:
@@ -334,7 +334,7 @@ def test_seizure_cases_not_utf8_in_the_header_is_refused_with_its_line(tmp_path)
 
 
 def test_seizure_cases_with_a_stray_quote_in_the_header_is_refused(tmp_path):
-    from bulletin.data.importers import cases
+    from bulletin.data import cases
 
     header = (
         "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"
@@ -347,7 +347,7 @@ def test_seizure_cases_with_a_stray_quote_in_the_header_is_refused(tmp_path):
 
 
 def test_seizure_cases_with_a_problem_and_a_field_over_the_csv_limit(tmp_path):
-    from bulletin.data.importers import cases
+    from bulletin.data import cases
 
     header = (
         "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"

@@ -1,34 +1,34 @@
-"""Reading and writing the project's files: atomically, all or nothing, safe in a spreadsheet.
+"""Writing the project's files: in one step, all or nothing, readable as any other, spreadsheet-safe.
 
-One module for every file the project writes (tables, provenance records, downloads):
+The one writer of files (tables, provenance records, the render's marker, downloads): every new
+content goes through :func:`_write_temp`, a temporary file beside its target, written, synced and
+given the permissions of any file the user makes (``0666`` less the umask, as ``open()`` gives;
+never ``mkstemp``'s private ``0600``), before it is renamed over the target.
 
-- :func:`write_atomic` replaces a file in one step: the new content goes to a temporary file in
-  the same folder, which is then renamed over the old one, so that a reader (or a crash) sees the
-  old file or the new one, never half of either. The file gets the permissions of any file the
-  user makes (``0666`` less the umask), not ``mkstemp``'s private ``0600``.
+- :func:`write_atomic` replaces one file in one step, so that a reader (or a crash) sees the old
+  file or the new one, never half of either.
 - :class:`FileTransaction` replaces several files all or nothing (``bulletin import`` writes
   tables and their provenance records with it): every new content is first written beside its
   target; only when all are written is a journal written, then every file renamed over its
   target. A crash after the journal is finished by :func:`recover` (which the next transaction
   runs first); a failure before it leaves every file as it was. :func:`folder_lock` keeps two
   writers from interleaving.
+
 - :func:`neutralise_cell` and :func:`neutralise_frame` keep a spreadsheet from running a cell as
   a formula. A cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return is
   prefixed with a single quote, as OWASP recommends for CSV files ("CSV injection"); numbers
   (``-5``, ``+1.5e3``) are left as they are. :func:`restore_cell` undoes it exactly, so that a
   table written and read back keeps its values: a text that itself begins with quotes followed by
-  one of those characters gets one more quote, and loses it again when read.
-  :func:`neutralise_arrow` and :func:`restore_arrow` do the same on Arrow tables, vectorised.
-- :func:`csv_records` reads CSV text record by record with the line, as an editor counts it, on
-  which each record begins (a quoted cell may span lines; a blank line counts).
+  one of those characters gets one more quote, and loses it again when read. The same rule,
+  vectorised on Arrow tables, is ``bulletin.core.arrow_safety``.
+
+CSV text is read record by record, with its lines, by ``bulletin.core.csv_records``.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
 import errno
-import io
 import json
 import logging
 import os
@@ -48,20 +48,23 @@ except ImportError:  # pragma: no cover
 
 log = logging.getLogger(__name__)
 
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 """The first characters that make a spreadsheet read a cell as a formula (OWASP)."""
 
-_TRIGGER_PATTERN = r"^'*[=+\-@\t\r]"
-_NUMBER_BODY = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
-_QUOTED_TRIGGER = re.compile(_TRIGGER_PATTERN)
-_NUMBER = re.compile("^" + _NUMBER_BODY)
+FORMULA_PATTERN = r"^'*[=+\-@\t\r]"
+"""A cell a spreadsheet would run: quotes (ours), then one of :data:`FORMULA_TRIGGERS`."""
+NUMBER_PATTERN = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$"
+"""A number (``-5``, ``+1.5e3``), which a spreadsheet reads as a number, not a formula."""
+_QUOTED_TRIGGER = re.compile(FORMULA_PATTERN)
+_NUMBER = re.compile("^" + NUMBER_PATTERN)
 
 
 def neutralise_cell(text: str) -> str:
-    """A text cell as a spreadsheet cannot run it: prefixed with ``'`` where it could be a formula.
+    r"""A text cell as a spreadsheet cannot run it: prefixed with ``'`` where it could be a formula.
 
     >>> neutralise_cell('=HYPERLINK("http://evil.example","click")')
-    '\\'=HYPERLINK("http://evil.example","click")'
+    '\'=HYPERLINK("http://evil.example","click")'
     >>> neutralise_cell("-12.5"), neutralise_cell("Kyrgyzstan"), neutralise_cell("'=1")
     ('-12.5', 'Kyrgyzstan', "''=1")
     """
@@ -125,201 +128,61 @@ Content = str | bytes | bytearray | memoryview | Callable[[BinaryIO], None]
 into the open (binary) file, for a content too large to hold twice in memory."""
 
 
-def _write_content(out: BinaryIO, content: Content, encoding: str = "utf-8") -> None:
-    if callable(content):
-        content(out)
-    else:
-        out.write(content.encode(encoding) if isinstance(content, str) else content)
-
-
 def write_atomic(path: Path | str, content: Content, encoding: str = "utf-8") -> Path:
-    """Replace ``path`` with ``content`` in one step (a failed write leaves the old file).
+    r"""Replace ``path`` with ``content`` in one step (a failed write leaves the old file).
 
-    The folder is created when it is missing. Text is written as it is (``\\n`` line ends stay
-    ``\\n``); ``content`` may also be a function writing into the open binary file.
+    The folder is created when it is missing. Text is written as it is (``\n`` line ends stay
+    ``\n``); ``content`` may also be a function writing into the open binary file.
 
     Raises:
         OSError: the folder cannot be written (read-only, full, missing permission); nothing was
-            changed and no temporary file is left behind.
+            changed and no temporary file is left behind. The error names the file, or the
+            folder where no temporary file could be made.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = _write_temp(path, content, suffix=".tmp", encoding=encoding)
     try:
-        with os.fdopen(handle, "wb") as out:
-            _write_content(out, content, encoding)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(tmp_name, default_file_mode())
-        os.replace(tmp_name, path)
+        os.replace(temp, path)
     except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
     return path
 
 
-def neutralise_arrow(table):
-    """:func:`neutralise_cell` on every text cell of an Arrow table (plain or dictionary columns).
+def _write_temp(
+    target: Path, content: Content, *, suffix: str, encoding: str = "utf-8"
+) -> Path:
+    """Write ``content`` to a synced temporary file beside ``target`` (removed on failure).
 
-    Vectorised: a plain text column is matched with two regular expressions; a dictionary column
-    is treated on its dictionary, the few distinct values. Number columns are left as they are.
-
-    >>> import pyarrow as pa
-    >>> neutralise_arrow(pa.table({"id": ["=1+1", "-2", "ok"]})).column("id").to_pylist()
-    ["'=1+1", '-2', 'ok']
-    """
-    return _map_arrow(table, _neutralise_text)
-
-
-def restore_arrow(table):
-    """Undo :func:`neutralise_arrow` on an Arrow table read back from a file the project wrote."""
-    return _map_arrow(table, _restore_text)
-
-
-def _neutralise_text(array):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    risky = pc.and_(
-        pc.match_substring_regex(array, _TRIGGER_PATTERN),
-        pc.invert(pc.match_substring_regex(array, "^" + _NUMBER_BODY)),
-    )
-    risky = pc.fill_null(risky, False)
-    if not pc.any(risky).as_py():
-        return array
-    return pc.if_else(risky, pc.binary_join_element_wise(pa.scalar("'"), array, ""), array)
-
-
-def _restore_text(array):
-    import pyarrow.compute as pc
-
-    quoted = pc.and_(
-        pc.match_substring_regex(array, "^'" + _TRIGGER_PATTERN[1:]),
-        pc.invert(pc.match_substring_regex(array, "^'" + _NUMBER_BODY)),
-    )
-    quoted = pc.fill_null(quoted, False)
-    if not pc.any(quoted).as_py():
-        return array
-    return pc.if_else(quoted, pc.utf8_slice_codeunits(array, 1), array)
-
-
-def _map_arrow(table, function):
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    columns = []
-    for column in table.columns:
-        if pa.types.is_dictionary(column.type) and pa.types.is_string(column.type.value_type):
-            chunks = []
-            for chunk in column.chunks:
-                values = function(chunk.dictionary)
-                if values is chunk.dictionary:
-                    chunks.append(chunk)
-                else:
-                    # Re-encoded so that the dictionary stays one entry per distinct value.
-                    encoded = pc.take(values, chunk.indices).dictionary_encode()
-                    chunks.append(encoded.cast(column.type))
-            column = pa.chunked_array(chunks, type=column.type)
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            column = pa.chunked_array(
-                [function(chunk) for chunk in column.chunks], type=column.type
-            )
-        columns.append(column)
-    return pa.Table.from_arrays(columns, schema=table.schema)
-
-
-class CsvRecordError(ValueError):
-    """A CSV record that cannot be read: where it begins, and why in plain words.
-
-    Attributes:
-        line: the line, as an editor counts it, on which the record begins.
-        column: the 0-based index of the field at fault, when known.
-        reason: what is wrong and how to mend it.
-    """
-
-    def __init__(self, line: int, column: int | None, reason: str):
-        self.line, self.column, self.reason = line, column, reason
-        super().__init__(f"line {line}: {reason}")
-
-
-def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:
-    r"""Each record of CSV text with the lines it spans, as an editor counts them.
-
-    A quoted cell may hold line breaks, and a blank line is a line: counting records would shift
-    every line number after them. Lines are counted by their ``\n`` (``\r\n`` is one line end;
-    a lone ``\r`` is not, as for ``grep -n``), while the CSV reader still splits records as
-    before. Blank lines come out as empty records (callers skip them).
-
-    Yields:
-        ``(first_line, last_line, fields)`` for each record.
+    The file gets :func:`default_file_mode`, so that once renamed over ``target`` it is as
+    readable as any other file the user makes.
 
     Raises:
-        CsvRecordError: a field longer than the csv module's limit (131,072 characters; nearly
-            always a quote that is never closed, so that the rest of the file runs into one
-            field), or another record the csv module refuses.
-
-    >>> [(a, b, f) for a, b, f in csv_records('h1,h2\n"two\nlines",x\n\n3,4\n')]
-    [(1, 1, ['h1', 'h2']), (2, 3, ['two\nlines', 'x']), (4, 4, []), (5, 5, ['3', '4'])]
+        OSError: naming the folder when no temporary file could be made there (``mkstemp``
+            names a random file), else ``target``.
     """
-    consumed = {"newlines": 0, "open": False}
-
-    def lines() -> Iterator[str]:
-        # The reader pulls exactly the lines of a record before returning it: counting here
-        # gives each record's last line.
-        for line in io.StringIO(text, newline=""):
-            consumed["newlines"] += line.count("\n")
-            consumed["open"] = not line.endswith("\n")
-            yield line
-
-    reader = csv.reader(lines(), delimiter=delimiter)
-    before = 0  # line ends before the record
-    while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            limit = csv.field_size_limit()
-            if "field limit" in str(error):
-                raise CsvRecordError(
-                    before + 1,
-                    _field_over_limit(text, before, delimiter, limit),
-                    f"a field of at most {limit:,} characters: one runs longer, nearly always "
-                    "because a quote (\") opens a field and is never closed, so that the rest "
-                    "of the file runs into it (close the quote, or remove it)",
-                ) from None
-            raise CsvRecordError(before + 1, None, f"a well-formed CSV record ({error})") from None
-        first = before + 1
-        last = consumed["newlines"] + (1 if consumed["open"] else 0)
-        before = consumed["newlines"]
-        yield first, max(first, last), fields
-
-
-def _field_over_limit(text: str, lines_before: int, delimiter: str, limit: int) -> int | None:
-    """The index of the first field longer than ``limit`` in the record after ``lines_before``."""
-    offset = 0
-    for _ in range(lines_before):
-        offset = text.index("\n", offset) + 1
-    field, length, quoted, i = 0, 0, False, offset
-    while i < len(text):
-        char = text[i]
-        if quoted:
-            if char == '"':
-                if text.startswith('"', i + 1):
-                    i += 1
-                else:
-                    quoted = False
-        elif char == '"' and length == 0:
-            quoted = True
-        elif char == delimiter:
-            field, length = field + 1, -1
-        elif char in "\r\n":
-            return None
-        length += 1
-        if length > limit:
-            return field
-        i += 1
-    return None
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix, dir=target.parent)
+    except OSError as error:
+        # mkstemp names a random file; the folder is what the user can act on.
+        raise type(error)(error.errno, error.strerror, str(target.parent)) from None
+    temp = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            if callable(content):
+                content(out)
+            else:
+                out.write(content.encode(encoding) if isinstance(content, str) else content)
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, default_file_mode())
+    except BaseException as error:
+        temp.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise type(error)(error.errno, error.strerror, str(target)) from None
+        raise
+    return temp
 
 
 # All-or-nothing replacement of several files.
@@ -473,7 +336,7 @@ def _fsync_folder(folder: Path) -> None:
 
 
 class FileTransaction:
-    """Replace several files under one folder all or nothing.
+    r"""Replace several files under one folder all or nothing.
 
     Use it as a context manager: it takes the folder's lock and finishes any interrupted commit
     (:func:`recover`); :meth:`stage` each file's new content inside the block; leaving the block
@@ -488,13 +351,14 @@ class FileTransaction:
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
     >>> with FileTransaction(folder) as transaction:
-    ...     transaction.stage(folder / "a.csv", "x\\n1\\n")
-    ...     transaction.stage(folder / "sub" / "b.json", "{}\\n")
+    ...     transaction.stage(folder / "a.csv", "x\n1\n")
+    ...     transaction.stage(folder / "sub" / "b.json", "{}\n")
     >>> sorted(str(p.relative_to(folder)) for p in transaction.committed)
     ['a.csv', 'sub/b.json']
     """
 
     def __init__(self, root: Path | str, *, wait: float | None = None):
+        """A transaction on the files under ``root``; ``wait``: seconds to wait for its lock."""
         self.root = Path(root)
         self.wait = wait
         self.committed: list[Path] = []
@@ -503,6 +367,7 @@ class FileTransaction:
         self._made_root = False
 
     def __enter__(self) -> FileTransaction:
+        """Take the folder's lock and finish any interrupted commit."""
         self._made_root = not self.root.exists()
         self._lock = folder_lock(self.root, wait=self.wait)
         self._lock.__enter__()
@@ -514,6 +379,7 @@ class FileTransaction:
         return self
 
     def __exit__(self, kind, error, trace) -> None:
+        """Commit what was staged, or discard it when the block raised; release the lock."""
         try:
             if kind is None:
                 self.commit()
@@ -564,7 +430,7 @@ class FileTransaction:
         try:
             for target, content in staged.items():
                 _make_folder(target.parent, made)
-                renames.append((_write_temp(target, content), target))
+                renames.append((_write_temp(target, content, suffix=TEMP_SUFFIX), target))
             entries = [
                 [str(temp.relative_to(self.root)), str(target.relative_to(self.root))]
                 for temp, target in renames
@@ -610,27 +476,3 @@ def _make_folder(folder: Path, made: list[Path]) -> None:
     if not folder.is_dir():
         # A file where the folder should be: say so, not "File exists".
         raise NotADirectoryError(errno.ENOTDIR, "Not a directory", str(folder))
-
-
-def _write_temp(target: Path, content: Content) -> Path:
-    """Write ``content`` to a synced temporary file beside ``target`` (removed on failure)."""
-    try:
-        handle, name = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=TEMP_SUFFIX, dir=target.parent
-        )
-    except OSError as error:
-        # mkstemp names a random file; the folder is what the user can act on.
-        raise type(error)(error.errno, error.strerror, str(target.parent)) from None
-    temp = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            _write_content(out, content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, default_file_mode())
-    except BaseException as error:
-        temp.unlink(missing_ok=True)
-        if isinstance(error, OSError):
-            raise type(error)(error.errno, error.strerror, str(target)) from None
-        raise
-    return temp

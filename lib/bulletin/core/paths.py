@@ -33,8 +33,11 @@ _SCOPED_REFERENCE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
 
 
 def reference_dir() -> Path:
-    """The reference folder in use: the one of :func:`reference_scope` around the call, else
-    ``$BULLETIN_REFERENCE_DIR``, else the project's."""
+    """The reference folder in use.
+
+    That is the one of :func:`reference_scope` around the call, else
+    ``$BULLETIN_REFERENCE_DIR``, else the project's.
+    """
     scoped = _SCOPED_REFERENCE.get()
     if scoped is not None:
         return scoped
@@ -44,9 +47,11 @@ def reference_dir() -> Path:
 
 @contextmanager
 def reference_scope(data_dir: Path | str) -> Iterator[Path]:
-    """Within the block, use the reference folder that goes with ``data_dir`` (its own, else the
-    one in use): what reading a data folder's tables checks them against. Nothing outside the
-    block (nor another thread) is affected."""
+    """Within the block, use the reference folder that goes with ``data_dir``.
+
+    That is its own, else the one in use: what reading a data folder's tables checks them
+    against. Nothing outside the block (nor another thread) is affected.
+    """
     token = _SCOPED_REFERENCE.set(reference_dir_of(data_dir))
     try:
         yield reference_dir()

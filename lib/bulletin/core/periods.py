@@ -35,6 +35,7 @@ class Quarter:
     quarter: int
 
     def __post_init__(self) -> None:
+        """Refuse a quarter outside 1 to 4."""
         if not 1 <= self.quarter <= 4:
             raise ValueError(f"quarter must be from 1 to 4, got {self.quarter}")
 
@@ -83,6 +84,7 @@ class Quarter:
         return f"{first}-{last} {self.year}"
 
     def __str__(self) -> str:
+        """The period as the bulletin writes it (its label)."""
         return self.label
 
 

@@ -89,6 +89,13 @@ def _count() -> pa.Column:
     return pa.Column("int64", pa.Check.ge(0, error="a whole count, zero or more"))
 
 
+def _one_of(values: tuple[str, ...], nullable: bool = False) -> pa.Column:
+    """A text column taking one of ``values`` (the error lists them)."""
+    return pa.Column(
+        str, pa.Check.isin(values, error="one of " + ", ".join(values)), nullable=nullable
+    )
+
+
 def _text(nullable: bool = False) -> pa.Column:
     return pa.Column(str, nullable=nullable)
 
@@ -98,7 +105,7 @@ def _provenance() -> dict[str, pa.Column]:
         "source": pa.Column(
             str, pa.Check.str_length(min_value=1, error="the publication the row comes from")
         ),
-        "status": pa.Column(str, pa.Check.isin(STATUSES, error="one of " + ", ".join(STATUSES))),
+        "status": _one_of(STATUSES),
     }
 
 
@@ -113,10 +120,12 @@ class TableSpec:
 
     @property
     def filename(self) -> str:
+        """The table's file name in a data folder."""
         return f"{self.name}.csv"
 
     @property
     def columns(self) -> list[str]:
+        """The table's columns, in the contract's order."""
         return list(self.schema.columns)
 
 
@@ -193,9 +202,7 @@ def build_specs() -> dict[str, TableSpec]:
             {
                 "country": _country(),
                 "year": _year(),
-                "offence_type": pa.Column(
-                    str, pa.Check.isin(OFFENCE_TYPES, error="one of " + ", ".join(OFFENCE_TYPES))
-                ),
+                "offence_type": _one_of(OFFENCE_TYPES),
                 "count": _count(),
             },
         ),
@@ -206,10 +213,8 @@ def build_specs() -> dict[str, TableSpec]:
             {
                 "country": _country(),
                 "year": _year(),
-                "sex": pa.Column(str, pa.Check.isin(SEXES, error="one of " + ", ".join(SEXES))),
-                "age_group": pa.Column(
-                    str, pa.Check.isin(AGE_GROUPS, error="one of " + ", ".join(AGE_GROUPS))
-                ),
+                "sex": _one_of(SEXES),
+                "age_group": _one_of(AGE_GROUPS),
                 "count": _count(),
             },
         ),
@@ -356,23 +361,15 @@ def _activities_spec() -> TableSpec:
                 "Int64", pa.Check.ge(1, error="a whole number of days, one or more"), nullable=True
             ),
             "title": _text(),
-            "kind": pa.Column(
-                str, pa.Check.isin(ACTIVITY_KINDS, error="one of " + ", ".join(ACTIVITY_KINDS))
-            ),
-            "theme": pa.Column(
-                str, pa.Check.isin(ACTIVITY_THEMES, error="one of " + ", ".join(ACTIVITY_THEMES))
-            ),
+            "kind": _one_of(ACTIVITY_KINDS),
+            "theme": _one_of(ACTIVITY_THEMES),
             "city": _text(nullable=True),
             "country": _country(nullable=True),
             "participants_on_site": pa.Column("Int64", count_check, nullable=True),
             "participants_on_site_qualifier": pa.Column(str, qualifier_check, nullable=True),
             "participants_remote": pa.Column("Int64", count_check, nullable=True),
             "participants_remote_qualifier": pa.Column(str, qualifier_check, nullable=True),
-            "participants_scope": pa.Column(
-                str,
-                pa.Check.isin(PARTICIPANT_SCOPES, error="one of " + ", ".join(PARTICIPANT_SCOPES)),
-                nullable=True,
-            ),
+            "participants_scope": _one_of(PARTICIPANT_SCOPES, nullable=True),
             "series": _text(nullable=True),
             "participating_countries": pa.Column(
                 str,

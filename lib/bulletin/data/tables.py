@@ -16,66 +16,43 @@ from __future__ import annotations
 import csv
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow as arrow
 from pandera.errors import SchemaErrors
 
-from bulletin.core.files import (
-    CsvRecordError,
-    csv_records,
-    neutralise_frame,
-    restore_cell,
-    write_atomic,
-)
+from bulletin.core.csv_records import CsvRecordError, csv_records
+from bulletin.core.files import neutralise_frame, restore_cell, write_atomic
 from bulletin.core.paths import DATA_DIR, reference_dir, reference_scope
+from bulletin.core.problems import Problem, list_problems
+from bulletin.data import cases_csv
 from bulletin.data.schemas import TableSpec, build_specs
 
 log = logging.getLogger(__name__)
 
-MAX_PROBLEMS_SHOWN = 20
 _FIRST_DATA_LINE = 2  # line 1 of a table is its header
 _NUMBER_TYPES = ("int64", "Int64", "float64")
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One broken rule: where (line and column) and what was expected."""
-
-    line: int | None
-    column: str | None
-    value: str | None
-    expected: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"line {self.line}")
-        if self.column is not None:
-            where.append(f"column '{self.column}'")
-        got = "" if self.value is None else f"got {self.value!r}; "
-        return f"{', '.join(where) or 'table'}: {got}expected {self.expected}"
 
 
 class TableError(ValueError):
     """A table that breaks its schema. Names the file and each line, column and rule broken."""
 
     def __init__(self, path: Path | str, problems: list[Problem]):
+        """The error of the table in ``path``, with every problem found."""
         self.path = Path(path)
         self.problems = problems
-        shown = "\n".join(f"  - {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
-        super().__init__(f"{self.path}: {count} with the table:\n{shown}{tail}")
+        count, shown = list_problems(problems)
+        super().__init__(f"{self.path}: {count} with the table:\n{shown}")
 
 
 def table_specs() -> dict[str, TableSpec]:
-    """The spec of every table of the data contract, by name, with the vocabularies in use
-    (:func:`bulletin.core.paths.reference_dir`)."""
+    """The spec of every table of the data contract, by name.
+
+    The specs check against the vocabularies in use (:func:`bulletin.core.paths.reference_dir`).
+    """
     return _table_specs(reference_dir())
 
 
@@ -179,10 +156,7 @@ def read_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
             rows.append(fields)
             lines.append(first)
     except CsvRecordError as error:
-        column = None
-        if header is not None and error.column is not None and error.column < len(header):
-            column = header[error.column]
-        problems.append(Problem(error.line, column, None, error.reason))
+        problems.append(error.problem(header))
     if header is None:
         raise TableError(path, problems or [Problem(None, None, None, "a header line")])
     repeated = sorted({name for name in header if header.count(name) > 1})
@@ -251,19 +225,16 @@ def table_content(name: str, frame: pd.DataFrame, path: Path | str = "<frame>") 
     Raises:
         TableError: the frame breaks the schema.
     """
-    if name == "seizure_cases":
-        # One table, one writer: the columnar path that imports write it with (quoting every
-        # text cell, as pyarrow does).
-        import pyarrow as pa
-
-        from bulletin.data.importers import cases
-
-        typed = check_table(name, frame, path)
-        return cases.cases_content(
-            pa.Table.from_pandas(typed, schema=cases.arrow_schema(), preserve_index=False), path
-        )
     spec = table_spec(name)
     typed = check_table(name, frame, path)
+    if name == cases_csv.TABLE:
+        # One table, one writer: the columnar path that imports write it with (quoting every
+        # text cell, as pyarrow does); the rows are checked above, as for any other table.
+        return cases_csv.cases_content(
+            arrow.Table.from_pandas(
+                typed, schema=cases_csv.arrow_schema(spec.columns), preserve_index=False
+            )
+        )
     typed = typed.sort_values(list(spec.key), kind="stable").reset_index(drop=True)
     text = neutralise_frame(typed).to_csv(
         index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL

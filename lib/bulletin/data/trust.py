@@ -1,5 +1,9 @@
 """Say where a set of rows came from and how far to trust them, in words for charts and tables.
 
+Not to be confused with ``bulletin.data.importers.provenance``, which writes and reads the
+provenance records of ``data/provenance/`` (which files a table's official rows came from);
+this module reads those records only for the rows they flag (:func:`flagged_rows`).
+
 Four statuses, in order of trust (data/README.md): ``official`` (published by UNODC or a national
 statistical office), ``stated`` (transcribed from the bulletin's own text: not official, not made
 by the project either), ``reconstructed`` (made by this project from the bulletin's statements and
@@ -21,7 +25,6 @@ Two things are computed here from the statuses of rows, never typed:
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -413,28 +416,23 @@ def _percent(value: float) -> str:
 
 
 def flagged_rows(table: str, data_dir: Path | str) -> list[dict[str, Any]]:
-    """The rows the import flagged as implausible in a table's provenance record.
+    """The rows imports flagged as implausible in a table, kept as published, for the pages.
 
-    Each flag is ``{"key": ..., "values": ..., "reason": ...}`` as the importer writes it (with
-    ``file`` and ``publication`` where it adds them), read by
-    ``bulletin.data.importers.provenance.flagged_rows``; without that reader, from ``flagged`` lists
-    at the top of ``provenance/<table>.json`` or in its records. A missing record, or one without
-    flags, gives an empty list; a broken one is the importer's error to raise (never hidden).
+    Each is the flag of the table's provenance record (``key`` as the table's columns,
+    ``values`` as the publication prints them, ``reason``, ``sheet`` and ``row`` of the file; see
+    ``bulletin.data.importers.wdr_crimes_flags``) with the file's name and the publication's
+    ``table`` added (``file``, ``publication``). A table without a record, or without flags,
+    gives an empty list.
+
+    Raises:
+        bulletin.data.importers.provenance.ProvenanceError: the record file is broken.
     """
-    try:
-        from bulletin.data.importers import provenance as importer_provenance
-    except ImportError:  # pragma: no cover - the importers ship with the library
-        importer_provenance = None
-    reader = getattr(importer_provenance, "flagged_rows", None)
-    if reader is not None:
-        return [dict(flag) for flag in reader(table, data_dir)]
-    path = Path(data_dir) / "provenance" / f"{table}.json"
-    if not path.is_file():
-        return []
-    content = json.loads(path.read_text(encoding="utf-8"))
-    flags = list(content.get("flagged", []) or []) if isinstance(content, dict) else []
-    records = content.get("records", []) if isinstance(content, dict) else []
-    for record in records if isinstance(records, list) else []:
-        if isinstance(record, dict):
-            flags += list(record.get("flagged", []) or [])
-    return [dict(flag) for flag in flags if isinstance(flag, dict)]
+    # Imported here: the importers bring the whole import machinery, which a notebook reading
+    # tables does not need.
+    from bulletin.data.importers.provenance import load_records
+
+    return [
+        {**flag, "file": record["file"], "publication": record.get("table", "")}
+        for record in load_records(table, data_dir)
+        for flag in record.get("flagged", [])
+    ]

@@ -65,13 +65,14 @@ def country_names() -> dict[str, str]:
     >>> country_names()["KGZ"]
     'Kyrgyzstan'
     """
-    return _country_names(str(reference_dir()))
+    return _mapping(str(reference_dir()), "countries", "iso3", "name")
 
 
 @cache
-def _country_names(folder: str) -> dict[str, str]:
-    frame = _load_reference(folder, "countries")
-    return dict(zip(frame["iso3"], frame["name"], strict=True))
+def _mapping(folder: str, name: str, key: str, value: str) -> dict[str, str]:
+    """One vocabulary's ``key`` column mapped to its ``value`` column (read once per folder)."""
+    frame = _load_reference(folder, name)
+    return dict(zip(frame[key], frame[value], strict=True))
 
 
 def country_codes() -> frozenset[str]:
@@ -81,7 +82,7 @@ def country_codes() -> frozenset[str]:
 
 @cache
 def _country_codes(folder: str) -> frozenset[str]:
-    return frozenset(_country_names(folder))
+    return frozenset(_mapping(folder, "countries", "iso3", "name"))
 
 
 def drug_groups() -> dict[str, str]:
@@ -90,13 +91,7 @@ def drug_groups() -> dict[str, str]:
     >>> drug_groups()["cannabis_resin"]
     'cannabis'
     """
-    return _drug_groups(str(reference_dir()))
-
-
-@cache
-def _drug_groups(folder: str) -> dict[str, str]:
-    frame = _load_reference(folder, "drugs")
-    return dict(zip(frame["drug"], frame["drug_group"], strict=True))
+    return _mapping(str(reference_dir()), "drugs", "drug", "drug_group")
 
 
 def drugs() -> tuple[str, ...]:

@@ -11,7 +11,7 @@ and prints a summary of what it made and what it had to invent; ``--check`` comp
 rows with what it would make and names every row that differs, and by how much.
 
 The helpers shared by the modules live here: whole-number splits that add up exactly
-(:func:`split_by_largest_remainder`), rounding as people round (:func:`round_half_up`), straight
+(:func:`split_by_largest_remainder`), rounding as people round (:func:`bulletin.core.numbers.round_half_up`), straight
 lines between two known years (:func:`interpolate`), and the command line.
 """
 
@@ -21,7 +21,6 @@ import argparse
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import numpy as np
@@ -50,8 +49,11 @@ class Reconstruction:
     notes: list[str] = field(default_factory=list)
 
     def note(self, text: str) -> None:
-        """Add a note to the summary and log it (a disagreement, marked ``DISAGREEMENT``, as a
-        warning: a statement of the bulletin that the official rows contradict)."""
+        """Add a note to the summary and log it.
+
+        A disagreement, marked ``DISAGREEMENT``, is logged as a warning: a statement of the
+        bulletin that the official rows contradict.
+        """
         log.log(logging.WARNING if DISAGREEMENT in text else logging.INFO, "%s", text)
         self.notes.append(text)
 
@@ -76,15 +78,6 @@ def split_by_largest_remainder(total: int, weights: Sequence[float] | np.ndarray
     order = np.argsort(-(exact - parts), kind="stable")
     parts[order[:remainder]] += 1
     return parts
-
-
-def round_half_up(value: float) -> int:
-    """Round to a whole number as people do (2.5 -> 3), not to the even number.
-
-    >>> round_half_up(2.5), round_half_up(11785.71), round_half_up(-2.5)
-    (3, 11786, -3)
-    """
-    return int(Decimal(repr(float(value))).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 def interpolate(year: int, before: int, old: float, after: int, new: float) -> float:
@@ -234,6 +227,38 @@ def run_reconstruction(
     for note in result.notes:
         print(f"  {note}")
     return 0
+
+
+def reconstruction_main(
+    description: str,
+    table: str,
+    build: Callable[..., Reconstruction | pd.DataFrame],
+    inputs: Sequence[str],
+    owns: Selector,
+) -> Callable[[list[str] | None], int]:
+    """The ``main`` of a reconstruction module: its command line (:func:`run_reconstruction`).
+
+    Args:
+        description: the module's one-line description (the first line of its docstring).
+        table: the table it writes.
+        build: makes its rows (and notes) from the tables ``inputs`` names, in that order.
+        inputs: the tables it reads from the data folder.
+        owns: selects, in the table, the rows the reconstruction made (and will replace).
+
+    Returns:
+        A function of the command's arguments (``None``: ``sys.argv``) giving the exit status.
+    """
+
+    def main(argv: list[str] | None = None) -> int:
+        return run_reconstruction(
+            argv,
+            description,
+            table,
+            lambda data_dir: build(*(load_table(name, data_dir) for name in inputs)),
+            owns,
+        )
+
+    return main
 
 
 def regional_statement_note(

@@ -53,47 +53,40 @@ from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from bulletin.analyses.series import country_year_totals, rows_in_period
+from bulletin.core.numbers import round_half_up
 from bulletin.core.wording import describe_years
-from bulletin.data.tables import check_table, load_table
+from bulletin.data.tables import check_table
 from bulletin.data.vocab import CENTRAL_ASIA
 from bulletin.reconstruct import (
     Reconstruction,
+    reconstruction_main,
     regional_statement_note,
-    round_half_up,
     rows_made_by,
-    run_reconstruction,
     split_by_largest_remainder,
 )
-from bulletin.reconstruct.years import Lines, between, neighbours, scale
+from bulletin.reconstruct import years as year_rules
+from bulletin.reconstruct.years import FIRST_YEAR, LAST_YEAR, STATED_YEAR, Lines
 
 log = logging.getLogger(__name__)
 
 MODULE = "drug_arrests"
 TABLE = "drug_arrests"
-_BY = "reconstructed by bulletin.reconstruct.drug_arrests"
-SOURCE_BETWEEN = f"{_BY}: straight line between the country's official years"
 _STATED = (
     "the bulletin's 2016 regional total less the official figures, women and juveniles as its "
     "shares (Milestones 2017-Q2, claims C12-C14)"
 )
-SOURCE_STATEMENT = f"{_BY}: {_STATED}, shared as the countries' 2016 offences (drug_offences)"
-SOURCE_BETWEEN_STATED = (
-    f"{_BY}: straight line between the country's official year and its 2016 figure from {_STATED}"
-)
+_SHARED_AS = "shared as the countries' 2016 offences (drug_offences)"
 _CARRIED = "carried by the change of its offences (drug_offences)"
-SOURCE_CARRIED = f"{_BY}: the country's nearest official year {_CARRIED}"
-SOURCE_CARRIED_STATED = f"{_BY}: the country's 2016 figure from {_STATED}, {_CARRIED}"
-SOURCES = (
-    SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED
-)
+_RULES = year_rules.RuleSources.of(MODULE, _STATED, _SHARED_AS, _CARRIED)
+SOURCES = _RULES.every
+SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED = SOURCES
 # The rows resting on the bulletin's statements name the claims (bulletin.data.trust reads them).
-FROM_STATEMENT = (SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED_STATED)
-FIRST_YEAR, LAST_YEAR = 2010, 2016
-STATED_YEAR = 2016
+FROM_STATEMENT = _RULES.from_statement
 REGIONAL_TOTAL_2016 = 12_375  # middle of [12,350, 12,400): "almost 12,400" (C12)
 WOMEN_SHARE = 0.07  # "about 7%" (C13)
 JUVENILES_SHARE = 0.003  # "approximately 0.3%" (C14)
@@ -108,8 +101,10 @@ Key = tuple[str, int]
 
 
 def lines_by_country_year(rows: pd.DataFrame) -> dict[Key, Lines]:
-    """Each country-year's lines (``sex:age_group``), with an all-persons line where it lacks one
-    but has men and women (else adults and juveniles)."""
+    """Each country-year's lines (``sex:age_group``), with an all-persons line where it lacks one.
+
+    The all-persons line is made from men and women (else adults and juveniles) where both are.
+    """
     found: dict[Key, Lines] = {}
     for (country, year), group in rows.groupby(["country", "year"]):
         lines = {
@@ -145,8 +140,8 @@ def keep_identities(lines: Lines, identities: set[tuple[str, str, str]]) -> Line
 
 def stated_lines(total: int) -> Lines:
     """Rule 2: a country-year of the statement, women and juveniles as the bulletin's shares."""
-    women = round_half_up(total * WOMEN_SHARE)
-    juveniles = round_half_up(total * JUVENILES_SHARE)
+    women = int(round_half_up(total * WOMEN_SHARE))
+    juveniles = int(round_half_up(total * JUVENILES_SHARE))
     return {ALL: total, WOMEN: women, MEN: total - women, JUVENILES: juveniles, ADULTS: total - juveniles}
 
 
@@ -162,32 +157,66 @@ def offence_totals(offences: pd.DataFrame) -> dict[Key, int]:
 def build_drug_arrests(arrests: pd.DataFrame, offences: pd.DataFrame) -> Reconstruction:
     """All reconstructed rows of ``drug_arrests``, with the summary's notes."""
     official = arrests[(arrests["status"] == "official") & arrests["country"].isin(CENTRAL_ASIA)]
-    known = lines_by_country_year(official)
-    crimes = offence_totals(offences)
-    result = Reconstruction(pd.DataFrame(columns=COLUMNS))
-    made: dict[Key, tuple[Lines, str]] = {}
-    stated: dict[Key, Lines] = {}
-    on_statement: set[Key] = set()  # rows resting, wholly or partly, on rule 2
+    made = _Made(lines_by_country_year(official), offence_totals(offences))
     period = range(FIRST_YEAR, LAST_YEAR + 1)
-
-    def fill_between(country: str, year: int) -> None:
-        mine = {y: lines for (c, y), lines in {**known, **stated}.items() if c == country}
-        filled = between(mine, year)
-        if filled:
-            lines, before, after = filled
-            same = holds_identities(mine[before]) & holds_identities(mine[after])
-            if (country, before) in stated or (country, after) in stated:
-                on_statement.add((country, year))
-            source = SOURCE_BETWEEN_STATED if (country, year) in on_statement else SOURCE_BETWEEN
-            made[(country, year)] = (keep_identities(lines, same), source)
-
     # Rule 1: between two official years.
     for country in CENTRAL_ASIA:
         for year in period:
-            if (country, year) not in known:
-                fill_between(country, year)
-
+            if (country, year) not in made.known:
+                made.fill_between(country, year)
     # Rule 2: what the 2016 statement leaves.
+    _share_the_statement(made)
+    # Rule 3: between an official year and a year of rule 2.
+    for country in sorted({c for c, _ in made.stated}):
+        for year in period:
+            if (country, year) not in made.known and (country, year) not in made.lines:
+                made.fill_between(country, year)
+    # Rule 4: before the first, or after the last, known year of the period.
+    for country in CENTRAL_ASIA:
+        _carry_by_offences(made, country)
+    result = made.result
+    result.notes += _share_notes(made.known, made.lines, made.on_statement)
+    records = [
+        (country, year, *line.split(":"), count, source, "reconstructed")
+        for (country, year), (lines, source) in made.lines.items()
+        for line, count in lines.items()
+    ]
+    rows = pd.DataFrame(records, columns=COLUMNS)
+    if (rows["count"] < 0).any():
+        raise ValueError("a reconstructed count came out negative: the rules do not fit the data")
+    rows = rows.sort_values(["country", "year", "sex", "age_group"], ignore_index=True)
+    result.rows = check_table(TABLE, rows)  # typed as load_table types the shipped file
+    return result
+
+
+@dataclass
+class _Made:
+    """The rows made so far, and what the rules that follow read: known, stated, offences."""
+
+    known: dict[Key, Lines]
+    crimes: dict[Key, int]
+    lines: dict[Key, tuple[Lines, str]] = field(default_factory=dict)  # with their source
+    stated: dict[Key, Lines] = field(default_factory=dict)
+    on_statement: set[Key] = field(default_factory=set)  # resting, wholly or partly, on rule 2
+    result: Reconstruction = field(default_factory=lambda: Reconstruction(pd.DataFrame(columns=COLUMNS)))
+
+    def fill_between(self, country: str, year: int) -> None:
+        """Rules 1 and 3: a year between two known years of the country, on a straight line."""
+        mine = {y: lines for (c, y), lines in {**self.known, **self.stated}.items() if c == country}
+        filled = year_rules.between(mine, year)
+        if filled:
+            lines, before, after = filled
+            same = holds_identities(mine[before]) & holds_identities(mine[after])
+            if (country, before) in self.stated or (country, after) in self.stated:
+                self.on_statement.add((country, year))
+            on_statement = (country, year) in self.on_statement
+            source = SOURCE_BETWEEN_STATED if on_statement else SOURCE_BETWEEN
+            self.lines[(country, year)] = (keep_identities(lines, same), source)
+
+
+def _share_the_statement(made: _Made) -> None:
+    """Rule 2: the 2016 regional total less what is known, shared as the 2016 offences."""
+    known, result = made.known, made.result
     official_2016 = {
         c: known[(c, STATED_YEAR)][ALL]
         for c in CENTRAL_ASIA
@@ -199,84 +228,65 @@ def build_drug_arrests(arrests: pd.DataFrame, offences: pd.DataFrame) -> Reconst
             f"C12: {', '.join(uncounted)} {STATED_YEAR} official lines give no count of all "
             "persons: covered (nothing is made for them), but not counted in the total."
         )
-    between_2016 = {c: lines[ALL] for (c, y), (lines, _) in made.items() if y == STATED_YEAR and ALL in lines}
+    between_2016 = {
+        c: lines[ALL]
+        for (c, y), (lines, _) in made.lines.items()
+        if y == STATED_YEAR and ALL in lines
+    }
     missing = [
-        c for c in CENTRAL_ASIA if (c, STATED_YEAR) not in known and (c, STATED_YEAR) not in made
+        c
+        for c in CENTRAL_ASIA
+        if (c, STATED_YEAR) not in known and (c, STATED_YEAR) not in made.lines
     ]
     left = REGIONAL_TOTAL_2016 - sum(official_2016.values()) - sum(between_2016.values())
     result.note(regional_statement_note(
         "C12 ('almost 12,400'", REGIONAL_TOTAL_2016, STATED_YEAR, official_2016, between_2016, missing
     ))
-    if missing and left > 0:
-        weighed = [c for c in missing if (c, STATED_YEAR) in crimes]
-        if len(weighed) < len(missing):
-            lacking = [c for c in missing if c not in weighed]
-            result.note(
-                f"C12: {', '.join(lacking)} {'has' if len(lacking) == 1 else 'have'} no "
-                f"{STATED_YEAR} offences to share by: missing; the {left:,} goes to "
-                f"{', '.join(weighed) or 'nobody'}."
-            )
-        if weighed:
-            shares = split_by_largest_remainder(left, [crimes[(c, STATED_YEAR)] for c in weighed])
-            for country, share in zip(weighed, shares, strict=True):
-                stated[(country, STATED_YEAR)] = stated_lines(int(share))
-                made[(country, STATED_YEAR)] = (stated[(country, STATED_YEAR)], SOURCE_STATEMENT)
-                on_statement.add((country, STATED_YEAR))
+    if not missing or left <= 0:
+        return
+    weighed = [c for c in missing if (c, STATED_YEAR) in made.crimes]
+    if len(weighed) < len(missing):
+        lacking = [c for c in missing if c not in weighed]
+        result.note(
+            f"C12: {', '.join(lacking)} {'has' if len(lacking) == 1 else 'have'} no "
+            f"{STATED_YEAR} offences to share by: missing; the {left:,} goes to "
+            f"{', '.join(weighed) or 'nobody'}."
+        )
+    if weighed:
+        shares = split_by_largest_remainder(left, [made.crimes[(c, STATED_YEAR)] for c in weighed])
+        for country, share in zip(weighed, shares, strict=True):
+            made.stated[(country, STATED_YEAR)] = stated_lines(int(share))
+            made.lines[(country, STATED_YEAR)] = (made.stated[(country, STATED_YEAR)], SOURCE_STATEMENT)
+            made.on_statement.add((country, STATED_YEAR))
 
-    # Rule 3: between an official year and a year of rule 2.
-    for country in sorted({c for c, _ in stated}):
-        for year in period:
-            if (country, year) not in known and (country, year) not in made:
-                fill_between(country, year)
 
-    # Rule 4: before the first, or after the last, known year of the period.
-    for country in CENTRAL_ASIA:
-        anchors = [y for y in period if (country, y) in known or (country, y) in stated]
-        gaps = [y for y in period if (country, y) not in known and (country, y) not in made]
-        if gaps and not anchors:
-            result.note(
-                f"{country}: no known year in {FIRST_YEAR}-{LAST_YEAR}, so "
-                f"{describe_years(gaps)} missing (rule 5)."
-            )
+def _carry_by_offences(made: _Made, country: str) -> None:
+    """Rule 4: a year before the first, or after the last, known year, carried by offences."""
+    period = range(FIRST_YEAR, LAST_YEAR + 1)
+    known, stated, crimes, result = made.known, made.stated, made.crimes, made.result
+    anchors = [y for y in period if (country, y) in known or (country, y) in stated]
+    gaps = [y for y in period if (country, y) not in known and (country, y) not in made.lines]
+    unlinked = []
+    for year in year_rules.years_to_carry(
+        country, period, anchors, gaps, result.note, shared=("line", "lines"), missing_rule=5
+    ):
+        before, after = year_rules.neighbours(anchors, year)
+        anchor = after if before is None else before
+        if (country, year) not in crimes or not crimes.get((country, anchor)):
+            unlinked.append(year)
             continue
-        inside = [y for y in gaps if anchors[0] < y < anchors[-1]]
-        if inside:
-            result.note(
-                f"{country}: {describe_years(inside)} between known years that share no line: "
-                "missing (rule 1 makes only the lines both publish)."
-            )
-        unlinked = []
-        for year in (y for y in gaps if y not in inside):
-            before, after = neighbours(anchors, year)
-            anchor = after if before is None else before
-            if (country, year) not in crimes or not crimes.get((country, anchor)):
-                unlinked.append(year)
-                continue
-            lines = known.get((country, anchor)) or stated[(country, anchor)]
-            factor = crimes[(country, year)] / crimes[(country, anchor)]
-            carried = keep_identities(scale(lines, factor), holds_identities(lines))
-            if (country, anchor) in stated:
-                on_statement.add((country, year))
-            source = SOURCE_CARRIED_STATED if (country, year) in on_statement else SOURCE_CARRIED
-            made[(country, year)] = (carried, source)
-        if unlinked:
-            result.note(
-                f"{country}: no offences to carry a known year to {describe_years(unlinked)}: "
-                "missing (rule 4)."
-            )
-
-    result.notes += _share_notes(known, made, on_statement)
-    records = [
-        (country, year, *line.split(":"), count, source, "reconstructed")
-        for (country, year), (lines, source) in made.items()
-        for line, count in lines.items()
-    ]
-    rows = pd.DataFrame(records, columns=COLUMNS)
-    if (rows["count"] < 0).any():
-        raise ValueError("a reconstructed count came out negative: the rules do not fit the data")
-    rows = rows.sort_values(["country", "year", "sex", "age_group"], ignore_index=True)
-    result.rows = check_table(TABLE, rows)  # typed as load_table types the shipped file
-    return result
+        lines = known.get((country, anchor)) or stated[(country, anchor)]
+        factor = crimes[(country, year)] / crimes[(country, anchor)]
+        carried = keep_identities(year_rules.scale(lines, factor), holds_identities(lines))
+        if (country, anchor) in stated:
+            made.on_statement.add((country, year))
+        source = SOURCE_CARRIED_STATED if (country, year) in made.on_statement else SOURCE_CARRIED
+        made.lines[(country, year)] = (carried, source)
+    if unlinked:
+        result.note(
+            f"{country}: no offences to carry a known year to {describe_years(unlinked)}: "
+            "missing (rule 4)."
+        )
 
 
 def _share_notes(
@@ -307,21 +317,9 @@ def _share_notes(
     return notes
 
 
-def reconstruct_drug_arrests(arrests: pd.DataFrame, offences: pd.DataFrame) -> pd.DataFrame:
-    """All reconstructed rows of ``drug_arrests`` from its official rows and ``drug_offences``."""
-    return build_drug_arrests(arrests, offences).rows
-
-
-def main(argv: list[str] | None = None) -> int:
-    return run_reconstruction(
-        argv,
-        __doc__.splitlines()[0],
-        TABLE,
-        lambda data_dir: build_drug_arrests(
-            load_table(TABLE, data_dir), load_table("drug_offences", data_dir)
-        ),
-        rows_made_by(MODULE),
-    )
+main = reconstruction_main(
+    __doc__.splitlines()[0], TABLE, build_drug_arrests, (TABLE, "drug_offences"), rows_made_by(MODULE)
+)
 
 
 if __name__ == "__main__":

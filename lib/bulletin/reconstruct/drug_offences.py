@@ -69,44 +69,48 @@ from bulletin.analyses.series import (
     persons_by_country_year,
     unodc_category,
 )
-from bulletin.core.wording import describe_years
-from bulletin.data.tables import check_table, load_table
+from bulletin.core.numbers import round_half_up
+from bulletin.data.tables import check_table
 from bulletin.data.vocab import CENTRAL_ASIA
 from bulletin.reconstruct import (
     Reconstruction,
     interpolate,
+    reconstruction_main,
     regional_statement_note,
-    round_half_up,
     rows_made_by,
-    run_reconstruction,
     split_by_largest_remainder,
 )
-from bulletin.reconstruct.years import Lines, between, chain_index, neighbours, scale
+from bulletin.reconstruct.years import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    STATED_YEAR,
+    Lines,
+    RuleSources,
+    between,
+    chain_index,
+    neighbours,
+    scale,
+    years_to_carry,
+)
 
 log = logging.getLogger(__name__)
 
 MODULE = "drug_offences"
 TABLE = "drug_offences"
-_BY = "reconstructed by bulletin.reconstruct.drug_offences"
-SOURCE_BETWEEN = f"{_BY}: straight line between the country's official years"
 _STATED = "the bulletin's 2016 regional total less the official figures (Milestones 2017-Q2, claims C9-C11)"
-SOURCE_STATEMENT = (
-    f"{_BY}: {_STATED}, shared as the countries' official figures of the nearest year, by type as "
-    "the bulletin's shares"
+_RULES = RuleSources.of(
+    MODULE,
+    _STATED,
+    "shared as the countries' official figures of the nearest year, by type as the bulletin's "
+    "shares",
+    "carried by the change of the official figures of the countries reporting both years",
 )
-SOURCE_BETWEEN_STATED = (
-    f"{_BY}: straight line between the country's official year and its 2016 figure from {_STATED}"
-)
-_CARRIED = "carried by the change of the official figures of the countries reporting both years"
-SOURCE_CARRIED = f"{_BY}: the country's nearest official year {_CARRIED}"
-SOURCE_CARRIED_STATED = f"{_BY}: the country's 2016 figure from {_STATED}, {_CARRIED}"
-SOURCES = (
-    SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED
+SOURCES = _RULES.every
+(SOURCE_BETWEEN, SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED, SOURCE_CARRIED_STATED) = (
+    SOURCES
 )
 # The rows resting on the bulletin's statements name the claims (bulletin.data.trust reads them).
-FROM_STATEMENT = (SOURCE_STATEMENT, SOURCE_BETWEEN_STATED, SOURCE_CARRIED_STATED)
-FIRST_YEAR, LAST_YEAR = 2010, 2016
-STATED_YEAR = 2016
+FROM_STATEMENT = _RULES.from_statement
 REGIONAL_TOTAL_2016 = 13_575  # middle of [13,550, 13,600): "almost 13,600" (C9)
 SMUGGLING_SHARE_PCT = {2010: 4.0, 2016: 9.0}  # C10
 SELLING_SHARE_PCT = 46.0  # C11
@@ -252,22 +256,52 @@ def build_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> Recons
     totals = _totals(official)
     result = Reconstruction(pd.DataFrame(columns=COLUMNS))
     made: dict[Key, tuple[Lines, str]] = {}
-    period = range(FIRST_YEAR, LAST_YEAR + 1)
-
-    def years_of(country: str, extra: dict[Key, Lines]) -> dict[int, Lines]:
-        mine = {y: lines for (c, y), lines in {**known, **extra}.items() if c == country}
-        return {y: by_category(lines) if (country, y) in extra else lines for y, lines in mine.items()}
-
     # Rule 1: between two official years.
     for country in CENTRAL_ASIA:
-        for year in period:
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
             if (country, year) in known:
                 continue
-            filled = between(years_of(country, {}), year)
+            filled = between(_years_of(known, country, {}), year)
             if filled:
                 made[(country, year)] = (filled[0], SOURCE_BETWEEN)
-
     # Rule 2: what the 2016 statement leaves, for the countries without a 2016 figure.
+    stated, rest = _share_the_statement(official, arrests, totals, made, result)
+    # Rule 4: between an official year and a year of rule 2.
+    _fill_towards_the_statement(known, stated, made)
+    # Rule 5: before the first, or after the last, known year of the period.
+    for country in CENTRAL_ASIA:
+        _carry_by_change(country, known, stated, totals, rest, made, result)
+    result.notes += _type_notes(made)
+    records = [
+        (country, year, offence_type, count, source, "reconstructed")
+        for (country, year), (lines, source) in made.items()
+        for offence_type, count in lines.items()
+    ]
+    rows = pd.DataFrame(records, columns=COLUMNS)
+    rows = rows.sort_values(["country", "year", "offence_type"], ignore_index=True)
+    result.rows = check_table(TABLE, rows)  # typed as load_table types the shipped file
+    return result
+
+
+def _years_of(known: dict[Key, Lines], country: str, extra: dict[Key, Lines]) -> dict[int, Lines]:
+    """A country's known years (official, and ``extra`` ones made by rule 2 by category)."""
+    mine = {y: lines for (c, y), lines in {**known, **extra}.items() if c == country}
+    return {y: by_category(lines) if (country, y) in extra else lines for y, lines in mine.items()}
+
+
+def _share_the_statement(
+    official: pd.DataFrame,
+    arrests: pd.DataFrame,
+    totals: dict[Key, int],
+    made: dict[Key, tuple[Lines, str]],
+    result: Reconstruction,
+) -> tuple[dict[Key, Lines], dict]:
+    """Rule 2: the 2016 regional total less what is known, for the countries without 2016.
+
+    Returns:
+        The country-years made from the statement, and the proportions of the rest after
+        smuggling and selling (rule 3) they were split by.
+    """
     stated: dict[Key, Lines] = {}
     official_2016 = {c: totals[(c, STATED_YEAR)] for c in CENTRAL_ASIA if (c, STATED_YEAR) in totals}
     between_2016 = {
@@ -286,13 +320,18 @@ def build_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> Recons
             stated[(country, STATED_YEAR)] = national_lines(int(share), STATED_YEAR, rest)
             made[(country, STATED_YEAR)] = (stated[(country, STATED_YEAR)], SOURCE_STATEMENT)
         result.note(f"C9: the {left:,} shared as the countries' {measure} of the nearest year.")
+    return stated, rest
 
-    # Rule 4: between an official year and a year of rule 2.
+
+def _fill_towards_the_statement(
+    known: dict[Key, Lines], stated: dict[Key, Lines], made: dict[Key, tuple[Lines, str]]
+) -> None:
+    """Rule 4: the years between a country's official year and its year of rule 2."""
     for country in sorted({c for c, _ in stated}):
-        for year in period:
+        for year in range(FIRST_YEAR, LAST_YEAR + 1):
             if (country, year) in known or (country, year) in made:
                 continue
-            filled = between(years_of(country, stated), year)
+            filled = between(_years_of(known, country, stated), year)
             if filled:
                 lines, before, after = filled
                 on_statement = (country, before) in stated or (country, after) in stated
@@ -300,46 +339,37 @@ def build_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> Recons
                     lines, SOURCE_BETWEEN_STATED if on_statement else SOURCE_BETWEEN
                 )
 
-    # Rule 5: before the first, or after the last, known year of the period.
-    for country in CENTRAL_ASIA:
-        anchors = [y for y in period if (country, y) in known or (country, y) in stated]
-        gaps = [y for y in period if (country, y) not in known and (country, y) not in made]
-        if gaps and not anchors:
-            result.note(
-                f"{country}: no known year in {FIRST_YEAR}-{LAST_YEAR}, so "
-                f"{_years(gaps)} missing (rule 6)."
-            )
-            continue
-        inside = [y for y in gaps if anchors[0] < y < anchors[-1]]
-        if inside:
-            result.note(
-                f"{country}: {_years(inside)} between known years that share no category: "
-                "missing (rule 1 makes only the categories both publish)."
-            )
-        for year in (y for y in gaps if y not in inside):
-            before, after = neighbours(anchors, year)
-            anchor = after if before is None else before
-            factor = chain_index(totals, anchor, year)
-            if (country, anchor) in stated:
-                total = round_half_up(_total(stated[(country, anchor)]) * factor)
-                made[(country, year)] = (national_lines(total, year, rest), SOURCE_CARRIED_STATED)
-            else:
-                made[(country, year)] = (scale(known[(country, anchor)], factor), SOURCE_CARRIED)
 
-    result.notes += _type_notes(made)
-    records = [
-        (country, year, offence_type, count, source, "reconstructed")
-        for (country, year), (lines, source) in made.items()
-        for offence_type, count in lines.items()
-    ]
-    rows = pd.DataFrame(records, columns=COLUMNS)
-    rows = rows.sort_values(["country", "year", "offence_type"], ignore_index=True)
-    result.rows = check_table(TABLE, rows)  # typed as load_table types the shipped file
-    return result
-
-
-def _years(years: list[int]) -> str:
-    return describe_years(years)
+def _carry_by_change(
+    country: str,
+    known: dict[Key, Lines],
+    stated: dict[Key, Lines],
+    totals: dict[Key, int],
+    rest: dict,
+    made: dict[Key, tuple[Lines, str]],
+    result: Reconstruction,
+) -> None:
+    """Rule 5: a year before the first, or after the last, known year of the country, carried."""
+    period = range(FIRST_YEAR, LAST_YEAR + 1)
+    anchors = [y for y in period if (country, y) in known or (country, y) in stated]
+    gaps = [y for y in period if (country, y) not in known and (country, y) not in made]
+    for year in years_to_carry(
+        country,
+        period,
+        anchors,
+        gaps,
+        result.note,
+        shared=("category", "categories"),
+        missing_rule=6,
+    ):
+        before, after = neighbours(anchors, year)
+        anchor = after if before is None else before
+        factor = chain_index(totals, anchor, year)
+        if (country, anchor) in stated:
+            total = int(round_half_up(_total(stated[(country, anchor)]) * factor))
+            made[(country, year)] = (national_lines(total, year, rest), SOURCE_CARRIED_STATED)
+        else:
+            made[(country, year)] = (scale(known[(country, anchor)], factor), SOURCE_CARRIED)
 
 
 def _type_notes(made: dict[Key, tuple[Lines, str]]) -> list[str]:
@@ -356,21 +386,9 @@ def _type_notes(made: dict[Key, tuple[Lines, str]]) -> list[str]:
     ]
 
 
-def reconstruct_drug_offences(offences: pd.DataFrame, arrests: pd.DataFrame) -> pd.DataFrame:
-    """All reconstructed rows of ``drug_offences`` from the official rows of both tables."""
-    return build_drug_offences(offences, arrests).rows
-
-
-def main(argv: list[str] | None = None) -> int:
-    return run_reconstruction(
-        argv,
-        __doc__.splitlines()[0],
-        TABLE,
-        lambda data_dir: build_drug_offences(
-            load_table(TABLE, data_dir), load_table("drug_arrests", data_dir)
-        ),
-        rows_made_by(MODULE),
-    )
+main = reconstruction_main(
+    __doc__.splitlines()[0], TABLE, build_drug_offences, (TABLE, "drug_arrests"), rows_made_by(MODULE)
+)
 
 
 if __name__ == "__main__":

@@ -55,7 +55,7 @@ from bulletin.analyses.indicators import (
 )
 from bulletin.analyses.series import TOTAL
 from bulletin.data.tables import table_spec
-from bulletin.reconstruct import rows_made_by, run_reconstruction
+from bulletin.reconstruct import reconstruction_main, rows_made_by
 
 log = logging.getLogger(__name__)
 
@@ -126,16 +126,16 @@ def gbv_rows() -> pd.DataFrame:
 
 
 def owned(table: pd.DataFrame) -> pd.Series:
-    """The rows of ``indicators`` this script wrote: its indicators with its sources (or, for the
-    reconstructed row, any source naming the script, so that a reworded source is still its own)."""
+    """The rows of ``indicators`` this script wrote: its indicators with its sources.
+
+    For the reconstructed row, any source naming the script counts, so that a reworded source
+    is still its own.
+    """
     sources = table["source"].isin(SOURCES) | rows_made_by("indicators_gbv")(table)
     return table["indicator"].isin(INDICATORS) & sources
 
 
-def main(argv: list[str] | None = None) -> int:
-    return run_reconstruction(
-        argv, __doc__.splitlines()[0], "indicators", lambda _: gbv_rows(), owned
-    )
+main = reconstruction_main(__doc__.splitlines()[0], "indicators", gbv_rows, (), owned)
 
 
 if __name__ == "__main__":

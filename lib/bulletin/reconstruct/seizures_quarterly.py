@@ -60,13 +60,12 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from bulletin.data.tables import load_table
+from bulletin.core.numbers import KG_PER_TON, round_half_up
 from bulletin.data.vocab import CENTRAL_ASIA, drug_groups
 from bulletin.reconstruct import (
     Reconstruction,
-    round_half_up,
+    reconstruction_main,
     rows_made_by,
-    run_reconstruction,
     split_by_largest_remainder,
 )
 
@@ -92,7 +91,6 @@ SEASONAL_PROFILE = {
 }
 EXCLUDED_DRUGS = ("cannabis_plants",)
 GRAMS = 1000  # rows are kept to the gram
-KG_PER_TON = 1000
 COLUMNS = ["country", "year", "quarter", "drug", "kg", "source", "status"]
 
 
@@ -145,7 +143,7 @@ def official_annual(annual: pd.DataFrame) -> pd.DataFrame:
             "official annual seizures first (make import-official, see data/README.md)"
         )
     rows = rows[["country", "year", "drug", "kg", "source"]].sort_values(["country", "year", "drug"])
-    return rows.reset_index(drop=True).assign(grams=[round_half_up(kg * GRAMS) for kg in rows["kg"]])
+    return rows.reset_index(drop=True).assign(grams=[int(round_half_up(kg * GRAMS)) for kg in rows["kg"]])
 
 
 def _tons(grams: int) -> str:
@@ -208,7 +206,7 @@ def place_anchor(
             f"countries, so the statement '{stated.words}' is not placed (nothing to add up to)."
         )
         return {}
-    anchor = round_half_up(stated.anchor_kg * GRAMS)
+    anchor = int(round_half_up(stated.anchor_kg * GRAMS))
     year_grams = int(pair["grams"].sum())
     missing = [c for c in CENTRAL_ASIA if c not in set(pair["country"])]
     if anchor > year_grams:
@@ -283,14 +281,13 @@ def reconstruct_seizures_quarterly(annual: pd.DataFrame) -> pd.DataFrame:
     return build_seizures_quarterly(annual).rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    return run_reconstruction(
-        argv,
-        __doc__.splitlines()[0],
-        "seizures_quarterly",
-        lambda data_dir: build_seizures_quarterly(load_table("seizures_annual", data_dir)),
-        rows_made_by(MODULE),
-    )
+main = reconstruction_main(
+    __doc__.splitlines()[0],
+    "seizures_quarterly",
+    build_seizures_quarterly,
+    ("seizures_annual",),
+    rows_made_by(MODULE),
+)
 
 
 if __name__ == "__main__":

@@ -15,11 +15,66 @@ are its *lines*: counts by offence type, or persons by sex and age. Two rules:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-from bulletin.reconstruct import interpolate, round_half_up
+from bulletin.core.numbers import round_half_up
+from bulletin.core.wording import describe_years
+from bulletin.reconstruct import interpolate
 
 Lines = dict[str, int]
+FIRST_YEAR, LAST_YEAR = 2010, 2016
+"""The years both reconstructions fill: those the bulletin's statements on crime span."""
+STATED_YEAR = 2016
+"""The year of the bulletin's regional totals (claims C9 and C12)."""
+
+
+@dataclass(frozen=True)
+class RuleSources:
+    """The ``source`` of the rows a year-filling reconstruction makes, one for each of its rules.
+
+    Both modules fill a year between two official years, share the bulletin's 2016 statement,
+    draw a line between an official year and a year of the statement, and carry a known year
+    by a change; a row resting on the statement says so, and names the claims.
+    """
+
+    between: str
+    statement: str
+    between_stated: str
+    carried: str
+    carried_stated: str
+
+    @classmethod
+    def of(cls, module: str, stated: str, shared_as: str, carried: str) -> RuleSources:
+        """The sources of ``bulletin.reconstruct.<module>``.
+
+        Args:
+            module: the module's name.
+            stated: what the statement's rows rest on (the bulletin's figure and its claims).
+            shared_as: how the statement's figure is shared between the countries.
+            carried: what carries a known year to another.
+        """
+        by = f"reconstructed by bulletin.reconstruct.{module}"
+        return cls(
+            between=f"{by}: straight line between the country's official years",
+            statement=f"{by}: {stated}, {shared_as}",
+            between_stated=(
+                f"{by}: straight line between the country's official year and its 2016 figure "
+                f"from {stated}"
+            ),
+            carried=f"{by}: the country's nearest official year {carried}",
+            carried_stated=f"{by}: the country's 2016 figure from {stated}, {carried}",
+        )
+
+    @property
+    def every(self) -> tuple[str, str, str, str, str]:
+        """All five, in the order of the fields."""
+        return (self.between, self.statement, self.between_stated, self.carried, self.carried_stated)
+
+    @property
+    def from_statement(self) -> tuple[str, str, str]:
+        """Those of the rows resting on the bulletin's statements (``bulletin.data.trust``)."""
+        return (self.statement, self.between_stated, self.carried_stated)
 
 
 def neighbours(years: list[int] | set[int], year: int) -> tuple[int | None, int | None]:
@@ -48,7 +103,7 @@ def between(known: Mapping[int, Lines], year: int) -> tuple[Lines, int, int] | N
         return None
     old, new = known[before], known[after]
     lines = {
-        line: round_half_up(interpolate(year, before, old[line], after, new[line]))
+        line: int(round_half_up(interpolate(year, before, old[line], after, new[line])))
         for line in sorted(old.keys() & new.keys())
     }
     return (lines, before, after) if lines else None
@@ -88,4 +143,46 @@ def scale(lines: Lines, factor: float) -> Lines:
     >>> scale({"a": 10, "b": 3}, 1.5)
     {'a': 15, 'b': 5}
     """
-    return {line: round_half_up(count * factor) for line, count in lines.items()}
+    return {line: int(round_half_up(count * factor)) for line, count in lines.items()}
+
+
+def years_to_carry(
+    country: str,
+    period: range,
+    anchors: list[int],
+    gaps: list[int],
+    note: Callable[[str], None],
+    *,
+    shared: tuple[str, str],
+    missing_rule: int,
+) -> list[int]:
+    """The gaps of a country's period before its first or after its last known year.
+
+    Those are carried from the nearest known year; the others stay missing, and a note says
+    which and why: every gap when the country has no known year in the period (rule
+    ``missing_rule``), and gaps between two known years that share nothing to draw a line
+    between.
+
+    Args:
+        country: the country.
+        period: the years reconstructed.
+        anchors: the country's known years in the period, in order.
+        gaps: its years not known nor made yet, in order.
+        note: adds a note to the summary.
+        shared: what two known years share, singular and plural (``("line", "lines")``).
+        missing_rule: the number of the module's rule that leaves years missing.
+    """
+    if gaps and not anchors:
+        note(
+            f"{country}: no known year in {period[0]}-{period[-1]}, so "
+            f"{describe_years(gaps)} missing (rule {missing_rule})."
+        )
+        return []
+    inside = [y for y in gaps if anchors[0] < y < anchors[-1]]
+    if inside:
+        note(
+            f"{country}: {describe_years(inside)} between known years that share no {shared[0]}: "
+            f"missing (rule 1 makes only the {shared[1]} both publish)."
+        )
+    return [y for y in gaps if y not in inside]
+

@@ -14,45 +14,20 @@ from pathlib import Path
 
 import pandas as pd
 
-MAX_PROBLEMS_SHOWN = 20
+from bulletin.core.problems import Problem, list_problems
+
 MAX_EXAMPLES = 3
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason to refuse a file: where (file, line or row, column) and what was expected."""
-
-    file: str
-    line: int | None
-    column: str | None
-    got: str | None
-    expected: str
-    where: str = "line"  # "line" for text files, "row" for spreadsheet rows
-    sheet: str | None = None
-
-    def __str__(self) -> str:
-        parts = [self.file]
-        if self.sheet is not None:
-            parts.append(f"sheet '{self.sheet}'")
-        if self.line is not None:
-            parts.append(f"{self.where} {self.line}")
-        if self.column is not None:
-            parts.append(f"column '{self.column}'")
-        got = "" if self.got is None else f"got {self.got!r}; "
-        return f"{', '.join(parts)}: {got}expected {self.expected}"
 
 
 class ImportRefusedError(ValueError):
     """A file the importer will not read. Carries every problem found, each with its place."""
 
     def __init__(self, problems: list[Problem]):
+        """The refusal of the files the problems name."""
         self.problems = problems
-        shown = "\n".join(f"  - {problem}" for problem in problems[:MAX_PROBLEMS_SHOWN])
-        more = len(problems) - MAX_PROBLEMS_SHOWN
-        tail = f"\n  ... and {more} more" if more > 0 else ""
-        count = f"{len(problems)} problem" + ("s" if len(problems) != 1 else "")
+        count, shown = list_problems(problems)
         files = sorted({problem.file for problem in problems})
-        super().__init__(f"{', '.join(files)}: refused, {count}:\n{shown}{tail}")
+        super().__init__(f"{', '.join(files)}: refused, {count}:\n{shown}")
 
 
 def refuse(
@@ -66,7 +41,9 @@ def refuse(
     sheet: str | None = None,
 ) -> ImportRefusedError:
     """Build the refusal of one file for one problem (raise the result)."""
-    return ImportRefusedError([Problem(str(file), line, column, got, expected, where, sheet)])
+    return ImportRefusedError(
+        [Problem(line, column, got, expected, file=str(file), where=where, sheet=sheet)]
+    )
 
 
 @dataclass(frozen=True)
@@ -120,27 +97,27 @@ class FileReport:
 
     def skip(self, reason: str, count: int, examples: list[str] | None = None) -> None:
         """Record ``count`` rows left out for ``reason`` (with up to three examples)."""
-        if count <= 0:
-            return
-        entry = self.skipped.setdefault(reason, Skipped())
-        entry.count += int(count)
-        room = MAX_EXAMPLES - len(entry.examples)
-        if room > 0 and examples:
-            entry.examples.extend(examples[:room])
+        _count(self.skipped, reason, count, examples)
 
     def keep_apart(self, what: str, count: int, examples: list[str] | None = None) -> None:
         """Record quantities not converted to kilograms (counts of units, volumes)."""
-        if count <= 0:
-            return
-        entry = self.kept_apart.setdefault(what, Skipped())
-        entry.count += int(count)
-        room = MAX_EXAMPLES - len(entry.examples)
-        if room > 0 and examples:
-            entry.examples.extend(examples[:room])
+        _count(self.kept_apart, what, count, examples)
 
     @property
     def rows_skipped(self) -> int:
+        """How many rows were left out, for every reason."""
         return sum(entry.count for entry in self.skipped.values())
+
+
+def _count(into: dict[str, Skipped], why: str, count: int, examples: list[str] | None) -> None:
+    """Add ``count`` rows (and up to three examples in all) under ``why``; none: nothing."""
+    if count <= 0:
+        return
+    entry = into.setdefault(why, Skipped())
+    entry.count += int(count)
+    room = MAX_EXAMPLES - len(entry.examples)
+    if room > 0 and examples:
+        entry.examples.extend(examples[:room])
 
 
 @dataclass

@@ -51,21 +51,12 @@ HEADER_ROW = 3
 PUBLISHER = "UNODC"
 ARRESTS = re.compile(r"arrest|suspect", re.I)
 DRUG = re.compile(r"drug", re.I)
-SEXES = {
-    "male": "male",
-    "males": "male",
-    "female": "female",
-    "females": "female",
-    "total": "total",
-    "": "total",
-}
+_TOTAL = {"total": "total", "": "total"}  # a cell saying total, or an empty one
+SEXES = {"male": "male", "males": "male", "female": "female", "females": "female", **_TOTAL}
 AGES = {
-    "adult": "adult",
-    "adults": "adult",
-    "juvenile": "juvenile",
-    "juveniles": "juvenile",
-    "total": "total",
-    "": "total",
+    **dict.fromkeys(("adult", "adults"), "adult"),
+    **dict.fromkeys(("juvenile", "juveniles"), "juvenile"),
+    **_TOTAL,
 }
 
 

@@ -1,7 +1,7 @@
 """Tell a file's format from the file itself (never from its name).
 
 A workbook (zip magic bytes) is told by its sheets and the first rows of each (only those are
-read: ``bulletin.data.importers.xlsxio.probe_workbook``, after the archive's limits are checked); a
+read: ``bulletin.data.importers.xlsx_parts.probe_workbook``, after the archive's limits are checked); a
 text file by its header line. A zip archive that is not a workbook but holds one text file
 (``.csv``, ``.txt``, ``.tsv``: UNODC's IDS export comes so) is told by that file's header line,
 read from inside the archive after the same limits are checked (nothing is unpacked to disk;
@@ -16,9 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletin.data.importers.archives import is_xlsx
 from bulletin.data.importers.base import FileReport, ImportedTable, refuse
 from bulletin.data.importers.textio import archived_text
-from bulletin.data.importers.xlsxio import PROBE_ROWS, cell_text, is_xlsx, probe_workbook
+from bulletin.data.importers.xlsx_parts import PROBE_ROWS, probe_workbook
+from bulletin.data.importers.xlsxio import cell_text
 
 PROBE_BYTES = 1 << 16
 

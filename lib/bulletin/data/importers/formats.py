@@ -5,11 +5,39 @@ Detection runs these tests in order on a :class:`~bulletin.data.importers.detect
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from bulletin.data.importers import wdr_seizures
+from bulletin.data.importers import (
+    dataunodc,
+    ids,
+    sdg,
+    unodc_series,
+    wdr_crimes,
+    wdr_crimes_layouts,
+    wdr_seizures,
+)
 from bulletin.data.importers.base import FileReport, ImportedTable
-from bulletin.data.importers.detect import Format, ImportOptions, Probe, register, split_header
+from bulletin.data.importers.detect import (
+    Format,
+    ImportOptions,
+    Probe,
+    Reader,
+    probe,
+    register,
+    split_header,
+)
+
+
+def _one_table(
+    read: Callable[[Path, frozenset[str] | None, FileReport], ImportedTable],
+) -> Reader:
+    """The reader of a format whose files give one table: ``read(path, scope, report)``."""
+
+    def reader(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
+        return [read(path, options.scope, report)]
+
+    return reader
 
 
 def _is_wdr2018(seen: Probe) -> bool:
@@ -24,27 +52,18 @@ def _is_wdr2024_seizures(seen: Probe) -> bool:
     return header == wdr_seizures.HEADER_2024
 
 
-def _read_wdr2018(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    return [wdr_seizures.read_wdr2018(path, options.scope, report)]
-
-
-def _read_wdr2024(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    return [wdr_seizures.read_wdr2024(path, options.scope, report)]
-
-
+_HEADER_2018 = ";".join(wdr_seizures.HEADER_2018)
+_HEADER_2024 = ", ".join(wdr_seizures.HEADER_2024)
 WDR2018_SEIZURES = Format(
     "wdr2018-seizures",
-    "WDR 2018 statistical annex, drug seizures (';'-separated CSV: "
-    + ";".join(wdr_seizures.HEADER_2018)
-    + ")",
-    _read_wdr2018,
+    f"WDR 2018 statistical annex, drug seizures (';'-separated CSV: {_HEADER_2018})",
+    _one_table(wdr_seizures.read_wdr2018),
 )
 WDR2024_SEIZURES = Format(
     "wdr2024-seizures",
-    "WDR 2024 statistical annex table 7.1, drug seizures (xlsx, sheet 'Export', row 2: "
-    + ", ".join(wdr_seizures.HEADER_2024)
-    + ")",
-    _read_wdr2024,
+    f"WDR 2024 statistical annex table 7.1, drug seizures (xlsx, sheet 'Export', row 2: "
+    f"{_HEADER_2024})",
+    _one_table(wdr_seizures.read_wdr2024),
 )
 
 register(_is_wdr2018, WDR2018_SEIZURES)
@@ -53,20 +72,16 @@ register(_is_wdr2024_seizures, WDR2024_SEIZURES)
 
 def _crimes_detector(layout_name: str):
     def test(seen: Probe) -> bool:
-        from bulletin.data.importers import wdr_crimes
-
-        layout = getattr(wdr_crimes, layout_name)
-        return seen.kind == "xlsx" and wdr_crimes.is_layout(seen.sheets or {}, layout)
+        layout = getattr(wdr_crimes_layouts, layout_name)
+        return seen.kind == "xlsx" and wdr_crimes_layouts.is_layout(seen.sheets or {}, layout)
 
     return test
 
 
 def _crimes_reader(layout_name: str):
     def read(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-        from bulletin.data.importers import wdr_crimes
-
         return wdr_crimes.read_wdr_crimes(
-            path, options.scope, report, getattr(wdr_crimes, layout_name)
+            path, options.scope, report, getattr(wdr_crimes_layouts, layout_name)
         )
 
     return read
@@ -89,47 +104,27 @@ register(_crimes_detector("WDR2022"), WDR2022_CRIMES)
 
 
 def _is_series(seen: Probe) -> bool:
-    from bulletin.data.importers import unodc_series
-
     return seen.kind == "xlsx" and unodc_series.is_series(seen.sheets or {})
-
-
-def _read_series(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    from bulletin.data.importers import unodc_series
-
-    return [unodc_series.read_series(path, options.scope, report)]
 
 
 SERIES_1990 = Format(
     "unodc-seizures-1990-2019",
     "UNODC annual drug seizures series (xlsx, row 1: region, subregion, country, drug_group, "
     "drug, then one column per year)",
-    _read_series,
+    _one_table(unodc_series.read_series),
 )
 register(_is_series, SERIES_1990)
 
 
 def _is_nsc(seen: Probe) -> bool:
-    from bulletin.data.importers import sdg
-
     return seen.kind == "xlsx" and sdg.is_nsc_workbook(seen.sheets or {})
 
 
-def _read_nsc(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    from bulletin.data.importers import sdg
-
-    return [sdg.read_nsc(path, options.scope, report)]
-
-
 def _is_open_sdg(seen: Probe) -> bool:
-    from bulletin.data.importers import sdg
-
     return seen.kind == "text" and sdg.is_open_sdg(seen.lines[0])
 
 
 def _read_open_sdg(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    from bulletin.data.importers import sdg
-
     return [sdg.read_open_sdg(path, options.scope, options.country, report)]
 
 
@@ -137,7 +132,7 @@ NSC_SDG = Format(
     "kg-nsc-sdg",
     "Kyrgyz NSC SDG indicator workbook (xlsx: title row 1, unit row 2, header row 4 with "
     "'Items' in column C and one column per year)",
-    _read_nsc,
+    _one_table(sdg.read_nsc),
 )
 OPEN_SDG = Format(
     "open-sdg",
@@ -149,22 +144,14 @@ register(_is_open_sdg, OPEN_SDG)
 
 
 def _is_ids(seen: Probe) -> bool:
-    from bulletin.data.importers import ids
-
     return seen.kind == "text" and ids.is_ids_header(seen.lines[0])
-
-
-def _read_ids(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    from bulletin.data.importers import ids
-
-    return [ids.read_ids(path, options.scope, report)]
 
 
 IDS = Format(
     "unodc-ids",
     "UNODC individual drug seizures export (CSV, or a zip archive holding one, with COUNTRY, "
     "DRUG_NAME, AMOUNT, DRUG_UNIT and SEIZURE_DATE or SEIZURE_YEAR)",
-    _read_ids,
+    _one_table(ids.read_ids),
 )
 register(_is_ids, IDS)
 
@@ -176,16 +163,11 @@ def _dataunodc_rows(seen: Probe) -> list[tuple[str, ...]]:
 
 
 def _is_dataunodc(seen: Probe) -> bool:
-    from bulletin.data.importers import dataunodc
-
     rows = [tuple(value for value in row if value) or ("",) for row in _dataunodc_rows(seen)]
     return dataunodc.is_dataunodc(rows)
 
 
 def _read_dataunodc(path: Path, options: ImportOptions, report: FileReport) -> list[ImportedTable]:
-    from bulletin.data.importers import dataunodc
-    from bulletin.data.importers.detect import probe
-
     return dataunodc.read_dataunodc(path, probe(path).kind, options.scope, report)
 
 

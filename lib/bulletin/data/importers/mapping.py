@@ -21,7 +21,8 @@ from pathlib import Path
 import pandas as pd
 
 from bulletin.core.paths import reference_dir as reference_in_use
-from bulletin.data.importers.base import ImportRefusedError, Problem
+from bulletin.core.problems import Problem
+from bulletin.data.importers.base import ImportRefusedError
 from bulletin.data.vocab import country_names, drugs
 
 COUNTRY_NAMES_FILE = "country_names.csv"
@@ -84,14 +85,14 @@ def map_countries(
         raise ImportRefusedError(
             [
                 Problem(
-                    file,
                     int(row["first"]),
                     column,
                     str(name),
                     f"a country name known to the project: add '{name}' with its ISO3 code to "
                     f"{reference_in_use() / COUNTRY_NAMES_FILE} ({row['size']} rows have it)",
-                    where,
-                    sheet,
+                    file=file,
+                    where=where,
+                    sheet=sheet,
                 )
                 for name, row in first.iterrows()
             ]
@@ -151,6 +152,8 @@ def map_drugs(
         file: the input's name, for messages.
         columns: the columns of ``rows`` holding group, subgroup and name.
         labels: the input file's names for those columns (for messages; default ``columns``).
+        where: ``"line"`` (text file) or ``"row"`` (spreadsheet), for messages.
+        sheet: the spreadsheet's sheet, for messages.
 
     Returns:
         A frame with ``drug``, ``role`` and ``note``, aligned with ``rows``.
@@ -184,15 +187,15 @@ def map_drugs(
             seen.add(key)
             problems.append(
                 Problem(
-                    file,
                     int(lines[index]),
                     " / ".join(labels or columns),
                     " / ".join(str(part) for part in key),
                     f"a drug name of this release known to the project: add a line "
                     f"'{key[0]},{key[1]},{key[2]},<drug>,component,' to "
                     f"data/reference/drug_names_{release}.csv",
-                    where,
-                    sheet,
+                    file=file,
+                    where=where,
+                    sheet=sheet,
                 )
             )
         raise ImportRefusedError(problems)

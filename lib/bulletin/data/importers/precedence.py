@@ -58,10 +58,10 @@ STEPS_ASIDE = ("reconstructed", "estimate")
 @cache
 def ranked_publications() -> tuple[Publication, ...]:
     """Every publication the readers know with a rank (its edition), most recent first."""
-    from bulletin.data.importers import unodc_series, wdr_crimes, wdr_seizures
+    from bulletin.data.importers import unodc_series, wdr_crimes_layouts, wdr_seizures
 
     known = [wdr_seizures.WDR2018, wdr_seizures.WDR2024, unodc_series.SERIES]
-    for layout in wdr_crimes.LAYOUTS:
+    for layout in wdr_crimes_layouts.LAYOUTS:
         known.append(layout.offences)
         known.append(
             Publication(
@@ -75,8 +75,11 @@ def ranked_publications() -> tuple[Publication, ...]:
 
 
 def publication_of(source: str) -> Publication | None:
-    """The ranked publication a row's ``source`` names (its own text, or with a note in
-    brackets after it, as "... (offence types published: trafficking)"), or None."""
+    """The ranked publication a row's ``source`` names, or None.
+
+    The source is the publication's own text, or that text with a note in brackets after it,
+    as "... (offence types published: trafficking)".
+    """
     for publication in ranked_publications():
         if source == publication.source or source.startswith(publication.source + " ("):
             return publication

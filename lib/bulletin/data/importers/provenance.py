@@ -1,5 +1,9 @@
 """Provenance records: for each imported table, which source files its official rows came from.
 
+This module writes and reads the records of ``data/provenance/``; ``bulletin.data.trust`` (once
+a module called provenance too) is another thing: it words how far a set of rows may be trusted,
+from their ``status`` and ``source``, for charts, pages and claims.
+
 ``data/provenance/<table>.json`` holds one record per source file imported into the table: the
 file's name, its sha256, the publisher, the publication's table, the ``source`` text its rows
 carry, the format, how many rows it gave (``rows``: in the table now), and when it was imported.
@@ -8,7 +12,7 @@ Where they apply, a record also holds:
 - ``kept_apart``: quantities not turned into kilograms, by unit;
 - ``flagged``: rows kept as published but implausible, each ``{"key", "values", "reason",
   "sheet", "row"}`` (``bulletin.data.importers.wdr_crimes`` says which checks flag them);
-  :func:`flagged_rows` gives them to the pages;
+  ``bulletin.data.trust.flagged_rows`` gives them to the pages;
 - ``superseded``: the file's figures a more recent edition replaced, each ``{"key", "source",
   "value", "by", "winner_value"}``, and ``disagreements``: those that differ beyond rounding,
   each ``{"key", "figures": {source: figure}, "kept"}`` (``bulletin.data.importers.precedence``);
@@ -128,24 +132,6 @@ def records_content(table: str, records: list[dict]) -> bytes:
 def write_records(table: str, data_dir: Path | str, records: list[dict]) -> Path:
     """Write a table's records atomically (a failed write leaves the old file)."""
     return write_atomic(provenance_path(table, data_dir), records_content(table, records))
-
-
-def flagged_rows(table: str, data_dir: Path | str) -> list[dict]:
-    """The rows imports flagged as implausible in a table, kept as published, for the pages.
-
-    Each is the record's flag (``key`` as the table's columns, ``values`` as the publication
-    prints them, ``reason``, ``sheet`` and ``row`` of the file) with the file's name and the
-    publication's ``table`` added (``file``, ``publication``). A table without a record, or
-    without flags, gives an empty list.
-
-    Raises:
-        ProvenanceError: the record file is broken.
-    """
-    out = []
-    for record in load_records(table, data_dir):
-        for flag in record.get("flagged", []):
-            out.append({**flag, "file": record["file"], "publication": record.get("table", "")})
-    return out
 
 
 def disagreements(table: str, data_dir: Path | str) -> list[dict]:

@@ -40,15 +40,16 @@ and ``Value``. The file does not name its country or indicator: the country come
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from bulletin.core.problems import Problem
 from bulletin.data.importers.base import (
     FileReport,
     ImportedTable,
     ImportRefusedError,
-    Problem,
     Publication,
     refuse,
 )
@@ -119,8 +120,64 @@ def _age(label: str) -> str:
 
 
 def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> ImportedTable:
-    """Read one NSC SDG workbook into ``indicators`` rows (see the module's rules)."""
+    """Read one NSC SDG workbook into ``indicators`` rows (see the module's rules).
+
+    Raises:
+        ImportRefusedError: a unit the importer does not know, a row under a heading by sex that
+            is not men or women, a value that is not a number, or one key given twice.
+    """
     sheet, rows = next(iter(read_workbook(path).items()))
+    code, subject, declared, years = _nsc_header(path, sheet, rows)
+    source = f"{NSC_PUBLISHER}, SDG indicator {code}: {subject}"
+    report.publication = Publication(NSC_PUBLISHER, f"SDG indicator {code}: {subject}", source)
+    headings = _Headings(declared, f"SDG {code}", country_name(NSC_COUNTRY).casefold())
+    out: list[tuple] = []
+    problems: list[Problem] = []
+    for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
+        raw_label = cell_text(cell(row, LABEL_COLUMN))
+        label = _clean(raw_label)
+        cells = {year: cell(row, i) for i, year in years.items()}
+        texts = [cell_text(v) for v in cells.values()]
+        if not label and not any(texts):
+            continue
+        looks_like_heading = label.lower().startswith("by ") or raw_label.rstrip().endswith(":")
+        # A heading may carry "…" in its year cells (5.2.1.3: "By level of education:").
+        has_values = any(t and not (looks_like_heading and t in NOT_AVAILABLE) for t in texts)
+        if label.startswith("*") or label.lower().startswith("according to"):
+            report.notes.append(f"{path.name}: {label}")
+            continue
+        if not has_values:
+            headings.open(label)
+            continue
+        unit, indicator = headings.measure(label)
+        disaggregation = headings.disaggregation(label, unit)
+        if disaggregation is None:
+            problems.append(
+                Problem(
+                    number,
+                    "C",
+                    label,
+                    "men or women under a heading by sex",
+                    file=path.name,
+                    where="row",
+                    sheet=sheet,
+                )
+            )
+            continue
+        out += _row_values(report, cells, number, label, (indicator, disaggregation, unit))
+    if problems:
+        raise ImportRefusedError(problems)
+    return _nsc_table(path, sheet, out, source, scope, report)
+
+
+def _nsc_header(
+    path: Path, sheet: str, rows: list[tuple]
+) -> tuple[str, str, str, dict[int, int]]:
+    """The indicator's code and subject, its declared unit and the year of each column.
+
+    Raises:
+        ImportRefusedError: the unit (row 2) is not one the importer knows.
+    """
     title = cell_text(cell(rows[0], LABEL_COLUMN))
     code, subject = CODE.match(title).groups()
     unit_text = cell_text(cell(rows[1], LABEL_COLUMN)).strip("() ").lower()
@@ -134,108 +191,108 @@ def read_nsc(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
             where="row",
             sheet=sheet,
         )
-    declared = UNITS[unit_text]
     header = rows[HEADER_ROW - 1]
     years = {
         i: int(cell_text(v))
         for i, v in enumerate(header)
         if i > LABEL_COLUMN and cell_text(v).isdigit()
     }
-    source = f"{NSC_PUBLISHER}, SDG indicator {code}: {subject}"
-    report.publication = Publication(NSC_PUBLISHER, f"SDG indicator {code}: {subject}", source)
-    indicator_base = f"SDG {code}"
-    country_label = country_name(NSC_COUNTRY).casefold()
+    return code, subject, UNITS[unit_text], years
 
-    out: list[tuple] = []
-    problems: list[Problem] = []
+
+@dataclass
+class _Headings:
+    """What the rows read so far say of the next: the open heading, its unit, the parent row."""
+
+    declared: str
+    indicator_base: str
+    country_label: str
     dimension: str | None = None  # open heading's dimension ("item" for a plain list)
     heading_unit: str | None = None
     parent: str | None = None  # last row of a non-sex dimension, for men/women sub-rows
-    seen_units: set[str] = set()
-    for number, row in enumerate(rows[HEADER_ROW:], start=HEADER_ROW + 1):
-        label = _clean(cell_text(cell(row, LABEL_COLUMN)))
-        cells = {year: cell(row, i) for i, year in years.items()}
-        texts = [cell_text(v) for v in cells.values()]
-        if not label and not any(texts):
-            continue
-        looks_like_heading = label.lower().startswith("by ") or cell_text(
-            cell(row, LABEL_COLUMN)
-        ).rstrip().endswith(":")
-        # A heading may carry "…" in its year cells (5.2.1.3: "By level of education:").
-        has_values = any(t and not (looks_like_heading and t in NOT_AVAILABLE) for t in texts)
-        if label.startswith("*") or label.lower().startswith("according to"):
-            report.notes.append(f"{path.name}: {label}")
-            continue
-        if not has_values:
-            dimension = next(
-                (name for pattern, name in DIMENSIONS if pattern.search(label)), "item"
-            )
-            heading_unit = "per 100,000 population" if RATE.search(label) else None
-            if dimension == "item" and MEASURE_START.match(label):
-                seen_units.add(heading_unit or declared)
-            parent = None
-            continue
-        if MEASURE_START.match(label) and dimension is not None:
-            dimension, heading_unit, parent = None, None, None
+    seen_units: set[str] = field(default_factory=set)
+
+    def open(self, label: str) -> None:
+        """A heading row (no values): its dimension and unit hold for the rows under it."""
+        self.dimension = next(
+            (name for pattern, name in DIMENSIONS if pattern.search(label)), "item"
+        )
+        self.heading_unit = "per 100,000 population" if RATE.search(label) else None
+        if self.dimension == "item" and MEASURE_START.match(label):
+            self.seen_units.add(self.heading_unit or self.declared)
+        self.parent = None
+
+    def measure(self, label: str) -> tuple[str, str]:
+        """A row's unit and indicator (a new measure closes the open heading)."""
+        if MEASURE_START.match(label) and self.dimension is not None:
+            self.dimension, self.heading_unit, self.parent = None, None, None
         if RATE.search(label):
             unit = "per 100,000 population"
-        elif dimension is None and "population" in label.lower():
+        elif self.dimension is None and "population" in label.lower():
             unit = "persons"
         else:
-            unit = heading_unit or declared
-        if unit == declared:
-            indicator = indicator_base
+            unit = self.heading_unit or self.declared
+        if unit == self.declared:
+            indicator = self.indicator_base
         elif "population" in label.lower() and not RATE.search(label):
-            indicator = f"{indicator_base} (population)"
+            indicator = f"{self.indicator_base} (population)"
         else:
-            indicator = f"{indicator_base} ({unit})"
+            indicator = f"{self.indicator_base} ({unit})"
+        return unit, indicator
+
+    def disaggregation(self, label: str, unit: str) -> str | None:
+        """A row's disaggregation; None for a row under a heading by sex that names no sex."""
         sex = SEX_WORDS.get(label.lower())
-        if dimension is None:
-            if label.casefold() == country_label or unit not in seen_units:
+        if self.dimension is None:
+            if label.casefold() == self.country_label or unit not in self.seen_units:
                 disaggregation = "total"
             else:
                 disaggregation = f"item={label}"
-            seen_units.add(unit)
-        elif dimension == "sex":
-            if sex is None:
-                problems.append(
-                    Problem(
-                        path.name,
-                        number,
-                        "C",
-                        label,
-                        "men or women under a heading by sex",
-                        "row",
-                        sheet,
-                    )
-                )
-                continue
-            disaggregation = f"sex={sex}"
-        elif sex is not None and parent is not None:
-            disaggregation = f"{parent}; sex={sex}"
+            self.seen_units.add(unit)
+            return disaggregation
+        if self.dimension == "sex":
+            return None if sex is None else f"sex={sex}"
+        if sex is not None and self.parent is not None:
+            return f"{self.parent}; sex={sex}"
+        value = _age(label) if self.dimension == "age" else label
+        self.parent = f"{self.dimension}={value}"
+        return self.parent
+
+
+def _row_values(
+    report: FileReport, cells: dict[int, object], number: int, label: str, what: tuple[str, ...]
+) -> list[tuple]:
+    """A row's published values, one per year: "-" as zero, "…" and "(n)" left out, counted."""
+    out = []
+    for year, value in cells.items():
+        text = cell_text(value)
+        if not text:
+            continue
+        report.rows_read += 1
+        if text in NO_CASES:
+            out.append((year, *what[:2], 0.0, what[2], number))
+        elif text in NOT_AVAILABLE:
+            report.skip("value not available ('…')", 1, [f"row {number}: {label} {year}"])
+        elif text.startswith("(") and text.endswith(")"):
+            report.skip(
+                "value in brackets: too few cases to publish",
+                1,
+                [f"row {number}: {label} {year} {text}"],
+            )
         else:
-            value = _age(label) if dimension == "age" else label
-            disaggregation = f"{dimension}={value}"
-            parent = disaggregation
-        for year, value in cells.items():
-            text = cell_text(value)
-            if not text:
-                continue
-            report.rows_read += 1
-            if text in NO_CASES:
-                out.append((year, indicator, disaggregation, 0.0, unit, number))
-            elif text in NOT_AVAILABLE:
-                report.skip("value not available ('…')", 1, [f"row {number}: {label} {year}"])
-            elif text.startswith("(") and text.endswith(")"):
-                report.skip(
-                    "value in brackets: too few cases to publish",
-                    1,
-                    [f"row {number}: {label} {year} {text}"],
-                )
-            else:
-                out.append((year, indicator, disaggregation, value, unit, number))
-    if problems:
-        raise ImportRefusedError(problems)
+            out.append((year, *what[:2], value, what[2], number))
+    return out
+
+
+def _nsc_table(
+    path: Path,
+    sheet: str,
+    out: list[tuple],
+    source: str,
+    scope: frozenset[str] | None,
+    report: FileReport,
+) -> ImportedTable:
+    """The ``indicators`` rows of a workbook's values, parsed and checked for repeated keys."""
     frame = pd.DataFrame(
         out, columns=["year", "indicator", "disaggregation", "value", "unit", "_row"]
     )
@@ -269,13 +326,13 @@ def _refuse_duplicates(file: str, frame: pd.DataFrame, sheet: str | None) -> Non
         raise ImportRefusedError(
             [
                 Problem(
-                    file,
                     int(row["_row"]),
                     None,
                     f"{row['indicator']} {row['disaggregation']} {row['year']}",
                     "one value per indicator, disaggregation and year (this one is given twice)",
-                    "row" if sheet else "line",
-                    sheet,
+                    file=file,
+                    where="row" if sheet else "line",
+                    sheet=sheet,
                 )
                 for _, row in frame[duplicated].head(20).iterrows()
             ]

@@ -8,7 +8,7 @@ over the csv module's size limit (an unclosed quote, nearly always), a cell that
 where a number is expected.
 
 A text file may come inside a zip archive that holds it alone (:func:`archived_text`): it is read
-from the archive, after the limits against zip bombs of ``bulletin.data.importers.xlsxio`` are checked,
+from the archive, after the limits against zip bombs of ``bulletin.data.importers.archives`` are checked,
 without being unpacked to disk.
 """
 
@@ -23,9 +23,10 @@ from typing import BinaryIO
 import numpy as np
 import pandas as pd
 
-from bulletin.core.files import CsvRecordError, csv_records
-from bulletin.data.importers.base import ImportRefusedError, Problem, refuse
-from bulletin.data.importers.xlsxio import archive_members, is_workbook_archive, is_xlsx
+from bulletin.core.csv_records import CsvRecordError, csv_records
+from bulletin.core.problems import Problem
+from bulletin.data.importers.archives import archive_members, is_workbook_archive, is_xlsx
+from bulletin.data.importers.base import ImportRefusedError, refuse
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
 DECIMAL_COMMA = r"[+-]?\d+,\d+"
@@ -120,8 +121,11 @@ def archived_text(path: Path) -> ArchivedText | None:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Read a file's bytes (a text file alone in a zip archive: its bytes), refusing an empty one
-    (nothing but blanks or a BOM)."""
+    """Read a file's bytes (a text file alone in a zip archive: its bytes).
+
+    Raises:
+        ImportRefusedError: the file is empty (nothing but blanks or a BOM).
+    """
     path = Path(path)
     archived = archived_text(path)
     data = path.read_bytes() if archived is None else archived.read()
@@ -216,10 +220,7 @@ def read_delimited(
             rows.append(fields)
             lines.append(first)
     except CsvRecordError as error:
-        column = None
-        if header is not None and error.column is not None and error.column < len(header):
-            column = header[error.column]
-        problems.append(Problem(path.name, error.line, column, None, error.reason))
+        problems.append(error.problem(header, path.name))
     if problems:
         raise ImportRefusedError(problems)
     return header, rows, lines
@@ -237,20 +238,19 @@ def field_count_problem(
     extra = len(fields) - len(header)
     if last_line is not None and last_line > line:
         return Problem(
-            file,
             line,
             None,
             f"{len(fields)} fields",
             f"{expected} (this record runs from line {line} to line {last_line}: a quote that "
             "opens a field and is not closed where it should be makes the following lines "
             "part of it)",
+            file=file,
         )
     if extra > 0:
         for i in range(min(len(header), len(fields) - 1)):
             if _INTEGER_PART.match(fields[i].strip()) and _DIGITS.match(fields[i + 1].strip()):
                 joined = f"{fields[i].strip()},{fields[i + 1].strip()}"
                 return Problem(
-                    file,
                     line,
                     header[i],
                     f"{len(fields)} fields",
@@ -259,8 +259,9 @@ def field_count_problem(
                     f"written with a decimal comma ({joined}) that split it in two; the file is "
                     "refused rather than read as wrong numbers (write the number with a decimal "
                     "point, or quote the field)",
+                    file=file,
                 )
-    return Problem(file, line, None, f"{len(fields)} fields", expected)
+    return Problem(line, None, f"{len(fields)} fields", expected, file=file)
 
 
 def parse_numbers(
@@ -269,9 +270,9 @@ def parse_numbers(
     file: str,
     column: str,
     *,
+    whole: bool = False,
     where: str = "line",
     sheet: str | None = None,
-    whole: bool = False,
 ) -> pd.Series:
     """Parse text cells as numbers; blank cells become missing, anything else is refused.
 
@@ -304,7 +305,9 @@ def parse_numbers(
             expected = "a whole number" if whole else "a number (digits, a decimal point)"
             if re.fullmatch(DECIMAL_COMMA, cell.strip()):
                 expected += ": this one has a decimal comma"
-            problems.append(Problem(file, int(lines[index]), column, cell, expected, where, sheet))
+            problems.append(
+                Problem(int(lines[index]), column, cell, expected, file=file, where=where, sheet=sheet)
+            )
         raise ImportRefusedError(problems)
     return numbers.astype("float64")
 

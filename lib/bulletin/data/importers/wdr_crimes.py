@@ -1,6 +1,6 @@
 """Formats 3 and 7: World Drug Report statistical annex table 10.1, drug-related crimes.
 
-Two editions, read by one reader with a layout each (:data:`WDR2024`, :data:`WDR2022`):
+Two editions, read by one reader with a layout each (``bulletin.data.importers.wdr_crimes_layouts``):
 
 - **WDR 2024** (sheets ``Sheet1`` and ``Formal contact``): offences with ``Country``, ``Year``
   (text), ``Calculated total`` and the three types; persons with ``Country``, ``campaign``,
@@ -36,13 +36,13 @@ Rules, the same for both:
   counted and flagged, never rounded.
 - **Implausible figures are kept as published** and flagged (the summary lists them, the
   provenance record of the table keeps them under ``flagged``, and
-  ``bulletin.data.importers.provenance.flagged_rows`` gives them to the pages). A row is flagged when
+  ``bulletin.data.trust.flagged_rows`` gives them to the pages). A row is flagged when
 
   1. *parts far from the total*: men + women (+ unknown sex), or adults + juveniles, where both
-     parts are published, differ from the row's total by more than :data:`PARTS_TOLERANCE` of
-     it and by more than :data:`PARTS_MIN_DIFFERENCE` persons (Kyrgyzstan 2016 in the 2022
+     parts are published, differ from the row's total by more than :data:`~bulletin.data.importers.wdr_crimes_flags.PARTS_TOLERANCE` of
+     it and by more than :data:`~bulletin.data.importers.wdr_crimes_flags.PARTS_MIN_DIFFERENCE` persons (Kyrgyzstan 2016 in the 2022
      annex: 816 adults and 34 juveniles for 8,853 persons);
-  2. *a spike*: a count at least :data:`SPIKE_FLOOR` and more than :data:`SPIKE_RATIO` times the
+  2. *a spike*: a count at least :data:`~bulletin.data.importers.wdr_crimes_flags.SPIKE_FLOOR` and more than :data:`~bulletin.data.importers.wdr_crimes_flags.SPIKE_RATIO` times the
      same country's count of the same offence type (persons) or column (offences) in both the
      nearest year published before it and the nearest after it (Kyrgyzstan 2016: 8,841 persons
      for trafficking against 1,259 in 2015 and 1,190 in 2017). A first or last year has one
@@ -54,175 +54,37 @@ Rules, the same for both:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
-from bulletin.data.importers.base import FileReport, ImportedTable, Publication, examples_of, refuse
+from bulletin.data.importers.base import FileReport, ImportedTable, examples_of, refuse
 from bulletin.data.importers.mapping import map_countries
 from bulletin.data.importers.textio import parse_numbers
-from bulletin.data.importers.xlsxio import cell_text, read_workbook, sheet_frame
+from bulletin.data.importers.wdr_crimes_flags import (
+    flag_row,
+    note_flags,
+    parts_far_from_total,
+    spikes,
+)
+from bulletin.data.importers.wdr_crimes_layouts import (
+    OFFENCE_COLUMNS,
+    SEX_AND_AGE,
+    UNKNOWN_SEX,
+    WDR2024,
+    Layout,
+    header_of,
+)
+from bulletin.data.importers.xlsxio import cell_text, header_refusal, read_workbook, sheet_frame
 from bulletin.data.vocab import load_reference
 
-OFFENCE_COLUMNS = (
-    "Calculated total",
-    "Offences related to drug trafficking",
-    "Offences related to drug use and/or drug possession",
-    "Other drug-related offences",
-)
-SEX_AND_AGE = ("Males", "Females", "Adults", "Juveniles")
-UNKNOWN_SEX = "Unknown/Other/ Third/Intersex"
 STANDARD_DEFINITION = ("", "yes")
 SHORT_TYPES = {"trafficking": "trafficking", "use_possession": "use/possession", "other": "other"}
-PARTS_TOLERANCE = 0.10
-"""Parts (sex, age) further from the total than this share of it flag the row."""
-PARTS_MIN_DIFFERENCE = 5
-"""... and further than this many persons (small counts are left alone)."""
-SPIKE_RATIO = 5.0
-"""A count more than this many times its neighbours' flags the row."""
-SPIKE_FLOOR = 100
-"""Counts under this are never flagged as spikes."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How one edition of annex table 10.1 lays out its two sheets."""
-
-    edition: str
-    offences_sheet: str
-    offences_header: tuple[str, ...]
-    offences_country: str
-    contact_sheet: str
-    contact_header: tuple[str, ...]
-    contact_country: str
-    drug_column: str
-    all_drugs: str
-    total_column: str
-    offences: Publication
-    arrests_source: str
-
-    @property
-    def measures(self) -> dict[tuple[str, str], str]:
-        """(sex, age_group) of drug_arrests -> the annex's column."""
-        return {
-            ("total", "total"): self.total_column,
-            ("male", "total"): "Males",
-            ("female", "total"): "Females",
-            ("total", "adult"): "Adults",
-            ("total", "juvenile"): "Juveniles",
-        }
-
-
-def _publication(year: int, what: str) -> Publication:
-    return Publication(
-        publisher="UNODC",
-        table=f"World Drug Report {year}, statistical annex, table 10.1: drug-related crimes",
-        source=f"UNODC, World Drug Report {year}, statistical annex, table 10.1: {what}",
-        edition=year,
-    )
-
-
-PERSONS = "persons brought into formal contact with the police for drug-related offences"
-WDR2024 = Layout(
-    edition="2024",
-    offences_sheet="Sheet1",
-    offences_header=("Region", "SubRegion", "Country", *OFFENCE_COLUMNS, "Year"),
-    offences_country="Country",
-    contact_sheet="Formal contact",
-    contact_header=(
-        "Region",
-        "SubRegion",
-        "Country",
-        "campaign",
-        "Year",
-        "Type of offence",
-        "Drug",
-        "Calculated total",
-        "Reported total",
-        *SEX_AND_AGE,
-    ),
-    contact_country="Country",
-    drug_column="Drug",
-    all_drugs="Any Illicit drugs",
-    total_column="Calculated total",
-    offences=_publication(2024, "drug-related offences by type"),
-    arrests_source=_publication(2024, PERSONS).source,
-)
-WDR2022 = Layout(
-    edition="2022",
-    offences_sheet="Total drug related offences",
-    offences_header=(
-        "Region",
-        "SubRegion",
-        "msName",
-        "Year",
-        "Offences related to drug use and/or drug possession",
-        "Offences related to drug trafficking",
-        "Other drug-related offences",
-        "Calculated total",
-    ),
-    offences_country="msName",
-    contact_sheet="Formal contact with the police",
-    contact_header=(
-        "Region",
-        "SubRegion",
-        "Country/Territory",
-        "Type of offence",
-        "Year",
-        "Drugs",
-        "Total",
-        "Males",
-        "Females",
-        UNKNOWN_SEX,
-        "Adults",
-        "Juveniles",
-    ),
-    contact_country="Country/Territory",
-    drug_column="Drugs",
-    all_drugs="All illicit drugs",
-    total_column="Total",
-    offences=_publication(2022, "drug-related offences by type"),
-    arrests_source=_publication(2022, PERSONS).source,
-)
-LAYOUTS = (WDR2024, WDR2022)
-
-# The 2024 edition's names, kept for the callers and tests that use them.
-OFFENCES_SHEET = WDR2024.offences_sheet
-CONTACT_SHEET = WDR2024.contact_sheet
-OFFENCES_HEADER = WDR2024.offences_header
-CONTACT_HEADER = WDR2024.contact_header
-ALL_DRUGS = WDR2024.all_drugs
-OFFENCES = WDR2024.offences
-ARRESTS_SOURCE = WDR2024.arrests_source
-TITLE = WDR2024.offences.table
-
-
 def offence_types_by_label() -> dict[str, str]:
     """The annex's column names (``wdr_label``) -> offence types, from offence_types.csv."""
     frame = load_reference("offence_types")
     labelled = frame[frame["wdr_label"].ne("")]
     return dict(zip(labelled["wdr_label"], labelled["offence_type"], strict=True))
-
-
-def header_of(rows: list[tuple], row: int = 1) -> tuple[str, ...]:
-    """A sheet's header row as stripped names (trailing empty cells dropped; none if no row)."""
-    if len(rows) < row:
-        return ()
-    names = [cell_text(value) for value in rows[row - 1]]
-    while names and not names[-1]:
-        names.pop()
-    return tuple(names)
-
-
-def is_layout(sheets: dict[str, list[tuple[str, ...]]], layout: Layout) -> bool:
-    """Whether a workbook's first rows are those of ``layout`` (its persons sheet's header)."""
-    rows = sheets.get(layout.contact_sheet)
-    if not rows or layout.offences_sheet not in sheets:
-        return False
-    header = tuple(value for value in rows[0] if value)
-    return header[: len(layout.contact_header)] == layout.contact_header
 
 
 def read_wdr_crimes(
@@ -238,30 +100,16 @@ def read_wdr_crimes(
             raise refuse(path.name, f"a sheet named '{sheet}'", got=", ".join(sheets))
         header = header_of(sheets[sheet])
         if header[: len(expected)] != expected:
-            raise refuse(
-                path.name,
-                "the header " + ", ".join(expected),
-                line=1,
-                got=", ".join(header),
-                where="row",
-                sheet=sheet,
-            )
+            raise header_refusal(path, expected, header, 1, sheet)
     report.publication = layout.offences
-    offences = _offences(
-        path,
-        sheet_frame(sheets[layout.offences_sheet], 1, file=path.name, sheet=layout.offences_sheet),
-        scope,
-        report,
-        layout,
-    )
-    arrests = _arrests(
-        path,
-        sheet_frame(sheets[layout.contact_sheet], 1, file=path.name, sheet=layout.contact_sheet),
-        scope,
-        report,
-        layout,
-    )
-    return [offences, arrests]
+
+    def rows_of(sheet: str) -> pd.DataFrame:
+        return sheet_frame(sheets[sheet], 1, file=path.name, sheet=sheet)
+
+    return [
+        _offences(path, rows_of(layout.offences_sheet), scope, report, layout),
+        _arrests(path, rows_of(layout.contact_sheet), scope, report, layout),
+    ]
 
 
 def _calendar_years(
@@ -319,7 +167,7 @@ def _whole_counts(
         )
         for _, row in rows.iterrows():
             flags.append(
-                _flag(
+                flag_row(
                     sheet,
                     row,
                     key,
@@ -415,7 +263,7 @@ def _offences(
     report.rows_kept += len(frame)
     types = offence_types_by_label()
     for column in OFFENCE_COLUMNS:
-        flags += _spikes(
+        flags += spikes(
             frame, ["country"], column, sheet,
             lambda row, column=column: {"country": row["country"], "year": int(row["Year"]),
                                         "offence_type": types[column]},
@@ -436,7 +284,7 @@ def _offences(
             "status": "official",
         }
     ).reset_index(drop=True)
-    _note_flags(report, "drug_offences", flags)
+    note_flags(report, "drug_offences", flags)
     return ImportedTable(
         "drug_offences",
         table,
@@ -497,8 +345,8 @@ def _arrests(
         "country, year and offence type",
     )
     report.rows_kept += len(frame)
-    flags += _parts_far_from_total(frame, total, sheet)
-    flags += _spikes(
+    flags += parts_far_from_total(frame, total, sheet)
+    flags += spikes(
         frame, ["country", "offence_type"], total, sheet,
         lambda row: {"country": row["country"], "year": int(row["Year"]),
                      "offence_type": row["offence_type"]},
@@ -547,7 +395,7 @@ def _arrests(
             f"drug_arrests: adults and juveniles of {int(other_age.sum())} rows not used: the "
             "country defines them otherwise than 18 and older / under 18"
         )
-    _note_flags(report, "drug_arrests", flags)
+    note_flags(report, "drug_arrests", flags)
     return ImportedTable(
         "drug_arrests",
         table,
@@ -557,100 +405,3 @@ def _arrests(
         sheet=sheet,
         columns={"country": country, "year": "Year"},
     )
-
-
-# --- implausible figures -------------------------------------------------------------------
-
-
-def _number(value: object) -> int | float | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    value = float(value)
-    return int(value) if value.is_integer() else value
-
-
-def _flag(sheet: str, row: pd.Series, key: list[str], columns: list[str], reason: str) -> dict:
-    names = {"Year": "year"}
-    return {
-        "key": {
-            names.get(k, k): (int(row[k]) if k == "Year" else row[k]) for k in key
-        },
-        "values": {c: _number(row[c]) for c in columns if c in row and _number(row[c]) is not None},
-        "reason": reason,
-        "sheet": sheet,
-        "row": int(row["_row"]),
-    }
-
-
-def _parts_far_from_total(frame: pd.DataFrame, total: str, sheet: str) -> list[dict]:
-    """Rows whose sex or age parts are far from their total (rule 1 of the module)."""
-    flags = []
-    unknown = frame[UNKNOWN_SEX].fillna(0) if UNKNOWN_SEX in frame else 0
-    checks = (
-        ("men + women", frame["Males"] + frame["Females"] + unknown,
-         frame["Males"].notna() & frame["Females"].notna()),
-        ("adults + juveniles", frame["Adults"] + frame["Juveniles"],
-         frame["Adults"].notna() & frame["Juveniles"].notna()),
-    )
-    columns = [total, *SEX_AND_AGE] + ([UNKNOWN_SEX] if UNKNOWN_SEX in frame else [])
-    for what, parts, published in checks:
-        difference = (parts - frame[total]).abs()
-        far = (
-            published
-            & frame[total].notna()
-            & (difference > PARTS_TOLERANCE * frame[total])
-            & (difference > PARTS_MIN_DIFFERENCE)
-        )
-        for index in frame.index[far]:
-            row = frame.loc[index]
-            flags.append(
-                _flag(
-                    sheet, row, ["country", "Year", "offence_type"], columns,
-                    f"{what} ({_number(parts[index]):,}) far from the total "
-                    f"({_number(row[total]):,}): more than {PARTS_TOLERANCE:.0%} apart",
-                )
-            )
-    return flags
-
-
-def _spikes(
-    frame: pd.DataFrame, by: list[str], column: str, sheet: str, key_of,
-    shown: list[str] | None = None,
-) -> list[dict]:
-    """Counts many times their neighbours' (rule 2 of the module), as flags (with the row's
-    ``shown`` columns as its values)."""
-    flags = []
-    rows = frame[frame[column].notna()].sort_values([*by, "Year"])
-    for _, group in rows.groupby(by, sort=False):
-        values = group[column].to_numpy(dtype=float)
-        for i in range(len(group)):
-            if i == 0 or i == len(group) - 1 or values[i] < SPIKE_FLOOR:
-                continue
-            neighbours = [values[i - 1], values[i + 1]]
-            if values[i] > SPIKE_RATIO * max(neighbours):
-                row = group.iloc[i]
-                years = [int(group["Year"].iloc[j]) for j in (i - 1, i + 1)]
-                flag = {
-                    "key": key_of(row),
-                    "values": {
-                        c: _number(row[c]) for c in (shown or [column])
-                        if _number(row[c]) is not None
-                    },
-                    "reason": (
-                        f"{column}: {_number(values[i]):,} is more than {SPIKE_RATIO:g} times "
-                        "the figure of the nearest published years before and after it ("
-                        + ", ".join(f"{y}: {_number(v):,}" for y, v in zip(years, neighbours,
-                                                                            strict=True))
-                        + ")"
-                    ),
-                    "sheet": sheet,
-                    "row": int(row["_row"]),
-                }
-                flags.append(flag)
-    return flags
-
-
-def _note_flags(report: FileReport, table: str, flags: list[dict]) -> None:
-    if flags:
-        flags = sorted(flags, key=lambda f: (f["sheet"], f["row"], f["reason"]))
-        report.flag(table, flags)

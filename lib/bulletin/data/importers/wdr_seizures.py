@@ -43,7 +43,7 @@ from bulletin.data.importers.base import (
 )
 from bulletin.data.importers.mapping import map_countries, map_drugs
 from bulletin.data.importers.textio import decode_utf8, parse_numbers, read_bytes, read_delimited
-from bulletin.data.importers.xlsxio import read_workbook, sheet_frame
+from bulletin.data.importers.xlsxio import header_refusal, read_workbook, sheet_frame
 
 HEADER_2018 = (
     "Region",
@@ -125,14 +125,7 @@ def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -
     frame = sheet_frame(rows, header_row=2, file=path.name, sheet=SHEET_2024)
     header = tuple(column for column in frame.columns if column != "_row")
     if header != HEADER_2024:
-        raise refuse(
-            path.name,
-            "the header " + ", ".join(HEADER_2024),
-            line=2,
-            got=", ".join(header),
-            where="row",
-            sheet=SHEET_2024,
-        )
+        raise header_refusal(path, HEADER_2024, header, 2, SHEET_2024)
     report.publication = WDR2024
     text = {column: frame[column].map(_text) for column in HEADER_2024 if column != "Kilograms"}
     long = pd.DataFrame(
@@ -180,10 +173,16 @@ def to_seizures(
     """Map, filter and aggregate a publication's long rows to (country, year, drug, kg).
 
     Args:
+        path: the file, for messages.
         long: one row per published figure: ``line``, ``country_name``, ``code`` (the ISO3 code
             the publication gives, or ''), ``year``, ``group``, ``subgroup``, ``name``, ``kg``.
         columns: the publication's names of those columns, for messages.
         release: the drug-name mapping's release (``drug_names_<release>.csv``).
+        publication: the publication the rows come from (their ``source``).
+        scope: the countries kept (``None``: every country).
+        report: the file's report, told what is left out.
+        where: ``"line"`` (text file) or ``"row"`` (spreadsheet), for messages.
+        sheet: the spreadsheet's sheet, for messages.
         partial: drugs of the vocabulary whose rows are left out, with the reason counted.
     """
     file = path.name
@@ -193,31 +192,25 @@ def to_seizures(
     long["year"] = parse_numbers(
         long["year"], lines, file, columns["year"], where=where, sheet=sheet, whole=True
     )
-    missing_year = long["year"].isna()
-    if missing_year.any():
-        first = long.index[missing_year][0]
-        raise refuse(
-            file,
-            "a year",
-            line=int(lines[first]),
-            column=columns["year"],
-            got="",
-            where=where,
-            sheet=sheet,
-        )
+
+    def refuse_first(bad: pd.Series, expected: str, column: str) -> None:
+        """Refuse the file at the first row of ``bad``, naming what it holds in ``column``."""
+        if bad.any():
+            first = long.index[bad][0]
+            got = "" if pd.isna(long.at[first, column]) else str(long.at[first, column])
+            raise refuse(
+                file,
+                expected,
+                line=int(lines[first]),
+                column=columns[column],
+                got=got,
+                where=where,
+                sheet=sheet,
+            )
+
+    refuse_first(long["year"].isna(), "a year", "year")
     long["kg"] = parse_numbers(long["kg"], lines, file, columns["kg"], where=where, sheet=sheet)
-    negative = long["kg"] < 0
-    if negative.any():
-        first = long.index[negative][0]
-        raise refuse(
-            file,
-            "a quantity of zero or more kilograms",
-            line=int(lines[first]),
-            column=columns["kg"],
-            got=str(long.at[first, "kg"]),
-            where=where,
-            sheet=sheet,
-        )
+    refuse_first(long["kg"] < 0, "a quantity of zero or more kilograms", "kg")
 
     long["country"] = map_countries(
         long["country_name"], lines, file, columns["country"], where=where, sheet=sheet

@@ -11,27 +11,16 @@ Excel's own (``tests/test_import_workbooks.py`` writes one by hand):
   7 to 15 times faster than openpyxl on the official workbooks (``bench/bench_import.py``
   prints both). Values come as calamine gives them: text, ``float``/``int``, ``bool``, dates;
   an empty cell is ``None``; rows keep their number (row 1 first) and stop at their last cell.
-- **Detection** reads only the first :data:`PROBE_ROWS` rows of each sheet, with a small
-  streaming XML reader of its own (:func:`probe_workbook`) that matches elements by local name
-  (so Strict and prefixed XML read the same) and stops after those rows.
+- **Detection** reads only the first rows of each sheet
+  (``bulletin.data.importers.xlsx_parts.probe_workbook``).
 
-A workbook is a zip archive of XML files, and a small archive can expand enormously (a "zip
-bomb": 9 MB that inflate to 1.2 GB). Before anything is parsed, the archive's directory (a few
-bytes per member, nothing inflated) is checked against limits set far above the official files
-the project reads (``../shared/data/official/``: at most 23 members, 4.4 MB uncompressed, members
-compressed at most 17 to 1):
-
-- the members together at most :data:`MAX_UNCOMPRESSED_BYTES` uncompressed;
-- no member over 1 MB compressed more than :data:`MAX_COMPRESSION_RATIO` to 1;
-- at most :data:`MAX_MEMBERS` members, no name twice.
-
-Python's zip reader never inflates a member beyond the size the directory declares (it stops
-there and the checksum fails), so the declared sizes bound the work. Calamine reads the archive
-on its own, and holds a sheet as a dense grid (rows x columns of its cells, wherever they are): a
-sheet of two cells, ``A1`` and ``XFD1048576``, would ask for 500 GB and abort the process. So
-before calamine sees a workbook, every part it reads is inflated once through Python's zip reader
-(checksums verified: a member that inflates beyond its declared size is refused) and each sheet's
-cell references are scanned for its extent: a sheet over :data:`MAX_ROWS` rows, or sheets over
+The archive is first checked against the limits against zip bombs
+(``bulletin.data.importers.archives``). Calamine reads the archive on its own, and holds a sheet
+as a dense grid (rows x columns of its cells, wherever they are): a sheet of two cells, ``A1``
+and ``XFD1048576``, would ask for 500 GB and abort the process. So before calamine sees a
+workbook, every part it reads is inflated once through Python's zip reader (checksums verified:
+a member that inflates beyond its declared size is refused) and each sheet's cell references
+are scanned for its extent: a sheet over :data:`MAX_ROWS` rows, or sheets over
 :data:`MAX_CELLS` cells (rows x columns) together, are refused before the grid is made.
 
 Whatever a malformed workbook makes calamine, the XML parser or the zip reader raise ends in a
@@ -40,339 +29,29 @@ refusal naming the file, never a traceback.
 
 from __future__ import annotations
 
-import posixpath
 import re
 import zipfile
-import zlib
-from collections.abc import Iterator
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
-from xml.etree.ElementTree import ParseError, XMLPullParser
 
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook
+from python_calamine import CalamineWorkbook
 
+from bulletin.data.importers.archives import check_archive
 from bulletin.data.importers.base import ImportRefusedError, refuse
+from bulletin.data.importers.xlsx_parts import MALFORMED, column_index, unreadable, workbook_parts
 
-XLSX_MAGIC = b"PK\x03\x04"
-MAX_UNCOMPRESSED_BYTES = 200_000_000
-"""All members of an archive together, uncompressed (the largest official one: 41 MB, the IDS
-CSV; the largest official workbook: 4.4 MB)."""
-MAX_COMPRESSION_RATIO = 100
-"""Uncompressed / compressed size of a member over 1 MB (the official files: at most 17)."""
-RATIO_FLOOR_BYTES = 1_000_000
-MAX_MEMBERS = 1_000
-"""Files inside the archive (the official workbooks: at most 23)."""
 MAX_ROWS = 1_000_000
 """Rows of one sheet, empty rows between filled ones included (the official ones: 11,015)."""
 MAX_CELLS = 5_000_000
 """Cells of one workbook, each sheet counted as its rows times its columns (the official ones:
 about 100,000)."""
-PROBE_ROWS = 6
-"""Rows of each sheet that format detection reads."""
-PROBE_BLOCK = 1 << 16
-"""Bytes of a sheet's XML the probe inflates at a time."""
-
-# What calamine, the zip reader and the XML parser raise on a malformed archive or XML.
-_MALFORMED = (
-    zipfile.BadZipFile,
-    zipfile.LargeZipFile,
-    zlib.error,
-    EOFError,
-    KeyError,
-    ValueError,
-    TypeError,
-    IndexError,
-    AttributeError,
-    ParseError,
-    SyntaxError,
-    CalamineError,
-    NotImplementedError,
-)
-_RELATIONSHIP_TYPES = (
-    "/officeDocument",
-    "/worksheet",
-    "/sharedStrings",
-)
 # A cell's or row's reference, `r="B12"` / `r="12"`: what places it in the sheet's grid (an
 # attribute merely ending in r, or text that looks like one, can only make the bound larger).
 _REFERENCE = re.compile(rb'r="([A-Z]*)([0-9]+)"')
 _CELL_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?c[\s/>]")
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
-_CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
-
-
-def is_xlsx(data_head: bytes) -> bool:
-    """Whether a file's first bytes are those of a zip archive (an .xlsx workbook is one)."""
-    return data_head.startswith(XLSX_MAGIC)
-
-
-def archive_members(path: Path) -> list[zipfile.ZipInfo]:
-    """The members of a zip archive, checked against the limits (nothing inflated).
-
-    Raises:
-        ImportRefusedError: the file is not a readable zip archive, or breaks a limit (see the
-            module's docstring), naming the file and the limit.
-    """
-    path = Path(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError) as error:
-        raise refuse(path.name, f"a readable zip archive or .xlsx workbook ({error})") from None
-    if len(members) > MAX_MEMBERS:
-        raise refuse(
-            path.name,
-            f"an archive of at most {MAX_MEMBERS:,} parts",
-            got=f"a zip archive of {len(members):,} files",
-        )
-    names = [member.filename for member in members]
-    twice = sorted({name for name in names if names.count(name) > 1})
-    if twice:
-        raise refuse(
-            path.name,
-            "each file once in the zip archive (two members of one name are read differently "
-            "by different tools)",
-            got=f"'{twice[0]}' twice",
-        )
-    total = sum(member.file_size for member in members)
-    if total > MAX_UNCOMPRESSED_BYTES:
-        raise refuse(
-            path.name,
-            f"an archive of at most {MAX_UNCOMPRESSED_BYTES / 1e6:,.0f} MB uncompressed (the "
-            "importer's limit against zip bombs; official files are a few MB)",
-            got=f"{total / 1e6:,.0f} MB uncompressed from {path.stat().st_size / 1e6:,.1f} MB",
-        )
-    for member in members:
-        ratio = member.file_size / max(member.compress_size, 1)
-        if member.file_size > RATIO_FLOOR_BYTES and ratio > MAX_COMPRESSION_RATIO:
-            raise refuse(
-                path.name,
-                f"archive members compressed at most {MAX_COMPRESSION_RATIO} to 1 (the "
-                "importer's limit against zip bombs; official files compress 4 to 17 to 1)",
-                got=f"'{member.filename}' compressed {ratio:,.0f} to 1",
-            )
-    return members
-
-
-def is_workbook_archive(names: list[str]) -> bool:
-    """Whether a zip archive's member names are those of an .xlsx workbook."""
-    return "[Content_Types].xml" in names and any(name.startswith("xl/") for name in names)
-
-
-def check_archive(path: Path) -> None:
-    """Refuse a zip archive that is not a workbook or that breaks the limits (nothing inflated).
-
-    Raises:
-        ImportRefusedError: naming the file and the limit.
-    """
-    path = Path(path)
-    names = [member.filename for member in archive_members(path)]
-    if not is_workbook_archive(names):
-        inside = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
-        raise refuse(
-            path.name,
-            "an .xlsx workbook, or a zip archive holding one CSV file",
-            got=f"a zip archive holding {inside or 'nothing'}",
-        )
-
-
-# --- the workbook's structure ----------------------------------------------------------------
-
-
-def _local(tag: str) -> str:
-    """An element's name without its namespace (Transitional and Strict OOXML read the same)."""
-    return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
-
-
-def _elements(archive: zipfile.ZipFile, part: str) -> Iterator[tuple[str, dict[str, str]]]:
-    """(local name, attributes by local name) of every element of a small XML part."""
-    parser = XMLPullParser(events=("start",))
-    parser.feed(archive.read(part))
-    parser.close()
-    for _, element in parser.read_events():
-        yield _local(element.tag), {_local(k): v for k, v in element.attrib.items()}
-
-
-def _relationships(archive: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
-    """A part's relationships: id -> (type's last segment, the target member's name)."""
-    folder = posixpath.dirname(part)
-    rels = posixpath.join(folder, "_rels", posixpath.basename(part) + ".rels")
-    if rels not in archive.NameToInfo:
-        return {}
-    out = {}
-    for name, attributes in _elements(archive, rels):
-        if name != "Relationship" or attributes.get("TargetMode") == "External":
-            continue
-        target = attributes.get("Target", "")
-        target = target[1:] if target.startswith("/") else posixpath.join(folder, target)
-        kind = "/" + attributes.get("Type", "").rsplit("/", 1)[-1]
-        out[attributes.get("Id", "")] = (kind, posixpath.normpath(target))
-    return out
-
-
-def workbook_parts(archive: zipfile.ZipFile) -> tuple[list[tuple[str, str]], str | None]:
-    """The worksheets, in order, as (name, member), and the shared-strings member (or None).
-
-    Chart and dialog sheets are left out. The workbook part is found through the package's
-    relationships (``_rels/.rels``), or at its usual place.
-    """
-    package = _relationships(archive, "")
-    main = next((target for kind, target in package.values() if kind == "/officeDocument"), None)
-    if main is None or main not in archive.NameToInfo:
-        main = "xl/workbook.xml"
-    relationships = _relationships(archive, main)
-    sheets = []
-    for name, attributes in _elements(archive, main):
-        if name != "sheet":
-            continue
-        kind, target = relationships.get(attributes.get("id", ""), ("", ""))
-        if kind == "/worksheet" and target in archive.NameToInfo:
-            sheets.append((attributes.get("name", ""), target))
-    strings = next((t for kind, t in relationships.values() if kind == "/sharedStrings"), None)
-    if strings not in archive.NameToInfo:
-        strings = None
-    return sheets, strings
-
-
-# --- detection: the first rows, streamed ---------------------------------------------------
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for letter in letters:
-        index = index * 26 + ord(letter) - 64
-    return index
-
-
-def _shared_strings(archive: zipfile.ZipFile, part: str | None) -> list[str]:
-    """The shared strings, each the text of its runs (phonetic runs left out)."""
-    if part is None:
-        return []
-    strings: list[str] = []
-    parser = XMLPullParser(events=("start", "end"))
-    skip = 0
-    current: list[str] = []
-    with archive.open(part) as stream:
-        for block in iter(lambda: stream.read(PROBE_BLOCK), b""):
-            parser.feed(block)
-            for event, element in parser.read_events():
-                name = _local(element.tag)
-                if name in ("rPh", "phoneticPr"):
-                    skip += 1 if event == "start" else -1
-                elif event == "end" and name == "t" and not skip:
-                    current.append(element.text or "")
-                elif event == "end" and name == "si":
-                    strings.append("".join(current))
-                    current = []
-                    element.clear()
-    return strings
-
-
-def _cell_value(kind: str, text: str | None, inline: str | None, strings: list[str]) -> object:
-    if kind == "inlineStr":
-        return inline
-    if text is None:
-        return None
-    if kind == "s":
-        return strings[int(text)]
-    if kind in ("str", "e", "d"):
-        return text
-    if kind == "b":
-        return text.strip() in ("1", "true")
-    try:
-        return float(text)
-    except ValueError:
-        return text  # a number cell holding text: the reader refuses it where a number is due
-
-
-def _probe_sheet(
-    archive: zipfile.ZipFile, part: str, strings: list[str] | None, rows: int, load_strings
-) -> list[tuple]:
-    """The first ``rows`` rows of a sheet, inflating its XML a block at a time."""
-    out: dict[int, dict[int, object]] = {}
-    parser = XMLPullParser(events=("start", "end"))
-    row_number = 0
-    column = 0
-    cell: dict[str, object] = {}
-    with archive.open(part) as stream:
-        for block in iter(lambda: stream.read(PROBE_BLOCK), b""):
-            parser.feed(block)
-            for event, element in parser.read_events():
-                name = _local(element.tag)
-                if event == "start" and name == "row":
-                    reference = element.get("r")
-                    row_number = int(reference) if reference else row_number + 1
-                    column = 0
-                    if row_number > rows:
-                        return _dense(out, rows)
-                elif event == "start" and name == "c":
-                    reference = element.get("r")
-                    match = _CELL_REFERENCE.match(reference or "")
-                    column = _column_index(match.group(1)) if match else column + 1
-                    cell = {"t": element.get("t", "n"), "v": None, "is": []}
-                elif event == "end" and name == "v":
-                    cell["v"] = element.text
-                elif event == "end" and name == "t" and cell:
-                    cell["is"].append(element.text or "")
-                elif event == "end" and name == "c":
-                    if cell["t"] == "s" and strings is None:
-                        strings = load_strings()
-                    value = _cell_value(
-                        cell["t"], cell["v"], "".join(cell["is"]), strings or []
-                    )
-                    if value is not None and value != "":
-                        out.setdefault(row_number, {})[column] = value
-                    cell = {}
-                    element.clear()
-                elif event == "end" and name == "row":
-                    element.clear()
-    return _dense(out, rows)
-
-
-def _dense(cells: dict[int, dict[int, object]], rows: int) -> list[tuple]:
-    """Rows 1..n as tuples as wide as their last cell (rows after the last filled one dropped)."""
-    last = max((number for number in cells if number <= rows), default=0)
-    out = []
-    for number in range(1, last + 1):
-        row = cells.get(number, {})
-        width = max(row, default=0)
-        out.append(tuple(row.get(column) for column in range(1, width + 1)))
-    return out
-
-
-def probe_workbook(path: Path, rows: int = PROBE_ROWS) -> dict[str, list[tuple]]:
-    """The first ``rows`` rows of every sheet, for format detection; the rest is not read.
-
-    Raises:
-        ImportRefusedError: as :func:`read_workbook`.
-    """
-    path = Path(path)
-    check_archive(path)
-    try:
-        with zipfile.ZipFile(path) as archive:
-            sheets, strings_part = workbook_parts(archive)
-            strings: dict[str, list[str]] = {}
-
-            def load_strings() -> list[str]:
-                if "all" not in strings:
-                    strings["all"] = _shared_strings(archive, strings_part)
-                return strings["all"]
-
-            return {
-                name: _probe_sheet(archive, part, strings.get("all"), rows, load_strings)
-                for name, part in sheets
-            }
-    except ImportRefusedError:
-        raise
-    except _MALFORMED as error:
-        raise refuse(
-            path.name, f"a readable .xlsx workbook ({type(error).__name__}: {error})"
-        ) from error
-
-
-# --- reading: calamine, after the limits --------------------------------------------------
-
 
 def _extent(xml: bytes) -> tuple[int, int]:
     """An upper bound of a sheet's rows and columns as calamine places its cells.
@@ -393,7 +72,7 @@ def _extent(xml: bytes) -> tuple[int, int]:
             xml.count(b"<row" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")
         )
     last_row = max((int(number) for number in numbers), default=0)
-    last_column = max((_column_index(letter.decode()) for letter in letters if letter), default=0)
+    last_column = max((column_index(letter.decode()) for letter in letters if letter), default=0)
     rows = last_row + max(all_rows - rows_referenced, 0)
     columns = last_column + max(cells - (len(references) - rows_referenced), 0)
     return rows, columns
@@ -452,10 +131,8 @@ def _read(path: Path) -> dict[str, list[tuple]]:
             workbook.close()
     except ImportRefusedError:
         raise
-    except _MALFORMED as error:
-        raise refuse(
-            path.name, f"a readable .xlsx workbook ({type(error).__name__}: {error})"
-        ) from error
+    except MALFORMED as error:
+        raise unreadable(path, error) from error
     except OSError as error:
         if error.errno is not None:
             raise  # the disk, not the file's content: the command reports it as such
@@ -545,3 +222,17 @@ def sheet_frame(
     frame["_row"] = range(header_row + 1, header_row + 1 + len(body))
     empty = frame[header].isna().all(axis=1)
     return frame[~empty].reset_index(drop=True)
+
+
+def header_refusal(
+    path: Path, expected: Sequence[str], got: Sequence[str], row: int, sheet: str
+) -> ImportRefusedError:
+    """The refusal of a sheet whose header (in ``row``) is not ``expected`` (raise the result)."""
+    return refuse(
+        path.name,
+        "the header " + ", ".join(expected),
+        line=row,
+        got=", ".join(got),
+        where="row",
+        sheet=sheet,
+    )

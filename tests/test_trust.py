@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.data import trust as provenance
+from bulletin.data import trust
 from bulletin.data.trust import basis_of, claim_basis, claim_record, data_shares
 
 MADE = "reconstructed from the bulletin text (Milestones 2017-Q2), by bulletin.reconstruct.x"
@@ -23,9 +23,9 @@ def rows(*kinds: tuple[str, str]) -> pd.DataFrame:
 
 
 def test_stated_sits_between_official_and_reconstructed():
-    assert list(provenance.STATUS_WORDS) == ["official", "stated", "reconstructed", "estimate"]
+    assert list(trust.STATUS_WORDS) == ["official", "stated", "reconstructed", "estimate"]
     frame = pd.DataFrame({"year": [2016, 2015, 2014], "status": ["reconstructed", "stated", "official"]})
-    assert provenance.describe_status(frame) == (
+    assert trust.describe_status(frame) == (
         "Data status: official figures (2014); the bulletin's own figures, as its text states "
         "them, not official (2015); reconstructed by this project where no figure is published, "
         "not official (2016)."
@@ -69,8 +69,8 @@ def test_a_reconstruction_naming_no_claim_rests_on_official_figures_alone():
 
 
 def test_a_reconstruction_names_the_claims_it_rests_on():
-    assert provenance.claims_named("made from C9-C11 and C14") == {"C9", "C10", "C11", "C14"}
-    assert provenance.claims_named("UNODC, WDR 2024, table 10.1; CARICC") == set()
+    assert trust.claims_named("made from C9-C11 and C14") == {"C9", "C10", "C11", "C14"}
+    assert trust.claims_named("UNODC, WDR 2024, table 10.1; CARICC") == set()
     this = basis_of(rows(("reconstructed", MADE + " (C2-C6)")), "C4")
     assert this.from_this_statement and this.rows == {"reconstructed_from_claim": 1}
     other = basis_of(rows(("reconstructed", MADE + " (C2-C6)")), "C9")
@@ -144,12 +144,12 @@ def test_data_shares_of_rows_and_quantity_by_status():
 
 
 def test_least_trusted_of_a_joined_status():
-    assert provenance.least_trusted("official+stated") == "stated"
-    assert provenance.least_trusted("stated+reconstructed") == "reconstructed"
+    assert trust.least_trusted("official+stated") == "stated"
+    assert trust.least_trusted("stated+reconstructed") == "reconstructed"
 
 
 def test_flagged_rows_read_from_the_provenance_record_and_absent_without_one(tmp_path: Path):
-    assert provenance.flagged_rows("drug_arrests", tmp_path) == []
+    assert trust.flagged_rows("drug_arrests", tmp_path) == []
     folder = tmp_path / "provenance"
     folder.mkdir()
     flag = {"key": {"country": "KGZ", "year": 2016}, "values": {"adults": 816}, "reason": "low"}
@@ -159,6 +159,6 @@ def test_flagged_rows_read_from_the_provenance_record_and_absent_without_one(tmp
         {"file": "wdr2024.xlsx", "sources": ["UNODC, WDR 2024"]},
     ]}
     (folder / "drug_arrests.json").write_text(json.dumps(record))
-    flags = provenance.flagged_rows("drug_arrests", tmp_path)
+    flags = trust.flagged_rows("drug_arrests", tmp_path)
     assert len(flags) == 1
     assert {k: flags[0][k] for k in ("key", "values", "reason")} == flag

@@ -19,36 +19,29 @@ Cells are stripped of surrounding blanks, as ``load_table`` does. Problems are r
 quoted cell spanning lines counts, as in an editor) and column, like ``check_table``.
 Categorical columns are checked on their dictionary (the few distinct values), so the cost is a
 pass over the row indices, not over the text. Text cells a spreadsheet would run as a formula
-are written with a leading ``'`` and read back without it (``bulletin.core.files.neutralise_arrow``).
+are written with a leading ``'`` and read back without it (``bulletin.core.arrow_safety.neutralise_arrow``).
 """
 
 from __future__ import annotations
 
-import io
 import re
-from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bulletin.core.files import (
-    CsvRecordError,
-    csv_records,
-    neutralise_arrow,
-    restore_arrow,
-    write_atomic,
-)
+from bulletin.core.arrow_safety import restore_arrow
+from bulletin.core.csv_records import CsvRecordError, csv_records
+from bulletin.core.files import write_atomic
 from bulletin.core.paths import reference_scope
+from bulletin.core.problems import MAX_PROBLEMS_SHOWN, Problem
+from bulletin.data.cases_csv import DICT, TABLE, arrow_schema, cases_writer
 from bulletin.data.schemas import COUNTRY_ROUTE_RULE, STATUSES, is_country_route
-from bulletin.data.tables import MAX_PROBLEMS_SHOWN, Problem, TableError, table_path, table_spec
+from bulletin.data.tables import TableError, load_table, table_path, table_spec
 from bulletin.data.vocab import country_codes, drugs
 
-TABLE = "seizure_cases"
-DICT = pa.dictionary(pa.int32(), pa.string())
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 COUNTRY_RULE = "an ISO3 code listed in data/reference/countries.csv"
 CATEGORICAL = {
@@ -74,21 +67,9 @@ def columns() -> list[str]:
     return table_spec(TABLE).columns
 
 
-def arrow_schema() -> pa.Schema:
-    """How the columns are held in memory: text ids, dictionary categories, float kilograms."""
-    return pa.schema(
-        [
-            pa.field(
-                name, pa.string() if name == "case_id" else pa.float64() if name == "kg" else DICT
-            )
-            for name in columns()
-        ]
-    )
-
-
 def empty() -> pa.Table:
     """A table with no rows."""
-    return arrow_schema().empty_table()
+    return arrow_schema(columns()).empty_table()
 
 
 def read_cases(data_dir: Path | str) -> pa.Table:
@@ -149,8 +130,6 @@ def _read_cases(data_dir: Path | str) -> pa.Table:
     if problem is not None:
         # Rare (bytes that are not UTF-8, a ragged line, a quote left open): the row-by-row
         # reader names the line; when it finds nothing, the CSV reader's own words are given.
-        from bulletin.data.tables import load_table
-
         load_table(TABLE, data_dir)
         raise TableError(path, [Problem(None, None, None, problem)])
     kg_text = pc.utf8_trim_whitespace(raw.column("kg"))
@@ -190,7 +169,7 @@ def _at_file_lines(error: TableError, path: Path) -> TableError:
             if p.line and FIRST_LINE <= p.line < FIRST_LINE + len(starts)
             else p.line,
             p.column,
-            p.value,
+            p.got,
             p.expected,
         )
         for p in error.problems
@@ -322,7 +301,7 @@ def check_cases(
         kept_rows = np.flatnonzero(~excluded)
         duplicates = duplicate_problems(ids.take(pa.array(kept_rows)))
         problems += [
-            Problem(int(kept_rows[p.line - FIRST_LINE]) + FIRST_LINE, p.column, p.value, p.expected)
+            Problem(int(kept_rows[p.line - FIRST_LINE]) + FIRST_LINE, p.column, p.got, p.expected)
             for p in duplicates
         ]
     else:
@@ -377,74 +356,6 @@ def duplicate_problems(ids: pa.ChunkedArray) -> list[Problem]:
     ]
 
 
-def sort_cases(table: pa.Table) -> pa.Table:
-    """Sort by ``case_id`` (the key), as ``write_table`` does; no work when already sorted."""
-    ids = table.column("case_id")
-    if len(ids) < 2 or pc.all(pc.greater_equal(ids[1:], ids[:-1])).as_py():
-        return table
-    return table.take(pc.sort_indices(ids))
-
-
-def cases_writer(
-    table: pa.Table, path: Path | str = "<table>", *, checked: bool = False
-) -> Callable[[BinaryIO], None]:
-    """Check and prepare the rows now; return a function writing ``seizure_cases.csv`` later.
-
-    The rows are sorted by ``case_id`` and their text made spreadsheet-safe; the function writes
-    the CSV into an open binary file (a transaction's temporary file), so that a million cases
-    are not held in memory a second time as text.
-
-    Args:
-        table: the rows.
-        path: the file, for the error message.
-        checked: the table comes from :func:`check_cases` already (skip checking it again).
-
-    Raises:
-        TableError: the table breaks the rules.
-    """
-    table = sort_cases(table if checked else check_cases(table, path))
-    table = neutralise_arrow(_blank_as_null(table))
-    table = table.set_column(
-        table.schema.get_field_index("kg"), "kg", _decimal_text(table.column("kg"))
-    )
-    return lambda out: pacsv.write_csv(table, out)
-
-
-def _blank_as_null(table: pa.Table) -> pa.Table:
-    """Empty text cells as missing values, so that the file writes them as nothing (``,,``)
-    whether the rows were read from a file (empty strings) or came from pandas (missing): one
-    table, one way of writing it."""
-    columns = []
-    for column in table.columns:
-        if pa.types.is_dictionary(column.type):
-            chunks = []
-            for chunk in column.chunks:
-                blank = [i for i, v in enumerate(chunk.dictionary.to_pylist()) if v == ""]
-                if blank:  # a dictionary built by concatenation may hold "" more than once
-                    is_blank = pc.is_in(chunk.indices, value_set=pa.array(blank, chunk.indices.type))
-                    indices = pc.if_else(is_blank, pa.scalar(None, chunk.indices.type), chunk.indices)
-                    chunk = pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
-                chunks.append(chunk)
-            column = pa.chunked_array(chunks, type=column.type)
-        elif pa.types.is_string(column.type):
-            column = pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
-        columns.append(column)
-    return pa.Table.from_arrays(columns, schema=table.schema)
-
-
-def cases_content(
-    table: pa.Table, path: Path | str = "<table>", *, checked: bool = False
-) -> bytes:
-    """``seizure_cases.csv`` as bytes: checked, sorted by ``case_id``, spreadsheet-safe text.
-
-    Raises:
-        TableError: the table breaks the rules.
-    """
-    buffer = io.BytesIO()
-    cases_writer(table, path, checked=checked)(buffer)
-    return buffer.getvalue()
-
-
 def write_cases(table: pa.Table, data_dir: Path | str, *, checked: bool = False) -> Path:
     """Check, sort and write ``seizure_cases.csv`` atomically (a failed write leaves the old file).
 
@@ -458,53 +369,6 @@ def write_cases(table: pa.Table, data_dir: Path | str, *, checked: bool = False)
         OSError: the folder cannot be written; the old file is left as it was.
     """
     path = table_path(TABLE, data_dir)
-    return write_atomic(path, cases_writer(table, path, checked=checked))
+    return write_atomic(path, cases_writer(table if checked else check_cases(table, path)))
 
 
-def without_sources(table: pa.Table, sources: set[str] | frozenset[str]) -> tuple[pa.Table, int]:
-    """The rows whose ``source`` is not one of ``sources``, and how many were left out."""
-    if table.num_rows == 0:
-        return table, 0
-    source = table.column("source")
-    if pa.types.is_dictionary(source.type):
-        source = source.cast(pa.string())
-    drop = pc.is_in(source, value_set=pa.array(sorted(sources), pa.string()))
-    dropped = pc.sum(drop).as_py() or 0
-    return (table.filter(pc.invert(drop)) if dropped else table), dropped
-
-
-def refuse_clashes(
-    kept: pa.Table, new: pa.Table, file: str, path: Path, lines: Sequence[int] | None = None
-) -> None:
-    """Refuse new cases whose ``case_id`` a row of another source already holds.
-
-    ``lines`` gives the input line of each new row, for the message.
-    """
-    if kept.num_rows == 0 or new.num_rows == 0:
-        return
-    from bulletin.data.importers.base import ImportRefusedError
-    from bulletin.data.importers.base import Problem as InputProblem
-
-    clash = pc.is_in(new.column("case_id"), value_set=kept.column("case_id").combine_chunks())
-    rows = np.flatnonzero(clash.to_numpy(zero_copy_only=False))
-    if len(rows):
-        raise ImportRefusedError(
-            [
-                InputProblem(
-                    file,
-                    None if lines is None else lines[int(i)],
-                    "case_id",
-                    new.column("case_id")[int(i)].as_py(),
-                    f"a case no other source holds in {path} (an import does not "
-                    "overwrite another source's row: remove it there first)",
-                )
-                for i in rows[:20]
-            ]
-        )
-
-
-def _decimal_text(kg: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Kilograms as text that always reads back as a decimal number ("1.0", not "1")."""
-    text = pc.cast(kg, pa.string())
-    plain = pc.invert(pc.match_substring_regex(text, r"[.eEn]"))
-    return pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
