@@ -245,14 +245,19 @@ def _table_rows(name: str) -> list[list[str]]:
         return [row for _, row in zip(range(HEAD_LINES), csv.reader(handle), strict=False)]
 
 
+def _csv_field(cell: str | None) -> str:
+    """A field as a CSV writer quotes it; by hand, as Python 3.10's csv writer refuses a NUL."""
+    text = "" if cell is None else str(cell)
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def _write_table(draw: st.DrawFn, name: str, folder: Path) -> Path:
     rows = _corrupt_rows(draw, {name: _table_rows(name)})[name]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    for row in rows:
-        writer.writerow(["" if cell is None else str(cell) for cell in row])
+    text = "".join(",".join(_csv_field(cell) for cell in row) + "\n" for row in rows)
     path = folder / f"{name}.csv"
-    path.write_bytes(_corrupt_bytes(draw, out.getvalue().encode("utf-8"), text=True))
+    path.write_bytes(_corrupt_bytes(draw, text.encode("utf-8"), text=True))
     return path
 
 

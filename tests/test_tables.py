@@ -361,3 +361,21 @@ def test_seizure_cases_with_a_problem_and_a_field_over_the_csv_limit(tmp_path):
     places = {(p.line, p.column) for p in caught.value.problems}
     assert (2, "case_id") in places and (3, "case_id") in places  # the same case twice
     assert any("131,072 characters" in p.expected for p in caught.value.problems)
+
+
+def test_decimals_are_read_exactly_whatever_pandas_version(tmp_path):
+    # pandas before 3.0 read "0.11660999999999999" as 0.1166099999999999 (one unit in the last
+    # place off), so a table read and written back changed (seen on Python 3.10 with pandas 2.3).
+    write_csv(tmp_path, [HEADER, GOOD.replace(",12.5,", ",0.11660999999999999,")])
+    frame = load_table("seizures_quarterly", tmp_path)
+    assert frame["kg"].iloc[0] == float("0.11660999999999999")
+    write_table("seizures_quarterly", frame, tmp_path)
+    assert ",0.11660999999999999," in (tmp_path / "seizures_quarterly.csv").read_text()
+
+
+def test_a_nul_character_in_a_text_cell_is_refused_with_its_line_and_column(tmp_path):
+    # Python 3.10's csv writer cannot write it (and 3.11 wrote it raw): refused when read.
+    error = load_error(tmp_path, [HEADER, "KAZ,2017,1,heroin,1,x\x00y,reconstructed"])
+    assert [(p.line, p.column) for p in error.problems] == [(2, "source")]
+    assert "x\\x00y" in str(error) and "\x00" not in str(error)
+    assert "without the NUL character" in str(error)

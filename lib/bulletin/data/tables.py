@@ -282,6 +282,36 @@ def _is_blank(series: pd.Series) -> pd.Series:
     return series.isna()
 
 
+def _parse_numbers(values: pd.Series, blank: pd.Series, whole: bool) -> pd.Series:
+    """The numbers of a column's text cells, NaN where a cell is blank or is no number.
+
+    pandas before 3.0 reads decimal text only to within a unit in the last place
+    ("0.11660999999999999" became 0.1166099999999999) and reads a number beyond the range of a
+    double ("1e309") as no number. A cell pandas reads is therefore taken as Python's ``float``
+    reads it (correctly rounded), and an out-of-range one as infinite, on every pandas version;
+    a whole-number column keeps pandas' exact 64-bit integers.
+    """
+    numbers = pd.to_numeric(values.where(~blank), errors="coerce")
+    if whole and numbers.dtype.kind in "iu":
+        return numbers
+    exact = values.where(~blank).map(_float_or_nan, na_action="ignore").astype("float64")
+    out_of_range = numbers.isna() & exact.abs().eq(float("inf"))
+    return exact.where(numbers.notna() | out_of_range)
+
+
+def _float_or_nan(value: object) -> float:
+    try:
+        return float(str(value).strip())
+    except ValueError:
+        return float("nan")
+
+
+def _with_nul(text: pd.Series) -> list[int]:
+    """The rows whose text holds a NUL character: no CSV writer on every Python takes it."""
+    has_nul = text.str.contains("\x00", regex=False).fillna(False).astype(bool)
+    return [int(i) for i in has_nul[has_nul].index]
+
+
 def _parse_columns(
     schema: pa.DataFrameSchema, raw: pd.DataFrame, lines: list[int | None]
 ) -> tuple[pd.DataFrame, list[Problem], set[int]]:
@@ -308,7 +338,7 @@ def _parse_columns(
             ]
         dtype = str(spec.dtype)
         if dtype in _NUMBER_TYPES:
-            numbers = pd.to_numeric(values.where(~blank), errors="coerce")
+            numbers = _parse_numbers(values, blank, whole="int" in dtype.lower())
             unparsed_cells = numbers.isna() & ~blank
             kind = "a whole number" if "int" in dtype.lower() else "a number"
             problems += [
@@ -334,6 +364,10 @@ def _parse_columns(
             typed[column] = numbers
         else:
             text = values.astype("string").str.strip()
+            problems += [
+                problem(i, column, str(values[i]), "text without the NUL character (\\x00)")
+                for i in _with_nul(text)
+            ]
             typed[column] = text.where(~blank, None).astype(object)
     problems.sort(key=lambda p: (p.line or 0, p.column or ""))
     frame = pd.DataFrame(typed) if typed else pd.DataFrame(index=pd.RangeIndex(len(raw)))
