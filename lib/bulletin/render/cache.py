@@ -228,8 +228,10 @@ def full_library(reference_dir: Path | None = None) -> dict[str, str]:
 
 
 PAGE_MODULES = {"bulletin", "bulletin.publish.pages", "bulletin.publish.report"}
-"""What makes every page, whatever the notebook (with ``engine.py`` itself, which injects the
-parameters and writes failure pages)."""
+"""What makes every page, whatever the notebook (with :data:`RENDER_MODULES`)."""
+RENDER_MODULES = {"bulletin.render.execute", "bulletin.render.papermill_engine"}
+"""The renderer's modules a notebook's output depends on: they inject its parameters, run its
+kernel and write its failure page."""
 
 
 def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, str]:
@@ -241,7 +243,7 @@ def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, 
     """
     modules, dynamic = imported_modules(code)
     closure, computed = library_closure(modules | PAGE_MODULES)
-    closure.add("bulletin.render.engine")
+    closure |= RENDER_MODULES
     if dynamic or computed:
         return full_library(reference_dir)
     paths = {f"lib/bulletin/{_module_file(m).relative_to(LIBRARY_DIR).as_posix()}" for m in closure if _module_file(m)}
