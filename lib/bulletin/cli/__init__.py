@@ -1,1 +1,1 @@
-"""cli"""
+"""The ``bulletin`` command: its subcommands, each in a module of its own."""

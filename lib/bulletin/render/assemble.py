@@ -110,9 +110,141 @@ def _write_json(path: Path, content: Any) -> None:
 
 
 def edition_footer(edition: Edition, data_dir: Path) -> str:
+    """The footer of the edition's pages (:func:`bulletin.publish.pages.page_footer`)."""
     from bulletin.publish.pages import page_footer
 
     return page_footer(edition.issue, data_dir)
+
+
+def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple]
+            ) -> tuple[RenderedNotebook, dict[str, Any]]:
+    """A reused notebook: its page and notebook linked from where it was reused, its records."""
+    name, decision = item.notebook.name, item.decision
+    assert decision.previous_dir is not None and decision.previous is not None
+    folder = decision.previous_dir
+    for suffix in (".html", ".ipynb"):
+        link_or_copy(folder / f"{name}{suffix}", staging / f"{name}{suffix}")
+    if folder not in previous_records:
+        previous_records[folder] = _previous_records(folder)
+    figures = [dict(r) for r in previous_records[folder][0].get(name, [])]
+    claims = [dict(r) for r in previous_records[folder][1].get(name, [])]
+    entry = dict(decision.previous)
+    entry.update(reused=True, reused_from=folder.name, reason=decision.reason)
+    rendered = RenderedNotebook(name, entry.get("title", name), f"{name}.html", figures, claims,
+                                entry.get("seconds", 0.0), "ok", True)
+    return rendered, entry
+
+
+def _executed(item: Planned, outcome: Outcome, staging: Path) -> tuple[RenderedNotebook, dict[str, Any]]:
+    """A notebook run in this render: its page and executed notebook written, its records."""
+    name = item.notebook.name
+    (staging / f"{name}.html").write_text(outcome.html, encoding="utf-8")
+    (staging / f"{name}.ipynb").write_text(
+        json.dumps(outcome.executed, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    title = outcome.title if outcome.status == "ok" else f"{outcome.title} (did not render)"
+    rendered = RenderedNotebook(
+        name, title, f"{name}.html", [dict(r) for r in outcome.figures],
+        [dict(r) for r in outcome.claims], outcome.seconds, outcome.status, False,
+    )
+    entry = {
+        "name": name,
+        "title": outcome.title,
+        "html": f"{name}.html",
+        "status": outcome.status,
+        "reused": False,
+        "reused_from": None,
+        "reason": item.decision.reason,
+        "seconds": round(outcome.seconds, 3),
+        "rendered_at": outcome.finished_at,
+        "parameters": item.parameters,
+        "source_sha256": item.notebook.source_sha,
+        "data_read": outcome.data_read,
+        "data": outcome.data,
+        "error": outcome.error,
+        "library": item.notebook.library,
+    }
+    return rendered, entry
+
+
+def _write_index(edition: Edition, rendered: list[RenderedNotebook], ok: bool, options: Options,
+                 staging: Path) -> str:
+    """Write the edition's front page (the published one, when nothing on it changed); its key."""
+    index_key = cache.text_sha256(json.dumps(
+        [edition.issue.label, edition.country, ok,
+         [(n.name, n.title, n.html_name, n.figures, n.claims) for n in rendered]],
+        sort_keys=True, default=str,
+    ))
+    previous = read_run_record(edition.out_dir)
+    if ok and previous and previous.get("index_sha256") == index_key and (edition.out_dir / "index.html").is_file():
+        link_or_copy(edition.out_dir / "index.html", staging / "index.html")
+        return index_key
+    from bulletin.publish.pages import index_page
+
+    footer = edition_footer(edition, options.data_dir)
+    if edition.country:
+        from bulletin.data.vocab import country_name
+
+        footer += (
+            f" Edition for {country_name(edition.country)} ({edition.country}): analyses "
+            "with a country parameter show it alone, the others the whole region."
+        )
+    (staging / "index.html").write_text(
+        index_page(edition.issue, rendered, footer, issue_dir=staging), encoding="utf-8"
+    )
+    return index_key
+
+
+def _run_record(edition: Edition, entries: list[dict[str, Any]], problems: list[str],
+                options: Options, data: cache.DataFiles, started_at: str, started: float,
+                index_key: str) -> dict[str, Any]:
+    """The edition's ``run.json``: what ran, with what, from which data, and how it ended."""
+    read_all: dict[str, str | None] = {}
+    for entry in entries:
+        read_all.update(entry.get("data_read") or {})
+    elsewhere = {name for name in read_all if os.path.isabs(name)}
+    return {
+        "issue": edition.issue.label,
+        "country": edition.country,
+        "status": "failed" if problems else "ok",
+        "problems": problems,
+        "started_at": started_at,
+        "finished_at": now(),
+        "seconds": round(time.perf_counter() - started, 3),
+        "project": {**cache.project_commit(), "version": cache.package_versions().get("bulletin")},
+        "packages": cache.package_versions(),
+        "library_sha256": cache.library_sha256(reference_dir_of(options.data_dir)),
+        "library_files": cache.library_files(reference_dir_of(options.data_dir)),
+        "data_dir": str(options.data_dir),
+        "tables": {name: read_all[name] for name in sorted(read_all) if name not in elsewhere},
+        "files_read_elsewhere": {name: read_all[name] for name in sorted(elsewhere)},
+        "reference_dir": str(reference_dir_of(options.data_dir)),
+        "tables_present": data.tables(),
+        "parameters": {
+            "quarter": edition.issue.label, "data_dir": str(options.data_dir),
+            "country": edition.country, **options.extra,
+        },
+        "jobs": options.jobs,
+        "scheduler": options.scheduler,
+        "index_sha256": index_key,
+        "notebooks": entries,
+    }
+
+
+def _publish(edition: Edition, staging: Path, ok: bool, published: list[Path] | None) -> Path:
+    """Swap the staging folder in as the issue, or as its ``.failed`` sibling; the folder."""
+    folder = edition.out_dir if ok else edition.failed_dir
+    # An interrupt waits for the swap to finish: the edition is then published, and says so.
+    with signals_deferred():
+        swap_in(staging, folder)
+        if published is not None:
+            published.append(folder)
+        if ok:
+            try:
+                remove_tree(edition.failed_dir)
+            except (TargetRefusedError, OSError) as refused:  # the issue is published all the same
+                log.warning("%s was not removed: %s", edition.failed_dir, refused)
+    return folder
 
 
 def assemble_edition(
@@ -142,123 +274,27 @@ def assemble_edition(
         problems: list[str] = []
         previous_records: dict[Path, tuple] = {}
         for item in planned:
-            name = item.notebook.name
-            decision = item.decision
-            if not decision.run:
-                assert decision.previous_dir is not None and decision.previous is not None
-                folder = decision.previous_dir
-                for suffix in (".html", ".ipynb"):
-                    link_or_copy(folder / f"{name}{suffix}", staging / f"{name}{suffix}")
-                if folder not in previous_records:
-                    previous_records[folder] = _previous_records(folder)
-                figures = [dict(r) for r in previous_records[folder][0].get(name, [])]
-                claims = [dict(r) for r in previous_records[folder][1].get(name, [])]
-                entry = dict(decision.previous)
-                entry.update(reused=True, reused_from=folder.name, reason=decision.reason)
-                rendered.append(RenderedNotebook(name, entry.get("title", name), f"{name}.html",
-                                                 figures, claims, entry.get("seconds", 0.0), "ok", True))
-                entries.append(entry)
-                continue
-            outcome = outcomes[item.task_key]
-            (staging / f"{name}.html").write_text(outcome.html, encoding="utf-8")
-            (staging / f"{name}.ipynb").write_text(
-                json.dumps(outcome.executed, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
-            )
-            title = outcome.title if outcome.status == "ok" else f"{outcome.title} (did not render)"
-            rendered.append(RenderedNotebook(
-                name, title, f"{name}.html", [dict(r) for r in outcome.figures],
-                [dict(r) for r in outcome.claims], outcome.seconds, outcome.status, False,
-            ))
-            if outcome.status != "ok":
-                problems.append(f"{name}: {outcome.error['summary'] if outcome.error else outcome.status}")
-            entries.append({
-                "name": name,
-                "title": outcome.title,
-                "html": f"{name}.html",
-                "status": outcome.status,
-                "reused": False,
-                "reused_from": None,
-                "reason": decision.reason,
-                "seconds": round(outcome.seconds, 3),
-                "rendered_at": outcome.finished_at,
-                "parameters": item.parameters,
-                "source_sha256": item.notebook.source_sha,
-                "data_read": outcome.data_read,
-                "data": outcome.data,
-                "error": outcome.error,
-                "library": item.notebook.library,
-            })
+            if not item.decision.run:
+                notebook, entry = _reused(item, staging, previous_records)
+            else:
+                outcome = outcomes[item.task_key]
+                notebook, entry = _executed(item, outcome, staging)
+                if outcome.status != "ok":
+                    problems.append(f"{notebook.name}: "
+                                    f"{outcome.error['summary'] if outcome.error else outcome.status}")
+            rendered.append(notebook)
+            entries.append(entry)
         try:
             _write_json(staging / "figures.json", assemble_figures(edition.issue, rendered))
         except RenderError as error:
             problems.append(str(error))
         _write_json(staging / "claims.json", assemble_claims(edition.issue, rendered))
         ok = not problems
-        index_key = cache.text_sha256(json.dumps(
-            [edition.issue.label, edition.country, ok,
-             [(n.name, n.title, n.html_name, n.figures, n.claims) for n in rendered]],
-            sort_keys=True, default=str,
-        ))
-        previous = read_run_record(edition.out_dir)
-        if ok and previous and previous.get("index_sha256") == index_key and (edition.out_dir / "index.html").is_file():
-            link_or_copy(edition.out_dir / "index.html", staging / "index.html")
-        else:
-            from bulletin.publish.pages import index_page
-
-            footer = edition_footer(edition, options.data_dir)
-            if edition.country:
-                from bulletin.data.vocab import country_name
-
-                footer += (
-                    f" Edition for {country_name(edition.country)} ({edition.country}): analyses "
-                    "with a country parameter show it alone, the others the whole region."
-                )
-            (staging / "index.html").write_text(
-                index_page(edition.issue, rendered, footer, issue_dir=staging), encoding="utf-8"
-            )
-        read_all: dict[str, str | None] = {}
-        for entry in entries:
-            read_all.update(entry.get("data_read") or {})
-        elsewhere = {name for name in read_all if os.path.isabs(name)}
-        record = {
-            "issue": edition.issue.label,
-            "country": edition.country,
-            "status": "ok" if ok else "failed",
-            "problems": problems,
-            "started_at": started_at,
-            "finished_at": now(),
-            "seconds": round(time.perf_counter() - started, 3),
-            "project": {**cache.project_commit(), "version": cache.package_versions().get("bulletin")},
-            "packages": cache.package_versions(),
-            "library_sha256": cache.library_sha256(reference_dir_of(options.data_dir)),
-            "library_files": cache.library_files(reference_dir_of(options.data_dir)),
-            "data_dir": str(options.data_dir),
-            "tables": {name: read_all[name] for name in sorted(read_all) if name not in elsewhere},
-            "files_read_elsewhere": {name: read_all[name] for name in sorted(elsewhere)},
-            "reference_dir": str(reference_dir_of(options.data_dir)),
-            "tables_present": data.tables(),
-            "parameters": {
-                "quarter": edition.issue.label, "data_dir": str(options.data_dir),
-                "country": edition.country, **options.extra,
-            },
-            "jobs": options.jobs,
-            "scheduler": options.scheduler,
-            "index_sha256": index_key,
-            "notebooks": entries,
-        }
-        _write_json(staging / RUN_RECORD, record)
+        index_key = _write_index(edition, rendered, ok, options, staging)
+        _write_json(staging / RUN_RECORD,
+                    _run_record(edition, entries, problems, options, data, started_at, started, index_key))
         write_marker(staging, edition.label)
-        folder = edition.out_dir if ok else edition.failed_dir
-        # An interrupt waits for the swap to finish: the edition is then published, and says so.
-        with signals_deferred():
-            swap_in(staging, folder)
-            if published is not None:
-                published.append(folder)
-            if ok:
-                try:
-                    remove_tree(edition.failed_dir)
-                except (TargetRefusedError, OSError) as refused:  # the issue is published all the same
-                    log.warning("%s was not removed: %s", edition.failed_dir, refused)
+        folder = _publish(edition, staging, ok, published)
     except TargetRefusedError as refused:
         shutil.rmtree(staging, ignore_errors=True)
         raise RenderError(f"{edition.label} was not published: {refused}") from None
@@ -266,4 +302,3 @@ def assemble_edition(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return EditionResult(edition, ok, folder, entries, problems)
-

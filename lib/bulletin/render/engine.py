@@ -201,8 +201,10 @@ def _schedule(
     progress: Progress,
     explain: Any,
 ) -> None:
-    """Add a notebook of an edition to ``tasks`` (once for editions that share it) or mark it
-    reused; say which, and why."""
+    """Add a notebook of an edition to ``tasks``, or mark it reused; say which, and why.
+
+    A notebook with the same parameters in several editions is one task, run once.
+    """
     label = f"{edition.label} {item.notebook.name}"
     if item.decision.run:
         item.task_key = task_key(item.notebook, item.parameters)

@@ -142,8 +142,10 @@ def _error_info(cells: list[Any], index: int | None, kind: str, ename: str, eval
 
 
 def _read_trace(path: Path, data_dir: Path) -> dict[str, str | None]:
-    """The files a kernel recorded: data files by name, others by absolute path; each with its
-    SHA-256 (None: it did not exist). Folders opened for reading are left out."""
+    """The files a kernel recorded, each with its SHA-256 (None: it did not exist).
+
+    Data files by name, others by absolute path. Folders opened for reading are left out.
+    """
     data = cache.DataFiles(data_dir)
     try:
         names = sorted({line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()})
@@ -153,8 +155,10 @@ def _read_trace(path: Path, data_dir: Path) -> dict[str, str | None]:
 
 
 def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any] | None) -> tuple[str, str]:
-    """The notebook's title and page; a failed one's with its banner instead of papermill's
-    error cells."""
+    """The notebook's title and page.
+
+    A failed notebook's page has the failure banner at the top instead of papermill's error cells.
+    """
     import nbformat
 
     from bulletin.publish.pages import export_html, notebook_title, prepare_for_readers
@@ -181,9 +185,11 @@ ERROR_MARKER_TAG = "papermill-error-cell-tag"
 
 
 def parameterized_notebook(task: Task) -> Any:
-    """The task's notebook with its parameters injected and papermill's metadata, as
-    ``papermill.execute_notebook`` prepares it (the notebook is the one read and fingerprinted
-    before the render, not read again)."""
+    """The task's notebook, parameters injected, as ``papermill.execute_notebook`` prepares it.
+
+    papermill's metadata in, its error cells of an earlier run out. The notebook is the one read
+    and fingerprinted before the render, not read again.
+    """
     import nbformat
     from papermill.execute import prepare_notebook_metadata, remove_error_markers
     from papermill.iorw import load_notebook_node

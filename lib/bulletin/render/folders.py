@@ -59,6 +59,7 @@ _libc = None
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (someone else's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -138,8 +138,9 @@ class BulletinClient(PapermillNotebookClient):
         yield
 
     async def async_execute(self, reset_kc: bool = False, **kwargs: Any) -> Any:
-        """Execute the cells as papermill's client does, with each cell's start, error and end in
-        papermill's metadata; the first error stops the notebook.
+        """Execute the cells as papermill's client does; the first error stops the notebook.
+
+        Each cell's start, error and end go into papermill's metadata.
 
         Raises:
             CellTimeoutError: a cell ran past its limit.
@@ -164,8 +165,11 @@ class BulletinClient(PapermillNotebookClient):
 
 
 def kernel_environment(run: KernelRun, folder: Path, token: str) -> dict[str, str]:
-    """The kernel's environment: the renderer's, with the notebook's own temporary folder, its
-    token (inherited by every process it starts), the data folder's reference vocabularies."""
+    """The kernel's environment: the renderer's, with what is the notebook's own.
+
+    Its own temporary folder, its token (inherited by every process it starts), the data folder's
+    reference vocabularies, the inline backend of matplotlib.
+    """
     env = dict(os.environ)
     env.update(run.env)
     env[TOKEN_ENV] = token
@@ -342,8 +346,10 @@ class BulletinEngine(Engine):
 
     @classmethod
     def nb_kernel_name(cls, nb: Any, name: str | None = None) -> str:
-        """The notebook's kernel name, ``python3`` when it names none: the project's kernel is
-        Python whatever the notebook says."""
+        """The notebook's kernel name, ``python3`` when it names none.
+
+        The project's kernel is Python whatever the notebook says.
+        """
         return name or nb.metadata.get("kernelspec", {}).get("name") or "python3"
 
     @classmethod
@@ -353,9 +359,14 @@ class BulletinEngine(Engine):
 
     @classmethod
     async def async_execute_notebook(cls, nb: Any, run: KernelRun) -> Any:
-        """Run a parameterised notebook from a running event loop, as papermill's
-        ``Engine.execute_notebook`` does from none: the notebook's metadata started, the cells run
-        (:func:`run_notebook`), the metadata completed whatever happened.
+        """Run a parameterised notebook from a running event loop.
+
+        As papermill's ``Engine.execute_notebook`` does from none: the notebook's metadata
+        started, the cells run (:func:`run_notebook`), the metadata completed whatever happened.
+
+        Args:
+            nb: the notebook, parameterised by papermill.
+            run: where and how its kernel runs.
 
         Returns:
             The executed notebook (``nb`` itself).

@@ -49,10 +49,15 @@ class RenderError(RuntimeError):
     """A render that could not complete; the previous issue is left as it was."""
 
 
-# ParameterError is a usage error (status 2) but, for callers of render_issue, still a failed
-# render: it is raised as this subclass of both.
 class RenderParameterError(RenderError, ParameterError):
+    """Parameters or issue folders refused before anything ran.
+
+    A usage error (status 2) but, for callers of ``render_issue``, still a failed render: it is
+    both a :class:`RenderError` and a :class:`~bulletin.render.parameters.ParameterError`.
+    """
+
     def __init__(self, problems: list[str]):
+        """An error listing ``problems``, one sentence each."""
         ParameterError.__init__(self, problems)
 
 
@@ -66,6 +71,7 @@ class RenderInterrupted(KeyboardInterrupt):
     """
 
     def __init__(self, signum: int, published: list[Path] | None = None):
+        """The render was stopped by ``signum``, after publishing ``published``."""
         super().__init__(f"interrupted by {signal.Signals(signum).name}")
         self.signum = signum
         self.published = list(published or [])
@@ -86,10 +92,12 @@ class Edition:
 
     @property
     def label(self) -> str:
+        """``2017-Q2``, or ``2017-Q2 KGZ`` for a country's edition."""
         return self.issue.label + (f" {self.country}" if self.country else "")
 
     @property
     def failed_dir(self) -> Path:
+        """Where a failed render of the edition is kept: ``<issue>.failed``."""
         return self.out_dir.with_name(self.out_dir.name + FAILED_SUFFIX)
 
 
@@ -121,6 +129,7 @@ class Notebook:
 
     @property
     def name(self) -> str:
+        """The analysis's name: the file's name without ``.ipynb``."""
         return self.path.stem
 
 
@@ -199,6 +208,16 @@ def read_notebooks(notebooks_dir: Path, reference_dir: Path | None = None) -> li
     return notebooks
 
 
+def _timeout_problems(options: Options) -> list[str]:
+    """The time limits that are not more than 0 seconds."""
+    problems = []
+    if not options.cell_timeout or options.cell_timeout <= 0:
+        problems.append(f"the time limit per cell must be more than 0 seconds; got {options.cell_timeout!r}")
+    if options.notebook_timeout is not None and options.notebook_timeout <= 0:
+        problems.append(f"the time limit per notebook must be more than 0 seconds; got {options.notebook_timeout!r}")
+    return problems
+
+
 def check_parameters(
     editions: list[Edition], notebooks: list[Notebook], options: Options
 ) -> dict[tuple[Edition, str], dict[str, Any]]:
@@ -207,11 +226,7 @@ def check_parameters(
     Raises:
         RenderParameterError: every problem found (unknown name, wrong type, impossible value).
     """
-    problems: list[str] = []
-    if not options.cell_timeout or options.cell_timeout <= 0:
-        problems.append(f"the time limit per cell must be more than 0 seconds; got {options.cell_timeout!r}")
-    if options.notebook_timeout is not None and options.notebook_timeout <= 0:
-        problems.append(f"the time limit per notebook must be more than 0 seconds; got {options.notebook_timeout!r}")
+    problems = _timeout_problems(options)
     declared_by: dict[str, set[str]] = {}
     for notebook in notebooks:
         for name in notebook.declared:
@@ -290,6 +305,7 @@ def refuse_targets(editions: list[Edition], options: Options) -> None:
 
 
 def read_run_record(folder: Path) -> dict[str, Any] | None:
+    """The run record (``run.json``) of an issue folder; None when there is none to read."""
     try:
         return json.loads((folder / RUN_RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -321,6 +337,7 @@ def plan_edition(
 
 
 def task_key(notebook: Notebook, parameters: dict[str, Any]) -> str:
+    """What makes two notebooks of a batch one task: the notebook and its parameters."""
     return notebook.name + " " + json.dumps(parameters, sort_keys=True)
 
 
@@ -348,8 +365,11 @@ def editions_for(
 
 
 def absolute_folder(path: Path) -> Path:
-    """``path`` made absolute, its parent resolved but not itself: a symbolic link given as an
-    issue folder stays a link (and is refused) rather than becoming the folder it points to."""
+    """``path`` made absolute, its parent resolved but not itself.
+
+    A symbolic link given as an issue folder stays a link (and is refused) rather than becoming
+    the folder it points to.
+    """
     path = Path(os.path.abspath(os.path.expanduser(path)))
     if not path.name:
         return path

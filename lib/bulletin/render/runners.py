@@ -31,9 +31,11 @@ log = logging.getLogger(__name__)
 
 @contextmanager
 def _signals_cancel(future: asyncio.Future) -> Iterator[list[int]]:
-    """While the block runs, SIGINT and SIGTERM cancel ``future`` (so that every notebook stops
-    its kernel in order); yields the list of signals received. Main thread only (elsewhere the
-    signals keep their handlers)."""
+    """While the block runs, SIGINT and SIGTERM cancel ``future``; yields the signals received.
+
+    Cancelling makes every notebook stop its kernel in order. Main thread only (elsewhere the
+    signals keep their handlers).
+    """
     loop = asyncio.get_running_loop()
     received: list[int] = []
     installed: dict[int, Any] = {}
