@@ -14,9 +14,13 @@ import psutil
 import pytest
 from render_helpers import write_notebook
 
-from bulletin.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT
+from bulletin.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR_ENV
 from bulletin.render.engine import collect_records
-from bulletin.render.papermill_engine import BulletinEngine
+from bulletin.render.execute import _failure, parameterized_notebook
+from bulletin.render.kernelboot import TOKEN_ENV
+from bulletin.render.papermill_engine import BulletinEngine, KernelRun, kernel_environment
+from bulletin.render.parameters import read_notebook_json
+from bulletin.render.plan import Notebook, Task
 
 SHOW_KERNEL = "import os, sys\nprint(quarter, os.getcwd(), sys.executable, os.environ['TMPDIR'], sep='\\n')"
 
@@ -61,6 +65,47 @@ def test_the_engine_runs_python_whatever_the_notebook_names():
     assert BulletinEngine.nb_language(nb) == "python"
     nb.metadata["kernelspec"] = {"name": "my-env", "language": "python"}
     assert BulletinEngine.nb_kernel_name(nb) == "my-env"  # recorded, but the project kernel runs it
+
+
+def _task(tmp_path: Path, source: str = "print(quarter)") -> Task:
+    path = write_notebook(tmp_path / "nb", "01_small", source)
+    notebook = Notebook(path, read_notebook_json(path), "sha", {})
+    return Task("key", notebook, {"quarter": "2017Q1", "data_dir": "/data"}, "2017-Q1 01_small")
+
+
+def test_the_render_prepares_a_notebook_as_papermill_does(tmp_path: Path):
+    task = _task(tmp_path)
+    nb = parameterized_notebook(task)
+    tags = [c.metadata.tags for c in nb.cells]
+    assert tags == [[], ["parameters"], ["injected-parameters"], [], []]
+    assert nb.cells[2].source == '# Parameters\nquarter = "2017Q1"\ndata_dir = "/data"\n'
+    assert nb.metadata.papermill["parameters"] == task.parameters
+    assert nb.metadata.papermill["input_path"] == str(task.notebook.path)
+    assert task.notebook.content["cells"][1]["metadata"] == {"tags": ["parameters"]}  # not changed
+
+
+def test_papermills_error_reads_as_a_sentence_naming_the_cell_and_line(tmp_path: Path):
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = parameterized_notebook(_task(tmp_path, "x = 1\nraise ValueError('no such drug')"))
+    error = PapermillExecutionError(4, 2, nb.cells[4].source, "ValueError", "no such drug",
+                                    ["\x1b[31mValueError\x1b[0m", "Cell In[2], line 2"])
+    status, record = _failure(nb, 4, error, KernelRun(temp_root=tmp_path))
+    assert status == "failed"
+    assert record["summary"] == "cell 2 of 2 (Show) failed at line 2 with ValueError: no such drug"
+    assert record["traceback"] == "ValueError\nCell In[2], line 2"  # no colour codes
+
+
+def test_the_kernels_environment_is_its_own(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("JPY_PARENT_PID", "1")
+    data = tmp_path / "data"
+    (data / "reference").mkdir(parents=True)
+    run = KernelRun(temp_root=tmp_path, env={"BULLETIN_TRACE_FILE": "t"}, data_dir=data)
+    env = kernel_environment(run, tmp_path / "nb", "token-1")
+    assert env[TOKEN_ENV] == "token-1" and env["BULLETIN_TRACE_FILE"] == "t"
+    assert env["TMPDIR"] == str(tmp_path / "nb" / "tmp")
+    assert env[REFERENCE_DIR_ENV] == str(data / "reference")
+    assert "JPY_PARENT_PID" not in env
 
 
 @pytest.mark.slow

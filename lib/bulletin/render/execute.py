@@ -180,10 +180,6 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-ERROR_MARKER_TAG = "papermill-error-cell-tag"
-"""The tag of the cells papermill adds to a notebook that failed (its page has a banner instead)."""
-
-
 def parameterized_notebook(task: Task) -> Any:
     """The task's notebook, parameters injected, as ``papermill.execute_notebook`` prepares it.
 
@@ -206,6 +202,8 @@ def parameterized_notebook(task: Task) -> Any:
 
 def _own_cells(nb: Any) -> list[Any]:
     """The cells of the notebook as it ran: without the cells papermill marks an error with."""
+    from papermill.execute import ERROR_MARKER_TAG
+
     return [c for c in nb.cells if ERROR_MARKER_TAG not in c.get("metadata", {}).get("tags", [])]
 
 
