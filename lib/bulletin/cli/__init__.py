@@ -1,1 +1,1 @@
-"""The ``bulletin`` command: its subcommands, each in a module of its own."""
+"""The ``bulletin`` command: ``render`` and ``import``, on top of every other stage."""

@@ -1,7 +1,4 @@
-"""Rendering an issue: every notebook through papermill, in parallel kernels, into published pages.
+"""Rendering an issue: the parameters checked before any kernel starts, reuse of unchanged notebooks, kernels, parallel execution through papermill, assembling and publishing the issue's folder.
 
-The stages of a render are modules of their own, run by :mod:`bulletin.render.engine`: ``plan``
-(parameters and reuse, before any kernel), ``runners`` and ``execute`` (the notebooks, through
-papermill with the ``bulletin`` engine of ``papermill_engine``), ``assemble`` (pages, records,
-publishing). ``api`` holds the one-issue entry point, ``cli`` is one level up.
+Imports every stage below it; only :mod:`bulletin.cli` imports it.
 """
