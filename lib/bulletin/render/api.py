@@ -12,11 +12,13 @@
 
 The work is done by :mod:`bulletin.render.engine` (parallel kernels, reuse of unchanged notebooks,
 failure isolation, atomic publish), each notebook through papermill with the ``bulletin`` engine
-(:mod:`bulletin.render.papermill_engine`); this module keeps the one-issue entry point the tests use,
-and the two names that go with it: :func:`find_notebooks` (what an issue is made of) and
-:class:`RenderError` (what ``render_issue`` raises). The issue is assembled in a staging folder next to the target and swapped in
-only once every notebook has rendered, so a failed render leaves the previous issue exactly as it
-was; the failed run's own result, failure pages included, is kept in ``<issue>.failed/``.
+(:mod:`bulletin.render.papermill_engine`). This module keeps the one-issue entry point the tests
+use, and the two names that go with it: :func:`find_notebooks` (what an issue is made of) and
+:class:`RenderError` (what ``render_issue`` raises).
+
+The issue is assembled in a staging folder next to the target and swapped in only once every
+notebook has rendered, so a failed render leaves the previous issue exactly as it was; the failed
+run's own result, failure pages included, is kept in ``<issue>.failed/``.
 """
 
 from __future__ import annotations
