@@ -292,6 +292,7 @@ async def execute_task(
         slots=slots,
         on_cell=cell_started,
         on_start=on_start,
+        name=task.notebook.name,
         label=task.label,
     )
     status, error = "ok", None

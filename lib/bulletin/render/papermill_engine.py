@@ -100,6 +100,7 @@ class KernelRun:
         slots: how many kernels start and run at once.
         on_cell: called with the index of each code cell as it starts.
         on_start: called when the kernel is ready and the first cell is about to run.
+        name: the notebook's name (its folder is named after it).
         label: the notebook, for the log.
         client_options: more options for the notebook client (papermill's ``log_output``, ...).
     """
@@ -115,6 +116,7 @@ class KernelRun:
     slots: Slots | None = None
     on_cell: Callable[[int], None] | None = None
     on_start: Callable[[], None] | None = None
+    name: str = "notebook"
     label: str = "notebook"
     client_options: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
@@ -274,7 +276,7 @@ async def run_notebook(nb_man: NotebookExecutionManager, run: KernelRun) -> None
         asyncio.CancelledError: cancelled (an interrupt); the kernel and its processes were
             ended first.
     """
-    folder = Path(tempfile.mkdtemp(prefix=f"{run.label[:32]}-", dir=run.temp_root))
+    folder = Path(tempfile.mkdtemp(prefix=f"{run.name[:32]}-", dir=run.temp_root))
     try:
         (folder / "tmp").mkdir()
         token = f"{os.getpid()}-{os.urandom(8).hex()}"
@@ -338,7 +340,8 @@ class BulletinEngine(Engine):
                 cell_timeout=int(kwargs.get("execution_timeout") or DEFAULT_CELL_TIMEOUT),
                 start_timeout=kwargs.get("start_timeout") or 60,
                 data_dir=(work / data_dir).resolve() if isinstance(data_dir, str) else None,
-                label=Path(input_path).stem if isinstance(input_path, str) else "notebook",
+                name=Path(input_path).stem if isinstance(input_path, str) else "notebook",
+                label=str(input_path),
                 client_options=client_options,
             )
             asyncio.run(run_notebook(nb_man, run))
