@@ -59,12 +59,14 @@ for path, params in json.loads(sys.argv[1]):
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
+    """Run ``command``; the wall-clock seconds it took, and its result."""
     started = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, **kwargs)
     return time.perf_counter() - started, result
 
 
 def render(quarter: str, data: Path, reports: Path, *extra: str) -> tuple[float, dict]:
+    """Time ``bulletin render``; the seconds, and the run record it wrote."""
     seconds, result = timed(
         [str(BIN / "bulletin"), "render", "--quarter", quarter, "--data-dir", str(data),
          "--reports", str(reports), *extra]
@@ -78,10 +80,12 @@ def render(quarter: str, data: Path, reports: Path, *extra: str) -> tuple[float,
 
 
 def ran(record: dict) -> list[str]:
+    """The notebooks a render ran (not reused), by its run record."""
     return [n["name"] for n in record.get("notebooks", []) if not n.get("reused")]
 
 
 def naive(quarter: str, data: Path, notebooks: list[Path], work: Path) -> float:
+    """Seconds for plain ``papermill`` then ``nbconvert --no-input``, notebook after notebook."""
     started = time.perf_counter()
     for notebook in notebooks:
         executed = work / notebook.name
@@ -101,6 +105,7 @@ def naive(quarter: str, data: Path, notebooks: list[Path], work: Path) -> float:
 
 
 def floor(quarter: str, data: Path, notebooks: list[Path], draw: bool = False) -> float:
+    """Seconds for every notebook's code in one plain Python process (``draw``: charts to PNG)."""
     params = {"quarter": Quarter.parse(quarter).label, "data_dir": str(data)}
     seconds, result = timed(
         [sys.executable, "-c", FLOOR_SCRIPT, json.dumps([[str(n), params] for n in notebooks]),
@@ -113,6 +118,7 @@ def floor(quarter: str, data: Path, notebooks: list[Path], draw: bool = False) -
 
 
 def main() -> None:
+    """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quarter", default="2017Q2")
     parser.add_argument("--table", default="seizures_quarterly", help="the table to change")

@@ -91,7 +91,8 @@ def test_a_notebook_depends_on_the_library_modules_it_imports_and_what_they_impo
     library = cache.notebook_library("from bulletin.analyses import seizures\nfrom bulletin.data.tables import load_table")
     assert "lib/bulletin/analyses/seizures.py" in library and "lib/bulletin/data/tables.py" in library
     assert "lib/bulletin/data/schemas.py" in library  # imported by tables
-    assert "lib/bulletin/publish/pages.py" in library and "lib/bulletin/render/engine.py" in library  # make the page
+    assert "lib/bulletin/publish/pages.py" in library and "lib/bulletin/render/execute.py" in library  # make the page
+    assert "lib/bulletin/render/papermill_engine.py" in library  # runs the kernel
     assert "lib/bulletin/cli/main.py" not in library
     assert any(name.startswith("data/reference/") for name in library)
     assert library["package pandas"] == cache.package_versions()["pandas"]

@@ -13,8 +13,9 @@ import pytest
 from render_helpers import bulletin, small_data, write_notebook, write_quarterly
 
 from bulletin.core.periods import Quarter
-from bulletin.render import engine
-from bulletin.render.engine import Edition, Options, RenderParameterError, render
+from bulletin.render import runners
+from bulletin.render.engine import render
+from bulletin.render.plan import Edition, Options, RenderParameterError
 
 pytestmark = pytest.mark.slow
 
@@ -230,7 +231,7 @@ def test_parameters_are_checked_before_any_kernel_starts(tmp_path: Path, monkeyp
         raise AssertionError("a kernel was started")
 
     monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", no_kernel)
-    monkeypatch.setattr(engine, "execute_task", no_kernel)
+    monkeypatch.setattr(runners, "execute_task", no_kernel)
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     write_notebook(notebooks, "01_fine", "print(quarter)")
     write_notebook(notebooks, "02_wrong_type", "print(quarter)",

@@ -3,7 +3,7 @@ and failing disks end in one sentence; a notebook's processes end with it; reuse
 a notebook reads and the data folder's own reference vocabularies.
 
 Cases whose failure would delete real folders (``/``, the project) are checked with
-:func:`bulletin.render.engine.check_targets` alone, never with a render.
+:func:`bulletin.render.plan.check_targets` alone, never with a render.
 """
 
 from __future__ import annotations
@@ -23,9 +23,10 @@ from render_helpers import bulletin, page_files, small_data, write_notebook
 
 from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR, REPORTS_DIR
 from bulletin.core.periods import Quarter
-from bulletin.render import engine
+from bulletin.render import assemble, engine, plan, runners
 from bulletin.render import folders as publish
-from bulletin.render.engine import Edition, Options, RenderParameterError, check_targets, render
+from bulletin.render.engine import render
+from bulletin.render.plan import Edition, Options, RenderParameterError, check_targets
 
 ISSUE = Quarter(2017, 2)
 
@@ -54,7 +55,7 @@ def _no_kernel(monkeypatch) -> None:
         raise AssertionError("a kernel was started")
 
     monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", refuse)
-    monkeypatch.setattr(engine, "execute_task", refuse)
+    monkeypatch.setattr(runners, "execute_task", refuse)
 
 
 def _ran(folder: Path) -> set[str]:
@@ -167,7 +168,7 @@ def test_out_refuses_what_must_never_be_replaced(tmp_path: Path, case, prepare, 
 def test_the_project_and_the_system_are_never_issue_folders(folder: Path, expected: str):
     # Checked without rendering: a regression here must not be able to delete these folders.
     options = Options(data_dir=DATA_DIR, notebooks_dir=NOTEBOOKS_DIR)
-    [problem] = check_targets(engine.editions_for([ISSUE], [], folder, REPORTS_DIR), options)
+    [problem] = check_targets(plan.editions_for([ISSUE], [], folder, REPORTS_DIR), options)
     assert expected in problem
 
 
@@ -396,14 +397,14 @@ def test_a_full_disk_while_staging_publishes_nothing_and_leaves_nothing(tmp_path
     temp = tmp_path / "tmp"
     temp.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(temp))
-    written = engine._write_json
+    written = assemble._write_json
 
     def full(path: Path, content) -> None:
         if path.name == "run.json":
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
         written(path, content)
 
-    monkeypatch.setattr(engine, "_write_json", full)
+    monkeypatch.setattr(assemble, "_write_json", full)
     options.force = True
     with pytest.raises(OSError) as error:
         render([Edition(ISSUE, out)], options)
@@ -517,7 +518,7 @@ def test_the_next_render_removes_only_the_folders_of_dead_renders(tmp_path: Path
         os.chown(foreign, 4242, 4242)  # another user's: not ours to delete
     else:
         foreign.rmdir()
-    assert engine.remove_stale_temp(tmp_path) == [stale]
+    assert publish.remove_stale_temp(tmp_path) == [stale]
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
         [running.name, other.name] + ([foreign.name] if foreign.exists() else []))
 
@@ -618,9 +619,9 @@ def test_the_reference_variable_is_the_one_vocab_reads():
 
 
 def test_an_interrupt_is_an_exit_status_of_its_signal():
-    assert engine.RenderInterrupted(signal.SIGTERM).status == 143
-    assert engine.RenderInterrupted(signal.SIGINT).status == 130
-    assert isinstance(engine.RenderInterrupted(signal.SIGINT), KeyboardInterrupt)
+    assert plan.RenderInterrupted(signal.SIGTERM).status == 143
+    assert plan.RenderInterrupted(signal.SIGINT).status == 130
+    assert isinstance(plan.RenderInterrupted(signal.SIGINT), KeyboardInterrupt)
 
 
 def test_a_render_finishes_an_import_interrupted_while_renaming(tmp_path: Path):

@@ -15,13 +15,14 @@ import logging
 import sys
 from pathlib import Path
 
+from bulletin.cli.errors import describe_os_error
 from bulletin.core.paths import DATA_DIR
 
 log = logging.getLogger("bulletin")
 
 
 def countries_argument(text: str) -> frozenset[str] | None:
-    """argparse type for ``--countries``: ``all`` or ISO3 codes separated by commas."""
+    """The type of ``--countries``: ``all`` or ISO3 codes separated by commas."""
     from bulletin.data.vocab import country_codes
 
     if text.strip().lower() == "all":
@@ -73,7 +74,6 @@ def add_import_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handle ``bulletin import``; returns the exit status."""
-    from bulletin.cli.main import describe_os_error
     from bulletin.core.files import InterruptedCommitError, JournalError
     from bulletin.data.importers.base import ImportRefusedError
     from bulletin.data.importers.detect import ImportOptions

@@ -11,48 +11,26 @@
   read, parameters, and per notebook its status, duration and whether it was reused).
 
 The work is done by :mod:`bulletin.render.engine` (parallel kernels, reuse of unchanged notebooks,
-failure isolation, atomic publish); this module keeps the one-issue entry point the tests and the
-other modules use. The issue is assembled in a staging folder next to the target and swapped in
-only once every notebook has rendered, so a failed render leaves the previous issue exactly as it
-was; the failed run's own result, failure pages included, is kept in ``<issue>.failed/``.
+failure isolation, atomic publish), each notebook through papermill with the ``bulletin`` engine
+(:mod:`bulletin.render.papermill_engine`). This module keeps the one-issue entry point the tests
+use, and the two names that go with it: :func:`find_notebooks` (what an issue is made of) and
+:class:`RenderError` (what ``render_issue`` raises).
+
+The issue is assembled in a staging folder next to the target and swapped in only once every
+notebook has rendered, so a failed render leaves the previous issue exactly as it was; the failed
+run's own result, failure pages included, is kept in ``<issue>.failed/``.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
 from bulletin.core.periods import Quarter
-from bulletin.render.engine import (
-    NOTEBOOK_PATTERN,
-    Edition,
-    Options,
-    RenderedNotebook,
-    RenderError,
-    RenderParameterError,
-    assemble_claims,
-    assemble_figures,
-    collect_records,
-    find_notebooks,
-    render,
-)
-from bulletin.render.folders import swap_in as publish
+from bulletin.render.engine import render
+from bulletin.render.plan import Edition, Options, RenderError, find_notebooks
 
-log = logging.getLogger(__name__)
-
-__all__ = [
-    "NOTEBOOK_PATTERN",
-    "RenderError",
-    "RenderParameterError",
-    "RenderedNotebook",
-    "assemble_claims",
-    "assemble_figures",
-    "collect_records",
-    "find_notebooks",
-    "publish",
-    "render_issue",
-]
+__all__ = ["RenderError", "find_notebooks", "render_issue"]
 
 
 def render_issue(

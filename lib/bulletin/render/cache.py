@@ -69,6 +69,7 @@ def file_sha256(path: Path) -> str:
 
 
 def text_sha256(text: str) -> str:
+    """SHA-256 of ``text`` (UTF-8), in hexadecimal."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -82,8 +83,10 @@ def notebook_sha256(nb: dict[str, Any]) -> str:
 
 
 def reference_prefix(reference_dir: Path | None = None) -> str:
-    """How the files of a reference folder are named in a fingerprint: by their path in the
-    project (``data/reference``), or by absolute path when the folder is elsewhere.
+    """How the files of a reference folder are named in a fingerprint.
+
+    By their path in the project (``data/reference``), or by absolute path when the folder is
+    elsewhere.
 
     >>> reference_prefix()
     'data/reference'
@@ -206,8 +209,11 @@ def _module_imports(module: str) -> tuple[frozenset[str], bool]:
 
 
 def library_closure(modules: set[str]) -> tuple[set[str], bool]:
-    """``modules`` and every library module they import, directly or not; and whether any of
-    them imports by computed name."""
+    """``modules`` and every library module they import, directly or not.
+
+    Returns:
+        The modules, and whether any of them imports by computed name.
+    """
     seen: set[str] = set()
     dynamic = False
     todo = list(modules)
@@ -228,8 +234,10 @@ def full_library(reference_dir: Path | None = None) -> dict[str, str]:
 
 
 PAGE_MODULES = {"bulletin", "bulletin.publish.pages", "bulletin.publish.report"}
-"""What makes every page, whatever the notebook (with ``engine.py`` itself, which injects the
-parameters and writes failure pages)."""
+"""What makes every page, whatever the notebook (with :data:`RENDER_MODULES`)."""
+RENDER_MODULES = {"bulletin.render.execute", "bulletin.render.papermill_engine"}
+"""The renderer's modules a notebook's output depends on: they inject its parameters, run its
+kernel and write its failure page."""
 
 
 def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, str]:
@@ -241,7 +249,7 @@ def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, 
     """
     modules, dynamic = imported_modules(code)
     closure, computed = library_closure(modules | PAGE_MODULES)
-    closure.add("bulletin.render.engine")
+    closure |= RENDER_MODULES
     if dynamic or computed:
         return full_library(reference_dir)
     paths = {f"lib/bulletin/{_module_file(m).relative_to(LIBRARY_DIR).as_posix()}" for m in closure if _module_file(m)}
@@ -273,6 +281,7 @@ class DataFiles:
     """Checksums of the files of one data folder, each computed once per render."""
 
     def __init__(self, data_dir: Path) -> None:
+        """Checksums of the files of ``data_dir``, none computed yet."""
         self.data_dir = Path(data_dir)
         self._sums: dict[str, str | None] = {}
 
@@ -321,6 +330,49 @@ def _changed_library(old: dict[str, str], new: dict[str, str]) -> str:
     return "; ".join(parts) or "the library changed"
 
 
+def _why_not_reused(
+    name: str,
+    folder: Path,
+    entry: dict[str, Any],
+    source_sha: str,
+    parameters: dict[str, Any],
+    library: dict[str, str],
+) -> str | None:
+    """Why a notebook's last output in ``folder`` cannot be reused, as far as the notebook goes.
+
+    ``entry`` is its record in the folder's run record; None when nothing of the notebook changed.
+    """
+    if entry.get("status") != "ok":
+        return f"it failed last time ({entry.get('error', {}).get('summary', entry.get('status'))})"
+    if not ((folder / f"{name}.html").is_file() and (folder / f"{name}.ipynb").is_file()):
+        return f"its last output is missing from {folder.name}/"
+    if entry.get("source_sha256") != source_sha:
+        return "its source changed"
+    if entry.get("parameters") != parameters:
+        old = entry.get("parameters", {})
+        changed = sorted(k for k in set(old) | set(parameters) if old.get(k) != parameters.get(k))
+        return f"its parameters changed ({', '.join(changed)})"
+    if entry.get("library") != library:
+        return _changed_library(entry.get("library") or {}, library)
+    return None
+
+
+def _data_changed(entry: dict[str, Any], data: DataFiles, previous_run: dict[str, Any]) -> str | None:
+    """Which files a notebook read changed since its last run, or which tables appeared."""
+    read = entry.get("data_read", {})
+    changed = sorted(f for f, sha in read.items() if data.sha256(f) != sha)
+    changed_tables = [f for f in changed if not os.path.isabs(f)]
+    changed_elsewhere = [f for f in changed if os.path.isabs(f)]
+    if changed_tables:
+        return f"data it reads changed ({', '.join(changed_tables)})"
+    if changed_elsewhere:
+        return f"files it reads outside the data folder changed ({', '.join(changed_elsewhere)})"
+    appeared = sorted(set(data.tables()) - set(previous_run.get("tables_present", [])))
+    if appeared:
+        return f"new tables in the data folder ({', '.join(appeared)})"
+    return None
+
+
 def decide(
     name: str,
     source_sha: str,
@@ -352,37 +404,13 @@ def decide(
         entry = next((e for e in previous_run.get("notebooks", []) if e.get("name") == name), None)
         if entry is None:
             continue
-        if entry.get("status") != "ok":
-            reasons.append(f"it failed last time ({entry.get('error', {}).get('summary', entry.get('status'))})")
-            continue
-        if not ((folder / f"{name}.html").is_file() and (folder / f"{name}.ipynb").is_file()):
-            reasons.append(f"its last output is missing from {folder.name}/")
-            continue
-        if entry.get("source_sha256") != source_sha:
-            reasons.append("its source changed")
-            continue
-        if entry.get("parameters") != parameters:
-            old = entry.get("parameters", {})
-            changed = sorted(k for k in set(old) | set(parameters) if old.get(k) != parameters.get(k))
-            reasons.append(f"its parameters changed ({', '.join(changed)})")
-            continue
-        if entry.get("library") != library:
-            reasons.append(_changed_library(entry.get("library") or {}, library))
+        reason = _why_not_reused(name, folder, entry, source_sha, parameters, library)
+        if reason is None:
+            reason = _data_changed(entry, data, previous_run)
+        if reason is not None:
+            reasons.append(reason)
             continue
         read = entry.get("data_read", {})
-        changed = sorted(f for f, sha in read.items() if data.sha256(f) != sha)
-        changed_tables = [f for f in changed if not os.path.isabs(f)]
-        changed_elsewhere = [f for f in changed if os.path.isabs(f)]
-        if changed_tables:
-            reasons.append(f"data it reads changed ({', '.join(changed_tables)})")
-            continue
-        if changed_elsewhere:
-            reasons.append(f"files it reads outside the data folder changed ({', '.join(changed_elsewhere)})")
-            continue
-        appeared = sorted(set(data.tables()) - set(previous_run.get("tables_present", [])))
-        if appeared:
-            reasons.append(f"new tables in the data folder ({', '.join(appeared)})")
-            continue
         read_names = ", ".join(sorted(read)) or "no data files"  # data files by name, others by path
         return Decision(
             False,

@@ -19,6 +19,10 @@ folder it publishes (an issue, or its ``.failed`` sibling) carries a marker file
 entry the renderer wrote. :func:`replace_problem` says why a path may not be replaced (a file, a
 symbolic link, a folder without the marker, or one holding entries its marker does not list), and
 :func:`swap_in` refuses such a target, so that a file a user put there is never deleted.
+
+Everything a render (or a notebook run by ``papermill --engine bulletin``) puts in the temporary
+folder is under one folder of its own, ``bulletin-render-<pid>-*`` (:func:`render_temp_dir`), which
+the next render removes if the render was killed (:func:`remove_stale_temp`).
 """
 
 from __future__ import annotations
@@ -55,6 +59,7 @@ _libc = None
 
 
 def pid_alive(pid: int) -> bool:
+    """Whether a process with this id runs (someone else's counts)."""
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -327,3 +332,52 @@ def link_or_copy(source: Path, destination: Path) -> None:
         os.link(source, destination)
     except OSError:
         shutil.copy2(source, destination)
+
+
+TEMP_PREFIX = "bulletin-render-"
+"""A render's folder in the temporary folder: ``bulletin-render-<pid>-<random>/``."""
+
+
+def remove_stale_temp(folder: Path | None = None) -> list[Path]:
+    """Delete the temporary folders of renders that no longer run (killed); those deleted.
+
+    Only this user's folders, whose process id is not running, are deleted.
+    """
+    folder = Path(folder or tempfile.gettempdir())
+    pattern = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-")
+    removed = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        match = pattern.match(entry.name)
+        if not match:
+            continue
+        try:
+            info = entry.lstat()
+        except OSError:
+            continue
+        pid = int(match[1])
+        if (not entry.is_dir() or entry.is_symlink() or info.st_uid != os.getuid()
+                or pid == os.getpid() or pid_alive(pid)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+        log.debug("removed %s, left by a render that was killed", entry)
+    return removed
+
+
+@contextmanager
+def render_temp_dir() -> Iterator[Path]:
+    """This render's folder in the temporary folder (``0700``), deleted when it ends.
+
+    Everything the render puts there (each notebook's working folder, kernel sockets and
+    connection files, logs, the notebook's own temporary files) is inside it, so that a render
+    killed before it could clean up leaves one folder, which the next render deletes.
+    """
+    root = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-"))
+    try:
+        yield root
+    finally:
+        shutil.rmtree(root, ignore_errors=True)

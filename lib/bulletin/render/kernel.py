@@ -78,8 +78,10 @@ def _private_ipc(manager: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
 
 
 class _ProjectKernel:
-    """Mixin: the project's kernel spec, over IPC in a private folder (made in ``socket_parent``
-    when it is given)."""
+    """Mixin: the project's kernel spec, over IPC in a private folder.
+
+    The folder is made in ``socket_parent`` when it is given.
+    """
 
     def __init__(self, **kwargs):
         super().__init__(**_private_ipc(self, kwargs))
@@ -106,8 +108,12 @@ class KernelForkServer:
     """
 
     def __init__(self, env: dict[str, str] | None = None) -> None:
-        """Start the server; ``env``: variables to add to its environment (the kernels get their
-        own with each request, but what the server imports and warms up is read with these)."""
+        """Start the server.
+
+        Args:
+            env: variables to add to its environment (the kernels get their own with each
+                request, but what the server imports and warms up is read with these).
+        """
         env = {**os.environ, **(env or {})}
         env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
         self.process = subprocess.Popen(
@@ -172,10 +178,12 @@ class ForkedKernelProcess:
     stdin = stdout = stderr = None
 
     def __init__(self, pid: int) -> None:
+        """The handle of the forked kernel ``pid``."""
         self.pid = pid
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
+        """None while the kernel runs, else 0 (its real status is the server's)."""
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
@@ -189,6 +197,11 @@ class ForkedKernelProcess:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int:
+        """Wait until the kernel has ended, at most ``timeout`` seconds.
+
+        Raises:
+            subprocess.TimeoutExpired: it still runs after ``timeout`` seconds.
+        """
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
@@ -197,15 +210,18 @@ class ForkedKernelProcess:
         return self.returncode or 0
 
     def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the kernel, if it still runs."""
         try:
             os.kill(self.pid, signum)
         except ProcessLookupError:
             pass
 
     def kill(self) -> None:
+        """End the kernel at once (SIGKILL)."""
         self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
+        """Ask the kernel to end (SIGTERM)."""
         self.send_signal(signal.SIGTERM)
 
 
@@ -216,6 +232,7 @@ class ForkProvisioner(LocalProvisioner):
     log_file: str = ""
 
     async def launch_kernel(self, cmd: list[str], **kwargs: Any):
+        """Have the server fork the kernel ``cmd`` would start; its connection information."""
         assert self.server is not None
         argv = cmd[cmd.index("-f"):]  # the connection file and any extra arguments
         env = {str(k): str(v) for k, v in kwargs.get("env", os.environ).items()}
@@ -236,6 +253,7 @@ class ForkedKernelManager(AsyncProjectKernelManager):
     """A project kernel forked from a :class:`KernelForkServer` (pass it as ``server``)."""
 
     def __init__(self, server: KernelForkServer, log_file: str = "", **kwargs):
+        """A manager whose kernel ``server`` forks (its output to ``log_file``)."""
         super().__init__(**kwargs)
         self._server = server
         self._log_file = log_file

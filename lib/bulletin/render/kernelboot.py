@@ -41,6 +41,7 @@ import signal
 import sys
 import time
 from collections.abc import Iterable
+from typing import Any
 
 # The reference vocabularies a kernel reads (see bulletin.core.paths); set by the renderer when the
 # data folder has its own reference/.
@@ -106,10 +107,12 @@ def _folder_prefixes(folders) -> tuple[str, ...]:
 
 
 def untracked_folders() -> list[str]:
-    """Folders whose files a notebook's record leaves out: Python's and the packages' own files,
-    the library and the reference vocabularies (both fingerprinted separately), the system's,
-    tool configuration and caches, and the render's own temporary folder
-    (``$BULLETIN_TRACE_SKIP``)."""
+    """Folders whose files a notebook's record leaves out.
+
+    Python's and the packages' own files, the library and the reference vocabularies (both
+    fingerprinted separately), the system's, tool configuration and caches, and the render's own
+    temporary folder (``$BULLETIN_TRACE_SKIP``).
+    """
     import site
 
     from bulletin.core.paths import REFERENCE_DIR
@@ -185,9 +188,11 @@ def install_trace() -> None:
 
 
 def become_subreaper() -> None:
-    """Adopt this process's orphaned descendants (Linux): a process the notebook starts and that
-    leaves the kernel's process group (``setsid``, a double fork) stays the kernel's descendant, so
-    that the renderer can end it with the kernel."""
+    """Adopt this process's orphaned descendants (Linux).
+
+    A process the notebook starts and that leaves the kernel's process group (``setsid``, a
+    double fork) stays the kernel's descendant, so that the renderer can end it with the kernel.
+    """
     if not sys.platform.startswith("linux"):
         return
     try:
@@ -254,10 +259,10 @@ def launch_kernel(argv: list[str]) -> None:
 
 
 def end_processes(token: str | None, pids: Iterable[int] = (), grace: float = 2.0) -> list[int]:
-    """End the processes of a notebook: ``pids`` and every process of this user whose environment
-    carries ``token`` (:data:`TOKEN_ENV`); the ids of those that were running.
+    """End the processes of a notebook; the ids of those that were running.
 
-    Processes are killed (SIGKILL): the notebook has ended, nothing of it is to be saved. A
+    They are ``pids`` and every process of this user whose environment carries ``token``
+    (:data:`TOKEN_ENV`). Processes are killed (SIGKILL): the notebook has ended, nothing of it is to be saved. A
     process that cleared its environment and left the kernel's descendants escapes.
     """
     import psutil
@@ -271,16 +276,7 @@ def end_processes(token: str | None, pids: Iterable[int] = (), grace: float = 2.
             continue
     for _ in range(3):  # a process may start another while the first sweep runs
         if token:
-            for process in psutil.process_iter(["uids"]):
-                if process.pid == me or process.pid in found or process.pid in ended:
-                    continue
-                try:
-                    if process.info["uids"] is None or process.info["uids"].real != uid:
-                        continue
-                    if process.environ().get(TOKEN_ENV) == token:
-                        found[process.pid] = process
-                except (psutil.Error, OSError):
-                    continue
+            found.update(_carrying(token, {me} | set(found) | ended, uid))
         if not found:
             break
         for process in found.values():
@@ -294,6 +290,24 @@ def end_processes(token: str | None, pids: Iterable[int] = (), grace: float = 2.
         if not token:
             break
     return sorted(ended)
+
+
+def _carrying(token: str, known: set[int], uid: int) -> dict[int, Any]:
+    """This user's processes, besides ``known``, whose environment carries ``token``."""
+    import psutil
+
+    found = {}
+    for process in psutil.process_iter(["uids"]):
+        if process.pid in known:
+            continue
+        try:
+            if process.info["uids"] is None or process.info["uids"].real != uid:
+                continue
+            if process.environ().get(TOKEN_ENV) == token:
+                found[process.pid] = process
+        except (psutil.Error, OSError):
+            continue
+    return found
 
 
 def _wait_ended(processes: list, grace: float) -> None:
@@ -350,8 +364,9 @@ def preload() -> None:
 
 
 def warm_up() -> None:
-    """Pay, once, the first-use costs every kernel would pay again: the tables' schemas, a
-    schema check, a chart drawn to PNG with its text (fonts, glyph caches).
+    """Pay, once, the first-use costs every kernel would pay again.
+
+    The tables' schemas, a schema check, a chart drawn to PNG with its text (fonts, glyph caches).
 
     Nothing of it is left behind for the notebooks: no open figure, no data read from the data
     folder (the reference vocabularies it reads are part of the library's fingerprint).
@@ -459,6 +474,7 @@ def serve_forks() -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Start one kernel (``-f CONNECTION_FILE``) or the fork server (``--fork-server``)."""
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["--fork-server"]:
         serve_forks()

@@ -35,6 +35,7 @@ class ParameterError(ValueError):
     """Parameters that cannot be given to the notebooks; the message lists every problem."""
 
     def __init__(self, problems: list[str]):
+        """An error listing ``problems``, one sentence each."""
         self.problems = problems
         super().__init__("; ".join(problems))
 
@@ -56,6 +57,7 @@ def read_notebook_json(path: Path) -> dict[str, Any]:
 
 
 def cell_source(cell: dict[str, Any]) -> str:
+    """A cell's text, as one string (a notebook file may hold it as a list of lines)."""
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
 
@@ -69,7 +71,7 @@ def parameters_cell(nb: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def declared_parameters(nb: dict[str, Any], name: str = "notebook") -> dict[str, Parameter]:
-    """The parameters a notebook declares in its ``parameters`` cell, in order.
+    r"""The parameters a notebook declares in its ``parameters`` cell, in order.
 
     Args:
         nb: the notebook as JSON.
@@ -80,7 +82,7 @@ def declared_parameters(nb: dict[str, Any], name: str = "notebook") -> dict[str,
             assignments.
 
     >>> nb = {"cells": [{"cell_type": "code", "metadata": {"tags": ["parameters"]},
-    ...        "source": 'quarter: str = "2017Q2"  # the issue\\nyears: int = 3'}]}
+    ...        "source": 'quarter: str = "2017Q2"  # the issue\nyears: int = 3'}]}
     >>> declared_parameters(nb)["quarter"]
     Parameter(name='quarter', type_name='str', default='2017Q2', comment='the issue')
     """

@@ -20,6 +20,8 @@ LONG = 5.0
 
 @dataclass
 class Line:
+    """One notebook's line: its label, state, running time, current cell and detail."""
+
     label: str
     state: str = "waiting"
     started: float | None = None
@@ -34,6 +36,13 @@ class Progress:
     """Collects each notebook's state and shows it (live on a terminal, as log lines otherwise)."""
 
     def __init__(self, stream: TextIO | None = None, live: bool | None = None, quiet: bool = False):
+        """Show progress on ``stream`` (default: standard error).
+
+        Args:
+            stream: where the lines go.
+            live: redraw the lines in place (default: when ``stream`` is a terminal).
+            quiet: show nothing.
+        """
         self.stream = stream or sys.stderr
         self.live = self.stream.isatty() if live is None else live
         self.quiet = quiet
@@ -47,23 +56,28 @@ class Progress:
 
     # -- events -----------------------------------------------------------------------------
     def add(self, key: str, label: str) -> None:
+        """A notebook to show, waiting, under ``key``."""
         with self._lock:
             self.lines[key] = Line(label)
             self.order.append(key)
 
     def reused(self, key: str, seconds: float | None) -> None:
+        """The notebook is reused (``seconds``: what its last run took)."""
         self._set(key, "reused", seconds=seconds, detail="")
 
     def started(self, key: str) -> None:
+        """The notebook's first cell is about to run."""
         self._set(key, "running", started=time.monotonic())
 
     def cell(self, key: str, cell: str) -> None:
+        """The notebook started the cell ``cell`` (``cell 5 of 9 (Compute)``)."""
         with self._lock:
             line = self.lines[key]
             line.cell, line.cell_started = cell, time.monotonic()
         self._refresh()
 
     def finished(self, key: str, state: str, seconds: float, detail: str = "") -> None:
+        """The notebook ended in ``state`` (done, failed, timeout) after ``seconds``."""
         self._set(key, state, seconds=seconds, detail=detail, cell="")
 
     def note(self, text: str) -> None:
@@ -141,6 +155,7 @@ class Progress:
                     self.stream.flush()
 
     def __enter__(self) -> Progress:
+        """Start refreshing the lines every second."""
         def tick() -> None:
             while not self._stop.wait(1.0):
                 self._refresh()
@@ -150,6 +165,7 @@ class Progress:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        """Stop refreshing, and show the lines as they ended."""
         self._stop.set()
         if self._ticker:
             self._ticker.join()

@@ -1,0 +1,178 @@
+"""``papermill --engine bulletin``: a notebook run by papermill's own command, as ``bulletin render`` runs it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import psutil
+import pytest
+from render_helpers import write_notebook
+
+from bulletin.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR_ENV
+from bulletin.render.engine import collect_records
+from bulletin.render.execute import _failure, parameterized_notebook
+from bulletin.render.kernelboot import TOKEN_ENV
+from bulletin.render.papermill_engine import BulletinEngine, KernelRun, kernel_environment
+from bulletin.render.parameters import read_notebook_json
+from bulletin.render.plan import Notebook, Task
+
+SHOW_KERNEL = "import os, sys\nprint(quarter, os.getcwd(), sys.executable, os.environ['TMPDIR'], sep='\\n')"
+
+
+def papermill(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run papermill's own command with this interpreter."""
+    return subprocess.run([sys.executable, "-m", "papermill", "--no-progress-bar", *args],
+                          capture_output=True, text=True, cwd=cwd, timeout=timeout)
+
+
+def stdout_of(nb: dict) -> str:
+    """Everything the notebook's cells printed."""
+    return "".join(
+        "".join(o.get("text", "")) for c in nb["cells"] if c["cell_type"] == "code"
+        for o in c.get("outputs", []) if o.get("output_type") == "stream"
+    )
+
+
+def test_the_engine_is_papermills_through_its_entry_point():
+    from papermill.engines import papermill_engines
+
+    assert papermill_engines.get_engine("bulletin") is BulletinEngine
+    [entry] = [e for e in metadata.entry_points(group="papermill.engine") if e.name == "bulletin"]
+    engine = entry.load()  # the module: papermill may load it while it is being imported
+    assert engine.__name__ == "bulletin.render.papermill_engine"
+    for method in ("execute_notebook", "nb_kernel_name", "nb_language"):
+        assert getattr(engine, method) == getattr(BulletinEngine, method)
+
+
+def test_the_engine_can_be_imported_before_papermill():
+    code = ("from bulletin.render.papermill_engine import BulletinEngine\n"
+            "from papermill.engines import papermill_engines\n"
+            "assert papermill_engines.get_engine('bulletin') is BulletinEngine")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=60).returncode == 0
+
+
+def test_the_engine_runs_python_whatever_the_notebook_names():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    assert BulletinEngine.nb_kernel_name(nb) == "python3"
+    assert BulletinEngine.nb_language(nb) == "python"
+    nb.metadata["kernelspec"] = {"name": "my-env", "language": "python"}
+    assert BulletinEngine.nb_kernel_name(nb) == "my-env"  # recorded, but the project kernel runs it
+
+
+def _task(tmp_path: Path, source: str = "print(quarter)") -> Task:
+    path = write_notebook(tmp_path / "nb", "01_small", source)
+    notebook = Notebook(path, read_notebook_json(path), "sha", {})
+    return Task("key", notebook, {"quarter": "2017Q1", "data_dir": "/data"}, "2017-Q1 01_small")
+
+
+def test_the_render_prepares_a_notebook_as_papermill_does(tmp_path: Path):
+    task = _task(tmp_path)
+    nb = parameterized_notebook(task)
+    tags = [c.metadata.tags for c in nb.cells]
+    assert tags == [[], ["parameters"], ["injected-parameters"], [], []]
+    assert nb.cells[2].source == '# Parameters\nquarter = "2017Q1"\ndata_dir = "/data"\n'
+    assert nb.metadata.papermill["parameters"] == task.parameters
+    assert nb.metadata.papermill["input_path"] == str(task.notebook.path)
+    assert task.notebook.content["cells"][1]["metadata"] == {"tags": ["parameters"]}  # not changed
+
+
+def test_papermills_error_reads_as_a_sentence_naming_the_cell_and_line(tmp_path: Path):
+    from papermill.exceptions import PapermillExecutionError
+
+    nb = parameterized_notebook(_task(tmp_path, "x = 1\nraise ValueError('no such drug')"))
+    error = PapermillExecutionError(4, 2, nb.cells[4].source, "ValueError", "no such drug",
+                                    ["\x1b[31mValueError\x1b[0m", "Cell In[2], line 2"])
+    status, record = _failure(nb, 4, error, KernelRun(temp_root=tmp_path))
+    assert status == "failed"
+    assert record["summary"] == "cell 2 of 2 (Show) failed at line 2 with ValueError: no such drug"
+    assert record["traceback"] == "ValueError\nCell In[2], line 2"  # no colour codes
+
+
+def test_the_kernels_environment_is_its_own(tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("JPY_PARENT_PID", "1")
+    data = tmp_path / "data"
+    (data / "reference").mkdir(parents=True)
+    run = KernelRun(temp_root=tmp_path, env={"BULLETIN_TRACE_FILE": "t"}, data_dir=data)
+    env = kernel_environment(run, tmp_path / "nb", "token-1")
+    assert env[TOKEN_ENV] == "token-1" and env["BULLETIN_TRACE_FILE"] == "t"
+    assert env["TMPDIR"] == str(tmp_path / "nb" / "tmp")
+    assert env[REFERENCE_DIR_ENV] == str(data / "reference")
+    assert "JPY_PARENT_PID" not in env
+
+
+@pytest.mark.slow
+def test_papermill_injects_the_parameters_and_runs_the_project_kernel_in_the_notebooks_folder(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "nb", "01_small", SHOW_KERNEL)
+    out = tmp_path / "out.ipynb"
+    result = papermill("--engine", "bulletin", str(notebook), str(out), "-p", "quarter", "2017Q1",
+                       cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    nb = json.loads(out.read_text())
+    tags = [c["metadata"].get("tags", []) for c in nb["cells"]]
+    assert tags.index(["injected-parameters"]) == tags.index(["parameters"]) + 1
+    assert nb["metadata"]["papermill"]["parameters"] == {"quarter": "2017Q1"}
+    assert all(c["metadata"]["papermill"]["status"] == "completed" for c in nb["cells"])
+    quarter, cwd, python, tmp = stdout_of(nb).splitlines()
+    assert quarter == "2017Q1"
+    assert cwd == str((tmp_path / "nb").resolve())  # as Jupyter runs it: "../data" holds
+    assert python == sys.executable  # the project's kernel, not an installed kernel spec
+    assert "bulletin-render-" in tmp and not os.path.exists(tmp)  # its own temporary folder, removed
+
+
+@pytest.mark.slow
+def test_a_failing_notebook_ends_with_papermills_error_cells_and_leaves_no_process(tmp_path: Path):
+    source = ("import subprocess, sys\n"
+              "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)'])\n"
+              "print(child.pid)\n"
+              "raise ValueError('no such drug')")
+    notebook = write_notebook(tmp_path / "nb", "01_failing", source)
+    out = tmp_path / "out.ipynb"
+    result = papermill("--engine", "bulletin", str(notebook), str(out), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "ValueError" in result.stderr and "no such drug" in result.stderr
+    nb = json.loads(out.read_text())
+    assert any("papermill-error-cell-tag" in c["metadata"].get("tags", []) for c in nb["cells"])
+    assert nb["metadata"]["papermill"]["exception"] is True
+    child = int(stdout_of(nb).split()[0])
+    deadline = time.monotonic() + 10
+    while psutil.pid_exists(child) and psutil.Process(child).status() != psutil.STATUS_ZOMBIE:
+        assert time.monotonic() < deadline, "the notebook's process outlived it"
+        time.sleep(0.1)
+
+
+@pytest.mark.slow
+def test_a_cell_past_papermills_execution_timeout_stops_the_notebook(tmp_path: Path):
+    notebook = write_notebook(tmp_path / "nb", "01_slow", "import time\ntime.sleep(120)")
+    started = time.monotonic()
+    result = papermill("--engine", "bulletin", "--execution-timeout", "2", str(notebook),
+                       str(tmp_path / "out.ipynb"), cwd=tmp_path)
+    assert result.returncode != 0
+    assert "CellTimeoutError" in result.stderr or "timed out" in result.stderr
+    assert time.monotonic() - started < 60
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("parameters", [["-p", "quarter", "2017Q2"], []], ids=["quarter", "defaults"])
+def test_papermill_renders_a_shipped_notebook_as_bulletin_render_does(
+    tmp_path: Path, figures_2017q2: dict[str, dict], parameters: list[str]
+):
+    """From the project's folder, with or without parameters: the figures of the rendered issue."""
+    out = tmp_path / "out.ipynb"
+    notebook = NOTEBOOKS_DIR.relative_to(PROJECT_ROOT) / "01_quarterly_seizures.ipynb"
+    result = papermill("--engine", "bulletin", str(notebook), str(out), *parameters, cwd=PROJECT_ROOT)
+    assert result.returncode == 0, result.stderr
+    figures, claims = collect_records(json.loads(out.read_text()))
+    assert figures
+    rendered = {name: record for name, record in figures_2017q2.items()
+                if record["notebook"] == "01_quarterly_seizures"}
+    assert {f.pop("name"): f for f in figures} == {
+        name: {k: v for k, v in record.items() if k != "notebook"} for name, record in rendered.items()
+    }
