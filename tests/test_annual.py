@@ -107,14 +107,25 @@ def test_status_by_year(seizures):
 
 
 def test_chart_note_names_gaps_and_explains_the_marks(seizures):
-    source, status = annual.chart_note(seizures, ("heroin", "opium"), 2020, 2022)
+    source, status, statuses = annual.chart_note(seizures, ("heroin", "opium"), 2020, 2022)
     assert source == "Source: test."
+    assert statuses == ["official", "reconstructed"]  # of the rows, never read from the words
     assert "reconstructed by this project" in status and "(2020)" in status
     assert "Missing, not counted as zero: Tajikistan, opium, 2021; Turkmenistan" in status
     assert "No figures at all for 2022." in status
     assert "n/5 above a bar" in status
-    _, complete = annual.chart_note(seizures, ("heroin", "opium"), 2020, 2020)
+    _, complete, _ = annual.chart_note(seizures, ("heroin", "opium"), 2020, 2020)
     assert "Missing" not in complete and "n/5" not in complete
+
+
+def test_table_note_comes_with_the_statuses_of_its_rows(seizures):
+    note, statuses = annual.table_note(seizures, ("heroin", "opium"), 2020, 2022)
+    chart_source, chart_status, chart_statuses = annual.chart_note(
+        seizures, ("heroin", "opium"), 2020, 2022
+    )
+    assert note.startswith(f"{chart_source} {chart_status}")
+    rows = annual.select_rows(seizures, ("heroin", "opium"), 2020, 2022)
+    assert statuses == chart_statuses == sorted(set(rows["status"]))
 
 
 def test_stacked_years_hatch_reconstructed_and_mark_gaps(seizures):

@@ -95,7 +95,7 @@ def test_empty_figure_has_no_data():
 
 
 def test_metadata_of_a_finished_chart():
-    meta = chart_facts.chart_facts(_finished_bar_chart())
+    meta = chart_facts.chart_facts(_finished_bar_chart(statuses=["reconstructed"]))
     assert meta["title"] == "Seizures (2017)"
     assert meta["finished"] is True and meta["units"] == "Seizures (tons)"
     assert meta["statuses"] == ["reconstructed"]
@@ -131,20 +131,22 @@ def test_metadata_of_a_chart_never_finished():
     assert meta["statuses"] == []
 
 
-@pytest.mark.parametrize(
-    ("sentence", "expected"),
-    [
-        (RECONSTRUCTED, ["reconstructed"]),
-        (OFFICIAL, ["official"]),
-        (
-            describe_status(pd.DataFrame({"year": [2016, 2017], "status": ["official", "estimate"]})),
-            ["official", "estimate"],
-        ),
-        ("", []),
-    ],
-)
-def test_statuses_of_a_status_sentence(sentence, expected):
-    assert chart_facts.statuses_of(pd.DataFrame(), sentence) == expected
+def test_statuses_of_a_chart_are_given_else_its_data_column_else_none():
+    data = pd.DataFrame({"status": ["reconstructed", "official"]})
+    assert chart_facts.statuses_of(data, ["stated", "official"]) == ["official", "stated"]
+    assert chart_facts.statuses_of(data, []) == []  # given, even empty, wins over the column
+    assert chart_facts.statuses_of(data) == ["official", "reconstructed"]
+    assert chart_facts.statuses_of(pd.DataFrame({"Tons": [1.0]})) == []
+    assert chart_facts.statuses_of(pd.DataFrame()) == []
+
+
+def test_the_status_sentence_is_never_read_for_the_statuses():
+    # The sentence names reconstructed figures: reading it would give ["reconstructed"].
+    given = chart_facts.chart_facts(_finished_bar_chart(statuses=["official"]))
+    assert given["status"] == RECONSTRUCTED and given["statuses"] == ["official"]
+    assert chart_facts.chart_facts(_finished_bar_chart())["statuses"] == []
+    official = chart_facts.chart_facts(_finished_bar_chart(data=_bars().assign(status="official")))
+    assert official["statuses"] == ["official"]
 
 
 def test_finish_chart_outside_a_kernel_only_styles_the_chart():
@@ -224,11 +226,8 @@ def test_chart_download_never_carries_a_formula_a_spreadsheet_would_run():
     assert csv["Tons"].tolist() == ["1.5", "2.0", "3.0", "0.25"]
 
 
-STATED = describe_status(pd.DataFrame({"year": [2016], "status": ["stated"]}))
-
-
 def test_statuses_of_stated_figures_and_joined_statuses():
-    assert chart_facts.statuses_of(pd.DataFrame(), STATED) == ["stated"]
+    assert chart_facts.statuses_of(pd.DataFrame(), ["stated"]) == ["stated"]
     data = pd.DataFrame({"status": ["official+reconstructed", "stated"]})
     assert chart_facts.statuses_of(data) == ["official", "stated", "reconstructed"]
 
@@ -320,7 +319,7 @@ def test_in_a_kernel_a_chart_is_one_output_where_it_was_finished(monkeypatch):
     monkeypatch.setattr(IPython.display, "update_display",
                         lambda obj, raw, metadata, display_id: sent.append(
                             ("update", obj, display_id, metadata)))
-    fig = _finished_bar_chart()
+    fig = _finished_bar_chart(statuses=["reconstructed"])
     fig.axes[0].set_xlabel("Country of seizure")  # touched after finishing: the output shows it
     assert [kind for kind, *_ in sent] == ["display"]
     assert sent[0][1] == {"text/plain": ""}

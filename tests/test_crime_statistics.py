@@ -8,6 +8,7 @@ import pytest
 from bulletin.analyses import crime_statistics as cs
 from bulletin.analyses import indicators as names
 from bulletin.analyses import sdg16
+from bulletin.publish import chart_facts
 
 
 def offences() -> pd.DataFrame:
@@ -209,3 +210,17 @@ def test_stated_figures_are_counted_apart_from_official_ones():
     assert figures["crimestats_stated_cells_pct"]["value"] > 0
     assert figures["crimestats_official_cells_pct"]["status"] == "estimate+official+reconstructed+stated"
     assert "only a figure stated in the bulletin's text" in cs.coverage_sentences(matrix)
+
+
+def test_coverage_statuses_leave_out_the_cells_without_a_figure():
+    matrix = pd.DataFrame({"status": [cs.MISSING, cs.RECONSTRUCTED, cs.STATED, cs.OFFICIAL]})
+    assert cs.coverage_statuses(matrix) == ["official", "stated", "reconstructed"]
+    assert cs.coverage_statuses(pd.DataFrame({"status": [cs.MISSING]})) == []
+
+
+def test_a_coverage_chart_carries_the_statuses_of_its_cells(matrix):
+    # Its sentence ("each cell shows whether an official figure is published...") names no
+    # status as the trust module words them: read, it gave none.
+    facts = chart_facts.chart_facts(cs.plot_coverage(matrix, "Coverage"))
+    assert facts["statuses"] == cs.coverage_statuses(matrix)
+    assert "official" in facts["statuses"] and "missing" not in facts["statuses"]

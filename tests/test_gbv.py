@@ -22,6 +22,7 @@ from bulletin.core.periods import Quarter
 from bulletin.core.wording import describe_stated_change
 from bulletin.data.importers import import_files
 from bulletin.data.tables import load_table, table_spec, write_table
+from bulletin.publish import chart_facts
 from bulletin.reconstruct import indicators_gbv as script
 
 BULLETIN = "UNODC ROCA, Milestones 2017-Q2 (April-June 2017), citing the Kyrgyz National Statistical Committee"
@@ -307,6 +308,14 @@ def test_series_chart_draws_stated_figures_with_a_marker_of_their_own(indicators
     assert "reconstructed (not official)" in legend
     diamonds = [line for line in fig.axes[0].get_lines() if line.get_marker() == "D"]
     assert sorted(int(x) for line in diamonds for x in line.get_xdata()) == [2010, 2014, 2015]
+
+
+def test_series_chart_carries_the_statuses_of_its_points(indicators):
+    rows = gbv.gbv_rows(_stated(indicators), 2016)
+    facts = chart_facts.chart_facts(gbv_charts.plot_series(rows, 2016))
+    assert facts["statuses"] == ["official", "stated", "reconstructed"]
+    victims = chart_facts.chart_facts(gbv_charts.plot_victims_by_sex(gbv.victims_by_sex(rows), rows))
+    assert victims["statuses"] == ["official"]
 
 
 # --- the script that writes the bulletin's rows -------------------------------------------------

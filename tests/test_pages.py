@@ -40,7 +40,7 @@ def _chart_output(title: str = "Seizures"):
     """A finished chart's one output, as ``charts.finish_chart`` leaves it: PNG and facts."""
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.bar(["Kazakhstan", "Kyrgyzstan"], [1.5, 3.0])
-    charts.finish_chart(fig, ax, title, "Tons", "Source: X.", RECONSTRUCTED)
+    charts.finish_chart(fig, ax, title, "Tons", "Source: X.", RECONSTRUCTED, statuses=["reconstructed"])
     data = {"image/png": _png(fig), "text/plain": "<Figure>",
             report.CHART_MIMETYPE: chart_facts.chart_facts(fig)}
     plt.close(fig)
@@ -51,9 +51,10 @@ def _display(data: dict, metadata: dict | None = None):
     return nbformat.v4.new_output("display_data", data=data, metadata=metadata or {})
 
 
-def _table_output(caption: str, note: str):
+def _table_output(caption: str, note: str, statuses: list[str] | None = None):
     """A table's one output, as ``report.show_table`` leaves it: HTML and facts."""
-    facts = report.table_facts(pd.DataFrame({"Country": ["Kazakhstan"], "Tons": [1.5]}), caption, note)
+    frame = pd.DataFrame({"Country": ["Kazakhstan"], "Tons": [1.5]})
+    facts = report.table_facts(frame, caption, note, statuses=statuses)
     return _display({"text/html": report.table_figure_html(facts), report.TABLE_MIMETYPE: facts,
                      "text/plain": caption})
 
@@ -84,8 +85,8 @@ def _executed_notebook() -> nbformat.NotebookNode:
     show.outputs = [
         _display({"text/html": report.markdown_to_html("Almost four tons."), "text/plain": "x"}),
         _chart_output(),
-        _table_output("Seizures by country (tons)", f"Source: X. {RECONSTRUCTED}"),
-        _table_output("Seizures by group", "Source: Y. Data status: official figures (2016)."),
+        _table_output("Seizures by country (tons)", f"Source: X. {RECONSTRUCTED}", ["reconstructed"]),
+        _table_output("Seizures by group", "Source: Y. Data status: official figures (2016).", ["official"]),
         nbformat.v4.new_output("stream", name="stdout", text="debug print\n"),
         nbformat.v4.new_output("stream", name="stderr", text="UserWarning: careful\n"),
     ]
@@ -314,8 +315,8 @@ activities = pd.DataFrame({{"activity": [title, "Seminar"], "participants": [37,
 report.show_text(f"The quarter opened with {{title}}.")
 fig, ax = charts.new_chart()
 sns.barplot(data=activities, x="activity", y="participants", ax=ax)
-charts.finish_chart(fig, ax, title, "Participants", "Source: " + title, "Data status: official figures (2017).")
-report.show_table(activities, title, note="Source: " + title)
+charts.finish_chart(fig, ax, title, "Participants", "Source: " + title, "Data status: official figures (2017).", statuses=["official"])
+report.show_table(activities, title, note="Source: " + title, statuses=["official"])
 print("printed: " + title)
 '''
 

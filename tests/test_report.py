@@ -71,7 +71,7 @@ def test_table_escapes_data_in_cells_headers_caption_and_note():
 
 def test_show_table_carries_its_facts_as_data_in_the_same_output(shown):
     note = "Source: X. Data status: official figures (2016); reconstructed by this project where no figure is published, not official (2017)."
-    report.show_table(pd.DataFrame({"a": [1]}), "Caption", note)
+    report.show_table(pd.DataFrame({"a": [1]}), "Caption", note, statuses=["reconstructed", "official"])
     assert len(shown) == 1
     data, metadata = shown[0]
     assert metadata == {}
@@ -90,6 +90,13 @@ def test_show_table_takes_the_statuses_as_data(shown):
     assert shown[0][0][report.TABLE_MIMETYPE]["statuses"] == ["official", "stated"]
 
 
+def test_a_table_note_is_never_read_for_its_statuses(shown):
+    # The note names reconstructed figures: reading it would give ["reconstructed"].
+    report.show_table(pd.DataFrame({"a": [1]}), "Caption", f"Source: X. {RECONSTRUCTED}", statuses=["official"])
+    report.show_table(pd.DataFrame({"a": [1]}), "Caption", f"Source: X. {RECONSTRUCTED}")
+    assert [data[report.TABLE_MIMETYPE]["statuses"] for data, _ in shown] == [["official"], []]
+
+
 def test_a_table_is_numbered_from_its_facts():
     facts = report.table_facts(pd.DataFrame({"a": [1]}), "Caption <b>", "Note")
     numbered = report.table_figure_html(facts, 3)
@@ -105,17 +112,24 @@ RECONSTRUCTED = "Data status: reconstructed by this project where no figure is p
 
 
 @pytest.mark.parametrize(
-    ("text", "expected"),
+    ("field", "expected"),
     [
         ("official+reconstructed", {"official", "reconstructed"}),
+        ("official+reconstructed+stated", {"official", "reconstructed", "stated"}),
         ("reconstructed", {"reconstructed"}),
-        (RECONSTRUCTED, {"reconstructed"}),  # "not official" is not official
-        ("Data status: official figures (2010-2016); estimates (2017).", {"official", "estimate"}),
         ("", set()),
     ],
 )
-def test_statuses_in(text, expected):
-    assert report.statuses_in(text) == expected
+def test_split_statuses_of_a_record_field(field, expected):
+    assert report.split_statuses(field) == expected
+
+
+@pytest.mark.parametrize(
+    "sentence", [RECONSTRUCTED, "Data status: official figures (2010-2016); estimates (2017)."]
+)
+def test_split_statuses_reads_no_sentence(sentence):
+    with pytest.raises(ValueError, match="not a status field"):
+        report.split_statuses(sentence)
 
 
 def test_order_statuses():

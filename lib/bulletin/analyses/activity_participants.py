@@ -18,7 +18,7 @@ from bulletin.core.wording import (
     qualifier_of_sum,
 )
 from bulletin.data.schemas import ACTIVITY_KINDS, ACTIVITY_THEMES
-from bulletin.data.trust import describe_sources, describe_status, least_trusted
+from bulletin.data.trust import describe_sources, describe_status, least_trusted, statuses
 from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
 
 
@@ -209,6 +209,7 @@ def plot_participants_by(
         describe_sources(rows),
         describe_status(rows, period_column=None)
         + " Figures as stated; 'more than'/'over' figures are floors.",
+        statuses=statuses(rows),
     )
     ax.set_xlabel("Participants (persons)")
     return fig

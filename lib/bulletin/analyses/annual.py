@@ -22,7 +22,7 @@ from bulletin.analyses.series import joined_values
 from bulletin.core.periods import Quarter, data_quarter
 from bulletin.core.sentences import describe_gaps
 from bulletin.core.wording import describe_years
-from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.trust import describe_sources, describe_status, statuses
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_labels
 from bulletin.publish.charts import (
     PALETTE,
@@ -194,14 +194,16 @@ def chart_note(
     first_year: int,
     last_year: int,
     countries: Sequence[str] = CENTRAL_ASIA,
-) -> tuple[str, str]:
-    """The source and status lines under a chart of years.
+) -> tuple[str, str, list[str]]:
+    """The source and status lines under a chart of years, and the statuses of its rows.
 
     Statuses by year, the gaps named, and the key to the coverage marks of the five (see
-    :func:`mark_coverage`).
+    :func:`mark_coverage`); the statuses (in order of trust) are those of the same rows, for
+    ``finish_chart``'s ``statuses``.
     """
     rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
-    return describe_sources(rows), " ".join(p for p in (describe_status(rows), *details) if p)
+    status = " ".join(p for p in (describe_status(rows), *details) if p)
+    return describe_sources(rows), status, statuses(rows)
 
 
 def _rows_and_details(
@@ -234,10 +236,13 @@ def table_note(
     first_year: int,
     last_year: int,
     countries: Sequence[str] = CENTRAL_ASIA,
-) -> str:
-    """The note under a table of years: the same source and status lines as its chart's."""
+) -> tuple[str, list[str]]:
+    """The note under a table of years, and the statuses of its rows (``show_table``'s ``statuses``).
+
+    The note has the same source and status lines as its chart's (:func:`chart_note`).
+    """
     rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
-    return notes.table_note(rows, *details)
+    return notes.table_note(rows, *details), statuses(rows)
 
 
 def coverage_labels(by_year: pd.DataFrame) -> list[str]:
@@ -451,10 +456,11 @@ def plot_stacked_years(
         ncols=4,
     )
     years = by_year["year"]
-    source, status = chart_note(seizures, drugs, years.min(), years.max())
+    source, status, shown = chart_note(seizures, drugs, years.min(), years.max())
     hidden = describe_not_drawn(not_drawn_cells(
         table, statuses if isinstance(statuses, pd.DataFrame)
         else pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)
     ))
-    finish_chart(fig, ax, title, value_label, source, " ".join(p for p in (status, hidden) if p))
+    finish_chart(fig, ax, title, value_label, source, " ".join(p for p in (status, hidden) if p),
+                 statuses=shown)
     return fig

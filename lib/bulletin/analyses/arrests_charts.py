@@ -28,7 +28,7 @@ from bulletin.analyses.series import (
     rows_in_period,
 )
 from bulletin.core.wording import describe_years
-from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.trust import describe_sources, describe_status, statuses
 from bulletin.publish.charts import (
     finish_chart,
     is_reconstructed,
@@ -77,6 +77,7 @@ def plot_persons_by_country(
         describe_sources(rows),
         " ".join(p for p in (describe_status(rows) + not_drawn_note(totals, years),
                              flagged_note(flags or [], first, last)) if p),
+        statuses=statuses(rows),
     )
     return fig
 
@@ -109,12 +110,12 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
     shares = shares_of_women_and_juveniles(rows)
     if shares.empty:
         return None
-    statuses = share_statuses(rows).set_index("year").reindex(shares["year"]).fillna("")
+    by_year = share_statuses(rows).set_index("year").reindex(shares["year"]).fillna("")
     fig, ax = new_chart(height=4)
     drawn_any, hidden_words = False, []
     for column, marker, label in (("women", "o", "Women"), ("juveniles", "s", "Juveniles")):
         values = shares[f"{column}_share_pct"]
-        status = statuses[f"{column}_status"].tolist()
+        status = by_year[f"{column}_status"].tolist()
         hidden = repeated_reconstructed(values.tolist(), status, rel_tol=FLAT_SHARE)
         shown = values.where(~pd.Series(hidden, index=values.index))
         if hidden and any(hidden):
@@ -133,7 +134,7 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
     ax.set_xticks(shares["year"].astype(int).tolist())
     ax.set_ylim(bottom=0)
     handles, labels = ax.get_legend_handles_labels()
-    if any(is_reconstructed(s) for s in statuses.to_numpy().ravel()):
+    if any(is_reconstructed(s) for s in by_year.to_numpy().ravel()):
         handles.append(Line2D([], [], color="grey", marker="o", markerfacecolor="white",
                               linestyle="none"))
         labels.append("hollow: reconstructed, not official")
@@ -151,6 +152,7 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
         "Share of persons arrested (%)",
         describe_sources(rows),
         note,
+        statuses=statuses(rows),
     )
     return fig
 

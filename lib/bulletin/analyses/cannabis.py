@@ -420,14 +420,14 @@ def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame) -> Figure:
                               "not official"))
     ax.legend(handles=handles, frameon=False, loc="lower left", fontsize=9)
     years = shares["year"]
-    source, status = annual.chart_note(seizures, ALL_DRUGS, years.min(), years.max())
+    source, status, statuses = annual.chart_note(seizures, ALL_DRUGS, years.min(), years.max())
     if hidden.any():
         status += (
             f" Not drawn: {describe_years(shares.loc[hidden, 'year'].astype(int).tolist())} "
             "(reconstructed by repeating a neighbouring year's figure)."
         )
     status += f" Share: {SHARE_DEFINITION}."
-    finish_chart(fig, ax, SHARE_CHART_TITLE, "Share (%)", source, status)
+    finish_chart(fig, ax, SHARE_CHART_TITLE, "Share (%)", source, status, statuses=statuses)
     return fig
 
 

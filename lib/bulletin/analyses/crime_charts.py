@@ -31,6 +31,7 @@ from bulletin.core.wording import (
 from bulletin.data.trust import (
     describe_sources,
     describe_status,
+    statuses,
 )
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (
@@ -124,6 +125,7 @@ def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> F
         "Reported offences (number)",
         describe_sources(rows),
         describe_status(rows) + not_drawn_note(totals, years),
+        statuses=statuses(rows),
     )
     return fig
 
@@ -196,5 +198,6 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
         describe_sources(national)
         + f" Countries whose offences are broken down by national type: {countries}.",
         describe_status(national),
+        statuses=statuses(national),
     )
     return fig

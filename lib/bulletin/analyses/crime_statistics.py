@@ -28,6 +28,7 @@ from matplotlib.patches import Patch
 from bulletin.analyses.indicators import ARQ, SDG, UN_CTS, framework_of, is_denominator, sex_of
 from bulletin.analyses.series import country_year_totals, persons_by_country_year
 from bulletin.core.wording import describe_percent, join_words
+from bulletin.data.trust import statuses
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import finish_chart, new_chart
 
@@ -210,6 +211,17 @@ TABLE_LEGEND = (
 )
 
 
+def coverage_statuses(matrix: pd.DataFrame) -> list[str]:
+    """The data statuses of a coverage matrix's cells that have a figure, in order of trust.
+
+    What a coverage chart or table shows: ``missing`` is no status of data, only its absence.
+
+    >>> coverage_statuses(pd.DataFrame({"status": [MISSING, RECONSTRUCTED, OFFICIAL]}))
+    ['official', 'reconstructed']
+    """
+    return statuses(matrix[matrix["status"] != MISSING])
+
+
 def gaps_by_country(matrix: pd.DataFrame) -> pd.DataFrame:
     """For each country: its cells with an official figure, and its cells without one.
 
@@ -342,6 +354,7 @@ def plot_coverage(
         + join_words([COVERAGE_WORDS[s].split(",")[0].replace(" only", "") for s in present
                       if s not in (OFFICIAL, MISSING)] or ["another figure"])
         + " (not official), or none.",
+        statuses=coverage_statuses(matrix),
     )
     return fig
 

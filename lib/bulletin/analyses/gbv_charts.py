@@ -16,7 +16,8 @@ from bulletin.analyses.indicators import (
     FEMALE,
     MALE,
 )
-from bulletin.data.trust import describe_sources, describe_status, least_trusted
+from bulletin.data.trust import describe_sources, describe_status, least_trusted, statuses
+from bulletin.publish.chart_facts import statuses_of
 from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
 
 
@@ -95,6 +96,7 @@ def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
         describe_status(totals)
         + " Dotted lines join years that are not consecutive: the years between have no figure."
         " Women who applied to health authorities: the four places the NSC lists, added up.",
+        statuses=statuses_of(totals),  # a summed series joins its channels' statuses
     )
     return fig
 
@@ -114,5 +116,6 @@ def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
         "Victims (persons)",
         describe_sources(victims),
         describe_status(victims),
+        statuses=statuses(victims),
     )
     return fig

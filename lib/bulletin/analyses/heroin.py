@@ -257,13 +257,13 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
         ncols=2,
     )
     first, last = compared["year"].min(), compared["year"].max()
-    source, status = annual.chart_note(seizures, HEROIN, first, last, COUNTRIES)
+    source, status, statuses = annual.chart_note(seizures, HEROIN, first, last, COUNTRIES)
     if hidden_years:
         status += (
             f" Not drawn: the bars of {describe_years(hidden_years)} that repeat a neighbouring "
             "year (reconstructed, not a measure)."
         )
-    finish_chart(fig, ax, CHART_TITLE, "Heroin seized (tons)", source, status)
+    finish_chart(fig, ax, CHART_TITLE, "Heroin seized (tons)", source, status, statuses=statuses)
     return fig
 
 

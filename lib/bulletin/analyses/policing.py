@@ -31,7 +31,13 @@ from bulletin.core.wording import (
     join_words,
     number_in_words,
 )
-from bulletin.data.trust import claim_record, describe_sources, describe_status, least_trusted
+from bulletin.data.trust import (
+    claim_record,
+    describe_sources,
+    describe_status,
+    least_trusted,
+    statuses,
+)
 from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
 
 FEMALE_OFFICER_SERIES = "kgz-female-police-training-2017"
@@ -286,6 +292,7 @@ def plot_composition(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
         describe_status(rows)
         + " Men (100% less the women's share) and ethnic-minority women (their share among the"
         " women times the women's share) are computed from the two published shares.",
+        statuses=statuses(rows),
     )
     ax.set_xlabel("Per cent of all certified police officers (%)")
     return fig

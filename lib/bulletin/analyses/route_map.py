@@ -27,7 +27,7 @@ from bulletin.analyses.routes import LEG_COLUMNS, disappeared_legs, leg_words, n
 from bulletin.core.wording import (
     number_in_words,
 )
-from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.trust import describe_sources, describe_status, statuses
 from bulletin.data.vocab import country_name, drug_groups, drug_labels, load_reference
 from bulletin.publish.charts import finish_chart, mark_reconstructed, new_chart
 
@@ -150,6 +150,7 @@ def plot_route_map(
         status,
         data=data,
         alt=_map_alt(legs, period, baseline),
+        statuses=statuses(in_period),
     )
     # The chart's title spans the panels; each panel is named after its drug group.
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")

@@ -21,7 +21,7 @@ from bulletin.analyses.indicators import (
 )
 from bulletin.core.sentences import describe_trend
 from bulletin.core.wording import join_words
-from bulletin.data.trust import describe_sources, describe_status
+from bulletin.data.trust import describe_sources, describe_status, statuses
 from bulletin.data.vocab import country_name
 from bulletin.publish.charts import finish_chart, new_chart
 
@@ -117,5 +117,6 @@ def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
         units,
         describe_sources(rows),
         describe_status(rows),
+        statuses=statuses(rows),
     )
     return fig

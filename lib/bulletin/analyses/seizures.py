@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import describe_quantity, number_in_words
-from bulletin.data.trust import claim_record, describe_sources, describe_status
+from bulletin.data.trust import claim_record, describe_sources, describe_status, statuses
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels
 from bulletin.publish.charts import (
     finish_chart,
@@ -215,6 +215,7 @@ def plot_seizures_by_country(rows: pd.DataFrame, quarter: Quarter) -> Figure:
         "Seizures (tons)",
         describe_sources(rows),
         describe_status(rows, period_column="year"),
+        statuses=statuses(rows),
     )
     return fig
 

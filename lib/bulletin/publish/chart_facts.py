@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter
 
-from bulletin.publish.report import csv_text, order_statuses, statuses_in
+from bulletin.publish.report import csv_text, order_statuses, split_statuses
 
 _MAX_NAMED_CATEGORIES = 8
 # Column names chart_data gives when the axes name nothing: not worth saying in alt text.
@@ -87,27 +87,31 @@ def chart_facts(fig: Figure) -> dict[str, Any]:
         "units": info.value_label if info else "",
         "source": source,
         "status": status,
-        "statuses": statuses_of(data, status, info.statuses if info else None),
+        "statuses": statuses_of(data, info.statuses if info else None),
         "alt": info.alt if info and info.alt else describe_chart(fig, drawn, title, status),
         "csv": csv_text(csv_frame) if not data.empty else "",
         "finished": info is not None,
     }
 
 
-def statuses_of(
-    data: pd.DataFrame, status_sentence: str = "", given: list[str] | None = None
-) -> list[str]:
+def statuses_of(data: pd.DataFrame, given: list[str] | None = None) -> list[str]:
     """The data statuses behind a chart, in order of trust.
 
-    Those given, else its data's ``status`` column, else those its status sentence names.
+    Those given, else those its data's ``status`` column names (joined ones split), else none:
+    the status sentence under a chart is written from its statuses, never read for them.
+
+    >>> statuses_of(pd.DataFrame({"status": ["stated", "official+reconstructed"]}))
+    ['official', 'stated', 'reconstructed']
+    >>> statuses_of(pd.DataFrame(), ["reconstructed"]), statuses_of(pd.DataFrame())
+    (['reconstructed'], [])
     """
     if given is not None:
-        found = set(given)
-    elif "status" in data and not data.empty:
-        found = {p for s in data["status"].dropna().astype(str) for p in s.split("+") if p}
-    else:
-        found = statuses_in(status_sentence)
-    return order_statuses(found)
+        return order_statuses(given)
+    if "status" not in data:
+        return []
+    return order_statuses(
+        {s for field in data["status"].dropna().astype(str) for s in split_statuses(field)}
+    )
 
 
 def describe_chart(fig: Figure, drawn: pd.DataFrame, title: str, status: str = "") -> str:

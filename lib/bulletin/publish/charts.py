@@ -99,8 +99,9 @@ def finish_chart(
             the bars and lines drawn). A ``status`` column, if any, gives the page its data status.
         alt: the text alternative for readers who cannot see the chart (default: written from
             the title, the axes and the numbers drawn).
-        statuses: the data statuses behind the chart (default: the ``status`` column of
-            ``data``, else those the status sentence names).
+        statuses: the data statuses behind the chart, e.g. ``bulletin.data.trust.statuses(rows)``
+            of the rows it draws (default: those the ``status`` column of ``data`` names, else
+            none; the status sentence is never read for them).
 
     Returns:
         The figure.

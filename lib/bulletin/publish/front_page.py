@@ -46,7 +46,7 @@ from bulletin.publish.page_facts import (
     section_of,
     status_class,
 )
-from bulletin.publish.report import order_statuses, statuses_in
+from bulletin.publish.report import order_statuses, split_statuses
 
 TEMPLATE = "front_page.html.j2"
 _ENVIRONMENT = jinja2.Environment(
@@ -79,7 +79,7 @@ def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
         return page_facts(nbformat.read(executed, as_version=4), analysis.name)
     statuses: set[str] = set()
     for record in getattr(analysis, "figures", []):
-        statuses |= statuses_in(str(record.get("status", "")))
+        statuses |= split_statuses(str(record.get("status", "")))
     return {"summary": "", "statuses": order_statuses(statuses), "charts": [], "tables": []}
 
 

@@ -34,7 +34,7 @@ from bulletin.core.wording import (
 from bulletin.data.trust import least_trusted
 from bulletin.data.vocab import country_name
 from bulletin.publish.charts import is_reconstructed
-from bulletin.publish.report import order_statuses, statuses_in
+from bulletin.publish.report import order_statuses, split_statuses
 
 log = logging.getLogger(__name__)
 
@@ -451,7 +451,7 @@ def main_point(notebook: str, figures: Figures) -> tuple[str, list[str]] | None:
             return None
         statuses: set[str] = set()
         for name in point.figures:
-            statuses |= statuses_in(str(figures[name].get("status", "")))
+            statuses |= split_statuses(str(figures[name].get("status", "")))
         if statuses & {"reconstructed", "estimate"} and "reconstructed" not in sentence.lower():
             log.warning("no main point for %s: its figures are reconstructed and the sentence "
                         "does not say so", notebook)

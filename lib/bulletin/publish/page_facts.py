@@ -27,7 +27,7 @@ from bulletin.publish.report import (
     METADATA_KEY,
     TABLE_MIMETYPE,
     order_statuses,
-    statuses_in,
+    split_statuses,
 )
 
 PAGE_FACTS_KEY = "bulletin_page"
@@ -179,7 +179,7 @@ class _Gathered:
     def add(self, output: dict[str, Any]) -> None:
         data = output.get("data", {})
         if FIGURE_MIMETYPE in data:
-            self.figure_statuses |= statuses_in(str(data[FIGURE_MIMETYPE].get("status", "")))
+            self.figure_statuses |= split_statuses(str(data[FIGURE_MIMETYPE].get("status", "")))
         elif CLAIM_MIMETYPE in data:
             self.claims.append({k: data[CLAIM_MIMETYPE].get(k) for k in CLAIM_FIELDS})
         elif DATA_MIMETYPE in data:

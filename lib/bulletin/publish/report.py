@@ -250,19 +250,24 @@ def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
     )
 
 
-def statuses_in(text: str) -> set[str]:
-    """The data statuses a status field or sentence names.
+def split_statuses(field: str) -> set[str]:
+    """The data statuses a record's status field names, joined or alone (``official+reconstructed``).
 
-    A record's field (``official+reconstructed``) names them joined; a sentence of
-    ``bulletin.data.trust.describe_status`` by their whole words ("not official" is not official).
-    Used where a status is made, in the kernel: what leaves it is the list, never the sentence.
+    Figure and claim records keep their statuses as one field; charts and tables carry theirs as a
+    list (``statuses``). No sentence is read: a status sentence is written from the statuses,
+    never the other way round.
 
-    >>> sorted(statuses_in("official+reconstructed"))
+    Raises:
+        ValueError: when given words that are not a status field (a sentence, for one).
+
+    >>> sorted(split_statuses("official+reconstructed"))
     ['official', 'reconstructed']
+    >>> split_statuses("")
+    set()
     """
-    if re.fullmatch(r"[a-z]+(\s*[+,/;&]\s*[a-z]+)*", text.strip()):  # a record's status field
-        return {s for s in re.split(r"[^a-z]+", text) if s in STATUS_WORDS}
-    return {status for status, words in STATUS_WORDS.items() if words in text}
+    if not re.fullmatch(r"([a-z]+(\s*[+,/;&]\s*[a-z]+)*)?", field.strip()):
+        raise ValueError(f"not a status field (statuses joined with '+'): {field!r}")
+    return {s for s in re.split(r"[^a-z]+", field) if s in STATUS_WORDS}
 
 
 def order_statuses(statuses: set[str] | list[str]) -> list[str]:
@@ -284,7 +289,7 @@ def table_facts(
         caption: its caption.
         note: the sentence under it (source, data status).
         decimals: decimals of its numbers.
-        statuses: the data statuses behind it (default: those its note names).
+        statuses: the data statuses behind it (default: none; the note is never read for them).
 
     Returns:
         ``caption``, ``note``, ``statuses`` (in order of trust), ``html`` (the grid, every cell
@@ -294,7 +299,7 @@ def table_facts(
     return {
         "caption": caption,
         "note": note,
-        "statuses": order_statuses(statuses if statuses is not None else statuses_in(note)),
+        "statuses": order_statuses(statuses or []),
         "html": table_html(frame, decimals),
         "csv": csv_text(data),
         "filename": f"{slug(caption, 'table')}.csv",
@@ -342,7 +347,8 @@ def show_table(
         caption: its caption.
         note: the sentence under it (source, data status).
         decimals: decimals of its numbers.
-        statuses: the data statuses behind it (default: those its note names).
+        statuses: the data statuses behind it, e.g. ``bulletin.data.trust.statuses(rows)`` of the
+            rows behind it (default: none; the note is never read for them).
     """
     facts = table_facts(frame, caption, note, decimals, statuses)
     display(
