@@ -221,7 +221,7 @@ def real_zip(official: Path, repeat: int) -> None:
 
 
 def workbooks(official: Path, repeat: int) -> None:
-    """openpyxl against calamine on the official workbooks."""
+    """Time openpyxl against calamine on the official workbooks."""
     import openpyxl
     from python_calamine import CalamineWorkbook
 
