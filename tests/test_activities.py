@@ -15,7 +15,7 @@ from bulletin.core.sentences import describe_partial_date
 from bulletin.core.wording import describe_stated_count, qualifier_of_sum
 from bulletin.data.schemas import partial_date_bounds
 from bulletin.data.tables import TableError, load_table, table_spec
-from bulletin.publish.report import format_table
+from bulletin.publish.report import table_facts, table_figure_html
 
 Q2_2017 = Quarter(2017, 2)
 
@@ -270,7 +270,7 @@ def test_titles_are_text_never_markup(issue_rows):
     rows = issue_rows.copy()
     rows.loc[1, "title"] = "<script>alert('x')</script> & <b>bold</b>"
     table = activities.date_ordered_table(activities.activities_of_issue(rows, Q2_2017))
-    page = format_table(table, "Activities")
+    page = table_figure_html(table_facts(table, "Activities"))
     assert "<script>" not in page and "<b>bold</b>" not in page
     assert "&lt;script&gt;" in page
 

@@ -118,7 +118,7 @@ def _executed(folder: Path, name: str, title: str, summary: str, status: str) ->
             "text/plain": "figure",
         }),
         nbformat.v4.new_output("display_data", data={
-            "text/html": report.format_table(pd.DataFrame({"a": [1]}), "T"),
+            "text/html": report.table_figure_html(report.table_facts(pd.DataFrame({"a": [1]}), "T")),
             report.TABLE_MIMETYPE: report.table_facts(pd.DataFrame({"a": [1]}), "T"),
             "text/plain": "T",
         }),

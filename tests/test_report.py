@@ -49,7 +49,7 @@ def test_show_text_displays_safe_html(shown):
 
 def test_table_has_header_cells_caption_note_and_csv():
     frame = pd.DataFrame({"Country": ["Kazakhstan", "Kyrgyzstan"], "Tons": [1.234, 0.5]})
-    html_text = report.format_table(frame, "Seizures (tons)", note="Source: X.", decimals=2)
+    html_text = report.table_figure_html(report.table_facts(frame, "Seizures (tons)", note="Source: X.", decimals=2))
     assert '<th scope="col">Country</th>' in html_text
     assert '<th scope="col" class="num">Tons</th>' in html_text
     assert "<figcaption>Seizures (tons)</figcaption>" in html_text
@@ -62,7 +62,7 @@ def test_table_has_header_cells_caption_note_and_csv():
 
 def test_table_escapes_data_in_cells_headers_caption_and_note():
     frame = pd.DataFrame({ATTACK: [ATTACK]})
-    html_text = report.format_table(frame, ATTACK, note=ATTACK)
+    html_text = report.table_figure_html(report.table_facts(frame, ATTACK, note=ATTACK))
     visible = html_text.split('<p class="bulletin-download">')[0]
     assert "<script" not in visible
     assert visible.count("&lt;script&gt;") == 4  # header, cell, caption, note
@@ -255,14 +255,14 @@ def test_table_download_never_carries_a_formula_a_spreadsheet_would_run():
     frame = pd.DataFrame(
         {"Title": [FORMULA, "+cmd", "@SUM(A1)", "-2+3", "Workshop"], "Change (%)": [-5.5, 1, 2, 3, 4]}
     )
-    csv = pd.read_csv(io.StringIO(_csv_of(report.format_table(frame, "Activities"))))
+    csv = pd.read_csv(io.StringIO(_csv_of(report.table_figure_html(report.table_facts(frame, "Activities")))))
     assert csv["Title"].tolist() == ["'" + FORMULA, "'+cmd", "'@SUM(A1)", "'-2+3", "Workshop"]
     assert csv["Change (%)"].tolist() == [-5.5, 1, 2, 3, 4]  # numbers unchanged
 
 
 def test_table_download_neutralises_a_formula_in_a_column_name():
     frame = pd.DataFrame({"=1+1": ["a"]})
-    assert _csv_of(report.format_table(frame, "X")).splitlines()[0] == "'=1+1"
+    assert _csv_of(report.table_figure_html(report.table_facts(frame, "X"))).splitlines()[0] == "'=1+1"
 
 
 def test_the_renderer_collects_data_records_for_run_json(shown):

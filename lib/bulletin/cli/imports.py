@@ -74,41 +74,40 @@ def add_import_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_import(args: argparse.Namespace) -> int:
     """Handle ``bulletin import``; returns the exit status."""
-    from bulletin.core.files import InterruptedCommitError, JournalError
+    from bulletin.core.files import JournalError
     from bulletin.data.importers.base import ImportRefusedError
     from bulletin.data.importers.detect import ImportOptions
     from bulletin.data.importers.driver import format_summary, import_files
     from bulletin.data.importers.provenance import ProvenanceError
     from bulletin.data.tables import TableError
 
-    debug = getattr(args, "debug", False)
     options = ImportOptions(scope=args.countries, country=args.country)
     try:
         result = import_files(args.files, args.data_dir, dry_run=args.dry_run, options=options)
-    except (ImportRefusedError, TableError, ProvenanceError) as error:
-        # A table of the data folder that breaks its rules is bad input as much as a file named
-        # on the command line: the user mends a file either way.
-        if debug:
+    except (ImportRefusedError, TableError, ProvenanceError, JournalError, OSError) as error:
+        if getattr(args, "debug", False):
             raise
-        print(f"bulletin import: {error}\nnothing was written.", file=sys.stderr)
-        return 2
-    except JournalError as error:
-        if debug:
-            raise
-        print(f"bulletin import: {error}\nnothing was written.", file=sys.stderr)
-        return 1
-    except InterruptedCommitError as error:
-        if debug:
-            raise
-        print(f"bulletin import: error: {describe_os_error(error)}", file=sys.stderr)
-        return 1
-    except OSError as error:
-        if debug:
-            raise
-        print(
-            f"bulletin import: error: {describe_os_error(error)}\nnothing was written.",
-            file=sys.stderr,
-        )
-        return 1
+        status, message = _failure(error)
+        print(f"bulletin import: {message}", file=sys.stderr)
+        return status
     print(format_summary(result))
     return 0
+
+
+def _failure(error: Exception) -> tuple[int, str]:
+    """The exit status and message of an import that failed, and whether anything was written.
+
+    Bad input (a file named on the command line, or a table of the data folder that breaks its
+    rules: the user mends a file either way) ends with 2; a failing disk or an unfinished
+    earlier import with 1. Only an interrupted commit may have written part of its tables (the
+    next import completes or undoes it, :mod:`bulletin.core.files`).
+    """
+    from bulletin.core.files import InterruptedCommitError, JournalError
+
+    if isinstance(error, InterruptedCommitError):
+        return 1, f"error: {describe_os_error(error)}"
+    if isinstance(error, JournalError):
+        return 1, f"{error}\nnothing was written."
+    if isinstance(error, OSError):
+        return 1, f"error: {describe_os_error(error)}\nnothing was written."
+    return 2, f"{error}\nnothing was written."

@@ -148,6 +148,23 @@ def cannabis_point(figures: Figures) -> str:
     )
 
 
+def _how_often(count: dict, years: dict, year: str, qualified: str = "") -> str:
+    """How often, in words: "in every year ..." or "in three of the five years ...".
+
+    Args:
+        count: the figure counting the years something happened.
+        years: the figure counting the years compared.
+        year: what one year compared is, singular (its first word takes the plural).
+        qualified: words after the plural, when only some years qualify.
+    """
+    happened, compared = int(count["value"]), int(years["value"])
+    if happened == compared:
+        return f"in every {year}"
+    first, _, rest = year.partition(" ")
+    plural = " ".join(p for p in (f"{first}s", rest, qualified) if p)
+    return f"in {number_in_words(happened)} of the {number_in_words(compared)} {plural}"
+
+
 def heroin_point(figures: Figures) -> str:
     """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia.
 
@@ -165,24 +182,14 @@ def heroin_point(figures: Figures) -> str:
                 f"{compared['period']} are partly reconstructed by this project: no "
                 "comparison is stated here."
             )
-        count, years = int(official_higher["value"]), int(official["value"])
-        when = (
-            f"in every year with official figures for both ({official['period']})"
-            if count == years
-            else f"in {number_in_words(count)} of the {number_in_words(years)} years with "
-            f"official figures for both ({official['period']})"
+        when = _how_often(
+            official_higher, official, f"year with official figures for both ({official['period']})"
         )
         return (
             "The Russian Federation seized more heroin than the five countries of Central Asia "
             f"together {when}; {not_official['value']} are reconstructed and left out."
         )
-    count, years = int(higher["value"]), int(compared["value"])
-    when = (
-        f"in every year of {compared['period']}"
-        if count == years
-        else f"in {number_in_words(count)} of the {number_in_words(years)} years of "
-        f"{compared['period']} with figures for both"
-    )
+    when = _how_often(higher, compared, f"year of {compared['period']}", "with figures for both")
     return (
         "The Russian Federation seized more heroin than the five countries of Central Asia "
         f"together {when}."
@@ -265,14 +272,10 @@ def drug_crime_point(figures: Figures) -> str:
     total = figures["crime_offences_total"]
     selling = figures.get("crime_selling_share_pct")
     countries = figures.get("crime_selling_countries")
-    if _made(total):
-        sentence = _official_part(figures, total, "crime_offences_official",
-                                  "drug-related offences", "reported")
-    else:
-        sentence = (
-            f"In {total['period']}, {describe_count(total['value'])} drug-related offences were "
-            "reported in Central Asia"
-        )
+    sentence = _total_sentence(
+        figures, total, ("crime_offences_official", "drug-related offences", "reported"),
+        f"{describe_count(total['value'])} drug-related offences were reported",
+    )
     if (
         selling and selling.get("value") is not None and not _made(selling)
         and selling.get("period") == total["period"] and countries
@@ -284,6 +287,23 @@ def drug_crime_point(figures: Figures) -> str:
     return sentence + "."
 
 
+def _total_sentence(
+    figures: Figures, total: dict, official: tuple[str, str, str], counted: str
+) -> str:
+    """The opening of a crime page's point: the region's total, or its official part.
+
+    Args:
+        figures: the issue's key figures.
+        total: the regional total's figure.
+        official: the name of the figure of its official part, what is counted and the verb
+            (for :func:`_official_part`), used when the total is partly reconstructed.
+        counted: the total in words, with its verb ("12,400 offences were reported").
+    """
+    if _made(total):
+        return _official_part(figures, total, *official)
+    return f"In {total['period']}, {counted} in Central Asia"
+
+
 def arrests_point(figures: Figures) -> str:
     """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women.
 
@@ -291,14 +311,10 @@ def arrests_point(figures: Figures) -> str:
     """
     total = figures["arrests_persons_total"]
     women = figures["arrests_women_mean_share_pct"]
-    if _made(total):
-        sentence = _official_part(figures, total, "arrests_persons_official",
-                                  "persons arrested for drug-related crime", "arrested")
-    else:
-        sentence = (
-            f"In {total['period']}, {describe_count(total['value'], 'people')} were arrested for "
-            "drug-related crime in Central Asia"
-        )
+    sentence = _total_sentence(
+        figures, total, ("arrests_persons_official", "persons arrested for drug-related crime", "arrested"),
+        f"{describe_count(total['value'], 'people')} were arrested for drug-related crime",
+    )
     if not _made(women):
         sentence += (
             f"; women were {describe_percent(women['value'])} of those arrested on average over "

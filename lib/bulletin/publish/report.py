@@ -325,11 +325,6 @@ def table_figure_html(facts: dict[str, Any], number: int | None = None) -> str:
     )
 
 
-def format_table(frame: pd.DataFrame, caption: str, note: str = "", decimals: int = 1) -> str:
-    """A table as HTML: caption, header cells, a note (source, data status) and its data as CSV."""
-    return table_figure_html(table_facts(frame, caption, note, decimals))
-
-
 def show_table(
     frame: pd.DataFrame,
     caption: str,
