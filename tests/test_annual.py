@@ -38,6 +38,9 @@ def seizures() -> pd.DataFrame:
     )
 
 
+OPIATES = annual.Selection(("heroin", "opium"), 2020, 2022)
+
+
 @pytest.mark.parametrize(
     ("issue", "last_year", "expected"),
     [("2017Q2", 0, 2016), ("2017Q1", 0, 2015), ("2017Q4", 0, 2016), ("2023Q2", 0, 2022),
@@ -52,13 +55,52 @@ def test_last_data_year_refuses_a_negative_year():
         annual.last_data_year(Quarter(2017, 2), -1)
 
 
-def test_select_rows_refuses_reversed_years(seizures):
-    with pytest.raises(ValueError, match="after last year"):
-        annual.select_rows(seizures, ("heroin",), 2021, 2020)
+def test_a_selection_refuses_reversed_years():
+    with pytest.raises(ValueError, match="first year 2021 is after last year 2020"):
+        annual.Selection(("heroin",), 2021, 2020)
+
+
+def test_a_selection_keeps_tuples_and_is_frozen():
+    shown = annual.Selection(["heroin", "opium"], 2020, 2022, countries=["KAZ", "RUS"])
+    assert shown.drugs == ("heroin", "opium") and shown.countries == ("KAZ", "RUS")
+    assert shown == annual.Selection(("heroin", "opium"), 2020, 2022, ("KAZ", "RUS"))
+    assert list(shown.years) == [2020, 2021, 2022]
+    assert annual.Selection(("heroin",), 2020, 2020).countries == annual.CENTRAL_ASIA
+    with pytest.raises(AttributeError):
+        shown.first_year = 2019
+
+
+def test_a_selection_of_other_countries_keeps_its_drugs_and_years():
+    russia = OPIATES.of(("RUS",))
+    assert (russia.drugs, russia.years, russia.countries) == (
+        OPIATES.drugs, OPIATES.years, ("RUS",)
+    )
+
+
+def test_a_selection_refuses_a_string_for_a_sequence():
+    with pytest.raises(TypeError, match="sequence of drugs"):
+        annual.Selection("heroin", 2020, 2022)
+    with pytest.raises(TypeError, match="sequence of countries"):
+        annual.Selection(("heroin",), 2020, 2022, countries="RUS")
+    with pytest.raises(TypeError):
+        annual.Selection(("heroin",), 2020.5, 2022)
+
+
+def test_a_selection_takes_the_years_of_a_table_as_ints():
+    years = pd.Series([2020, 2022])
+    shown = annual.Selection(("heroin",), years.min(), years.max())
+    assert (type(shown.first_year), type(shown.last_year)) == (int, int)
+
+
+def test_select_rows_takes_the_selection(seizures):
+    rows = annual.select_rows(seizures, annual.Selection(("heroin",), 2021, 2021, ("RUS", "KAZ")))
+    assert rows[["country", "year", "drug"]].values.tolist() == [
+        ["KAZ", 2021, "heroin"], ["RUS", 2021, "heroin"]
+    ]
 
 
 def test_regional_totals_count_the_countries_and_never_fill_zeros(seizures):
-    totals = annual.regional_totals(seizures, ("heroin", "opium"), 2020, 2022)
+    totals = annual.regional_totals(seizures, OPIATES)
     expected = pd.DataFrame(
         {
             "year": [2020, 2020, 2021, 2021, 2022, 2022],
@@ -73,13 +115,13 @@ def test_regional_totals_count_the_countries_and_never_fill_zeros(seizures):
 
 
 def test_regional_totals_of_another_set_of_countries(seizures):
-    russia = annual.regional_totals(seizures, ("heroin",), 2021, 2021, countries=("RUS",))
+    russia = annual.regional_totals(seizures, annual.Selection(("heroin",), 2021, 2021, ("RUS",)))
     assert russia.loc[0, "kg"] == 999.0
     assert russia.loc[0, "of"] == 1
 
 
 def test_coverage_by_year_names_the_missing(seizures):
-    coverage = annual.coverage_by_year(seizures, ("heroin", "opium"), 2020, 2022).set_index("year")
+    coverage = annual.coverage_by_year(seizures, OPIATES).set_index("year")
     assert coverage.loc[2020, "countries"] == 5 and coverage.loc[2020, "missing"] == ""
     assert coverage.loc[2021, "countries"] == 4
     assert coverage.loc[2021, "missing"] == "Turkmenistan"
@@ -87,18 +129,18 @@ def test_coverage_by_year_names_the_missing(seizures):
 
 
 def test_find_gaps_lists_countries_drugs_and_empty_years(seizures):
-    gaps, empty = annual.find_gaps(seizures, ("heroin", "opium"), 2020, 2022)
+    gaps, empty = annual.find_gaps(seizures, OPIATES)
     assert gaps == [
         ("Tajikistan", "Opium", [2021]),
         ("Turkmenistan", annual.MISSING_COUNTRY, [2021]),
     ]
     assert empty == [2022]
-    one_drug, _ = annual.find_gaps(seizures, ("heroin",), 2020, 2022)
+    one_drug, _ = annual.find_gaps(seizures, annual.Selection(("heroin",), 2020, 2022))
     assert one_drug == [("Turkmenistan", "Heroin", [2021])]
 
 
 def test_status_by_year(seizures):
-    rows = annual.select_rows(seizures, ("heroin",), 2020, 2022)
+    rows = annual.select_rows(seizures, annual.Selection(("heroin",), 2020, 2022))
     assert annual.status_by_year(rows, [2020, 2021, 2022]).tolist() == [
         "reconstructed",
         "official",
@@ -107,31 +149,29 @@ def test_status_by_year(seizures):
 
 
 def test_chart_note_names_gaps_and_explains_the_marks(seizures):
-    source, status, statuses = annual.chart_note(seizures, ("heroin", "opium"), 2020, 2022)
+    source, status, statuses = annual.chart_note(seizures, OPIATES)
     assert source == "Source: test."
     assert statuses == ["official", "reconstructed"]  # of the rows, never read from the words
     assert "reconstructed by this project" in status and "(2020)" in status
     assert "Missing, not counted as zero: Tajikistan, opium, 2021; Turkmenistan" in status
     assert "No figures at all for 2022." in status
     assert "n/5 above a bar" in status
-    _, complete, _ = annual.chart_note(seizures, ("heroin", "opium"), 2020, 2020)
+    _, complete, _ = annual.chart_note(seizures, annual.Selection(("heroin", "opium"), 2020, 2020))
     assert "Missing" not in complete and "n/5" not in complete
 
 
 def test_table_note_comes_with_the_statuses_of_its_rows(seizures):
-    note, statuses = annual.table_note(seizures, ("heroin", "opium"), 2020, 2022)
-    chart_source, chart_status, chart_statuses = annual.chart_note(
-        seizures, ("heroin", "opium"), 2020, 2022
-    )
+    note, statuses = annual.table_note(seizures, OPIATES)
+    chart_source, chart_status, chart_statuses = annual.chart_note(seizures, OPIATES)
     assert note.startswith(f"{chart_source} {chart_status}")
-    rows = annual.select_rows(seizures, ("heroin", "opium"), 2020, 2022)
+    rows = annual.select_rows(seizures, OPIATES)
     assert statuses == chart_statuses == sorted(set(rows["status"]))
 
 
 def test_stacked_years_hatch_reconstructed_and_mark_gaps(seizures):
-    totals = annual.regional_totals(seizures, ("heroin", "opium"), 2020, 2022)
+    totals = annual.regional_totals(seizures, OPIATES)
     table = totals.pivot(index="year", columns="drug", values="kg")
-    coverage = annual.coverage_by_year(seizures, ("heroin", "opium"), 2020, 2022)
+    coverage = annual.coverage_by_year(seizures, OPIATES)
     statuses = ["reconstructed", "official", ""]
     fig, ax = new_chart()
     handles = annual.draw_stacked_years(

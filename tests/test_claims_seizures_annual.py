@@ -143,7 +143,7 @@ def test_backtest_central_asia_heroin_below_russia(official_rows, year):
 def test_official_2018_2022_lack_turkmenistan_and_nothing_fills_it(official_rows):
     shipped = load_table("seizures_annual", DATA_DIR)
     assert shipped[(shipped["country"] == "TKM") & shipped["year"].between(2017, 2022)].empty
-    coverage = annual.coverage_by_year(shipped, ("heroin",), 2018, 2022)
+    coverage = annual.coverage_by_year(shipped, annual.Selection(("heroin",), 2018, 2022))
     assert (coverage["countries"] == 4).all() and (coverage["missing"] == "Turkmenistan").all()
 
 

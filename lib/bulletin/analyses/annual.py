@@ -8,7 +8,9 @@ that tell official, reconstructed and missing years apart on the chart itself.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -59,20 +61,71 @@ def last_data_year(issue: Quarter, last_year: int = 0) -> int:
     return last_year or data_quarter(issue).year - 1
 
 
-def select_rows(
-    annual: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str] = CENTRAL_ASIA,
-) -> pd.DataFrame:
-    """The rows of some drugs, countries and years (inclusive), in key order."""
-    if first_year > last_year:
-        raise ValueError(f"first year {first_year} is after last year {last_year}")
+@dataclass(frozen=True)
+class Selection:
+    """The rows a chart or table of years shows: some drugs, some countries, a range of years.
+
+    Built once by an analysis or a notebook and handed to :func:`select_rows`,
+    :func:`regional_totals`, :func:`coverage_by_year`, :func:`find_gaps`, :func:`chart_note`,
+    :func:`table_note` and :func:`cell_statuses`, so that a chart, its table and their notes
+    count the same rows.
+
+    >>> shown = Selection(["heroin"], 2010, 2016)
+    >>> shown.drugs, shown.years, shown.of(["RUS"]).countries
+    (('heroin',), range(2010, 2017), ('RUS',))
+    >>> Selection(("heroin",), 2021, 2020)
+    Traceback (most recent call last):
+    ...
+    ValueError: first year 2021 is after last year 2020
+
+    Attributes:
+        drugs: the drugs counted, in the order a table lists them (a tuple once built).
+        first_year: the first year shown.
+        last_year: the last year shown (inclusive).
+        countries: the countries counted, the five Central Asian countries unless told (a tuple
+            once built).
+
+    Raises:
+        ValueError: if ``first_year`` is after ``last_year``.
+        TypeError: if ``drugs`` or ``countries`` is a single string rather than a sequence, or a
+            year is not a whole number.
+    """
+
+    drugs: Sequence[str]
+    first_year: int
+    last_year: int
+    countries: Sequence[str] = CENTRAL_ASIA
+
+    def __post_init__(self) -> None:
+        """Check the years and keep the drugs and countries as tuples, the years as ints."""
+        for name in ("drugs", "countries"):
+            value = getattr(self, name)
+            if isinstance(value, str):
+                raise TypeError(f"expected a sequence of {name}, got the string {value!r}")
+            object.__setattr__(self, name, tuple(value))
+        for name in ("first_year", "last_year"):
+            object.__setattr__(self, name, operator.index(getattr(self, name)))
+        if self.first_year > self.last_year:
+            raise ValueError(
+                f"first year {self.first_year} is after last year {self.last_year}"
+            )
+
+    @property
+    def years(self) -> range:
+        """Every year shown, first to last."""
+        return range(self.first_year, self.last_year + 1)
+
+    def of(self, countries: Sequence[str]) -> Selection:
+        """The same drugs and years, of other countries."""
+        return replace(self, countries=countries)
+
+
+def select_rows(annual: pd.DataFrame, shown: Selection) -> pd.DataFrame:
+    """The rows of a selection's drugs, countries and years (inclusive), in key order."""
     chosen = (
-        annual["drug"].isin(drugs)
-        & annual["country"].isin(countries)
-        & annual["year"].between(first_year, last_year)
+        annual["drug"].isin(shown.drugs)
+        & annual["country"].isin(shown.countries)
+        & annual["year"].between(shown.first_year, shown.last_year)
     )
     return annual.loc[chosen].sort_values(["country", "year", "drug"]).reset_index(drop=True)
 
@@ -87,13 +140,7 @@ def status_by_year(rows: pd.DataFrame, years: Sequence[int]) -> pd.Series:
     return joined.reindex(list(years), fill_value="").rename("status")
 
 
-def regional_totals(
-    annual: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str] = CENTRAL_ASIA,
-) -> pd.DataFrame:
+def regional_totals(annual: pd.DataFrame, shown: Selection) -> pd.DataFrame:
     """Kilograms seized by the countries together, per year and drug, with their coverage.
 
     A country without a figure for a drug and year is left out of the sum (missing, not zero),
@@ -104,10 +151,8 @@ def regional_totals(
         One row per year and drug (every year of the range, drugs in the order given): ``year,
         drug, kg, countries, of, status``.
     """
-    rows = select_rows(annual, drugs, first_year, last_year, countries)
-    grid = pd.MultiIndex.from_product(
-        [range(first_year, last_year + 1), list(drugs)], names=["year", "drug"]
-    )
+    rows = select_rows(annual, shown)
+    grid = pd.MultiIndex.from_product([shown.years, list(shown.drugs)], names=["year", "drug"])
     grouped = rows.groupby(["year", "drug"])
     totals = pd.DataFrame(
         {
@@ -118,39 +163,29 @@ def regional_totals(
     ).reindex(grid)
     totals["countries"] = totals["countries"].fillna(0).astype(int)
     totals["status"] = totals["status"].fillna("")
-    totals["of"] = len(countries)
+    totals["of"] = len(shown.countries)
     return totals.reset_index()[["year", "drug", "kg", "countries", "of", "status"]]
 
 
-def coverage_by_year(
-    annual: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str] = CENTRAL_ASIA,
-) -> pd.DataFrame:
+def coverage_by_year(annual: pd.DataFrame, shown: Selection) -> pd.DataFrame:
     """How many of the countries have a figure for any of the drugs, each year, and which do not.
 
     Returns:
         ``year, countries, of, missing`` (names of the countries without any figure, joined by
         ", "), one row per year of the range.
     """
-    rows = select_rows(annual, drugs, first_year, last_year, countries)
+    rows = select_rows(annual, shown)
     present = rows.groupby("year")["country"].agg(set)
     records = []
-    for year in range(first_year, last_year + 1):
+    for year in shown.years:
         have = present.get(year, set())
-        missing = [country_name(c) for c in countries if c not in have]
-        records.append((year, len(have), len(countries), ", ".join(missing)))
+        missing = [country_name(c) for c in shown.countries if c not in have]
+        records.append((year, len(have), len(shown.countries), ", ".join(missing)))
     return pd.DataFrame(records, columns=["year", "countries", "of", "missing"])
 
 
 def find_gaps(
-    annual: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str] = CENTRAL_ASIA,
+    annual: pd.DataFrame, shown: Selection
 ) -> tuple[list[tuple[str, str, list[int]]], list[int]]:
     """The figures missing from a range of years, for the page to name them.
 
@@ -160,15 +195,16 @@ def find_gaps(
 
     Returns:
         ``(gaps, empty_years)``: gaps as ``(country name, drug label or MISSING_COUNTRY, years)``,
-        in the order of ``countries`` then ``drugs``; years without any figure.
+        in the order of the selection's countries then drugs; years without any figure.
     """
-    rows = select_rows(annual, drugs, first_year, last_year, countries)
+    rows = select_rows(annual, shown)
+    drugs = shown.drugs
     have = set(zip(rows["country"], rows["drug"], rows["year"], strict=True))
     years_with_data = set(rows["year"])
-    empty_years = [y for y in range(first_year, last_year + 1) if y not in years_with_data]
+    empty_years = [y for y in shown.years if y not in years_with_data]
     labels = drug_labels()
     gaps: list[tuple[str, str, list[int]]] = []
-    for country in countries:
+    for country in shown.countries:
         absent = [
             y
             for y in sorted(years_with_data)
@@ -188,40 +224,28 @@ def find_gaps(
     return gaps, empty_years
 
 
-def chart_note(
-    seizures: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str] = CENTRAL_ASIA,
-) -> tuple[str, str, list[str]]:
+def chart_note(seizures: pd.DataFrame, shown: Selection) -> tuple[str, str, list[str]]:
     """The source and status lines under a chart of years, and the statuses of its rows.
 
     Statuses by year, the gaps named, and the key to the coverage marks of the five (see
     :func:`mark_coverage`); the statuses (in order of trust) are those of the same rows, for
     ``finish_chart``'s ``statuses``.
     """
-    rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
+    rows, details = _rows_and_details(seizures, shown)
     status = " ".join(p for p in (describe_status(rows), *details) if p)
     return describe_sources(rows), status, statuses(rows)
 
 
-def _rows_and_details(
-    seizures: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str],
-) -> tuple[pd.DataFrame, list[str]]:
+def _rows_and_details(seizures: pd.DataFrame, shown: Selection) -> tuple[pd.DataFrame, list[str]]:
     """The rows behind a chart or table of years, and what its note adds to their status.
 
     The gaps named, and the key to the coverage marks where some of the five have no figure.
     """
-    rows = select_rows(seizures, drugs, first_year, last_year, countries)
-    gaps, empty = find_gaps(seizures, drugs, first_year, last_year, countries)
+    rows = select_rows(seizures, shown)
+    gaps, empty = find_gaps(seizures, shown)
     details = [describe_gaps(gaps, empty)]
-    five = [c for c in countries if c in CENTRAL_ASIA]
-    covered = coverage_by_year(seizures, drugs, first_year, last_year, five)["countries"]
+    five = [c for c in shown.countries if c in CENTRAL_ASIA]
+    covered = coverage_by_year(seizures, shown.of(five))["countries"]
     if ((covered > 0) & (covered < len(five))).any():
         details.append(coverage_note(len(five)))
     return rows, details
@@ -230,18 +254,12 @@ def _rows_and_details(
 # --- Charts of years: official, reconstructed and missing told apart on the chart --------------
 
 
-def table_note(
-    seizures: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    countries: Sequence[str] = CENTRAL_ASIA,
-) -> tuple[str, list[str]]:
+def table_note(seizures: pd.DataFrame, shown: Selection) -> tuple[str, list[str]]:
     """The note under a table of years, and the statuses of its rows (``show_table``'s ``statuses``).
 
     The note has the same source and status lines as its chart's (:func:`chart_note`).
     """
-    rows, details = _rows_and_details(seizures, drugs, first_year, last_year, countries)
+    rows, details = _rows_and_details(seizures, shown)
     return notes.table_note(rows, *details), statuses(rows)
 
 
@@ -273,23 +291,16 @@ def hatch_reconstructed(bars: Sequence, statuses: Sequence[str]) -> None:
         style_bar(bar, str(status))
 
 
-def cell_statuses(
-    seizures: pd.DataFrame,
-    drugs: Sequence[str],
-    first_year: int,
-    last_year: int,
-    by: str,
-    countries: Sequence[str] = CENTRAL_ASIA,
-) -> pd.DataFrame:
+def cell_statuses(seizures: pd.DataFrame, shown: Selection, by: str) -> pd.DataFrame:
     """The status of each year and layer of a chart, from the rows behind it.
 
     The status of each year (rows) and drug or country (columns, ``by``) of a chart's layers:
     the statuses of the rows behind the cell, joined ("" where there is none).
     """
-    rows = select_rows(seizures, drugs, first_year, last_year, countries)
+    rows = select_rows(seizures, shown)
     joined = rows.groupby(["year", by])["status"].agg(joined_values)
     table = joined.unstack(by) if not joined.empty else pd.DataFrame()
-    return table.reindex(index=range(first_year, last_year + 1)).fillna("")
+    return table.reindex(index=shown.years).fillna("")
 
 
 def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
@@ -456,11 +467,11 @@ def plot_stacked_years(
         ncols=4,
     )
     years = by_year["year"]
-    source, status, shown = chart_note(seizures, drugs, years.min(), years.max())
+    source, status, noted = chart_note(seizures, Selection(drugs, years.min(), years.max()))
     hidden = describe_not_drawn(not_drawn_cells(
         table, statuses if isinstance(statuses, pd.DataFrame)
         else pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)
     ))
     finish_chart(fig, ax, title, value_label, source, " ".join(p for p in (status, hidden) if p),
-                 statuses=shown)
+                 statuses=noted)
     return fig

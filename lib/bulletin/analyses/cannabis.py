@@ -32,6 +32,7 @@ from bulletin.publish.charts import (
 CHART_TITLE = "Cannabis seizures in Central Asia"
 SHARE_CHART_TITLE = "Share of cannabis-type drugs in all drugs seized, Central Asia"
 CANNABIS = ("cannabis_herb", "cannabis_resin")
+HERB = ("cannabis_herb",)
 ALL_DRUGS = (*CANNABIS, "heroin", "opium")
 ALL_DRUGS_WITH_POPPY = (*ALL_DRUGS, "poppy_straw")
 ALL_DRUGS_DEFINITION = (
@@ -64,15 +65,16 @@ def cannabis_by_country(seizures: pd.DataFrame, first_year: int, last_year: int)
     A country with neither figure in a year is missing that year, not zero. ``countries`` counts
     the five that have a figure, ``status`` is the year's data status.
     """
-    rows = annual.select_rows(seizures, CANNABIS, first_year, last_year)
-    years = pd.Index(range(first_year, last_year + 1), name="year")
+    shown = annual.Selection(CANNABIS, first_year, last_year)
+    rows = annual.select_rows(seizures, shown)
+    years = pd.Index(shown.years, name="year")
     table = (
         rows.pivot_table(index="year", columns="country", values="kg", aggfunc="sum")
         .reindex(index=years, columns=list(CENTRAL_ASIA))
         / KG_PER_TON
     )
     table.columns.name = None
-    coverage = annual.coverage_by_year(seizures, CANNABIS, first_year, last_year)
+    coverage = annual.coverage_by_year(seizures, shown)
     table = table.join(coverage.set_index("year")[["countries", "of"]])
     table["status"] = annual.status_by_year(rows, years)
     return table.reset_index()
@@ -87,7 +89,8 @@ def cannabis_share(
         ``year, cannabis_t, all_drugs_t, share_pct, countries, of, status``; the share is
         missing for a year without figures.
     """
-    totals = annual.regional_totals(seizures, drugs, first_year, last_year)
+    shown = annual.Selection(drugs, first_year, last_year)
+    totals = annual.regional_totals(seizures, shown)
     by_year = totals.groupby("year")
     cannabis = totals[totals["drug"].isin(CANNABIS)].groupby("year")["kg"].sum(min_count=1)
     frame = pd.DataFrame(
@@ -97,9 +100,9 @@ def cannabis_share(
         }
     )
     frame["share_pct"] = frame["cannabis_t"] / frame["all_drugs_t"] * 100
-    coverage = annual.coverage_by_year(seizures, drugs, first_year, last_year).set_index("year")
+    coverage = annual.coverage_by_year(seizures, shown).set_index("year")
     frame = frame.join(coverage[["countries", "of"]])
-    rows = annual.select_rows(seizures, drugs, first_year, last_year)
+    rows = annual.select_rows(seizures, shown)
     frame["status"] = annual.status_by_year(rows, frame.index)
     return frame.rename_axis("year").reset_index()
 
@@ -111,7 +114,7 @@ def herb_by_country(seizures: pd.DataFrame, first_year: int, last_year: int) -> 
         ``country`` (ISO3), ``herb_t`` (tons over the years it has figures for), ``share_pct``
         (of the five's tons), ``years`` (how many years have a figure), largest first.
     """
-    rows = annual.select_rows(seizures, ("cannabis_herb",), first_year, last_year)
+    rows = annual.select_rows(seizures, annual.Selection(HERB, first_year, last_year))
     grouped = rows.groupby("country")
     table = pd.DataFrame(
         {"herb_t": grouped["kg"].sum() / KG_PER_TON, "years": grouped["year"].nunique()}
@@ -124,7 +127,7 @@ def herb_by_country(seizures: pd.DataFrame, first_year: int, last_year: int) -> 
 
 def wild_cannabis_share(seizures: pd.DataFrame, first_year: int, last_year: int) -> pd.Series:
     """Kazakhstan and Kyrgyzstan's share of the five's cannabis herb, per year, in per cent."""
-    rows = annual.select_rows(seizures, ("cannabis_herb",), first_year, last_year)
+    rows = annual.select_rows(seizures, annual.Selection(HERB, first_year, last_year))
     by_year = rows.groupby("year")["kg"].sum()
     wild = rows[rows["country"].isin(WILD_CANNABIS_COUNTRIES)].groupby("year")["kg"].sum()
     return (wild.reindex(by_year.index, fill_value=0.0) / by_year * 100).rename("share_pct")
@@ -181,7 +184,7 @@ def check_claim_c4(seizures: pd.DataFrame) -> dict:
     }
     values["definition"] = SHARE_DEFINITION
     values.update({f"status_{y}": shares.loc[y, "status"] for y in C4_POINTS})
-    rows = annual.select_rows(seizures, ALL_DRUGS, first, last)
+    rows = annual.select_rows(seizures, annual.Selection(ALL_DRUGS, first, last))
     rows = rows[rows["year"].isin(list(C4_POINTS))]
     if not pd.isna(found[last]):
         values[f"share_{last}_with_poppy_pct"] = round(definition_effect(seizures, last)[1], 2)
@@ -267,7 +270,7 @@ def check_claim_c5(seizures: pd.DataFrame) -> dict:
     overall = herb_by_country(seizures, first, last).set_index("country")["share_pct"]
     together = float(overall.reindex(WILD_CANNABIS_COUNTRIES).sum())
     years = list(range(first, last + 1))
-    rows = annual.select_rows(seizures, ("cannabis_herb",), first, last)
+    rows = annual.select_rows(seizures, annual.Selection(HERB, first, last))
     values = {
         "kaz_kgz_herb_share_pct": round(together, 2),
         "kaz_kgz_herb_share_by_year_pct": {str(y): round(float(v), 2) for y, v in by_year.items()},
@@ -316,7 +319,7 @@ def sentences(seizures: pd.DataFrame, shares: pd.DataFrame, last_year: int) -> l
     if not herb.empty:
         period = f"{first_year}-{last_year}"
         wild = herb[herb["country"].isin(WILD_CANNABIS_COUNTRIES)]
-        rows = annual.select_rows(seizures, ("cannabis_herb",), first_year, last_year)
+        rows = annual.select_rows(seizures, annual.Selection(HERB, first_year, last_year))
         years_with_figures = rows["year"].nunique()
         complete = len(herb) == len(CENTRAL_ASIA) and (herb["years"] == years_with_figures).all()
         what = (
@@ -373,7 +376,7 @@ def plot_cannabis_by_country(seizures: pd.DataFrame, by_country: pd.DataFrame) -
     """Stacked bars of cannabis herb and resin by country and year (tons)."""
     layers = {country: country_name(country) for country in CENTRAL_ASIA}
     first, last = int(by_country["year"].min()), int(by_country["year"].max())
-    cells = annual.cell_statuses(seizures, CANNABIS, first, last, by="country")
+    cells = annual.cell_statuses(seizures, annual.Selection(CANNABIS, first, last), by="country")
     return annual.plot_stacked_years(
         seizures, by_country, layers, CANNABIS, CHART_TITLE,
         "Cannabis herb and resin seized (tons)", cells=cells,
@@ -420,7 +423,8 @@ def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame) -> Figure:
                               "not official"))
     ax.legend(handles=handles, frameon=False, loc="lower left", fontsize=9)
     years = shares["year"]
-    source, status, statuses = annual.chart_note(seizures, ALL_DRUGS, years.min(), years.max())
+    shown = annual.Selection(ALL_DRUGS, years.min(), years.max())
+    source, status, statuses = annual.chart_note(seizures, shown)
     if hidden.any():
         status += (
             f" Not drawn: {describe_years(shares.loc[hidden, 'year'].astype(int).tolist())} "
@@ -451,15 +455,14 @@ def key_figures(
     year = latest_official_year(seizures, last_year)
     if year is not None:
         _, wide = definition_effect(seizures, year)
+        rows = annual.select_rows(seizures, annual.Selection(ALL_DRUGS_WITH_POPPY, year, year))
         figures.append({"name": "cannabis_share_with_poppy_pct", "value": round(wide, 2),
                         "unit": "%", "period": str(year),
-                        "status": annual.status_by_year(
-                            annual.select_rows(seizures, ALL_DRUGS_WITH_POPPY, year, year),
-                            [year]).iloc[0]})
+                        "status": annual.status_by_year(rows, [year]).iloc[0]})
     first_year, last_herb_year = herb_years(last_year)
     herb = herb_by_country(seizures, first_year, last_herb_year)
     if not herb.empty:
-        rows = annual.select_rows(seizures, ("cannabis_herb",), first_year, last_herb_year)
+        rows = annual.select_rows(seizures, annual.Selection(HERB, first_year, last_herb_year))
         wild = herb[herb["country"].isin(WILD_CANNABIS_COUNTRIES)]["share_pct"].sum()
         figures.append({"name": "cannabis_kaz_kgz_herb_share_pct", "value": round(float(wild), 2),
                         "unit": "%", "period": f"{first_year}-{last_herb_year}",

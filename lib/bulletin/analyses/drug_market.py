@@ -54,15 +54,16 @@ def market_by_year(seizures: pd.DataFrame, first_year: int, last_year: int) -> p
         ``countries`` (how many of the five have a figure for any of the drugs), ``of`` and
         ``status``. Missing figures stay missing; a year without any is all missing.
     """
-    totals = annual.regional_totals(seizures, MARKET_DRUGS, first_year, last_year)
+    shown = annual.Selection(MARKET_DRUGS, first_year, last_year)
+    totals = annual.regional_totals(seizures, shown)
     wide = totals.pivot(index="year", columns="drug", values="kg")[list(MARKET_DRUGS)]
     wide = wide / KG_PER_TON
     wide.columns = [f"{drug}_t" for drug in wide.columns]
     wide["total_t"] = wide.sum(axis=1, min_count=1)
     for group, drugs in GROUPS.items():
         wide[f"{group}_t"] = wide[[f"{d}_t" for d in drugs]].sum(axis=1, min_count=1)
-    coverage = annual.coverage_by_year(seizures, MARKET_DRUGS, first_year, last_year)
-    rows = annual.select_rows(seizures, MARKET_DRUGS, first_year, last_year)
+    coverage = annual.coverage_by_year(seizures, shown)
+    rows = annual.select_rows(seizures, shown)
     wide = wide.join(coverage.set_index("year")[["countries", "of"]])
     wide["status"] = annual.status_by_year(rows, wide.index)
     return wide.reset_index()
@@ -131,8 +132,9 @@ def check_claim_c2(seizures: pd.DataFrame) -> dict:
     low, high = C2_OPIUM_YEARS
     opium_ok = bool(opium_years) and all(low <= y <= high for y in opium_years)
     holds = heroin_ok and opium_ok
-    rows = annual.select_rows(seizures, ("heroin", "opium"), min(first, BULLETIN_LAST_YEAR),
-                              BULLETIN_LAST_YEAR)
+    opiates = annual.Selection(("heroin", "opium"), min(first, BULLETIN_LAST_YEAR),
+                               BULLETIN_LAST_YEAR)
+    rows = annual.select_rows(seizures, opiates)
     deciding = pd.concat([
         rows[(rows["drug"] == "heroin") & rows["year"].isin(heroin_years)],
         rows[(rows["drug"] == "opium") & rows["year"].isin(opium_years)],
@@ -176,7 +178,7 @@ def check_claim_c3(seizures: pd.DataFrame) -> dict:
     years = list(range(first, last + 1))
     holds = all(largest.get(year) == "cannabis" for year in years)
     shares = composition(market).set_index("year")["cannabis_pct"].dropna()
-    rows = annual.select_rows(seizures, MARKET_DRUGS, first, last)
+    rows = annual.select_rows(seizures, annual.Selection(MARKET_DRUGS, first, last))
     values = {
         "largest_group_by_year": {str(y): largest.get(y) for y in years},
         "cannabis_share_min_pct": round(float(shares.min()), 2) if not shares.empty else None,
@@ -252,7 +254,7 @@ def plot_drug_market(seizures: pd.DataFrame, market: pd.DataFrame) -> Figure:
     """Stacked bars of the four drugs per year (tons): "Drug market in Central Asia"."""
     layers = {f"{drug}_t": CHART_CATEGORIES[drug] for drug in MARKET_DRUGS}
     first, last = int(market["year"].min()), int(market["year"].max())
-    cells = annual.cell_statuses(seizures, MARKET_DRUGS, first, last, by="drug")
+    cells = annual.cell_statuses(seizures, annual.Selection(MARKET_DRUGS, first, last), by="drug")
     cells.columns = [f"{drug}_t" for drug in cells.columns]
     return annual.plot_stacked_years(
         seizures, market, layers, MARKET_DRUGS, CHART_TITLE, "Seizures (tons)", cells=cells

@@ -48,10 +48,9 @@ def comparison(seizures: pd.DataFrame, first_year: int, last_year: int) -> pd.Da
         ``russia_higher`` is missing (not False) for a year without both figures, ``missing``
         names the Central Asian countries without a heroin figure.
     """
-    region = annual.regional_totals(seizures, HEROIN, first_year, last_year).set_index("year")
-    russia = annual.regional_totals(
-        seizures, HEROIN, first_year, last_year, countries=(RUSSIA,)
-    ).set_index("year")
+    shown = annual.Selection(HEROIN, first_year, last_year)
+    region = annual.regional_totals(seizures, shown).set_index("year")
+    russia = annual.regional_totals(seizures, shown.of((RUSSIA,))).set_index("year")
     frame = pd.DataFrame(
         {
             "central_asia_t": region["kg"] / KG_PER_TON,
@@ -64,7 +63,7 @@ def comparison(seizures: pd.DataFrame, first_year: int, last_year: int) -> pd.Da
     both = frame["russia_t"].notna() & frame["central_asia_t"].notna()
     frame["russia_higher"] = (frame["russia_t"] > frame["central_asia_t"]).astype("boolean")
     frame.loc[~both, "russia_higher"] = pd.NA
-    coverage = annual.coverage_by_year(seizures, HEROIN, first_year, last_year)
+    coverage = annual.coverage_by_year(seizures, shown)
     frame["missing"] = coverage.set_index("year")["missing"]
     frame["central_asia_status"] = region["status"]
     frame["russia_status"] = russia["status"]
@@ -96,7 +95,7 @@ def check_claim_c6(seizures: pd.DataFrame) -> dict:
     first, last = C6_YEARS
     compared = comparison(seizures, first, last)
     higher, lower, missing = split_years(compared)
-    rows = annual.select_rows(seizures, HEROIN, first, last, COUNTRIES)
+    rows = annual.select_rows(seizures, annual.Selection(HEROIN, first, last, COUNTRIES))
     reconstructed = sorted({int(y) for y in rows.loc[rows["status"] != "official", "year"]})
     values = {
         "years_russia_higher": higher,
@@ -257,7 +256,8 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
         ncols=2,
     )
     first, last = compared["year"].min(), compared["year"].max()
-    source, status, statuses = annual.chart_note(seizures, HEROIN, first, last, COUNTRIES)
+    shown = annual.Selection(HEROIN, first, last, COUNTRIES)
+    source, status, statuses = annual.chart_note(seizures, shown)
     if hidden_years:
         status += (
             f" Not drawn: the bars of {describe_years(hidden_years)} that repeat a neighbouring "
