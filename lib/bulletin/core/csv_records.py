@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from bulletin.core.problems import Problem
 
@@ -39,6 +39,10 @@ class CsvRecordError(ValueError):
         if header is not None and self.column is not None and self.column < len(header):
             column = header[self.column]
         return Problem(self.line, column, None, self.reason, file=file)
+
+
+NO_NUL = "text without the NUL character (\\x00)"
+"""What a cell holding a NUL character is refused for, by the reader or by a table's check."""
 
 
 def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, list[str]]]:
@@ -82,10 +86,16 @@ def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, lis
             if "field limit" in str(error):
                 raise CsvRecordError(
                     before + 1,
-                    _field_over_limit(text, before, delimiter, limit),
+                    _field_where(text, before, delimiter, lambda _, length, most=limit: length > most),
                     f"a field of at most {limit:,} characters: one runs longer, nearly always "
                     "because a quote (\") opens a field and is never closed, so that the rest "
                     "of the file runs into it (close the quote, or remove it)",
+                ) from None
+            if "NUL" in str(error):  # Python 3.10's reader refuses the character; 3.11 reads it
+                raise CsvRecordError(
+                    before + 1,
+                    _field_where(text, before, delimiter, lambda char, _: char == "\x00"),
+                    NO_NUL,
                 ) from None
             raise CsvRecordError(before + 1, None, f"a well-formed CSV record ({error})") from None
         first = before + 1
@@ -94,8 +104,17 @@ def csv_records(text: str, delimiter: str = ",") -> Iterator[tuple[int, int, lis
         yield first, max(first, last), fields
 
 
-def _field_over_limit(text: str, lines_before: int, delimiter: str, limit: int) -> int | None:
-    """The index of the first field longer than ``limit`` in the record after ``lines_before``."""
+def _field_where(
+    text: str, lines_before: int, delimiter: str, found: Callable[[str, int], bool]
+) -> int | None:
+    """The index of the first field of the record after ``lines_before`` where ``found`` holds.
+
+    Args:
+        text: the CSV text.
+        lines_before: the line ends before the record.
+        delimiter: the field separator.
+        found: called with each character of the record and the length of its field so far.
+    """
     offset = 0
     for _ in range(lines_before):
         offset = text.index("\n", offset) + 1
@@ -115,7 +134,7 @@ def _field_over_limit(text: str, lines_before: int, delimiter: str, limit: int) 
         elif char in "\r\n":
             return None
         length += 1
-        if length > limit:
+        if found(char, length):
             return field
         i += 1
     return None

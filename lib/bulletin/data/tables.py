@@ -24,7 +24,7 @@ import pandera.pandas as pa
 import pyarrow as arrow
 from pandera.errors import SchemaErrors
 
-from bulletin.core.csv_records import CsvRecordError, csv_records
+from bulletin.core.csv_records import NO_NUL, CsvRecordError, csv_records
 from bulletin.core.files import neutralise_frame, restore_cell, write_atomic
 from bulletin.core.paths import DATA_DIR, reference_dir, reference_scope
 from bulletin.core.problems import Problem, list_problems
@@ -365,7 +365,7 @@ def _parse_columns(
         else:
             text = values.astype("string").str.strip()
             problems += [
-                problem(i, column, str(values[i]), "text without the NUL character (\\x00)")
+                problem(i, column, str(values[i]), NO_NUL)
                 for i in _with_nul(text)
             ]
             typed[column] = text.where(~blank, None).astype(object)
