@@ -113,7 +113,7 @@ _IMPORT = (
     _PEAK
     + """
 import json, sys, time
-from bulletin.data.importers import import_files
+from bulletin.data.importers.driver import import_files
 base = peak_kb()
 start = time.perf_counter()
 result = import_files([sys.argv[1]], sys.argv[2])

@@ -103,7 +103,7 @@ def test_shipped_offences_keep_the_publications_figures():
 
 
 def test_official_rows_equal_the_publication_read_by_the_importer(official_dir, tmp_path):
-    from bulletin.data.importers import import_files
+    from bulletin.data.importers.driver import import_files
 
     result = import_files([official_dir / WDR_10_1], tmp_path, dry_run=True)
     imported = result.tables["drug_offences"]

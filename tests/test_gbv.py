@@ -20,7 +20,7 @@ from bulletin.analyses.series import TOTAL
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import describe_stated_change
-from bulletin.data.importers import import_files
+from bulletin.data.importers.driver import import_files
 from bulletin.data.tables import load_table, table_spec, write_table
 from bulletin.publish import chart_facts
 from bulletin.reconstruct import indicators_gbv as script

@@ -8,8 +8,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from bulletin.data.importers import ImportRefusedError, import_files
+from bulletin.data.importers.base import ImportRefusedError
 from bulletin.data.importers.dataunodc import HEADER
+from bulletin.data.importers.driver import import_files
 from bulletin.data.tables import load_table
 
 ROWS = [

@@ -10,7 +10,8 @@ import pyarrow as pa
 import pytest
 
 from bulletin.data import cases as fast
-from bulletin.data.importers import ImportOptions, import_files
+from bulletin.data.importers.detect import ImportOptions
+from bulletin.data.importers.driver import import_files
 from bulletin.data.importers.ids import source_of
 from bulletin.data.tables import TableError, check_table, load_table
 

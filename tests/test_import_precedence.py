@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from bulletin.cli.main import main
-from bulletin.data.importers import import_files, precedence
+from bulletin.data.importers import precedence
+from bulletin.data.importers.driver import import_files
 from bulletin.data.importers.provenance import disagreements
 from bulletin.data.importers.unodc_series import SERIES
 from bulletin.data.importers.wdr_seizures import WDR2018, WDR2024

@@ -652,7 +652,7 @@ def test_an_existing_header_only_table_is_an_empty_table(
 
 
 def test_debug_shows_the_traceback_of_a_refusal(tmp_path: Path) -> None:
-    from bulletin.data.importers import ImportRefusedError
+    from bulletin.data.importers.base import ImportRefusedError
 
     path = tmp_path / "annex.csv"
     path.write_text(f"{ANNEX_HEADER}\n{ANNEX_ROW.replace(';167;', ';x;')}\n", encoding="utf-8")

@@ -7,9 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.data.importers import ImportOptions, ImportRefusedError, import_files
-from bulletin.data.importers.driver import DEFAULT_SCOPE
+from bulletin.data.importers.base import ImportRefusedError
+from bulletin.data.importers.detect import ImportOptions
+from bulletin.data.importers.driver import import_files
 from bulletin.data.tables import load_table
+from bulletin.data.vocab import DEFAULT_SCOPE
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,8 @@ import pytest
 from import_samples import write_foreign_xlsx
 
 from bulletin.cli.main import main
-from bulletin.data.importers import ImportOptions, import_files
+from bulletin.data.importers.detect import ImportOptions
+from bulletin.data.importers.driver import import_files
 from bulletin.data.importers.unodc_series import SERIES, single_precision_decimal
 from bulletin.data.tables import load_table
 from bulletin.data.vocab import CENTRAL_ASIA

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from bulletin.cli.main import main
-from bulletin.data.importers import import_files
 from bulletin.data.importers.detect import detect
+from bulletin.data.importers.driver import import_files
 from bulletin.data.importers.wdr_crimes_layouts import WDR2022
 from bulletin.data.tables import load_table
 from bulletin.data.trust import flagged_rows

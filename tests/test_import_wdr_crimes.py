@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.data.importers import import_files
+from bulletin.data.importers.driver import import_files
 from bulletin.data.importers.wdr_crimes_layouts import ARRESTS_SOURCE, OFFENCES
 from bulletin.data.tables import load_table
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from bulletin.data.importers import ImportOptions, import_files
-from bulletin.data.importers.driver import DEFAULT_SCOPE
+from bulletin.data.importers.detect import ImportOptions
+from bulletin.data.importers.driver import import_files
 from bulletin.data.tables import load_table, write_table
-from bulletin.data.vocab import CENTRAL_ASIA
+from bulletin.data.vocab import CENTRAL_ASIA, DEFAULT_SCOPE
 
 WDR2018 = "wdr2018-annex-drug-seizures-2012-2016.csv"
 WDR2024 = "wdr2024-annex-7.1-drug-seizures-2018-2022.xlsx"

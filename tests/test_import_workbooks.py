@@ -22,7 +22,8 @@ import pytest
 from import_samples import DATAUNODC, official_samples, write_foreign_xlsx
 
 from bulletin.cli.main import main
-from bulletin.data.importers import import_files, xlsx_parts, xlsxio
+from bulletin.data.importers import xlsx_parts, xlsxio
+from bulletin.data.importers.driver import import_files
 from bulletin.data.tables import load_table
 
 FOREIGN = {

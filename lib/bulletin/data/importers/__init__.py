@@ -14,17 +14,3 @@ publications overlap (``precedence``), names the input's lines in refusals (``or
 writes the provenance records (``provenance``: which files a table's official rows came from;
 not to be confused with ``bulletin.data.trust``, which words how far rows may be trusted).
 """
-
-from bulletin.data.importers.base import FileReport, ImportRefusedError
-from bulletin.data.importers.detect import ImportOptions
-from bulletin.data.importers.driver import DEFAULT_SCOPE, ImportResult, format_summary, import_files
-
-__all__ = [
-    "DEFAULT_SCOPE",
-    "FileReport",
-    "ImportOptions",
-    "ImportRefusedError",
-    "ImportResult",
-    "format_summary",
-    "import_files",
-]

@@ -48,11 +48,10 @@ from bulletin.data.importers.detect import ImportOptions, detect
 from bulletin.data.importers.merging import Item, merge_by_precedence, merge_cases
 from bulletin.data.importers.origins import Origin, checked_alone, load_existing, refusal
 from bulletin.data.tables import TableError, check_table, table_content, table_path
-from bulletin.data.vocab import CENTRAL_ASIA
+from bulletin.data.vocab import DEFAULT_SCOPE
 
 log = logging.getLogger(__name__)
 
-DEFAULT_SCOPE: frozenset[str] = frozenset((*CENTRAL_ASIA, "RUS", "AFG"))
 """Countries kept by default: the bulletin's five, and its neighbours the Russian Federation and
 Afghanistan (``--countries all`` keeps every country of a file)."""
 
@@ -97,7 +96,7 @@ def import_files(
         paths: the files to import (any mix of the known formats).
         data_dir: folder of tidy tables.
         dry_run: read, map and check everything but write nothing.
-        options: scope and other reader choices (default: ``DEFAULT_SCOPE``).
+        options: scope and other reader choices (default: ``bulletin.data.vocab.DEFAULT_SCOPE``).
 
     Returns:
         The reports and the resulting tables.
