@@ -8,10 +8,10 @@ STAMP   := $(VENV)/.installed
 QUARTER ?= 2017Q2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test browser lab lint bench import-official data check-data clean-venv
+.PHONY: help venv report test test-py310 browser lab lint bench import-official data check-data clean-venv
 
 help: ## List the targets
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,20 @@ report: $(STAMP) ## Render the default issue (QUARTER=2017Q2) into reports/
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest
+
+# The oldest Python the README promises (3.10), in a venv of its own: the tests that run no
+# notebook (the render tests run on the main venv's Python). Skipped, saying so, on a machine
+# without a python3.10 (pyenv's is found too).
+PY310 ?= $(shell for p in $$(command -v python3.10) $$HOME/.pyenv/versions/3.10*/bin/python3.10; do \
+	"$$p" -c 'import sys; assert sys.version_info[:2] == (3, 10)' 2>/dev/null && echo "$$p" && break; done)
+VENV310 := .venv-py310
+
+test-py310: ## Run the tests that execute no notebook on Python 3.10, in .venv-py310
+	@if [ -z "$(PY310)" ]; then echo "no python3.10 on this machine: the Python 3.10 tests are skipped"; exit 0; fi; \
+	test -x $(VENV310)/bin/python || $(PY310) -m venv $(VENV310); \
+	$(VENV310)/bin/python -m pip install --quiet --upgrade pip && \
+	$(VENV310)/bin/python -m pip install --quiet -e '.[dev]' && \
+	$(VENV310)/bin/python -m pytest -q -m "not slow" --deselect tests/test_browser.py -p no:cacheprovider
 
 browser: ## Install Chromium (Debian's package) for the browser tests, when it is missing
 	@if [ -x /usr/bin/chromium ]; then echo "Chromium is installed: /usr/bin/chromium"; \
