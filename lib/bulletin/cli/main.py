@@ -1,4 +1,4 @@
-"""The ``bulletin`` command: render an issue, import publications.
+"""The ``bulletin`` command: render an issue, import publications, check the data folder.
 
 Exit status: 0 on success, 1 when a render or import fails (a notebook that fails, a disk that
 cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file),
@@ -17,6 +17,7 @@ import sys
 from bulletin.cli.errors import describe_os_error
 from bulletin.cli.imports import add_import_parser
 from bulletin.cli.render import add_render_parser
+from bulletin.cli.validate import add_validate_parser
 
 log = logging.getLogger("bulletin")
 
@@ -35,6 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_render_parser(commands)
     add_import_parser(commands)
+    add_validate_parser(commands)
     for subparser in commands.choices.values():
         # Also after the command (``bulletin render --debug``), where users put it.
         subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

@@ -1,0 +1,70 @@
+"""``bulletin validate``: check every table of the data folder before anything runs.
+
+Each table is checked against its schema and the vocabularies (those of the data folder's own
+``reference/`` when it has one), every table even when an earlier one fails. The command prints,
+for each table with problems, its file and then each problem on a line of its own (line, column,
+what was found, what was expected), and a summary line with the time the check took.
+
+Exit status: 0 when every table is valid; 2 when a table has a problem (bad input: the user mends
+a file) or the data folder is missing or cannot be read (one sentence, no traceback; ``--debug``
+shows it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bulletin.cli.errors import describe_os_error
+from bulletin.core.paths import DATA_DIR
+
+if TYPE_CHECKING:
+    from bulletin.data.validate import ValidationReport
+
+
+def add_validate_parser(commands: argparse._SubParsersAction) -> None:
+    """Add the ``validate`` subparser to the ``bulletin`` command."""
+    parser = commands.add_parser(
+        "validate",
+        help="check every table of the data folder against its schema and the vocabularies",
+        description="Check every table of the data folder against its schema and the "
+        "vocabularies of the folder's reference/ (or the project's) and list every problem at "
+        "once: file, line, column, what was found and what was expected. Exit status 0 when "
+        "every table is valid, 2 otherwise. Nothing is written.",
+    )
+    parser.add_argument(
+        "--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables (default: data/)"
+    )
+    parser.set_defaults(handler=run_validate)
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Handle ``bulletin validate``; returns the exit status."""
+    from bulletin.data.validate import validate_data_dir
+
+    try:
+        report = validate_data_dir(args.data_dir)
+    except OSError as error:
+        if getattr(args, "debug", False):
+            raise
+        print(f"bulletin validate: error: {describe_os_error(error)}", file=sys.stderr)
+        return 2
+    for table in report.invalid:
+        print(f"{table.path}:")
+        for problem in table.problems:
+            print(f"  - {problem}")
+    print(format_summary(report))
+    return 0 if report.valid else 2
+
+
+def format_summary(report: ValidationReport) -> str:
+    """The summary line of a check: tables, time, and the problems or the rows."""
+    tables = len(report.tables)
+    head = f"{tables} table{'s' if tables != 1 else ''} checked in {report.seconds:.1f} s"
+    if report.valid:
+        return f"{head}: all valid ({report.rows:,} rows)"
+    bad = len(report.invalid)
+    count = report.problem_count
+    return f"{head}: {bad} with problems ({count:,} problem{'s' if count != 1 else ''})"
