@@ -1,0 +1,82 @@
+"""Benchmark ``bulletin validate`` (issue 15) on the shipped data.
+
+Times, best of ``--repeat`` runs in this process (after one warm-up run: imports, the schemas):
+
+- **validate**: ``bulletin.data.validate.validate_tables`` on ``data/`` (every table read, typed
+  and checked against its schema and the vocabularies);
+- **baseline**, measured in the same run on the same files: ``pandas.read_csv`` of each table's
+  CSV, parsing and nothing else.
+
+It prints the seconds of each, the rows checked, the ratio validate / baseline (how much the
+checks add to parsing) and the goal: the whole check in under 2 seconds. The machine is shared,
+so the ratio is the steadier yardstick. Exits 1 if the shipped data is not valid.
+
+Run: ``.venv/bin/python bench/bench_validate.py [--data-dir DIR] [--repeat K]`` (``make bench``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bulletin.core.paths import DATA_DIR
+from bulletin.data.tables import table_specs
+from bulletin.data.validate import validate_tables
+
+GOAL_SECONDS = 2.0
+
+
+def best_of(step: Callable[[], Any], repeat: int) -> tuple[Any, float]:
+    """The result of ``step`` and its best wall-clock time over ``repeat`` runs."""
+    best = float("inf")
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = step()
+        best = min(best, time.perf_counter() - start)
+    return result, best
+
+
+def read_plain(data_dir: Path) -> int:
+    """The baseline: every table's CSV read by ``pandas.read_csv``, as text; the rows read."""
+    return sum(
+        len(pd.read_csv(data_dir / spec.filename, dtype=str, keep_default_na=False))
+        for spec in table_specs().values()
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; the exit status."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data-dir", type=Path, default=DATA_DIR)
+    parser.add_argument("--repeat", type=int, default=5, help="runs of each (best)")
+    args = parser.parse_args(argv)
+
+    validate_tables(args.data_dir)  # warm up: imports, the schemas, the vocabularies
+    reports, wall = best_of(lambda: validate_tables(args.data_dir), args.repeat)
+    bad = [report for report in reports if not report.valid]
+    if bad:
+        names = ", ".join(report.name for report in bad)
+        print(f"the data in {args.data_dir} is not valid ({names}): run bulletin validate",
+              file=sys.stderr)
+        return 1
+    rows = sum(report.rows for report in reports)
+    plain_rows, plain = best_of(lambda: read_plain(args.data_dir), args.repeat)
+    print(f"{len(reports)} tables, {rows:,} rows in {args.data_dir}, best of {args.repeat}:")
+    print(f"  validate   {wall:7.3f} s  ({rows / wall:,.0f} rows/s)")
+    print(f"  baseline   {plain:7.3f} s  (pandas.read_csv of the same files, {plain_rows:,} rows)")
+    print(f"  validate / baseline = {wall / plain:.1f} x")
+    met = wall < GOAL_SECONDS
+    print(f"goal: the whole check in under {GOAL_SECONDS:.0f} s: "
+          + (f"met ({wall:.3f} s)" if met else f"MISSED ({wall:.3f} s on this machine now)"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
