@@ -379,3 +379,9 @@ def test_a_nul_character_in_a_text_cell_is_refused_with_its_line_and_column(tmp_
     assert [(p.line, p.column) for p in error.problems] == [(2, "source")]
     assert "\x00" not in str(error)  # shown escaped where it is shown at all
     assert "expected text without the NUL character (\\x00)" in str(error)
+
+
+def test_a_broken_rule_shows_the_cell_as_the_file_has_it(tmp_path):
+    # "-1" was shown as '-1.0', the number it was converted to before the rule was checked.
+    error = load_error(tmp_path, [HEADER, GOOD.replace(",12.5,", ",-1,")])
+    assert "column 'kg': got '-1'; expected" in str(error)

@@ -212,7 +212,9 @@ def check_table(
         try:
             spec.schema.validate(parsed, lazy=True)
         except SchemaErrors as error:
-            problems += _problems_from_pandera(spec, error.failure_cases, typed, line_of)
+            problems += _problems_from_pandera(
+                spec, error.failure_cases, typed, line_of, raw.reset_index(drop=True)
+            )
     if problems:
         problems.sort(key=lambda p: (p.line or 0, p.column or ""))
         raise TableError(path, problems)
@@ -374,8 +376,21 @@ def _parse_columns(
     return frame, problems, unparsed
 
 
+def _as_written(raw: pd.DataFrame, row: object, column: str | None, checked: object) -> str:
+    """A failing cell as the file has it ("-1"), not as it was converted to be checked ("-1.0")."""
+    if column in raw and row is not None and not pd.isna(row):
+        cell = raw.at[int(row), column]
+        if isinstance(cell, str):
+            return cell.strip()
+    return str(checked)
+
+
 def _problems_from_pandera(
-    spec: TableSpec, failures: pd.DataFrame, typed: pd.DataFrame, lines: list[int | None]
+    spec: TableSpec,
+    failures: pd.DataFrame,
+    typed: pd.DataFrame,
+    lines: list[int | None],
+    raw: pd.DataFrame,
 ) -> list[Problem]:
     def line_of(row: object) -> int | None:
         if row is None or pd.isna(row):
@@ -412,6 +427,7 @@ def _problems_from_pandera(
             seen.add((line, str(failure["check"])))
             problems.append(Problem(line, None, None, str(failure["check"])))
             continue
-        problems.append(Problem(line, column, str(failure["failure_case"]), str(failure["check"])))
+        got = _as_written(raw, failure["index"], column, failure["failure_case"])
+        problems.append(Problem(line, column, got, str(failure["check"])))
     problems.sort(key=lambda p: (p.line or 0, p.column or ""))
     return problems
