@@ -15,8 +15,8 @@ import logging
 import sys
 from pathlib import Path
 
+from bulletin.cli.arguments import add_data_dir_argument
 from bulletin.cli.errors import describe_os_error
-from bulletin.core.paths import DATA_DIR
 
 log = logging.getLogger("bulletin")
 
@@ -49,9 +49,7 @@ def add_import_parser(commands: argparse._SubParsersAction) -> None:
         "Bad input is refused with exit status 2 and nothing written.",
     )
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE", help="files to import")
-    parser.add_argument(
-        "--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables (default: data/)"
-    )
+    add_data_dir_argument(parser)
     parser.add_argument(
         "--dry-run", action="store_true", help="read and check everything, write nothing"
     )

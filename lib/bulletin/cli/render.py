@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, REPORTS_DIR
+from bulletin.cli.arguments import add_data_dir_argument
+from bulletin.core.paths import NOTEBOOKS_DIR, REPORTS_DIR
 from bulletin.core.periods import Quarter
 
 
@@ -87,9 +88,7 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
         "reports/<YYYY-Qn>-<ISO3>/; notebooks that declare no country parameter show the whole "
         "region",
     )
-    render.add_argument(
-        "--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables (default: data/)"
-    )
+    add_data_dir_argument(render)
     render.add_argument(
         "--out", type=Path, default=None,
         help="folder to write the issue to (one issue only; default: reports/<YYYY-Qn>/); it is "

@@ -14,11 +14,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bulletin.cli.arguments import add_data_dir_argument
 from bulletin.cli.errors import describe_os_error
-from bulletin.core.paths import DATA_DIR
 
 if TYPE_CHECKING:
     from bulletin.data.validate import ValidationReport
@@ -34,9 +33,7 @@ def add_validate_parser(commands: argparse._SubParsersAction) -> None:
         "once: file, line, column, what was found and what was expected. Exit status 0 when "
         "every table is valid, 2 otherwise. Nothing is written.",
     )
-    parser.add_argument(
-        "--data-dir", type=Path, default=DATA_DIR, help="folder of tidy tables (default: data/)"
-    )
+    add_data_dir_argument(parser)
     parser.set_defaults(handler=run_validate)
 
 
