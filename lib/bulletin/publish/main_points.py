@@ -148,21 +148,19 @@ def cannabis_point(figures: Figures) -> str:
     )
 
 
-def _how_often(count: dict, years: dict, year: str, qualified: str = "") -> str:
+def _how_often(count: dict, years: dict, every: str, some: str) -> str:
     """How often, in words: "in every year ..." or "in three of the five years ...".
 
     Args:
         count: the figure counting the years something happened.
         years: the figure counting the years compared.
-        year: what one year compared is, singular (its first word takes the plural).
-        qualified: words after the plural, when only some years qualify.
+        every: the years compared, after "in every" ("year of 2010-2016").
+        some: the years compared, after "in three of the five" ("years of 2010-2016 ...").
     """
     happened, compared = int(count["value"]), int(years["value"])
     if happened == compared:
-        return f"in every {year}"
-    first, _, rest = year.partition(" ")
-    plural = " ".join(p for p in (f"{first}s", rest, qualified) if p)
-    return f"in {number_in_words(happened)} of the {number_in_words(compared)} {plural}"
+        return f"in every {every}"
+    return f"in {number_in_words(happened)} of the {number_in_words(compared)} {some}"
 
 
 def heroin_point(figures: Figures) -> str:
@@ -182,14 +180,16 @@ def heroin_point(figures: Figures) -> str:
                 f"{compared['period']} are partly reconstructed by this project: no "
                 "comparison is stated here."
             )
-        when = _how_often(
-            official_higher, official, f"year with official figures for both ({official['period']})"
-        )
+        both = f"with official figures for both ({official['period']})"
+        when = _how_often(official_higher, official, f"year {both}", f"years {both}")
         return (
             "The Russian Federation seized more heroin than the five countries of Central Asia "
             f"together {when}; {not_official['value']} are reconstructed and left out."
         )
-    when = _how_often(higher, compared, f"year of {compared['period']}", "with figures for both")
+    period = compared["period"]
+    when = _how_often(
+        higher, compared, f"year of {period}", f"years of {period} with figures for both"
+    )
     return (
         "The Russian Federation seized more heroin than the five countries of Central Asia "
         f"together {when}."
