@@ -60,16 +60,49 @@ def test_check_names_the_rows_that_differ_and_by_how_much(folder, capsys):
     assert "country=KGZ, year=2015, quarter=1, drug=opium: rebuilt, not shipped (kg=66" in out
 
 
-def test_rows_of_other_sources_are_kept_and_never_overwritten(folder, capsys):
-    other = pd.DataFrame(
-        {"country": ["RUS"], "year": [2016], "quarter": [1], "drug": ["heroin"], "kg": [5.0],
+def official_quarter(country="KAZ", year=2016, quarter=1, drug="heroin", kg=5.0) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"country": [country], "year": [year], "quarter": [quarter], "drug": [drug], "kg": [kg],
          "source": ["a national publication (test)"], "status": ["official"]}
     )
-    write_table("seizures_quarterly", other, folder)
+
+
+def test_rows_of_other_sources_are_kept_and_never_overwritten(folder, capsys):
+    write_table("seizures_quarterly", official_quarter(country="RUS"), folder)
     assert run(folder) == 0
     table = load_table("seizures_quarterly", folder)
     assert len(table) == 181 and "a national publication (test)" in set(table["source"])
-    clash = other.assign(country="KAZ")
-    write_table("seizures_quarterly", clash, folder)
-    with pytest.raises(ValueError, match="never replaced"):
-        run(folder)
+
+
+def test_an_official_quarter_arriving_on_a_reconstructed_one_wins_and_make_data_keeps_working(
+    folder, capsys
+):
+    """Official rows arrive for a quarter the script had made (e.g. a quarterly submission): the
+    script steps aside for them, re-balances the year's other quarters, and --check says which rows
+    differ until it is re-run."""
+    assert run(folder) == 0
+    table = load_table("seizures_quarterly", folder)
+    on_key = (table["country"] == "KAZ") & (table["year"] == 2016) & (table["quarter"] == 1)
+    on_key &= table["drug"] == "heroin"
+    write_table("seizures_quarterly", pd.concat([table[~on_key], official_quarter()]), folder)
+    capsys.readouterr()
+
+    assert run(folder, "--check") == 1
+    out = capsys.readouterr().out
+    assert "DIFFER (3 rows)" in out  # the three other quarters of the year are re-balanced
+    assert "country=KAZ, year=2016, quarter=2, drug=heroin: kg 104 shipped, 131.667 rebuilt (+27.667)" in out
+    assert "around the quarters other sources give (rule 6)' rebuilt" in out
+
+    assert run(folder) == 0
+    assert "1 country-drug-year has quarters of other sources" in capsys.readouterr().out
+    table = load_table("seizures_quarterly", folder)
+    year = table[(table["country"] == "KAZ") & (table["year"] == 2016) & (table["drug"] == "heroin")]
+    assert year.set_index("quarter")["status"].to_dict() == {
+        1: "official", 2: "reconstructed", 3: "reconstructed", 4: "reconstructed"
+    }
+    assert year["kg"].sum() == pytest.approx(400.0, abs=1e-9)  # the official year still holds
+    assert len(table) == 180
+    assert run(folder, "--check") == 0
+    before = (folder / "seizures_quarterly.csv").read_bytes()
+    assert run(folder) == 0
+    assert (folder / "seizures_quarterly.csv").read_bytes() == before  # make data twice: no change

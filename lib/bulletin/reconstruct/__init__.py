@@ -101,23 +101,36 @@ def rows_made_by(module: str) -> Selector:
     )
 
 
+def step_aside(rows: pd.DataFrame, others: pd.DataFrame, key: list[str]) -> tuple[pd.DataFrame, int]:
+    """``rows`` without those that fall on the key of a row of another source, and how many.
+
+    A published figure always wins: a reconstructed row never stands where an official (or
+    stated, or another script's) row gives the same key, whatever the order the rows came in.
+    The reconstruction that re-balances what it still fills around such rows does so itself
+    (e.g. :mod:`bulletin.reconstruct.seizures_quarterly`); this is the last guard for all.
+
+    >>> made = pd.DataFrame({"k": [1, 2, 3], "v": [1.0, 2.0, 3.0]})
+    >>> kept, dropped = step_aside(made, pd.DataFrame({"k": [2]}), ["k"])
+    >>> kept["k"].tolist(), dropped
+    ([1, 3], 1)
+    """
+    if others.empty or rows.empty:
+        return rows, 0
+    taken = pd.MultiIndex.from_frame(others[key].drop_duplicates())
+    clash = pd.MultiIndex.from_frame(rows[key]).isin(taken)
+    return rows.loc[~clash].reset_index(drop=True), int(clash.sum())
+
+
 def replace_own_rows(
     table: pd.DataFrame, rows: pd.DataFrame, owns: Selector, key: list[str]
 ) -> pd.DataFrame:
     """``table`` with the rows ``owns`` selects replaced by ``rows``; every other row kept as is.
 
-    Raises:
-        ValueError: a new row falls on the key of a row the reconstruction does not own (an
-            official row is never replaced by a reconstructed one).
+    A new row on the key of a row the reconstruction does not own steps aside for it
+    (:func:`step_aside`): an official row is never replaced by a reconstructed one.
     """
     kept = table.loc[~owns(table)]
-    clash = rows[key].merge(kept[key], on=key)
-    if not clash.empty:
-        first = ", ".join(str(v) for v in clash.iloc[0])
-        raise ValueError(
-            f"{len(clash)} reconstructed rows fall on rows of other sources, e.g. ({first}): "
-            "rows of other sources are never replaced"
-        )
+    rows, _ = step_aside(rows, kept, key)
     return pd.concat([kept, rows[table.columns]], ignore_index=True)
 
 
@@ -129,6 +142,27 @@ def _cell(value: object, width: int = 0) -> str:
         value = int(value)  # a count read beside a missing row comes out as a float
     text = str(value)
     return text[: width - 3] + "..." if width and len(text) > width else text
+
+
+def _from_first_difference(old: str, new: str, before: int = 12, width: int = 80) -> tuple[str, str]:
+    """Two texts cut to where they first differ, with a little before it.
+
+    A long ``source`` that changed at its end shows the change.
+
+    >>> _from_first_difference("split into quarters", "split into quarters, around others")
+    ('...o quarters', '...o quarters, around others')
+    """
+    start = next(
+        (i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new))
+    )
+    start = max(start - before, 0)
+
+    def cut(text: str) -> str:
+        part = text[start:]
+        part = part if len(part) <= width else part[: width - 3] + "..."
+        return ("..." if start else "") + part
+
+    return cut(old), cut(new)
 
 
 def differences(shipped: pd.DataFrame, rebuilt: pd.DataFrame, key: list[str]) -> list[str]:
@@ -168,9 +202,8 @@ def differences(shipped: pd.DataFrame, rebuilt: pd.DataFrame, key: list[str]) ->
                     f"{column} {_cell(old)} shipped, {_cell(new)} rebuilt ({new - old:+.10g})"
                 )
             else:
-                changes.append(
-                    f"{column} '{_cell(old, 60)}' shipped, '{_cell(new, 60)}' rebuilt"
-                )
+                old_text, new_text = _from_first_difference(_cell(old), _cell(new))
+                changes.append(f"{column} '{old_text}' shipped, '{new_text}' rebuilt")
         if changes:
             lines.append(f"{name}: " + "; ".join(changes))
     return lines
@@ -203,9 +236,17 @@ def run_reconstruction(
     path = table_path(table, args.data_dir)
     made = build(args.data_dir)
     result = made if isinstance(made, Reconstruction) else Reconstruction(made)
-    rows = check_table(table, result.rows)
-    existing = load_table(table, args.data_dir) if path.exists() else rows.iloc[0:0]
+    existing = load_table(table, args.data_dir) if path.exists() else None
     key = list(table_spec(table).key)
+    if existing is None:
+        existing = check_table(table, result.rows).iloc[0:0]
+    rows, stepped = step_aside(result.rows, existing.loc[~owns(existing)], key)
+    rows = check_table(table, rows)
+    if stepped:
+        result.note(
+            f"{stepped} row{'s' if stepped != 1 else ''} made by the rules stepped aside for rows "
+            "of other sources on the same key (a published figure always wins)."
+        )
     if args.check:
         shipped = existing.loc[owns(existing)].sort_values(key, ignore_index=True)
         rebuilt = rows[shipped.columns].sort_values(key, ignore_index=True)
@@ -227,6 +268,17 @@ def run_reconstruction(
     for note in result.notes:
         print(f"  {note}")
     return 0
+
+
+def load_input(name: str, data_dir: Path, table: str) -> pd.DataFrame:
+    """A table a reconstruction reads; its own table, before it was ever written, is empty.
+
+    A reconstruction that re-balances around the rows of other sources in its own table (such as
+    official quarters among reconstructed ones) reads that table too.
+    """
+    if name == table and not table_path(name, data_dir).exists():
+        return check_table(name, pd.DataFrame(columns=list(table_spec(name).columns)))
+    return load_table(name, data_dir)
 
 
 def reconstruction_main(
@@ -254,7 +306,7 @@ def reconstruction_main(
             argv,
             description,
             table,
-            lambda data_dir: build(*(load_table(name, data_dir) for name in inputs)),
+            lambda data_dir: build(*(load_input(name, data_dir, table) for name in inputs)),
             owns,
         )
 

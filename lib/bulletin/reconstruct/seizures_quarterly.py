@@ -39,6 +39,15 @@ up to anything but its official figure. The rules:
    those that have one, and the summary names the countries missing (the statement speaks of
    five).
 
+6. **Quarters of other sources win** (official or stated rows in ``seizures_quarterly`` itself,
+   e.g. a country's quarterly submission imported with ``bulletin import``). Such a quarter is
+   never made here; the year's other quarters share what the official year leaves once those
+   quarters are taken, by the profile (re-balanced, so the year still adds up to its official
+   figure). A stated quarter's anchor (rule 4) counts the pair's quarters of other sources in its
+   total and shares only what they leave among the rest. When the quarters of other sources add
+   up to more than the official year, both are published figures and disagree: the open
+   quarters stay missing (never negative, never forced), and the summary gives both figures.
+
 The summary also gives, for each anchor, the share of its official year it puts in the stated
 quarter, beside the share the seasonal profile alone would give: a statement far from the profile
 is shown, not hidden.
@@ -47,8 +56,9 @@ Each row's ``source`` names this script, the official annual figure it splits (i
 and, for a stated year's anchored drugs, the statement. Checking claim C1 on these rows checks the
 rows against the statement they were built from: it is a check of consistency, not of the claim.
 
-Run ``python -m bulletin.reconstruct.seizures_quarterly`` to rewrite ``data/seizures_quarterly.csv``
-from ``data/seizures_annual.csv``; ``--check`` only compares and names the rows that differ.
+Run ``python -m bulletin.reconstruct.seizures_quarterly`` to rewrite its rows of
+``data/seizures_quarterly.csv`` from ``data/seizures_annual.csv`` and the quarters of other
+sources already in it; ``--check`` only compares and names the rows that differ, and by how much.
 """
 
 from __future__ import annotations
@@ -76,6 +86,7 @@ SOURCE = (
     "reconstructed by bulletin.reconstruct.seizures_quarterly: the official annual figure "
     "({annual}) split into quarters"
 )
+SOURCE_OTHERS = ", around the quarters other sources give (rule 6)"
 SOURCE_STATED = (
     "; January-March 2017 set by the bulletin's statement (Milestones 2017-Q2, claim C1), the "
     "other quarters sharing the rest of the official year"
@@ -154,13 +165,49 @@ def _profile(drug: str) -> np.ndarray:
     return np.array(SEASONAL_PROFILE[drug_groups()[drug]])
 
 
+Fixed = dict[tuple[str, int, str], dict[int, int]]  # (country, year, drug) -> quarter -> grams
+
+
+def split_quarters(
+    grams: int, profile: np.ndarray, taken: dict[int, int] | None = None
+) -> np.ndarray | None:
+    """A year's grams across the four quarters: ``taken`` quarters as given, the rest by profile.
+
+    The open quarters share what the year leaves once the taken quarters (of other sources,
+    rule 6, or a stated anchor, rule 4) are placed, by their weights in the seasonal profile, so
+    that the four add up to the year exactly.
+
+    >>> split_quarters(1000, np.array([0.12, 0.20, 0.38, 0.30])).tolist()
+    [120, 200, 380, 300]
+    >>> split_quarters(1000, np.array([0.25, 0.25, 0.25, 0.25]), {3: 400}).tolist()
+    [200, 200, 400, 200]
+    >>> split_quarters(1000, np.array([0.25, 0.25, 0.25, 0.25]), {3: 1200}) is None
+    True
+
+    Returns:
+        The four quarters in grams, or ``None`` when the taken quarters exceed the year (the
+        open quarters cannot be filled without a negative figure).
+    """
+    taken = taken or {}
+    parts = np.zeros(len(QUARTERS), dtype=int)
+    for quarter, value in taken.items():
+        parts[quarter - 1] = value
+    left = grams - int(parts.sum())
+    if left < 0:
+        return None
+    open_quarters = [q - 1 for q in QUARTERS if q not in taken]
+    if open_quarters:
+        parts[open_quarters] = split_by_largest_remainder(left, profile[open_quarters])
+    return parts
+
+
 def split_year(grams: int, profile: np.ndarray) -> np.ndarray:
     """Rule 2: a year's grams across the four quarters by a seasonal profile, adding up exactly.
 
     >>> split_year(1000, np.array([0.12, 0.20, 0.38, 0.30])).tolist()
     [120, 200, 380, 300]
     """
-    return split_by_largest_remainder(grams, profile)
+    return split_quarters(grams, profile)
 
 
 def split_around_anchor(grams: int, stated: int, quarter: int, profile: np.ndarray) -> np.ndarray:
@@ -172,32 +219,55 @@ def split_around_anchor(grams: int, stated: int, quarter: int, profile: np.ndarr
     Raises:
         ValueError: the stated grams exceed the year's (rule 5 decides before this is called).
     """
-    if not 0 <= stated <= grams:
+    parts = split_quarters(grams, profile, {quarter: stated}) if stated >= 0 else None
+    if parts is None:
         raise ValueError(f"a stated quarter of {stated} g does not fit a year of {grams} g")
-    others = [q - 1 for q in QUARTERS if q != quarter]
-    parts = np.zeros(len(QUARTERS), dtype=int)
-    parts[quarter - 1] = stated
-    parts[others] = split_by_largest_remainder(grams - stated, profile[others])
     return parts
 
 
-def _quarter_rows(row: pd.Series, parts: np.ndarray, extra: str = "") -> list[tuple]:
-    source = SOURCE.format(annual=row["source"]) + extra
+def quarters_of_other_sources(quarterly: pd.DataFrame | None) -> Fixed:
+    """Rule 6: the quarters ``seizures_quarterly`` has from other sources than this script.
+
+    Returns:
+        For each country, year and drug of the five countries and ``YEARS``, its quarters of
+        other sources (official, stated, ...), in whole grams.
+    """
+    if quarterly is None or quarterly.empty:
+        return {}
+    others = quarterly.loc[
+        ~rows_made_by(MODULE)(quarterly)
+        & quarterly["country"].isin(CENTRAL_ASIA)
+        & quarterly["year"].isin(YEARS)
+    ]
+    fixed: Fixed = {}
+    for row in others.itertuples(index=False):
+        key = (row.country, int(row.year), row.drug)
+        fixed.setdefault(key, {})[int(row.quarter)] = int(round_half_up(row.kg * GRAMS))
+    return fixed
+
+
+def _quarter_rows(
+    row: pd.Series, parts: np.ndarray, taken: dict[int, int], extra: str = ""
+) -> list[tuple]:
+    source = SOURCE.format(annual=row["source"]) + (SOURCE_OTHERS if taken else "") + extra
     return [
         (row["country"], int(row["year"]), quarter, row["drug"], grams / GRAMS, source)
         for quarter, grams in zip(QUARTERS, parts, strict=True)
+        if quarter not in taken
     ]
 
 
 def place_anchor(
-    official: pd.DataFrame, stated: StatedQuarter, result: Reconstruction
+    official: pd.DataFrame, stated: StatedQuarter, result: Reconstruction, fixed: Fixed | None = None
 ) -> dict[int, np.ndarray]:
-    """Rule 4 and 5 for one statement: the quarters of the pair's rows, by row index.
+    """Rules 4-6 for one statement: the quarters of the pair's rows, by row index.
 
     Returns:
-        The four quarters (grams) of each official row of the pair in the stated year, or an
-        empty dict when the anchor cannot be placed (rule 3) or disagrees with the year (rule 5).
+        The four quarters (grams) of each official row of the pair in the stated year whose
+        stated quarter no other source gives, or an empty dict when the anchor cannot be placed
+        (rule 3), disagrees with the year (rule 5), or every such quarter is given (rule 6).
     """
+    fixed = fixed or {}
     pair = official[(official["year"] == stated.year) & official["drug"].isin(stated.drugs)]
     where = f"{stated.year}-Q{stated.quarter}"
     if pair.empty:
@@ -206,31 +276,51 @@ def place_anchor(
             f"countries, so the statement '{stated.words}' is not placed (nothing to add up to)."
         )
         return {}
+    given = {
+        key: quarters for key, quarters in fixed.items()
+        if key[1] == stated.year and key[2] in stated.drugs and stated.quarter in quarters
+    }  # fmt: skip
     anchor = int(round_half_up(stated.anchor_kg * GRAMS))
+    given_grams = sum(quarters[stated.quarter] for quarters in given.values())
+    open_rows = pair[[(r.country, r.year, r.drug) not in given for r in pair.itertuples()]]
+    capacity = np.array([
+        int(row.grams) - sum(fixed.get((row.country, row.year, row.drug), {}).values())
+        for row in open_rows.itertuples()
+    ], dtype=int)  # fmt: skip
     year_grams = int(pair["grams"].sum())
     missing = [c for c in CENTRAL_ASIA if c not in set(pair["country"])]
-    if anchor > year_grams:
+    if given:
         result.note(
-            f"{where}: DISAGREEMENT, the official year wins. The statement '{stated.words}' "
-            f"(anchor {_tons(anchor)} t) exceeds the official {stated.year} "
-            f"figures of {stated.pair} ({_tons(year_grams)} t for "
-            f"{', '.join(sorted(set(pair['country'])))}): the quarters follow the seasonal "
-            "profile alone."
+            f"{where}: other sources give {stated.pair} for {len(given)} country-drugs "
+            f"({_tons(given_grams)} t); the statement's anchor keeps only what they leave "
+            f"({_tons(max(anchor - given_grams, 0))} t) for the {len(open_rows)} others."
+        )
+    if open_rows.empty:
+        return {}
+    left = anchor - given_grams
+    if left < 0 or left > int(capacity.clip(min=0).sum()):
+        result.note(
+            f"{where}: DISAGREEMENT, the official figures win. The statement '{stated.words}' "
+            f"(anchor {_tons(anchor)} t) does not fit the official {stated.year} figures of "
+            f"{stated.pair} ({_tons(year_grams)} t for "
+            f"{', '.join(sorted(set(pair['country'])))}"
+            + (f", {_tons(given_grams)} t of them given for the quarter" if given else "")
+            + "): the quarters follow the seasonal profile alone."
         )
         return {}
-    shares = split_by_largest_remainder(anchor, pair["grams"].to_numpy())
+    shares = split_by_largest_remainder(left, capacity.clip(min=0))
     quarters = {}
-    for (index, row), share in zip(pair.iterrows(), shares, strict=True):
-        if share > row["grams"]:  # rounding cannot do this when the anchor fits, but never tune
+    for (index, row), share in zip(open_rows.iterrows(), shares, strict=True):
+        taken = {**fixed.get((row["country"], row["year"], row["drug"]), {}), stated.quarter: int(share)}
+        parts = split_quarters(int(row["grams"]), _profile(row["drug"]), taken)
+        if parts is None:  # rounding cannot do this when the anchor fits, but never tune
             result.note(
                 f"{where}: DISAGREEMENT, the official year wins: {row['country']}'s share of the "
-                f"anchor ({share / GRAMS:.3f} kg of {row['drug']}) exceeds its official year "
-                f"({row['grams'] / GRAMS:.3f} kg)."
+                f"anchor ({share / GRAMS:.3f} kg of {row['drug']}) exceeds what its official year "
+                f"leaves ({row['grams'] / GRAMS:.3f} kg)."
             )
             return {}
-        quarters[index] = split_around_anchor(
-            int(row["grams"]), int(share), stated.quarter, _profile(row["drug"])
-        )
+        quarters[index] = parts
     profile_share = float(_profile(stated.drugs[0])[stated.quarter - 1]) * 100
     result.note(
         f"{where}: '{stated.words}' anchors {stated.pair} at {_tons(anchor)} t, "
@@ -248,21 +338,64 @@ def place_anchor(
     return quarters
 
 
-def build_seizures_quarterly(annual: pd.DataFrame) -> Reconstruction:
-    """All reconstructed rows of ``seizures_quarterly``, with the notes of rules 3-5."""
+def note_other_sources(official: pd.DataFrame, fixed: Fixed, result: Reconstruction) -> None:
+    """Rule 6's summary: how many years were re-balanced, and where two published figures disagree."""
+    years = {(r.country, int(r.year), r.drug): int(r.grams) for r in official.itertuples()}
+    rebalanced = 0
+    for (country, year, drug), quarters in sorted(fixed.items()):
+        grams = years.get((country, year, drug))
+        if grams is None:
+            continue
+        given = sum(quarters.values())
+        named = f"{country} {drug} {year} (quarters {', '.join(f'Q{q}' for q in sorted(quarters))})"
+        if given > grams:
+            result.note(
+                f"DISAGREEMENT between published figures: the quarters of other sources of {named} "
+                f"add up to {given / GRAMS:,.3f} kg, more than the official year "
+                f"({grams / GRAMS:,.3f} kg): its other quarters stay missing."
+            )
+        elif len(quarters) == len(QUARTERS) and given != grams:
+            result.note(
+                f"the four quarters of other sources of {named} add up to {given / GRAMS:,.3f} kg, "
+                f"the official year to {grams / GRAMS:,.3f} kg ({(given - grams) / GRAMS:+,.3f} kg)."
+            )
+        else:
+            rebalanced += len(quarters) < len(QUARTERS)
+    if rebalanced:
+        result.note(
+            f"{rebalanced} country-drug-year{'s have' if rebalanced != 1 else ' has'} quarters of "
+            "other sources: the other quarters share what the official year leaves (rule 6)."
+        )
+
+
+def build_seizures_quarterly(
+    annual: pd.DataFrame, quarterly: pd.DataFrame | None = None
+) -> Reconstruction:
+    """All reconstructed rows of ``seizures_quarterly``, with the notes of rules 3-6.
+
+    Args:
+        annual: the ``seizures_annual`` table (its official rows are split).
+        quarterly: the ``seizures_quarterly`` table as it is, whose rows of other sources than
+            this script win over the rules (rule 6); ``None`` when there is none.
+    """
     official = official_annual(annual)
+    fixed = quarters_of_other_sources(quarterly)
     result = Reconstruction(pd.DataFrame(columns=COLUMNS))
     anchored: dict[int, tuple[np.ndarray, str]] = {}
     for stated in STATED_QUARTERS:
-        for index, parts in place_anchor(official, stated, result).items():
+        for index, parts in place_anchor(official, stated, result, fixed).items():
             anchored[index] = (parts, stated.source)
+    note_other_sources(official, fixed, result)
     records: list[tuple] = []
     for index, row in official.iterrows():
+        taken = fixed.get((row["country"], int(row["year"]), row["drug"]), {})
         if index in anchored:
             parts, extra = anchored[index]
-            records += _quarter_rows(row, parts, extra)
-        else:
-            records += _quarter_rows(row, split_year(int(row["grams"]), _profile(row["drug"])))
+            records += _quarter_rows(row, parts, taken, extra)
+            continue
+        parts = split_quarters(int(row["grams"]), _profile(row["drug"]), taken)
+        if parts is not None:
+            records += _quarter_rows(row, parts, taken)
     for year in YEARS:
         reported = set(official.loc[official["year"] == year, "country"])
         missing = [c for c in CENTRAL_ASIA if c not in reported]
@@ -276,16 +409,18 @@ def build_seizures_quarterly(annual: pd.DataFrame) -> Reconstruction:
     return result
 
 
-def reconstruct_seizures_quarterly(annual: pd.DataFrame) -> pd.DataFrame:
-    """All reconstructed rows of ``seizures_quarterly`` from the ``seizures_annual`` table."""
-    return build_seizures_quarterly(annual).rows
+def reconstruct_seizures_quarterly(
+    annual: pd.DataFrame, quarterly: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """All reconstructed rows of ``seizures_quarterly`` from ``seizures_annual`` (and rule 6)."""
+    return build_seizures_quarterly(annual, quarterly).rows
 
 
 main = reconstruction_main(
     __doc__.splitlines()[0],
     "seizures_quarterly",
     build_seizures_quarterly,
-    ("seizures_annual",),
+    ("seizures_annual", "seizures_quarterly"),
     rows_made_by(MODULE),
 )
 
