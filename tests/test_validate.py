@@ -196,7 +196,7 @@ def test_every_problem_listed(data_dir: Path, capsys: pytest.CaptureFixture[str]
     """More problems than an error message shows (20): the check lists them all."""
     path = data_dir / "seizures_annual.csv"
     lines = [_set_cell(path, row, "kg", "-1") for row in range(25)]
-    output = _refused(data_dir, capsys, "(25 problems)")
+    output = _refused(data_dir, capsys, "(25 problems, 3 warnings)")
     assert all(_place(line, "kg") in output for line in lines)
     assert "... and" not in output
 

@@ -5,6 +5,10 @@ machinery as a notebook's load (:func:`bulletin.data.tables.read_table`), agains
 of the data folder's own ``reference/`` when it has one. Every table is checked even when an
 earlier one fails, so that one run lists every problem; a table whose file is missing is a
 problem of its own. Nothing is parsed or checked here that the loader does not parse or check.
+
+Then the rules between tables (:mod:`bulletin.data.cross_checks`) run over the tables that passed:
+their errors make the folder invalid as a table's problem does; their warnings are reported and
+kept.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.core.problems import Problem
+from bulletin.data.cross_checks import CrossProblem, Tables, check_across_tables
 from bulletin.data.tables import TableError, read_table, table_path, table_specs
 
 
@@ -33,6 +38,7 @@ class TableReport:
     path: Path
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
+    read: tuple | None = field(default=None, repr=False, compare=False)  # (rows, lines) when valid
 
     @property
     def valid(self) -> bool:
@@ -48,16 +54,28 @@ class ValidationReport:
         data_dir: the folder checked.
         tables: one report per table of the contract, in the contract's order.
         seconds: the time the check took.
+        across: every broken rule between tables (errors and warnings).
     """
 
     data_dir: Path
     tables: list[TableReport]
     seconds: float
+    across: list[CrossProblem] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
-        """Whether every table is valid."""
-        return all(table.valid for table in self.tables)
+        """Whether every table is valid and no rule between tables is broken (warnings aside)."""
+        return all(table.valid for table in self.tables) and not self.errors_across
+
+    @property
+    def errors_across(self) -> list[CrossProblem]:
+        """The rules between tables broken as errors."""
+        return [p for p in self.across if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[CrossProblem]:
+        """The rules between tables broken as warnings (two published figures disagree, ...)."""
+        return [p for p in self.across if p.severity != "error"]
 
     @property
     def invalid(self) -> list[TableReport]:
@@ -66,8 +84,8 @@ class ValidationReport:
 
     @property
     def problem_count(self) -> int:
-        """How many problems all the tables have."""
-        return sum(len(table.problems) for table in self.tables)
+        """How many problems all the tables have, and the errors between tables."""
+        return sum(len(table.problems) for table in self.tables) + len(self.errors_across)
 
     @property
     def rows(self) -> int:
@@ -96,7 +114,7 @@ def check_table_file(name: str, data_dir: Path | str) -> TableReport:
         frame, _lines = read_table(name, data_dir)
     except TableError as error:
         return TableReport(name, error.path, problems=list(error.problems))
-    return TableReport(name, path, rows=len(frame))
+    return TableReport(name, path, rows=len(frame), read=(frame, _lines))
 
 
 def validate_tables(data_dir: Path | str) -> list[TableReport]:
@@ -124,11 +142,13 @@ def validate_tables(data_dir: Path | str) -> list[TableReport]:
 
 
 def validate_data_dir(data_dir: Path | str) -> ValidationReport:
-    """:func:`validate_tables`, timed.
+    """:func:`validate_tables`, then the rules between the valid tables, timed.
 
     Raises:
         OSError: ``data_dir`` is not a folder, or a table's file exists but cannot be read.
     """
     start = time.perf_counter()
     tables = validate_tables(data_dir)
-    return ValidationReport(Path(data_dir), tables, time.perf_counter() - start)
+    valid: Tables = {table.name: table.read for table in tables if table.read is not None}
+    across = check_across_tables(valid, data_dir)
+    return ValidationReport(Path(data_dir), tables, time.perf_counter() - start, across)
