@@ -32,6 +32,7 @@ class TableReport:
         path: the table's file.
         rows: how many rows the table has (0 when it has problems).
         problems: every broken rule (empty: the table is valid).
+        missing: the table's file is not in the data folder (its one problem says so).
     """
 
     name: str
@@ -39,6 +40,7 @@ class TableReport:
     rows: int = 0
     problems: list[Problem] = field(default_factory=list)
     read: tuple | None = field(default=None, repr=False, compare=False)  # (rows, lines) when valid
+    missing: bool = False
 
     @property
     def valid(self) -> bool:
@@ -109,7 +111,7 @@ def check_table_file(name: str, data_dir: Path | str) -> TableReport:
     path = table_path(name, data_dir)
     if not path.is_file():
         missing = Problem(None, None, None, f"the file {path.name}, a table of the data contract")
-        return TableReport(name, path, problems=[missing])
+        return TableReport(name, path, problems=[missing], missing=True)
     try:
         frame, _lines = read_table(name, data_dir)
     except TableError as error:

@@ -3,8 +3,10 @@
 One render takes one or more *editions* (an issue's quarter, for the whole region or for one
 country) and, for each, every notebook of ``notebooks/``. Its stages are modules of their own:
 
-1. **Plan** (:mod:`bulletin.render.plan`): every parameter checked before any kernel starts, then
-   for each notebook whether its last output can be reused or why it must run. A notebook that
+1. **Plan** (:mod:`bulletin.render.plan`, :mod:`bulletin.render.data_check`): every parameter and
+   every table of the data folder checked before any kernel starts (``bulletin validate``'s
+   check, remembered once passed), then for each notebook whether its last output can be reused
+   or why it must run. A notebook that
    declares no ``country`` parameter is rendered once for the whole region and shared by every
    edition of the same quarter in the batch.
 2. **Execute** (:mod:`bulletin.render.runners`, :mod:`bulletin.render.execute`): the notebooks to
@@ -38,6 +40,7 @@ from bulletin.core.paths import reference_dir_of
 from bulletin.core.periods import Quarter
 from bulletin.render import cache
 from bulletin.render.assemble import EditionResult, assemble_edition, edition_footer
+from bulletin.render.data_check import refuse_bad_data
 from bulletin.render.execute import Outcome, now
 from bulletin.render.folders import edition_lock, recover, remove_stale_temp
 from bulletin.render.plan import (
@@ -134,6 +137,12 @@ def render(
     notebooks = read_notebooks(Path(options.notebooks_dir), reference_dir_of(options.data_dir))
     values = check_parameters(editions, notebooks, options)
     data = cache.DataFiles(options.data_dir)
+    warnings = refuse_bad_data(data)  # before any kernel starts: every problem at once
+    if warnings:
+        progress.note(
+            f"data: {warnings} warning(s) between tables (published figures that disagree, kept): "
+            "bulletin validate lists them"
+        )
     published: list[Path] = []
     try:
         return _render_locked(editions, options, progress, explain, notebooks, values, data,

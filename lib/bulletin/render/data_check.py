@@ -1,0 +1,107 @@
+"""The data folder checked before any kernel starts: ``bulletin validate``'s check, run by the render.
+
+A broken table used to be found only when a notebook read it, after every kernel had started; now
+:func:`refuse_bad_data` runs the same check as ``bulletin validate`` (each table against its schema
+and the vocabularies, then the rules between tables) and the render stops with every problem at
+once, writing nothing (status 2 on the command line).
+
+A table missing from the data folder is not refused here: a folder may hold only the tables its
+notebooks read (a notebook that reads a missing table fails, naming it); ``bulletin validate``
+reports it.
+
+The check is remembered: once a data folder passed with given contents, a render with the same
+table files, reference vocabularies, provenance records and checking code skips it (a marker file
+named by the SHA-256 of all of these, in the user's cache folder, ``$XDG_CACHE_HOME/bulletin`` or
+``~/.cache/bulletin``). A warm render stays fast, and any change to a table checks it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from importlib import metadata
+from pathlib import Path
+
+from bulletin.core.paths import reference_dir_of
+from bulletin.render.cache import LIBRARY_DIR, DataFiles, file_sha256
+from bulletin.render.plan import RenderParameterError
+
+CHECKING_CODE = ("data", "core")  # the library's packages whose code decides what is valid
+
+
+def cache_dir() -> Path:
+    """Where passed checks are remembered."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "bulletin" / "validated"
+
+
+def _folder_sums(folder: Path, pattern: str) -> dict[str, str]:
+    if not folder.is_dir():
+        return {}
+    return {p.name: file_sha256(p) for p in sorted(folder.glob(pattern)) if p.is_file()}
+
+
+def check_key(data: DataFiles) -> str:
+    """The SHA-256 of everything the check's verdict depends on.
+
+    The table files (by content), the reference vocabularies in use, the provenance records, the
+    code of the library's ``data`` and ``core`` packages, and the versions of pandas and pandera.
+    """
+    code = {
+        str(path.relative_to(LIBRARY_DIR)): file_sha256(path)
+        for package in CHECKING_CODE
+        for path in sorted((LIBRARY_DIR / package).rglob("*.py"))
+    }
+    inputs = {
+        "tables": {name: data.sha256(name) for name in data.tables()},
+        "reference": _folder_sums(reference_dir_of(data.data_dir), "*.csv"),
+        "provenance": _folder_sums(data.data_dir / "provenance", "*.json"),
+        "code": code,
+        "packages": {name: metadata.version(name) for name in ("pandas", "pandera")},
+    }
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+
+
+def _remember(marker: Path, warnings: int) -> None:
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.write_text(json.dumps({"warnings": warnings}), encoding="utf-8")
+    except OSError:
+        pass  # a read-only home: the check runs again next time, nothing else is lost
+
+
+def refuse_bad_data(data: DataFiles) -> int:
+    """Check the data folder's tables; raise with every problem, or return the warnings' count.
+
+    Returns:
+        How many warnings the check gave (rules between tables broken by published figures that
+        disagree: reported by ``bulletin validate``, never refused).
+
+    Raises:
+        RenderParameterError: a table breaks its schema or the vocabularies, or a rule between
+            tables is broken; one problem per line, each naming the file, line and column.
+    """
+    marker = cache_dir() / check_key(data)
+    try:
+        return int(json.loads(marker.read_text(encoding="utf-8"))["warnings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    from bulletin.data.validate import validate_data_dir
+
+    report = validate_data_dir(data.data_dir)
+    problems = [
+        f"{table.path}: {problem}"
+        for table in report.invalid
+        if not table.missing  # a folder may hold only the tables its notebooks read
+        for problem in table.problems
+    ]
+    problems += [f"{report.data_dir}: {problem}" for problem in report.errors_across]
+    if problems:
+        problems.append(
+            f"the data folder {report.data_dir} has {len(problems)} problem(s): mend the files "
+            f"(`bulletin validate --data-dir {report.data_dir}` lists them again)"
+        )
+        raise RenderParameterError(problems)
+    _remember(marker, len(report.warnings))
+    return len(report.warnings)
