@@ -60,6 +60,17 @@ def test_commit_replaces_every_file(folder: Path) -> None:
     assert mode == files.default_file_mode()  # not mkstemp's private 0600
 
 
+def test_a_folder_given_relative_to_the_working_folder_commits(tmp_path: Path, monkeypatch) -> None:
+    # `bulletin import FILE --data-dir data`: the temporary files are absolute, the folder not.
+    monkeypatch.chdir(tmp_path)
+    with FileTransaction("data") as transaction:
+        transaction.stage(Path("data") / "a.csv", "x\n1\n")
+        transaction.stage(Path("data") / "sub" / "b.json", "{}\n")
+    assert (tmp_path / "data" / "a.csv").read_text() == "x\n1\n"
+    assert (tmp_path / "data" / "sub" / "b.json").read_text() == "{}\n"
+    assert not list((tmp_path / "data").glob(".*"))
+
+
 def test_an_error_inside_the_block_writes_nothing(folder: Path) -> None:
     before = _contents(folder)
     with pytest.raises(RuntimeError), FileTransaction(folder) as transaction:

@@ -431,8 +431,10 @@ class FileTransaction:
             for target, content in staged.items():
                 _make_folder(target.parent, made)
                 renames.append((_write_temp(target, content, suffix=TEMP_SUFFIX), target))
+            # relpath, not relative_to: mkstemp gives an absolute path, the folder may be
+            # relative (``--data-dir data``).
             entries = [
-                [str(temp.relative_to(self.root)), str(target.relative_to(self.root))]
+                [os.path.relpath(temp, self.root), os.path.relpath(target, self.root)]
                 for temp, target in renames
             ]
             write_atomic(journal, json.dumps({"renames": entries}, indent=1) + "\n")

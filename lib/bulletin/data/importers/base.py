@@ -83,6 +83,7 @@ class FileReport:
     notes: list[str] = field(default_factory=list)
     written: dict[str, int] = field(default_factory=dict)
     replaced: dict[str, int] = field(default_factory=dict)
+    replacing: dict[str, str] = field(default_factory=dict)  # table -> the rows replaced, in words
     sha256: str | None = None  # set by readers that hash the file while reading it
     flagged: dict[str, list[dict]] = field(default_factory=dict)
     record: dict[str, dict] = field(default_factory=dict)  # extra provenance fields, by table
@@ -134,6 +135,10 @@ class ImportedTable:
         sheet: the sheet the rows come from (a spreadsheet).
         columns: the input's name of a table column, where it has one (``year`` ->
             ``Reference year``), for messages.
+        replaces: the rows of the table the import replaces, by the values of their columns
+            (a quarterly submission replaces its period's rows whatever their source:
+            ``{"year": 2017, "quarter": 3}``; ``bulletin.data.importers.replacing``). ``None``:
+            the rows of the same source, under the precedence of publications.
     """
 
     table: str
@@ -143,6 +148,7 @@ class ImportedTable:
     where: str = "line"
     sheet: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    replaces: dict[str, object] | None = None
 
 
 def examples_of(

@@ -20,6 +20,8 @@ Steps for ``bulletin import FILE...``:
 4. each file's rows are checked against their table's schema on their own, then every table as
    a whole; a broken rule is refused naming the input file and its line (or sheet and row), or
    the table's file and line for a row already there;
+   a quarterly submission instead replaces every row of its period, whatever their source
+   (``bulletin.data.importers.replacing``);
 5. every table and provenance record is written in one transaction: all replaced, or none (a
    full disk or a read-only folder leaves every file as it was). ``dry_run`` stops before it.
 """
@@ -47,6 +49,7 @@ from bulletin.data.importers.base import FileReport, ImportedTable, ImportRefuse
 from bulletin.data.importers.detect import ImportOptions, detect
 from bulletin.data.importers.merging import Item, merge_by_precedence, merge_cases
 from bulletin.data.importers.origins import Origin, checked_alone, load_existing, refusal
+from bulletin.data.importers.replacing import merge_periods
 from bulletin.data.tables import TableError, check_table, table_content, table_path
 from bulletin.data.vocab import DEFAULT_SCOPE
 
@@ -75,12 +78,20 @@ _MALFORMED_INPUT = (
 
 @dataclass
 class ImportResult:
-    """What an import did: one report per file, and the tables it wrote (or would write)."""
+    """What an import did: one report per file, and the tables it wrote (or would write).
+
+    ``changed`` names the tables whose file the import changed (or would change): a table
+    written with the bytes it had is not in it, so that importing the same files again changes
+    nothing; ``seizure_cases``, written column by column, counts whenever it is written. A
+    caller that keeps other tables in step with these (a reconstruction to run again after
+    its rows stepped aside) reads it.
+    """
 
     reports: list[FileReport]
     tables: dict[str, pd.DataFrame | pa.Table] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
     dry_run: bool = False
+    changed: list[str] = field(default_factory=list)
 
 
 def import_files(
@@ -132,16 +143,21 @@ def _import_files(
                 data_dir,
             )
         tables, _ = _merge(outputs, data_dir)
-        return ImportResult(reports=reports, tables=tables, dry_run=True)
+        changed = [name for name in tables if _changes(name, tables[name], data_dir)]
+        return ImportResult(reports=reports, tables=tables, dry_run=True, changed=changed)
 
+    changed = []
     with FileTransaction(data_dir) as transaction:
         tables, records = _merge(outputs, data_dir)
         for name, frame in tables.items():
             path = table_path(name, data_dir)
             if isinstance(frame, pa.Table):
                 content = cases_csv.cases_writer(frame)
+                changed.append(name)
             else:
                 content = table_content(name, frame, path)
+                if not path.is_file() or path.read_bytes() != content:
+                    changed.append(name)
             transaction.stage(path, content)
         for name in tables:
             transaction.stage(
@@ -151,8 +167,20 @@ def _import_files(
     for path in transaction.committed:
         log.debug("wrote %s", path)
     return ImportResult(
-        reports=reports, tables=tables, written=list(transaction.committed), dry_run=False
+        reports=reports,
+        tables=tables,
+        written=list(transaction.committed),
+        dry_run=False,
+        changed=changed,
     )
+
+
+def _changes(name: str, frame: pd.DataFrame | pa.Table, data_dir: Path) -> bool:
+    """Whether writing a table would change its file (``seizure_cases``: whenever written)."""
+    path = table_path(name, data_dir)
+    if isinstance(frame, pa.Table) or not path.is_file():
+        return True
+    return path.read_bytes() != table_content(name, frame, path)
 
 
 def _read_file(path: Path, options: ImportOptions) -> tuple[FileReport, list[ImportedTable]]:
@@ -189,6 +217,7 @@ def _merge(
     origins: dict[str, list[Origin]] = {}
     records: dict[str, list[dict]] = {}
     pending: dict[str, list[Item]] = {}
+    replacing: dict[str, list[Item]] = {}  # quarterly submissions: a period's rows replaced
     unchanged: set[str] = set()  # columnar tables that are exactly one checked import
     for path, report, imported in outputs:
         name = imported.table
@@ -201,7 +230,8 @@ def _merge(
                 tables[name], origins[name] = load_existing(name, data_dir)
             records[name] = provenance.load_records(name, data_dir)
         if not columnar:
-            pending.setdefault(name, []).append((path, report, imported))
+            chosen = replacing if imported.replaces is not None else pending
+            chosen.setdefault(name, []).append((path, report, imported))
             continue
         tables[name], alone, records[name] = merge_cases(
             tables[name], (path, report, imported), records[name], data_dir
@@ -211,6 +241,10 @@ def _merge(
         else:
             unchanged.discard(name)
 
+    for name, items in replacing.items():
+        tables[name], origins[name], records[name] = merge_periods(
+            name, tables[name], origins[name], records[name], items
+        )
     for name, items in pending.items():
         tables[name], origins[name], records[name] = merge_by_precedence(
             name, tables[name], origins[name], records[name], items, data_dir
@@ -244,6 +278,13 @@ def format_summary(result: ImportResult) -> str:
         out.append("dry run: nothing written")
     else:
         out.extend(f"written: {path}" for path in result.written)
+    if result.tables:
+        verb = "would change" if result.dry_run else "changed"
+        unchanged = [name for name in result.tables if name not in result.changed]
+        out.append(
+            f"tables {verb}: {', '.join(result.changed) or 'none'}"
+            + (f" (the same rows again: {', '.join(unchanged)})" if unchanged else "")
+        )
     return "\n".join(out)
 
 
@@ -282,9 +323,10 @@ def _describe_writing(report: FileReport, dry_run: bool) -> list[str]:
     out = []
     for name, rows in report.written.items():
         verb = "would write" if dry_run else "wrote"
+        replacing = report.replacing.get(name, "of the same source")
         out.append(
             f"  {verb} {rows:,} rows to {name} "
-            f"(replacing {report.replaced.get(name, 0):,} rows of the same source)"
+            f"(replacing {report.replaced.get(name, 0):,} rows {replacing})"
         )
         if report.superseded.get(name):
             out.append(

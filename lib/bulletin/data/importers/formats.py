@@ -12,6 +12,7 @@ from bulletin.data.importers import (
     dataunodc,
     ids,
     sdg,
+    submission,
     unodc_series,
     wdr_crimes,
     wdr_crimes_layouts,
@@ -27,6 +28,7 @@ from bulletin.data.importers.detect import (
     register,
     split_header,
 )
+from bulletin.data.submission import layout
 
 
 def _one_table(
@@ -178,3 +180,16 @@ DATAUNODC = Format(
     _read_dataunodc,
 )
 register(_is_dataunodc, DATAUNODC)
+
+
+def _is_submission(seen: Probe) -> bool:
+    return seen.kind == "xlsx" and submission.is_submission(seen.sheets or {})
+
+
+SUBMISSION = Format(
+    layout.FORMAT_NAME,
+    "Quarterly submission made by bulletin template (xlsx, sheet 'About' with "
+    f"'{layout.TITLE}' in A1)",
+    submission.read_submission,
+)
+register(_is_submission, SUBMISSION)
