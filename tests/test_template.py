@@ -219,8 +219,15 @@ def test_a_filled_template_replaces_the_quarter_and_nothing_else(tmp_path, data_
         "activities": ACTIVITY,
     })
     quarterly = data_dir / "seizures_quarterly.csv"
-    not_q3 = lambda line: ",2017,3," not in line  # noqa: E731
-    before_others = _other_lines(quarterly, not_q3)
+    submitted = [("KAZ", "cannabis_herb"), ("KGZ", "heroin"), ("TJK", "opium")]
+    # Rows neither of the quarter nor of what the reconstruction re-balances around the submitted
+    # figures: their years, and the January-March 2017 anchor of their drug pairs (claim C1),
+    # shared among every country of the pairs.
+    anchored = ("cannabis_herb", "cannabis_resin", "heroin", "opium")
+    outside = lambda line: ",2017," not in line or (  # noqa: E731
+        ",2017,3," not in line and not any(f",{d}," in line for d in anchored))
+    before_others = _other_lines(quarterly, outside)
+    annual = load_table("seizures_annual", data_dir).set_index(["country", "year", "drug"])["kg"]
     activities_before = (data_dir / "activities.csv").read_text(encoding="utf-8").splitlines()
     untouched = {k: v for k, v in snapshot(data_dir).items()
                  if k not in ("seizures_quarterly.csv", "activities.csv")}
@@ -229,17 +236,29 @@ def test_a_filled_template_replaces_the_quarter_and_nothing_else(tmp_path, data_
 
     assert "they appear in the 2017-Q4 issue" in out
     assert "they appear in the 2017-Q3 issue" in out
-    assert "19 reconstructed" in out  # the quarter's rows stepped aside
+    assert "replaces the rows of year 2017, quarter 3 (3 reconstructed)" in out  # stepped aside
     table = load_table("seizures_quarterly", data_dir)
-    q3 = table[table["year"].eq(2017) & table["quarter"].eq(3)].set_index(["country", "drug"])
-    assert sorted(q3.index) == [("KAZ", "cannabis_herb"), ("KGZ", "heroin"), ("TJK", "opium")]
+    in_q3 = table[table["year"].eq(2017) & table["quarter"].eq(3)]
+    q3 = in_q3[in_q3["status"].ne("reconstructed")].set_index(["country", "drug"])
+    assert sorted(q3.index) == submitted
+    # The reconstruction steps aside for the submitted quarters, fills what was left blank, and
+    # re-balances the submitted country-drugs' other quarters so that 2017 still adds up.
+    assert "reconstructions re-run around the new rows (as `make data`): seizures_quarterly" in out
+    refilled = in_q3[in_q3["status"].eq("reconstructed")]
+    pairs = set(zip(refilled["country"], refilled["drug"], strict=True))
+    assert not refilled.empty and not pairs & set(submitted)
+    for country, drug in submitted:
+        year = table[table["country"].eq(country) & table["year"].eq(2017) & table["drug"].eq(drug)]
+        if (country, 2017, drug) in annual.index:
+            assert len(year) == 4
+            assert year["kg"].sum() == pytest.approx(annual[(country, 2017, drug)], abs=0.001)
     assert q3.loc[("KAZ", "cannabis_herb"), "kg"] == 1250.5
     assert q3.loc[("KGZ", "heroin"), "kg"] == 0.0
     assert q3.loc[("TJK", "opium"), ["source", "status"]].tolist() == [
         "Drug Control Agency of Tajikistan, press release", "stated"]
     assert q3.loc[("KAZ", "cannabis_herb"), "status"] == "official"
     assert "National authorities of Kazakhstan" in q3.loc[("KAZ", "cannabis_herb"), "source"]
-    assert _other_lines(quarterly, not_q3) == before_others  # every other row byte-identical
+    assert _other_lines(quarterly, outside) == before_others  # every other row byte-identical
 
     activities = load_table("activities", data_dir)
     new = activities[activities["issue"].eq("2017-Q3")]
@@ -277,9 +296,9 @@ def test_a_corrected_template_replaces_the_quarter_again(tmp_path, data_dir, tem
     corrected = fill(first, {"seizures_quarterly": {"G3": 11, "G4": None, "G5": 5}},
                      out=tmp_path / "corrected.xlsx")
     out = _import(corrected, data_dir, capsys)
-    assert "year 2017, quarter 3 (2 official)" in out
+    assert "year 2017, quarter 3 (2 official, 1 reconstructed)" in out
     table = load_table("seizures_quarterly", data_dir)
-    q3 = table[table["year"].eq(2017) & table["quarter"].eq(3)]
+    q3 = table[table["year"].eq(2017) & table["quarter"].eq(3) & table["status"].ne("reconstructed")]
     assert sorted(zip(q3["country"], q3["drug"], q3["kg"], strict=True)) == [
         ("KAZ", "cannabis_herb", 11.0),
         ("KAZ", "cannabis_oil", 5.0),
@@ -350,4 +369,5 @@ def test_the_result_names_the_tables_it_changed(tmp_path, data_dir, template):
     assert result.changed == ["seizures_quarterly"]
     assert import_files([filled], data_dir).changed == []
     frame = pd.read_csv(data_dir / "seizures_quarterly.csv")
-    assert len(frame[(frame["year"] == 2017) & (frame["quarter"] == 3)]) == 1
+    q3 = frame[(frame["year"] == 2017) & (frame["quarter"] == 3)]
+    assert len(q3[q3["status"] != "reconstructed"]) == 1  # the reconstruction's rows on blank keys stay

@@ -6,6 +6,10 @@ input: the message names the file, the line and the column, and nothing in the d
 changed); 1 when a write fails (one sentence naming the file or folder; the import is all or
 nothing, so nothing changed) or an interrupted import's journal cannot be followed. With
 ``--debug`` the traceback is shown instead.
+
+After an import that changed tables, the reconstructions that read them are re-run, as ``make
+data`` runs them (:func:`bulletin.reconstruct.refresh_after_import`): their rows step aside for
+the new ones and what they still fill is re-balanced, so the folder passes ``bulletin validate``.
 """
 
 from __future__ import annotations
@@ -89,6 +93,12 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"bulletin import: {message}", file=sys.stderr)
         return status
     print(format_summary(result))
+    if not args.dry_run and result.changed:
+        from bulletin.reconstruct import refresh_after_import
+
+        rerun = refresh_after_import(result.changed, args.data_dir)
+        if rerun:
+            print(f"reconstructions re-run around the new rows (as `make data`): {', '.join(rerun)}")
     return 0
 
 

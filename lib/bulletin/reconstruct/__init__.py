@@ -310,7 +310,57 @@ def reconstruction_main(
             owns,
         )
 
+    main.table = table  # type: ignore[attr-defined]  (what refresh_after_import follows)
+    main.reads = frozenset((table, *inputs))  # type: ignore[attr-defined]
+    main.owns = owns  # type: ignore[attr-defined]
     return main
+
+
+def _in_use(main: Callable, data_dir: Path) -> bool:
+    """Whether the folder holds rows the reconstruction made."""
+    if not table_path(main.table, data_dir).is_file():
+        return False
+    return bool(main.owns(load_table(main.table, data_dir)).any())
+
+
+RECONSTRUCTIONS = ("seizures_quarterly", "drug_offences", "drug_arrests", "indicators_gbv")
+"""Every reconstruction module, in the order ``make data`` runs them (each after what it reads)."""
+
+
+def refresh_after_import(changed: Sequence[str], data_dir: Path | str) -> list[str]:
+    """Re-run, in order, each reconstruction of the folder that reads a table an import changed.
+
+    An import of official (or submitted) rows makes the reconstructions around them out of date:
+    rows to step aside, years to re-balance. This does what ``make data`` does for those, and
+    only those, printing each one's summary as its command does. A reconstruction the folder does
+    not use (its table holds none of its rows) is not started: an import into a new folder brings
+    only what was imported.
+
+    Args:
+        changed: the tables the import changed.
+        data_dir: the data folder.
+
+    Returns:
+        The reconstructions re-run (a module that cannot run, e.g. with no official year to split
+        yet, is skipped and named with the reason).
+    """
+    import importlib
+
+    done: list[str] = []
+    touched = set(changed)
+    for name in RECONSTRUCTIONS:
+        module = importlib.import_module(f"bulletin.reconstruct.{name}")
+        if not touched & module.main.reads or not _in_use(module.main, Path(data_dir)):
+            continue
+        try:
+            status = module.main(["--data-dir", str(data_dir)])
+        except ValueError as error:
+            done.append(f"{name} (not re-run: {error})")
+            continue
+        if status == 0:
+            done.append(name)
+            touched.add(module.main.table)  # what it wrote may move the next one
+    return done
 
 
 def regional_statement_note(

@@ -4,8 +4,10 @@ A quarterly submission (``bulletin.data.importers.submission``) gives the office
 period, and its rows replace every row of the table in that period
 (:attr:`~bulletin.data.importers.base.ImportedTable.replaces`: the values of the columns that
 select them, e.g. year 2017 and quarter 3 of ``seizures_quarterly``, or issue 2017-Q3 of
-``activities``), whatever their source or status: a reconstructed row of the quarter steps aside,
-and so does a row of an earlier submission of it. Every other row is kept as it was. The
+``activities``), whatever their source or status: a reconstructed row of the quarter on a key
+the file gives steps aside, and so does every row of an earlier submission of it. The
+reconstructed rows of the quarter on keys the file leaves blank stay: a reconstruction fills what
+nobody published. Every other row is kept as it was. The
 precedence of publications (``bulletin.data.importers.precedence``) is not asked: the office's
 submission of a period is the figure of that period.
 
@@ -19,7 +21,8 @@ included, so that importing the same workbook twice changes no byte the second t
 here (``bulletin.data`` does not import ``bulletin.reconstruct``): the quarters of a year left to
 the reconstruction no longer add up to the official year until it runs again.
 ``ImportResult.changed`` (``bulletin.data.importers.driver``) names the tables whose file the
-import changed, for the caller to run it.
+import changed, and ``bulletin import`` re-runs the reconstructions that read them
+(:func:`bulletin.reconstruct.refresh_after_import`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from bulletin.data.importers import provenance
 from bulletin.data.importers.base import ImportRefusedError
 from bulletin.data.importers.merging import Item, provenance_record
 from bulletin.data.importers.origins import Origin, origins_of
+from bulletin.data.tables import table_spec
 
 
 def describe_period(replaces: dict[str, object]) -> str:
@@ -89,6 +93,23 @@ def merge_periods(
     return current, current_origins, records
 
 
+def reconstructed_elsewhere(name: str, current: pd.DataFrame, given: pd.DataFrame) -> pd.Series:
+    """The reconstructed rows of ``current`` on keys the file leaves blank: they stay.
+
+    A reconstruction fills what nobody published; the submission publishes some of a period's
+    keys, and the reconstruction's rows on the others stay its own (it re-balances them when it
+    runs again), so that importing the same workbook twice changes nothing.
+    """
+    key = list(table_spec(name).key)
+    if "status" not in current or current.empty:
+        return pd.Series(False, index=current.index)
+    made = current["status"].eq("reconstructed")
+    if given.empty:
+        return made
+    taken = pd.MultiIndex.from_frame(given[key].astype(current[key].dtypes.to_dict()))
+    return made & ~pd.MultiIndex.from_frame(current[key]).isin(taken)
+
+
 def merge_replacing(
     name: str,
     current: pd.DataFrame,
@@ -114,6 +135,7 @@ def merge_replacing(
     selected = pd.Series(True, index=current.index)
     for column, value in period.items():
         selected &= current[column].eq(value)
+    selected &= ~reconstructed_elsewhere(name, current, imported.frame)
     gone = current[selected]
     frame = pd.concat([current[~selected], imported.frame], ignore_index=True)
     origins = [o for o, gone_row in zip(current_origins, selected, strict=True) if not gone_row]
@@ -121,14 +143,17 @@ def merge_replacing(
 
     written = len(imported.frame)
     report.replaced[name] = report.replaced.get(name, 0) + len(gone)
-    report.replacing[name] = f"of {describe_period(period)}, whatever their source and status"
+    report.replacing[name] = (
+        f"of {describe_period(period)}: every submitted one, and the reconstructed ones on its keys"
+    )
     report.written[name] = report.written.get(name, 0) + written
     if len(gone):
         statuses = Counter(gone["status"])
         words = ", ".join(f"{count:,} {status}" for status, count in sorted(statuses.items()))
         report.notes.append(
-            f"{name}: replaces every row of {describe_period(period)} ({words}); every other "
-            "row is kept as it was"
+            f"{name}: replaces the rows of {describe_period(period)} ({words}): every submitted "
+            "one, and the reconstructed ones on the keys it gives (those on keys it leaves blank "
+            "stay the reconstruction's); every other row is kept as it was"
         )
 
     record = provenance_record(path, report, imported, name, written)

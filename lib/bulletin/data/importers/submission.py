@@ -17,8 +17,9 @@ Excel row, the column (header and letter) and what was found and expected; nothi
   an end date needing a start date and no earlier than it, whole numbers of days and
   participants, the vocabularies of kind, theme, country and qualifiers, the workbook's issue.
 
-**What an import replaces.** ``seizures_quarterly``: every row of the workbook's year and
-quarter, whatever its source and status (a reconstructed row steps aside); ``activities``: every
+**What an import replaces.** ``seizures_quarterly``: every submitted row of the workbook's year
+and quarter, and the reconstructed rows on the keys it gives (they step aside; those on keys it
+leaves blank stay the reconstruction's); ``activities``: every
 activity of the workbook's issue. Nothing else (``bulletin.data.importers.replacing``). A sheet
 with nothing filled is not part of the submission: its table is left as it was. The summary says
 in which issue the figures appear (seizures lag one quarter; activities do not).
