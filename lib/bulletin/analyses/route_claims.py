@@ -33,7 +33,7 @@ from bulletin.analyses.routes import (
     new_legs,
     origin_shares,
 )
-from bulletin.core.periods import Quarter
+from bulletin.core.periods import STATEMENTS_ISSUE
 from bulletin.core.wording import (
     count_in_words,
 )
@@ -181,6 +181,6 @@ def _sources_words(cases: pd.DataFrame) -> str:
     return "; ".join(sources) if sources else "no source named"
 
 
-C7_ISSUE = Quarter(2017, 2)
+C7_ISSUE = STATEMENTS_ISSUE
 """The issue whose statement C7 is: "the last six years (2012-June 2017)" end with its quarter."""
 C7_YEARS = 6
