@@ -19,6 +19,7 @@ from bulletin.analyses.route_windows import (
     case_months,
     cases_within,
     claim_windows,
+    last_month_of,
     month_count,
     months_long,
 )
@@ -136,7 +137,7 @@ def check_claim_c8(cases: pd.DataFrame) -> dict:
     """
     groups = cases["drug"].map(drug_groups())
     months = case_months(cases)
-    issue_end = f"{C7_ISSUE.year}-{C7_ISSUE.quarter * 3:02d}"
+    issue_end = last_month_of(C7_ISSUE)
     start = f"{C7_ISSUE.year - C7_YEARS + 1:04d}-01"
     end = min(issue_end, months[1]) if months else issue_end
     window = CaseWindow.parse(start, max(start, end))
