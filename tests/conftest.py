@@ -42,6 +42,12 @@ def rendered_2017q1(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
+def rendered_2016q2(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The 2016-Q2 issue (data quarter 2016-Q1) rendered from the shipped data."""
+    return _render(tmp_path_factory, "2016Q2")
+
+
+@pytest.fixture(scope="session")
 def claims_2017q2(rendered_2017q2: Path) -> dict[str, dict]:
     """The claims of the 2017-Q2 issue, by id."""
     claims = json.loads((rendered_2017q2 / "claims.json").read_text())["claims"]

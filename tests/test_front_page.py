@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from bulletin.core.periods import Quarter
-from bulletin.publish import front_page, main_points, pages, report
+from bulletin.publish import claim_boxes, front_page, main_points, pages, report
 
 SEIZURE_FIGURES = {
     "seizures_quarter_cannabis_herb_resin_t": {
@@ -446,6 +446,31 @@ def test_front_page_lists_each_claim_with_its_basis_beside_it(issue_dir: Path):
     assert 'href="01_quarterly_seizures.html#claim-C1"' in c1
     assert "partly official (21% of its figures)" in section
     assert "decreased &lt;b&gt;steadily&lt;/b&gt;" in section  # statements are data
+
+
+def test_another_issue_quotes_the_statements_as_the_words_of_the_issue_that_made_them(
+    issue_dir: Path,
+):
+    quoted = [{**claim, "issue": "2017-Q2"} for claim in CLAIMS]
+    (issue_dir / "claims.json").write_text(json.dumps({"issue": "2017-Q3", "claims": quoted}))
+    html_text = pages.index_page(Quarter(2017, 3), RENDERED, "", issue_dir=issue_dir)
+    section = html_text.split('<section class="claims-checked"')[1].split("</section>")[0]
+    assert section.startswith(' aria-labelledby="claims-heading" data-statement-of="2017-Q2">')
+    assert "The 2017-Q2 bulletin&#39;s statements, checked</h2>" in section
+    assert "These are statements of the 2017-Q2 bulletin, not of this issue" in section
+    assert "Each statement of the issue" not in section
+    assert section.count('data-statement-of="2017-Q2"') == 1 + len(CLAIMS)
+    # In the issue that made them, they are the issue's own statements.
+    own = pages.index_page(Quarter(2017, 2), RENDERED, "", issue_dir=issue_dir)
+    assert "The bulletin&#39;s statements, checked</h2>" in own
+    assert "Each statement of the issue, with what the data say" in own
+
+
+def test_a_claim_box_names_the_issue_whose_statement_it_quotes():
+    box = claim_boxes.claim_html({**CLAIMS[0], "issue": "2017-Q2"})
+    assert 'data-statement-of="2017-Q2"' in box
+    assert '<span class="claim-id">C1</span> The 2017-Q2 bulletin: “almost four tons”' in box
+    assert "The bulletin: “" in claim_boxes.claim_html(CLAIMS[0])  # an issue not known
 
 
 def _with_data(folder: Path, name: str, record: dict) -> None:

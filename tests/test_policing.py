@@ -137,7 +137,7 @@ def test_training_rounds_in_date_order_and_only_the_series(two_rounds):
     assert policing.trained_officers(rounds) == (200, None)
     assert policing.training_sentence(rounds) == (
         "200 female police officers from all regions of Kyrgyzstan were trained in two rounds: "
-        "Osh (March 2017) and Issyk-Kul (25-28 April 2017); the issue does not give each "
+        "Osh (March 2017) and Issyk-Kul (25-28 April 2017); the 2017-Q2 issue does not give each "
         "round's number."
     )
     shown = policing.format_training_rounds(rounds)

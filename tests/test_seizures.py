@@ -87,6 +87,30 @@ def test_headline_never_words_reconstructed_figures_as_a_finding(quarterly):
     )
 
 
+def test_headline_gives_the_statement_back_only_for_the_statements_quarter(quarterly):
+    # 2016-Q4 rows split an official year alone: no statement of the bulletin behind them.
+    alone = seizures.rows_of_quarter(quarterly, Quarter(2016, 4)).assign(source="official year split")
+    said = seizures.headline(alone, Quarter(2016, 4))
+    assert "The October-December 2016 figures here are reconstructed from the official annual " \
+        "figures, split across the quarters by an assumed seasonal profile, not measured" in said
+    assert "statement" not in said and "January-March 2017" not in said
+    # Another quarter of the statement's year shares what the year leaves: its source names C1.
+    later = frame([("KAZ", 2017, 3, "cannabis_herb", 2000.0)])
+    said = seizures.headline(later, Quarter(2017, 3))
+    assert "less what the bulletin's statement on another quarter of the year takes (claim C1)" in said
+    assert not said.endswith("given back.")
+
+
+def test_the_page_says_which_quarters_it_shows_from_the_issue():
+    quarters = seizures.compared_quarters(Quarter(2017, 3))
+    assert [q.label for q in quarters.values()] == ["2017-Q3", "2017-Q2", "2016-Q3"]
+    assert seizures.period_sentence(Quarter(2016, 1)) == (
+        "This issue (January-March 2016) reports the seizures of October-December 2015, the "
+        "quarter before its own, and compares them with July-September 2015 and "
+        "October-December 2014."
+    )
+
+
 def test_claim_c1_holds_and_fails(quarterly):
     claim = seizures.check_claim_c1(quarterly)
     assert claim["holds"] is True

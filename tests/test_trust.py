@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from bulletin.core.periods import Quarter
 from bulletin.data import trust
 from bulletin.data.trust import basis_of, claim_basis, claim_record, data_shares
 
@@ -109,7 +110,10 @@ def test_claim_record_composes_the_verdict_and_keeps_the_rows_counted():
         "holds": True, "basis": "mixed",
         "verdict": "Russia seized more. Partly official (1 of 2 figures), partly reconstructed "
                    "from this statement (1 of 2 figures).",
+        "issue": "2017-Q2",  # whose statement it is: the issue whose text the project holds
     }
+    assert claim_record("C6", "RUS > CA", {}, True, "", rows(("official", "WDR")),
+                        issue=Quarter(2017, 3))["issue"] == "2017-Q3"
     untestable = claim_record("C8", "Afghan cannabis", {}, None, "", rows(("official", "IDS")),
                               not_testable="IDS holds no cannabis cases")
     assert untestable["holds"] is None and untestable["basis"] == "official"

@@ -17,14 +17,14 @@ from bulletin.analyses.activities import (
     split_list,
 )
 from bulletin.analyses.activity_participants import qualifier_of
-from bulletin.core.periods import Quarter
+from bulletin.core.periods import STATEMENTS_ISSUE
 from bulletin.core.sentences import describe_partial_date
 from bulletin.core.wording import (
     number_in_words,
 )
 from bulletin.data.trust import claim_record
 
-C19_ISSUE = Quarter(2017, 2)
+C19_ISSUE = STATEMENTS_ISSUE
 C19_STATEMENT = (
     "The issue's activities, with their figures: customs heads of 8 countries in Tbilisi (CCP); "
     "70 participants in Tashkent and more than 100 by video from five regions (28 July 2017); "
@@ -128,7 +128,7 @@ def check_claim_c19(activities: pd.DataFrame) -> dict:
     remarks = []
     if not outside.empty:
         remarks.append(
-            "dated outside April-June 2017: "
+            f"dated outside {C19_ISSUE.months}: "
             + "; ".join(
                 f"{t} ({describe_partial_date(s, e)})"
                 for t, s, e in zip(
@@ -139,15 +139,17 @@ def check_claim_c19(activities: pd.DataFrame) -> dict:
     if not undated.empty:
         remarks.append(f"{number_in_words(len(undated))} without a date in the text")
     findings = (
-        "The table carries every figure C19 lists, as the issue prints it (loose figures with their "
-        "qualifiers). "
+        f"The table carries every figure C19 lists, as the {C19_ISSUE.label} issue prints it "
+        "(loose figures with their qualifiers). "
         if holds
-        else "Figures differ from the issue: " + "; ".join(problems) + ". "
-    ) + ("Of the issue's activities, " + "; ".join(remarks) + "." if remarks else "")
+        else f"Figures differ from the {C19_ISSUE.label} issue: " + "; ".join(problems) + ". "
+    ) + (f"Of the {C19_ISSUE.label} issue's activities, " + "; ".join(remarks) + "."
+         if remarks else "")
     values["activities_in_issue"] = len(rows)
     values["dated_outside_quarter"] = len(outside)
     values["without_date"] = len(undated)
     if rows.empty:
         return claim_record("C19", C19_STATEMENT, values, None, "", rows,
-                            not_testable="activities.csv has no activity of the issue")
+                            not_testable=f"activities.csv has no activity of the "
+                            f"{C19_ISSUE.label} issue")
     return claim_record("C19", C19_STATEMENT, values, holds, findings.strip(), rows)

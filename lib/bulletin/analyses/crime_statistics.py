@@ -433,6 +433,15 @@ def rows_used(table: pd.DataFrame, years: range | list[int]) -> pd.DataFrame:
     return table.loc[keep].reset_index(drop=True)
 
 
+def years_shown(*tables: pd.DataFrame) -> range:
+    """The years of the coverage matrix: from 2010 to the latest year the tables hold.
+
+    Beyond the issue's own period, whatever the issue: the matrix shows which gaps were filled
+    since.
+    """
+    return range(FIRST_YEAR, latest_year(*tables) + 1)
+
+
 def latest_year(*tables: pd.DataFrame) -> int:
     """The latest year any of the tables has for the five countries (2010 at least)."""
     years = [

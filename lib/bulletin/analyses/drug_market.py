@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from bulletin.analyses import annual
 from bulletin.analyses.seizures import CHART_CATEGORIES
 from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_coverage, describe_largest_each_year, describe_peak
 from bulletin.core.wording import describe_percent, describe_quantity, describe_years
 from bulletin.data.trust import claim_record
@@ -112,6 +113,20 @@ def first_data_year(seizures: pd.DataFrame, drugs: tuple[str, ...] = MARKET_DRUG
     """
     rows = seizures[seizures["drug"].isin(drugs) & seizures["country"].isin(annual.CENTRAL_ASIA)]
     return int(rows["year"].min()) if not rows.empty else FIRST_YEAR
+
+
+def years_shown(
+    seizures: pd.DataFrame, issue: Quarter, first_year: int = 0, last_year: int = 0
+) -> tuple[int, int]:
+    """The years an issue's page shows: from the first year with figures to its last year.
+
+    Args:
+        seizures: the annual seizures.
+        issue: the issue's quarter (its last year: :func:`bulletin.analyses.annual.last_data_year`).
+        first_year: a first year to use instead; 0 starts at the first year with figures.
+        last_year: a last year to use instead; 0 follows the issue.
+    """
+    return first_year or first_data_year(seizures), annual.last_data_year(issue, last_year)
 
 
 def check_claim_c2(seizures: pd.DataFrame) -> dict:

@@ -20,6 +20,7 @@ from matplotlib.patches import Patch
 
 from bulletin.analyses import annual
 from bulletin.core.numbers import KG_PER_TON
+from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_coverage, describe_higher_years
 from bulletin.core.wording import describe_change, describe_times, describe_years
 from bulletin.data.trust import claim_record
@@ -37,6 +38,21 @@ C6_STATEMENT = (
 )
 C6_YEARS = (2010, 2016)
 FIVE_TOGETHER = "the five Central Asian countries together"
+
+
+def years_shown(issue: Quarter, years: int = WINDOW, last_year: int = 0) -> tuple[int, int]:
+    """The years an issue compares: the last ``years`` to its last year of annual figures.
+
+    >>> years_shown(Quarter(2017, 2))
+    (2010, 2016)
+
+    Raises:
+        ValueError: for fewer than one year.
+    """
+    if years < 1:
+        raise ValueError(f"expected one year or more to compare, got {years}")
+    last = annual.last_data_year(issue, last_year)
+    return last - years + 1, last
 
 
 def comparison(seizures: pd.DataFrame, first_year: int, last_year: int) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from bulletin.analyses.indicators import (
     WOMEN_SHARE,
     kyrgyz_rows,
 )
-from bulletin.core.periods import Quarter
+from bulletin.core.periods import STATEMENTS_ISSUE, Quarter
 from bulletin.core.sentences import describe_partial_date
 from bulletin.core.wording import (
     describe_percent,
@@ -52,7 +52,7 @@ C18_STATEMENT = (
     "200 female police officers from police departments in all regions of Kyrgyzstan received "
     "training (a first round in Osh in March 2017, a second in Issyk-Kul on 25-28 April 2017)"
 )
-C18_ISSUE = Quarter(2017, 2)
+C18_ISSUE = STATEMENTS_ISSUE
 
 
 def policing_rows(indicators: pd.DataFrame, last_year: int) -> pd.DataFrame:
@@ -178,13 +178,16 @@ def training_sentence(rounds: pd.DataFrame) -> str:
             rounds["city"], rounds["start_date"], rounds["end_date"], strict=True
         )
     ]
+    issues = sorted({str(issue) for issue in rounds["issue"].dropna()})
+    reported_by = f"the {join_words(issues)} issue{'s' if len(issues) > 1 else ''}"
     who = (
         f"{describe_stated_count(trained, qualifier)} female police officers"
         if trained is not None
-        else "Female police officers (the issue gives no number)"
+        else f"Female police officers ({reported_by} give{'' if len(issues) > 1 else 's'} no "
+        "number)"
     )
     per_round = (
-        "; the issue does not give each round's number"
+        f"; {reported_by} {'do' if len(issues) > 1 else 'does'} not give each round's number"
         if len(rounds) > 1 and rounds["participants_scope"].eq("series").fillna(False).any()
         else ""
     )
@@ -255,7 +258,7 @@ def check_claim_c18(activities: pd.DataFrame) -> dict:
         f"{number_in_words(len(rounds))} rounds "
         f"({'; '.join(f'{c}, {d}' for c, d in zip(cities, dates, strict=True))}); "
         + (
-            "as the issue states. It gives the 200 for the rounds together, not each round's "
+            f"as the {C18_ISSUE.label} issue states. It gives the 200 for the rounds together, not each round's "
             "number, and says 'during the past month' of rounds that span March to late April."
             if holds
             else "the statement does not hold on the table."

@@ -19,6 +19,7 @@ from bulletin.analyses.route_windows import (
     case_months,
     cases_within,
     claim_windows,
+    last_month_of,
     month_count,
     months_long,
 )
@@ -33,7 +34,7 @@ from bulletin.analyses.routes import (
     new_legs,
     origin_shares,
 )
-from bulletin.core.periods import Quarter
+from bulletin.core.periods import STATEMENTS_ISSUE
 from bulletin.core.wording import (
     count_in_words,
 )
@@ -136,7 +137,7 @@ def check_claim_c8(cases: pd.DataFrame) -> dict:
     """
     groups = cases["drug"].map(drug_groups())
     months = case_months(cases)
-    issue_end = f"{C7_ISSUE.year}-{C7_ISSUE.quarter * 3:02d}"
+    issue_end = last_month_of(C7_ISSUE)
     start = f"{C7_ISSUE.year - C7_YEARS + 1:04d}-01"
     end = min(issue_end, months[1]) if months else issue_end
     window = CaseWindow.parse(start, max(start, end))
@@ -181,6 +182,6 @@ def _sources_words(cases: pd.DataFrame) -> str:
     return "; ".join(sources) if sources else "no source named"
 
 
-C7_ISSUE = Quarter(2017, 2)
+C7_ISSUE = STATEMENTS_ISSUE
 """The issue whose statement C7 is: "the last six years (2012-June 2017)" end with its quarter."""
 C7_YEARS = 6

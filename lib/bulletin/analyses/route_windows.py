@@ -101,6 +101,20 @@ BULLETIN_BASELINE = CaseWindow("2006-01", "2011-12")
 """The six years before it, the baseline the period is compared with."""
 
 
+def last_month_of(issue: Quarter) -> str:
+    """The last month of an issue's quarter, ``YYYY-MM``: no case after it is the issue's.
+
+    >>> last_month_of(Quarter(2017, 3))
+    '2017-09'
+    """
+    return f"{issue.year}-{issue.quarter * 3:02d}"
+
+
+def month_label(month: str) -> str:
+    """A month ``YYYY-MM`` as the pages write it: ``December 2016``."""
+    return CaseWindow.parse(month, month).label
+
+
 def window_for_issue(first_month: str, last_month: str, issue: Quarter) -> CaseWindow:
     """The window an issue examines: ``first_month..last_month``, cut at the end of its quarter.
 
@@ -110,7 +124,7 @@ def window_for_issue(first_month: str, last_month: str, issue: Quarter) -> CaseW
     >>> window_for_issue("2012-01", "2017-06", Quarter(2017, 1)).label
     '2012-March 2017'
     """
-    issue_end = f"{issue.year}-{issue.quarter * 3:02d}"
+    issue_end = last_month_of(issue)
     window = CaseWindow.parse(first_month, last_month)
     if window.last_month <= issue_end:
         return window
@@ -156,7 +170,7 @@ def claim_windows(
     if months is None:
         return None
     first_case, last_case = months
-    issue_end = f"{issue.year}-{issue.quarter * 3:02d}"
+    issue_end = last_month_of(issue)
     start = _month_after(issue_end, -(years * 12) + 1)
     start = f"{int(start[:4]) + (1 if start[5:] != '01' else 0):04d}-01"  # whole years
     end = min(issue_end, last_case)
@@ -177,7 +191,7 @@ def windows_for_issue(
     found = claim_windows(cases, issue, years)
     if found is not None:
         return found
-    end = f"{issue.year}-{issue.quarter * 3:02d}"
+    end = last_month_of(issue)
     start = f"{issue.year - years + 1:04d}-01"
     return CaseWindow.parse(start, end), CaseWindow.parse(f"{issue.year - 2 * years + 1:04d}-01",
                                                           _month_after(start, -1))

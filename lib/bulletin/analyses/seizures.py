@@ -12,9 +12,15 @@ import seaborn as sns
 from matplotlib.figure import Figure
 
 from bulletin.core.numbers import KG_PER_TON
-from bulletin.core.periods import Quarter
+from bulletin.core.periods import Quarter, data_quarter
 from bulletin.core.wording import describe_quantity, number_in_words
-from bulletin.data.trust import claim_record, describe_sources, describe_status, statuses
+from bulletin.data.trust import (
+    claim_record,
+    claims_named,
+    describe_sources,
+    describe_status,
+    statuses,
+)
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels
 from bulletin.publish.charts import (
     finish_chart,
@@ -43,6 +49,41 @@ C1_STATEMENT = (
     "in five countries of Central Asia in January-March 2017"
 )
 C1_QUARTER = Quarter(2017, 1)
+
+
+COMPARED = {
+    "quarter": "the quarter reported",
+    "previous_quarter": "the quarter before",
+    "year_before": "the same quarter a year before",
+}
+"""The quarters the page shows (the columns of :func:`group_totals_with_changes`), in words."""
+
+
+def compared_quarters(reported: Quarter) -> dict[str, Quarter]:
+    """The quarters the page shows: the quarter reported, the quarter before and a year before.
+
+    >>> {name: q.label for name, q in compared_quarters(Quarter(2017, 2)).items()}
+    {'quarter': '2017-Q2', 'previous_quarter': '2017-Q1', 'year_before': '2016-Q2'}
+    """
+    return {
+        "quarter": reported,
+        "previous_quarter": reported.previous(),
+        "year_before": reported.year_before(),
+    }
+
+
+def period_sentence(issue: Quarter) -> str:
+    """Which quarter an issue's page reports and compares, made from the issue (never typed).
+
+    >>> period_sentence(Quarter(2017, 3))
+    'This issue (July-September 2017) reports the seizures of April-June 2017, the quarter before its own, and compares them with January-March 2017 and April-June 2016.'
+    """
+    quarters = compared_quarters(data_quarter(issue))
+    return (
+        f"This issue ({issue.months}) reports the seizures of {quarters['quarter'].months}, the "
+        f"quarter before its own, and compares them with {quarters['previous_quarter'].months} "
+        f"and {quarters['year_before'].months}."
+    )
 
 
 def rows_of_quarter(seizures: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
@@ -100,13 +141,8 @@ def group_totals_with_changes(seizures: pd.DataFrame, quarter: Quarter) -> pd.Da
 
     A comparison quarter with no rows at all gives missing values, never zeros.
     """
-    columns = {
-        "quarter": quarter,
-        "previous_quarter": quarter.previous(),
-        "year_before": quarter.year_before(),
-    }
     totals = {}
-    for label, period in columns.items():
+    for label, period in compared_quarters(quarter).items():
         rows = rows_of_quarter(seizures, period)
         by_group = rows.groupby(rows["drug"].map(drug_groups()))["kg"].sum() / KG_PER_TON
         totals[label] = by_group if not rows.empty else pd.Series(dtype=float)
@@ -140,11 +176,11 @@ def headline(rows: pd.DataFrame, quarter: Quarter) -> str:
     opiates = describe_quantity(tons_of(rows, HEROIN_AND_OPIUM), "ton")
     reporting = number_in_words(rows["country"].nunique())
     if "status" in rows and rows["status"].map(is_reconstructed).all() and not rows.empty:
+        made_from, given_back = _reconstructed_from(rows, quarter)
         return (
             f"No seizure figures are published by quarter. The {quarter.months} figures here are "
-            "reconstructed from the bulletin's own statements and the official annual figures, "
-            f"not measured: they give {cannabis} of marijuana and hashish and {opiates} of heroin "
-            f"and opium for {reporting} countries, the bulletin's statement given back."
+            f"reconstructed from {made_from}, not measured: they give {cannabis} of marijuana and "
+            f"hashish and {opiates} of heroin and opium for {reporting} countries{given_back}."
         )
     sentence = (
         f"{cannabis} of marijuana and hashish and {opiates} of heroin and opium were seized in "
@@ -153,6 +189,23 @@ def headline(rows: pd.DataFrame, quarter: Quarter) -> str:
     if "status" in rows and rows["status"].map(is_reconstructed).any():
         sentence += " Some of these figures are reconstructed by this project, not official."
     return sentence[0].upper() + sentence[1:]
+
+
+def _reconstructed_from(rows: pd.DataFrame, quarter: Quarter) -> tuple[str, str]:
+    """What a quarter's reconstructed rows rest on, in words, and whether they give a statement back.
+
+    Only the quarter of claim C1 is set by the bulletin's statement; the other quarters of its year
+    share what the official year leaves (their sources name C1), and the quarters of other years
+    split the official year alone (``bulletin.reconstruct.seizures_quarterly``).
+    """
+    if quarter == C1_QUARTER:
+        return ("the bulletin's own statements and the official annual figures",
+                ", the bulletin's statement given back")
+    sources = rows["source"].dropna().astype(str) if "source" in rows else pd.Series(dtype=str)
+    if any("C1" in claims_named(source) for source in sources):
+        return ("the official annual figures, less what the bulletin's statement on another "
+                "quarter of the year takes (claim C1)", "")
+    return "the official annual figures, split across the quarters by an assumed seasonal profile", ""
 
 
 def no_data_message(quarter: Quarter) -> str:
@@ -223,14 +276,13 @@ def plot_seizures_by_country(rows: pd.DataFrame, quarter: Quarter) -> Figure:
 def format_group_totals(groups: pd.DataFrame, quarter: Quarter) -> pd.DataFrame:
     """The group totals with the labels a reader sees (drug group names, quarters in months)."""
     labels = drug_labels()
+    quarters = compared_quarters(quarter)
     return groups.assign(
         drug_group=groups["drug_group"].map(lambda g: labels.get(g, g).capitalize())
     ).rename(
         columns={
             "drug_group": "Drug group",
-            "quarter": f"{quarter.months} (t)",
-            "previous_quarter": f"{quarter.previous().months} (t)",
-            "year_before": f"{quarter.year_before().months} (t)",
+            **{name: f"{shown.months} (t)" for name, shown in quarters.items()},
             "change_vs_previous_pct": "Change on previous quarter (%)",
             "change_vs_year_before_pct": "Change on a year before (%)",
         }

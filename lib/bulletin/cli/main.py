@@ -17,6 +17,7 @@ import sys
 from bulletin.cli.errors import describe_os_error
 from bulletin.cli.imports import add_import_parser
 from bulletin.cli.render import add_render_parser
+from bulletin.cli.status import add_status_parser
 from bulletin.cli.template import add_template_parser
 from bulletin.cli.validate import add_validate_parser
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_render_parser(commands)
     add_import_parser(commands)
     add_validate_parser(commands)
+    add_status_parser(commands)
     add_template_parser(commands)
     for subparser in commands.choices.values():
         # Also after the command (``bulletin render --debug``), where users put it.

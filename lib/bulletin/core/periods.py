@@ -88,6 +88,13 @@ class Quarter:
         return self.label
 
 
+STATEMENTS_ISSUE = Quarter(2017, 2)
+"""The issue whose statements the claims are: the 2017-Q2 bulletin, the one issue whose text the
+project holds (``../shared/bulletin/ANALYSES.md``). Its statements keep their own periods ("in
+January-March 2017") in every issue rendered, and every page quotes them as that issue's words,
+never as the text of the issue being rendered."""
+
+
 def data_quarter(issue: Quarter) -> Quarter:
     """The quarter of seizure data an issue reports: the quarter before the issue's.
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from bulletin.core.periods import STATEMENTS_ISSUE, Quarter
 from bulletin.core.wording import describe_years, join_words
 
 STATUS_WORDS = {
@@ -303,6 +304,7 @@ def claim_record(
     findings: str,
     rows: pd.DataFrame,
     not_testable: str = "",
+    issue: Quarter = STATEMENTS_ISSUE,
 ) -> dict[str, Any]:
     """A claim check as ``report.record_claim`` takes it: basis computed, verdict in words.
 
@@ -317,6 +319,7 @@ def claim_record(
         findings: what the data show, in one or two sentences.
         rows: the rows the check used (or, for an untestable claim, the rows it examined).
         not_testable: why the data cannot test it (with ``holds`` None).
+        issue: the issue whose statement it is (pages quote it as that issue's words).
     """
     basis = basis_of(rows, claim_id)
     if holds is None:
@@ -332,6 +335,7 @@ def claim_record(
         "holds": None if holds is None else bool(holds),
         "verdict": verdict,
         "basis": basis.basis,
+        "issue": issue.label,
     }
 
 

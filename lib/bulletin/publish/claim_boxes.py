@@ -56,20 +56,36 @@ def claim_badges(claim: dict[str, Any]) -> tuple[tuple[str, str], tuple[str, str
     return verdict, (label, basis or "unknown")
 
 
+def quoted_from(claim: dict[str, Any]) -> str:
+    """Whose words a claim's statement is: "the 2017-Q2 bulletin", or "the bulletin" if unknown.
+
+    A statement keeps the period its issue gave it ("in January-March 2017"), so every issue
+    rendered quotes it as the words of the issue that made it, never as its own text.
+
+    >>> quoted_from({"issue": "2017-Q2"}), quoted_from({})
+    ('the 2017-Q2 bulletin', 'the bulletin')
+    """
+    issue = str(claim.get("issue") or "")
+    return f"the {issue} bulletin" if issue else "the bulletin"
+
+
 def claim_html(claim: dict[str, Any]) -> str:
     """One claim as readers see it.
 
-    The bulletin's statement, whether it holds, its basis beside it, and the verdict (all escaped:
-    the record is data).
+    The statement, quoted as the words of the issue that made it (``data-statement-of`` names
+    that issue), whether it holds, its basis beside it, and the verdict (all escaped: the record
+    is data).
     """
     (verdict, verdict_class), (basis, basis_class) = claim_badges(claim)
     claim_id = html.escape(str(claim.get("id", "")))
     untestable = " claim-untestable" if claim.get("holds") is None else ""
+    whose = quoted_from(claim)
     return (
         f'<aside class="bulletin-claim basis-{html.escape(basis_class)}{untestable}" '
-        f'id="claim-{claim_id}" '
-        f'aria-label="The bulletin\'s statement {claim_id}, checked">'
-        f'<p class="claim-statement"><span class="claim-id">{claim_id}</span> The bulletin: '
+        f'id="claim-{claim_id}" data-statement-of="{html.escape(str(claim.get("issue") or ""))}" '
+        f'aria-label="{html.escape(whose[0].upper() + whose[1:])}\'s statement {claim_id}, checked">'
+        f'<p class="claim-statement"><span class="claim-id">{claim_id}</span> '
+        f"{html.escape(whose[0].upper() + whose[1:])}: "
         f"“{html.escape(str(claim.get('statement', '')))}”</p>"
         f'<p class="claim-badges"><span class="verdict verdict-{verdict_class}">'
         f"{html.escape(verdict)}</span> "

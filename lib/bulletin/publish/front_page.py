@@ -143,6 +143,7 @@ def claims_for_front_page(
                 {
                     "id": claim.get("id", ""),
                     "statement": claim.get("statement", ""),
+                    "issue": claim.get("issue", ""),
                     "holds": holds,
                     "holds_class": holds_class,
                     "basis": basis,
@@ -153,6 +154,38 @@ def claims_for_front_page(
         if items:
             groups.append({"key": key, "title": title, "note": note, "claims": items})
     return groups
+
+
+def issues_quoted(claims: list[dict[str, Any]]) -> list[str]:
+    """The issues whose statements the claims are (each claim's ``issue``), in order."""
+    return sorted({str(c["issue"]) for c in claims if c.get("issue")})
+
+
+def claims_heading(issue: Quarter, claims: list[dict[str, Any]]) -> tuple[str, str]:
+    """The heading of the claims' section and the sentence under it, saying whose words they are.
+
+    The statements are those of the issue that made them (each claim's ``issue``): in that issue
+    they are "the issue's statements"; in any other they are quoted as its words, with their own
+    periods, never presented as the text of the issue being read.
+
+    >>> claims_heading(Quarter(2017, 3), [{"issue": "2017-Q2"}])[0]
+    "The 2017-Q2 bulletin's statements, checked"
+    """
+    made_by = issues_quoted(claims)
+    how = (
+        "with what the data say of it and the basis of the check: whether it rests on official "
+        "figures, on the bulletin's own figures, or on figures this project reconstructed from the "
+        "statement itself (which prove nothing)."
+    )
+    if not made_by or made_by == [issue.label]:
+        return "The bulletin's statements, checked", f"Each statement of the issue, {how}"
+    issues = join_words(made_by)
+    return (
+        f"The {issues} bulletin's statements, checked",
+        f"These are statements of the {issues} bulletin, not of this issue: quoted as it made them, "
+        f"with the periods it named, and checked on the data of this issue's folder. Each is "
+        f"listed {how}",
+    )
 
 
 SHARE_STATUSES = ("official", "stated", "reconstructed")
@@ -287,15 +320,18 @@ def front_page(
         "each analysis names its sources.</p>"
         f'\n<p class="made-by">{footer}</p>'
     )
+    claims = _claims(rendered, issue_dir)
+    claims_title, claims_note = claims_heading(issue, claims)
     return _ENVIRONMENT.get_template(TEMPLATE).render(
         bulletin=BULLETIN_TITLE,
         publisher=PUBLISHER,
         issue_label=issue.label,
         issue_months=issue.months,
         main_points=points,
-        claim_groups=claims_for_front_page(
-            _claims(rendered, issue_dir), {a.name: a.html_name for a in rendered}
-        ),
+        claim_groups=claims_for_front_page(claims, {a.name: a.html_name for a in rendered}),
+        claims_title=claims_title,
+        claims_note=claims_note,
+        claims_of=" ".join(issues_quoted(claims)),
         data_lines=data_lines,
         share_columns=[
             {"key": key, "label": STATUS_LABELS.get(key, key)} for key in share_columns(data_lines)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-import nbformat
+from typing import TYPE_CHECKING, Any
 
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import join_words
@@ -29,6 +27,9 @@ from bulletin.publish.report import (
     order_statuses,
     split_statuses,
 )
+
+if TYPE_CHECKING:  # only for the annotations: reading a title needs no nbformat (fast)
+    import nbformat
 
 PAGE_FACTS_KEY = "bulletin_page"
 """Where ``bulletin.publish.pages.prepare_for_readers`` leaves the page's facts in the notebook's
@@ -48,11 +49,17 @@ CLAIM_FIELDS = ("id", "statement", "holds", "basis", "verdict")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "cf.", "vs.", "No.", "Mr.", "Ms.", "Dr.", "St.")
 
 
-def notebook_title(nb: nbformat.NotebookNode, fallback: str) -> str:
-    """The first Markdown heading of a notebook, or ``fallback``."""
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            match = re.search(r"^#\s+(.+)$", cell.source, flags=re.MULTILINE)
+def notebook_title(nb: nbformat.NotebookNode | dict[str, Any], fallback: str) -> str:
+    r"""The first Markdown heading of a notebook (read by nbformat or as plain JSON), or ``fallback``.
+
+    >>> notebook_title({"cells": [{"cell_type": "markdown", "source": ["# Routes\n", "Text"]}]}, "x")
+    'Routes'
+    """
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = cell["source"]
+            source = "".join(source) if isinstance(source, list) else str(source)
+            match = re.search(r"^#\s+(.+)$", source, flags=re.MULTILINE)
             if match:
                 return match.group(1).strip()
     return fallback

@@ -31,6 +31,7 @@ import pandas as pd
 from IPython.display import display
 
 from bulletin.core.files import neutralise_frame
+from bulletin.core.periods import Quarter
 from bulletin.data.trust import (
     BASES,
     BASIS_PHRASES,
@@ -98,6 +99,7 @@ def record_claim(
     holds: bool | None,
     verdict: str,
     basis: str,
+    issue: str = "",
 ) -> None:
     """Record the check of one of the bulletin's claims for ``claims.json`` and its page.
 
@@ -110,6 +112,8 @@ def record_claim(
             (``bulletin.data.trust.claim_record`` writes it).
         basis: how the check rests on the rows it used: ``official``, ``stated``,
             ``reconstructed`` or ``mixed`` (``bulletin.data.trust.claim_basis``).
+        issue: the issue whose statement it is, e.g. ``"2017-Q2"`` (pages quote the statement as
+            that issue's words); empty when not known.
 
     Raises:
         ValueError: for an unknown basis, or a verdict that does not say its basis (or, for an
@@ -132,6 +136,8 @@ def record_claim(
         "basis": basis,
         "verdict": verdict,
     }
+    if issue:
+        record["issue"] = str(Quarter.parse(issue))
     said = {True: "holds", False: "DOES NOT HOLD", None: "NOT TESTABLE"}[record["holds"]]
     text = f"claim {claim_id} ({basis}): {said} - {verdict}"
     display({CLAIM_MIMETYPE: record, "text/plain": text}, raw=True)
