@@ -254,6 +254,9 @@ def test_a_page_without_a_links_block_is_left_as_it_is(tmp_path: Path):
     second = publish(reports, "2017-Q2", "2017-Q2")
     neighbours.link_neighbours(Edition(Quarter(2017, 2), second), options_for(reports), {second})
     assert (first / "index.html").read_text() == "<html>made by an earlier version</html>"
+    (first / "index.html").write_bytes(b"<html>\xff</html>")  # not even text
+    neighbours.link_neighbours(Edition(Quarter(2017, 2), second), options_for(reports), {second})
+    assert (first / "index.html").read_bytes() == b"<html>\xff</html>"
 
 
 def test_the_list_of_issues_is_newest_first_and_only_published_editions(tmp_path: Path):

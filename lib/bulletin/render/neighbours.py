@@ -237,7 +237,11 @@ def _lock(path: Path, wait: bool) -> Iterator[bool]:
 def _relink(edition: Edition, options: Options) -> bool:
     """Make the links block of a published edition's front page again; whether it changed."""
     page_path = edition.out_dir / FRONT_PAGE
-    page = page_path.read_text(encoding="utf-8")
+    try:
+        page = page_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        log.warning("%s is not UTF-8 text: its links were left as they are", page_path)
+        return False
     new = replace_issue_nav(page, issue_links(edition, options))
     if new is None or new == page:
         return False
