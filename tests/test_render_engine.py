@@ -61,7 +61,11 @@ def test_two_quarters_rendered_at_once_do_not_mix(tmp_path: Path):
             printed = "".join("".join(o.get("text", "")) for o in executed["cells"][-1]["outputs"])
             assert f"ISSUE {label} {label}" in printed
         assert _run(folder)["issue"] == label
-    assert sorted(p.name for p in reports.iterdir() if not p.name.startswith(".")) == ["2017-Q1", "2017-Q2"]
+    assert sorted(p.name for p in reports.iterdir() if not p.name.startswith(".")) == [
+        "2017-Q1", "2017-Q2", "index.html"]
+    # Whichever finished last linked both: each front page links to the other.
+    assert 'rel="next" href="../2017-Q2/index.html"' in (reports / "2017-Q1" / "index.html").read_text()
+    assert 'rel="prev" href="../2017-Q1/index.html"' in (reports / "2017-Q2" / "index.html").read_text()
 
 
 def test_a_batch_of_quarters_gives_each_its_folder(tmp_path: Path):

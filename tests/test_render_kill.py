@@ -93,7 +93,7 @@ def test_a_render_killed_midway_leaves_the_previous_issue_intact(tmp_path: Path,
         assert "bulletin render: interrupted; the published issues are unchanged" in err
         assert "fix the notebooks" not in err and "DeadKernelError" not in err
         # Nothing published, not even a .failed folder; no staging left behind.
-        assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2"]
+        assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2", "index.html"]
         assert list(short_tmpdir.iterdir()) == []
 
     assert page_files(reports / "2017-Q2") == before
@@ -109,7 +109,7 @@ def test_a_render_killed_midway_leaves_the_previous_issue_intact(tmp_path: Path,
     result = bulletin(*args, env=env)
     assert result.returncode == 0, result.stderr
     assert "second edition" in (reports / "2017-Q2" / "02_killme.ipynb").read_text()
-    assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2"]
+    assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2", "index.html"]
     assert list(short_tmpdir.iterdir()) == []
 
 

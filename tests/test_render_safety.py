@@ -219,7 +219,7 @@ def test_an_issue_holding_a_file_the_renderer_did_not_write_is_not_replaced(tmp_
 
     # Without them, the issue is replaced and the .failed folder of the renderer's removed.
     assert bulletin(*args).returncode == 0
-    assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2"]
+    assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2", "index.html"]
 
 
 def test_the_folders_are_checked_again_under_the_lock(tmp_path: Path, monkeypatch):
@@ -384,7 +384,7 @@ def test_an_issue_that_cannot_be_replaced_ends_in_one_sentence(tmp_path: Path):
     assert f"bulletin render: error: cannot use {issue}: Operation not permitted" in result.stderr
     assert "Traceback" not in result.stderr
     assert page_files(issue) == before
-    assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2"]  # no staging
+    assert sorted(p.name for p in reports.iterdir()) == [".2017-Q2.lock", "2017-Q2", "index.html"]  # no staging
 
 
 @pytest.mark.slow

@@ -14,6 +14,7 @@ import argparse
 import logging
 import sys
 
+from bulletin.cli.diff import add_diff_parser
 from bulletin.cli.errors import describe_os_error
 from bulletin.cli.imports import add_import_parser
 from bulletin.cli.render import add_render_parser
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_validate_parser(commands)
     add_status_parser(commands)
     add_template_parser(commands)
+    add_diff_parser(commands)
     for subparser in commands.choices.values():
         # Also after the command (``bulletin render --debug``), where users put it.
         subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

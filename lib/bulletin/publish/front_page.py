@@ -37,6 +37,7 @@ from bulletin.core.periods import Quarter
 from bulletin.core.wording import join_words, number_in_words
 from bulletin.data.trust import STATUS_LABELS, order_of_trust
 from bulletin.publish.claim_boxes import claim_badges
+from bulletin.publish.issue_links import IssueLinks, SinceLast, issue_nav_html, since_last_context
 from bulletin.publish.main_points import Figures, main_point
 from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet
 from bulletin.publish.page_facts import (
@@ -263,6 +264,8 @@ def front_page(
     footer: str,
     issue_dir: Path | str | None = None,
     figures: Figures | None = None,
+    links: IssueLinks | None = None,
+    since: SinceLast | None = None,
 ) -> str:
     """The issue's front page as HTML.
 
@@ -274,6 +277,10 @@ def front_page(
         issue_dir: the folder being rendered, with each executed ``<name>.ipynb`` and
             ``figures.json``; gives summaries, data statuses and main points.
         figures: the key figures by name, instead of ``issue_dir/figures.json``.
+        links: the previous and next issues and the list of every issue, where they exist
+            (:mod:`bulletin.publish.issue_links`); none by default.
+        since: what changed since the previous issue, for "Since the last issue" (left out when
+            None).
     """
     issue_dir = Path(issue_dir) if issue_dir is not None else None
     all_figures = _figures(rendered, issue_dir, figures)
@@ -327,6 +334,8 @@ def front_page(
         publisher=PUBLISHER,
         issue_label=issue.label,
         issue_months=issue.months,
+        issue_nav=issue_nav_html(links or IssueLinks()),
+        since=since_last_context(since) if since is not None else None,
         main_points=points,
         claim_groups=claims_for_front_page(claims, {a.name: a.html_name for a in rendered}),
         claims_title=claims_title,

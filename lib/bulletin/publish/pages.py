@@ -304,6 +304,7 @@ def index_page(
     footer: str,
     issue_dir: Path | str | None = None,
     figures: dict[str, dict[str, Any]] | None = None,
+    **around: Any,
 ) -> str:
     """The issue's front page; see :func:`bulletin.publish.front_page.front_page`.
 
@@ -315,11 +316,14 @@ def index_page(
             ``figures.json``): gives each analysis its summary and data status and the main points.
             Without it, the page has the titles, links and the statuses of recorded figures.
         figures: the key figures by name, when not read from ``issue_dir/figures.json``.
+        **around: the issue among the others: ``links`` (previous and next issues) and ``since``
+            (what changed since the previous one), as :func:`~bulletin.publish.front_page.front_page`
+            takes them.
 
     Returns:
         The front page's HTML.
     """
-    return front_page(issue, rendered, footer, issue_dir=issue_dir, figures=figures)
+    return front_page(issue, rendered, footer, issue_dir=issue_dir, figures=figures, **around)
 
 
 def project_version() -> str:

@@ -1,4 +1,4 @@
-"""Assembling and publishing an edition: pages, ``figures.json``, ``claims.json``, ``index.html``, ``run.json``.
+"""Assembling and publishing an edition: pages, ``figures.json``, ``claims.json``, ``changes.json``, ``index.html``, ``run.json``.
 
 Each edition is assembled in a staging folder and, when every notebook rendered, swapped in whole
 (:mod:`bulletin.render.folders`). When one failed, nothing replaces the published issue: the
@@ -21,6 +21,7 @@ from typing import Any
 
 from bulletin.core.paths import reference_dir_of
 from bulletin.core.periods import Quarter
+from bulletin.publish.issue_diff import IssueRecords
 from bulletin.render import cache
 from bulletin.render.execute import Outcome, now
 from bulletin.render.folders import (
@@ -32,6 +33,7 @@ from bulletin.render.folders import (
     swap_in,
     write_marker,
 )
+from bulletin.render.neighbours import CHANGES_FILE, issue_links, since_last
 from bulletin.render.plan import RUN_RECORD, Edition, Options, Planned, RenderError, read_run_record
 
 log = logging.getLogger(__name__)
@@ -168,11 +170,18 @@ def _executed(item: Planned, outcome: Outcome, staging: Path) -> tuple[RenderedN
 
 
 def _write_index(edition: Edition, rendered: list[RenderedNotebook], ok: bool, options: Options,
-                 staging: Path) -> str:
-    """Write the edition's front page (the published one, when nothing on it changed); its key."""
+                 staging: Path, around: dict[str, Any]) -> str:
+    """Write the edition's front page (the published one, when nothing on it changed); its key.
+
+    The key holds what the page is made of: the analyses and their records, the issue among the
+    others (``around``: its ``links`` and ``changes``, so that a neighbour published or changed
+    since makes the page again) and the library that makes it (a changed template or wording).
+    """
     index_key = cache.text_sha256(json.dumps(
         [edition.issue.label, edition.country, ok,
-         [(n.name, n.title, n.html_name, n.figures, n.claims) for n in rendered]],
+         [(n.name, n.title, n.html_name, n.figures, n.claims) for n in rendered],
+         repr(around["links"]), around["changes"],
+         cache.library_sha256(reference_dir_of(options.data_dir))],
         sort_keys=True, default=str,
     ))
     previous = read_run_record(edition.out_dir)
@@ -190,9 +199,19 @@ def _write_index(edition: Edition, rendered: list[RenderedNotebook], ok: bool, o
             "with a country parameter show it alone, the others the whole region."
         )
     (staging / "index.html").write_text(
-        index_page(edition.issue, rendered, footer, issue_dir=staging), encoding="utf-8"
+        index_page(edition.issue, rendered, footer, issue_dir=staging, links=around["links"],
+                   since=around["since"]),
+        encoding="utf-8",
     )
     return index_key
+
+
+def _around(edition: Edition, options: Options, rendered: list[RenderedNotebook],
+            figures: dict[str, Any], claims: dict[str, Any]) -> dict[str, Any]:
+    """The edition among the others: its links, and what changed since the previous issue."""
+    current = IssueRecords(edition.issue.label, figures["figures"], claims["claims"])
+    since, changes = since_last(edition, current, {n.name: n.html_name for n in rendered})
+    return {"links": issue_links(edition, options), "since": since, "changes": changes}
 
 
 def _run_record(edition: Edition, entries: list[dict[str, Any]], problems: list[str],
@@ -284,13 +303,18 @@ def assemble_edition(
                                     f"{outcome.error['summary'] if outcome.error else outcome.status}")
             rendered.append(notebook)
             entries.append(entry)
+        figures: dict[str, Any] = {"issue": edition.issue.label, "figures": {}}
         try:
-            _write_json(staging / "figures.json", assemble_figures(edition.issue, rendered))
+            figures = assemble_figures(edition.issue, rendered)
+            _write_json(staging / "figures.json", figures)
         except RenderError as error:
             problems.append(str(error))
-        _write_json(staging / "claims.json", assemble_claims(edition.issue, rendered))
+        claims = assemble_claims(edition.issue, rendered)
+        _write_json(staging / "claims.json", claims)
         ok = not problems
-        index_key = _write_index(edition, rendered, ok, options, staging)
+        around = _around(edition, options, rendered, figures, claims)
+        _write_json(staging / CHANGES_FILE, around["changes"])
+        index_key = _write_index(edition, rendered, ok, options, staging, around)
         _write_json(staging / RUN_RECORD,
                     _run_record(edition, entries, problems, options, data, started_at, started, index_key))
         write_marker(staging, edition.label)

@@ -19,6 +19,8 @@ country) and, for each, every notebook of ``notebooks/``. Its stages are modules
 4. **Assemble and publish** (:mod:`bulletin.render.assemble`): each edition in a staging folder,
    swapped in whole when every notebook rendered, kept as ``<issue>.failed/`` otherwise. Only a
    folder the renderer made is ever replaced (:func:`bulletin.render.plan.check_targets`).
+5. **Link** (:mod:`bulletin.render.neighbours`): the front pages of the edition and of the
+   issues before and after it link to each other, and ``reports/index.html`` lists every issue.
 
 An interrupt (SIGINT, SIGTERM) stops the kernels and publishes nothing:
 :class:`~bulletin.render.plan.RenderInterrupted`. Everything a render puts in the temporary folder
@@ -43,6 +45,7 @@ from bulletin.render.assemble import EditionResult, assemble_edition, edition_fo
 from bulletin.render.data_check import refuse_bad_data
 from bulletin.render.execute import Outcome, now
 from bulletin.render.folders import edition_lock, recover, remove_stale_temp
+from bulletin.render.neighbours import link_neighbours
 from bulletin.render.plan import (
     Edition,
     Notebook,
@@ -190,15 +193,29 @@ def _render_locked(
                     outcomes = asyncio.run(run_local(list(tasks.values()), options, progress))
         outcomes = {key: _collect(outcome) for key, outcome in outcomes.items()}
         results = []
+        held = {edition.out_dir for edition in editions}
         for edition in editions:
             result = assemble_edition(edition, plans[edition], outcomes, options, data, started_at,
                                       started, published)
             results.append(result)
+            _link(edition, options, held, progress)
             if result.ok:
                 progress.note(f"{edition.label}: published {result.folder}")
             else:
                 progress.note(f"{edition.label}: not published; this run's result is in {result.folder}")
     return results
+
+
+def _link(edition: Edition, options: Options, held: set[Path], progress: Progress) -> None:
+    """Link the edition and its neighbours, and list it in ``reports/index.html``.
+
+    The edition is published (or left as it was): a folder that cannot be written here is said,
+    not an error of the render.
+    """
+    try:
+        link_neighbours(edition, options, held)
+    except OSError as error:
+        progress.note(f"{edition.label}: the links between issues were not updated: {error}")
 
 
 def _schedule(
