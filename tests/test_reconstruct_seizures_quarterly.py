@@ -227,3 +227,17 @@ def test_rerun_reproduces_the_shipped_rows(capsys):
     """``make check-data`` on the shipped folder: the rows this script makes are up to date, whatever
     rows of other sources the table holds (they are read as rule 6 reads them)."""
     assert recon.main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_a_country_whose_given_quarter_exceeds_its_year_takes_no_share_of_the_anchor():
+    """KGZ's given heroin quarter is more than its official year: it stays out of the anchor (its
+    other quarters stay missing), and the anchor is shared by the others, without a false alarm."""
+    frame = annual()
+    year = float(official_of(frame)[("KGZ", 2017, "heroin")])
+    given = official_quarters(("KGZ", 2017, 3, "heroin", year + 50.0))
+    build = recon.build_seizures_quarterly(frame, given)
+    kgz = build.rows[(build.rows["country"] == "KGZ") & (build.rows["year"] == 2017)]
+    assert "heroin" not in set(kgz["drug"])
+    assert not any("share of the anchor" in n for n in build.notes)
+    assert pair_total(build.rows, ("heroin", "opium")) == pytest.approx(
+        recon.STATED_QUARTERS[1].anchor_kg, abs=0.0005)

@@ -1,4 +1,8 @@
-"""The ``bulletin`` command: render an issue, import publications, check the data folder.
+"""The ``bulletin`` command: render, import, check, and compare issues.
+
+Commands: ``render`` (issues), ``import`` (publications and the quarter's submission),
+``validate`` (the data folder), ``status`` (what an issue will show), ``template`` (the quarter's
+submission workbook), ``diff`` (two rendered issues compared).
 
 Exit status: 0 on success, 1 when a render or import fails (a notebook that fails, a disk that
 cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file),

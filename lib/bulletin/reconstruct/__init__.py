@@ -352,11 +352,15 @@ def refresh_after_import(changed: Sequence[str], data_dir: Path | str) -> list[s
         module = importlib.import_module(f"bulletin.reconstruct.{name}")
         if not touched & module.main.reads or not _in_use(module.main, Path(data_dir)):
             continue
+        quiet = logging.getLogger("bulletin")
+        level, quiet.level = quiet.level, logging.ERROR  # its notes are printed: not twice
         try:
             status = module.main(["--data-dir", str(data_dir)])
         except ValueError as error:
             done.append(f"{name} (not re-run: {error})")
             continue
+        finally:
+            quiet.setLevel(level)
         if status == 0:
             done.append(name)
             touched.add(module.main.table)  # what it wrote may move the next one

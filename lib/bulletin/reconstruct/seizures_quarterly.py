@@ -282,11 +282,15 @@ def place_anchor(
     }  # fmt: skip
     anchor = int(round_half_up(stated.anchor_kg * GRAMS))
     given_grams = sum(quarters[stated.quarter] for quarters in given.values())
-    open_rows = pair[[(r.country, r.year, r.drug) not in given for r in pair.itertuples()]]
-    capacity = np.array([
-        int(row.grams) - sum(fixed.get((row.country, row.year, row.drug), {}).values())
-        for row in open_rows.itertuples()
-    ], dtype=int)  # fmt: skip
+    def left_of(row: tuple) -> int:  # what the official year leaves once other sources' quarters are taken
+        return int(row.grams) - sum(fixed.get((row.country, row.year, row.drug), {}).values())
+
+    # A row whose quarters of other sources exceed its year has no quarter to make (rule 6's
+    # disagreement, noted by note_other_sources): it takes no share of the anchor.
+    open_rows = pair[[
+        (r.country, r.year, r.drug) not in given and left_of(r) >= 0 for r in pair.itertuples()
+    ]]  # fmt: skip
+    capacity = np.array([left_of(row) for row in open_rows.itertuples()], dtype=int)
     year_grams = int(pair["grams"].sum())
     missing = [c for c in CENTRAL_ASIA if c not in set(pair["country"])]
     if given:
@@ -298,7 +302,7 @@ def place_anchor(
     if open_rows.empty:
         return {}
     left = anchor - given_grams
-    if left < 0 or left > int(capacity.clip(min=0).sum()):
+    if left < 0 or left > int(capacity.sum()):
         result.note(
             f"{where}: DISAGREEMENT, the official figures win. The statement '{stated.words}' "
             f"(anchor {_tons(anchor)} t) does not fit the official {stated.year} figures of "
@@ -308,7 +312,7 @@ def place_anchor(
             + "): the quarters follow the seasonal profile alone."
         )
         return {}
-    shares = split_by_largest_remainder(left, capacity.clip(min=0))
+    shares = split_by_largest_remainder(left, capacity)
     quarters = {}
     for (index, row), share in zip(open_rows.iterrows(), shares, strict=True):
         taken = {**fixed.get((row["country"], row["year"], row["drug"]), {}), stated.quarter: int(share)}
