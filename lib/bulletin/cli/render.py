@@ -233,12 +233,14 @@ def _run_render(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     failed = [r for r in results if not r.ok]
     for result in results:
-        ran = sum(1 for n in result.notebooks if not n.get("reused"))
-        reused = len(result.notebooks) - ran
+        shared = sum(1 for n in result.notebooks if n.get("shared_from"))
+        ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
+        reused = len(result.notebooks) - ran - shared
         if result.ok:
+            also = f", {shared} shared with another issue (same data)" if shared else ""
             print(
                 f"issue {result.edition.label} written to {result.folder} "
-                f"({ran} run, {reused} reused)"
+                f"({ran} run, {reused} reused{also})"
             )
         else:
             print(

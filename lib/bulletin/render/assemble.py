@@ -137,10 +137,20 @@ def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple]
     return rendered, entry
 
 
-def _executed(item: Planned, outcome: Outcome, staging: Path) -> tuple[RenderedNotebook, dict[str, Any]]:
-    """A notebook run in this render: its page and executed notebook written, its records."""
+def _executed(item: Planned, outcome: Outcome, staging: Path, footer: str = ""
+              ) -> tuple[RenderedNotebook, dict[str, Any]]:
+    """A notebook run in this render: its page and executed notebook written, its records.
+
+    A run shared with another issue of the batch (the same data shown) gets this issue's masthead
+    line and ``footer``; its executed notebook stays the one that ran (for the other issue).
+    """
     name = item.notebook.name
-    (staging / f"{name}.html").write_text(outcome.html, encoding="utf-8")
+    page = outcome.html
+    if item.shared_from is not None:
+        from bulletin.publish.masthead import restamp_issue
+
+        page = restamp_issue(page, str(item.parameters.get("quarter", "")), footer)
+    (staging / f"{name}.html").write_text(page, encoding="utf-8")
     (staging / f"{name}.ipynb").write_text(
         json.dumps(outcome.executed, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
@@ -156,6 +166,7 @@ def _executed(item: Planned, outcome: Outcome, staging: Path) -> tuple[RenderedN
         "status": outcome.status,
         "reused": False,
         "reused_from": None,
+        "shared_from": item.shared_from,
         "reason": item.decision.reason,
         "seconds": round(outcome.seconds, 3),
         "rendered_at": outcome.finished_at,
@@ -297,7 +308,8 @@ def assemble_edition(
                 notebook, entry = _reused(item, staging, previous_records)
             else:
                 outcome = outcomes[item.task_key]
-                notebook, entry = _executed(item, outcome, staging)
+                footer = edition_footer(edition, options.data_dir) if item.shared_from else ""
+                notebook, entry = _executed(item, outcome, staging, footer)
                 if outcome.status != "ok":
                     problems.append(f"{notebook.name}: "
                                     f"{outcome.error['summary'] if outcome.error else outcome.status}")

@@ -61,6 +61,7 @@ from bulletin.render.plan import (
 )
 from bulletin.render.progress import Progress
 from bulletin.render.runners import run_dask, run_local
+from bulletin.render.sharing import describe_periods, period_keys
 
 
 def collect_records(nb: dict[str, Any]) -> tuple[list[dict], list[dict]]:
@@ -180,10 +181,12 @@ def _render_locked(
         plans: dict[Edition, list[Planned]] = {}
         tasks: dict[str, Task] = {}
         footers: dict[Quarter, str] = {}
+        periods = period_keys(editions, notebooks, values, options.data_dir)
         for edition in editions:
             plans[edition] = plan_edition(edition, notebooks, values, data, options)
             for item in plans[edition]:
-                _schedule(edition, item, tasks, footers, options, progress, explain)
+                period = periods.get((edition, item.notebook.name))
+                _schedule(edition, item, tasks, footers, options, progress, explain, period)
         outcomes: dict[str, Outcome] = {}
         if tasks:
             with progress:
@@ -226,15 +229,24 @@ def _schedule(
     options: Options,
     progress: Progress,
     explain: Any,
+    period: str | None = None,
 ) -> None:
     """Add a notebook of an edition to ``tasks``, or mark it reused; say which, and why.
 
-    A notebook with the same parameters in several editions is one task, run once.
+    A notebook with the same parameters in several editions is one task, run once; so is a
+    notebook that shows the same data (``period``) in several issues of a batch.
     """
     label = f"{edition.label} {item.notebook.name}"
     if item.decision.run:
-        item.task_key = task_key(item.notebook, item.parameters)
-        if item.task_key not in tasks:
+        item.task_key = task_key(item.notebook, item.parameters, period)
+        first = tasks.get(item.task_key)
+        if first is not None and first.parameters.get("quarter") != item.parameters.get("quarter"):
+            item.shared_from = str(first.parameters.get("quarter"))
+            item.decision.reason += (
+                f" (rendered once for {item.shared_from}, which shows the same data: "
+                f"{describe_periods(period)})" if period else ""
+            )
+        elif item.task_key not in tasks:
             if edition.issue not in footers:
                 footers[edition.issue] = edition_footer(edition, options.data_dir)
             tasks[item.task_key] = Task(item.task_key, item.notebook, item.parameters,

@@ -152,6 +152,7 @@ class Planned:
     parameters: dict[str, Any]
     decision: cache.Decision
     task_key: str | None = None
+    shared_from: str | None = None  # the issue whose run it shares (same data shown)
 
 
 # --- reading the notebooks and checking parameters (no kernel) ------------------------------
@@ -336,8 +337,14 @@ def plan_edition(
     return planned
 
 
-def task_key(notebook: Notebook, parameters: dict[str, Any]) -> str:
-    """What makes two notebooks of a batch one task: the notebook and its parameters."""
+def task_key(notebook: Notebook, parameters: dict[str, Any], period: str | None = None) -> str:
+    """What makes two notebooks of a batch one task: the notebook and its parameters.
+
+    With ``period`` (:func:`bulletin.render.sharing.period_keys`: the periods of data it shows
+    and its parameters but ``quarter``), two issues that show the same data share one task.
+    """
+    if period is not None:
+        return f"{notebook.name} period {period}"
     return notebook.name + " " + json.dumps(parameters, sort_keys=True)
 
 
