@@ -73,10 +73,12 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
     render = commands.add_parser(
         "render",
         help="execute the notebooks and write an issue's HTML report",
-        description="Execute every notebook for one or more issues (in parallel, reusing what "
-        "has not changed) and publish each to reports/<YYYY-Qn>/ (HTML pages, executed notebooks, "
-        "figures.json, claims.json, index.html, run.json). A notebook that fails leaves the "
-        "published issue as it was; this run's result is kept in reports/<YYYY-Qn>.failed/.",
+        description="Check the data folder, then execute every notebook for one or more issues "
+        "(in parallel, reusing what has not changed, and once for the issues of a batch that "
+        "show the same data) and publish each to reports/<YYYY-Qn>/ (HTML pages, executed "
+        "notebooks, figures.json, claims.json, changes.json, index.html, run.json), and list "
+        "every issue in reports/index.html. A notebook that fails leaves the published issue as "
+        "it was; this run's result is kept in reports/<YYYY-Qn>.failed/.",
     )
     render.add_argument(
         "--quarter", type=quarters_argument, required=True, metavar="QUARTER[..QUARTER]",
@@ -233,7 +235,7 @@ def _run_render(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     failed = [r for r in results if not r.ok]
     for result in results:
-        shared = sum(1 for n in result.notebooks if n.get("shared_from"))
+        shared = sum(1 for n in result.notebooks if n.get("shared_from") and not n.get("reused"))
         ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
         reused = len(result.notebooks) - ran - shared
         if result.ok:

@@ -181,9 +181,11 @@ def _render_locked(
         plans: dict[Edition, list[Planned]] = {}
         tasks: dict[str, Task] = {}
         footers: dict[Quarter, str] = {}
-        periods = period_keys(editions, notebooks, values, options.data_dir)
         for edition in editions:
             plans[edition] = plan_edition(edition, notebooks, values, data, options)
+        to_run = any(item.decision.run for plan in plans.values() for item in plan)
+        periods = period_keys(editions, notebooks, values, options.data_dir) if to_run else {}
+        for edition in editions:
             for item in plans[edition]:
                 period = periods.get((edition, item.notebook.name))
                 _schedule(edition, item, tasks, footers, options, progress, explain, period)
