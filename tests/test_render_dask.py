@@ -34,31 +34,33 @@ def test_dask_renders_the_same_files_as_the_local_engine(tmp_path: Path):
     for name in ("01_first", "02_second", "03_third"):
         write_notebook(notebooks, name, f"NAME = {name!r}\n" + CHART)
     common = ["render", "--quarter", "2017Q2", "--data-dir", str(data), "--notebooks-dir", str(notebooks)]
-    local = bulletin(*common, "--out", str(tmp_path / "local"))
+    # Folders of the same name: the front page names an issue folder rendered outside reports/.
+    local_dir, dask_dir = tmp_path / "local" / "issue", tmp_path / "dask" / "issue"
+    local = bulletin(*common, "--out", str(local_dir))
     assert local.returncode == 0, local.stderr
 
     with distributed.LocalCluster(
         n_workers=2, threads_per_worker=1, processes=False, protocol="tcp", host="127.0.0.1",
         scheduler_port=0, dashboard_address=None,
     ) as cluster:
-        remote = bulletin(*common, "--out", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address)
+        remote = bulletin(*common, "--out", str(dask_dir), "--scheduler", cluster.scheduler_address)
         assert remote.returncode == 0, remote.stderr
         # The tasks ran on the cluster's workers.
         with distributed.Client(cluster.scheduler_address) as client:
             assert sum(len(tasks) for tasks in client.processing().values()) == 0
             assert cluster.scheduler.task_prefixes.get("run_task_on_worker") is not None
 
-    local_files = sorted(p.name for p in (tmp_path / "local").iterdir())
-    dask_files = sorted(p.name for p in (tmp_path / "dask").iterdir())
+    local_files = sorted(p.name for p in local_dir.iterdir())
+    dask_files = sorted(p.name for p in dask_dir.iterdir())
     assert local_files == dask_files
     for name in ("figures.json", "claims.json"):
-        assert (tmp_path / "local" / name).read_text() == (tmp_path / "dask" / name).read_text()
+        assert (local_dir / name).read_text() == (dask_dir / name).read_text()
     for name in local_files:
         if name.endswith(".html"):
-            local_page = _without_time((tmp_path / "local" / name).read_text())
-            dask_page = _without_time((tmp_path / "dask" / name).read_text())
+            local_page = _without_time((local_dir / name).read_text())
+            dask_page = _without_time((dask_dir / name).read_text())
             assert local_page == dask_page, name
-    record = json.loads((tmp_path / "dask" / "run.json").read_text())
+    record = json.loads((dask_dir / "run.json").read_text())
     assert record["scheduler"] == cluster.scheduler_address
     assert all(n["data_read"] == {"seizures_quarterly.csv": record["tables"]["seizures_quarterly.csv"]}
                for n in record["notebooks"])
