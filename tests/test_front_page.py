@@ -38,9 +38,10 @@ RECONSTRUCTED_SEIZURES = {
     name: {**record, "status": "reconstructed"} for name, record in SEIZURE_FIGURES.items()
 }
 C1_RECONSTRUCTED = (
-    "No quarterly seizure figures are published: the January-March 2017 figures of this issue "
+    "No quarterly seizure figures are published for January-March 2017: the figures of this issue "
     "(almost four tons of marijuana and hashish, over one ton of heroin and opium) are "
-    "reconstructed from the bulletin's own statement and the official annual figures, not measured."
+    "reconstructed by this project from the bulletin's own statement and the official annual "
+    "figures, not measured."
 )
 
 
@@ -69,6 +70,36 @@ def test_a_reconstructed_quarter_is_never_worded_as_a_finding():
     assert main_points.quarterly_seizures_point(RECONSTRUCTED_SEIZURES) == C1_RECONSTRUCTED
     assert main_points.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) == (
         C1_RECONSTRUCTED, ["reconstructed"])
+
+
+def _with_statuses(period: str, status: str) -> dict:
+    figures = json.loads(json.dumps(SEIZURE_FIGURES))
+    for record in figures.values():
+        record.update(period=period, status=status)
+    return figures
+
+
+def test_a_quarter_split_from_the_years_does_not_claim_the_statement():
+    """Only the statement's own quarter (January-March 2017) rests on it; another reconstructed
+    quarter is a split of the official years (found by a tester on 2017-Q4's front page)."""
+    sentence = main_points.quarterly_seizures_point(_with_statuses("2017-Q3", "reconstructed"))
+    assert sentence.startswith("No quarterly seizure figures are published for July-September 2017")
+    assert "by splitting the official annual figures into quarters" in sentence
+    assert "statement" not in sentence
+
+
+def test_a_quarter_partly_reported_says_which_part_is_which():
+    """After a country's quarterly submission, the quarter is partly official: the front page must
+    not say that no quarterly figure is published."""
+    sentence = main_points.quarterly_seizures_point(
+        _with_statuses("2017-Q3", "official+reconstructed"))
+    assert "No quarterly seizure figures are published" not in sentence
+    assert sentence.startswith("In July-September 2017, almost four tons of marijuana and hashish")
+    assert "partly quarterly figures the countries reported" in sentence
+    assert "reconstructed" in sentence
+    assert main_points.main_point(
+        "01_quarterly_seizures", _with_statuses("2017-Q3", "official+reconstructed")
+    ) is not None  # it says so, so it is kept
 
 
 def test_a_sentence_on_reconstructed_figures_that_does_not_say_so_is_dropped(monkeypatch, caplog):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from bulletin.core.periods import MONTHS, Quarter
+from bulletin.core.periods import MONTHS, STATEMENTS_ISSUE, Quarter, data_quarter
 from bulletin.core.wording import (
     describe_change,
     describe_count,
@@ -73,27 +73,44 @@ def _country_list(codes: str) -> str:
 
 
 def quarterly_seizures_point(figures: Figures) -> str:
-    """Analysis 1 (C1), as the bulletin puts it.
+    """Analysis 1 (C1), as the bulletin puts it, said as far as its figures are measured.
 
     "Almost four tons of marijuana and hashish and over one ton of heroin and opium were seized
-    in five countries of Central Asia in January-March 2017." Figures reconstructed from that very
-    statement are said to be so.
+    in five countries of Central Asia in January-March 2017." The sentence follows the statuses of
+    the quarter's figures: official quarterly figures (a country's submission) are stated as
+    seizures; figures reconstructed from the bulletin's statement (its own quarter) or split from
+    the official years are said to be so; a mix says which part is which.
     """
     cannabis = figures["seizures_quarter_cannabis_herb_resin_t"]
     opiates = figures["seizures_quarter_heroin_opium_t"]
     countries = figures["seizures_quarter_countries_reporting"]
-    months = Quarter.parse(cannabis["period"]).months
+    quarter = Quarter.parse(cannabis["period"])
+    amounts = (
+        f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish, "
+        f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium"
+    )
+    statuses = set(split_statuses(cannabis.get("status", ""))) | set(
+        split_statuses(opiates.get("status", ""))
+    )
+    if statuses and statuses <= {"reconstructed", "estimate"}:
+        if quarter == data_quarter(STATEMENTS_ISSUE):
+            basis = "from the bulletin's own statement and the official annual figures"
+        else:
+            basis = "by splitting the official annual figures into quarters"
+        return (
+            f"No quarterly seizure figures are published for {quarter.months}: the figures of "
+            f"this issue ({amounts}) are reconstructed by this project {basis}, not measured."
+        )
     if _made(cannabis, opiates, countries):
         return (
-            f"No quarterly seizure figures are published: the {months} figures of this issue "
-            f"({describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish, "
-            f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium) are reconstructed "
-            "from the bulletin's own statement and the official annual figures, not measured."
+            f"In {quarter.months}, {amounts} were seized in the five countries of Central Asia: "
+            "partly quarterly figures the countries reported, partly figures this project "
+            "reconstructed from the official annual figures where none was reported."
         )
     return _sentence(
         f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish and "
         f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium were seized in "
-        f"{_countries(int(countries['value']))} of Central Asia in {months}."
+        f"{_countries(int(countries['value']))} of Central Asia in {quarter.months}."
     )
 
 
