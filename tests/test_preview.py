@@ -23,6 +23,7 @@ import psutil
 import pytest
 from render_helpers import small_data, write_notebook, write_quarterly
 
+from bulletin.cli import preview as preview_command
 from bulletin.cli.main import main
 from bulletin.render.preview import changed_files, inject, scan
 
@@ -86,8 +87,8 @@ class Preview:
     def descendants(self) -> list[psutil.Process]:
         return psutil.Process(self.process.pid).children(recursive=True)
 
-    def stop(self) -> int:
-        self.process.send_signal(signal.SIGINT)
+    def stop(self, signum: int = signal.SIGINT) -> int:
+        self.process.send_signal(signum)
         return self.process.wait(90)
 
 
@@ -177,7 +178,7 @@ def test_a_broken_save_keeps_the_last_good_page_on_show_under_a_banner(
     assert fixed["ok"]
     page = shown.page("01_words.html")
     assert "WORDS fixed" in page and "bulletin-preview-banner" not in page
-    assert shown.stop() == 130
+    assert shown.stop(signal.SIGTERM) == 143
 
 
 def test_scan_sees_saves_of_notebooks_library_and_tables_but_not_hidden_files(tmp_path: Path):
@@ -198,6 +199,26 @@ def test_scan_sees_saves_of_notebooks_library_and_tables_but_not_hidden_files(tm
     write_notebook(notebooks, "02_new", "2")
     changed = changed_files(before, scan(notebooks, library, data))
     assert sorted(Path(p).name for p in changed) == ["02_new.ipynb", "module.py", "seizures_quarterly.csv"]
+
+
+def test_a_first_preview_of_the_project_starts_from_the_published_issue(tmp_path: Path, monkeypatch):
+    from bulletin.render.folders import write_marker
+
+    reports, notebooks, data = tmp_path / "reports", tmp_path / "nb", tmp_path / "data"
+    for folder in (reports / "2017-Q2", notebooks, data):
+        folder.mkdir(parents=True)
+    (reports / "2017-Q2" / "index.html").write_text("<p>published</p>")
+    write_marker(reports / "2017-Q2", "2017-Q2")
+    monkeypatch.setattr(preview_command, "REPORTS_DIR", reports)
+    monkeypatch.setattr(preview_command, "NOTEBOOKS_DIR", notebooks)
+    monkeypatch.setattr(preview_command, "DATA_DIR", data)
+    target = tmp_path / "preview" / "2017-Q2"
+    target.parent.mkdir()
+    assert not preview_command.seed_from_published(target, tmp_path / "other", data)  # other notebooks
+    assert preview_command.seed_from_published(target, notebooks, data)
+    assert (target / "index.html").stat().st_ino == (reports / "2017-Q2" / "index.html").stat().st_ino
+    assert not preview_command.seed_from_published(target, notebooks, data)  # already there: kept
+    assert sorted(p.name for p in target.parent.iterdir()) == ["2017-Q2"]  # no staging left
 
 
 def test_the_reload_script_and_banner_go_inside_the_page():
