@@ -21,6 +21,7 @@ import sys
 from bulletin.cli.diff import add_diff_parser
 from bulletin.cli.errors import describe_os_error
 from bulletin.cli.imports import add_import_parser
+from bulletin.cli.preview import add_preview_parser
 from bulletin.cli.render import add_render_parser
 from bulletin.cli.status import add_status_parser
 from bulletin.cli.template import add_template_parser
@@ -47,6 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_status_parser(commands)
     add_template_parser(commands)
     add_diff_parser(commands)
+    add_preview_parser(commands)
     for subparser in commands.choices.values():
         # Also after the command (``bulletin render --debug``), where users put it.
         subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
