@@ -46,9 +46,17 @@ browser: ## Install Chromium (Debian's package) for the browser tests, when it i
 	elif [ "$$(id -u)" -eq 0 ]; then apt-get update && apt-get install -y chromium; \
 	else sudo apt-get update && sudo apt-get install -y chromium; fi
 
-lab: $(STAMP) ## Open JupyterLab on notebooks/ with the project's environment as the kernel
+# Headless-safe: no browser without a display ($DISPLAY or $WAYLAND_DISPLAY), --allow-root when run
+# as root (as in many containers), on 127.0.0.1 so that the URL it prints (with its token) is the
+# one to open; LAB_PORT picks the port (the next free one when it is taken).
+LAB_PORT ?= 8888
+LAB_FLAGS := --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	$(if $(DISPLAY)$(WAYLAND_DISPLAY),,--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
+
+lab: $(STAMP) ## Start JupyterLab on notebooks/ (project kernel); prints the URL to open, no browser without a display
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python (bulletin project)" > /dev/null
-	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab notebooks/
+	@echo "JupyterLab on notebooks/: open the http://127.0.0.1:... URL it prints below (Ctrl-C stops it)"
+	JUPYTER_PATH=$(CURDIR)/$(VENV)/share/jupyter $(BIN)/jupyter lab $(LAB_FLAGS) notebooks/
 
 lint: $(STAMP) ## Check code and notebooks (ruff) and the import contracts between packages (lint-imports)
 	$(BIN)/ruff check lib tests notebooks bench

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import nbformat
 
-PARAMETERS = 'quarter: str = "2017Q2"  # bulletin issue, YYYYQn\ndata_dir: str = "../data"  # folder of tidy tables'
+PARAMETERS = 'quarter: str = "2017Q2"  # bulletin issue, YYYYQn\ndata_dir: str = ""  # folder of tidy tables; empty for the project\'s data/'
 QUARTERLY_HEADER = "country,year,quarter,drug,kg,source,status\n"
 
 

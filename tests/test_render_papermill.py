@@ -109,7 +109,7 @@ def test_the_kernels_environment_is_its_own(tmp_path: Path, monkeypatch):
 
 
 @pytest.mark.slow
-def test_papermill_injects_the_parameters_and_runs_the_project_kernel_in_the_notebooks_folder(tmp_path: Path):
+def test_papermill_injects_the_parameters_and_runs_the_project_kernel_where_papermill_runs(tmp_path: Path):
     notebook = write_notebook(tmp_path / "nb", "01_small", SHOW_KERNEL)
     out = tmp_path / "out.ipynb"
     result = papermill("--engine", "bulletin", str(notebook), str(out), "-p", "quarter", "2017Q1",
@@ -122,7 +122,7 @@ def test_papermill_injects_the_parameters_and_runs_the_project_kernel_in_the_not
     assert all(c["metadata"]["papermill"]["status"] == "completed" for c in nb["cells"])
     quarter, cwd, python, tmp = stdout_of(nb).splitlines()
     assert quarter == "2017Q1"
-    assert cwd == str((tmp_path / "nb").resolve())  # as Jupyter runs it: "../data" holds
+    assert cwd == str(tmp_path.resolve())  # as papermill's own engine: a relative -p is from there
     assert python == sys.executable  # the project's kernel, not an installed kernel spec
     assert "bulletin-render-" in tmp and not os.path.exists(tmp)  # its own temporary folder, removed
 

@@ -120,6 +120,13 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
         help="seconds a whole notebook may run, more than 0 (default: no limit beyond --timeout "
         "per cell)",
     )
+    render.add_argument(
+        "--only", action="append", default=[], metavar="NOTEBOOK",
+        help="run only this notebook (e.g. 03_cannabis; repeat, or 03_cannabis,06_drug_crime) and "
+        "reuse the others' last output from the issue folder, even where something they depend "
+        "on changed (run.json marks them stale); refused when one has no output there yet. The "
+        "issue is still published whole (front page, figures.json, ... made again)",
+    )
     render.add_argument("--force", action="store_true", help="execute every notebook, reuse nothing")
     render.add_argument(
         "--resume", action="store_true",
@@ -149,6 +156,17 @@ def _countries(values: list[str]) -> list[str]:
     return out
 
 
+def _notebook_names(values: list[str]) -> tuple[str, ...]:
+    """``--only``: notebook names, as ``03_cannabis``, ``03_cannabis.ipynb`` or a path to it."""
+    out: list[str] = []
+    for value in values:
+        for name in value.split(","):
+            name = Path(name.strip()).name.removesuffix(".ipynb")
+            if name and name not in out:
+                out.append(name)
+    return tuple(out)
+
+
 def quiet_jsonschema() -> None:
     """Skip jsonschema's RFC 3987 grammar (0.8 s to build at import; nbformat never uses it).
 
@@ -171,6 +189,14 @@ def _interrupted_message(error: KeyboardInterrupt) -> str:
         "bulletin render: interrupted; published before the interrupt: "
         f"{', '.join(str(p) for p in published)}; the other issues are unchanged"
     )
+
+
+def _say_stale(notebooks: list[dict[str, Any]]) -> None:
+    """Name the notebooks ``--only`` kept although something they depend on changed."""
+    stale = [(n["name"], n["stale"]) for n in notebooks if n.get("reused") and n.get("stale")]
+    for name, why in stale:
+        print(f"  {name}: kept from the last render although {why} (--only); "
+              "a render without --only runs it again")
 
 
 def run_render(args: argparse.Namespace) -> int:
@@ -217,6 +243,7 @@ def _run_render(args: argparse.Namespace) -> int:
             scheduler=args.scheduler,
             extra=dict(args.param),
             reports_dir=Path(args.reports),
+            only=_notebook_names(args.only),
         )
         # Before anything is read or started: a folder that is not the renderer's to replace.
         problems = check_targets(editions, options)
@@ -244,6 +271,7 @@ def _run_render(args: argparse.Namespace) -> int:
                 f"issue {result.edition.label} written to {result.folder} "
                 f"({ran} run, {reused} reused{also})"
             )
+            _say_stale(result.notebooks)
         else:
             print(
                 f"issue {result.edition.label} NOT published: {len(result.problems)} problem(s); "

@@ -105,10 +105,16 @@ def read_notebooks(folder: Path) -> list[tuple[str, str, dict[str, Any]]]:
 
     Raises:
         ValueError: a file that is not a notebook, or a parameters cell that is not typed
-            literals (``ParameterError``), naming the notebook.
+            literals (``ParameterError``), is not tagged or does not declare ``quarter``, naming
+            the notebook.
     """
     from bulletin.publish.page_facts import notebook_title
-    from bulletin.render.parameters import cell_source, declared_parameters, read_notebook_json
+    from bulletin.render.parameters import (
+        cell_source,
+        declared_parameters,
+        parameters_cell_problems,
+        read_notebook_json,
+    )
     from bulletin.render.plan import find_notebooks
 
     found = []
@@ -120,6 +126,9 @@ def read_notebooks(folder: Path) -> list[tuple[str, str, dict[str, Any]]]:
         for cell in content.get("cells", []):
             cell["source"] = cell_source(cell)
         declared = declared_parameters(content, path.name)
+        refused = parameters_cell_problems(content, declared, str(path))
+        if refused:
+            raise ValueError(f"{refused[0]}; a render would refuse it too")
         title = notebook_title(content, path.stem)
         found.append((path.stem, title, {n: p.default for n, p in declared.items()}))
     return found

@@ -3,6 +3,10 @@
 The package is installed in editable mode from the repository (see ``pyproject.toml``), so the
 repository root is two levels above this file; every default path is derived from it.
 
+A notebook's ``data_dir`` parameter is read with :func:`data_folder`: empty (its default) means
+the project's ``data/`` wherever the notebook runs from, so that ``papermill`` and ``jupyter
+nbconvert --execute`` work from any working directory.
+
 The reference vocabularies in use are the project's ``data/reference/``, unless the environment
 variable ``BULLETIN_REFERENCE_DIR`` names another folder: a data folder that has its own
 ``reference/`` brings its vocabularies that way (the renderer sets the variable for its kernels,
@@ -30,6 +34,25 @@ REFERENCE_DIR_ENV = "BULLETIN_REFERENCE_DIR"
 _SCOPED_REFERENCE: contextvars.ContextVar[Path | None] = contextvars.ContextVar(
     "bulletin_reference_dir", default=None
 )
+
+
+def data_folder(data_dir: Path | str = "") -> Path:
+    """The folder of tidy tables a notebook's ``data_dir`` parameter names, as an absolute path.
+
+    Empty (the notebooks' default) is the project's ``data/``, whatever the working directory; a
+    relative path is taken from the working directory, as a path on a command line is (the
+    kernel's: where ``papermill`` runs, or its ``--cwd``; in Jupyter, the notebook's folder);
+    ``~`` is expanded. The renderer injects an absolute path, which is kept as it is.
+
+    >>> data_folder("") == DATA_DIR
+    True
+    >>> str(data_folder("/srv/tables"))
+    '/srv/tables'
+    """
+    text = str(data_dir).strip() if data_dir is not None else ""
+    if not text:
+        return DATA_DIR
+    return Path(os.path.abspath(os.path.expanduser(text)))
 
 
 def reference_dir() -> Path:

@@ -26,7 +26,7 @@ from pandera.errors import SchemaErrors
 
 from bulletin.core.csv_records import NO_NUL, CsvRecordError, csv_records
 from bulletin.core.files import neutralise_frame, restore_cell, write_atomic
-from bulletin.core.paths import DATA_DIR, reference_dir, reference_scope
+from bulletin.core.paths import DATA_DIR, data_folder, reference_dir, reference_scope
 from bulletin.core.problems import Problem, list_problems
 from bulletin.data import cases_csv
 from bulletin.data.schemas import TableSpec, build_specs
@@ -82,7 +82,9 @@ def load_table(name: str, data_dir: Path | str = DATA_DIR) -> pd.DataFrame:
 
     Args:
         name: table name, e.g. ``"seizures_quarterly"``.
-        data_dir: folder of tidy tables.
+        data_dir: folder of tidy tables, as a notebook's ``data_dir`` parameter gives it: empty
+            for the project's ``data/``, a relative path from the working directory
+            (:func:`bulletin.core.paths.data_folder`).
 
     Returns:
         The table with typed columns (integers, floats, strings; empty cells as missing). A file
@@ -102,8 +104,9 @@ def read_table(name: str, data_dir: Path | str = DATA_DIR) -> tuple[pd.DataFrame
         FileNotFoundError: the table's file is not in ``data_dir``.
         TableError: the file breaks the table's schema.
     """
-    with reference_scope(data_dir):
-        return _read_table(name, data_dir)
+    folder = data_folder(data_dir)
+    with reference_scope(folder):
+        return _read_table(name, folder)
 
 
 def _read_table(name: str, data_dir: Path | str) -> tuple[pd.DataFrame, list[int]]:

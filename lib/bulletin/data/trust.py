@@ -33,6 +33,7 @@ from typing import Any
 
 import pandas as pd
 
+from bulletin.core.paths import data_folder
 from bulletin.core.periods import STATEMENTS_ISSUE, Quarter
 from bulletin.core.wording import describe_years, join_words
 
@@ -426,7 +427,8 @@ def flagged_rows(table: str, data_dir: Path | str) -> list[dict[str, Any]]:
     ``values`` as the publication prints them, ``reason``, ``sheet`` and ``row`` of the file; see
     ``bulletin.data.importers.wdr_crimes_flags``) with the file's name and the publication's
     ``table`` added (``file``, ``publication``). A table without a record, or without flags,
-    gives an empty list.
+    gives an empty list. ``data_dir`` is read as :func:`bulletin.data.tables.load_table` reads it
+    (empty: the project's ``data/``).
 
     Raises:
         bulletin.data.importers.provenance.ProvenanceError: the record file is broken.
@@ -437,6 +439,6 @@ def flagged_rows(table: str, data_dir: Path | str) -> list[dict[str, Any]]:
 
     return [
         {**flag, "file": record["file"], "publication": record.get("table", "")}
-        for record in load_records(table, data_dir)
+        for record in load_records(table, data_folder(data_dir))
         for flag in record.get("flagged", [])
     ]

@@ -52,8 +52,10 @@ from bulletin.render.plan import (
     Options,
     Planned,
     RenderInterrupted,
+    RenderParameterError,
     Task,
     check_parameters,
+    only_problems,
     plan_edition,
     read_notebooks,
     refuse_targets,
@@ -123,8 +125,8 @@ def render(
 
     Raises:
         RenderParameterError: parameters or an edition's folder refused
-            (:func:`~bulletin.render.plan.check_targets`);
-            nothing was started or written.
+            (:func:`~bulletin.render.plan.check_targets`), or with ``options.only`` a notebook
+            not named that has no output to reuse; nothing was started or written.
         RenderError: no notebooks.
         RenderInterrupted: SIGINT or SIGTERM (or a KeyboardInterrupt) arrived; the kernels were
             stopped and nothing more was published.
@@ -183,6 +185,9 @@ def _render_locked(
         footers: dict[Quarter, str] = {}
         for edition in editions:
             plans[edition] = plan_edition(edition, notebooks, values, data, options)
+        problems = [p for edition in editions for p in only_problems(edition, plans[edition], options)]
+        if problems:  # --only, with a notebook not named and nothing of it to reuse
+            raise RenderParameterError(problems)
         to_run = any(item.decision.run for plan in plans.values() for item in plan)
         periods = period_keys(editions, notebooks, values, options.data_dir) if to_run else {}
         for edition in editions:

@@ -18,8 +18,10 @@ each cell's metadata (times, status, the cell that failed) and marks the failed 
 forked from a warm :class:`~bulletin.render.kernel.KernelForkServer`, an empty working folder per
 notebook, the record of the files it read, a time limit per notebook, slots that start the next
 kernels while others run, and cancellation by an interrupt. From papermill's command the kernel
-runs in the notebook's own folder, as Jupyter runs it, so that the defaults of its parameters cell
-(``data_dir: str = "../data"``) hold.
+runs where papermill runs (or in its ``--cwd``), as with papermill's own engine: the notebooks'
+default data folder is the project's whatever that folder is (``data_dir: str = ""``, read by
+:func:`bulletin.core.paths.data_folder`), and a relative ``-p data_dir`` is taken from it, as a
+path on the command line is.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from nbclient.exceptions import CellExecutionError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
 
-from bulletin.core.paths import REFERENCE_DIR_ENV, own_reference_dir
+from bulletin.core.paths import REFERENCE_DIR_ENV, data_folder, own_reference_dir
 from bulletin.render.folders import remove_stale_temp, render_temp_dir
 from bulletin.render.kernelboot import TOKEN_ENV, descendants, end_processes
 
@@ -311,8 +313,8 @@ class BulletinEngine(Engine):
                                  **kwargs: Any) -> Any:
         """Run the notebook for papermill's command (or ``papermill.execute_notebook``).
 
-        The kernel is a new project kernel, in the notebook's own folder; ``kernel_name`` is not
-        used (see :mod:`bulletin.render.kernel`).
+        The kernel is a new project kernel, in the working folder papermill runs it in (its
+        ``--cwd``, else its own); ``kernel_name`` is not used (see :mod:`bulletin.render.kernel`).
 
         Args:
             nb_man: papermill's record of the notebook being run.
@@ -325,9 +327,7 @@ class BulletinEngine(Engine):
             The executed notebook.
         """
         input_path = kwargs.get("input_path")
-        work = Path.cwd()
-        if isinstance(input_path, str) and os.path.isfile(input_path):
-            work = Path(input_path).resolve().parent
+        work = Path.cwd()  # papermill's --cwd, else where it runs
         parameters = nb_man.nb.metadata.get("papermill", {}).get("parameters") or {}
         data_dir = parameters.get("data_dir")
         client_options = {k: kwargs[k] for k in ("log_output", "stdout_file", "stderr_file")
@@ -339,7 +339,7 @@ class BulletinEngine(Engine):
                 work_dir=work,
                 cell_timeout=int(kwargs.get("execution_timeout") or DEFAULT_CELL_TIMEOUT),
                 start_timeout=kwargs.get("start_timeout") or 60,
-                data_dir=(work / data_dir).resolve() if isinstance(data_dir, str) else None,
+                data_dir=data_folder(data_dir) if isinstance(data_dir, str) else None,
                 name=Path(input_path).stem if isinstance(input_path, str) else "notebook",
                 label=str(input_path),
                 client_options=client_options,

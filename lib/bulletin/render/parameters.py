@@ -4,7 +4,11 @@ Each notebook declares its parameters in the cell tagged ``parameters``, as type
 literals (papermill's convention; ``papermill --help-notebook`` reads them the same way)::
 
     quarter: str = "2017Q2"  # bulletin issue, YYYYQn
-    data_dir: str = "../data"  # folder of tidy tables
+    data_dir: str = ""  # folder of tidy tables; empty for the project's data/ ...
+
+Every analysis has that cell and declares ``quarter`` in it (:func:`parameters_cell_problems`):
+without the tag papermill injects nothing, and the notebook would show its default issue inside
+another one.
 
 The renderer reads these declarations with :mod:`ast` (no kernel, no import of the notebook's
 code) and checks every value it is about to inject *before any kernel starts*: a name no notebook
@@ -68,6 +72,38 @@ def parameters_cell(nb: dict[str, Any]) -> dict[str, Any] | None:
         if PARAMETERS_TAG in cell.get("metadata", {}).get("tags", []):
             return cell
     return None
+
+
+QUARTER_LINE = 'quarter: str = "2017Q2"  # bulletin issue, YYYYQn'
+"""The declaration of ``quarter`` every analysis's parameters cell holds."""
+
+
+def parameters_cell_problems(
+    nb: dict[str, Any], declared: dict[str, Parameter], name: str
+) -> list[str]:
+    """Why a notebook cannot be rendered for an issue: no cell tagged ``parameters``, or no ``quarter``.
+
+    Args:
+        nb: the notebook as JSON.
+        declared: what its parameters cell declares (:func:`declared_parameters`).
+        name: the notebook, for the messages.
+
+    >>> parameters_cell_problems({"cells": []}, {}, "12_new.ipynb")[0][:47]
+    "12_new.ipynb: no cell is tagged 'parameters' (p"
+    """
+    if parameters_cell(nb) is None:
+        return [
+            f"{name}: no cell is tagged {PARAMETERS_TAG!r} (papermill would inject no parameter and "
+            "the notebook would show its own default issue whatever the issue rendered); expected "
+            f"the cell that declares `{QUARTER_LINE}` (and `data_dir`) to carry the tag "
+            f"{PARAMETERS_TAG!r} (in JupyterLab: the property inspector, Cell Tags)"
+        ]
+    if "quarter" not in declared:
+        return [
+            f"{name}: its {PARAMETERS_TAG!r} cell does not declare `quarter` (the notebook would "
+            f"show the same figures in every issue); expected a line `{QUARTER_LINE}` in it"
+        ]
+    return []
 
 
 def declared_parameters(nb: dict[str, Any], name: str = "notebook") -> dict[str, Parameter]:

@@ -36,6 +36,7 @@ from bulletin.render.parameters import (
     check_issue,
     declared_parameters,
     notebook_parameters,
+    parameters_cell_problems,
     read_notebook_json,
 )
 
@@ -115,6 +116,7 @@ class Options:
     scheduler: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     reports_dir: Path = REPORTS_DIR
+    only: tuple[str, ...] = ()  # --only: the notebooks to run; the others are reused
 
 
 @dataclass
@@ -172,8 +174,9 @@ def read_notebooks(notebooks_dir: Path, reference_dir: Path | None = None) -> li
             default: the project's).
 
     Raises:
-        RenderParameterError: a notebook that is not a notebook, or a parameters cell that is not
-            typed literals.
+        RenderParameterError: a notebook that is not a notebook, without a cell tagged
+            ``parameters``, or whose parameters cell is not typed literals or does not declare
+            ``quarter``.
         RenderError: no notebooks.
     """
     paths = find_notebooks(notebooks_dir)
@@ -201,6 +204,8 @@ def read_notebooks(notebooks_dir: Path, reference_dir: Path | None = None) -> li
         except ParameterError as error:
             problems += error.problems
             declared = {}
+        else:
+            problems += parameters_cell_problems(content, declared, str(path))
         code = "\n".join(c["source"] for c in content.get("cells", []) if c.get("cell_type") == "code")
         notebooks.append(Notebook(path, content, cache.notebook_sha256(content), declared,
                                   cache.notebook_library(code, reference_dir)))
@@ -233,6 +238,7 @@ def check_parameters(
         for name in notebook.declared:
             declared_by.setdefault(name, set()).add(notebook.name)
     problems += check_extra_names(options.extra, declared_by)
+    problems += check_only(options, notebooks)
     for issue in sorted({e.issue for e in editions}):
         problems += check_issue(issue, options.data_dir)
     for country in sorted({e.country for e in editions if e.country}):
@@ -256,6 +262,24 @@ def check_parameters(
     if problems:
         raise RenderParameterError(problems)
     return values
+
+
+def check_only(options: Options, notebooks: list[Notebook]) -> list[str]:
+    """Problems with ``--only``: a name that is not one of the notebooks, or ``--force`` beside it."""
+    if not options.only:
+        return []
+    names = [notebook.name for notebook in notebooks]
+    problems = []
+    unknown = [name for name in options.only if name not in names]
+    if unknown:
+        problems.append(
+            f"--only {', '.join(unknown)}: no such notebook in {options.notebooks_dir} "
+            f"(the notebooks: {', '.join(names)})"
+        )
+    if options.force:
+        problems.append("--only runs the notebooks it names and reuses the others, --force runs "
+                        "every notebook: give one or the other")
+    return problems
 
 
 # --- where the editions go: only folders the renderer made are replaced -----------------------
@@ -333,8 +357,66 @@ def plan_edition(
             notebook.name, notebook.source_sha, parameters, data, candidates, options.force,
             notebook.library,
         )
+        if options.only:
+            decision = only_decision(notebook.name, decision, candidates, options.only)
+        elif decision.previous is not None and STALE in decision.previous:
+            # Kept by an earlier --only although stale, and now reusable as it is: no longer stale.
+            decision.previous = {k: v for k, v in decision.previous.items() if k != STALE}
         planned.append(Planned(notebook, parameters, decision))
     return planned
+
+
+STALE = "stale"
+"""The key of a run record's entry kept by ``--only`` although something it depends on changed."""
+
+
+def only_decision(
+    name: str,
+    decision: cache.Decision,
+    candidates: list[tuple[Path, dict[str, Any]]],
+    only: tuple[str, ...],
+) -> cache.Decision:
+    """The decision for one notebook when ``--only`` names some of the notebooks.
+
+    A named notebook runs, whatever :func:`~bulletin.render.cache.decide` said. Another is
+    reused: from where ``decide`` would reuse it, else from its last successful output (in the
+    published issue, or with ``--resume`` in ``<issue>.failed/``), although something it depends
+    on changed; its run record keeps the fingerprint of the run that made that output (plus
+    ``"stale"``: what changed), so a render without ``--only`` runs it again. A notebook not named
+    and with no output to reuse keeps ``run``; :func:`only_problems` refuses the render.
+    """
+    if name in only:
+        reason = decision.reason if decision.run else "its last output could have been reused"
+        return cache.Decision(True, f"named by --only ({reason})")
+    if not decision.run:
+        return decision
+    for folder, record in candidates:
+        entry = next((e for e in record.get("notebooks", []) if e.get("name") == name), None)
+        if (entry is not None and entry.get("status") == "ok"
+                and (folder / f"{name}.html").is_file() and (folder / f"{name}.ipynb").is_file()):
+            return cache.Decision(
+                False,
+                f"kept from {folder.name}/ because --only names other notebooks, although "
+                f"{decision.reason}; a render without --only runs it again",
+                {**entry, STALE: decision.reason},
+                folder,
+            )
+    return decision
+
+
+def only_problems(edition: Edition, planned: list[Planned], options: Options) -> list[str]:
+    """With ``--only``, the notebooks not named that have no output of their own to reuse."""
+    if not options.only:
+        return []
+    missing = [item.notebook.name for item in planned
+               if item.decision.run and item.notebook.name not in options.only]
+    if not missing:
+        return []
+    return [
+        f"--only: {edition.label}: no output of {', '.join(missing)} to reuse in {edition.out_dir} "
+        "(never rendered there, or it failed last time); render the issue whole first (the same "
+        "command without --only), or name them with --only too"
+    ]
 
 
 def task_key(notebook: Notebook, parameters: dict[str, Any], period: str | None = None) -> str:
