@@ -155,10 +155,10 @@ def test_key_figures_and_charts(persons):
     assert figures["arrests_trend_turning_year"]["value"] == 2015
     assert all(name.startswith("arrests_") for name in figures)
     assert "arrests_persons_official" not in figures  # nothing official in 2016
-    fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016)
+    fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016, title="Persons arrested")
     assert {p.get_hatch() for p in fig.axes[0].patches} == {"///"}
     official = rows.assign(status="official")
-    assert arrests_charts.plot_shares(official, 2010, 2016) is not None
+    assert arrests_charts.plot_shares(official, 2010, 2016, title="Shares") is not None
     figures = {f["name"]: f for f in arrests.key_figures(official, 2010, 2016)}
     assert figures["arrests_persons_official"]["value"] == 12375
     assert figures["arrests_persons_official_countries"]["value"] == "UZB"
@@ -166,12 +166,12 @@ def test_key_figures_and_charts(persons):
 
 def test_shares_held_flat_by_a_reconstruction_are_not_drawn():
     flat = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
-    assert arrests_charts.plot_shares(flat, 2010, 2016) is None
+    assert arrests_charts.plot_shares(flat, 2010, 2016, title="Shares") is None
     assert arrests_charts.shares_not_drawn(flat, 2010, 2016).startswith(
         "No chart of the shares of women and juveniles for 2010-2016")
     # official years are drawn; the reconstructed years held flat beside them are not
     mixed = flat.assign(status=["official" if y >= 2014 else "reconstructed" for y in flat["year"]])
-    fig = arrests_charts.plot_shares(mixed, 2010, 2016)
+    fig = arrests_charts.plot_shares(mixed, 2010, 2016, title="Shares")
     assert fig is not None and arrests_charts.shares_not_drawn(mixed, 2010, 2016) == ""
     women = fig.axes[0].get_lines()[0]
     drawn = [int(x) for x, y in zip(women.get_xdata(), women.get_ydata(), strict=True)
@@ -199,7 +199,7 @@ def test_flagged_rows_are_named_under_the_table_and_chart_of_their_years():
     rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
     assert arrests.table_note(rows, FLAGS).endswith(note)
     assert "flagged" not in arrests.table_note(rows)
-    fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016, FLAGS)
+    fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016, FLAGS, title="Persons arrested")
     text = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "Kyrgyzstan 2016" in text and "8,841" in text
 

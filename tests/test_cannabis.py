@@ -200,7 +200,7 @@ def test_table_for_page(seizures):
 
 def test_charts_title_hatch_and_gaps(seizures):
     by_country = cannabis.cannabis_by_country(seizures, 2001, 2018)
-    fig = cannabis.plot_cannabis_by_country(seizures, by_country)
+    fig = cannabis.plot_cannabis_by_country(seizures, by_country, title="Cannabis seizures in Central Asia")
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Cannabis seizures in Central Asia"
     hatched = {round(p.get_x() + p.get_width() / 2) for p in ax.patches if p.get_hatch()}
@@ -208,7 +208,7 @@ def test_charts_title_hatch_and_gaps(seizures):
     marks = [t.get_text() for t in ax.texts]
     assert "4/5" in marks and "no data" in marks
     shares = cannabis.cannabis_share(seizures, 2001, 2018)
-    fig = cannabis.plot_cannabis_share(seizures, shares)
+    fig = cannabis.plot_cannabis_share(seizures, shares, title="Share of cannabis-type drugs in all drugs seized, Central Asia")
     ax = fig.axes[0]
     assert ax.get_title(loc="left").startswith("Share of cannabis-type drugs")
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
@@ -223,7 +223,7 @@ def test_reconstructed_years_that_repeat_a_figure_are_not_drawn(seizures):
     for year in (2002, 2003):  # 2001's figures carried forward: a flat run, no measure
         carried = pd.concat([carried, seizures[seizures["year"] == 2001].assign(year=year)])
     by_country = cannabis.cannabis_by_country(carried, 2001, 2016)
-    fig = cannabis.plot_cannabis_by_country(carried, by_country)
+    fig = cannabis.plot_cannabis_by_country(carried, by_country, title="Cannabis seizures in Central Asia")
     drawn = {round(p.get_x() + p.get_width() / 2) for p in fig.axes[0].patches if p.get_height()}
     assert not drawn & {2001, 2002, 2003} and {2012, 2016} <= drawn
     note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")

@@ -239,10 +239,10 @@ def test_key_figures_are_named_for_the_page(offences):
 
 
 def test_charts_draw_and_hatch_reconstructed_bars(offences):
-    fig = crime_charts.plot_offences_by_country(offences, 2015, 2016)
+    fig = crime_charts.plot_offences_by_country(offences, 2015, 2016, title="Offences")
     hatches = {p.get_hatch() for p in fig.axes[0].patches}
     assert "///" in hatches and None in hatches  # reconstructed KAZ, official KGZ
-    assert crime_charts.plot_shares_by_type(offences, 2015, 2016) is not None
+    assert crime_charts.plot_shares_by_type(offences, 2015, 2016, title="Types") is not None
 
 
 # --- wording added for the crime pages (core.sentences.describe_trend, core.wording.join_words) ---

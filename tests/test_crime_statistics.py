@@ -149,7 +149,7 @@ def test_key_figures_and_charts(matrix):
     assert figures["crimestats_countries_without_official_sdg16"]["value"] == 1
     assert all(name.startswith("crimestats_") for name in figures)
     assert cs.plot_coverage(matrix, "Coverage") is not None
-    assert sdg16.plot_sdg16_trend(trends, HOMICIDE) is not None
+    assert sdg16.plot_sdg16_trend(trends, HOMICIDE, title="{indicator}, {years}") is not None
 
 
 def test_a_label_naming_women_is_no_breakdown_by_sex():

@@ -177,7 +177,7 @@ def test_table_for_page_labels_status_and_coverage(seizures):
 
 def test_chart_tells_reconstructed_and_missing_years_apart(seizures):
     market = drug_market.market_by_year(seizures, 2000, 2015)
-    fig = drug_market.plot_drug_market(seizures, market)
+    fig = drug_market.plot_drug_market(seizures, market, title="Drug market in Central Asia")
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Drug market in Central Asia"
     assert ax.get_ylabel() == "Seizures (tons)"

@@ -53,22 +53,29 @@ class Rendered:
     title: str
     html_name: str
     figures: list = field(default_factory=list)
+    main_point: dict | None = None
 
 
 def test_quarterly_seizures_point_words_the_figures():
-    assert main_points.quarterly_seizures_point(SEIZURE_FIGURES) == C1_SENTENCE
+    assert main_points.quarterly_seizures_point(SEIZURE_FIGURES).sentence == C1_SENTENCE
     figures = json.loads(json.dumps(SEIZURE_FIGURES))
     figures["seizures_quarter_cannabis_herb_resin_t"]["value"] = 4.02
     figures["seizures_quarter_countries_reporting"]["value"] = 1
     figures["seizures_quarter_cannabis_herb_resin_t"]["period"] = "2016-Q4"
-    sentence = main_points.quarterly_seizures_point(figures)
+    sentence = main_points.quarterly_seizures_point(figures).sentence
     assert sentence.startswith("Over four tons of marijuana")
     assert sentence.endswith("in one country of Central Asia in October-December 2016.")
 
 
+def _record(point) -> dict:
+    """A main point's record, as the notebook's ``report.main_point`` leaves it."""
+    return report.main_point_record(point)
+
+
 def test_a_reconstructed_quarter_is_never_worded_as_a_finding():
-    assert main_points.quarterly_seizures_point(RECONSTRUCTED_SEIZURES) == C1_RECONSTRUCTED
-    assert main_points.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) == (
+    point = main_points.quarterly_seizures_point(RECONSTRUCTED_SEIZURES)
+    assert point.sentence == C1_RECONSTRUCTED
+    assert main_points.checked_point("01_quarterly_seizures", _record(point)) == (
         C1_RECONSTRUCTED, ["reconstructed"])
 
 
@@ -82,7 +89,7 @@ def _with_statuses(period: str, status: str) -> dict:
 def test_a_quarter_split_from_the_years_does_not_claim_the_statement():
     """Only the statement's own quarter (January-March 2017) rests on it; another reconstructed
     quarter is a split of the official years (found by a tester on 2017-Q4's front page)."""
-    sentence = main_points.quarterly_seizures_point(_with_statuses("2017-Q3", "reconstructed"))
+    sentence = main_points.quarterly_seizures_point(_with_statuses("2017-Q3", "reconstructed")).sentence
     assert sentence.startswith("No quarterly seizure figures are published for July-September 2017")
     assert "by splitting the official annual figures into quarters" in sentence
     assert "statement" not in sentence
@@ -91,58 +98,65 @@ def test_a_quarter_split_from_the_years_does_not_claim_the_statement():
 def test_a_quarter_partly_reported_says_which_part_is_which():
     """After a country's quarterly submission, the quarter is partly official: the front page must
     not say that no quarterly figure is published."""
-    sentence = main_points.quarterly_seizures_point(
-        _with_statuses("2017-Q3", "official+reconstructed"))
+    point = main_points.quarterly_seizures_point(_with_statuses("2017-Q3", "official+reconstructed"))
+    sentence = point.sentence
     assert "No quarterly seizure figures are published" not in sentence
     assert sentence.startswith("In July-September 2017, almost four tons of marijuana and hashish")
     assert "partly quarterly figures the countries reported" in sentence
     assert "reconstructed" in sentence
-    assert main_points.main_point(
-        "01_quarterly_seizures", _with_statuses("2017-Q3", "official+reconstructed")
-    ) is not None  # it says so, so it is kept
+    assert main_points.checked_point("01_quarterly_seizures", _record(point)) is not None  # it says so
 
 
-def test_a_sentence_on_reconstructed_figures_that_does_not_say_so_is_dropped(monkeypatch, caplog):
-    monkeypatch.setattr(main_points, "MAIN_POINTS", [
-        main_points.MainPoint(("seizures_quarter_heroin_opium_t",),
-                             lambda figures: "Over one ton of heroin was seized.")
-    ])
+def test_a_sentence_on_reconstructed_figures_that_does_not_say_so_is_dropped(caplog):
+    heroin = {"name": "seizures_quarter_heroin_opium_t",
+              **RECONSTRUCTED_SEIZURES["seizures_quarter_heroin_opium_t"]}
+    said = report.main_point_record("Over one ton of heroin was seized.", [heroin])
     with caplog.at_level(logging.WARNING):
-        assert main_points.main_point("01_quarterly_seizures", RECONSTRUCTED_SEIZURES) is None
-    assert "does not say so" in caplog.text
-    assert main_points.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
+        assert main_points.checked_point("01_quarterly_seizures", said) is None
+    assert ("no main point for 01_quarterly_seizures: its figures are reconstructed and the "
+            "sentence does not say so") in caplog.text
+    official = report.main_point_record("Over one ton of heroin was seized.",
+                                        [{**heroin, "status": "official"}])
+    assert main_points.checked_point("01_quarterly_seizures", official) == (
         "Over one ton of heroin was seized.", ["official"])
 
 
-def test_main_point_follows_the_figures_an_analysis_recorded():
-    assert main_points.main_point("01_quarterly_seizures", SEIZURE_FIGURES) == (
-        C1_SENTENCE, ["official"])
-    assert main_points.main_point("02_other", SEIZURE_FIGURES) is None
-    renamed = {k: {**v, "notebook": "01_seizures"} for k, v in SEIZURE_FIGURES.items()}
-    assert main_points.main_point("01_seizures", renamed)[0] == C1_SENTENCE
+def test_a_point_stated_without_figures_rests_on_all_the_analysis_shows():
+    said = report.main_point_record("Seizures of methamphetamine rose.")
+    assert said == {"sentence": "Seizures of methamphetamine rose.", "figures": [], "statuses": []}
+    assert main_points.checked_point("12_x", said, ["official"]) == (said["sentence"], ["official"])
+    assert main_points.checked_point("12_x", said, ["official", "reconstructed"]) is None
+    with pytest.raises(ValueError, match="needs a sentence"):
+        report.main_point_record("  ")
 
 
-def test_main_point_needs_every_figure_and_a_value(caplog):
+def test_a_wording_helper_takes_the_records_the_notebook_made():
+    records = [{"name": name, **record} for name, record in SEIZURE_FIGURES.items()]
+    point = main_points.quarterly_seizures_point(records)
+    assert point.sentence == C1_SENTENCE
+    assert [f["name"] for f in point.figures] == list(main_points.quarterly_seizures_point.figures)
+    assert _record(point)["statuses"] == ["official"]
+
+
+def test_a_wording_helper_needs_every_figure_and_a_value(caplog):
     partial = dict(SEIZURE_FIGURES)
     partial.pop("seizures_quarter_heroin_opium_t")
-    assert main_points.main_point("01_quarterly_seizures", partial) is None
+    assert main_points.quarterly_seizures_point(partial) is None
     missing = json.loads(json.dumps(SEIZURE_FIGURES))
     missing["seizures_quarter_heroin_opium_t"]["value"] = None
     with caplog.at_level(logging.WARNING):
-        assert main_points.main_point("01_quarterly_seizures", missing) is None
-    assert "no main point for 01_quarterly_seizures" in caplog.text
+        assert main_points.quarterly_seizures_point(missing) is None
+    assert "no main point from quarterly_seizures_point" in caplog.text
 
 
-def test_main_points_in_reading_order():
-    assert main_points.main_points(SEIZURE_FIGURES, ["00_intro", "01_quarterly_seizures"]) == [
-        ("01_quarterly_seizures", C1_SENTENCE)
-    ]
-
-
-def _executed(folder: Path, name: str, title: str, summary: str, status: str) -> None:
+def _executed(
+    folder: Path, name: str, title: str, summary: str, status: str, point: dict | None = None
+) -> None:
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("...")
-    cell.outputs = [
+    said = [nbformat.v4.new_output("display_data", data={
+        report.MAIN_POINT_MIMETYPE: point, "text/plain": "main point"})] if point else []
+    cell.outputs = said + [
         nbformat.v4.new_output("display_data", data={
             report.FIGURE_MIMETYPE: {"name": f"{name}_x", "value": 1, "unit": "t",
                                      "period": "2016", "status": status},
@@ -161,12 +175,11 @@ def _executed(folder: Path, name: str, title: str, summary: str, status: str) ->
 @pytest.fixture
 def issue_dir(tmp_path: Path) -> Path:
     _executed(tmp_path, "01_quarterly_seizures", "Seizures in Central Asia",
-              "How much was seized?", "reconstructed")
+              "How much was seized?", "reconstructed",
+              _record(main_points.quarterly_seizures_point(SEIZURE_FIGURES)))
     _executed(tmp_path, "02_drug_market", "The drug market <script>alert(1)</script>",
               "Which drugs, over time?", "official")
     _executed(tmp_path, "12_new_analysis", "A new analysis", "Something new.", "estimate")
-    figures = {**SEIZURE_FIGURES, "02_drug_market_x": {"value": 1, "notebook": "02_drug_market"}}
-    (tmp_path / "figures.json").write_text(json.dumps({"issue": "2017-Q2", "figures": figures}))
     return tmp_path
 
 
@@ -206,10 +219,15 @@ def test_front_page_without_the_issue_folder_still_lists_every_analysis():
     assert html_text.count('Data: <span class="status status-official">official') == 3
 
 
-def test_front_page_takes_figures_by_name():
-    rendered = [RENDERED[0]]
-    html_text = pages.index_page(Quarter(2017, 2), rendered, "", figures=SEIZURE_FIGURES)
+def test_front_page_takes_the_point_an_analysis_stated():
+    point = _record(main_points.quarterly_seizures_point(SEIZURE_FIGURES))
+    rendered = [Rendered(RENDERED[0].name, RENDERED[0].title, RENDERED[0].html_name, [], point)]
+    html_text = pages.index_page(Quarter(2017, 2), rendered, "")
     assert C1_SENTENCE in html_text
+    # figures of the same names alone give no point: the notebook states it, or there is none
+    unsaid = [Rendered(RENDERED[0].name, RENDERED[0].title, RENDERED[0].html_name,
+                       [{"name": k, **v} for k, v in SEIZURE_FIGURES.items()])]
+    assert C1_SENTENCE not in pages.index_page(Quarter(2017, 2), unsaid, "")
 
 
 def _f(value, period, status="official", unit=""):
@@ -411,7 +429,7 @@ POINT_CASES = [
     ("write", "figures", "expected"), POINT_CASES, ids=[c[0].__name__ for c in POINT_CASES]
 )
 def test_each_main_point_in_the_bulletins_words(write, figures, expected):
-    assert write(figures) == expected
+    assert write(figures).sentence == expected
 
 
 def test_no_main_point_states_a_reconstructed_figure_without_saying_so():
@@ -420,13 +438,11 @@ def test_no_main_point_states_a_reconstructed_figure_without_saying_so():
         assert not made or "reconstructed" in expected, write.__name__
 
 
-def test_every_registered_main_point_is_found_by_its_figures():
-    for point in main_points.MAIN_POINTS:
-        case = next((c for c in POINT_CASES if c[0] is point.write), None)
-        figures = case[1] if case else SEIZURE_FIGURES
-        assert set(point.figures) <= set(figures), point.write.__name__
-        tagged = {name: {**record, "notebook": "nb"} for name, record in figures.items()}
-        assert main_points.main_point("nb", tagged)[0] == point.write(figures)
+def test_each_wording_helper_rests_on_the_figures_it_names():
+    for write, figures, _expected in POINT_CASES:
+        point = write(figures)
+        assert set(write.figures) <= set(figures), write.__name__
+        assert point.figures == tuple(figures[name] for name in write.figures), write.__name__
 
 
 CLAIMS = [

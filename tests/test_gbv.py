@@ -302,7 +302,7 @@ def test_series_table_marks_stated_and_reconstructed_figures(indicators):
 
 
 def test_series_chart_draws_stated_figures_with_a_marker_of_their_own(indicators):
-    fig = gbv_charts.plot_series(gbv.gbv_rows(_stated(indicators), 2016), 2016)
+    fig = gbv_charts.plot_series(gbv.gbv_rows(_stated(indicators), 2016), title="Series")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert "◆ stated in the bulletin's text (not official)" in legend
     assert "reconstructed (not official)" in legend
@@ -312,9 +312,9 @@ def test_series_chart_draws_stated_figures_with_a_marker_of_their_own(indicators
 
 def test_series_chart_carries_the_statuses_of_its_points(indicators):
     rows = gbv.gbv_rows(_stated(indicators), 2016)
-    facts = chart_facts.chart_facts(gbv_charts.plot_series(rows, 2016))
+    facts = chart_facts.chart_facts(gbv_charts.plot_series(rows, title="Series"))
     assert facts["statuses"] == ["official", "stated", "reconstructed"]
-    victims = chart_facts.chart_facts(gbv_charts.plot_victims_by_sex(gbv.victims_by_sex(rows), rows))
+    victims = chart_facts.chart_facts(gbv_charts.plot_victims_by_sex(gbv.victims_by_sex(rows), rows, title="Victims"))
     assert victims["statuses"] == ["official"]
 
 

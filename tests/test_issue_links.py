@@ -96,7 +96,7 @@ def test_the_claims_sentence_says_whose_check_changed():
 
 
 def _page(since: SinceLast | None = None, links: IssueLinks | None = None) -> str:
-    return front_page(Quarter(2017, 2), [], "made by a test", figures={}, links=links, since=since)
+    return front_page(Quarter(2017, 2), [], "made by a test", links=links, since=since)
 
 
 def test_the_front_page_section_is_made_from_the_comparison_and_is_the_same_bytes_each_time():
@@ -158,7 +158,7 @@ def publish(reports: Path, name: str, label: str, *, figures=None, claims=None,
         {"issue": issue.label, "claims": claims if claims is not None else [claim("C1", True)]}))
     (folder / "run.json").write_text(json.dumps({"issue": issue.label, "finished_at": finished}))
     (folder / "index.html").write_text(
-        front_page(issue, [], "footer", figures={}, links=links or IssueLinks()), encoding="utf-8")
+        front_page(issue, [], "footer", links=links or IssueLinks()), encoding="utf-8")
     write_marker(folder, label)
     return folder
 

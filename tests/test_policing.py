@@ -219,6 +219,6 @@ def test_the_bulletins_own_figures_are_said_to_be_so():
         "(the bulletin's own figures: no official series is published).")
     official = policing.composition(policing.policing_rows(indicators(), 2016))
     assert "bulletin's own" not in policing.composition_sentence(official)
-    fig = policing.plot_composition(stated, indicators().assign(status="stated"))
+    fig = policing.plot_composition(stated, indicators().assign(status="stated"), title="Women, {year}")
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend == ["stated in the bulletin (◆), not official"]

@@ -158,7 +158,7 @@ def test_key_figures_none_for_empty_quarter(quarterly):
 
 def test_chart_has_title_units_and_status(quarterly):
     rows = seizures.rows_of_quarter(quarterly, Q1_2017)
-    fig = seizures.plot_seizures_by_country(rows, Q1_2017)
+    fig = seizures.plot_seizures_by_country(rows, title=f"Seizures in Central Asia ({Q1_2017.months})")
     ax = fig.axes[0]
     assert ax.get_title(loc="left") == "Seizures in Central Asia (January-March 2017)"
     assert ax.get_ylabel() == "Seizures (tons)"

@@ -12,7 +12,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from bulletin.core.numbers import is_missing_text
-from bulletin.core.periods import Quarter
 from bulletin.core.wording import (
     describe_stated_count,
     qualifier_of_sum,
@@ -175,12 +174,18 @@ def format_participants_by(table: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def plot_participants_by(
-    table: pd.DataFrame, column: str, rows: pd.DataFrame, issue: Quarter
+    table: pd.DataFrame, column: str, rows: pd.DataFrame, *, title: str
 ) -> Figure:
     """Horizontal bars of participants on site and remote by theme or kind.
 
     A loose sum is labelled with its words at the bar's end ("more than 170"): the bar shows the
     figures as stated, which for such a group is a floor.
+
+    Args:
+        table: participants by ``column`` (:func:`participants_by`).
+        column: ``theme`` or ``kind``.
+        rows: the activities behind it.
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     shown = table.iloc[::-1]
     fig, ax = new_chart(9, 0.6 * len(shown) + 2)
@@ -204,7 +209,7 @@ def plot_participants_by(
     finish_chart(
         fig,
         ax,
-        f"Participants by {column}, activities of the {issue.months} issue",
+        title,
         "",
         describe_sources(rows),
         describe_status(rows, period_column=None)

@@ -423,6 +423,7 @@ def plot_stacked_years(
     title: str,
     value_label: str,
     cells: pd.DataFrame | None = None,
+    countries: Sequence[str] = CENTRAL_ASIA,
 ) -> Figure:
     """A finished stacked bar chart of years, reconstructed years drawn apart.
 
@@ -440,6 +441,8 @@ def plot_stacked_years(
         value_label: the value axis, with its unit.
         cells: the status of each year and layer (columns as ``layers``' keys); default the
             year's status for every layer.
+        countries: the countries counted (default: the five); the marks above the bars say
+            how many of them each year covers.
     """
     table = by_year.set_index("year")[list(layers)]
     table.columns = list(layers.values())
@@ -454,7 +457,7 @@ def plot_stacked_years(
         sns.color_palette(PALETTE, len(layers)),
         statuses,
         by_year["countries"].tolist(),
-        FIVE_COUNTRIES,
+        len(countries),
     )
     label_years(ax, by_year["year"].tolist())
     ax.set_ylim(top=ax.get_ylim()[1] * 1.3)  # room for the legend above the bars
@@ -467,7 +470,9 @@ def plot_stacked_years(
         ncols=4,
     )
     years = by_year["year"]
-    source, status, noted = chart_note(seizures, Selection(drugs, years.min(), years.max()))
+    source, status, noted = chart_note(
+        seizures, Selection(drugs, years.min(), years.max(), countries)
+    )
     hidden = describe_not_drawn(not_drawn_cells(
         table, statuses if isinstance(statuses, pd.DataFrame)
         else pd.DataFrame({c: list(statuses) for c in table.columns}, index=table.index)

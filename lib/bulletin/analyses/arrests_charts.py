@@ -36,21 +36,31 @@ from bulletin.publish.charts import (
     repeated_reconstructed,
 )
 
-CHART_TITLE_ARRESTS = "Persons arrested for drug-related crime in Central Asia, {first}-{last}"
-CHART_TITLE_SHARES = "Women and juveniles among persons arrested for drug-related crime"
 FLAT_SHARE = 0.02
 """Reconstructed shares within 2% of their neighbour, or of their run's mean, are one figure held
 flat (their counts are rounded to whole persons): they are not drawn."""
 
 
 def plot_persons_by_country(
-    arrests: pd.DataFrame, first: int, last: int, flags: list[dict[str, Any]] | None = None
+    arrests: pd.DataFrame,
+    first: int,
+    last: int,
+    flags: list[dict[str, Any]] | None = None,
+    *,
+    title: str,
 ) -> Figure:
     """Stacked bars of persons arrested by year and country, the trend's turns marked.
 
     Stacked bars of persons arrested by year and country, reconstructed parts drawn apart,
     with the regional trend's turning years marked; figures flagged as implausible on import
     (``flags``, :func:`bulletin.data.trust.flagged_rows`) are named under the chart.
+
+    Args:
+        arrests: the table ``drug_arrests``.
+        first: the first year shown.
+        last: the last year shown.
+        flags: the figures flagged on import.
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     rows = rows_in_period(arrests, first, last)
     years = list(range(first, last + 1))
@@ -72,7 +82,7 @@ def plot_persons_by_country(
     finish_chart(
         fig,
         ax,
-        CHART_TITLE_ARRESTS.format(first=first, last=last),
+        title,
         "Persons arrested (number)",
         describe_sources(rows),
         " ".join(p for p in (describe_status(rows) + not_drawn_note(totals, years),
@@ -99,12 +109,18 @@ def share_statuses(arrests: pd.DataFrame) -> pd.DataFrame:
     return result
 
 
-def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
+def plot_shares(arrests: pd.DataFrame, first: int, last: int, *, title: str) -> Figure | None:
     """Lines of the shares of women and juveniles by year, reconstructed points hollow.
 
     Lines of the shares of women and juveniles by year: filled points official, hollow where
     reconstructed; a reconstructed share that repeats its neighbouring year (a figure held flat by
     the reconstruction) is not drawn. None when nothing is left to draw.
+
+    Args:
+        arrests: the table ``drug_arrests``.
+        first: the first year shown.
+        last: the last year shown.
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     rows = rows_in_period(arrests, first, last)
     shares = shares_of_women_and_juveniles(rows)
@@ -148,7 +164,7 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int) -> Figure | None:
     finish_chart(
         fig,
         ax,
-        CHART_TITLE_SHARES,
+        title,
         "Share of persons arrested (%)",
         describe_sources(rows),
         note,

@@ -29,8 +29,6 @@ from bulletin.publish.charts import (
     repeated_reconstructed,
 )
 
-CHART_TITLE = "Cannabis seizures in Central Asia"
-SHARE_CHART_TITLE = "Share of cannabis-type drugs in all drugs seized, Central Asia"
 CANNABIS = ("cannabis_herb", "cannabis_resin")
 HERB = ("cannabis_herb",)
 ALL_DRUGS = (*CANNABIS, "heroin", "opium")
@@ -372,23 +370,36 @@ def herb_table_for_page(herb: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def plot_cannabis_by_country(seizures: pd.DataFrame, by_country: pd.DataFrame) -> Figure:
-    """Stacked bars of cannabis herb and resin by country and year (tons)."""
+def plot_cannabis_by_country(
+    seizures: pd.DataFrame, by_country: pd.DataFrame, *, title: str
+) -> Figure:
+    """Stacked bars of cannabis herb and resin by country and year (tons).
+
+    Args:
+        seizures: the table ``seizures_annual``.
+        by_country: the years shown (:func:`cannabis_by_country`).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     layers = {country: country_name(country) for country in CENTRAL_ASIA}
     first, last = int(by_country["year"].min()), int(by_country["year"].max())
     cells = annual.cell_statuses(seizures, annual.Selection(CANNABIS, first, last), by="country")
     return annual.plot_stacked_years(
-        seizures, by_country, layers, CANNABIS, CHART_TITLE,
+        seizures, by_country, layers, CANNABIS, title,
         "Cannabis herb and resin seized (tons)", cells=cells,
     )
 
 
-def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame) -> Figure:
+def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame, *, title: str) -> Figure:
     """The cannabis share per year, reconstructed points hollow.
 
     The cannabis share per year: filled points official, hollow where any figure behind them
     is reconstructed (none drawn where a reconstruction repeats its neighbour), gaps left open,
     and the bulletin's own two figures marked.
+
+    Args:
+        seizures: the table ``seizures_annual``.
+        shares: the shares by year (:func:`cannabis_share`).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     fig, ax = new_chart(10, 4)
     colour = sns.color_palette(PALETTE, 1)[0]
@@ -431,7 +442,7 @@ def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame) -> Figure:
             "(reconstructed by repeating a neighbouring year's figure)."
         )
     status += f" Share: {SHARE_DEFINITION}."
-    finish_chart(fig, ax, SHARE_CHART_TITLE, "Share (%)", source, status, statuses=statuses)
+    finish_chart(fig, ax, title, "Share (%)", source, status, statuses=statuses)
     return fig
 
 

@@ -42,9 +42,6 @@ from bulletin.publish.charts import (
     style_bar,
 )
 
-CHART_TITLE_OFFENCES = "Reported drug-related offences in Central Asia, {first}-{last}"
-CHART_TITLE_SHARES = "Drug-related offences by type, {first}-{last}"
-
 
 def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
     """Draw yearly bars stacked by country, reconstructed parts drawn apart.
@@ -110,8 +107,17 @@ def not_drawn_note(totals: pd.DataFrame, years: list[int]) -> str:
     )
 
 
-def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> Figure:
-    """Stacked bars of offences by year and country; reconstructed parts drawn apart."""
+def plot_offences_by_country(
+    offences: pd.DataFrame, first: int, last: int, *, title: str
+) -> Figure:
+    """Stacked bars of offences by year and country; reconstructed parts drawn apart.
+
+    Args:
+        offences: the table ``drug_offences``.
+        first: the first year shown.
+        last: the last year shown.
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     rows = rows_in_period(offences, first, last)
     fig, ax = new_chart()
     years = list(range(first, last + 1))
@@ -121,7 +127,7 @@ def plot_offences_by_country(offences: pd.DataFrame, first: int, last: int) -> F
     finish_chart(
         fig,
         ax,
-        CHART_TITLE_OFFENCES.format(first=first, last=last),
+        title,
         "Reported offences (number)",
         describe_sources(rows),
         describe_status(rows) + not_drawn_note(totals, years),
@@ -160,8 +166,17 @@ def legend_with_status(ax: Axes, rows: pd.DataFrame, **where: object) -> None:
     ax.legend(handles, labels, frameon=False, fontsize=9, **({"loc": "upper right"} | where))
 
 
-def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure | None:
-    """100% stacked bars of national offence types by year; hatched where reconstructed."""
+def plot_shares_by_type(
+    offences: pd.DataFrame, first: int, last: int, *, title: str
+) -> Figure | None:
+    """100% stacked bars of national offence types by year; hatched where reconstructed.
+
+    Args:
+        offences: the table ``drug_offences``.
+        first: the first year shown.
+        last: the last year shown.
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     rows = rows_in_period(offences, first, last)
     shares = shares_by_type(rows, NATIONAL)
     if shares.empty:
@@ -193,7 +208,7 @@ def plot_shares_by_type(offences: pd.DataFrame, first: int, last: int) -> Figure
     finish_chart(
         fig,
         ax,
-        CHART_TITLE_SHARES.format(first=first, last=last),
+        title,
         "Share of offences (%)",
         describe_sources(national)
         + f" Countries whose offences are broken down by national type: {countries}.",

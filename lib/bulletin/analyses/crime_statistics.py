@@ -359,13 +359,22 @@ def plot_coverage(
     return fig
 
 
-def plot_coverage_by_country(matrix: pd.DataFrame, source: str = "") -> list[Figure]:
-    """One coverage chart per country of the matrix, in the bulletin's order of countries."""
+def plot_coverage_by_country(
+    matrix: pd.DataFrame, source: str = "", *, title: str
+) -> list[Figure]:
+    """One coverage chart per country of the matrix, in the bulletin's order of countries.
+
+    Args:
+        matrix: the coverage matrix (:func:`coverage_matrix`).
+        source: the "Source:" line (:func:`coverage_sources`).
+        title: each chart's title, stated by the notebook (also its caption and alt text's);
+            ``{country}`` in it is the country's name, ``{years}`` the years shown.
+    """
     years = sorted(set(matrix["year"]))
     span = f"{years[0]}-{years[-1]}" if years else ""
     countries = [c for c in CENTRAL_ASIA if c in set(matrix["country"])]
     return [
-        plot_coverage(matrix, f"Crime statistics of {country_name(c)}, {span}", c, source)
+        plot_coverage(matrix, title.format(country=country_name(c), years=span), c, source)
         for c in countries
     ]
 

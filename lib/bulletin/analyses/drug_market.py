@@ -22,7 +22,6 @@ from bulletin.core.sentences import describe_coverage, describe_largest_each_yea
 from bulletin.core.wording import describe_percent, describe_quantity, describe_years
 from bulletin.data.trust import claim_record
 
-CHART_TITLE = "Drug market in Central Asia"
 MARKET_DRUGS = ("cannabis_herb", "cannabis_resin", "heroin", "opium")
 GROUPS = {
     "cannabis": ("cannabis_herb", "cannabis_resin"),
@@ -265,14 +264,20 @@ def table_for_page(market: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def plot_drug_market(seizures: pd.DataFrame, market: pd.DataFrame) -> Figure:
-    """Stacked bars of the four drugs per year (tons): "Drug market in Central Asia"."""
+def plot_drug_market(seizures: pd.DataFrame, market: pd.DataFrame, *, title: str) -> Figure:
+    """Stacked bars of the four drugs per year (tons): "Drug market in Central Asia".
+
+    Args:
+        seizures: the table ``seizures_annual``.
+        market: the years shown (:func:`market_by_year`).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     layers = {f"{drug}_t": CHART_CATEGORIES[drug] for drug in MARKET_DRUGS}
     first, last = int(market["year"].min()), int(market["year"].max())
     cells = annual.cell_statuses(seizures, annual.Selection(MARKET_DRUGS, first, last), by="drug")
     cells.columns = [f"{drug}_t" for drug in cells.columns]
     return annual.plot_stacked_years(
-        seizures, market, layers, MARKET_DRUGS, CHART_TITLE, "Seizures (tons)", cells=cells
+        seizures, market, layers, MARKET_DRUGS, title, "Seizures (tons)", cells=cells
     )
 
 

@@ -21,11 +21,15 @@ from bulletin.publish.chart_facts import statuses_of
 from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
 
 
-def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
+def plot_series(rows: pd.DataFrame, *, title: str) -> Figure:
     """The Kyrgyz series over time, one line each.
 
     Reconstructed points hollow, loose ones marked with their word, and no line drawn across years
     without figures.
+
+    Args:
+        rows: the Kyrgyz rows (``gbv.gbv_rows``).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     totals = series_totals(rows)
     fig, ax = new_chart()
@@ -90,7 +94,7 @@ def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
     finish_chart(
         fig,
         ax,
-        f"Gender-based violence in Kyrgyzstan: people seeking help and cases registered, to {last_year}",
+        title,
         "Persons or cases",
         describe_sources(totals),
         describe_status(totals)
@@ -101,8 +105,14 @@ def plot_series(rows: pd.DataFrame, last_year: int) -> Figure:
     return fig
 
 
-def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
-    """Victims of domestic violence by sex, stacked bars by year."""
+def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame, *, title: str) -> Figure:
+    """Victims of domestic violence by sex, stacked bars by year.
+
+    Args:
+        table: victims by sex and year (``gbv.victims_by_sex``).
+        rows: the rows behind it.
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     victims = rows.loc[rows["indicator"] == DV_VICTIMS]
     fig, ax = new_chart()
     ax.bar(table["year"], table[FEMALE], label="Women")
@@ -112,7 +122,7 @@ def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
     finish_chart(
         fig,
         ax,
-        "Victims of domestic violence by sex, Kyrgyzstan",
+        title,
         "Victims (persons)",
         describe_sources(victims),
         describe_status(victims),

@@ -27,7 +27,6 @@ from bulletin.data.trust import claim_record
 from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
 from bulletin.publish.charts import PALETTE, finish_chart, new_chart, repeated_reconstructed
 
-CHART_TITLE = "Heroin seizures in Central Asia and Russian federation"
 HEROIN = ("heroin",)
 RUSSIA = "RUS"
 COUNTRIES = (*CENTRAL_ASIA, RUSSIA)
@@ -231,8 +230,14 @@ def table_for_page(compared: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
-    """Paired bars per year, Central Asia and the Russian Federation, with the ratio above."""
+def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame, *, title: str) -> Figure:
+    """Paired bars per year, Central Asia and the Russian Federation, with the ratio above.
+
+    Args:
+        seizures: the table ``seizures_annual``.
+        compared: the years compared (:func:`comparison`).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     fig, ax = new_chart(10, 5.5)
     colours = sns.color_palette(PALETTE, 4)[2:4]
     years = compared["year"].to_numpy(dtype=float)
@@ -279,7 +284,7 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame) -> Figure:
             f" Not drawn: the bars of {describe_years(hidden_years)} that repeat a neighbouring "
             "year (reconstructed, not a measure)."
         )
-    finish_chart(fig, ax, CHART_TITLE, "Heroin seized (tons)", source, status, statuses=statuses)
+    finish_chart(fig, ax, title, "Heroin seized (tons)", source, status, statuses=statuses)
     return fig
 
 

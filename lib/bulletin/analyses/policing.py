@@ -267,8 +267,15 @@ def check_claim_c18(activities: pd.DataFrame) -> dict:
     return claim_record("C18", C18_STATEMENT, values, holds, findings, rounds)
 
 
-def plot_composition(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
-    """Certified police officers by group, in per cent of all officers (the latest year)."""
+def plot_composition(table: pd.DataFrame, rows: pd.DataFrame, *, title: str) -> Figure:
+    """Certified police officers by group, in per cent of all officers (the latest year).
+
+    Args:
+        table: the composition by year (:func:`composition`).
+        rows: the rows behind it.
+        title: the chart's title, stated by the notebook (also its caption and alt text's);
+            ``{year}`` in it is the year shown.
+    """
     latest = table.loc[table["year"] == table["year"].max()].iloc[0]
     groups = {
         "Men (computed)": latest["men_pct"],
@@ -289,7 +296,7 @@ def plot_composition(table: pd.DataFrame, rows: pd.DataFrame) -> Figure:
     finish_chart(
         fig,
         ax,
-        f"Women among certified police officers, Kyrgyzstan, {int(latest['year'])}",
+        title.format(year=int(latest["year"])),
         "",
         describe_sources(rows),
         describe_status(rows)

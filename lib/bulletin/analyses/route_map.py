@@ -31,8 +31,6 @@ from bulletin.data.trust import describe_sources, describe_status, statuses
 from bulletin.data.vocab import country_name, drug_groups, drug_labels, load_reference
 from bulletin.publish.charts import finish_chart, mark_reconstructed, new_chart
 
-MAP_TITLE = "Trafficking routes through Central Asia, {period}"
-
 
 def country_positions() -> pd.DataFrame:
     """Latitude and longitude of the countries the map can place (``reference/country_positions``)."""
@@ -84,6 +82,8 @@ def plot_route_map(
     period: CaseWindow,
     baseline: CaseWindow,
     positions: pd.DataFrame | None = None,
+    *,
+    title: str,
 ) -> Figure:
     """The routes of the period as a network, countries at their geographic positions.
 
@@ -94,6 +94,14 @@ def plot_route_map(
     some are, the legs carrying reconstructed kilograms are dashed. Countries without a position
     are left off the map and named under it. No tiles, nothing fetched: the positions are
     ``data/reference/country_positions.csv`` (capital cities).
+
+    Args:
+        cases: the cases (those touching the five countries).
+        summary: the legs of the period and the baseline (``routes.leg_summary``).
+        period: the window of months shown.
+        baseline: the window it is compared with.
+        positions: the countries' positions (default: the reference table).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     positions = country_positions() if positions is None else positions
     legs = map_legs(summary)
@@ -139,7 +147,6 @@ def plot_route_map(
     labels = {PERIOD: f"leg of {period.label}", "gone": f"leg of {baseline.label} not seen again"}
     data = legs.assign(kind=legs["kind"].map(labels), period=period.interval,
                        baseline=baseline.interval)
-    title = MAP_TITLE.format(period=period.label)
     finish_chart(
         fig,
         axes[0],

@@ -87,8 +87,16 @@ def sdg16_sentences(trends: pd.DataFrame) -> str:
     return " ".join(sentences)
 
 
-def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
-    """One SDG 16 indicator by year: a line per country and disaggregation (sex where given)."""
+def plot_sdg16_trend(trends: pd.DataFrame, indicator: str, *, title: str) -> Figure:
+    """One SDG 16 indicator by year: a line per country and disaggregation (sex where given).
+
+    Args:
+        trends: the SDG 16 series (:func:`sdg16_trends`).
+        indicator: the indicator drawn.
+        title: the chart's title, stated by the notebook (also its caption and alt text's);
+            ``{indicator}`` in it is the indicator, ``{years}`` the years shown (a title
+            ending with ``, {years}`` ends with the indicator when no year has a figure).
+    """
     rows = trends[trends["indicator"] == indicator]
     fig, ax = new_chart(height=4.5)
     styles = {"female": "--", "male": "-.", None: "-"}
@@ -113,7 +121,8 @@ def plot_sdg16_trend(trends: pd.DataFrame, indicator: str) -> Figure:
     finish_chart(
         fig,
         ax,
-        f"{indicator}, {years[0]}-{years[-1]}" if years else indicator,
+        title.format(indicator=indicator, years=f"{years[0]}-{years[-1]}" if years else "")
+        .rstrip(", "),
         units,
         describe_sources(rows),
         describe_status(rows),

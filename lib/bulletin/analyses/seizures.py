@@ -30,8 +30,6 @@ from bulletin.publish.charts import (
     status_handles,
 )
 
-CHART_TITLE = "Seizures in Central Asia ({months})"
-
 # The drugs the bulletin's quarterly chart names, in its order; every other drug is "Other drugs".
 CHART_CATEGORIES = {
     "cannabis_herb": "Marijuana (cannabis herb)",
@@ -246,8 +244,13 @@ def check_claim_c1(seizures: pd.DataFrame) -> dict:
     return claim_record("C1", C1_STATEMENT, values, holds, findings, used)
 
 
-def plot_seizures_by_country(rows: pd.DataFrame, quarter: Quarter) -> Figure:
-    """Bar chart of the quarter's seizures in tons, by country and drug (the bulletin's chart)."""
+def plot_seizures_by_country(rows: pd.DataFrame, *, title: str) -> Figure:
+    """Bar chart of the quarter's seizures in tons, by country and drug (the bulletin's chart).
+
+    Args:
+        rows: the quarter's rows (:func:`rows_of_quarter`).
+        title: the chart's title, stated by the notebook (also its caption and alt text's).
+    """
     table = tons_by_country_and_category(rows)
     long = table[table["Country"] != "Central Asia"].melt(
         id_vars="Country", var_name="Drug", value_name="Tons"
@@ -264,7 +267,7 @@ def plot_seizures_by_country(rows: pd.DataFrame, quarter: Quarter) -> Figure:
     finish_chart(
         fig,
         ax,
-        CHART_TITLE.format(months=quarter.months),
+        title,
         "Seizures (tons)",
         describe_sources(rows),
         describe_status(rows, period_column="year"),

@@ -73,7 +73,7 @@ def chart_facts(fig: Figure) -> dict[str, Any]:
     """
     info: ChartInfo | None = getattr(fig, "_bulletin_chart", None)
     drawn = chart_data(fig)
-    title = info.title if info else _first_title(fig)
+    title = _title(fig, info)
     data = info.data if info is not None and info.data is not None else drawn
     source = info.source if info else ""
     status = info.status if info else ""
@@ -177,6 +177,18 @@ def _short_number(value: float) -> str:
         return f"{round(value):,}"
     digits = max(0, 2 - math.floor(math.log10(abs(value))))
     return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+
+
+def _title(fig: Figure, info: ChartInfo | None) -> str:
+    """The chart's title as drawn: the one it was finished with, unless the figure was retitled.
+
+    A title changed on the figure after ``finish_chart`` (``ax.set_title``, ``fig.suptitle``)
+    is the one readers see on the image, so the caption and the text alternative take it too.
+    """
+    if info is None:
+        return _first_title(fig)
+    drawn = {fig.get_suptitle(), *(ax.get_title(loc) for ax in fig.axes for loc in ("center", "left", "right"))}
+    return info.title if info.title in drawn else (_first_title(fig) or info.title)
 
 
 def _first_title(fig: Figure) -> str:

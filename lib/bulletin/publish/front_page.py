@@ -5,10 +5,11 @@ edit here: its title (first heading), one-line summary (the first sentence under
 status of its data (from the figures it recorded and the charts and tables it showed, read as
 data from its executed notebook by ``bulletin.publish.page_facts``) and a link to its page.
 
-**Main points.** One short sentence per analysis, made from ``figures.json``
-(``bulletin.publish.main_points``, where they are registered and worded). An analysis with no
-main point still appears in the contents with its summary. A main point whose figures rest on
-reconstructed rows must say so, or it is not stated at all (issue 13).
+**Main points.** One short sentence per analysis, stated by its notebook (``report.main_point``,
+read from its executed notebook by ``bulletin.publish.page_facts``; the library's wording helpers
+are in ``bulletin.publish.main_points``). An analysis with no main point still appears in the
+contents with its summary. A main point whose figures rest on reconstructed rows must say so, or
+it is not stated at all (issue 13: :func:`bulletin.publish.main_points.checked_point`).
 
 **The bulletin's statements, checked.** Every claim of ``claims.json`` is listed with its basis
 beside it, in three groups (:func:`claim_group`): checked against published figures (basis
@@ -38,7 +39,7 @@ from bulletin.core.wording import join_words, number_in_words
 from bulletin.data.trust import STATUS_LABELS, order_of_trust
 from bulletin.publish.claim_boxes import claim_badges
 from bulletin.publish.issue_links import IssueLinks, SinceLast, issue_nav_html, since_last_context
-from bulletin.publish.main_points import Figures, main_point
+from bulletin.publish.main_points import checked_point
 from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet
 from bulletin.publish.page_facts import (
     analysis_number,
@@ -58,21 +59,6 @@ _ENVIRONMENT = jinja2.Environment(
 )
 
 
-def _figures(
-    rendered: list, issue_dir: Path | None, figures: Figures | None
-) -> dict[str, dict[str, Any]]:
-    if figures is not None:
-        return {name: dict(record) for name, record in figures.items()}
-    if issue_dir is not None and (issue_dir / "figures.json").exists():
-        return json.loads((issue_dir / "figures.json").read_text(encoding="utf-8"))["figures"]
-    named = {}
-    for analysis in rendered:
-        for record in getattr(analysis, "figures", []):
-            if "name" in record:
-                named[record["name"]] = {**record, "notebook": analysis.name}
-    return named
-
-
 def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
     """Summary, statuses and counts of an analysis, from its executed notebook when there."""
     executed = issue_dir / f"{analysis.name}.ipynb" if issue_dir is not None else None
@@ -81,7 +67,8 @@ def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
     statuses: set[str] = set()
     for record in getattr(analysis, "figures", []):
         statuses |= split_statuses(str(record.get("status", "")))
-    return {"summary": "", "statuses": order_statuses(statuses), "charts": [], "tables": []}
+    return {"summary": "", "statuses": order_statuses(statuses), "charts": [], "tables": [],
+            "main_point": getattr(analysis, "main_point", None)}
 
 
 def _claims(rendered: list, issue_dir: Path | None) -> list[dict[str, Any]]:
@@ -263,7 +250,6 @@ def front_page(
     rendered: list,
     footer: str,
     issue_dir: Path | str | None = None,
-    figures: Figures | None = None,
     links: IssueLinks | None = None,
     since: SinceLast | None = None,
 ) -> str:
@@ -274,16 +260,15 @@ def front_page(
         rendered: the rendered analyses, in reading order (each with ``name``, ``title``,
             ``html_name`` and the ``figures`` it recorded).
         footer: HTML of the issue-wide footer line (``pages.page_footer``).
-        issue_dir: the folder being rendered, with each executed ``<name>.ipynb`` and
-            ``figures.json``; gives summaries, data statuses and main points.
-        figures: the key figures by name, instead of ``issue_dir/figures.json``.
+        issue_dir: the folder being rendered, with each executed ``<name>.ipynb``; gives
+            summaries, data statuses and the main points the notebooks stated (without it, an
+            analysis's ``main_point`` record, if it has one).
         links: the previous and next issues and the list of every issue, where they exist
             (:mod:`bulletin.publish.issue_links`); none by default.
         since: what changed since the previous issue, for "Since the last issue" (left out when
             None).
     """
     issue_dir = Path(issue_dir) if issue_dir is not None else None
-    all_figures = _figures(rendered, issue_dir, figures)
     data_lines: list[dict[str, Any]] = []
     points = []
     sections: dict[str, list[dict[str, Any]]] = {}
@@ -293,7 +278,8 @@ def front_page(
         data_lines += data_rows(analysis, facts)
         statuses = list(facts.get("statuses", []))
         all_statuses |= set(statuses)
-        found = main_point(analysis.name, all_figures)
+        point = facts.get("main_point")
+        found = checked_point(analysis.name, point, statuses) if point else None
         if found:
             sentence, point_statuses = found
             points.append(

@@ -1,23 +1,23 @@
-"""The issue's main points: one short sentence per analysis, worded from its key figures.
+"""Wording helpers for main points: one short sentence per analysis, worded from its key figures.
 
-Each sentence is made from ``figures.json`` through ``bulletin.core.wording``, so the words follow
-the numbers. Each main point is registered in :data:`MAIN_POINTS` with the names of the key figures
-it needs; an analysis gets the first main point whose figures it recorded (every one of them), so
-a main point follows its figures, not a file name. An analysis with no registered main point, or
-whose figures are missing, has none. To give a new analysis a main point, add a function taking
-the figures by name and returning a sentence, and register it in ``MAIN_POINTS`` with the figure
-names it reads.
+A notebook states its own main point (``bulletin.publish.report.main_point``); the front page takes
+it from there. A point made from numbers is worded here through ``bulletin.core.wording``, so the
+words follow the numbers: each helper takes the key figures the notebook recorded (a list of
+records, or a mapping by name) and returns a :class:`~bulletin.publish.report.MainPoint` (the
+sentence and the figures it rests on), or None when a figure it words is missing or has no value.
+A new analysis needs no helper here: it can state its sentence with its figures in the notebook.
 
 **Never a reconstructed figure as a finding** (issue 13). A main point whose figures rest on
 reconstructed rows must say "reconstructed" in its sentence, or it is not stated at all
-(:func:`main_point` drops it and logs why); each writer words its figures by their status.
+(:func:`checked_point` leaves it off the front page and logs why); each helper words its figures
+by their status.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from bulletin.core.periods import MONTHS, STATEMENTS_ISSUE, Quarter, data_quarter
@@ -34,19 +34,50 @@ from bulletin.core.wording import (
 from bulletin.data.trust import least_trusted
 from bulletin.data.vocab import country_name
 from bulletin.publish.charts import is_reconstructed
-from bulletin.publish.report import order_statuses, split_statuses
+from bulletin.publish.report import MainPoint, order_statuses, split_statuses
 
 log = logging.getLogger(__name__)
 
 Figures = Mapping[str, Mapping[str, Any]]
+Writer = Callable[[Figures], str]
 
 
-@dataclass(frozen=True)
-class MainPoint:
-    """A main point of the issue: the key figures it reads, and how it words them."""
+def by_name(figures: Figures | Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """Key figures by name, from the records a notebook made (or already by name).
 
-    figures: tuple[str, ...]
-    write: Callable[[Figures], str]
+    >>> list(by_name([{"name": "a", "value": 1}]))
+    ['a']
+    """
+    if isinstance(figures, Mapping):
+        return dict(figures)
+    return {str(record["name"]): record for record in figures if "name" in record}
+
+
+def words(*names: str) -> Callable[[Writer], Callable[..., MainPoint | None]]:
+    """Make a writer of a sentence into a wording helper resting on the figures ``names``.
+
+    The helper returns the sentence with those figures' records (whose statuses the front page
+    gives it), or None when one of them is missing, or when the writer finds a value it cannot
+    word (logged).
+    """
+
+    def decorate(write: Writer) -> Callable[..., MainPoint | None]:
+        @functools.wraps(write)
+        def point(figures: Figures | Iterable[Mapping[str, Any]]) -> MainPoint | None:
+            named = by_name(figures)
+            if not set(names) <= set(named):
+                return None
+            try:
+                sentence = write(named)
+            except (KeyError, TypeError, ValueError) as error:
+                log.warning("no main point from %s: %s", write.__name__, error)
+                return None
+            return MainPoint(sentence, tuple(named[name] for name in names))
+
+        point.figures = names  # type: ignore[attr-defined]
+        return point
+
+    return decorate
 
 
 def _sentence(text: str) -> str:
@@ -72,6 +103,7 @@ def _country_list(codes: str) -> str:
     return join_words([country_name(c) for c in str(codes).split(";") if c])
 
 
+@words("seizures_quarter_cannabis_herb_resin_t", "seizures_quarter_heroin_opium_t", "seizures_quarter_countries_reporting")
 def quarterly_seizures_point(figures: Figures) -> str:
     """Analysis 1 (C1), as the bulletin puts it, said as far as its figures are measured.
 
@@ -114,6 +146,7 @@ def quarterly_seizures_point(figures: Figures) -> str:
     )
 
 
+@words("market_heroin_peak_years", "market_opium_peak_years", "market_cannabis_share_pct")
 def drug_market_point(figures: Figures) -> str:
     """Analysis 2 (C2, C3): the peaks of heroin and opium, and cannabis's share in the last year.
 
@@ -138,6 +171,7 @@ def drug_market_point(figures: Figures) -> str:
     )
 
 
+@words("cannabis_share_first_pct", "cannabis_share_pct")
 def cannabis_point(figures: Figures) -> str:
     """Analysis 3 (C4): "The share of cannabis-type drugs ... increased from 65% to 90%".
 
@@ -180,6 +214,7 @@ def _how_often(count: dict, years: dict, every: str, some: str) -> str:
     return f"in {number_in_words(happened)} of the {number_in_words(compared)} {some}"
 
 
+@words("heroin_years_russia_higher", "heroin_years_compared")
 def heroin_point(figures: Figures) -> str:
     """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia.
 
@@ -221,6 +256,7 @@ def _months_interval(interval: str) -> str:
     return start if start == end else f"{start}-{end}"
 
 
+@words("routes_new_legs")
 def routes_point(figures: Figures) -> str:
     """Analysis 5 (C7, C8): new route legs against the baseline, and Afghan cannabis.
 
@@ -280,6 +316,7 @@ def _official_part(
     )
 
 
+@words("crime_offences_total")
 def drug_crime_point(figures: Figures) -> str:
     """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling.
 
@@ -321,6 +358,7 @@ def _total_sentence(
     return f"In {total['period']}, {counted} in Central Asia"
 
 
+@words("arrests_persons_total", "arrests_women_mean_share_pct")
 def arrests_point(figures: Figures) -> str:
     """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women.
 
@@ -340,6 +378,7 @@ def arrests_point(figures: Figures) -> str:
     return sentence + "."
 
 
+@words("crimestats_official_cells_pct", "crimestats_indicators", "crimestats_countries_without_official_sdg16")
 def crime_statistics_point(figures: Figures) -> str:
     """Analysis 8: how much of the crime indicators' country-years official figures fill.
 
@@ -364,6 +403,7 @@ def crime_statistics_point(figures: Figures) -> str:
     )
 
 
+@words("gbv_crisis_centre_clients_2015", "gbv_crisis_centre_clients_change_2010_2015_pct")
 def gender_based_violence_point(figures: Figures) -> str:
     """Analysis 9 (C15): people who turned to crisis centres, and the change since 2010.
 
@@ -385,6 +425,7 @@ def gender_based_violence_point(figures: Figures) -> str:
     return f"{said}, {describe_change(100 + float(change['value']), 100)} from {first_year}."
 
 
+@words("policing_women_share_pct", "policing_female_officers_trained")
 def women_in_policing_point(figures: Figures) -> str:
     """Analysis 10 (C17, C18): women among certified police officers, and officers trained."""
     share = figures["policing_women_share_pct"]
@@ -400,6 +441,7 @@ def women_in_policing_point(figures: Figures) -> str:
     )
 
 
+@words("milestones_activities", "milestones_participants_total", "milestones_countries_taking_part")
 def activities_point(figures: Figures) -> str:
     """Analysis 11 (C19): the quarter's activities, their participants and countries."""
     activities = int(figures["milestones_activities"]["value"])
@@ -419,85 +461,28 @@ def activities_point(figures: Figures) -> str:
     )
 
 
-MAIN_POINTS: list[MainPoint] = [
-    MainPoint(
-        (
-            "seizures_quarter_cannabis_herb_resin_t",
-            "seizures_quarter_heroin_opium_t",
-            "seizures_quarter_countries_reporting",
-        ),
-        quarterly_seizures_point,
-    ),
-    MainPoint(
-        ("market_heroin_peak_years", "market_opium_peak_years", "market_cannabis_share_pct"),
-        drug_market_point,
-    ),
-    MainPoint(("cannabis_share_first_pct", "cannabis_share_pct"), cannabis_point),
-    MainPoint(("heroin_years_russia_higher", "heroin_years_compared"), heroin_point),
-    MainPoint(("routes_new_legs",), routes_point),
-    MainPoint(("crime_offences_total",), drug_crime_point),
-    MainPoint(("arrests_persons_total", "arrests_women_mean_share_pct"), arrests_point),
-    MainPoint(
-        (
-            "crimestats_official_cells_pct",
-            "crimestats_indicators",
-            "crimestats_countries_without_official_sdg16",
-        ),
-        crime_statistics_point,
-    ),
-    MainPoint(
-        ("gbv_crisis_centre_clients_2015", "gbv_crisis_centre_clients_change_2010_2015_pct"),
-        gender_based_violence_point,
-    ),
-    MainPoint(
-        ("policing_women_share_pct", "policing_female_officers_trained"),
-        women_in_policing_point,
-    ),
-    MainPoint(
-        (
-            "milestones_activities",
-            "milestones_participants_total",
-            "milestones_countries_taking_part",
-        ),
-        activities_point,
-    ),
-]
-
-
-def main_point(notebook: str, figures: Figures) -> tuple[str, list[str]] | None:
-    """The main point of one analysis and the statuses of the figures it used, or None.
+def checked_point(
+    notebook: str, record: Mapping[str, Any], data_statuses: Iterable[str] = ()
+) -> tuple[str, list[str]] | None:
+    """A main point a notebook stated, and the statuses it rests on, or None if it may not stand.
 
     Args:
-        notebook: the analysis (its notebook's name, as in each figure's ``notebook``).
-        figures: ``figures.json``'s figures by name.
+        notebook: the analysis (for the log).
+        record: the point's record (``bulletin.publish.report.main_point_record``).
+        data_statuses: the statuses of all the data the analysis shows: those of a point stated
+            without figures.
+
+    Returns:
+        The sentence and its statuses (in order of trust); None, logged, when they are
+        reconstructed (or estimated) and the sentence does not say so.
     """
-    recorded = {
-        name for name, record in figures.items() if record.get("notebook", notebook) == notebook
-    }
-    for point in MAIN_POINTS:
-        if not set(point.figures) <= recorded:
-            continue
-        try:
-            sentence = point.write(figures)
-        except (KeyError, TypeError, ValueError) as error:
-            log.warning("no main point for %s: %s", notebook, error)
-            return None
-        statuses: set[str] = set()
-        for name in point.figures:
-            statuses |= split_statuses(str(figures[name].get("status", "")))
-        if statuses & {"reconstructed", "estimate"} and "reconstructed" not in sentence.lower():
-            log.warning("no main point for %s: its figures are reconstructed and the sentence "
-                        "does not say so", notebook)
-            return None
-        return sentence, order_statuses(statuses)
-    return None
-
-
-def main_points(figures: Figures, notebooks: list[str]) -> list[tuple[str, str]]:
-    """The issue's main points, in the analyses' order: (notebook, sentence)."""
-    points = []
-    for notebook in notebooks:
-        found = main_point(notebook, figures)
-        if found:
-            points.append((notebook, found[0]))
-    return points
+    sentence = str(record.get("sentence", "")).strip()
+    if not sentence:
+        return None
+    given = record.get("statuses") if record.get("figures") else None
+    statuses = order_statuses(list(given if given is not None else data_statuses))
+    if set(statuses) & {"reconstructed", "estimate"} and "reconstructed" not in sentence.lower():
+        log.warning("no main point for %s: its figures are reconstructed and the sentence "
+                    "does not say so", notebook)
+        return None
+    return sentence, statuses

@@ -22,6 +22,7 @@ from bulletin.publish.report import (
     CLAIM_MIMETYPE,
     DATA_MIMETYPE,
     FIGURE_MIMETYPE,
+    MAIN_POINT_MIMETYPE,
     METADATA_KEY,
     TABLE_MIMETYPE,
     order_statuses,
@@ -182,6 +183,7 @@ class _Gathered:
         self.tables: list[dict[str, Any]] = []
         self.claims: list[dict[str, Any]] = []
         self.data: list[dict[str, Any]] = []
+        self.main_points: list[dict[str, Any]] = []
 
     def add(self, output: dict[str, Any]) -> None:
         data = output.get("data", {})
@@ -191,6 +193,8 @@ class _Gathered:
             self.claims.append({k: data[CLAIM_MIMETYPE].get(k) for k in CLAIM_FIELDS})
         elif DATA_MIMETYPE in data:
             self.data.append(dict(data[DATA_MIMETYPE]))
+        elif MAIN_POINT_MIMETYPE in data:
+            self.main_points.append(dict(data[MAIN_POINT_MIMETYPE]))
         elif is_chart(output):
             self.charts.append(chart_of(output, len(self.charts) + 1))
         elif is_table(output):
@@ -223,7 +227,8 @@ def page_facts(nb: nbformat.NotebookNode, name: str | None = None) -> dict[str, 
     Returns:
         ``name``, ``issue``, ``section``, ``summary``, ``statuses`` (of all its data, in order of
         trust), ``charts`` and ``tables`` (numbered, with their titles, sources and statuses),
-        ``claims`` and ``data`` (the records it made).
+        ``claims`` and ``data`` (the records it made), and ``main_point``: the main point it
+        stated (``report.main_point``; the first, if it stated several), or None.
     """
     gathered = _Gathered()
     for output in readers_outputs(nb):
@@ -244,4 +249,5 @@ def page_facts(nb: nbformat.NotebookNode, name: str | None = None) -> dict[str, 
         "tables": gathered.tables,
         "claims": gathered.claims,
         "data": gathered.data,
+        "main_point": gathered.main_points[0] if gathered.main_points else None,
     }

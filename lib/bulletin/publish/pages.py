@@ -303,7 +303,6 @@ def index_page(
     rendered: list,
     footer: str,
     issue_dir: Path | str | None = None,
-    figures: dict[str, dict[str, Any]] | None = None,
     **around: Any,
 ) -> str:
     """The issue's front page; see :func:`bulletin.publish.front_page.front_page`.
@@ -312,10 +311,9 @@ def index_page(
         issue: the issue's quarter.
         rendered: the rendered analyses (``name``, ``title``, ``html_name``, ``figures``).
         footer: HTML of the issue-wide footer line.
-        issue_dir: the folder being rendered (with each executed ``<name>.ipynb`` and
-            ``figures.json``): gives each analysis its summary and data status and the main points.
-            Without it, the page has the titles, links and the statuses of recorded figures.
-        figures: the key figures by name, when not read from ``issue_dir/figures.json``.
+        issue_dir: the folder being rendered (with each executed ``<name>.ipynb``): gives each
+            analysis its summary, data status and the main point its notebook stated. Without it,
+            the page has the titles, links and the statuses of recorded figures.
         **around: the issue among the others: ``links`` (previous and next issues) and ``since``
             (what changed since the previous one), as :func:`~bulletin.publish.front_page.front_page`
             takes them.
@@ -323,7 +321,7 @@ def index_page(
     Returns:
         The front page's HTML.
     """
-    return front_page(issue, rendered, footer, issue_dir=issue_dir, figures=figures, **around)
+    return front_page(issue, rendered, footer, issue_dir=issue_dir, **around)
 
 
 def project_version() -> str:

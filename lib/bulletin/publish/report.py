@@ -23,7 +23,8 @@ import html
 import math
 import re
 import urllib.parse
-from typing import Any
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 import mistune
 import numpy as np
@@ -45,7 +46,9 @@ from bulletin.data.trust import (
 FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
 CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
 DATA_MIMETYPE = "application/vnd.bulletin.data+json"
-RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE, DATA_MIMETYPE)
+# The analysis's main point for the front page (main_point), stated by the notebook.
+MAIN_POINT_MIMETYPE = "application/vnd.bulletin.main-point+json"
+RECORD_MIMETYPES = (FIGURE_MIMETYPE, CLAIM_MIMETYPE, DATA_MIMETYPE, MAIN_POINT_MIMETYPE)
 # A finished chart's facts (bulletin.publish.charts), beside its image/png in the same output.
 CHART_MIMETYPE = "application/vnd.bulletin.chart+json"
 # A table's facts, beside its text/html in the same output.
@@ -141,6 +144,75 @@ def record_claim(
     said = {True: "holds", False: "DOES NOT HOLD", None: "NOT TESTABLE"}[record["holds"]]
     text = f"claim {claim_id} ({basis}): {said} - {verdict}"
     display({CLAIM_MIMETYPE: record, "text/plain": text}, raw=True)
+
+
+class MainPoint(NamedTuple):
+    """A main point: its sentence and the key figures (records) it rests on.
+
+    The wording helpers of ``bulletin.publish.main_points`` return one; :func:`main_point` takes it.
+    """
+
+    sentence: str
+    figures: tuple[Mapping[str, Any], ...] = ()
+
+
+def main_point_record(
+    point: str | MainPoint, figures: Iterable[Mapping[str, Any]] = ()
+) -> dict[str, Any]:
+    """The record of a main point: its sentence, the figures it rests on and their statuses.
+
+    Args:
+        point: the sentence, or a :class:`MainPoint` (its own figures then).
+        figures: the key figure records (as :func:`record_figure` takes them) the sentence rests on.
+
+    Raises:
+        ValueError: for an empty sentence.
+
+    >>> main_point_record("Two tons.", [{"name": "t", "status": "official+reconstructed"}])
+    {'sentence': 'Two tons.', 'figures': ['t'], 'statuses': ['official', 'reconstructed']}
+    """
+    if isinstance(point, MainPoint):
+        point, figures = point.sentence, point.figures
+    sentence = " ".join(str(point).split())
+    if not sentence:
+        raise ValueError("a main point needs a sentence")
+    figures = list(figures)
+    statuses: set[str] = set()
+    for figure in figures:
+        statuses |= split_statuses(str(figure.get("status", "")))
+    return {
+        "sentence": sentence,
+        "figures": [str(figure.get("name", "")) for figure in figures],
+        "statuses": order_statuses(statuses),
+    }
+
+
+def main_point(
+    point: str | MainPoint | None, figures: Iterable[Mapping[str, Any]] = ()
+) -> None:
+    """State the analysis's main point: the one sentence the front page gives it.
+
+    The front page takes it from here, with a link to the page and the status of the figures it
+    rests on; a sentence resting on reconstructed (or estimated) figures must say "reconstructed"
+    or it is left off the front page. Without figures, it rests on all the data the analysis
+    shows. The page itself does not show it.
+
+    Args:
+        point: the sentence; or a :class:`MainPoint` made by a wording helper of
+            ``bulletin.publish.main_points`` (which returns None when the figures it words are
+            missing: then no point is stated).
+        figures: the key figure records the sentence rests on (those given to
+            :func:`record_figure`).
+    """
+    if point is None:
+        return
+    record = main_point_record(point, figures)
+    made = set(record["statuses"]) & {"reconstructed", "estimate"}
+    if made and "reconstructed" not in record["sentence"].lower():
+        text = f"main point (left off the front page: reconstructed figures, not said): {record['sentence']}"
+    else:
+        text = f"main point: {record['sentence']}"
+    display({MAIN_POINT_MIMETYPE: record, "text/plain": text}, raw=True)
 
 
 def data_record(frame: pd.DataFrame, table: str, quantity: str | None = None) -> dict[str, Any]:
