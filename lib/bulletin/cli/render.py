@@ -88,7 +88,8 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
         "--country", action="append", default=[], metavar="ISO3",
         help="render the per-country edition of this country (repeat, or KGZ,TJK) into "
         "reports/<YYYY-Qn>-<ISO3>/; notebooks that declare no country parameter show the whole "
-        "region",
+        "region (rendered once, shared by the editions); 'region' adds the regional issue to the "
+        "batch (--country region,TJK)",
     )
     add_data_dir_argument(render)
     render.add_argument(
@@ -139,13 +140,18 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
     return render
 
 
-def _countries(values: list[str]) -> list[str]:
-    out: list[str] = []
+REGION = "REGION"
+"""Given with ``--country``, the region's issue too: ``--country region,TJK`` renders both."""
+
+
+def _countries(values: list[str]) -> list[str | None]:
+    out: list[str | None] = []
     for value in values:
         for code in value.split(","):
             code = code.strip().upper()
-            if code and code not in out:
-                out.append(code)
+            found = None if code == REGION else code
+            if code and found not in out:
+                out.append(found)
     return out
 
 
@@ -235,7 +241,8 @@ def _run_render(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - started
     failed = [r for r in results if not r.ok]
     for result in results:
-        shared = sum(1 for n in result.notebooks if n.get("shared_from") and not n.get("reused"))
+        shared = sum(1 for n in result.notebooks if not n.get("reused") and (
+            n.get("shared_from") or "shared with another edition" in str(n.get("reason", ""))))
         ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
         reused = len(result.notebooks) - ran - shared
         if result.ok:

@@ -349,9 +349,11 @@ def task_key(notebook: Notebook, parameters: dict[str, Any], period: str | None 
 
 
 def editions_for(
-    quarters: list[Quarter], countries: list[str], out: Path | None, reports_dir: Path
+    quarters: list[Quarter], countries: list[str | None], out: Path | None, reports_dir: Path
 ) -> list[Edition]:
     """The editions of a batch: each quarter, for the region or for each country given.
+
+    ``None`` among ``countries`` is the region's issue (``--country region,TJK``: both).
 
     ``out`` names the folder of a single edition (``--out``); a batch goes into ``reports_dir``
     as ``<YYYY-Qn>/`` (region) and ``<YYYY-Qn>-<ISO3>/`` (country editions).
