@@ -26,7 +26,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = tmp_path_factory.mktemp("batch")
     result = bulletin("render", "--quarter", "2016Q4..2017Q2", "--reports", str(reports), timeout=900)
     assert result.returncode == 0, result.stderr
-    assert "(7 run, 0 reused, 4 shared with another issue (same data))" in result.stdout
+    assert "(7 run, 0 reused, 4 shared with another edition or issue (same data))" in result.stdout
     return reports
 
 

@@ -88,7 +88,8 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
         "--country", action="append", default=[], metavar="ISO3",
         help="render the per-country edition of this country (repeat, or KGZ,TJK) into "
         "reports/<YYYY-Qn>-<ISO3>/; notebooks that declare no country parameter show the whole "
-        "region",
+        "region (rendered once, shared by the editions); 'region' adds the regional issue to the "
+        "batch (--country region,TJK)",
     )
     add_data_dir_argument(render)
     render.add_argument(
@@ -146,13 +147,18 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
     return render
 
 
-def _countries(values: list[str]) -> list[str]:
-    out: list[str] = []
+REGION = "REGION"
+"""Given with ``--country``, the region's issue too: ``--country region,TJK`` renders both."""
+
+
+def _countries(values: list[str]) -> list[str | None]:
+    out: list[str | None] = []
     for value in values:
         for code in value.split(","):
             code = code.strip().upper()
-            if code and code not in out:
-                out.append(code)
+            found = None if code == REGION else code
+            if code and found not in out:
+                out.append(found)
     return out
 
 
@@ -266,7 +272,7 @@ def _run_render(args: argparse.Namespace) -> int:
         ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
         reused = len(result.notebooks) - ran - shared
         if result.ok:
-            also = f", {shared} shared with another issue (same data)" if shared else ""
+            also = f", {shared} shared with another edition or issue (same data)" if shared else ""
             print(
                 f"issue {result.edition.label} written to {result.folder} "
                 f"({ran} run, {reused} reused{also})"

@@ -38,6 +38,12 @@ from bulletin.core.periods import Quarter
 from bulletin.core.wording import join_words, number_in_words
 from bulletin.data.trust import STATUS_LABELS, order_of_trust
 from bulletin.publish.claim_boxes import claim_badges
+from bulletin.publish.editions import (
+    country_records,
+    edition_name,
+    reporting_summary,
+    standing_sentence,
+)
 from bulletin.publish.issue_links import IssueLinks, SinceLast, issue_nav_html, since_last_context
 from bulletin.publish.main_points import checked_point
 from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet
@@ -57,6 +63,18 @@ _ENVIRONMENT = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     keep_trailing_newline=True,
 )
+
+
+def _figures(rendered: list, issue_dir: Path | None) -> dict[str, dict[str, Any]]:
+    """Every key figure of the issue by name: its figures.json, else what the analyses recorded."""
+    if issue_dir is not None and (issue_dir / "figures.json").exists():
+        return json.loads((issue_dir / "figures.json").read_text(encoding="utf-8"))["figures"]
+    named = {}
+    for analysis in rendered:
+        for record in getattr(analysis, "figures", []):
+            if "name" in record:
+                named[record["name"]] = {**record, "notebook": analysis.name}
+    return named
 
 
 def _page_facts(analysis: Any, issue_dir: Path | None) -> dict[str, Any]:
@@ -245,6 +263,21 @@ def _counts(facts: Mapping[str, Any]) -> str:
     return join_words(parts) if parts else ""
 
 
+REGIONAL_CLAIMS = (
+    "In a country's edition these are still the bulletin's regional statements, left as they are: "
+    "the country's own figures are on each analysis's page and in the main points above."
+)
+
+
+def _edition_lead(rendered: list, own: Mapping[str, Mapping[str, Any]], country: str) -> str:
+    """The paragraph under a country edition's title: what it reports, which pages are regional."""
+    regional = [a.title for a in rendered if a.name not in own]
+    text = reporting_summary(own, country)
+    if regional:
+        text += (f" The region's pages, the same in every edition: {'; '.join(regional)}.")
+    return text
+
+
 def front_page(
     issue: Quarter,
     rendered: list,
@@ -252,6 +285,7 @@ def front_page(
     issue_dir: Path | str | None = None,
     links: IssueLinks | None = None,
     since: SinceLast | None = None,
+    country: str | None = None,
 ) -> str:
     """The issue's front page as HTML.
 
@@ -267,8 +301,13 @@ def front_page(
             (:mod:`bulletin.publish.issue_links`); none by default.
         since: what changed since the previous issue, for "Since the last issue" (left out when
             None).
+        country: the edition's country (ISO3), or None for the region's issue: its name heads the
+            page, its figures come first among the main points, and a paragraph says how much of
+            the issue it reports.
     """
     issue_dir = Path(issue_dir) if issue_dir is not None else None
+    all_figures = _figures(rendered, issue_dir)
+    own = country_records(all_figures, country) if country else {}
     data_lines: list[dict[str, Any]] = []
     points = []
     sections: dict[str, list[dict[str, Any]]] = {}
@@ -280,6 +319,10 @@ def front_page(
         all_statuses |= set(statuses)
         point = facts.get("main_point")
         found = checked_point(analysis.name, point, statuses) if point else None
+        if analysis.name in own:
+            record = own[analysis.name]
+            found = (standing_sentence(record, page=False),
+                     order_statuses(split_statuses(str(record.get("status", "")))))
         if found:
             sentence, point_statuses = found
             points.append(
@@ -290,6 +333,7 @@ def front_page(
                     "title": analysis.title,
                     "status": describe_statuses(point_statuses),
                     "status_class": status_class(point_statuses),
+                    "country": analysis.name in own,
                 }
             )
         section = facts.get("section") or section_of(analysis.name)
@@ -315,8 +359,13 @@ def front_page(
     )
     claims = _claims(rendered, issue_dir)
     claims_title, claims_note = claims_heading(issue, claims)
+    if country:
+        points.sort(key=lambda point: not point["country"])  # the country's first, in order
+        claims_note = (claims_note + " " + REGIONAL_CLAIMS).strip()
     return _ENVIRONMENT.get_template(TEMPLATE).render(
         bulletin=BULLETIN_TITLE,
+        edition=edition_name(country),
+        edition_lead=_edition_lead(rendered, own, country) if country else "",
         publisher=PUBLISHER,
         issue_label=issue.label,
         issue_months=issue.months,

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from bulletin.core.periods import Quarter
+from bulletin.publish.editions import edition_name, edition_span
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES_DIR / "bulletin" / "bulletin.css"
@@ -31,15 +32,35 @@ def issue_span(issue_label: str) -> str:
     return f'<span class="issue">{html.escape(PUBLISHER)}{months}</span>'
 
 
-def masthead_html(issue_label: str, section: str) -> str:
-    """The top of a page: the bulletin's name (a link to the front page), the issue, the section."""
+def masthead_html(issue_label: str, section: str, country: str | None = None) -> str:
+    """The top of a page: the bulletin's name (a link to the front page), the issue, the section.
+
+    In a country's edition the name is followed by the edition's ("Milestones — Tajikistan
+    edition").
+    """
     section_html = f'\n<p class="section-title">{html.escape(section)}</p>' if section else ""
     return (
         '<header class="masthead">\n'
-        f'<p><a class="brand" href="index.html">{html.escape(BULLETIN_TITLE)}</a> '
+        f'<p><a class="brand" href="index.html">{html.escape(BULLETIN_TITLE)}</a>'
+        f"{edition_span(country)} "
         f"{issue_span(issue_label)}</p>"
         f"{section_html}\n</header>"
     )
+
+
+BRAND = re.compile(r'(<a class="brand" href="index.html">[^<]*</a>)(?:<span class="edition">[^<]*</span>)?')
+PAGE_TITLE = re.compile(r"<title>(.*?)(?: — [^<—]* edition)?</title>", re.S)
+
+
+def stamp_edition(page: str, country: str | None) -> str:
+    """A page made with the masthead and title of the edition of ``country`` (None: the region).
+
+    A page of an analysis that declares no ``country`` is the region's in every edition; each
+    edition publishes it under its own masthead ("Milestones — Tajikistan edition") and title.
+    """
+    page = BRAND.sub(lambda found: found.group(1) + edition_span(country), page, count=1)
+    suffix = f" — {html.escape(edition_name(country))}" if country else ""
+    return PAGE_TITLE.sub(lambda found: f"<title>{found.group(1)}{suffix}</title>", page, count=1)
 
 
 ISSUE_SPAN = re.compile(r'<span class="issue">.*?</span>', re.S)

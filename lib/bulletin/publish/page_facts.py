@@ -242,6 +242,7 @@ def page_facts(nb: nbformat.NotebookNode, name: str | None = None) -> dict[str, 
     return {
         "name": name,
         "issue": _issue_of(parameters),
+        "country": str(parameters.get("country") or ""),
         "section": own.get("section") or (section_of(name) if name else ""),
         "summary": notebook_summary(nb),
         "statuses": gathered.statuses(),

@@ -36,7 +36,13 @@ from bulletin.core.wording import join_words
 from bulletin.data.trust import STATUS_WORDS, describe_shares
 from bulletin.publish.claim_boxes import claim_html
 from bulletin.publish.front_page import front_page
-from bulletin.publish.masthead import BULLETIN_TITLE, TEMPLATES_DIR, masthead_html, stylesheet
+from bulletin.publish.masthead import (
+    BULLETIN_TITLE,
+    TEMPLATES_DIR,
+    masthead_html,
+    stamp_edition,
+    stylesheet,
+)
 from bulletin.publish.page_facts import (
     PAGE_FACTS_KEY,
     describe_statuses,
@@ -290,12 +296,13 @@ def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) ->
     nb.metadata["title"] = title
     resources = {
         "bulletin_css": stylesheet(),
-        "bulletin_masthead": masthead_html(facts.get("issue", ""), facts.get("section", "")),
+        "bulletin_masthead": masthead_html(facts.get("issue", ""), facts.get("section", ""),
+                                           facts.get("country") or None),
         "bulletin_nav": nav,
         "bulletin_footer": page_data_html(facts) + f'\n<p class="made-by">{footer}</p>',
     }
     body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    return stamp_edition(body, facts.get("country") or None)
 
 
 def index_page(

@@ -73,7 +73,8 @@ def _plain(value: Any) -> Any:
 
 
 def record_figure(
-    name: str, value: float | int | str | None, unit: str, period: str, status: str
+    name: str, value: float | int | str | None, unit: str, period: str, status: str,
+    **details: Any,
 ) -> None:
     """Record a key figure of the analysis for ``figures.json``.
 
@@ -83,6 +84,8 @@ def record_figure(
         unit: its unit, e.g. ``"t"``, ``"kg"``, ``"%"``, ``"offences"``.
         period: the quarter or years it describes, e.g. ``"2017-Q1"`` or ``"2010-2016"``.
         status: the status of the data it comes from (``official``, ``reconstructed``, ...).
+        **details: more about it, kept in its record: a country edition's figure carries its
+            ``country``, rank and share (:mod:`bulletin.publish.editions`).
     """
     record = {
         "name": name,
@@ -90,6 +93,7 @@ def record_figure(
         "unit": unit,
         "period": period,
         "status": status,
+        **{key: _plain(item) for key, item in details.items()},
     }
     text = f"figure {name} = {record['value']} {unit} ({period}, {status})"
     display({FIGURE_MIMETYPE: record, "text/plain": text}, raw=True)

@@ -137,18 +137,20 @@ def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple]
     return rendered, entry
 
 
-def _executed(item: Planned, outcome: Outcome, staging: Path, footer: str = ""
-              ) -> tuple[RenderedNotebook, dict[str, Any]]:
+def _executed(item: Planned, outcome: Outcome, staging: Path, footer: str = "",
+              country: str | None = None) -> tuple[RenderedNotebook, dict[str, Any]]:
     """A notebook run in this render: its page and executed notebook written, its records.
 
     A run shared with another issue of the batch (the same data shown) gets this issue's masthead
-    line and ``footer``; its executed notebook stays the one that ran (for the other issue).
+    line and ``footer``; its executed notebook stays the one that ran (for the other issue). Every
+    page gets the masthead and title of the edition (``country``): a notebook that declares no
+    ``country`` runs once for the region and is published in each edition under its name.
     """
-    name = item.notebook.name
-    page = outcome.html
-    if item.shared_from is not None:
-        from bulletin.publish.masthead import restamp_issue
+    from bulletin.publish.masthead import restamp_issue, stamp_edition
 
+    name = item.notebook.name
+    page = stamp_edition(outcome.html, country)
+    if item.shared_from is not None:
         page = restamp_issue(page, str(item.parameters.get("quarter", "")), footer)
     (staging / f"{name}.html").write_text(page, encoding="utf-8")
     (staging / f"{name}.ipynb").write_text(
@@ -206,12 +208,13 @@ def _write_index(edition: Edition, rendered: list[RenderedNotebook], ok: bool, o
         from bulletin.data.vocab import country_name
 
         footer += (
-            f" Edition for {country_name(edition.country)} ({edition.country}): analyses "
-            "with a country parameter show it alone, the others the whole region."
+            f" Edition for {country_name(edition.country)} ({edition.country}): the analyses "
+            "whose data are by country show it first, then the region; the others are the "
+            "region's pages."
         )
     (staging / "index.html").write_text(
         index_page(edition.issue, rendered, footer, issue_dir=staging, links=around["links"],
-                   since=around["since"]),
+                   since=around["since"], country=edition.country),
         encoding="utf-8",
     )
     return index_key
@@ -309,7 +312,7 @@ def assemble_edition(
             else:
                 outcome = outcomes[item.task_key]
                 footer = edition_footer(edition, options.data_dir) if item.shared_from else ""
-                notebook, entry = _executed(item, outcome, staging, footer)
+                notebook, entry = _executed(item, outcome, staging, footer, edition.country)
                 if outcome.status != "ok":
                     problems.append(f"{notebook.name}: "
                                     f"{outcome.error['summary'] if outcome.error else outcome.status}")

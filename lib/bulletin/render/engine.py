@@ -260,6 +260,7 @@ def _schedule(
                                         label, footers[edition.issue])
             progress.add(item.task_key, label)
         else:
+            item.shared_from = tasks[item.task_key].label.split(" ", 1)[0]  # its edition's label
             item.decision.reason += " (rendered once, shared with another edition)"
     else:
         key = f"{label} reused"

@@ -154,7 +154,7 @@ class Planned:
     parameters: dict[str, Any]
     decision: cache.Decision
     task_key: str | None = None
-    shared_from: str | None = None  # the issue whose run it shares (same data shown)
+    shared_from: str | None = None  # the edition or issue whose run it shares (same data shown)
 
 
 # --- reading the notebooks and checking parameters (no kernel) ------------------------------
@@ -431,9 +431,11 @@ def task_key(notebook: Notebook, parameters: dict[str, Any], period: str | None 
 
 
 def editions_for(
-    quarters: list[Quarter], countries: list[str], out: Path | None, reports_dir: Path
+    quarters: list[Quarter], countries: list[str | None], out: Path | None, reports_dir: Path
 ) -> list[Edition]:
     """The editions of a batch: each quarter, for the region or for each country given.
+
+    ``None`` among ``countries`` is the region's issue (``--country region,TJK``: both).
 
     ``out`` names the folder of a single edition (``--out``); a batch goes into ``reports_dir``
     as ``<YYYY-Qn>/`` (region) and ``<YYYY-Qn>-<ISO3>/`` (country editions).
