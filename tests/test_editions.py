@@ -138,3 +138,33 @@ def test_a_country_front_page_names_it_and_puts_its_points_first() -> None:
     assert "<title>Milestones — April-June 2017</title>" in region
     assert 'class="edition' not in region.split("</style>")[1]
     assert "Tajikistan" not in region
+
+
+def test_a_country_without_a_figure_gets_no_status_of_the_region() -> None:
+    """Found on the Uzbek edition's front page: "Uzbekistan reports no figures of victims of
+    domestic violence for 2016" carried the badge "official" (the region's status)."""
+    figures = {
+        "uzb_gbv_dv_victims_total": {
+            "value": None, "unit": "persons", "period": "2016", "status": "",
+            "notebook": "09_gender_based_violence", "country": "UZB",
+            "what": "victims of domestic violence", "periods_shown": 7, "periods_reported": 0,
+            "periods_official": 0, "period_span": "2010-2016", "period_word": "year",
+            "last_reported": None,
+        },
+    }
+    rendered = [SimpleNamespace(name="09_gender_based_violence", title="GBV",
+                                html_name="09_gender_based_violence.html",
+                                figures=[{"name": k, **v} for k, v in figures.items()])]
+    page = front_page(Quarter.parse("2017Q2"), rendered, "", country="UZB")
+    point = page[page.index("Uzbekistan reports no figures"):]
+    point = point[: point.index("</li>")]
+    assert ">no figure</span>" in point and "official" not in point
+
+
+def test_a_country_view_without_a_figure_has_no_status() -> None:
+    shares = pd.DataFrame({"country": ["KGZ"], "period": ["2016"], "value": [5.9],
+                           "status": ["stated"], "source": [()]})
+    view = editions.country_view(shares, "UZB", "women_pct", "women among officers", "%", [2016],
+                                 additive=False)
+    assert view.record["value"] is None
+    assert view.record["status"] == ""  # not Kyrgyzstan's "stated"

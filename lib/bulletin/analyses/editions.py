@@ -160,8 +160,9 @@ def country_view(
         "value": float(own_latest["value"].iloc[0]) if len(own_latest) else None,
         "unit": unit,
         "period": shown[-1],
-        "status": str(own_latest["status"].iloc[0]) if len(own_latest)
-        else joined_values(latest["status"]) or "official",
+        # No figure, no status: the region's status is not the country's (a missing figure is
+        # never "official").
+        "status": str(own_latest["status"].iloc[0]) if len(own_latest) else "",
         "country": country,
         "what": what,
         "periods_shown": len(shown),

@@ -65,6 +65,11 @@ _ENVIRONMENT = jinja2.Environment(
 )
 
 
+def _without_figure(record: Mapping[str, Any] | None) -> bool:
+    """Whether a country's record says the country has no figure for the period."""
+    return record is not None and record.get("value") is None
+
+
 def _figures(rendered: list, issue_dir: Path | None) -> dict[str, dict[str, Any]]:
     """Every key figure of the issue by name: its figures.json, else what the analyses recorded."""
     if issue_dir is not None and (issue_dir / "figures.json").exists():
@@ -331,7 +336,8 @@ def front_page(
                     "sentence": sentence,
                     "href": analysis.html_name,
                     "title": analysis.title,
-                    "status": describe_statuses(point_statuses),
+                    "status": describe_statuses(point_statuses) if point_statuses or not
+                    _without_figure(own.get(analysis.name)) else "no figure",
                     "status_class": status_class(point_statuses),
                     "country": analysis.name in own,
                 }
