@@ -2,7 +2,8 @@
 
 Commands: ``render`` (issues), ``import`` (publications and the quarter's submission),
 ``validate`` (the data folder), ``status`` (what an issue will show), ``template`` (the quarter's
-submission workbook), ``diff`` (two rendered issues compared), ``new`` (a new analysis's notebook).
+submission workbook), ``diff`` (two rendered issues compared), ``new`` (a new analysis's notebook),
+``preview`` (an issue served on localhost, rendered again when a file is saved).
 
 Exit status: 0 on success, 1 when a render or import fails (a notebook that fails, a disk that
 cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file),
