@@ -223,7 +223,7 @@ def test_chart_download_never_carries_a_formula_a_spreadsheet_would_run():
     meta = chart_facts.chart_facts(_finished_bar_chart(data=rows))
     csv = pd.read_csv(io.StringIO(meta["csv"]), dtype=str)
     assert csv["Drug"].tolist() == ['\'=HYPERLINK("http://evil.example","x")', "Opium", "-1", "'@a"]
-    assert csv["Tons"].tolist() == ["1.5", "2.0", "3.0", "0.25"]
+    assert csv["Tons"].tolist() == ["1.5", "2", "3", "0.25"]  # at the precision of the data
 
 
 def test_statuses_of_stated_figures_and_joined_statuses():
@@ -339,3 +339,16 @@ def test_in_a_kernel_a_chart_is_one_output_where_it_was_finished(monkeypatch):
     charts.finish_chart(*plt.subplots(), "Again", "", "", "")
     assert shell.events.callbacks["post_execute"].count(charts.draw_finished_charts) == 1
     charts.draw_finished_charts()
+
+
+def test_value_axes_group_thousands_and_year_axes_do_not():
+    # Issue 17: "15,000" on a value axis, never "2,010" on an axis of years.
+    fig, ax = charts.new_chart()
+    ax.plot([2010, 2016], [0, 15000])
+    charts.group_thousands(fig)
+    fig.canvas.draw()
+    values = [tick.get_text() for tick in ax.get_yticklabels()]
+    years = [tick.get_text() for tick in ax.get_xticklabels()]
+    assert "10,000" in values and "0" in values
+    assert "2010" in years and not any("," in year for year in years)
+    plt.close(fig)

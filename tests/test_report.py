@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import io
+import re
 import urllib.parse
 
 import numpy as np
@@ -102,7 +104,8 @@ def test_a_table_is_numbered_from_its_facts():
     numbered = report.table_figure_html(facts, 3)
     assert numbered.startswith(
         '<figure class="bulletin-table" id="table-3"><figcaption>'
-        '<span class="bulletin-number">Table 3.</span> Caption &lt;b&gt;</figcaption><table'
+        '<span class="bulletin-number">Table 3.</span> Caption &lt;b&gt;</figcaption>'
+        '<div class="table-scroll"><table'
     )
     assert numbered.replace(' id="table-3"', "").replace(
         '<span class="bulletin-number">Table 3.</span> ', "") == report.table_figure_html(facts)
@@ -276,3 +279,32 @@ def test_the_renderer_collects_data_records_for_run_json(shown):
     assert collect_data(nb) == [report.data_record(frame, "drug_offences")]
     figures, claims = collect_records(nb)
     assert figures == [] and [c["basis"] for c in claims] == ["mixed"]
+
+
+def test_a_table_prints_numbers_as_a_statistical_office_does():
+    # Issue 17: shares and changes to one decimal, thousands grouped (a header naming "year" that
+    # is not a column of years included), a missing value as the one mark with its key.
+    frame = pd.DataFrame({
+        "Year": [2016, 2017],
+        "Tons": [2100.0, 0.003],
+        "Change on a year before (%)": [2100.0, -65.875],
+        "Share (%)": [None, 0.25],
+    })
+    grid = report.table_html(frame, decimals=2)
+    cells = [html.unescape(cell) for cell in re.findall(r"<td[^>]*>([^<]*)</td>", grid)]
+    assert cells == ["2016", "2,100.00", "2,100.0", "–", "2017", "<0.01", "-65.9", "0.3"]
+    shown = report.table_figure_html(report.table_facts(frame, "Caption", "Source: X."))
+    assert "Source: X. –: no figure (not reported, or nothing to compare with)." in shown
+    without_dash = report.table_figure_html(report.table_facts(frame.fillna(1.0), "Caption", "N."))
+    assert "no figure" not in without_dash
+
+
+def test_a_download_keeps_the_source_precision_without_float_artefacts():
+    frame = pd.DataFrame({"t": [3171.24 / 1000, 0.1 + 0.2, 2e-06, None], "n": [17694, 1, 2, 3]})
+    csv = report.csv_text(frame)
+    assert csv.splitlines() == ["t,n", "3.17124,17694", "0.3,1", "0.000002,2", ",3"]
+
+
+def test_a_download_gives_computed_shares_two_decimals():
+    csv = report.csv_text(pd.DataFrame({"share_pct": [100 / 3, None], "Change (%)": [-65.87566, 1.0]}))
+    assert csv.splitlines() == ["share_pct,Change (%)", "33.33,-65.88", ",1"]

@@ -42,10 +42,22 @@ def test_tons_by_country_and_category(quarterly):
     table = seizures.tons_by_country_and_category(seizures.rows_of_quarter(quarterly, Q1_2017))
     kazakhstan = table.set_index("Country").loc["Kazakhstan"]
     assert kazakhstan["Marijuana (cannabis herb)"] == 3.0
-    assert kazakhstan["Heroin"] == 0.0
+    # Kazakhstan has no heroin row: not reported, so missing (shown as "–"), never a zero
+    assert pd.isna(kazakhstan["Heroin"])
     total = table.set_index("Country").loc["Central Asia"]
     assert total["Other drugs"] == pytest.approx(0.01)
     assert total.sum() == pytest.approx(5.01)
+
+
+def test_a_reported_zero_stays_zero_and_a_category_nobody_reported_stays_missing(quarterly):
+    rows = seizures.rows_of_quarter(quarterly, Q1_2017)
+    rows = pd.concat([rows, rows.iloc[[0]].assign(drug="heroin", kg=0.0)], ignore_index=True)
+    table = seizures.tons_by_country_and_category(rows).set_index("Country")
+    assert table.loc["Kazakhstan", "Heroin"] == 0.0
+    assert pd.isna(table.loc["Kyrgyzstan", "Heroin"])
+    assert table.loc["Central Asia", "Heroin"] == pytest.approx(0.5)
+    # no country reported cannabis herb but Kazakhstan: the region adds what was reported
+    assert table.loc["Central Asia", "Marijuana (cannabis herb)"] == 3.0
 
 
 def test_group_totals_and_changes(quarterly):

@@ -102,21 +102,22 @@ def chart_category(drug: str) -> str:
 def tons_by_country_and_category(rows: pd.DataFrame) -> pd.DataFrame:
     """Tons seized by country (rows) and chart category (columns), with a regional total line.
 
-    Countries and categories that seized nothing show 0; countries absent from ``rows`` (not
-    reporting) are left out rather than shown as zero.
+    A category a country reported no row for is missing (shown as "–"), never 0: a zero is a
+    reported zero. Countries absent from ``rows`` (not reporting) are left out; the regional line
+    adds what was reported, and is missing only where no country reported the category.
     """
     categories = list(CHART_CATEGORIES.values()) + [OTHER_CATEGORY]
     table = (
         rows.assign(category=rows["drug"].map(chart_category), tons=rows["kg"] / KG_PER_TON)
         .pivot_table(
-            index="country", columns="category", values="tons", aggfunc="sum", fill_value=0.0
+            index="country", columns="category", values="tons", aggfunc="sum"
         )
-        .reindex(columns=categories, fill_value=0.0)
+        .reindex(columns=categories)
     )
     order = [c for c in CENTRAL_ASIA if c in table.index]
     table = table.loc[order]
     table.index = [country_name(code) for code in table.index]
-    table.loc["Central Asia"] = table.sum()
+    table.loc["Central Asia"] = table.sum(min_count=1)
     table.index.name = "Country"
     table.columns.name = None
     return table.reset_index()

@@ -115,3 +115,62 @@ def is_missing_text(value: object) -> bool:
         return bool(value != value) or str(value).strip() in ("", "<NA>")  # NaN, pandas NA
     except TypeError:
         return True  # pandas NA refuses to be compared
+
+
+NO_FIGURE = "–"
+"""The one mark of a table cell without a figure: not reported, or nothing to compute it from."""
+
+NO_FIGURE_NOTE = "–: no figure (not reported, or nothing to compare with)."
+"""The key to :data:`NO_FIGURE`, under every table that shows it."""
+
+SHARE_PLACES = 1
+"""Decimals of shares and changes in per cent, as a statistical office prints them (-65.8%)."""
+
+SOURCE_DIGITS = 12
+"""Significant digits a download keeps: every figure of the sources (kg to the gram, counts)
+fits in them, and the float artefacts of arithmetic (3.0071999999999997) fall below them."""
+
+
+def table_number(value: float, places: int, grouped: bool = True) -> str:
+    """A number as a table prints it: rounded half up, grouped by thousands, never "0.00" for more than nothing.
+
+    A value above zero that rounds to zero shows as "<0.01" (for two places), so a small seizure is
+    never read as none; a negative one that rounds to zero shows as zero, without its sign.
+
+    Args:
+        value: the number (finite).
+        places: decimals to show (0 for a whole number).
+        grouped: whether to separate thousands (not for years).
+
+    >>> table_number(2100, 2), table_number(-65.875, 1), table_number(0.003, 2), table_number(2100, 0, False)
+    ('2,100.00', '-65.9', '<0.01', '2100')
+    >>> table_number(-0.01, 1), table_number(0.0, 1)
+    ('0.0', '0.0')
+    """
+    rounded = round_half_up(value, places) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if rounded == 0 and value > 0:
+        return f"<{10.0 ** -places:.{places}f}" if places > 0 else "<1"
+    return f"{rounded:,.{places}f}" if grouped else f"{rounded:.{places}f}"
+
+
+def axis_number(value: float) -> str:
+    """A tick label of a value axis: thousands separated, no trailing zeros, no "-0".
+
+    >>> axis_number(15000.0), axis_number(0.5), axis_number(-0.0), axis_number(0.30000000000000004)
+    ('15,000', '0.5', '0', '0.3')
+    """
+    text = plain_number(round_half_up(value, 6) + 0.0, 6)
+    return "0" if text in ("-0", "") else text
+
+
+def source_precision(value: float) -> str:
+    """A figure as a download writes it: to :data:`SOURCE_DIGITS` significant digits, in full.
+
+    No float artefacts of arithmetic and no exponent: tons computed from kilograms keep every gram
+    of their source and nothing more.
+
+    >>> source_precision(3.0071999999999997), source_precision(2e-06), source_precision(17694.0)
+    ('3.0072', '0.000002', '17694')
+    """
+    text = format(Decimal(f"{value:.{SOURCE_DIGITS}g}"), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

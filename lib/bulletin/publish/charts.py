@@ -38,7 +38,9 @@ from matplotlib.colors import to_rgba_array
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
+from bulletin.core.numbers import axis_number
 from bulletin.data.trust import least_trusted, order_of_trust
 from bulletin.publish.chart_facts import ChartInfo, chart_facts
 from bulletin.publish.report import CHART_MIMETYPE
@@ -108,6 +110,7 @@ def finish_chart(
     """
     ax.set_title(title, loc="left", fontsize=13)
     ax.set_ylabel(value_label)
+    group_thousands(fig)
     note = "\n".join(textwrap.wrap(source, 120) + textwrap.wrap(status, 120))
     fig.text(0.0, -0.01, note, ha="left", va="top", fontsize=8.5, color="#333333", wrap=True)
     fig._bulletin_chart = ChartInfo(  # type: ignore[attr-defined]
@@ -115,6 +118,25 @@ def finish_chart(
     )
     _show_where_finished(fig)
     return fig
+
+
+def _holds_years(axis: Any) -> bool:
+    """Whether an axis runs over years (whole numbers between 1800 and 2200, never grouped)."""
+    low, high = sorted(axis.get_view_interval())
+    return 1800 <= low and high <= 2200
+
+
+def group_thousands(fig: Figure) -> None:
+    """Tick labels of every numeric axis with thousands separators (15,000), years left alone.
+
+    Only axes with matplotlib's default number labels are changed: categories, dates and labels a
+    chart set itself keep theirs. Labels are made when the chart is drawn, so limits set after
+    this still get grouped labels.
+    """
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter and not _holds_years(axis):
+                axis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value)))
 
 
 def is_reconstructed(status: str) -> bool:

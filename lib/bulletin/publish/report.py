@@ -32,6 +32,14 @@ import pandas as pd
 from IPython.display import display
 
 from bulletin.core.files import neutralise_frame
+from bulletin.core.numbers import (
+    NO_FIGURE,
+    NO_FIGURE_NOTE,
+    SHARE_PLACES,
+    round_half_up,
+    source_precision,
+    table_number,
+)
 from bulletin.core.periods import Quarter
 from bulletin.data.trust import (
     BASES,
@@ -271,12 +279,24 @@ def csv_text(frame: pd.DataFrame) -> str:
     r"""A frame as the CSV text of a download, safe to open in a spreadsheet.
 
     Text cells a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage
-    return) are neutralised, numbers left as they are.
+    return) are neutralised; numbers are written at the precision of their source, without the
+    float artefacts of arithmetic (:func:`~bulletin.core.numbers.source_precision`).
 
-    >>> csv_text(pd.DataFrame({"title": ["=1+1"], "kg": [-2.5]}))
-    "title,kg\n'=1+1,-2.5\n"
+    >>> csv_text(pd.DataFrame({"title": ["=1+1"], "t": [3.0071999999999997]}))
+    "title,t\n'=1+1,3.0072\n"
     """
-    return neutralise_frame(frame).to_csv(index=False)
+    frame = frame.copy()
+    for column in frame.columns:  # computed shares: two decimals, one more than the page shows
+        if _is_percent(column) and pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].map(
+                lambda v: v if pd.isna(v) else round_half_up(v, SHARE_PLACES + 1)
+            )
+    return neutralise_frame(frame).to_csv(index=False, float_format=source_precision)
+
+
+def _is_percent(column: Any) -> bool:
+    """Whether a column holds per cents: its header says "%" or its name ends in ``_pct``."""
+    return "%" in str(column) or str(column).endswith("_pct")
 
 
 def csv_link(csv: str, filename: str, label: str = "Download the data (CSV)") -> str:
@@ -292,27 +312,41 @@ def _is_number_column(values: pd.Series) -> bool:
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
-def _cell(value: Any, decimals: int, separators: bool) -> str:
-    """One cell as readers see it: numbers rounded and grouped, missing values as a dash."""
+def _cell(value: Any, places: int, grouped: bool) -> str:
+    """One cell as readers see it: numbers rounded and grouped, a missing value as the one mark."""
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return "–"
+        return NO_FIGURE
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (float, np.floating)):
-        return f"{value:,.{decimals}f}" if separators else f"{value:.{decimals}f}"
+        return table_number(float(value), places, grouped)
     if isinstance(value, (int, np.integer)):
-        return f"{value:,}" if separators else str(value)
+        return f"{value:,}" if grouped else str(value)
     return str(value)
+
+
+def _column_places(column: Any, decimals: int) -> int:
+    """Decimals of a column: shares and changes in per cent get one, others the table's."""
+    return min(decimals, SHARE_PLACES) if _is_percent(column) else decimals
+
+
+def _is_year_column(column: Any, values: pd.Series) -> bool:
+    """Whether a column holds years (never given a thousands separator): whole numbers headed "year"."""
+    return "year" in str(column).lower() and pd.api.types.is_integer_dtype(values)
 
 
 def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
     """A frame as an HTML table, every value escaped.
 
     Header cells with ``scope="col"``, numbers right-aligned (``class="num"``) and text
-    left-aligned; years are never given a separator.
+    left-aligned. Numbers are grouped by thousands (years never), shares and changes in per cent
+    (a header with "%") have one decimal, and a missing value shows as
+    :data:`~bulletin.core.numbers.NO_FIGURE`, never as zero. The table sits in a scrolling
+    container (``table-scroll``) whose first column stays in view, so no column is ever cut off.
     """
     numeric = [_is_number_column(frame[c]) for c in frame.columns]
-    separators = ["year" not in str(c).lower() for c in frame.columns]
+    grouped = [not _is_year_column(c, frame[c]) for c in frame.columns]
+    places = [_column_places(c, decimals) for c in frame.columns]
     number_class = ' class="num"'
     header = "".join(
         f'<th scope="col"{number_class if number else ""}>{html.escape(str(column))}</th>'
@@ -322,13 +356,13 @@ def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
     for values in frame.itertuples(index=False, name=None):
         cells = "".join(
             f"<td{number_class if number else ''}>"
-            f"{html.escape(_cell(value, decimals, grouped))}</td>"
-            for value, number, grouped in zip(values, numeric, separators, strict=True)
+            f"{html.escape(_cell(value, shown, group))}</td>"
+            for value, number, group, shown in zip(values, numeric, grouped, places, strict=True)
         )
         rows.append(f"<tr>{cells}</tr>")
     return (
-        f'<table class="bulletin-table">\n<thead>\n<tr>{header}</tr>\n</thead>\n'
-        f"<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table>"
+        f'<div class="table-scroll"><table class="bulletin-table">\n<thead>\n<tr>{header}</tr>\n'
+        f"</thead>\n<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table></div>"
     )
 
 
@@ -395,6 +429,8 @@ def table_figure_html(facts: dict[str, Any], number: int | None = None) -> str:
     """
     caption = html.escape(str(facts.get("caption", "")))
     note = str(facts.get("note", ""))
+    if f">{NO_FIGURE}</td>" in str(facts.get("html", "")):
+        note = f"{note} {NO_FIGURE_NOTE}".strip()
     note_html = f'<p class="table-note">{html.escape(note)}</p>' if note else ""
     where = ""
     if number is not None:
