@@ -212,6 +212,45 @@ def test_every_chart_is_visible_numbered_described_and_downloadable(issue, visit
     assert charts_seen > 0, "no chart in the whole issue"
 
 
+# For every table: its width, the width of the box it sits in, the first box around it that
+# scrolls sideways, any box around it that cuts off what overflows, and whether its first column
+# stays in view (sticky) while the rest scrolls.
+TABLE_FIT = """() => [...document.querySelectorAll('table.bulletin-table')].map(table => {
+  const width = table.getBoundingClientRect().width;
+  let scroller = null, clipped = null;
+  for (let box = table.parentElement; box && box !== document.documentElement; box = box.parentElement) {
+    const overflow = getComputedStyle(box).overflowX;
+    const boxWidth = box.getBoundingClientRect().width;
+    if (!scroller && (overflow === 'auto' || overflow === 'scroll')) scroller = boxWidth;
+    if (!scroller && (overflow === 'hidden' || overflow === 'clip') && width > boxWidth + 1) clipped = boxWidth;
+  }
+  const firsts = [...table.querySelectorAll('tr > :first-child')];
+  return {
+    width, column: table.closest('figure').getBoundingClientRect().width,
+    viewport: document.documentElement.clientWidth, page: document.documentElement.scrollWidth,
+    scroller, clipped, sticky: firsts.length > 0 && firsts.every(c => getComputedStyle(c).position === 'sticky'),
+  };
+})"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_table_shows_or_scrolls_to_every_column(issue, visit, width):
+    # Issue 17: no table hides columns. A table narrower than its column is seen whole; a wider
+    # one scrolls sideways in its own box (never cut off, never widening the page), its first
+    # column kept in view, at a desktop width and at a phone's.
+    seen = 0
+    for path in _analyses(issue):
+        for index, fit in enumerate(visit(path, width).page.evaluate(TABLE_FIT)):
+            where = f"{path.name} table {index + 1} at {width} px: {fit}"
+            assert fit["clipped"] is None, f"cut off by a box that hides overflow: {where}"
+            assert fit["page"] <= fit["viewport"], f"the page scrolls sideways: {where}"
+            if fit["width"] > fit["column"] + 1:
+                assert fit["scroller"] is not None and fit["scroller"] <= fit["column"] + 1, where
+                assert fit["sticky"], f"first column scrolls away: {where}"
+            seen += 1
+    assert seen > 10, "too few tables seen"
+
+
 def test_no_code_text_on_any_page(issue, visit):
     for path in _pages(issue):
         page = visit(path).page
