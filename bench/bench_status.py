@@ -20,10 +20,9 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+
+from timing import best_of
 
 from bulletin.cli.status import assess_all, load_tables, read_notebooks
 from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR
@@ -31,16 +30,6 @@ from bulletin.core.periods import Quarter
 
 GOAL_SECONDS = 2.0
 
-
-def best_of(step: Callable[[], Any], repeat: int) -> tuple[Any, float]:
-    """The result of ``step`` and its best wall-clock time over ``repeat`` runs."""
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = step()
-        best = min(best, time.perf_counter() - start)
-    return result, best
 
 
 def run_command(quarter: str, data_dir: Path) -> int:

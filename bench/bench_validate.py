@@ -21,12 +21,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
+from timing import best_of
 
 from bulletin.core.paths import DATA_DIR
 from bulletin.data.tables import table_specs
@@ -36,16 +34,6 @@ from bulletin.render.data_check import refuse_bad_data
 
 GOAL_SECONDS = 2.0
 
-
-def best_of(step: Callable[[], Any], repeat: int) -> tuple[Any, float]:
-    """The result of ``step`` and its best wall-clock time over ``repeat`` runs."""
-    best = float("inf")
-    result = None
-    for _ in range(repeat):
-        start = time.perf_counter()
-        result = step()
-        best = min(best, time.perf_counter() - start)
-    return result, best
 
 
 def read_plain(data_dir: Path) -> int:

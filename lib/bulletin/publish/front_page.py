@@ -31,7 +31,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-import jinja2
 import nbformat
 
 from bulletin.core.periods import Quarter
@@ -46,7 +45,7 @@ from bulletin.publish.editions import (
 )
 from bulletin.publish.issue_links import IssueLinks, SinceLast, issue_nav_html, since_last_context
 from bulletin.publish.main_points import checked_point
-from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet
+from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, TEMPLATES, stylesheet
 from bulletin.publish.page_facts import (
     analysis_number,
     describe_statuses,
@@ -57,12 +56,6 @@ from bulletin.publish.page_facts import (
 from bulletin.publish.report import order_statuses, split_statuses
 
 TEMPLATE = "front_page.html.j2"
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "bulletin"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
 
 
 def _without_figure(record: Mapping[str, Any] | None) -> bool:
@@ -368,7 +361,7 @@ def front_page(
     if country:
         points.sort(key=lambda point: not point["country"])  # the country's first, in order
         claims_note = (claims_note + " " + REGIONAL_CLAIMS).strip()
-    return _ENVIRONMENT.get_template(TEMPLATE).render(
+    return TEMPLATES.get_template(TEMPLATE).render(
         bulletin=BULLETIN_TITLE,
         edition=edition_name(country),
         edition_lead=_edition_lead(rendered, own, country) if country else "",

@@ -10,11 +10,20 @@ import html
 import re
 from pathlib import Path
 
+import jinja2
+
 from bulletin.core.periods import Quarter
 from bulletin.publish.editions import edition_name, edition_span
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES_DIR / "bulletin" / "bulletin.css"
+TEMPLATES = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "bulletin"),
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    keep_trailing_newline=True,
+)
+"""The bulletin's page templates (front page, list of issues), escaped and strict."""
 BULLETIN_TITLE = "Milestones"
 PUBLISHER = "UNODC Regional Office for Central Asia"
 

@@ -9,21 +9,12 @@ mark (:data:`GENERATOR`) by which the renderer knows the file is its own to repl
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
-import jinja2
 
 from bulletin.core.periods import Quarter
-from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet
+from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, TEMPLATES, stylesheet
 
 GENERATOR = "bulletin reports index"
 """The ``<meta name="generator">`` of the page: the file is the renderer's to replace."""
-_ENVIRONMENT = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates" / "bulletin"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
 
 
 @dataclass(frozen=True)
@@ -69,7 +60,7 @@ def reports_index_html(entries: list[IndexEntry]) -> str:
             "claims": ("" if entry.claims_checked is None
                        else f"{entry.claims_holding} of {entry.claims_checked}"),
         })
-    return _ENVIRONMENT.get_template("reports_index.html.j2").render(
+    return TEMPLATES.get_template("reports_index.html.j2").render(
         bulletin=BULLETIN_TITLE, publisher=PUBLISHER, generator=GENERATOR, rows=rows,
         css=stylesheet(),
     )

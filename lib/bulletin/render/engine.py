@@ -257,10 +257,10 @@ def _schedule(
             if edition.issue not in footers:
                 footers[edition.issue] = edition_footer(edition, options.data_dir)
             tasks[item.task_key] = Task(item.task_key, item.notebook, item.parameters,
-                                        label, footers[edition.issue])
+                                        label, footers[edition.issue], edition.label)
             progress.add(item.task_key, label)
         else:
-            item.shared_from = tasks[item.task_key].label.split(" ", 1)[0]  # its edition's label
+            item.shared_from = tasks[item.task_key].edition
             item.decision.reason += " (rendered once, shared with another edition)"
     else:
         key = f"{label} reused"

@@ -144,6 +144,7 @@ class Task:
     parameters: dict[str, Any]
     label: str
     footer: str = ""
+    edition: str = ""  # the label of the edition that scheduled it (the one others share)
 
 
 @dataclass
