@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 
 import matplotlib
@@ -14,7 +15,7 @@ import pytest  # noqa: E402
 import seaborn as sns  # noqa: E402
 
 from bulletin.data.trust import describe_status  # noqa: E402
-from bulletin.publish import chart_facts, charts, report  # noqa: E402
+from bulletin.publish import chart_facts, charts, downloads, report  # noqa: E402
 
 RECONSTRUCTED = describe_status(pd.DataFrame({"year": [2017], "status": ["reconstructed"]}))
 OFFICIAL = describe_status(pd.DataFrame({"year": [2015, 2016], "status": ["official"] * 2}))
@@ -101,22 +102,21 @@ def test_metadata_of_a_finished_chart():
     assert meta["statuses"] == ["reconstructed"]
     assert meta["source"] == "Source: X." and meta["status"] == RECONSTRUCTED
     alt = meta["alt"]
-    assert alt.startswith("Bar chart: Seizures (2017).")
-    assert "Kazakhstan, Kyrgyzstan" in alt and "Heroin, Opium" in alt
-    assert "Highest: 3 (Heroin, Kyrgyzstan)." in alt
+    # What it shows, not how it is drawn (issue 17): no "Bar chart", the extremes with their unit.
+    assert alt.startswith("Seizures (2017). Seizures (tons) by drug and country: ")
+    assert "Heroin and Opium; Kazakhstan and Kyrgyzstan." in alt
+    assert "Largest: 3 tons (Heroin, Kyrgyzstan); smallest: 0.25 tons (Opium, Kyrgyzstan)." in alt
     assert "not official" in alt
+    # The source and status are said once beside the data (datapackage.json), not on every row.
     csv = pd.read_csv(io.StringIO(meta["csv"]))
-    assert csv.columns.tolist() == ["Drug", "Country", "Seizures (tons)", "source", "data_status"]
-    assert csv["source"].unique().tolist() == ["X."]
+    assert csv.columns.tolist() == ["Drug", "Country", "Seizures (tons)"]
 
 
 def test_given_data_and_alt_text_are_used():
     rows = _bars().assign(status=["official", "official", "reconstructed", "reconstructed"])
     meta = chart_facts.chart_facts(_finished_bar_chart(data=rows, alt="Four bars."))
     assert meta["alt"] == "Four bars."
-    pd.testing.assert_frame_equal(
-        pd.read_csv(io.StringIO(meta["csv"])), rows.assign(source="X.")
-    )
+    pd.testing.assert_frame_equal(pd.read_csv(io.StringIO(meta["csv"])), rows)
     assert meta["statuses"] == ["official", "reconstructed"]
 
 
@@ -127,7 +127,7 @@ def test_metadata_of_a_chart_never_finished():
     fig.canvas.draw()
     meta = chart_facts.chart_facts(fig)
     assert meta["finished"] is False and meta["units"] == ""
-    assert meta["title"] == "Raw chart" and meta["alt"].startswith("Line chart: Raw chart.")
+    assert meta["title"] == "Raw chart" and meta["alt"].startswith("Raw chart. ")
     assert meta["statuses"] == []
 
 
@@ -200,7 +200,7 @@ def test_a_chart_without_data_offers_no_empty_csv():
     ax.text(0.5, 0.5, "No data for this quarter")
     charts.finish_chart(fig, ax, "Nothing", "", "Source: X.", OFFICIAL)
     meta = chart_facts.chart_facts(fig)
-    assert meta["csv"] == "" and meta["alt"].startswith("Chart: Nothing.")
+    assert meta["csv"] == "" and meta["alt"] == f"Nothing. {OFFICIAL}"
 
 
 def test_alt_text_of_a_large_heat_map_names_a_few_rows_and_says_how_many_more():
@@ -212,9 +212,9 @@ def test_alt_text_of_a_large_heat_map_names_a_few_rows_and_says_how_many_more():
     ax.set_xticks(range(3), ["2015", "2016", "2017"])
     fig.canvas.draw()
     alt = chart_facts.chart_facts(fig)["alt"]
-    assert "Row: indicator 0, indicator 1," in alt and "indicator 7 and 2 more." in alt
-    assert ": 2015, 2016, 2017." in alt and " by column" not in alt
-    assert "Highest: 29 (indicator 9, 2017)." in alt
+    assert "value, 2015-2017: indicator 0, indicator 1," in alt and "indicator 7 and 2 more." in alt
+    assert " by column" not in alt and " by row" not in alt
+    assert "Largest: 29 (indicator 9, 2017); smallest: 1 (indicator 0, 2016)." in alt
 
 
 def test_chart_download_never_carries_a_formula_a_spreadsheet_would_run():
@@ -295,18 +295,11 @@ class _Events:
         self.callbacks = {"post_execute": ["the inline backend's flush"]}
 
 
-class _Formatter:
-    def format(self, fig, include=None):
-        assert include == {"image/png", "text/plain"}
-        return {"image/png": "UE5H", "text/plain": "<Figure>"}, {"image/png": {"width": 9}}
-
-
 class _Shell:
     kernel = object()
 
     def __init__(self) -> None:
         self.events = _Events()
-        self.display_formatter = _Formatter()
 
 
 def test_in_a_kernel_a_chart_is_one_output_where_it_was_finished(monkeypatch):
@@ -329,7 +322,12 @@ def test_in_a_kernel_a_chart_is_one_output_where_it_was_finished(monkeypatch):
     charts.draw_finished_charts()
     (kind, bundle, display_id, metadata) = sent[1]
     assert kind == "update" and display_id == sent[0][2]
-    assert bundle["image/png"] == "UE5H" and metadata == {"image/png": {"width": 9}}
+    # Vector SVG (text kept as text) and a PNG at twice the density, shown at its page size.
+    assert bundle["image/svg+xml"].startswith("<?xml") and "<text" in bundle["image/svg+xml"]
+    png = base64.b64decode(bundle["image/png"])
+    width, height = downloads.png_size(png)
+    assert metadata == {"image/png": {"width": width // 2, "height": height // 2}}
+    assert width > 9 * 100 * 1.5  # 9 inches at 200 dpi, cropped to what is drawn
     facts = bundle[report.CHART_MIMETYPE]
     assert facts["title"] == "Seizures (2017)" and facts["statuses"] == ["reconstructed"]
     assert "Country of seizure" in facts["csv"].splitlines()[0]
@@ -352,3 +350,18 @@ def test_value_axes_group_thousands_and_year_axes_do_not():
     assert "10,000" in values and "0" in values
     assert "2010" in years and not any("," in year for year in years)
     plt.close(fig)
+
+
+def test_chart_images_are_the_same_on_every_run_and_the_svg_keeps_its_text():
+    # Issue 17: sharp charts to take away. The same figure gives the same bytes (no date, fixed
+    # ids), so a render of the same data is the same; the SVG's words are text (searchable).
+    svgs, pngs = [], []
+    for _ in range(2):
+        fig = _finished_bar_chart(statuses=["reconstructed"])
+        svg, png = charts.chart_images(fig)
+        plt.close(fig)
+        svgs.append(svg)
+        pngs.append(png)
+    assert svgs[0] == svgs[1] and pngs[0] == pngs[1]
+    assert "<dc:date>" not in svgs[0] and "Seizures (2017)</text>" in svgs[0]
+    assert "Source: X.</text>" in svgs[0]  # the source line is drawn under the chart, once

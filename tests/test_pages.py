@@ -23,7 +23,7 @@ import pytest  # noqa: E402
 
 from bulletin.core.paths import DATA_DIR  # noqa: E402
 from bulletin.core.periods import Quarter  # noqa: E402
-from bulletin.publish import chart_facts, charts, claim_boxes, page_facts, pages, report  # noqa: E402
+from bulletin.publish import charts, claim_boxes, page_facts, pages, report  # noqa: E402
 from bulletin.render.api import render_issue  # noqa: E402
 
 ATTACK = "<script>alert(1)</script>"
@@ -41,8 +41,7 @@ def _chart_output(title: str = "Seizures"):
     fig, ax = plt.subplots(figsize=(3, 2))
     ax.bar(["Kazakhstan", "Kyrgyzstan"], [1.5, 3.0])
     charts.finish_chart(fig, ax, title, "Tons", "Source: X.", RECONSTRUCTED, statuses=["reconstructed"])
-    data = {"image/png": _png(fig), "text/plain": "<Figure>",
-            report.CHART_MIMETYPE: chart_facts.chart_facts(fig)}
+    data, _ = charts.chart_output(fig)
     plt.close(fig)
     return nbformat.v4.new_output("display_data", data=data)
 
@@ -200,12 +199,16 @@ def test_chart_is_placed_where_it_was_finished_numbered_from_its_facts(prepared)
     assert texts[1].startswith('<figure class="bulletin-chart" id="figure-1">')
     assert sum("bulletin-chart" in t for t in texts) == 1
     chart = texts[1]
-    assert '<span class="bulletin-number">Figure 1.</span> Seizures</figcaption>' in chart
-    alt = re.search(r'alt="([^"]*)"', chart).group(1)
-    assert alt.startswith("Bar chart: Seizures.") and "Kyrgyzstan" in alt
-    assert re.search(r'width="\d+" height="\d+"', chart)
+    # The title is drawn in the chart, once: the caption numbers it (issue 17).
+    assert '<figcaption><span class="bulletin-number">Figure 1</span></figcaption>' in chart
+    # Vector, inline, named by its text alternative, which says what it shows.
+    assert '<svg ' in chart and 'role="img" aria-labelledby="figure-1-alt"' in chart
+    alt = re.search(r'<title id="figure-1-alt">([^<]*)</title>', chart).group(1)
+    assert alt.startswith("Seizures. Tons: Kazakhstan and Kyrgyzstan.") and "Largest: 3 " in alt
+    assert re.search(r'<svg [^>]*width="\d+" height="\d+"', chart)
+    assert not re.search(r'id="(?!figure-1)', chart)  # its ids are its own on the page
     csv = urllib.parse.unquote(chart.split("data:text/csv;charset=utf-8,")[1].split('"')[0])
-    assert csv.splitlines()[0] == "category,Tons,source,data_status"
+    assert csv.splitlines()[0] == "category,Tons"  # the source is said beside it, not per row
     assert 'download="figure-1-seizures.csv"' in chart
 
 
@@ -264,8 +267,9 @@ def test_exported_page_stands_alone_with_masthead_and_footer(prepared):
     assert "April-June 2017" in page and "DRUG TRAFFICKING" in page.upper()
     assert "<title>Seizures in Central Asia</title>" in page
     assert "The data behind this page" in page
-    assert f"Figure 1 and Table 1: Source: X. {RECONSTRUCTED}" in page  # the same words once
-    assert "Table 2: Source: Y. Data status: official figures (2016)." in page
+    # Each publication cited once; each chart and table says its own source under it.
+    assert "<p>Sources: X; Y.</p>" in page
+    assert "Figure 1 and Table 1: Source: X." not in page
     assert "bulletin " in page and "2017-Q2" in page
     for hidden in ("load_table", "data_dir", "debug print", "UserWarning", "&lt;Axes", "In&nbsp;["):
         assert hidden not in page, hidden
@@ -289,7 +293,7 @@ def test_a_bare_png_is_a_numbered_figure_without_facts():
     first, second = (o["data"]["text/html"] for o in prepared.cells[0].outputs)
     assert 'id="figure-1"' in first and 'alt="Chart without a description"' in first
     assert "bulletin-download" not in first
-    assert '<span class="bulletin-number">Figure 2.</span> Second' in second
+    assert '<span class="bulletin-number">Figure 2</span>' in second and "<svg " in second
     assert [c["title"] for c in prepared.metadata[page_facts.PAGE_FACTS_KEY]["charts"]] == ["", "Second"]
 
 
@@ -345,7 +349,7 @@ def test_a_data_string_is_text_never_markup(tiny_issue: Path):
     assert "<script" not in page
     escaped = "&lt;script&gt;alert(1)&lt;/script&gt;"
     assert page.count(escaped) >= 5  # sentence, caption, alt text, table caption, cell, note...
-    assert f'alt="Bar chart: {escaped}.' in page
+    assert f'-alt">{escaped}.' in page  # the chart's text alternative, its SVG's <title>
     assert "printed:" not in page
     index = (tiny_issue / "index.html").read_text()
     assert "<script" not in index

@@ -59,7 +59,7 @@ def test_table_has_header_cells_caption_note_and_csv():
     assert '<td>Kazakhstan</td><td class="num">1.23</td>' in html_text
     assert 'download="seizures-tons.csv"' in html_text
     csv = pd.read_csv(io.StringIO(_csv_of(html_text)))
-    pd.testing.assert_frame_equal(csv, frame.assign(note="Source: X."))
+    pd.testing.assert_frame_equal(csv, frame)  # the note is said beside it, not on every row
 
 
 def test_table_escapes_data_in_cells_headers_caption_and_note():
@@ -67,7 +67,7 @@ def test_table_escapes_data_in_cells_headers_caption_and_note():
     html_text = report.table_figure_html(report.table_facts(frame, ATTACK, note=ATTACK))
     visible = html_text.split('<p class="bulletin-download">')[0]
     assert "<script" not in visible
-    assert visible.count("&lt;script&gt;") == 4  # header, cell, caption, note
+    assert visible.count("&lt;script&gt;") == 5  # header, cell, caption, note, the scroll box's name
     assert "<script" not in urllib.parse.unquote(html_text.split("data:text/csv")[0])
 
 
@@ -82,8 +82,8 @@ def test_show_table_carries_its_facts_as_data_in_the_same_output(shown):
     assert facts["caption"] == "Caption" and facts["note"] == note
     assert facts["statuses"] == ["official", "reconstructed"]
     assert facts["filename"] == "caption.csv"
-    assert pd.read_csv(io.StringIO(facts["csv"])).columns.tolist() == ["a", "note"]
-    assert facts["html"] == report.table_html(pd.DataFrame({"a": [1]}))
+    assert pd.read_csv(io.StringIO(facts["csv"])).columns.tolist() == ["a"]
+    assert facts["html"] == report.table_html(pd.DataFrame({"a": [1]}), label="Caption")
     assert data["text/html"] == report.table_figure_html(facts)
 
 
@@ -105,7 +105,8 @@ def test_a_table_is_numbered_from_its_facts():
     assert numbered.startswith(
         '<figure class="bulletin-table" id="table-3"><figcaption>'
         '<span class="bulletin-number">Table 3.</span> Caption &lt;b&gt;</figcaption>'
-        '<div class="table-scroll"><table'
+        '<div class="table-scroll" tabindex="0" role="region" aria-label="Caption &lt;b&gt;">'
+        '<table'
     )
     assert numbered.replace(' id="table-3"', "").replace(
         '<span class="bulletin-number">Table 3.</span> ', "") == report.table_figure_html(facts)

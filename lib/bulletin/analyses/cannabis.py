@@ -10,7 +10,6 @@ states its definition (:data:`ALL_DRUGS_DEFINITION`) and what the other common o
 from __future__ import annotations
 
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
@@ -21,7 +20,7 @@ from bulletin.core.wording import describe_percent, describe_years
 from bulletin.data.trust import claim_record
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (
-    PALETTE,
+    ONE_SERIES_COLOUR,
     STATED_MARKER,
     finish_chart,
     is_reconstructed,
@@ -402,7 +401,7 @@ def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame, *, title: 
         title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
     fig, ax = new_chart(10, 4)
-    colour = sns.color_palette(PALETTE, 1)[0]
+    colour = ONE_SERIES_COLOUR
     hidden = pd.Series(
         repeated_reconstructed(shares["share_pct"].tolist(), shares["status"].tolist()),
         index=shares.index,

@@ -42,6 +42,10 @@ from bulletin.publish.charts import (
     style_bar,
 )
 
+OFFENCE_TYPE_COLOURS = tuple(plt.get_cmap("tab10").colors[i] for i in (5, 6, 9, 8, 7))
+"""The offence types' colours (smuggling, selling, trafficking, possession, other: grey), apart from
+the five countries' (the first five of the same palette), which the page's first chart uses."""
+
 
 def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.ndarray:
     """Draw yearly bars stacked by country, reconstructed parts drawn apart.
@@ -185,7 +189,7 @@ def plot_shares_by_type(
     labels = offence_types()["label"].to_dict()
     years = sorted(shares["year"].unique())
     fig, ax = new_chart()
-    colours = plt.get_cmap("tab10").colors
+    colours = OFFENCE_TYPE_COLOURS  # not the countries' colours: one meaning per colour on the page
     bottom = np.zeros(len(years))
     types = [t for t in offence_types().index if t in set(shares["offence_type"])]
     for index, offence_type in enumerate(types):

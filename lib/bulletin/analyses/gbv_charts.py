@@ -7,6 +7,7 @@ crosses years without figures: years between the figures are never filled in.
 from __future__ import annotations
 
 import pandas as pd
+import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import StrMethodFormatter
@@ -18,7 +19,13 @@ from bulletin.analyses.indicators import (
 )
 from bulletin.data.trust import describe_sources, describe_status, least_trusted, statuses
 from bulletin.publish.chart_facts import statuses_of
-from bulletin.publish.charts import STATED_MARKER, finish_chart, is_reconstructed, new_chart
+from bulletin.publish.charts import (
+    PALETTE,
+    STATED_MARKER,
+    finish_chart,
+    is_reconstructed,
+    new_chart,
+)
 
 
 def plot_series(rows: pd.DataFrame, *, title: str) -> Figure:
@@ -82,6 +89,7 @@ def plot_series(rows: pd.DataFrame, *, title: str) -> Figure:
                 markersize=10,
                 markerfacecolor="white",
                 markeredgecolor="grey",
+                color="grey",
                 linestyle="none",
             )
         )
@@ -115,8 +123,10 @@ def plot_victims_by_sex(table: pd.DataFrame, rows: pd.DataFrame, *, title: str) 
     """
     victims = rows.loc[rows["indicator"] == DV_VICTIMS]
     fig, ax = new_chart()
-    ax.bar(table["year"], table[FEMALE], label="Women")
-    ax.bar(table["year"], table[MALE], bottom=table[FEMALE], label="Men")
+    # Colours the page's first chart does not use (one meaning per colour on a page).
+    women, men = sns.color_palette(PALETTE)[1], sns.color_palette(PALETTE)[9]
+    ax.bar(table["year"], table[FEMALE], label="Women", color=women)
+    ax.bar(table["year"], table[MALE], bottom=table[FEMALE], label="Men", color=men)
     ax.legend(frameon=False, loc="upper left")
     ax.xaxis.get_major_locator().set_params(integer=True)
     finish_chart(

@@ -36,6 +36,7 @@ import pandas as pd
 from bulletin.core.paths import data_folder
 from bulletin.core.periods import STATEMENTS_ISSUE, Quarter
 from bulletin.core.wording import describe_years, join_words
+from bulletin.data.citations import source_line
 
 STATUS_WORDS = {
     "official": "official figures",
@@ -103,9 +104,12 @@ def describe_status(rows: pd.DataFrame, period_column: str | None = "year") -> s
 
 
 def describe_sources(rows: pd.DataFrame) -> str:
-    """The distinct sources of some rows, as one 'Source:' line."""
-    sources = sorted(rows["source"].dropna().unique())
-    return "Source: " + ("; ".join(sources) if sources else "none") + "."
+    """The publications some rows come from, as one 'Source:' line (:func:`~bulletin.data.citations.source_line`).
+
+    >>> describe_sources(pd.DataFrame({"source": ["UNODC, World Drug Report 2024, statistical annex, table 7.1: x"]}))
+    'Source: UNODC, World Drug Report 2024, annex table 7.1.'
+    """
+    return source_line(rows["source"].dropna())
 
 
 def order_of_trust(status: str) -> int:

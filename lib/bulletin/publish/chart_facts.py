@@ -9,6 +9,7 @@ lines, points or heat-map cells the figure draws (:func:`chart_data`).
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +20,16 @@ from matplotlib.collections import PathCollection, QuadMesh
 from matplotlib.colors import to_rgba_array
 from matplotlib.container import BarContainer
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.ticker import FixedFormatter
 
+from bulletin.core.wording import join_words
 from bulletin.publish.report import csv_text, order_statuses, split_statuses
 
 _MAX_NAMED_CATEGORIES = 8
 # Column names chart_data gives when the axes name nothing: not worth saying in alt text.
+_WORDS = re.compile(r"[A-Za-z][A-Za-z ()'-]*")
 _GENERIC_NAMES = {"category", "column", "row", "series", "value"}
 
 
@@ -68,8 +72,8 @@ def chart_facts(fig: Figure) -> dict[str, Any]:
 
     Returns:
         ``title``, ``units`` (the value axis), ``source`` and ``status`` (the sentences under the
-        chart), ``statuses`` (in order of trust), ``alt``, ``csv`` (its data, with the source and
-        status) and ``finished`` (whether :func:`bulletin.publish.charts.finish_chart` made it).
+        chart), ``statuses`` (in order of trust), ``alt``, ``csv`` (its data; the source and status
+        sentences go beside it, not on every row) and ``finished`` (whether :func:`bulletin.publish.charts.finish_chart` made it).
     """
     info: ChartInfo | None = getattr(fig, "_bulletin_chart", None)
     drawn = chart_data(fig)
@@ -77,11 +81,6 @@ def chart_facts(fig: Figure) -> dict[str, Any]:
     data = info.data if info is not None and info.data is not None else drawn
     source = info.source if info else ""
     status = info.status if info else ""
-    csv_frame = data.copy()
-    if source and "source" not in csv_frame:
-        csv_frame["source"] = source.removeprefix("Source: ")
-    if status and "status" not in csv_frame:
-        csv_frame["data_status"] = status.removeprefix("Data status: ")
     return {
         "title": title,
         "units": info.value_label if info else "",
@@ -89,9 +88,119 @@ def chart_facts(fig: Figure) -> dict[str, Any]:
         "status": status,
         "statuses": statuses_of(data, info.statuses if info else None),
         "alt": info.alt if info and info.alt else describe_chart(fig, drawn, title, status),
-        "csv": csv_text(csv_frame) if not data.empty else "",
+        "csv": csv_text(data) if not data.empty else "",
         "finished": info is not None,
+        "legend": legend_entries(fig),
+        "colours": encoded_colours(fig),
     }
+
+
+def _hex(colour: tuple | None) -> str | None:
+    if colour is None:
+        return None
+    return "#" + "".join(f"{round(v * 255):02x}" for v in colour[:3])
+
+
+def legend_entries(fig: Figure) -> list[list[str]]:
+    """What each colour of a chart's legends means: ``[label, "#rrggbb"]`` pairs, in legend order.
+
+    A colour bar (heat maps) counts as a legend of its own and gives no pair.
+    """
+    entries: list[list[str]] = []
+    axes_legends = [ax.get_legend() for ax in fig.axes]
+    for legend in filter(None, [*axes_legends, *fig.legends]):
+        for handle, text in zip(legend.legend_handles, legend.get_texts(), strict=False):
+            colour = _hex(_colour(handle, face=isinstance(handle, Patch))) if handle else None
+            if colour is not None and text.get_text():
+                entries.append([text.get_text(), colour])
+    return [list(e) for e in dict.fromkeys(tuple(e) for e in entries)]
+
+
+def encoded_colours(fig: Figure) -> list[str]:
+    """The colours that mean something in a chart: its series' and its marks', each once.
+
+    A series is a set of bars or a line in the data's coordinates; a mark, a set of points (stated
+    figures, say). A chart of one series draws it in a colour that means nothing but "the data"
+    (its title says what): that colour is left out. Guides (drawn outside the data's
+    coordinates) and heat maps' cells (their scale is a colour bar or their numbers) are not counted.
+    """
+    series: list[str | None] = []
+    marks: list[str | None] = []
+    for ax in fig.axes:
+        if getattr(ax, "_colorbar", None) is not None:
+            continue
+        for container in ax.containers:
+            if isinstance(container, BarContainer):
+                series += [_hex(_bar_colour(p)) for p in container.patches]
+        has_bars = any(isinstance(c, BarContainer) for c in ax.containers)
+        for line in ax.get_lines():
+            if _is_series(line, ax, named_only=has_bars):
+                series.append(_hex(_colour(line, face=False)))
+        for points in ax.collections:
+            if isinstance(points, PathCollection) and len(points.get_offsets()):
+                marks.append(_hex(_colour(points, face=True)))
+    distinct = list(dict.fromkeys(c for c in series if c is not None))
+    meaningful = distinct if len(distinct) > 1 else []
+    return list(dict.fromkeys([*meaningful, *(c for c in marks if c is not None)]))
+
+
+def _is_series(line: Line2D, ax: Axes, named_only: bool) -> bool:
+    """Whether a line draws data: in the data's coordinates, with numbers; named, beside bars.
+
+    Beside bars, an unnamed line is an error bar or a guide.
+    """
+    if line.get_transform() != ax.transData:
+        return False
+    values = pd.to_numeric(pd.Series(line.get_ydata(orig=True)), errors="coerce")
+    if values.notna().sum() < 1:
+        return False
+    return not (named_only and line.get_label().startswith("_"))
+
+
+def colour_problems(charts: list[dict[str, Any]]) -> list[str]:
+    """What is wrong with the colours of a page's charts (their facts, in page order); empty if nothing.
+
+    Every colour that means something in a chart is named in its legend; and a colour means one
+    thing on the whole page (the same label wherever a legend names it). A colour that one legend
+    gives several labels (a key of line widths, say) names no category and is not compared.
+
+    >>> colour_problems([{"title": "A", "legend": [["Kazakhstan", "#0173b2"]], "colours": ["#0173b2", "#de8f05"]},
+    ...                  {"title": "B", "legend": [["Smuggling", "#0173b2"]], "colours": []}])
+    ['Figure 1 (A): #de8f05 is drawn but no legend names it', '#0173b2 means Kazakhstan (Figure 1) and Smuggling (Figure 2)']
+    """
+    problems: list[str] = []
+    meanings: dict[str, dict[str, list[int]]] = {}
+    for number, chart in enumerate(charts, start=1):
+        legend = chart.get("legend") or []
+        named = {colour for _, colour in legend}
+        unnamed = [c for c in chart.get("colours") or [] if c not in named]
+        if unnamed:
+            problems.append(
+                f"Figure {number} ({chart.get('title', '')}): {', '.join(unnamed)} "
+                f"{'is' if len(unnamed) == 1 else 'are'} drawn but no legend names "
+                f"{'it' if len(unnamed) == 1 else 'them'}"
+            )
+        labels_of: dict[str, set[str]] = {}
+        for label, colour in legend:
+            labels_of.setdefault(colour, set()).add(label)
+        for colour, labels in labels_of.items():
+            if len(labels) == 1:
+                meanings.setdefault(colour, {}).setdefault(next(iter(labels)), []).append(number)
+    for colour, labels in meanings.items():
+        if len(labels) > 1:
+            said = " and ".join(
+                f"{label} ({', '.join(f'Figure {n}' for n in numbers)})"
+                for label, numbers in labels.items()
+            )
+            problems.append(f"{colour} means {said}")
+    return problems
+
+
+def _bar_colour(patch: Patch) -> tuple | None:
+    """A bar's colour: its fill, or for a hatched (reconstructed) bar its outline, which keeps it."""
+    colour = patch.get_edgecolor() if patch.get_hatch() else patch.get_facecolor()
+    rgba = to_rgba_array(colour)
+    return tuple(float(v) for v in np.round(rgba[0][:3], 3)) if len(rgba) else None
 
 
 def statuses_of(data: pd.DataFrame, given: list[str] | None = None) -> list[str]:
@@ -115,14 +224,18 @@ def statuses_of(data: pd.DataFrame, given: list[str] | None = None) -> list[str]
 
 
 def describe_chart(fig: Figure, drawn: pd.DataFrame, title: str, status: str = "") -> str:
-    """A text alternative for a chart: what it shows, its categories and series, its extremes."""
-    ax = next((a for a in fig.axes if a.has_data()), fig.axes[0] if fig.axes else None)
-    kind = "Chart"
-    if ax is not None:
-        kind = "Bar chart" if any(isinstance(c, BarContainer) for c in ax.containers) else (
-            "Line chart" if ax.get_lines() else "Chart"
-        )
-    parts = [f"{kind}: {title}." if title else f"{kind}."]
+    """A text alternative for a chart: what it shows, not how it is drawn.
+
+    Its title; what is compared (the value, by what, over which years or between which
+    categories, for which series); the largest and smallest values and where they are; and the
+    data's status.
+
+    >>> frame = pd.DataFrame({"Drug": ["Heroin", "Opium", "Heroin", "Opium"], "year": [2014.8, 2014.8, 2016.2, 2016.2],
+    ...                       "Seizures (tons)": [1.5, 20.25, 0.5, 12.0]})
+    >>> print(describe_chart(Figure(), frame, "Seizures", "Data status: official figures."))
+    Seizures. Seizures (tons) by drug, 2015-2016: Heroin and Opium. Largest: 20.2 tons (Opium, 2015); smallest: 0.5 tons (Heroin, 2016). Data status: official figures.
+    """
+    parts = [f"{title}." if title else "A chart."]
     if not drawn.empty:
         parts.append(_describe_numbers(drawn))
     if status:
@@ -136,36 +249,76 @@ def _value_column(frame: pd.DataFrame) -> str | None:
     return numeric[-1] if numeric and not frame.empty else None
 
 
+def _years_or_none(values: pd.Series) -> list[int] | None:
+    """The years a column holds (whole or nearly: bars set beside a year), or None if it holds others."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    if numbers.isna().any() or numbers.empty:
+        return None
+    years = numbers.round().astype(int)
+    if not years.between(1900, 2100).all() or (numbers - years).abs().max() > 0.5:
+        return None
+    return sorted(set(years.tolist()))
+
+
+def _named(items: list[str]) -> str:
+    """Some names in a sentence: all of them, or the first few and how many more."""
+    more = len(items) - _MAX_NAMED_CATEGORIES
+    if more > 0:
+        return ", ".join(items[:_MAX_NAMED_CATEGORIES]) + f" and {more} more"
+    return join_words(items)
+
+
 def _describe_numbers(drawn: pd.DataFrame) -> str:
     value = _value_column(drawn)
     if value is None:
         return ""
-    columns = [c for c in drawn.columns if c not in ("panel", value)]
-    series_column = columns[0] if len(columns) > 1 else None
-    category = columns[-1] if columns else None
-    words = []
-    if category is not None:
-        categories = list(dict.fromkeys(str(c) for c in drawn[category]))
-        by = f" by {category.lower()}" if category not in _GENERIC_NAMES else ""
-        if len(categories) <= _MAX_NAMED_CATEGORIES:
-            words.append(f"{value}{by}: {', '.join(categories)}.")
-        else:
-            words.append(
-                f"{value}{by}, {len(categories)} values from {categories[0]} to {categories[-1]}."
-            )
-    if series_column is not None and drawn[series_column].nunique() > 1:
-        series = list(dict.fromkeys(str(s) for s in drawn[series_column]))
-        more = len(series) - _MAX_NAMED_CATEGORIES
-        named = ", ".join(series[:_MAX_NAMED_CATEGORIES]) + (f" and {more} more" if more > 0 else "")
-        words.append(f"{series_column.capitalize()}: {named}.")
-    values = drawn[value].dropna()
+    columns = [c for c in drawn.columns if c != value]
+    years_column = next((c for c in columns if _years_or_none(drawn[c]) is not None), None)
+    years = _years_or_none(drawn[years_column]) if years_column is not None else None
+    named = [c for c in columns if c != years_column]
+    compared = f"{value}"
+    by = [
+        str(c).lower() for c in named
+        if str(c) not in _GENERIC_NAMES and _WORDS.fullmatch(str(c)) and drawn[c].nunique() > 1
+    ]
+    if by:
+        compared += " by " + " and ".join(by)
+    if years:
+        compared += f", {years[0]}-{years[-1]}" if len(years) > 1 else f", {years[0]}"
+    between = [
+        _named(list(dict.fromkeys(str(v) for v in drawn[c]))) for c in named if drawn[c].nunique() > 1
+    ]
+    words = [compared + (": " + "; ".join(between) if between else "") + "."]
+    values = pd.to_numeric(drawn[value], errors="coerce").dropna()
     if not values.empty:
-        top = drawn.loc[values.idxmax()]
-        where = ", ".join(
-            str(top[c]) for c in (series_column, category) if c is not None and str(top[c]) != ""
-        )
-        words.append(f"Highest: {_short_number(top[value])}" + (f" ({where})." if where else "."))
+        unit = _unit(str(value))
+        drawn_bars = values[values > 0] if (values > 0).any() else values  # 0: a bar not drawn
+        largest, smallest = drawn.loc[values.idxmax()], drawn.loc[drawn_bars.idxmin()]
+        said = f"Largest: {_amount(largest[value], unit)}{_where(largest, named, years_column)}"
+        if drawn_bars.idxmin() != values.idxmax():
+            said += f"; smallest: {_amount(smallest[value], unit)}{_where(smallest, named, years_column)}"
+        words.append(said + ".")
     return " ".join(words)
+
+
+def _unit(label: str) -> str:
+    """The unit a value axis names in brackets at its end: "Seizures (tons)" gives "tons"."""
+    found = re.search(r"\(([^()]+)\)\s*$", label)
+    return found.group(1) if found and found.group(1) != "number" else ""
+
+
+def _amount(value: float, unit: str) -> str:
+    number = _short_number(value)
+    if not unit:
+        return number
+    return f"{number}{unit}" if unit == "%" else f"{number} {unit}"
+
+
+def _where(row: pd.Series, named: list[str], years_column: str | None) -> str:
+    places = [str(row[c]) for c in named if str(row[c]) not in ("", "nan")]
+    if years_column is not None:
+        places.append(str(int(round(float(row[years_column])))))
+    return f" ({', '.join(places)})" if places else ""
 
 
 def _short_number(value: float) -> str:
@@ -330,7 +483,17 @@ def _legend_names(ax: Axes) -> dict[tuple, str]:
 
 
 def _colour(artist: Any, face: bool) -> tuple | None:
-    """An artist's fill (bars) or line colour as a rounded RGB tuple, to match legend entries."""
+    """An artist's fill (bars) or line colour as a rounded RGB tuple, to match legend entries.
+
+    A line drawn without its line (points only) is the colour of its points: their fill, or for
+    hollow points their outline.
+    """
+    if isinstance(artist, Line2D) and artist.get_linestyle() in ("None", "none", "", " "):
+        fill = artist.get_markerfacecolor()
+        hollow = isinstance(fill, str) and fill.lower() in ("none", "white", "w", "#ffffff")
+        colour = artist.get_markeredgecolor() if hollow else fill
+        rgba = to_rgba_array(colour)
+        return tuple(float(v) for v in np.round(rgba[0][:3], 3)) if len(rgba) else None
     getter = getattr(artist, "get_facecolor" if face else "get_color", None)
     if getter is None:
         return None

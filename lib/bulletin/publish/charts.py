@@ -24,6 +24,8 @@ does not show it a second time. No formatter is patched and nothing is dropped a
 
 from __future__ import annotations
 
+import base64
+import io
 import logging
 import math
 import textwrap
@@ -43,6 +45,7 @@ from matplotlib.ticker import FuncFormatter, ScalarFormatter
 from bulletin.core.numbers import axis_number
 from bulletin.data.trust import least_trusted, order_of_trust
 from bulletin.publish.chart_facts import ChartInfo, chart_facts
+from bulletin.publish.downloads import CHART_DPI, PNG_DENSITY, png_size
 from bulletin.publish.report import CHART_MIMETYPE
 
 log = logging.getLogger(__name__)
@@ -59,12 +62,17 @@ STATUS_LEGEND_LABELS = {
     "estimate": "estimate, not official",
 }
 PALETTE = "colorblind"
+ONE_SERIES_COLOUR = "#3b3b3b"
+"""The colour of a chart's only series: none of the palette's, which mean a category elsewhere on
+the page (one meaning per colour on a page)."""
 
 
 def use_house_style() -> None:
     """Apply the bulletin's chart style (seaborn, colour-blind palette, readable sizes)."""
     sns.set_theme(style="whitegrid", palette=PALETTE, context="notebook")
-    plt.rcParams.update({"figure.dpi": 100, "savefig.dpi": 100, "axes.titleweight": "bold"})
+    plt.rcParams.update(
+        {"figure.dpi": CHART_DPI, "savefig.dpi": CHART_DPI, "axes.titleweight": "bold"}
+    )
 
 
 def new_chart(width: float = 9, height: float = 5) -> tuple[Figure, Axes]:
@@ -287,20 +295,53 @@ def _show_where_finished(fig: Figure) -> None:
         callbacks.insert(0, draw_finished_charts)
 
 
-def chart_output(fig: Figure, shell: Any) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A chart's output: its PNG (as the kernel's formatter makes it) and its facts, as data.
+_SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": "bulletin"}
+"""Text stays text in the SVG (selectable, searchable, light); ids the same on every run."""
+
+
+def chart_images(fig: Figure) -> tuple[str, bytes]:
+    """A finished chart as vector SVG and as a PNG at twice the page's density.
+
+    The same on every run for the same figure (no date in the SVG, fixed ids), and cropped as the
+    inline backend crops (``bbox_inches="tight"``), so that the source line under it is kept.
+
+    Returns:
+        The SVG text and the PNG's bytes.
+    """
+    svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
+    with plt.rc_context(_SVG_SETTINGS):
+        fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    fig.savefig(png_buffer, format="png", bbox_inches="tight", dpi=CHART_DPI * PNG_DENSITY)
+    return svg_buffer.getvalue().decode("utf-8"), png_buffer.getvalue()
+
+
+def chart_output(fig: Figure, shell: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A chart's output: its SVG, its PNG at twice the density, and its facts, as data.
+
+    JupyterLab shows the PNG at its page size (the metadata halves its pixels); the page inlines
+    the SVG and offers both as downloads.
 
     Args:
         fig: the chart.
-        shell: the IPython shell whose display formatter renders the PNG.
+        shell: unused; kept so that callers holding the kernel's shell need not change.
 
     Returns:
-        The MIME bundle (``image/png``, ``text/plain`` and :data:`CHART_MIMETYPE`) and its metadata.
+        The MIME bundle (``image/svg+xml``, ``image/png``, ``text/plain`` and
+        :data:`CHART_MIMETYPE`) and its metadata.
     """
-    # Constrained layout settles on a second draw: the inline backend's PNGs were of figures
-    # already drawn once, and drawing first keeps every chart's PNG as it was, byte for byte.
+    # Constrained layout settles on a second draw: drawing first keeps every chart's layout as the
+    # inline backend's PNGs had it.
     fig.canvas.draw()
-    data, metadata = shell.display_formatter.format(fig, include={"image/png", "text/plain"})
+    svg, png = chart_images(fig)
+    width, height = png_size(png)
+    data: dict[str, Any] = {
+        "image/svg+xml": svg,
+        "image/png": base64.b64encode(png).decode("ascii"),
+        "text/plain": repr(fig),
+    }
+    metadata: dict[str, Any] = {}
+    if width and height:
+        metadata["image/png"] = {"width": width // PNG_DENSITY, "height": height // PNG_DENSITY}
     try:
         data[CHART_MIMETYPE] = chart_facts(fig)
     except Exception:  # a chart must still show if its description fails

@@ -20,7 +20,6 @@ import base64
 import html
 import json
 import re
-import struct
 import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
@@ -32,9 +31,16 @@ from nbconvert import HTMLExporter
 import bulletin
 from bulletin.core.paths import PROJECT_ROOT
 from bulletin.core.periods import Quarter
-from bulletin.core.wording import join_words
 from bulletin.data.trust import STATUS_WORDS, describe_shares
 from bulletin.publish.claim_boxes import claim_html
+from bulletin.publish.downloads import (
+    CHART_DPI,
+    DOWNLOADS_DIR,
+    PACKAGE_FILE,
+    PNG_DENSITY,
+    PageDownloads,
+    png_size,
+)
 from bulletin.publish.front_page import front_page
 from bulletin.publish.masthead import (
     BULLETIN_TITLE,
@@ -79,7 +85,7 @@ ANALYST_HEADING = re.compile(r"^##\s+(Load|Compute|Check|Show)\s*$", re.MULTILIN
 
 
 def prepare_for_readers(
-    nb: nbformat.NotebookNode, name: str | None = None
+    nb: nbformat.NotebookNode, name: str | None = None, downloads: PageDownloads | None = None
 ) -> nbformat.NotebookNode:
     """A copy of an executed notebook as readers see it, with its page facts in its metadata.
 
@@ -97,13 +103,15 @@ def prepare_for_readers(
         nb: the executed notebook.
         name: the analysis's name (its notebook's file name without ``.ipynb``), which gives the
             page its section; default: papermill's record of the input path, if any.
+        downloads: where the charts' and tables' files go (PNG, SVG, CSV, beside the page; see
+            :mod:`bulletin.publish.downloads`); without, each offers its CSV in a link of its own.
 
     Returns:
         The notebook as readers see it.
     """
     clean = nbformat.from_dict(json.loads(json.dumps(nb)))
     facts = page_facts(clean, name)
-    numbers = _Numbers()
+    numbers = _Numbers(downloads)
     cells = []
     for cell in clean.cells:
         if is_hidden(cell):
@@ -124,9 +132,10 @@ def prepare_for_readers(
 class _Numbers:
     """The outputs of a notebook as readers see them, charts and tables numbered as they come."""
 
-    def __init__(self) -> None:
+    def __init__(self, downloads: PageDownloads | None) -> None:
         self.charts = 0
         self.tables = 0
+        self.downloads = downloads
 
     def output(self, output: nbformat.NotebookNode) -> list[nbformat.NotebookNode]:
         kind = output.get("output_type")
@@ -142,63 +151,108 @@ class _Numbers:
             return []  # key figures go to figures.json, data records to the footer
         if is_chart(output):
             self.charts += 1
-            return [chart_output(output, self.charts)]
+            return [chart_output(output, self.charts, self.downloads)]
         if is_table(output):
             self.tables += 1
             facts = data[TABLE_MIMETYPE]
-            return [_html_output(table_figure_html(facts, self.tables), facts.get("caption", ""))]
+            return [_html_output(self._table(facts), facts.get("caption", ""))]
         if set(data) - {"text/plain"}:
             return [output]
         return []  # a bare repr: code, not content
+
+
+    def _table(self, facts: dict[str, Any]) -> str:
+        if self.downloads is None:
+            return table_figure_html(facts, self.tables)
+        caption = str(facts.get("caption", ""))
+        stem = f"table-{self.tables}-{slug(caption, 'table')}"
+        links = self.downloads.add_table(stem, f"Table {self.tables}. {caption}", facts)
+        return table_figure_html(facts, self.tables, download=links)
 
 
 def _html_output(text: str, plain: str) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": text, "text/plain": plain})
 
 
-def chart_output(output: dict[str, Any], number: int) -> nbformat.NotebookNode:
+def chart_output(
+    output: dict[str, Any], number: int, downloads: PageDownloads | None = None
+) -> nbformat.NotebookNode:
     """A chart as readers see it, from the facts its output carries.
 
-    Numbered and captioned, its PNG with its text alternative and size, and its data as a CSV
-    download.
+    Numbered; drawn as vector SVG where the output has one (the PNG otherwise), with a text
+    alternative saying what it shows; its title and source line are the chart's own, drawn once in
+    it. With ``downloads``, its PNG, SVG and data (CSV) are offered as files beside the page;
+    without, its data is offered as a link holding the CSV.
 
     Args:
-        output: the chart's output (``image/png`` and, when finished, its facts).
+        output: the chart's output (``image/svg+xml`` and ``image/png`` and, when finished, its
+            facts).
         number: its number on the page.
+        downloads: the page's downloads, which keep the chart's files.
 
     Returns:
         An HTML output of the chart.
     """
-    facts = output["data"].get(CHART_MIMETYPE) or {}
+    data = output["data"]
+    facts = data.get(CHART_MIMETYPE) or {}
     title = facts.get("title") or ""
     alt = facts.get("alt") or (f"Chart: {title}" if title else "Chart without a description")
-    png = "".join(output["data"]["image/png"].split())
-    width, height = _png_size(png)
-    size = f' width="{width}" height="{height}"' if width and height else ""
-    caption = f'<span class="bulletin-number">Figure {number}.</span> {html.escape(title)}'
-    download = ""
-    if facts.get("csv"):
-        download = csv_link(facts["csv"], f"figure-{number}-{slug(title, 'chart')}.csv")
+    png = base64.b64decode("".join(data["image/png"].split())) if "image/png" in data else b""
+    svg = data.get("image/svg+xml")
+    svg = "".join(svg) if isinstance(svg, list) else svg
+    picture = inline_svg(svg, f"figure-{number}", alt) if svg else _png_img(png, alt)
+    stem = f"figure-{number}-{slug(title, 'chart')}"
+    if downloads is not None:
+        links = downloads.add_chart(stem, f"Figure {number}. {title}".strip(), facts, svg, png)
+    else:
+        links = csv_link(facts["csv"], f"{stem}.csv") if facts.get("csv") else ""
     figure = (
         f'<figure class="bulletin-chart" id="figure-{number}">'
-        f"<figcaption>{caption}</figcaption>"
-        f'<img src="data:image/png;base64,{png}" alt="{html.escape(alt, quote=True)}"{size}>'
-        f"{download}</figure>"
+        f'<figcaption><span class="bulletin-number">Figure {number}</span></figcaption>'
+        f"{picture}{links}</figure>"
     )
     return _html_output(figure, f"Figure {number}. {title}")
 
 
-def _png_size(png_base64: str) -> tuple[int | None, int | None]:
-    """Width and height of a PNG from its header, so the page reserves the chart's space."""
-    try:
-        header = base64.b64decode(png_base64[:44])
-        if header[:8] == b"\x89PNG\r\n\x1a\n" and header[12:16] == b"IHDR":
-            width, height = struct.unpack(">II", header[16:24])
-            return width, height
-    except (ValueError, struct.error):
-        pass
-    return None, None
+def _png_img(png: bytes, alt: str) -> str:
+    width, height = png_size(png)
+    size = ""
+    if width and height:  # drawn at twice the page's density: shown at half its pixels
+        size = f' width="{width // PNG_DENSITY}" height="{height // PNG_DENSITY}"'
+    encoded = base64.b64encode(png).decode("ascii")
+    return f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt, quote=True)}"{size}>'
 
+
+_SVG_START = re.compile(r"<svg\b[^>]*>", re.DOTALL)
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_REFERENCE = re.compile(r'(\bid="|url\(#|href="#)([^")]+)')
+_PT = re.compile(r'\b(width|height)="([\d.]+)pt"')
+
+
+def inline_svg(svg: str, scope: str, alt: str) -> str:
+    """A chart's SVG as it sits in a page: ids of its own, named by its text alternative.
+
+    The XML prolog and metadata go; every id is prefixed with ``scope`` (two charts on a page
+    share none); its size in points becomes CSS pixels at the chart's density (as its PNG had
+    it); the text alternative is its ``<title>`` and accessible name (``role="img"``).
+
+    >>> inline_svg('<?xml?><svg width="72pt" height="36pt"><g id="a"><use href="#a"/></g></svg>', "f1", "A & B")
+    '<svg width="100" height="50" role="img" aria-labelledby="f1-alt" focusable="false"><title id="f1-alt">A &amp; B</title><g id="f1-a"><use href="#f1-a"/></g></svg>'
+    """
+    start = _SVG_START.search(svg)
+    if start is None:
+        return ""
+    body = re.sub(r"<metadata>.*?</metadata>\s*", "", svg[start.end():], flags=re.DOTALL)
+    ids = set(_SVG_ID.findall(body))
+    body = _SVG_REFERENCE.sub(
+        lambda m: f"{m.group(1)}{scope}-{m.group(2)}" if m.group(2) in ids else m.group(0), body
+    )
+    opening = _PT.sub(
+        lambda m: f'{m.group(1)}="{round(float(m.group(2)) * CHART_DPI / 72)}"', start.group(0)
+    )
+    label = f"{scope}-alt"
+    opening = opening[:-1] + f' role="img" aria-labelledby="{label}" focusable="false">'
+    return f'{opening}<title id="{label}">{html.escape(alt, quote=False)}</title>{body}'.strip()
 
 
 def _error_output(output: dict) -> nbformat.NotebookNode:
@@ -211,6 +265,25 @@ def _error_output(output: dict) -> nbformat.NotebookNode:
     )
     return nbformat.v4.new_output("display_data", data={"text/html": text, "text/plain": text})
 
+
+
+_SOURCE_SENTENCE = re.compile(r"Source: (.*?)\.(?=\s|$)")
+
+
+def cited_publications(lines: list[str]) -> list[str]:
+    """The publications the "Source: ..." sentences of some captions and notes name, each once.
+
+    >>> cited_publications(["Source: A; B.", "Source: B, table 7.1. Data status: official.", ""])
+    ['A', 'B', 'B, table 7.1']
+    """
+    names = [
+        name.strip()
+        for line in lines
+        for match in _SOURCE_SENTENCE.finditer(str(line))
+        for name in match.group(1).split("; ")
+        if name.strip() and name.strip() != "none"
+    ]
+    return list(dict.fromkeys(names))
 
 
 def data_shares_html(records: list[dict[str, Any]]) -> str:
@@ -233,7 +306,8 @@ def data_shares_html(records: list[dict[str, Any]]) -> str:
 def page_data_html(facts: dict[str, Any]) -> str:
     """The footer's account of the data behind a page.
 
-    Its status, and each chart's and table's source and status.
+    Its status, the publications its charts and tables cite (each once), where the full source of
+    their rows is, and the rows it used by status.
     """
     statuses = facts.get("statuses", [])
     records = facts.get("data", []) or []
@@ -252,21 +326,20 @@ def page_data_html(facts: dict[str, Any]) -> str:
         )
         + ".</p>",
     ]
-    # Each distinct source-and-status text once, with the charts and tables it is behind.
-    behind: dict[str, list[str]] = {}
-    for chart in facts.get("charts", []):
-        words = " ".join(w for w in (chart["source"], chart["status"]) if w)
-        if words:
-            behind.setdefault(words, []).append(f"Figure {chart['number']}")
-    for table in facts.get("tables", []):
-        if table["note"]:
-            behind.setdefault(table["note"], []).append(f"Table {table['number']}")
-    items = [
-        f"<li>{html.escape(join_words(labels))}: {html.escape(words)}</li>"
-        for words, labels in behind.items()
-    ]
-    if items:
-        lines += ["<ul>", *items, "</ul>"]
+    # The publications behind the page, each once: every chart and table says its own under it.
+    cited = cited_publications(
+        [chart.get("source", "") for chart in facts.get("charts", [])]
+        + [table.get("note", "") for table in facts.get("tables", [])]
+    )
+    if cited:
+        lines.append(f"<p>Sources: {html.escape('; '.join(cited))}.</p>")
+    if facts.get("name") and (facts.get("charts") or facts.get("tables")):
+        package = f"{DOWNLOADS_DIR}/{facts['name']}/{PACKAGE_FILE}"
+        lines.append(
+            "<p>Each chart's and table's data, with the full source of its rows: "
+            f'<a href="{html.escape(package, quote=True)}">{PACKAGE_FILE}</a> '
+            "(a Frictionless Data Package beside the CSV files).</p>"
+        )
     shares = data_shares_html(facts.get("data", []))
     if shares:
         lines.append(shares)

@@ -335,14 +335,15 @@ def _is_year_column(column: Any, values: pd.Series) -> bool:
     return "year" in str(column).lower() and pd.api.types.is_integer_dtype(values)
 
 
-def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
+def table_html(frame: pd.DataFrame, decimals: int = 1, label: str = "") -> str:
     """A frame as an HTML table, every value escaped.
 
     Header cells with ``scope="col"``, numbers right-aligned (``class="num"``) and text
     left-aligned. Numbers are grouped by thousands (years never), shares and changes in per cent
     (a header with "%") have one decimal, and a missing value shows as
     :data:`~bulletin.core.numbers.NO_FIGURE`, never as zero. The table sits in a scrolling
-    container (``table-scroll``) whose first column stays in view, so no column is ever cut off.
+    container (``table-scroll``) whose first column stays in view, so no column is ever cut off;
+    the container can be scrolled from the keyboard (it takes the focus, named by ``label``).
     """
     numeric = [_is_number_column(frame[c]) for c in frame.columns]
     grouped = [not _is_year_column(c, frame[c]) for c in frame.columns]
@@ -361,7 +362,9 @@ def table_html(frame: pd.DataFrame, decimals: int = 1) -> str:
         )
         rows.append(f"<tr>{cells}</tr>")
     return (
-        f'<div class="table-scroll"><table class="bulletin-table">\n<thead>\n<tr>{header}</tr>\n'
+        f'<div class="table-scroll" tabindex="0" role="region" '
+        f'aria-label="{html.escape(label or "Table", quote=True)}">'
+        f'<table class="bulletin-table">\n<thead>\n<tr>{header}</tr>\n'
         f"</thead>\n<tbody>\n{chr(10).join(rows)}\n</tbody>\n</table></div>"
     )
 
@@ -409,23 +412,25 @@ def table_facts(
 
     Returns:
         ``caption``, ``note``, ``statuses`` (in order of trust), ``html`` (the grid, every cell
-        escaped), ``csv`` (its data with the note) and ``filename`` (of the download).
+        escaped), ``csv`` (its data; the note is said beside it, not on every row) and ``filename`` (of the download).
     """
-    data = frame.assign(note=note) if note and "note" not in frame else frame
     return {
         "caption": caption,
         "note": note,
         "statuses": order_statuses(statuses or []),
-        "html": table_html(frame, decimals),
-        "csv": csv_text(data),
+        "html": table_html(frame, decimals, caption),
+        "csv": csv_text(frame),
         "filename": f"{slug(caption, 'table')}.csv",
     }
 
 
-def table_figure_html(facts: dict[str, Any], number: int | None = None) -> str:
+def table_figure_html(
+    facts: dict[str, Any], number: int | None = None, download: str | None = None
+) -> str:
     """A table as readers see it, from its facts (:func:`table_facts`).
 
-    Its caption (numbered when ``number`` is given), grid, note and its data as a CSV download.
+    Its caption (numbered when ``number`` is given), grid, note and its data as a CSV download:
+    ``download``'s HTML when given (a link to a file beside the page), else a link holding the CSV.
     """
     caption = html.escape(str(facts.get("caption", "")))
     note = str(facts.get("note", ""))
@@ -436,7 +441,8 @@ def table_figure_html(facts: dict[str, Any], number: int | None = None) -> str:
     if number is not None:
         where = f' id="table-{number}"'
         caption = f'<span class="bulletin-number">Table {number}.</span> {caption}'
-    download = csv_link(str(facts.get("csv", "")), str(facts.get("filename", "table.csv")))
+    if download is None:
+        download = csv_link(str(facts.get("csv", "")), str(facts.get("filename", "table.csv")))
     return (
         f'<figure class="bulletin-table"{where}><figcaption>{caption}</figcaption>'
         f"{facts.get('html', '')}{note_html}{download}</figure>"

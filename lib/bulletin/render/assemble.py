@@ -126,6 +126,7 @@ def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple]
     folder = decision.previous_dir
     for suffix in (".html", ".ipynb"):
         link_or_copy(folder / f"{name}{suffix}", staging / f"{name}{suffix}")
+    _reuse_downloads(folder, staging, name)
     if folder not in previous_records:
         previous_records[folder] = _previous_records(folder)
     figures = [dict(r) for r in previous_records[folder][0].get(name, [])]
@@ -135,6 +136,30 @@ def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple]
     rendered = RenderedNotebook(name, entry.get("title", name), f"{name}.html", figures, claims,
                                 entry.get("seconds", 0.0), "ok", True)
     return rendered, entry
+
+
+def _reuse_downloads(folder: Path, staging: Path, name: str) -> None:
+    """Link a reused page's downloads (``downloads/<name>/``) from where the page was reused."""
+    from bulletin.publish.downloads import DOWNLOADS_DIR
+
+    source = folder / DOWNLOADS_DIR / name
+    if not source.is_dir():
+        return
+    target = staging / DOWNLOADS_DIR / name
+    target.mkdir(parents=True, exist_ok=True)
+    for path in sorted(source.iterdir()):
+        if path.is_file():
+            link_or_copy(path, target / path.name)
+
+
+def _write_downloads(staging: Path, downloads: dict[str, bytes]) -> None:
+    """Write a page's downloads into the edition's staging folder (paths relative to it)."""
+    for relative, content in sorted(downloads.items()):
+        path = staging / relative
+        if staging.resolve() not in path.resolve().parents:
+            raise RenderError(f"a page's download {relative!r} would be written outside {staging}")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
 
 
 def _executed(item: Planned, outcome: Outcome, staging: Path, footer: str = "",
@@ -153,6 +178,7 @@ def _executed(item: Planned, outcome: Outcome, staging: Path, footer: str = "",
     if item.shared_from is not None:
         page = restamp_issue(page, str(item.parameters.get("quarter", "")), footer)
     (staging / f"{name}.html").write_text(page, encoding="utf-8")
+    _write_downloads(staging, outcome.downloads)
     (staging / f"{name}.ipynb").write_text(
         json.dumps(outcome.executed, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )

@@ -54,6 +54,8 @@ class Outcome:
     figures: list[dict[str, Any]] = field(default_factory=list)
     claims: list[dict[str, Any]] = field(default_factory=list)
     data: list[dict[str, Any]] = field(default_factory=list)
+    downloads: dict[str, bytes] = field(default_factory=dict)
+    """The page's files to take away (PNG, SVG, CSV, ``datapackage.json``), by path in the issue."""
 
 
 def _headings(cells: list[dict[str, Any]]) -> list[str]:
@@ -154,25 +156,28 @@ def _read_trace(path: Path, data_dir: Path) -> dict[str, str | None]:
     return {name: data.sha256(name) for name in names if not (data.data_dir / name).is_dir()}
 
 
-def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any] | None) -> tuple[str, str]:
-    """The notebook's title and page.
+def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any] | None
+          ) -> tuple[str, str, dict[str, bytes]]:
+    """The notebook's title, page and the page's downloads (by path in the issue's folder).
 
     A failed notebook's page has the failure banner at the top instead of papermill's error cells.
     """
     import nbformat
 
+    from bulletin.publish.downloads import PageDownloads
     from bulletin.publish.pages import export_html, notebook_title, prepare_for_readers
 
     nb = nbformat.from_dict(json.loads(json.dumps(executed)))
     nb.cells = _own_cells(nb)
     title = notebook_title(nb, name)
-    readers = prepare_for_readers(nb, name)
+    downloads = PageDownloads(name, title)
+    readers = prepare_for_readers(nb, name, downloads)
     if error is not None:
         banner = nbformat.from_dict(failure_banner(name, error))
         first_code = next((i for i, c in enumerate(readers.cells) if c.cell_type == "code"), len(readers.cells))
         readers.cells.insert(first_code, banner)
     nav = '<a href="index.html">&larr; Contents of the issue</a>'
-    return title, export_html(readers, title, nav, footer)
+    return title, export_html(readers, title, nav, footer), downloads.all_files()
 
 
 def now() -> str:
@@ -306,7 +311,9 @@ async def execute_task(
         data_read = _read_trace(trace, data_dir)
         trace.unlink(missing_ok=True)
     executed = json.loads(json.dumps(nb))
-    title, page = await asyncio.to_thread(_page, task.notebook.name, executed, task.footer, error)
+    title, page, downloads = await asyncio.to_thread(
+        _page, task.notebook.name, executed, task.footer, error
+    )
     log.debug("%s: executed in %.2f s, page made %.2f s later", task.label,
               executed_at - run.started, time.perf_counter() - executed_at)
     return Outcome(
@@ -319,4 +326,5 @@ async def execute_task(
         data_read=data_read,
         error=error,
         finished_at=now(),
+        downloads=downloads,
     )
