@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import crime_statistics as cs
+from bulletin.analyses import crime_statistics_charts as charts
 from bulletin.analyses import indicators as names
 from bulletin.analyses import sdg16
 from bulletin.publish import chart_facts
@@ -119,9 +120,10 @@ def test_default_years_run_from_2010_to_the_latest_observed():
 
 def test_sentences_from_the_counts(matrix):
     text = cs.coverage_sentences(matrix)
-    assert "an official figure is published for 25% of the 32 country-years (8)" in text
+    assert "an official figure is published for 25% of the 32 indicator-years (8)" in text
     assert "Kazakhstan has no official figure" in text
-    assert "only Kyrgyzstan has official figures (16.1.1 Victims of intentional homicide)" in text
+    assert "only Kyrgyzstan has official figures (SDG 16.1.1)" in text
+    assert "reports the most" not in text  # the chart shows each country's share
 
 
 def test_sdg_codes_and_sex():
@@ -137,9 +139,11 @@ def test_sdg16_trends_by_sex():
     trends = sdg16.sdg16_trends(indicators())
     assert set(trends["indicator"]) == {HOMICIDE}
     assert set(trends["sex"].dropna()) == {"female", "male"}
-    text = sdg16.sdg16_sentences(trends)
-    assert "Kyrgyzstan, total: 5 in 2015, 4.30 in 2016; it decreased from 2015 to 2016" in text
-    assert "Kyrgyzstan, women: 2.10 in 2016 only" in text
+    alt = sdg16.panels_alt(trends, "SDG 16")
+    assert f"{HOMICIDE} (per 100,000 population), Kyrgyzstan: 5 in 2015, 4.3 in 2016" in alt
+    data = sdg16.panel_data(trends)
+    women = data[data["breakdown"] == "women"]
+    assert women[["year", "value"]].values.tolist() == [[2016, 2.1]]  # one year only, as given
 
 
 def test_key_figures_and_charts(matrix):
@@ -148,8 +152,8 @@ def test_key_figures_and_charts(matrix):
     assert figures["crimestats_official_cells_pct"]["value"] == pytest.approx(25.0)
     assert figures["crimestats_countries_without_official_sdg16"]["value"] == 1
     assert all(name.startswith("crimestats_") for name in figures)
-    assert cs.plot_coverage(matrix, "Coverage") is not None
-    assert sdg16.plot_sdg16_trend(trends, HOMICIDE, title="{indicator}, {years}") is not None
+    assert charts.plot_coverage_shares(matrix, title="Coverage, {years}") is not None
+    assert sdg16.plot_sdg16_panels(trends, title="SDG 16, {years}") is not None
 
 
 def test_a_label_naming_women_is_no_breakdown_by_sex():
@@ -184,12 +188,10 @@ def test_coverage_sources_name_each_publication_once():
     assert line.startswith("Source: UNODC, WDR 2024, table 10.1. Reconstructed figures")
 
 
-def test_summary_table_speaks_to_readers(matrix):
-    table = cs.summary_table(matrix)
-    assert list(table.columns) == [
-        "Indicator", "Data collection", "Official", "Stated in the bulletin", "Estimate",
-        "Reconstructed", "No figure", "Official (%)"
-    ]
+def test_coverage_view_speaks_to_readers(matrix):
+    view = cs.coverage_view(matrix)
+    assert list(view.columns) == ["Indicator", "Kazakhstan", "Kyrgyzstan"]
+    assert "Police personnel rate" in set(view["Indicator"])  # no label in the vocabulary
 
 
 def test_stated_figures_are_counted_apart_from_official_ones():
@@ -203,9 +205,11 @@ def test_stated_figures_are_counted_apart_from_official_ones():
     line = summary.loc["certified_police_officers_share"]
     assert (line["official"], line["stated"], line["missing"]) == (0, 1, 3)
     assert line["official_pct"] == 0.0  # a stated figure is not an official one
-    assert "s stated in the bulletin's text only" in cs.TABLE_LEGEND
-    cells = cs.coverage_table(matrix).set_index(["Country", "Indicator"])
-    assert cells.at[("Kyrgyzstan", "certified_police_officers_share"), "2016"] == "s"
+    assert "stated in the bulletin (its text gives the figure, not official)" in cs.view_note(matrix)
+    cells = cs.coverage_view(matrix).set_index("Indicator")
+    line = "Women among certified police officers, total and by sex"  # the vocabulary's label
+    assert cells.at[line, "Kyrgyzstan"] == "1 of 2 years: 2016 stated in the bulletin"
+    assert pd.isna(cells.at[line, "Kazakhstan"])
     figures = {f["name"]: f for f in cs.key_figures(matrix, sdg16.sdg16_trends(stated))}
     assert figures["crimestats_stated_cells_pct"]["value"] > 0
     assert figures["crimestats_official_cells_pct"]["status"] == "estimate+official+reconstructed+stated"
@@ -221,6 +225,50 @@ def test_coverage_statuses_leave_out_the_cells_without_a_figure():
 def test_a_coverage_chart_carries_the_statuses_of_its_cells(matrix):
     # Its sentence ("each cell shows whether an official figure is published...") names no
     # status as the trust module words them: read, it gave none.
-    facts = chart_facts.chart_facts(cs.plot_coverage(matrix, "Coverage"))
+    facts = chart_facts.chart_facts(charts.plot_coverage_shares(matrix, title="Coverage"))
     assert facts["statuses"] == cs.coverage_statuses(matrix)
     assert "official" in facts["statuses"] and "missing" not in facts["statuses"]
+
+
+def test_coverage_view_cells_say_the_years_by_status(matrix):
+    view = cs.coverage_view(matrix).set_index("Indicator")
+    assert view.at["Drug-related offences", "Kyrgyzstan"] == "2 of 2 years: 2015-2016 official"
+    assert view.at["Drug-related offences", "Kazakhstan"] == "1 of 2 years: 2016 reconstructed"
+    assert pd.isna(view.at[HOMICIDE, "Kazakhstan"])  # no figure: shown as the one mark, "–"
+    # A breakdown with other years than its total keeps a line of its own.
+    assert view.at[f"{HOMICIDE}, by sex", "Kyrgyzstan"] == "1 of 2 years: 2016 official"
+    assert view.at["Drug-related offences by type", "Kyrgyzstan"] == "1 of 2 years: 2015 official"
+    assert len(view) == len(KNOWN_ANSWER) // 2  # one line per indicator, nothing joined here
+
+
+def test_coverage_view_names_every_status_of_a_cell_and_its_years():
+    assert cs.cell_words({"official": [2014, 2015, 2016, 2018], "reconstructed": [2010],
+                          "stated": [2012]}, 14) == (
+        "6 of 14 years: 2014-2016, 2018 official; 2012 stated in the bulletin; 2010 reconstructed"
+    )
+    assert cs.cell_words({"missing": [2010, 2011]}, 2) is None
+
+
+def test_a_breakdown_with_the_same_cells_joins_its_total():
+    rows = indicators()
+    rows = rows[~((rows["year"] == 2015) | (rows["indicator"] != HOMICIDE))]  # total and sex: 2016
+    observed = cs.observed_cells(offences().head(0), arrests().head(0), rows)
+    view = cs.coverage_view(cs.coverage_matrix(observed, countries=("KGZ",), years=[2015, 2016]))
+    assert view.to_dict("records") == [
+        {"Indicator": f"{HOMICIDE}, total and by sex", "Kyrgyzstan": "1 of 2 years: 2016 official"}
+    ]
+
+
+def test_the_page_never_shows_an_identifier(matrix):
+    # Issue 17: `certified_police_officers_share` in the charts and tables of page 08.
+    stated = indicators().assign(indicator="certified_police_officers_share")
+    observed = cs.observed_cells(offences(), arrests(), pd.concat([indicators(), stated]))
+    grid = cs.coverage_matrix(observed, countries=("KAZ", "KGZ"), years=[2015, 2016])
+    view = cs.coverage_view(grid)
+    shown = [*view.columns, *(str(c) for c in view.to_numpy().ravel()), cs.view_note(grid),
+             cs.coverage_sentences(grid)]
+    assert not [text for text in shown if IDENTIFIER.search(text)]
+    assert "Women among certified police officers" in set(view["Indicator"])
+
+
+IDENTIFIER = __import__("re").compile(r"\b[a-z0-9]+_[a-z0-9_]+\b")

@@ -94,3 +94,28 @@ def test_an_import_maps_names_with_the_data_folder_s_own_vocabularies(
     )
     assert main(["import", str(annex), "--data-dir", str(own_reference), "--countries", "all"]) == 0
     assert (own_reference / "seizures_annual.csv").read_text().splitlines()[1].startswith("XKX,2016")
+
+
+def test_every_indicator_of_the_shipped_data_has_a_reader_label(monkeypatch: pytest.MonkeyPatch):
+    # Issue 17: page 08 showed `certified_police_officers_share`; labels come from the vocabulary.
+    import re
+
+    from bulletin.core.paths import DATA_DIR
+    from bulletin.data.tables import load_table
+
+    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
+    labels = vocab.load_reference("indicator_labels")
+    assert labels["indicator"].is_unique and (labels["label"].str.strip() != "").all()
+    shipped = set(load_table("indicators", DATA_DIR)["indicator"])
+    assert shipped <= set(labels["indicator"]), shipped - set(labels["indicator"])
+    for indicator in shipped:
+        assert not re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", vocab.indicator_label(indicator))
+    # The count of SDG 16.1.1 is given as "number"; what it counts is victims, not a rate.
+    assert vocab.indicator_unit("SDG 16.1.1", "number") == "victims"
+    assert vocab.indicator_unit("SDG 16.1.1 (per 100,000 population)", "x") == "per 100,000 population"
+
+
+def test_an_indicator_without_a_label_is_shown_in_words(caplog: pytest.LogCaptureFixture):
+    assert vocab.indicator_label("police_personnel_rate") == "Police personnel rate"
+    assert "indicator_labels.csv" in caplog.text
+    assert vocab.indicator_label("Drug-related offences") == "Drug-related offences"

@@ -19,18 +19,23 @@ report questionnaire, published in the World Drug Report annex) and every indica
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
-from matplotlib.colors import ListedColormap
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
-from bulletin.analyses.indicators import ARQ, SDG, UN_CTS, framework_of, is_denominator, sex_of
+from bulletin.analyses.indicators import (
+    ARQ,
+    BY_SEX,
+    SDG,
+    UN_CTS,
+    framework_of,
+    is_denominator,
+    label_of,
+    sdg_code,
+    sex_of,
+)
 from bulletin.analyses.series import country_year_totals, persons_by_country_year
-from bulletin.core.wording import describe_percent, join_words
+from bulletin.core.wording import describe_percent, describe_years, join_words
 from bulletin.data.trust import statuses
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
-from bulletin.publish.charts import finish_chart, new_chart
 
 FIRST_YEAR = 2010
 OFFICIAL, STATED, ESTIMATE, RECONSTRUCTED, MISSING = (
@@ -118,7 +123,7 @@ def observed_cells(
         frames.append(_observed(rows, str(name), framework))
         by_sex = rows[rows["disaggregation"].map(sex_of).notna()]
         if not by_sex.empty:
-            frames.append(_observed(by_sex, f"{name}, by sex", framework))
+            frames.append(_observed(by_sex, f"{name}{BY_SEX}", framework))
     found = [f for f in frames if not f.empty]
     if not found:
         return pd.DataFrame(columns=COVERAGE_COLUMNS)
@@ -166,7 +171,7 @@ def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
     Returns:
         ``indicator, framework, official, stated, estimate, reconstructed, missing,
         official_pct``
-        (counts of country-years; the share computed from them).
+        (counts of indicator-years: a country's indicator in one year; the share computed from them).
     """
     counts = (
         matrix.groupby(["indicator", "framework", "status"], sort=False)
@@ -178,37 +183,126 @@ def coverage_summary(matrix: pd.DataFrame) -> pd.DataFrame:
     return counts.reset_index()
 
 
-def summary_table(matrix: pd.DataFrame) -> pd.DataFrame:
-    """:func:`coverage_summary` with the column names a reader sees."""
-    return coverage_summary(matrix).rename(
-        columns={
-            "indicator": "Indicator",
-            "framework": "Data collection",
-            OFFICIAL: "Official",
-            STATED: "Stated in the bulletin",
-            ESTIMATE: "Estimate",
-            RECONSTRUCTED: "Reconstructed",
-            MISSING: "No figure",
-            "official_pct": "Official (%)",
-        }
-    )
+def cell_words(years_by_status: dict[str, list[int]], of_years: int) -> str | None:
+    """One cell of the coverage view: the years with a figure, by status, in words.
+
+    None (shown as "–") when no year has a figure.
+
+    >>> cell_words({"official": [2020, 2021], "reconstructed": [2010, 2011, 2012]}, 14)
+    '5 of 14 years: 2020-2021 official; 2010-2012 reconstructed'
+    >>> cell_words({"stated": [2016]}, 14)
+    '1 of 14 years: 2016 stated in the bulletin'
+    """
+    found = {s: y for s, y in years_by_status.items() if s != MISSING and len(y)}
+    if not found:
+        return None
+    count = sum(len(years) for years in found.values())
+    runs = [
+        f"{describe_years(found[status])} {CELL_WORDS[status]}"
+        for status in COVERAGE_STATUSES
+        if status in found
+    ]
+    return f"{count} of {of_years} years: " + "; ".join(runs)
 
 
-def coverage_table(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The matrix for the page: one line per country and indicator, one column per year."""
-    symbols = {OFFICIAL: "●", STATED: "s", ESTIMATE: "◐", RECONSTRUCTED: "r", MISSING: "·"}
-    table = matrix.assign(
-        cell=matrix["status"].map(symbols), Country=matrix["country"].map(country_name)
-    ).pivot_table(index=["Country", "indicator"], columns="year", values="cell", aggfunc="first", sort=False)
-    table.columns = [str(c) for c in table.columns]
-    return table.reset_index().rename(columns={"indicator": "Indicator"})
+CELL_WORDS = {
+    OFFICIAL: "official",
+    STATED: "stated in the bulletin",
+    ESTIMATE: "estimate",
+    RECONSTRUCTED: "reconstructed",
+}
+"""A status as a cell of the coverage view names it (the note under the table says more)."""
 
 
-TABLE_LEGEND = (
-    "● official figure published; s stated in the bulletin's text only, not official; r "
-    "reconstructed by this project from the bulletin, no published figure; ◐ estimate; · no "
-    "figure."
+def coverage_view(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The coverage matrix for readers: a line per indicator, a column per country.
+
+    Each cell says how many of the years shown have a figure, and which years have which status
+    (:func:`cell_words`); a cell without any figure is missing (shown as "–"). Indicators are
+    named by their labels (:func:`bulletin.analyses.indicators.label_of`), countries by name. A
+    breakdown ("..., by sex", "... by type") whose cells are those of the indicator above it in
+    every country joins that line ("..., total and by sex"): one line says it for both.
+
+    Returns:
+        ``Indicator`` and one column per country of the matrix, in the bulletin's order.
+    """
+    of_years = matrix["year"].nunique()
+    countries = [c for c in CENTRAL_ASIA if c in set(matrix["country"])]
+    countries += sorted(set(matrix["country"]) - set(countries))
+    lines: list[tuple[str, list[str], tuple[str | None, ...]]] = []
+    for indicator, rows in matrix.groupby("indicator", sort=False):
+        cells = tuple(_cell_of(rows[rows["country"] == c], of_years) for c in countries)
+        label = label_of(str(indicator))
+        parent = next((line for line in reversed(lines) if _breakdown(label, line[0])), None)
+        if parent is not None and parent[2] == cells:
+            parent[1].append(_breakdown(label, parent[0]))
+        else:
+            lines.append((label, [], cells))
+    view = [
+        (f"{label}, {join_words(['total', *parts])}" if parts else label, *cells)
+        for label, parts, cells in lines
+    ]
+    return pd.DataFrame(view, columns=["Indicator", *(country_name(c) for c in countries)])
+
+
+def _cell_of(rows: pd.DataFrame, of_years: int) -> str | None:
+    """One country's cell of an indicator (:func:`cell_words`) from its rows of the matrix."""
+    years = rows.groupby("status")["year"].agg(lambda y: sorted(int(v) for v in y))
+    return cell_words(years.to_dict(), of_years)
+
+
+def _breakdown(label: str, parent: str) -> str:
+    """The breakdown a label names of a parent indicator ("by sex"), or "" when it is none.
+
+    >>> _breakdown("Drug-related offences by type", "Drug-related offences")
+    'by type'
+    >>> _breakdown("SDG 16.1.1 Victims, by sex", "SDG 16.1.1 Victims"), _breakdown("A b", "A")
+    ('by sex', '')
+    """
+    rest = label.removeprefix(parent) if label.startswith(parent) else ""
+    rest = rest.removeprefix(",").strip()
+    return rest if rest.startswith("by ") else ""
+
+
+VIEW_NOTE = (
+    "Each cell: how many of the {count} years {years} have a figure, and which years have one "
+    "of each status: official (published); stated in the bulletin (its text gives the figure, "
+    "not official); reconstructed (by this project from the bulletin where none is published, "
+    "not official). Drug-related offences and persons arrested: UNODC annual report "
+    "questionnaire; SDG indicators: as the National Statistical Committee of the Kyrgyz "
+    "Republic publishes them; others: as the bulletin reports them."
 )
+
+
+def view_note(matrix: pd.DataFrame) -> str:
+    """The note under the coverage view: what a cell says, and where each indicator comes from."""
+    years = sorted(set(matrix["year"]))
+    span = f"{years[0]}-{years[-1]}" if years else "the years shown"
+    return VIEW_NOTE.format(years=span, count=len(years))
+
+
+def coverage_by_country(matrix: pd.DataFrame) -> pd.DataFrame:
+    """For each country and the five together: the share of indicator-years of each status.
+
+    Returns:
+        ``country`` (a name, "All five countries" first), ``status``, ``indicator_years``,
+        ``share_pct``: one line per country and status of :data:`COVERAGE_STATUSES`.
+    """
+    countries = [c for c in CENTRAL_ASIA if c in set(matrix["country"])]
+    groups = [(ALL_COUNTRIES, matrix)] + [
+        (country_name(c), matrix[matrix["country"] == c]) for c in countries
+    ]
+    lines = []
+    for name, rows in groups:
+        counts = rows["status"].value_counts()
+        for status in COVERAGE_STATUSES:
+            count = int(counts.get(status, 0))
+            share = count / len(rows) * 100 if len(rows) else 0.0
+            lines.append((name, status, count, share))
+    return pd.DataFrame(lines, columns=["country", "status", "indicator_years", "share_pct"])
+
+
+ALL_COUNTRIES = "All five countries"
 
 
 def coverage_statuses(matrix: pd.DataFrame) -> list[str]:
@@ -237,7 +331,10 @@ def gaps_by_country(matrix: pd.DataFrame) -> pd.DataFrame:
 
 
 def coverage_sentences(matrix: pd.DataFrame) -> str:
-    """What the coverage matrix shows, in words made from its counts."""
+    """The page's lead: the shares of the whole matrix, and who has no official figure, in words.
+
+    What the charts and the table show country by country is not said again.
+    """
     if matrix.empty:
         return "The project holds no crime or SDG 16 indicator for these countries."
     years = sorted(set(matrix["year"]))
@@ -252,39 +349,32 @@ def coverage_sentences(matrix: pd.DataFrame) -> str:
     sentences = [
         f"Across {len(set(matrix['indicator']))} indicators, {len(set(matrix['country']))} "
         f"countries and the years {years[0]}-{years[-1]}, an official figure is published for "
-        f"{describe_percent(official / cells * 100)} of the {cells:,} country-years "
+        f"{describe_percent(official / cells * 100)} of the {cells:,} indicator-years "
         f"({official:,}); {stated_words}{describe_percent(reconstructed / cells * 100)} "
         f"({reconstructed:,}) have only a figure this project reconstructed from the bulletin, "
         "and the rest none."
     ]
     by_country = gaps_by_country(matrix)
-    best = by_country.sort_values("official_pct", ascending=False).iloc[0]
     none = by_country[by_country["official"] == 0]["country"].tolist()
-    sentences.append(
-        f"{country_name(best['country'])} reports the most "
-        f"({describe_percent(best['official_pct'])} of its country-years)."
-    )
     if none:
         sentences.append(
             f"{join_words([country_name(c) for c in none])} "
             f"{'has' if len(none) == 1 else 'have'} no official figure for any of these "
             "indicators in the tables the project holds."
         )
-    summary = coverage_summary(matrix)
-    sdg = summary[summary["framework"] == SDG]
+    sdg = matrix[(matrix["framework"] == SDG) & (matrix["status"] == OFFICIAL)]
     if not sdg.empty:
-        reported = sdg[sdg[OFFICIAL] > 0]["indicator"]
-        reported = list(dict.fromkeys(reported.str.replace(r", by sex$", "", regex=True)))
-        if reported:
-            countries = sorted(
-                set(matrix[(matrix["framework"] == SDG) & (matrix["status"] == OFFICIAL)]["country"])
-            )
-            sentences.append(
-                f"Of the SDG indicators in these tables, only "
-                f"{join_words([country_name(c) for c in countries])} "
-                f"{'has' if len(countries) == 1 else 'have'} official figures "
-                f"({join_words(reported)})."
-            )
+        codes = sorted(
+            {code for code in sdg["indicator"].map(sdg_code) if code is not None},
+            key=lambda c: (c.goal, c.target, c.indicator),
+        )
+        countries = [c for c in CENTRAL_ASIA if c in set(sdg["country"])]
+        sentences.append(
+            f"Of the SDG indicators in these tables, only "
+            f"{join_words([country_name(c) for c in countries])} "
+            f"{'has' if len(countries) == 1 else 'have'} official figures "
+            f"(SDG {join_words([str(c) for c in codes])})."
+        )
     return " ".join(sentences)
 
 
@@ -301,82 +391,6 @@ def coverage_sources(*tables: pd.DataFrame) -> str:
         f"Source: {named}. Reconstructed figures: this project, where none is published "
         "(data/README.md)."
     )
-
-
-def plot_coverage(
-    matrix: pd.DataFrame, title: str, country: str | None = None, source: str = ""
-) -> Figure:
-    """The coverage matrix as a grid: a line per indicator (and country), a column per year.
-
-    Args:
-        matrix: the coverage matrix (:func:`coverage_matrix`).
-        title: the chart's title.
-        country: draw this country's lines only (one chart per country keeps it readable).
-        source: the "Source:" line (:func:`coverage_sources`).
-    """
-    if country is not None:
-        matrix = matrix[matrix["country"] == country]
-    order = list(COVERAGE_STATUSES)
-    table = matrix.assign(code=matrix["status"].map(order.index)).pivot_table(
-        index=["country", "indicator"], columns="year", values="code", aggfunc="first", sort=False
-    )
-    height = max(3.0, 0.3 * len(table) + 1.6)
-    fig, ax = new_chart(width=11, height=height)
-    colours = ListedColormap([COVERAGE_COLOURS[s] for s in order])
-    ax.imshow(table.to_numpy(dtype=float), cmap=colours, vmin=-0.5, vmax=len(order) - 0.5, aspect="auto")
-    ax.set_xticks(range(len(table.columns)), [str(c) for c in table.columns], rotation=90)
-    ax.set_yticks(
-        range(len(table)),
-        [i if country is not None else f"{country_name(c)}: {i}" for c, i in table.index],
-        fontsize=8,
-    )
-    ax.set_xticks(np.arange(-0.5, len(table.columns)), minor=True)
-    ax.set_yticks(np.arange(-0.5, len(table)), minor=True)
-    ax.grid(which="minor", color="white", linewidth=1)
-    ax.grid(which="major", visible=False)
-    ax.tick_params(which="minor", length=0)
-    present = [s for s in order if s in set(matrix["status"])]
-    ax.legend(
-        [Patch(facecolor=COVERAGE_COLOURS[s], edgecolor="#999999") for s in present],
-        [COVERAGE_WORDS[s] for s in present],
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1),
-        frameon=False,
-        fontsize=9,
-    )
-    finish_chart(
-        fig,
-        ax,
-        title,
-        "",
-        source or "Source: the project's tables drug_offences, drug_arrests and indicators.",
-        "Data status: each cell shows whether an official figure is published for it, or only "
-        + join_words([COVERAGE_WORDS[s].split(",")[0].replace(" only", "") for s in present
-                      if s not in (OFFICIAL, MISSING)] or ["another figure"])
-        + " (not official), or none.",
-        statuses=coverage_statuses(matrix),
-    )
-    return fig
-
-
-def plot_coverage_by_country(
-    matrix: pd.DataFrame, source: str = "", *, title: str
-) -> list[Figure]:
-    """One coverage chart per country of the matrix, in the bulletin's order of countries.
-
-    Args:
-        matrix: the coverage matrix (:func:`coverage_matrix`).
-        source: the "Source:" line (:func:`coverage_sources`).
-        title: each chart's title, stated by the notebook (also its caption and alt text's);
-            ``{country}`` in it is the country's name, ``{years}`` the years shown.
-    """
-    years = sorted(set(matrix["year"]))
-    span = f"{years[0]}-{years[-1]}" if years else ""
-    countries = [c for c in CENTRAL_ASIA if c in set(matrix["country"])]
-    return [
-        plot_coverage(matrix, title.format(country=country_name(c), years=span), c, source)
-        for c in countries
-    ]
 
 
 def key_figures(matrix: pd.DataFrame, trends: pd.DataFrame) -> list[dict]:

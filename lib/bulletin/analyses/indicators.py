@@ -18,6 +18,7 @@ import pandas as pd
 
 from bulletin.analyses.series import TOTAL
 from bulletin.core.wording import STATED_QUALIFIERS
+from bulletin.data.vocab import indicator_label
 
 COUNTRY = "KGZ"
 """The country of the GBV and policing series: Kyrgyzstan."""
@@ -99,6 +100,8 @@ def with_qualifier(disaggregation: str, qualifier: str | None) -> str:
 ARQ = "UNODC annual report questionnaire (WDR annex 10.1)"
 SDG = "SDG global indicator"
 UN_CTS = "UN-CTS / national crime statistics"
+BY_SEX = ", by sex"
+"""The end of the name of an indicator's breakdown by sex in the coverage matrix."""
 _SDG_CODE = re.compile(r"^(?:sdg[ _-]?)?(\d{1,2})[._](\d{1,2})[._](\d{1,2})", re.IGNORECASE)
 _FEMALE = re.compile(r"\b(female|women|woman|girls?)\b", re.IGNORECASE)
 _MALE = re.compile(r"\b(male|men|man|boys?)\b", re.IGNORECASE)
@@ -196,3 +199,21 @@ def is_national_level(disaggregation: str) -> bool:
     (True, True, False)
     """
     return bool(_NATIONAL_LEVEL.match(str(disaggregation).strip()))
+
+
+def label_of(indicator: str) -> str:
+    """An indicator of the coverage matrix as readers see it, from the vocabulary.
+
+    An indicator of ``indicators.csv`` takes its label (``reference/indicator_labels.csv``), its
+    breakdown by sex the same label with ", by sex"; the drug-crime series are named in words
+    already.
+
+    >>> label_of("certified_police_officers_share, by sex")
+    'Women among certified police officers, by sex'
+    >>> label_of("Persons arrested for drug offences, by sex")
+    'Persons arrested for drug offences, by sex'
+    """
+    text = str(indicator)
+    if text.endswith(BY_SEX):
+        return indicator_label(text.removesuffix(BY_SEX)) + BY_SEX
+    return indicator_label(text)

@@ -1,4 +1,4 @@
-"""The project's fixed vocabularies: countries, drugs and drug groups.
+"""The project's fixed vocabularies: countries, drugs and drug groups, and indicators' labels.
 
 They are read from the reference folder in use (:func:`bulletin.core.paths.reference_dir`) so that the
 schemas, the importers and the notebooks share one definition: ``data/reference/`` of the project,
@@ -10,7 +10,9 @@ its first read.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -21,6 +23,8 @@ from bulletin.core.paths import (
     own_reference_dir,
     reference_dir,
 )
+
+log = logging.getLogger(__name__)
 
 CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 """The five countries the bulletin covers, in the order it lists them."""
@@ -118,3 +122,51 @@ def _drug_labels(folder: str) -> dict[str, str]:
 def country_name(iso3: str) -> str:
     """English short name of an ISO3 code (the code itself if it is unknown)."""
     return country_names().get(iso3, iso3)
+
+
+def indicator_label(indicator: str) -> str:
+    """The label a reader sees for an indicator of ``indicators.csv``.
+
+    From ``reference/indicator_labels.csv``; an indicator it does not list keeps its own name,
+    with an identifier's underscores spelled as words (and a warning naming the file to edit), so
+    that a page never shows ``snake_case``.
+
+    >>> indicator_label("certified_police_officers_share")
+    'Women among certified police officers'
+    >>> indicator_label("police_personnel_rate"), indicator_label("Drug-related offences")
+    ('Police personnel rate', 'Drug-related offences')
+    """
+    label = _indicator_vocabulary(str(reference_dir()))[0].get(indicator)
+    if label:
+        return label
+    if _IDENTIFIER.match(str(indicator)):
+        log.warning(
+            "indicator %r has no label in reference/indicator_labels.csv: shown as words", indicator
+        )
+        words = str(indicator).replace("_", " ").strip()
+        return words[:1].upper() + words[1:]
+    return str(indicator)
+
+
+def indicator_unit(indicator: str, unit: str) -> str:
+    """The unit a reader sees for an indicator's values (its ``unit_label``, else ``unit``).
+
+    ``indicators.csv`` gives some units loosely ("number"); the vocabulary says what is counted.
+
+    >>> indicator_unit("SDG 16.1.1", "number"), indicator_unit("unknown", "cases")
+    ('victims', 'cases')
+    """
+    return _indicator_vocabulary(str(reference_dir()))[1].get(indicator) or str(unit)
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+
+
+@cache
+def _indicator_vocabulary(folder: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The indicators' labels and units of a reference folder (read once per folder)."""
+    frame = _load_reference(folder, "indicator_labels")
+    return (
+        dict(zip(frame["indicator"], frame["label"], strict=True)),
+        dict(zip(frame["indicator"], frame["unit_label"], strict=True)),
+    )
