@@ -179,7 +179,7 @@ def write_pdf(folder: Path, browser: Any) -> PdfResult:
         write_atomic(target, pdf)
     count = _page_count(pdf)
     seconds = time.perf_counter() - started
-    log.info("%s: %d A4 pages in %.1f s", target, count, seconds)
+    log.debug("%s: %d A4 pages in %.1f s", target, count, seconds)
     return PdfResult(target, count, numbers, seconds)
 
 
