@@ -8,7 +8,7 @@ STAMP   := $(VENV)/.installed
 QUARTER ?= 2017Q2
 
 .DEFAULT_GOAL := help
-.PHONY: help venv report test test-py310 browser lab lint bench import-official data check-data clean-venv
+.PHONY: help venv report pdf test test-py310 browser lab lint bench import-official data check-data clean-venv
 
 help: ## List the targets
 	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z0-9_-]+:.*## / {printf "  make %-16s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -23,6 +23,9 @@ venv: $(STAMP) ## Create .venv and install the project (done by the other target
 
 report: $(STAMP) ## Render the default issue (QUARTER=2017Q2) into reports/
 	$(BIN)/bulletin render --quarter $(QUARTER)
+
+pdf: $(STAMP) ## Render the issue (QUARTER=2017Q2) and print it to reports/<issue>/milestones-<issue>.pdf (needs make browser)
+	$(BIN)/bulletin render --quarter $(QUARTER) --pdf
 
 test: $(STAMP) ## Run the test suite
 	$(BIN)/python -m pytest

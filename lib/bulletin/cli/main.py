@@ -3,7 +3,8 @@
 Commands: ``render`` (issues), ``import`` (publications and the quarter's submission),
 ``validate`` (the data folder), ``status`` (what an issue will show), ``template`` (the quarter's
 submission workbook), ``diff`` (two rendered issues compared), ``new`` (a new analysis's notebook),
-``preview`` (an issue served on localhost, rendered again when a file is saved).
+``preview`` (an issue served on localhost, rendered again when a file is saved), ``pdf`` (rendered
+issues printed to one PDF each).
 
 Exit status: 0 on success, 1 when a render or import fails (a notebook that fails, a disk that
 cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file),
@@ -23,6 +24,7 @@ from bulletin.cli.diff import add_diff_parser
 from bulletin.cli.errors import describe_os_error
 from bulletin.cli.imports import add_import_parser
 from bulletin.cli.new import add_new_parser
+from bulletin.cli.pdf import add_pdf_parser
 from bulletin.cli.preview import add_preview_parser
 from bulletin.cli.render import add_render_parser
 from bulletin.cli.status import add_status_parser
@@ -52,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_diff_parser(commands)
     add_new_parser(commands)
     add_preview_parser(commands)
+    add_pdf_parser(commands)
     for subparser in commands.choices.values():
         # Also after the command (``bulletin render --debug``), where users put it.
         subparser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,

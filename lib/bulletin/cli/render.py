@@ -139,6 +139,11 @@ def add_render_parser(commands: Any) -> argparse.ArgumentParser:
         help="say for each notebook why it runs or is reused",
     )
     render.add_argument(
+        "--pdf", action="store_true",
+        help="also print each edition published to one A4 PDF in its folder, "
+        "milestones-<YYYY-Qn>.pdf (headless Chromium: make browser installs it)",
+    )
+    render.add_argument(
         "--scheduler", metavar="ADDRESS", default=None,
         help="run the notebooks on a Dask distributed cluster (e.g. tcp://host:8786), one task "
         "per notebook; workers need the project installed and the data folder at the same path",
@@ -221,6 +226,7 @@ def run_render(args: argparse.Namespace) -> int:
 
 
 def _run_render(args: argparse.Namespace) -> int:
+    from bulletin.cli.pdf import pdf_problem, write_issue_pdfs
     from bulletin.render.engine import render
     from bulletin.render.plan import (
         Options,
@@ -235,6 +241,9 @@ def _run_render(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     if args.jobs < 1:
         print("bulletin render: error: --jobs must be 1 or more", file=sys.stderr)
+        return 2
+    if args.pdf and (problem := pdf_problem()):
+        print(f"bulletin render: error: --pdf: {problem}; nothing was run", file=sys.stderr)
         return 2
     try:
         editions = editions_for(args.quarter, _countries(args.country), args.out, args.reports)
@@ -287,6 +296,8 @@ def _run_render(args: argparse.Namespace) -> int:
             for problem in result.problems:
                 print(f"  - {problem}", file=sys.stderr)
     if failed:
+        if args.pdf and len(failed) < len(results):
+            write_issue_pdfs([r.folder for r in results if r.ok])
         timed_out = any("timed out after" in p for r in failed for p in r.problems)
         print(
             f"bulletin render: {len(failed)} of {len(results)} edition(s) failed in {seconds:.1f} s; "
@@ -296,4 +307,4 @@ def _run_render(args: argparse.Namespace) -> int:
         )
         return 1
     print(f"rendered {len(results)} edition(s) in {seconds:.1f} s")
-    return 0
+    return write_issue_pdfs([r.folder for r in results]) if args.pdf else 0

@@ -105,6 +105,23 @@ def write_marker(staging: Path, edition: str) -> Path:
     return write_atomic(staging / MARKER, json.dumps(content, indent=1) + "\n")
 
 
+def add_to_marker(folder: Path, name: str) -> None:
+    """List one more entry (a file written into a published folder, as its PDF) in its marker.
+
+    Called before the entry is written, so that a crash in between leaves a marker naming a file
+    that is not there (harmless) rather than a file the next render would refuse to delete.
+
+    Raises:
+        TargetRefusedError: ``folder`` carries no marker of the renderer's.
+    """
+    marker = read_marker(folder)
+    if marker is None:
+        raise TargetRefusedError(f"{folder} was not published by {TOOL} (no {MARKER})")
+    if name not in marker["entries"]:
+        marker["entries"] = sorted([*marker["entries"], name])
+        write_atomic(folder / MARKER, json.dumps(marker, indent=1) + "\n")
+
+
 def read_marker(folder: Path) -> dict[str, Any] | None:
     """The marker of a folder the renderer published, or None (missing, or not the renderer's)."""
     try:
