@@ -183,33 +183,77 @@ def test_front_page_gives_each_analysis_its_summary_and_data_status(issue, visit
             " and " in status), (name, status)
 
 
-def test_every_chart_is_visible_numbered_described_and_downloadable(issue, visit):
+# Words of a text alternative that describe the drawing, not what it shows (issue 17).
+DRAWING_WORDS = re.compile(r"\b(Bar chart|Line chart|values from|series \d)\b|\d{4}\.\d")
+
+
+def _download(page_path: Path, link) -> Path:
+    href = link.get_attribute("href") or ""
+    assert href.startswith("downloads/") and link.get_attribute("download") is not None, href
+    target = page_path.parent / unquote(href)
+    assert target.is_file(), f"{page_path.name}: {href} is not beside the page"
+    return target
+
+
+def test_every_chart_is_sharp_numbered_described_and_downloadable(issue, visit):
+    """Vector charts, their alt text saying what they show, PNG/SVG/CSV files one click away."""
     charts_seen = 0
     for path in _analyses(issue):
         page = visit(path).page
         charts = page.locator("figure.bulletin-chart")
         for index in range(charts.count()):
-            chart = charts.nth(index)
-            image = chart.locator("img")
-            assert image.is_visible(), f"{path.name}: chart {index + 1} is not visible"
-            box = image.bounding_box()
-            assert box and box["width"] > 100 and box["height"] > 50, (path.name, box)
-            assert image.evaluate("img => img.complete && img.naturalWidth > 0"), path.name
-            assert len(image.get_attribute("alt") or "") > 20, f"{path.name}: no alt text"
+            chart, where = charts.nth(index), f"{path.name} figure {index + 1}"
+            picture = chart.locator("svg").first
+            assert picture.is_visible(), f"{where} is not visible"
+            box = picture.bounding_box()
+            assert box and box["width"] > 100 and box["height"] > 50, (where, box)
+            assert picture.get_attribute("role") == "img", where
+            label = picture.get_attribute("aria-labelledby")
+            alt = page.locator(f"[id='{label}']").text_content() or ""
+            assert len(alt) > 40 and not DRAWING_WORDS.search(alt), (where, alt)
+            assert "Largest" in alt or "leg" in alt, (where, alt)  # its extremes (maps: their legs)
             caption = chart.locator("figcaption").inner_text()
-            assert caption.startswith(f"Figure {index + 1}."), (path.name, caption)
-            link = chart.locator('a[download][href^="data:text/csv"]')
-            assert link.count() == 1 and link.is_visible(), f"{path.name}: no CSV link"
+            assert caption.strip() == f"Figure {index + 1}", (where, caption)
+            files = {}
+            for kind in ("PNG", "SVG", "CSV"):
+                link = chart.locator("a[download]", has_text=kind)
+                assert link.count() == 1 and link.is_visible(), f"{where}: no {kind} link"
+                files[kind] = _download(path, link)
+            png = files["PNG"].read_bytes()
+            width = int.from_bytes(png[16:20], "big")
+            drawn = float(picture.get_attribute("width"))
+            assert png[:4] == b"\x89PNG" and width >= 1.9 * drawn, (where, width, drawn)
+            assert files["SVG"].read_text().lstrip().startswith("<?xml"), where
+            header = files["CSV"].read_text().splitlines()[0]
+            assert "source" not in header.split(",") or "," in header, where
             charts_seen += 1
-        # Any image on a page is a chart the page numbered and described.
-        assert page.locator("img").count() == charts.count(), path.name
+        # Any picture on a page is a chart the page numbered and described.
+        assert page.locator("img").count() == 0, path.name
+        assert page.locator("main svg[role=img], body > * svg[role=img]").count() >= charts.count()
         tables = page.locator("figure.bulletin-table")
         for index in range(tables.count()):
             table = tables.nth(index)
             assert table.locator("thead th").count() > 0, f"{path.name}: table without headers"
             assert table.locator("figcaption").inner_text().startswith(f"Table {index + 1}.")
-            assert table.locator('a[download][href^="data:text/csv"]').count() == 1
+            _download(path, table.locator("a[download]", has_text="CSV"))
     assert charts_seen > 0, "no chart in the whole issue"
+
+
+AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+  .filter(v => v.impact === 'serious' || v.impact === 'critical')
+  .map(v => `${v.impact} ${v.id} (${v.help}): ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join('; ')}`)"""
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_axe_core_finds_no_serious_or_critical_violation_on_any_page(issue, visit, width):
+    """axe-core (vendored from npm, tests/vendor/axe-core) on every page, desktop and phone."""
+    found = []
+    for path in _pages(issue):
+        page = visit(path, width=width).page
+        page.add_script_tag(path=str(AXE))
+        found += [f"{path.name}: {v}" for v in page.evaluate(AXE_RUN)]
+    assert not found, "\n".join(found)
 
 
 # For every table: its width, the width of the box it sits in, the first box around it that

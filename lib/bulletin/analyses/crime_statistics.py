@@ -34,6 +34,7 @@ from bulletin.analyses.indicators import (
 )
 from bulletin.analyses.series import country_year_totals, persons_by_country_year
 from bulletin.core.wording import describe_percent, describe_years, join_words
+from bulletin.data.citations import source_line
 from bulletin.data.trust import statuses
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 
@@ -274,11 +275,16 @@ VIEW_NOTE = (
 )
 
 
-def view_note(matrix: pd.DataFrame) -> str:
-    """The note under the coverage view: what a cell says, and where each indicator comes from."""
+def view_note(matrix: pd.DataFrame, source: str = "") -> str:
+    """The note under the coverage view: its source line, what a cell says, where each indicator comes from.
+
+    Args:
+        matrix: the coverage matrix (:func:`coverage_matrix`).
+        source: the "Source:" line (:func:`coverage_sources`), first in the note.
+    """
     years = sorted(set(matrix["year"]))
     span = f"{years[0]}-{years[-1]}" if years else "the years shown"
-    return VIEW_NOTE.format(years=span, count=len(years))
+    return " ".join(w for w in (source, VIEW_NOTE.format(years=span, count=len(years))) if w)
 
 
 def coverage_by_country(matrix: pd.DataFrame) -> pd.DataFrame:
@@ -381,15 +387,12 @@ def coverage_sentences(matrix: pd.DataFrame) -> str:
 def coverage_sources(*tables: pd.DataFrame) -> str:
     """The "Source:" line of the coverage charts: the publications of the tables' official rows.
 
-    Each ``source`` is cut at its first colon ("UNODC, World Drug Report 2024, statistical annex,
-    table 10.1: drug-related offences by type" is that table), so a publication is named once.
+    Each publication is named once (:func:`bulletin.data.citations.source_line`).
     """
     official = pd.concat([t.loc[t["status"] == OFFICIAL, "source"] for t in tables])
-    publications = sorted({str(source).split(":")[0].strip() for source in official.dropna()})
-    named = "; ".join(publications) if publications else "none"
     return (
-        f"Source: {named}. Reconstructed figures: this project, where none is published "
-        "(data/README.md)."
+        f"{source_line(official.dropna())} Reconstructed figures: this project, where none is "
+        "published (data/README.md)."
     )
 
 

@@ -48,7 +48,7 @@ def coverage_alt(shares: pd.DataFrame, years: list[int]) -> str:
     """
     span = f"{years[0]}-{years[-1]}" if years else "the years shown"
     if shares.empty:
-        return f"Bar chart: no indicator-year to show for {span}."
+        return f"No indicator-year to show for {span}."
     first = shares["country"].iloc[0]
     total = shares[shares["country"] == first]
     words = ", ".join(
@@ -58,7 +58,7 @@ def coverage_alt(shares: pd.DataFrame, years: list[int]) -> str:
     )
     official = shares[(shares["status"] == COVERAGE_STATUSES[0]) & (shares["country"] != first)]
     text = (
-        f"Bar chart of each country's indicator-years {span} by data status. {first}: {words}."
+        f"Each country's indicator-years {span} by data status. {first}: {words}."
     )
     if len(official) > 1:
         best = official.loc[official["share_pct"].idxmax()]

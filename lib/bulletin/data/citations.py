@@ -44,7 +44,8 @@ def publications(source: str) -> list[str]:
     """The publications one ``source`` names, in the order it names them, each once.
 
     A reconstruction is cited as :data:`RECONSTRUCTED_BY`, after what it was made from; a source
-    that names no known publication is kept as it is, less any module name.
+    that names no known publication is kept up to its first colon (the publication; what
+    follows says which of its tables).
 
     >>> publications("UNODC, World Drug Report 2024, statistical annex, table 10.1: drug-related offences by type")
     ['UNODC, World Drug Report 2024, annex table 10.1']
@@ -54,7 +55,7 @@ def publications(source: str) -> list[str]:
     ['UNODC, World Drug Report 2018', 'UNODC ROCA, Milestones 2017-Q2', 'reconstructed by this project']
     >>> publications("reconstructed by bulletin.reconstruct.drug_offences: straight line between official years")
     ['reconstructed by this project']
-    >>> publications("Ministry of Interior, annual report 2016")
+    >>> publications("Ministry of Interior, annual report 2016: table 3, arrests")
     ['Ministry of Interior, annual report 2016']
     """
     text = str(source).strip()
@@ -64,7 +65,7 @@ def publications(source: str) -> list[str]:
     names = [name for _, name in sorted(found)]
     reconstructed = bool(_RECONSTRUCTION.match(text))
     if not names and not reconstructed and text:
-        names = [text]
+        names = [text.split(":")[0].strip()]
     if reconstructed:
         names.append(RECONSTRUCTED_BY)
     return list(dict.fromkeys(names))
