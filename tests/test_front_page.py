@@ -360,7 +360,7 @@ POINT_CASES = [
         {"crimestats_official_cells_pct": _f(12.3, "2010-2023"),
          "crimestats_indicators": _f(18, "2010-2023"),
          "crimestats_countries_without_official_sdg16": _f(4, "2010-2023")},
-        "Official figures fill about 12% of the country-years of 18 crime indicators over "
+        "Official figures fill about 12% of the indicator-years of 18 crime indicators over "
         "2010-2023; four of the five countries have no official SDG 16 figures.",
     ),
     (
@@ -370,7 +370,7 @@ POINT_CASES = [
          "crimestats_reconstructed_cells_pct": _f(11.9, "2010-2023"),
          "crimestats_indicators": _f(18, "2010-2023"),
          "crimestats_countries_without_official_sdg16": _f(4, "2010-2023")},
-        "Official figures fill about 12% of the country-years of 18 crime indicators over "
+        "Official figures fill about 12% of the indicator-years of 18 crime indicators over "
         "2010-2023 (about 1% only a figure stated in the bulletin; about 12% only a "
         "figure reconstructed from the bulletin); four of the five countries have no official "
         "SDG 16 figures.",

@@ -380,7 +380,7 @@ def arrests_point(figures: Figures) -> str:
 
 @words("crimestats_official_cells_pct", "crimestats_indicators", "crimestats_countries_without_official_sdg16")
 def crime_statistics_point(figures: Figures) -> str:
-    """Analysis 8: how much of the crime indicators' country-years official figures fill.
+    """Analysis 8: how much of the crime indicators' indicator-years official figures fill.
 
     And how much only reconstructed or stated ones do.
     """
@@ -396,7 +396,7 @@ def crime_statistics_point(figures: Figures) -> str:
         if record and record.get("value"):
             others.append(f"{describe_percent(record['value'])} {words}")
     return (
-        f"Official figures fill {describe_percent(official['value'])} of the country-years of "
+        f"Official figures fill {describe_percent(official['value'])} of the indicator-years of "
         f"{number_in_words(indicators)} crime indicators over {official['period']}"
         + (f" ({'; '.join(others)})" if others else "")
         + f"; {number_in_words(without)} of the five countries have no official SDG 16 figures."
