@@ -201,6 +201,11 @@ def chart_output(
     svg = data.get("image/svg+xml")
     svg = "".join(svg) if isinstance(svg, list) else svg
     picture = inline_svg(svg, f"figure-{number}", alt) if svg else _png_img(png, alt)
+    # On a phone the chart keeps a legible size and scrolls sideways in its own box.
+    picture = (
+        f'<div class="chart-scroll" tabindex="0" role="region" '
+        f'aria-label="Figure {number}, scrolls sideways on a narrow screen">{picture}</div>'
+    )
     stem = f"figure-{number}-{slug(title, 'chart')}"
     if downloads is not None:
         links = downloads.add_chart(stem, f"Figure {number}. {title}".strip(), facts, svg, png)
