@@ -140,6 +140,21 @@ def test_a_key_figure_and_the_main_points_are_searchable_text(printed, figures_2
     # Nothing of the screen only: no navigation, no download links.
     everything = "\n".join(texts)
     assert "Download the data" not in everything and "Contents of the issue" not in everything
+    assert "Download:" not in everything
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_charts_are_vectors_whose_words_are_text_in_the_pdf(printed):
+    # Issue 17: vector charts. A chart's title and source line are drawn in it as SVG text, so the
+    # PDF holds them as text (a raster image would hold none), and no chart is an embedded image.
+    folder, reader, texts = printed
+    everything = _squash("\n".join(texts))
+    for title in ("Seizures in Central Asia (January-March 2017)", "Drug market in Central Asia"):
+        assert _squash(title) in everything, title
+    assert _squash("Source: UNODC ROCA, Milestones 2017-Q2") in everything
+    images = sum(len(page.images) for page in reader.pages)
+    assert images == 0, f"{images} raster images in the PDF: charts should be vectors"
 
 
 @pytest.mark.slow
