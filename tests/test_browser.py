@@ -26,18 +26,11 @@ import pytest
 
 from bulletin.core.paths import DATA_DIR, REPORTS_DIR
 from bulletin.publish import main_points, page_facts
+from bulletin.render.pdf import CHROMIUM_ARGS  # the flags the PDF prints with: no network, no sync
 
 pytestmark = pytest.mark.slow
 
 CHROMIUM = Path(os.environ.get("BULLETIN_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SCREENSHOTS = Path(os.environ.get("BULLETIN_SCREENSHOTS", REPORTS_DIR / "screenshots"))
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
 # Text that only code, prompts, parameters, reprs or tracebacks would put on a page.
