@@ -213,9 +213,10 @@ def _name_countries(
     fig.draw_without_rendering()
     for collection in grounds:
         collection.set_visible(True)
-    for ax, codes in zip(axes, named, strict=True):
+    for number, (ax, codes) in enumerate(zip(axes, named, strict=True)):
         marks = ax.transData.transform(places.loc[codes, ["x", "y"]].to_numpy(dtype=float))
-        ground.name_countries(ax, places, codes, marks)
+        # The small maps below the first get smaller names, as their map is smaller.
+        ground.name_countries(ax, places, codes, marks, font_size=9.0 if number == 0 else 8.0)
 
 
 def _draw_panel(

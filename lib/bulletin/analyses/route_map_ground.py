@@ -197,6 +197,7 @@ def _densify(line: np.ndarray, step: float) -> np.ndarray:
 
 def name_countries(
     ax: Axes, places: pd.DataFrame, codes: Iterable[str], marks: np.ndarray | None = None,
+    font_size: float = 9.0,
 ) -> list[Text]:
     """Write the countries' names where they cover no leg, no place mark and no other name.
 
@@ -216,6 +217,7 @@ def name_countries(
         places: ``x``, ``y`` of the countries (projected, by ISO3).
         codes: the countries to name.
         marks: display pixels of the place marks to keep clear (default: none).
+        font_size: the five's names' size in points (the others' a point less).
 
     Returns:
         The names, as text artists (gid ``name-<ISO3>``).
@@ -237,7 +239,8 @@ def name_countries(
     for code in codes:
         emphasis = code in CENTRAL_ASIA
         text = ax.text(0, 0, country_name(code), ha="center", va="center",
-                       fontsize=9 if emphasis else 8, fontweight="bold" if emphasis else "normal",
+                       fontsize=font_size if emphasis else font_size - 1,
+                       fontweight="bold" if emphasis else "normal",
                        color="#1a1a1a" if emphasis else "#3a3a3a", zorder=8,
                        gid=f"name-{code}", clip_on=True,
                        path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
@@ -265,6 +268,10 @@ class _Board:
     outlines: dict[str, Path]  # the outlines of the countries on the map
     taken: list[tuple[float, float, float, float]] = field(default_factory=list)  # names placed
 
+    def __post_init__(self) -> None:
+        """Each outline's bounding box, once."""
+        self.boxes = {code: outline.get_extents() for code, outline in self.outlines.items()}
+
     def strays(
         self, code: str, spot: np.ndarray, anchor: np.ndarray, size: tuple[float, float],
     ) -> bool:
@@ -277,9 +284,24 @@ class _Board:
         self, code: str, spots: np.ndarray, anchor: np.ndarray, size: tuple[float, float],
     ) -> np.ndarray:
         """The candidate with the fewest legs, names, edges and neighbours under it, nearest."""
+        blocked = self._blocked(spots, size)
+        clear = blocked == 0
+        if clear.any():  # only a clear spot can win: the others need no further test
+            spots, blocked = spots[clear], blocked[clear]
+        own, elsewhere = self._lands(code, spots)
+        distance = np.hypot(*(spots - anchor).T)
+        # Away from its place and outside its country, a name needs a leader; in another
+        # country it would name that one.
+        stray = ~own & (distance > _near(size))
+        score = (blocked + 300 * (stray & elsewhere) + 100 * stray + 60 * (elsewhere & ~own)
+                 + distance / 5)
+        return spots[int(np.argmin(score))]
+
+    def _blocked(self, spots: np.ndarray, size: tuple[float, float]) -> np.ndarray:
+        """A penalty per candidate for the legs, names and map edge under it (0: clear)."""
         half_w, half_h = size[0] / 2, size[1] / 2
-        low, high = spots.min(axis=0) - (half_w + 10, half_h + 10), spots.max(axis=0) + (
-            half_w + 10, half_h + 10)
+        low = spots.min(axis=0) - (half_w + 10, half_h + 10)
+        high = spots.max(axis=0) + (half_w + 10, half_h + 10)
         near = ((self.leg_xy >= low) & (self.leg_xy <= high)).all(axis=1)  # the rest can't meet
         leg_xy, leg_half = self.leg_xy[near], self.leg_half[near]
         dx = np.abs(leg_xy[:, 0][None, :] - spots[:, 0][:, None])
@@ -292,20 +314,21 @@ class _Board:
         frame = self.frame
         outside = ((spots[:, 0] - half_w < frame.x0) | (spots[:, 0] + half_w > frame.x1)
                    | (spots[:, 1] - half_h < frame.y0) | (spots[:, 1] + half_h > frame.y1))
+        return 1000 * (legs > 0) + 10 * legs + 5000 * names + 20000 * outside
+
+    def _lands(self, code: str, spots: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which candidates stand in the country itself, and which in another."""
         own = np.zeros(len(spots), dtype=bool)
         elsewhere = np.zeros(len(spots), dtype=bool)
+        window = Bbox([spots.min(axis=0), spots.max(axis=0)])
         for other, outline in self.outlines.items():
+            if not window.overlaps(self.boxes[other]):
+                continue  # far from every candidate: no test needed
             if other == code:
                 own |= outline.contains_points(spots)
             else:
                 elsewhere |= outline.contains_points(spots)
-        distance = np.hypot(*(spots - anchor).T)
-        # Away from its place and outside its country, a name needs a leader; in another
-        # country it would name that one.
-        stray = ~own & (distance > _near(size))
-        score = (1000 * (legs > 0) + 10 * legs + 5000 * names + 20000 * outside
-                 + 300 * (stray & elsewhere) + 100 * stray + distance / 5)
-        return spots[int(np.argmin(score))]
+        return own, elsewhere
 
 
 def _near(size: tuple[float, float]) -> float:
