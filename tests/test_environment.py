@@ -31,6 +31,12 @@ def test_environment_and_pyproject_agree():
             name = _name(match.group(1))
             conda.add(CONDA_TO_PYPI.get(name, name))
     conda.discard("python")
+    # A package conda-forge does not have is installed by pip from environment.yml's pip list.
+    pip_section = text.split("- pip:", 1)[1] if "- pip:" in text else ""
+    for line in pip_section.splitlines():
+        match = re.match(r"^\s+- ([A-Za-z0-9_.-]+)", line)
+        if match and not line.strip().startswith("- -e"):
+            conda.add(_name(match.group(1)))
     assert conda == pypi
 
 

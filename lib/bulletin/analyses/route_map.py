@@ -3,8 +3,11 @@
 Analysis 5, the route map: the legs of the period drawn between the countries, one panel per drug
 group, new legs and legs gone told apart, line width by kilograms.
 
-Countries stand at fixed places (``data/reference/country_positions.csv``); a leg whose country
-has no place is named under the map, never dropped silently.
+The legs are drawn over the region's countries (Natural Earth's outlines, shipped in a package:
+``route_map_ground`` and ``bulletin.data.boundaries``), between the countries' capitals
+(``data/reference/country_positions.csv``) or, for a country not listed there, a point inside it;
+a leg whose country has no place (outside the outlines' region) is named under the map, never
+dropped silently.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from bulletin.analyses import route_map_ground as ground
 from bulletin.analyses.route_windows import (
     BASELINE,
     PERIOD,
@@ -27,8 +31,9 @@ from bulletin.analyses.routes import LEG_COLUMNS, disappeared_legs, leg_words, n
 from bulletin.core.wording import (
     number_in_words,
 )
+from bulletin.data.boundaries import ATTRIBUTION
 from bulletin.data.trust import describe_sources, describe_status, statuses
-from bulletin.data.vocab import country_name, drug_groups, drug_labels, load_reference
+from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels, load_reference
 from bulletin.publish.charts import finish_chart, mark_reconstructed, new_chart
 
 
@@ -49,6 +54,8 @@ _GONE_COLOUR = "#7f7f7f"
 _MAX_WIDTH = 10.0
 _MIN_WIDTH = 0.6
 _BEND = 0.15  # arcs bend, so that the two directions of a leg stay apart
+_WIDTH = 9.6  # inches: the page's text column at the charts' 100 dpi
+_KEY_HEIGHT = 0.6  # inches: the row of the key
 
 
 def map_legs(summary: pd.DataFrame) -> pd.DataFrame:
@@ -85,60 +92,61 @@ def plot_route_map(
     *,
     title: str,
 ) -> Figure:
-    """The routes of the period as a network, countries at their geographic positions.
+    """The routes of the period drawn over a map of the region's countries.
 
-    One panel per drug group (opiates, cannabis, other drugs if any). Each leg is an arc from one
-    country to the next, as wide as the kilograms carried along it in the period (one scale for
-    every panel); legs the baseline never shows are drawn in orange, the baseline's legs not seen
-    again in grey dots. When every case is reconstructed the chart says so in a box; when only
-    some are, the legs carrying reconstructed kilograms are dashed. Countries without a position
-    are left off the map and named under it. No tiles, nothing fetched: the positions are
-    ``data/reference/country_positions.csv`` (capital cities).
+    One panel per drug group (opiates across the page, cannabis and other drugs, if any, side by
+    side below it), each a map of the countries the legs join, on one extent (Natural Earth's
+    outlines, ``route_map_ground``), the countries of its legs and the five named on it. Each
+    leg is an arc from one country to the next, as wide as the kilograms carried along it in the
+    period (one scale for every panel); legs the baseline never shows are drawn in orange, the
+    baseline's legs not seen again in grey dots. When every case is reconstructed the chart says
+    so in a box; when only some are, the legs carrying reconstructed kilograms are dashed. Legs
+    run between the countries' capitals (``data/reference/country_positions.csv``), or for a
+    country not listed there a point inside its outline; a country with neither (outside the
+    region of the outlines) has no place, and its legs are named under the map. No tiles, nothing
+    fetched: the outlines ship in an installed package.
 
     Args:
         cases: the cases (those touching the five countries).
         summary: the legs of the period and the baseline (``routes.leg_summary``).
         period: the window of months shown.
         baseline: the window it is compared with.
-        positions: the countries' positions (default: the reference table).
+        positions: the countries' listed places (default: the reference table's capitals).
         title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
-    positions = country_positions() if positions is None else positions
+    places = ground.country_places(country_positions() if positions is None else positions)
     legs = map_legs(summary)
-    placed = legs["from_country"].isin(positions.index) & legs["to_country"].isin(positions.index)
+    placed = legs["from_country"].isin(places.index) & legs["to_country"].isin(places.index)
     unplaced, legs = legs[~placed], legs[placed]
     panels = [p for p in (*_PANELS, OTHER_DRUGS) if (legs["panel"] == p).any()] or ["opiates"]
-    fig, first_ax = new_chart(6.2 * len(panels) + 0.5, 5.6)
-    first_ax.remove()
-    axes = list(np.atleast_1d(fig.subplots(1, len(panels), sharex=True, sharey=True)))
+    countries = sorted(set(legs["from_country"]) | set(legs["to_country"]))
+    extent = ground.map_extent(places.loc[countries])
+    ratio = (extent[3] - extent[2]) / (extent[1] - extent[0])
+    fig, key, axes = _map_panels(len(panels), ratio)
     drawn = legs[legs["kind"] == PERIOD]
     heaviest = float(drawn["kg"].max()) if not drawn.empty else 0.0
     heaviest = heaviest if heaviest > 0 else 1.0
     in_period = cases_within(cases, period)
     all_reconstructed = not in_period.empty and (in_period["status"] == "reconstructed").all()
-    countries = sorted(set(legs["from_country"]) | set(legs["to_country"]))
+    named = []  # by panel: the countries of its legs, and the five
     for ax, panel in zip(axes, panels, strict=True):
-        _draw_panel(ax, legs[legs["panel"] == panel], panel, positions, heaviest,
-                    dashed=not all_reconstructed)
-        _draw_countries(ax, positions.loc[countries] if countries else positions.iloc[0:0])
-        ax.set_xlabel("Longitude (degrees east)")
-    if countries:
-        spots = positions.loc[countries]
-        axes[0].set_xlim(spots["lon"].min() - 3, spots["lon"].max() + 6)
-        axes[0].set_ylim(spots["lat"].min() - 3, spots["lat"].max() + 3)
-        # Equirectangular, with degrees of longitude shortened as at the map's middle latitude.
-        for ax in axes:
-            ax.set_aspect(1 / math.cos(math.radians(float(spots["lat"].mean()))))
+        ground.draw_ground(ax, extent)
+        ours = legs[legs["panel"] == panel]
+        _draw_panel(ax, ours, panel, places, heaviest, dashed=not all_reconstructed)
+        codes = sorted({*ours["from_country"], *ours["to_country"], *CENTRAL_ASIA} & {*places.index})
+        ax.scatter(places.loc[codes, "x"], places.loc[codes, "y"], s=14, color="#222222",
+                   zorder=6, linewidths=0)
+        named.append(codes)
     handles = _map_legend(legs, heaviest, period, baseline, dashed=not all_reconstructed)
-    # West of the Caspian, between Ukraine and Iran, the last panel has room for the legend.
-    axes[-1].legend(handles=handles, loc="center left", bbox_to_anchor=(0.01, 0.37),
-                    fontsize=8, frameon=True, framealpha=0.9)
+    key.axis("off")
+    key.legend(handles=handles, loc="center left", ncols=2, fontsize=8.5, frameon=False,
+               borderaxespad=0)
     if all_reconstructed:
         mark_reconstructed(axes[0])
     unplaced_words = ""
     if not unplaced.empty:
         unplaced_words = (
-            " Legs to or from countries without a position, not drawn: "
+            " Legs to or from countries beyond the map, not drawn: "
             + leg_words(unplaced.drop_duplicates(list(LEG_COLUMNS)))
             + "."
         )
@@ -151,31 +159,75 @@ def plot_route_map(
         fig,
         axes[0],
         title,
-        "Latitude (degrees north)",
+        "Kilograms carried along the leg",
         describe_sources(in_period if not in_period.empty else cases) + unplaced_words
-        + " Line width: kilograms carried along the leg.",
+        + " Line width: kilograms carried along the leg; legs run between capitals. "
+        + ATTRIBUTION + "; the boundaries and names shown do not imply official endorsement "
+        "or acceptance by the United Nations.",
         status,
         data=data,
         alt=_map_alt(legs, period, baseline),
         statuses=statuses(in_period),
     )
+    axes[0].set_ylabel("")  # a map has no value axis: the unit is the legend's
     # The chart's title spans the panels; each panel is named after its drug group.
     fig.suptitle(title, x=0.01, ha="left", fontsize=13, fontweight="bold")
     names = {**drug_labels(), OTHER_DRUGS: "Other drugs"}
     for ax, panel in zip(axes, panels, strict=True):
         ax.set_title(names.get(panel, panel), loc="left", fontsize=11)
+    _name_countries(fig, axes, places, named)
     return fig
 
 
+def _map_panels(count: int, ratio: float) -> tuple[Figure, Axes, list[Axes]]:
+    """The figure: the key, the first panel across the page, the others side by side below it.
+
+    The first panel is the main map (opiates, the most legs); the others, with few legs, are
+    small multiples of it: the page stays short and light.
+    """
+    beside = max(count - 1, 1)
+    main = 0.95 * _WIDTH * ratio
+    small = main / beside if count > 1 else 0.0
+    fig, first_ax = new_chart(_WIDTH, _KEY_HEIGHT + main + small + 0.45 * min(count, 2) + 0.5)
+    first_ax.remove()
+    # The key in a row of its own above the maps, under the title: it covers no leg.
+    heights = [_KEY_HEIGHT, main, small] if count > 1 else [_KEY_HEIGHT, main]
+    grid = fig.add_gridspec(len(heights), beside, height_ratios=heights)
+    key = fig.add_subplot(grid[0, :])
+    axes = [fig.add_subplot(grid[1, :])]
+    axes += [fig.add_subplot(grid[2, column]) for column in range(count - 1)]
+    return fig, key, axes
+
+
+def _name_countries(
+    fig: Figure, axes: list[Axes], places: pd.DataFrame, named: list[list[str]],
+) -> None:
+    """Name each panel's countries clear of its legs, once the layout is settled."""
+    # Names are placed in pixels: the layout must be settled and the legs' arrows at their final
+    # size and place, which only drawing gives (an arrow sizes its head and ends on its first
+    # draw). The countries are left out of this draw: they change neither, and are most of it.
+    grounds = [c for ax in axes for c in ax.collections
+               if (c.get_gid() or "").startswith("countries")]
+    for collection in grounds:
+        collection.set_visible(False)
+    fig.draw_without_rendering()
+    for collection in grounds:
+        collection.set_visible(True)
+    for number, (ax, codes) in enumerate(zip(axes, named, strict=True)):
+        marks = ax.transData.transform(places.loc[codes, ["x", "y"]].to_numpy(dtype=float))
+        # The small maps below the first get smaller names, as their map is smaller.
+        ground.name_countries(ax, places, codes, marks, font_size=9.0 if number == 0 else 8.0)
+
+
 def _draw_panel(
-    ax: Axes, legs: pd.DataFrame, panel: str, positions: pd.DataFrame, heaviest: float,
+    ax: Axes, legs: pd.DataFrame, panel: str, places: pd.DataFrame, heaviest: float,
     dashed: bool,
 ) -> None:
     """The arcs of one panel: one per leg, never one per case."""
     colour = _PANELS.get(panel, _OTHER_COLOUR)
+    spot = dict(zip(places.index, zip(places["x"], places["y"], strict=True), strict=True))
     for row in legs.sort_values("kg", ascending=False).itertuples(index=False):
-        start = positions.loc[row.from_country, ["lon", "lat"]].to_numpy(dtype=float)
-        end = positions.loc[row.to_country, ["lon", "lat"]].to_numpy(dtype=float)
+        start, end = spot[row.from_country], spot[row.to_country]
         if row.kind == "gone":
             width, tint, style = 1.2, _GONE_COLOUR, (0, (1, 2))
         else:
@@ -186,29 +238,18 @@ def _draw_panel(
             "",
             xy=end,
             xytext=start,
+            annotation_clip=False,
             arrowprops={
                 "arrowstyle": "-|>,head_length=0.6,head_width=0.3",
                 "color": tint,
                 "lw": width,
                 "linestyle": style,
                 "alpha": 0.8,
-                "shrinkA": 7,
-                "shrinkB": 7,
+                "shrinkA": 5,
+                "shrinkB": 5,
                 "connectionstyle": f"arc3,rad={_BEND}",
             },
         )
-
-
-def _draw_countries(ax: Axes, spots: pd.DataFrame) -> None:
-    ax.scatter(spots["lon"], spots["lat"], s=40, color="#222222", zorder=5)
-    for code, spot in spots.iterrows():
-        ax.annotate(
-            country_name(code), (spot["lon"], spot["lat"]), xytext=(5, 5),
-            textcoords="offset points", fontsize=8.5, zorder=6,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "alpha": 0.75,
-                  "edgecolor": "none"},
-        )
-    ax.grid(True, alpha=0.3)
 
 
 def _map_legend(
@@ -258,7 +299,8 @@ def _map_alt(legs: pd.DataFrame, period: CaseWindow, baseline: CaseWindow) -> st
     )
     new = int(drawn.drop_duplicates(list(LEG_COLUMNS))["new"].sum())
     return (
-        f"Maps of trafficking routes by drug group, {period.label}: {len(by_leg)} legs between "
-        f"countries drawn at their capitals, each as wide as the kilograms carried along it; "
+        f"Maps of Central Asia and its neighbours with the trafficking routes by drug group, "
+        f"{period.label}: {len(by_leg)} legs between countries, each as wide as the kilograms "
+        f"carried along it; "
         f"heaviest: {words}. New legs against {baseline.label}: {number_in_words(new)}."
     )
