@@ -135,7 +135,7 @@ def plot_route_map(
         _draw_panel(ax, ours, panel, places, heaviest, dashed=not all_reconstructed)
         codes = sorted({*ours["from_country"], *ours["to_country"], *CENTRAL_ASIA} & {*places.index})
         ax.scatter(places.loc[codes, "x"], places.loc[codes, "y"], s=14, color="#222222",
-                   zorder=6, linewidths=0)
+                   zorder=6, linewidths=0, gid="places")  # where legs end: ground, not data
         named.append(codes)
     handles = _map_legend(legs, heaviest, period, baseline, dashed=not all_reconstructed)
     key.axis("off")

@@ -10,7 +10,7 @@ run time; geopandas dropped its bundled ``naturalearth_lowres`` in 1.0 and the l
 brings GDAL; asciimap (1:110m) pins numpy below 2; the others found bundle no outlines.
 
 Only the countries within :data:`REGION` are kept, simplified once to :data:`SIMPLIFY_DEGREES`
-(far below a pixel of the map) and cached for the process: the first map of a kernel reads them
+(about a point of the largest map panel: finer would only add weight to the SVG) and cached for the process: the first map of a kernel reads them
 (about 0.4 s), the next ones reuse them.
 """
 
@@ -31,7 +31,7 @@ ATTRIBUTION = "Boundaries: Natural Earth (public domain)"
 REGION = (15.0, 15.0, 140.0, 72.0)
 """The box (west, south, east, north; degrees) whose countries the maps can draw and place:
 eastern Europe and the Middle East to China and Siberia, around the routes of Central Asia."""
-SIMPLIFY_DEGREES = 0.04
+SIMPLIFY_DEGREES = 0.12
 """Largest shift of a border point by simplification (about 4 km: under a pixel of the map at
 twice its size; 1:10m detail beyond that only weighs on the page)."""
 

@@ -29,6 +29,9 @@ from bulletin.publish.report import csv_text, order_statuses, split_statuses
 
 _MAX_NAMED_CATEGORIES = 8
 # Column names chart_data gives when the axes name nothing: not worth saying in alt text.
+GROUND_GIDS = ("countries", "places", "ground")
+"""Ids (``set_gid``) of what a chart draws under its data, which means nothing by its colour: a
+map's land and the places its legs end at."""
 _WORDS = re.compile(r"[A-Za-z][A-Za-z ()'-]*")
 _GENERIC_NAMES = {"category", "column", "row", "series", "value"}
 
@@ -137,7 +140,8 @@ def encoded_colours(fig: Figure) -> list[str]:
             if _is_series(line, ax, named_only=has_bars):
                 series.append(_hex(_colour(line, face=False)))
         for points in ax.collections:
-            if isinstance(points, PathCollection) and len(points.get_offsets()):
+            ground = (points.get_gid() or "").startswith(GROUND_GIDS)
+            if isinstance(points, PathCollection) and len(points.get_offsets()) and not ground:
                 marks.append(_hex(_colour(points, face=True)))
     distinct = list(dict.fromkeys(c for c in series if c is not None))
     meaningful = distinct if len(distinct) > 1 else []

@@ -28,6 +28,7 @@ import base64
 import io
 import logging
 import math
+import re
 import textwrap
 import uuid
 from typing import Any
@@ -312,7 +313,28 @@ def chart_images(fig: Figure) -> tuple[str, bytes]:
     with plt.rc_context(_SVG_SETTINGS):
         fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     fig.savefig(png_buffer, format="png", bbox_inches="tight", dpi=CHART_DPI * PNG_DENSITY)
-    return svg_buffer.getvalue().decode("utf-8"), png_buffer.getvalue()
+    return compact_svg(svg_buffer.getvalue().decode("utf-8")), png_buffer.getvalue()
+
+
+_PATH_DATA = re.compile(r'\bd="([^"]*)"')
+_LONG_DECIMAL = re.compile(r"(\d\.\d)\d+")
+
+
+def compact_svg(svg: str) -> str:
+    r"""An SVG's path data at a tenth of a point (a seventh of a pixel), one space between numbers.
+
+    Matplotlib writes six decimals and a line per segment: a map's outlines weigh a megabyte
+    that way, for a difference nobody can see.
+
+    >>> compact_svg('<path d="M 572.510764 554.715217 \nL 0.5 1 \nz\n"/>')
+    '<path d="M 572.5 554.7 L 0.5 1 z"/>'
+    """
+
+    def shorter(match: re.Match[str]) -> str:
+        data = _LONG_DECIMAL.sub(r"\1", match.group(1))
+        return 'd="' + " ".join(data.split()) + '"'
+
+    return _PATH_DATA.sub(shorter, svg)
 
 
 def chart_output(fig: Figure, shell: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
