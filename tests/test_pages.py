@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import json
 import re
 import urllib.parse
 from pathlib import Path
@@ -371,3 +372,23 @@ def test_a_rendered_chart_is_one_output_with_its_facts(tiny_issue: Path):
     page = (tiny_issue / "11_activities.html").read_text()
     assert page.index("The quarter opened with") < page.index('id="figure-1"') < page.index(
         'id="table-1"')
+
+
+@pytest.mark.slow
+def test_a_page_s_downloads_are_written_beside_it_and_kept_when_it_is_reused(tiny_issue: Path):
+    # Issue 17: charts to take away, data one click away, out of the page's weight.
+    page = (tiny_issue / "11_activities.html").read_text()
+    files = sorted(p.relative_to(tiny_issue).as_posix() for p in (tiny_issue / "downloads").rglob("*")
+                   if p.is_file())
+    assert files and all(f.startswith("downloads/11_activities/") for f in files)
+    kinds = {Path(f).suffix for f in files}
+    assert kinds == {".png", ".svg", ".csv", ".json"}, files
+    for name in files:
+        if not name.endswith(".json"):
+            assert f'href="{name}"' in page, name  # each file is linked from the page
+    assert "data:text/csv" not in page and "data:image/png" not in page
+    before = {f: (tiny_issue / f).read_bytes() for f in files}
+    again = render_issue(Quarter(2017, 2), DATA_DIR, tiny_issue, tiny_issue.parent / "notebooks")
+    run = json.loads((again / "run.json").read_text())
+    assert all(entry["reused"] for entry in run["notebooks"]), run["notebooks"]
+    assert {f: (again / f).read_bytes() for f in files} == before

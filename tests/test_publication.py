@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.publish import chart_facts, downloads, report
+from bulletin.publish import chart_colours, downloads, report
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +47,7 @@ def test_every_colour_means_one_thing_on_its_page_and_a_legend_names_it(rendered
     problems = [
         f"{notebook.stem}: {problem}"
         for notebook in sorted(rendered_2017q2.glob("[0-9][0-9]_*.ipynb"))
-        for problem in chart_facts.colour_problems(_charts(notebook))
+        for problem in chart_colours.colour_problems(_charts(notebook))
     ]
     assert not problems, "\n".join(problems)
 
