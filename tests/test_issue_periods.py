@@ -16,7 +16,7 @@ only
    claims section of the front page, with each claim in it) whose visible text names "the 2017-Q2
    bulletin" (the outermost such element: a box's label, the section's heading), so the reader
    sees whose words they are; and
-2. in a "Source:" note, in the part (between ``;`` and sentence ends) that cites the publication
+2. in a "Source:" note (or the "Sources:" a page's footer cites each publication in, once), in the part (between ``;`` and sentence ends) that cites the publication
    the rows come from, "Milestones 2017-Q2" (rows transcribed from, or reconstructed from a
    statement of, that issue).
 
@@ -106,8 +106,8 @@ def visible_text(page: Path) -> tuple[list[tuple[str, str]], list[str]]:
 
 
 def without_citations(text: str) -> str:
-    """A text node with the parts of a "Source:" note that cite the 2017-Q2 bulletin taken out."""
-    if "Source:" not in text or CITATION not in text:
+    """A text node with the parts of a "Source:" (or "Sources:") note that cite the 2017-Q2 bulletin taken out."""
+    if not re.search(r"\bSources?:", text) or CITATION not in text:
         return text
     return " | ".join(part for part in re.split(r";\s|\.\s", text) if CITATION not in part)
 

@@ -33,7 +33,12 @@ from bulletin.render.folders import (
     swap_in,
     write_marker,
 )
-from bulletin.render.neighbours import CHANGES_FILE, issue_links, since_last
+from bulletin.render.neighbours import (
+    CHANGES_FILE,
+    issue_links,
+    reports_folder_lock,
+    since_last,
+)
 from bulletin.render.plan import RUN_RECORD, Edition, Options, Planned, RenderError, read_run_record
 
 log = logging.getLogger(__name__)
@@ -293,8 +298,9 @@ def _run_record(edition: Edition, entries: list[dict[str, Any]], problems: list[
 def _publish(edition: Edition, staging: Path, ok: bool, published: list[Path] | None) -> Path:
     """Swap the staging folder in as the issue, or as its ``.failed`` sibling; the folder."""
     folder = edition.out_dir if ok else edition.failed_dir
-    # An interrupt waits for the swap to finish: the edition is then published, and says so.
-    with signals_deferred():
+    # An interrupt waits for the swap to finish: the edition is then published, and says so. The
+    # swap takes turns with the other renders' linking of this folder (reports_folder_lock).
+    with signals_deferred(), reports_folder_lock(folder):
         swap_in(staging, folder)
         if published is not None:
             published.append(folder)

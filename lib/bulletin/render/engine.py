@@ -203,12 +203,11 @@ def _render_locked(
                     outcomes = asyncio.run(run_local(list(tasks.values()), options, progress))
         outcomes = {key: _collect(outcome) for key, outcome in outcomes.items()}
         results = []
-        held = {edition.out_dir for edition in editions}
         for edition in editions:
             result = assemble_edition(edition, plans[edition], outcomes, options, data, started_at,
                                       started, published)
             results.append(result)
-            _link(edition, options, held, progress)
+            _link(edition, options, progress)
             if result.ok:
                 progress.note(f"{edition.label}: published {result.folder}")
             else:
@@ -216,14 +215,14 @@ def _render_locked(
     return results
 
 
-def _link(edition: Edition, options: Options, held: set[Path], progress: Progress) -> None:
+def _link(edition: Edition, options: Options, progress: Progress) -> None:
     """Link the edition and its neighbours, and list it in ``reports/index.html``.
 
     The edition is published (or left as it was): a folder that cannot be written here is said,
     not an error of the render.
     """
     try:
-        link_neighbours(edition, options, held)
+        link_neighbours(edition, options)
     except OSError as error:
         progress.note(f"{edition.label}: the links between issues were not updated: {error}")
 

@@ -23,10 +23,12 @@ so the block of an issue linked later and of one rendered with its neighbours pr
 same bytes. The
 new page is written in a staging folder beside the issue (which the next render of that edition
 removes, if left by a killed process) and renamed over ``index.html`` in one step; a neighbour is
-touched only when it carries the marker and its lock is free (one being rendered is left to its
-own render, which links it when it ends). A lock on the reports folder itself (``flock`` on the
-folder, so no file is added to it) makes these steps take turns between renders, so the later of
-two renders finishing side by side links both.
+touched only when it carries the marker. A lock on the reports folder itself (``flock`` on the
+folder, so no file is added to it: :func:`reports_folder_lock`) makes these steps and every
+publish (the swap of an edition's folder) take turns between renders: a neighbour being rendered
+by another process is either still the published folder, or already its replacement, never half
+of each, and the later of two renders finishing side by side links both (a neighbour whose render
+was still running when it linked itself is linked by the other render's step, after it).
 
 **The list of issues** (:func:`write_reports_index`): ``index.html`` in the reports folder lists
 every published edition (by marker; never ``*.failed``), newest first, made again after every
@@ -255,13 +257,19 @@ def _relink(edition: Edition, options: Options) -> bool:
     return True
 
 
-def link_neighbours(edition: Edition, options: Options, held: set[Path]) -> list[Path]:
+@contextmanager
+def reports_folder_lock(folder: Path) -> Iterator[None]:
+    """Take turns with the other renders on the reports folder that holds ``folder`` (waits)."""
+    with _lock(folder.parent, wait=True):
+        yield
+
+
+def link_neighbours(edition: Edition, options: Options) -> list[Path]:
     """Once ``edition`` is published: its links and its neighbours' made again, and the list of issues.
 
     Args:
         edition: the edition just published (or whose render failed).
         options: the render's options.
-        held: the edition folders whose locks this process holds (the render's own editions).
 
     Returns:
         The front pages that changed.
@@ -276,12 +284,8 @@ def link_neighbours(edition: Edition, options: Options, held: set[Path]) -> list
             other = Edition(edition.issue.shift(shift), folder, edition.country)
             if not published_edition(folder, other.label):
                 continue
-            if folder in held:
-                relinked = _relink(other, options)
-            else:
-                with _lock(folder.with_name(f".{folder.name}.lock"), wait=False) as free:
-                    relinked = free and _relink(other, options)
-            if relinked:
+            # Safe even while another render holds that edition: its publish waits for this lock.
+            if _relink(other, options):
                 changed.append(folder / FRONT_PAGE)
         index_dir = reports_index_dir(edition, options)
         if index_dir is not None:
