@@ -141,6 +141,7 @@ def test_sdg16_trends_by_sex():
     assert set(trends["sex"].dropna()) == {"female", "male"}
     alt = sdg16.panels_alt(trends, "SDG 16")
     assert f"{HOMICIDE} (per 100,000 population), Kyrgyzstan: 5 in 2015, 4.3 in 2016" in alt
+    assert "(largest 5 in 2015, smallest 4.3 in 2016)" in alt and "Line chart" not in alt
     data = sdg16.panel_data(trends)
     women = data[data["breakdown"] == "women"]
     assert women[["year", "value"]].values.tolist() == [[2016, 2.1]]  # one year only, as given

@@ -75,7 +75,7 @@ def test_each_panel_draws_the_regions_country_outlines(figure) -> None:
         # Kazakhstan lies whole on the map: its outline is drawn uncut, with its real borders
         np.testing.assert_allclose(paths["KAZ"].get_extents().bounds,
                                    outlines["KAZ"].get_extents().bounds, rtol=1e-9)
-        assert len(paths["KAZ"].vertices) > 150 and len(paths["RUS"].vertices) > 600
+        assert len(paths["KAZ"].vertices) > 150 and len(paths["RUS"].vertices) > 400
         # Russia is cut at the map's edge: an SVG of the map does not carry all of Siberia
         assert paths["RUS"].get_extents().x1 < outlines["RUS"].get_extents().x1
 

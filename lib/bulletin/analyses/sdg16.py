@@ -182,7 +182,8 @@ def panel_data(trends: pd.DataFrame) -> pd.DataFrame:
 def panels_alt(trends: pd.DataFrame, title: str) -> str:
     """What the SDG 16 panels show, for a reader who cannot see them.
 
-    For each indicator (a panel) and country: its unit and its total's first and last figures.
+    For each indicator (a panel) and country: its unit, its total's first and last figures, and
+    its largest and smallest.
     """
     parts = []
     for (indicator, country), rows in trends.groupby(["indicator", "country"], sort=False):
@@ -193,14 +194,19 @@ def panels_alt(trends: pd.DataFrame, title: str) -> str:
         values = f"{plain_number(first['value'], 1)} in {int(first['year'])}"
         if len(series) > 1:
             values += f", {plain_number(last['value'], 1)} in {int(last['year'])}"
+            high, low = series.loc[series["value"].idxmax()], series.loc[series["value"].idxmin()]
+            values += (
+                f" (largest {plain_number(high['value'], 1)} in {int(high['year'])}, "
+                f"smallest {plain_number(low['value'], 1)} in {int(low['year'])})"
+            )
         parts.append(
             f"{indicator_label(str(indicator))} ({unit}), {country_name(str(country))}: {values}"
         )
     if not parts:
-        return f"Line charts: {title}. No figure to show."
+        return f"{title}. No figure to show."
     return (
-        f"Line charts, one per indicator: {title}, the total and, where published, women and "
-        f"men. Totals: {'; '.join(parts)}."
+        f"{title}: for each indicator, the total and, where published, women and men. "
+        f"Totals: {'; '.join(parts)}."
     )
 
 
