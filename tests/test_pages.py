@@ -292,7 +292,7 @@ def test_a_bare_png_is_a_numbered_figure_without_facts():
     nb.cells = [cell]
     prepared = pages.prepare_for_readers(nb)
     first, second = (o["data"]["text/html"] for o in prepared.cells[0].outputs)
-    assert 'id="figure-1"' in first and 'alt="Chart without a description"' in first
+    assert 'id="figure-1"' in first and 'alt="A chart without a description"' in first
     assert "bulletin-download" not in first
     assert '<span class="bulletin-number">Figure 2</span>' in second and "<svg " in second
     assert [c["title"] for c in prepared.metadata[page_facts.PAGE_FACTS_KEY]["charts"]] == ["", "Second"]

@@ -196,7 +196,7 @@ def chart_output(
     data = output["data"]
     facts = data.get(CHART_MIMETYPE) or {}
     title = facts.get("title") or ""
-    alt = facts.get("alt") or (f"Chart: {title}" if title else "Chart without a description")
+    alt = facts.get("alt") or (f"{title}." if title else "A chart without a description")
     png = base64.b64decode("".join(data["image/png"].split())) if "image/png" in data else b""
     svg = data.get("image/svg+xml")
     svg = "".join(svg) if isinstance(svg, list) else svg
