@@ -109,3 +109,21 @@ def test_turkmenistan_edition_says_how_little_it_reports(reports: Path) -> None:
     assert "Turkmenistan has a figure for the period shown in five of the eight analyses by country; " \
            "none for the drug seizures, victims of domestic violence and women among certified police officers." in front
     assert "still the bulletin's regional statements, left as they are" in front
+
+
+def test_an_edition_s_pages_keep_one_meaning_per_colour_and_their_downloads(reports: Path) -> None:
+    # Issue 17 for the editions too: the country's chart names its two colours (the country, the
+    # other countries) in its legend, and each edition's pages have their files to take away.
+    from bulletin.publish.chart_colours import colour_problems
+    from bulletin.publish.report import CHART_MIMETYPE
+
+    for edition in ("2017-Q2-TJK", "2017-Q2-TKM"):
+        folder = reports / edition
+        for notebook in sorted(folder.glob("[0-9][0-9]_*.ipynb")):
+            cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+            charts = [o["data"][CHART_MIMETYPE] for c in cells for o in c.get("outputs", [])
+                      if CHART_MIMETYPE in o.get("data", {})]
+            assert not colour_problems(charts), (edition, notebook.name, colour_problems(charts))
+            page = notebook.with_suffix(".html").read_text(encoding="utf-8")
+            for href in re.findall(r'href="(downloads/[^"]+)"', page):
+                assert (folder / href).is_file(), (edition, href)

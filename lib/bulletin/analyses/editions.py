@@ -20,8 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
+from matplotlib.patches import Patch
 
 from bulletin.analyses.series import joined_values
+from bulletin.data.citations import source_line
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish import report
 from bulletin.publish.charts import finish_chart, new_chart, status_handles, style_bar
@@ -235,9 +237,11 @@ def plot_country(view: CountryView, title: str, value_label: str, source: str) -
         style_bar(bar, str(status), colour)
     right.set_title(f"The five, {describe_period(view.periods[-1])}", loc="left", fontsize=11)
     right.set_xlabel(value_label)
-    handles = status_handles([s for s in view.values["status"] if s != "official"], HIGHLIGHT)
-    if handles:
-        right.legend(handles=handles, frameon=False, loc="lower right", fontsize=8)
+    # What the two colours mean (one meaning per colour on a page), then the statuses.
+    handles = [Patch(facecolor=HIGHLIGHT, label=country_name(view.country)),
+               Patch(facecolor=OTHERS, label="the other countries")]
+    handles += status_handles([s for s in view.values["status"] if s != "official"], HIGHLIGHT)
+    right.legend(handles=handles, frameon=False, loc="lower right", fontsize=8)
     data = view.values.drop(columns="source", errors="ignore").assign(
         country=view.values["country"].map(country_name))
     statuses = sorted({p for s in view.values["status"] for p in str(s).split("+") if p})
@@ -263,7 +267,7 @@ def show_country(view: CountryView | None, title: str = "", value_label: str = "
     """
     if view is None:
         return
-    source = source or "Source: " + ("; ".join(view.sources) or "none") + "."
+    source = source or source_line(view.sources)
     report.show_text(f"**{standing_sentence(view.record)}** {coverage_sentence(view.record)}")
     if view.has_figure and view.own_chart:
         plot_country(view, title or f"{country_name(view.country)}: {view.record['what']}, "
