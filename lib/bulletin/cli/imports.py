@@ -42,7 +42,7 @@ def countries_argument(text: str) -> frozenset[str] | None:
 
 def add_import_parser(commands: argparse._SubParsersAction) -> None:
     """Add the ``import`` subparser to the ``bulletin`` command."""
-    from bulletin.data.vocab import DEFAULT_SCOPE
+    from bulletin.core.regions import DEFAULT_SCOPE
 
     parser = commands.add_parser(
         "import",

@@ -22,11 +22,13 @@ import argparse
 import re
 import sys
 from pathlib import Path
-
-import nbformat
+from typing import TYPE_CHECKING
 
 from bulletin.core.files import write_atomic
 from bulletin.core.paths import NOTEBOOKS_DIR
+
+if TYPE_CHECKING:  # nbformat (and jsonschema with it) is imported when a notebook is written,
+    import nbformat  # not by every command that builds the parser (start-up, issue 18)
 
 NAME_PATTERN = re.compile(r"^(\d{2})_[a-z][a-z0-9]*(?:_[a-z0-9]+)*$")
 """A notebook's name: two digits (its place in the issue), then words in snake_case."""
@@ -118,6 +120,8 @@ def scaffold_notebook(title: str) -> nbformat.NotebookNode:
         "`report.main_point` states its main point there, and the title given to the chart "
         "helper is the chart's caption."
     )
+    import nbformat
+
     code, markdown = nbformat.v4.new_code_cell, nbformat.v4.new_markdown_cell
     nb = nbformat.v4.new_notebook()
     nb.cells = [
@@ -149,6 +153,8 @@ def write_scaffold(name: str, title: str, notebooks_dir: Path = NOTEBOOKS_DIR) -
         ScaffoldError: for a bad name or title, or a name or number already taken (nothing
             written).
     """
+    import nbformat
+
     check_name(name, notebooks_dir)
     nb = scaffold_notebook(title)
     return write_atomic(notebooks_dir / f"{name}.ipynb", nbformat.writes(nb) + "\n")

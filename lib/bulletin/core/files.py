@@ -37,9 +37,10 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported where a frame is neutralised: a command that writes no
+    import pandas as pd  # table does not pay for it (start-up, issue 18)
 
 try:  # POSIX; elsewhere writers are not locked against each other
     import fcntl
@@ -85,10 +86,12 @@ def restore_cell(text: str) -> str:
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
+    from pandas.api.types import is_string_dtype
+
     return [
         column
         for column in frame.columns
-        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column])
+        if frame[column].dtype == object or is_string_dtype(frame[column])
     ]
 
 

@@ -23,13 +23,10 @@ from bulletin.core.paths import (
     own_reference_dir,
     reference_dir,
 )
+from bulletin.core.regions import CENTRAL_ASIA, DEFAULT_SCOPE  # noqa: F401 (the vocabulary's names)
 
 log = logging.getLogger(__name__)
 
-CENTRAL_ASIA: tuple[str, ...] = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
-"""The five countries the bulletin covers, in the order it lists them."""
-DEFAULT_SCOPE: frozenset[str] = frozenset((*CENTRAL_ASIA, "RUS", "AFG"))
-"""The countries an import keeps by default: the five, the Russian Federation and Afghanistan."""
 
 REGION_NAME = "Central Asia"
 

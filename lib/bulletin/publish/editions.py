@@ -20,10 +20,20 @@ from typing import Any
 from bulletin.core.numbers import plain_number, round_half_up
 from bulletin.core.periods import Quarter
 from bulletin.core.wording import count_in_words, describe_percent, join_words, number_in_words
-from bulletin.data.vocab import country_name
 
 _ORDINALS = ("", "", "second", "third", "fourth", "fifth")
 NO_CHART = "this page shows no chart for it"
+
+
+def country_name(code: str) -> str:
+    """A country's name (:func:`bulletin.data.vocab.country_name`), read when an edition names one.
+
+    Imported here, not at the top: the masthead of every page imports this module, and a warm
+    render, which names no country, need not load the vocabularies (nor pandas; issue 18).
+    """
+    from bulletin.data.vocab import country_name as name_of
+
+    return name_of(code)
 
 
 def edition_name(country: str | None) -> str:

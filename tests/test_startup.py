@@ -1,0 +1,48 @@
+"""Start-up (issue 18): a command imports only what it needs.
+
+Deciding that nothing changed needs no pandas, no notebook library and no plotting: a warm render
+(every notebook reused) must not import them, nor must building the command line. Checked in a
+fresh process, by the modules it loaded; nothing is timed here (``make bench`` times it).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+HEAVY = ("pandas", "numpy", "pandera", "matplotlib", "nbformat", "nbconvert", "jsonschema",
+         "papermill", "IPython", "pyarrow", "duckdb")
+PROBE = """
+import json, sys
+from bulletin.cli.main import {call}
+status = {run}
+print(json.dumps({{"status": status, "loaded": sorted(m for m in {heavy!r} if m in sys.modules)}}))
+"""
+
+
+def _probe(call: str, run: str) -> dict:
+    done = subprocess.run([sys.executable, "-c", PROBE.format(call=call, run=run, heavy=HEAVY)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_building_the_command_line_imports_no_heavy_library():
+    found = _probe("build_parser", "build_parser() and 0")
+    assert found["loaded"] == [], found
+
+
+@pytest.mark.slow
+def test_a_warm_render_imports_no_heavy_library(rendered_2017q2: Path, tmp_path: Path):
+    issue = tmp_path / "2017-Q2"
+    shutil.copytree(rendered_2017q2, issue)  # not the shared one: a render publishes again
+    found = _probe("main", f"main(['render', '--quarter', '2017Q2', '--out', {str(issue)!r}])")
+    assert found["status"] == 0
+    run = json.loads((issue / "run.json").read_text(encoding="utf-8"))
+    assert all(entry["reused"] for entry in run["notebooks"]), "the render was not warm"
+    assert found["loaded"] == [], found
