@@ -46,3 +46,24 @@ def test_a_warm_render_imports_no_heavy_library(rendered_2017q2: Path, tmp_path:
     run = json.loads((issue / "run.json").read_text(encoding="utf-8"))
     assert all(entry["reused"] for entry in run["notebooks"]), "the render was not warm"
     assert found["loaded"] == [], found
+
+
+def test_a_module_s_imports_are_remembered_by_its_text_and_a_bad_cache_only_means_parsing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from bulletin.render import cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    cache._module_imports.cache_clear()
+    first = cache._module_imports("bulletin.publish.pages")
+    assert "bulletin.publish.report" in first[0] and first[1] is False
+    remembered = list((tmp_path / "bulletin" / cache.IMPORTS_CACHE).glob("*.json"))
+    assert len(remembered) == 1
+    remembered[0].write_text("not json")  # a damaged entry: parsed again, same answer
+    cache._module_imports.cache_clear()
+    assert cache._module_imports("bulletin.publish.pages") == first
+    blocked = tmp_path / "file"
+    blocked.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))  # a cache that cannot be made
+    cache._module_imports.cache_clear()
+    assert cache._module_imports("bulletin.publish.pages") == first
+    cache._module_imports.cache_clear()

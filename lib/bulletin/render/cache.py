@@ -36,6 +36,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bulletin.core.files import write_atomic
 from bulletin.core.paths import PROJECT_ROOT, REFERENCE_DIR
 from bulletin.render.parameters import cell_source
 
@@ -198,14 +199,43 @@ def imported_modules(source: str, package: str = "bulletin") -> tuple[set[str], 
     return found, dynamic
 
 
+def user_cache_dir(kind: str) -> Path:
+    """A folder of the user's cache for the renderer: ``$XDG_CACHE_HOME/bulletin/<kind>``."""
+    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(root) / "bulletin" / kind
+
+
+IMPORTS_CACHE = "imports"
+"""The user's cache of what each library module imports, by the SHA-256 of its text."""
+
+
 @cache
 def _module_imports(module: str) -> tuple[frozenset[str], bool]:
+    """What a library module imports: parsed once per text, remembered across runs.
+
+    Parsing the ~70 modules a notebook's page depends on was most of a warm render (issue 18);
+    a module's imports depend on its text and name only, so they are remembered in the user's
+    cache under both. A cache that cannot be read or written only means parsing again.
+    """
     path = _module_file(module)
     if path is None:
         return frozenset(), False
+    text = path.read_text(encoding="utf-8")
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found, dynamic = imported_modules(path.read_text(encoding="utf-8"), package)
-    return frozenset(found), dynamic
+    key = text_sha256(json.dumps([module, package, text]))
+    remembered = user_cache_dir(IMPORTS_CACHE) / f"{key}.json"
+    try:
+        found, dynamic = json.loads(remembered.read_text(encoding="utf-8"))
+        return frozenset(found), bool(dynamic)
+    except (OSError, ValueError, TypeError):
+        pass
+    parsed, dynamic = imported_modules(text, package)
+    try:
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(remembered, json.dumps([sorted(parsed), dynamic]))
+    except OSError:
+        pass
+    return frozenset(parsed), dynamic
 
 
 def library_closure(modules: set[str]) -> tuple[set[str], bool]:

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from importlib import metadata
 from pathlib import Path
 
 from bulletin.core.paths import reference_dir_of
-from bulletin.render.cache import LIBRARY_DIR, DataFiles, file_sha256
+from bulletin.render.cache import LIBRARY_DIR, DataFiles, file_sha256, user_cache_dir
 from bulletin.render.plan import RenderParameterError
 
 CHECKING_CODE = ("data", "core")  # the library's packages whose code decides what is valid
@@ -32,8 +31,7 @@ CHECKING_CODE = ("data", "core")  # the library's packages whose code decides wh
 
 def cache_dir() -> Path:
     """Where passed checks are remembered."""
-    root = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(root) / "bulletin" / "validated"
+    return user_cache_dir("validated")
 
 
 def _folder_sums(folder: Path, pattern: str) -> dict[str, str]:
