@@ -18,7 +18,7 @@ def test_benchmark_runs_on_a_small_file(
     )
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    assert bench.main(["--rows", "3000", "--repeat", "1", "--before", ""]) == 0
+    assert bench.main(["--rows", "3000", "--repeat", "1", "--zip-repeat", "1", "--before", ""]) == 0
     out = capsys.readouterr().out
     assert "rows per second:" in out
     assert "import time / pyarrow read time:" in out
