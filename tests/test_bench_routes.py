@@ -7,7 +7,7 @@ import importlib.util
 
 import pytest
 
-from bulletin.core.paths import PROJECT_ROOT
+from bulletin.core.paths import DATA_DIR, PROJECT_ROOT
 from bulletin.data.tables import check_table
 
 BENCH = PROJECT_ROOT / "bench"
@@ -23,11 +23,36 @@ def bench(monkeypatch: pytest.MonkeyPatch):
 
 
 def test_benchmark_runs_on_small_sizes(bench, capsys: pytest.CaptureFixture[str]) -> None:
-    assert bench.main(["--sizes", "2000", "4000", "--repeat", "1"]) == 0
+    assert bench.main(["--sizes", "2000", "4000", "--repeat", "1", "--no-real"]) == 0
     out = capsys.readouterr().out
     assert "2,000 cases" in out and "4,000 cases" in out
     assert out.count("same table from both") == 2
     assert "growth from 2,000 to 4,000 cases" in out
+    assert "the real cases" not in out
+
+
+def test_real_cases_are_timed_beside_the_goal_and_a_baseline(
+    bench, capsys: pytest.CaptureFixture[str], tmp_path
+) -> None:
+    """Over the shipped cases, without a commit to compare (that needs git): the figure's line."""
+    assert bench.real_cases(DATA_DIR, 1, before="") == 0
+    out = capsys.readouterr().out
+    assert "routes analysis over the real cases: " in out
+    assert "(goal: < 1 s, " in out and "baseline in this run: pyarrow's plain read" in out
+    assert bench.real_cases(tmp_path, 1, before="") == 0  # no cases there: said, not measured
+    assert "is not measured" in capsys.readouterr().out
+
+
+def test_a_commit_is_exported_or_the_reason_said(tmp_path) -> None:
+    import commit_lib
+
+    lib, words = commit_lib.export_lib("no-such-commit-0000", tmp_path / "x")
+    assert lib is None and "no-such-commit-0000" in words and "not exported" in words
+    lib, words = commit_lib.export_lib("HEAD", tmp_path / "head")
+    if lib is None:  # a checkout without git (an unpacked archive): nothing to export
+        pytest.skip(words)
+    assert (lib / "bulletin" / "analyses" / "routes.py").is_file()
+    assert (lib.parent / "data" / "reference" / "countries.csv").is_file()
 
 
 def test_generated_cases_are_repeatable_synthetic_and_pass_the_schema(bench) -> None:

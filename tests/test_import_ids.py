@@ -323,3 +323,24 @@ def test_a_zip_bomb_of_a_csv_is_refused(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["import", str(path), "--data-dir", str(tmp_path / "data")]) == 2
     err = capsys.readouterr().err
     assert "bomb.zip" in err and "compressed at most 100 to 1" in err
+
+
+def test_parsed_codes_are_made_once_when_two_threads_ask_at_once() -> None:
+    """The importer counts duplicates in a thread while it maps columns: one set of codes each."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import pyarrow as pa
+
+    from bulletin.data.importers.dictionaries import Parsed
+
+    column = pa.chunked_array(
+        [pa.array(["KAZ", None, "TJK"] * 1000).dictionary_encode(),
+         pa.array(["TJK", "UZB"] * 1000).dictionary_encode()]
+    )
+    parsed = Parsed(pa.table({"COUNTRY": column, "OTHER": column}))
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        answers = list(pool.map(lambda _: parsed.codes("COUNTRY"), range(16)))
+    assert all(answer is answers[0] for answer in answers)
+    dictionary, indices = answers[0]
+    assert dictionary.to_pylist()[indices[3]] == "KAZ" and indices[1] == -1
+    assert [dictionary.to_pylist()[i] for i in indices[3000:3002]] == ["TJK", "UZB"]

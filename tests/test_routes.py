@@ -14,6 +14,7 @@ from bulletin.analyses import route_claims, route_page, route_windows, routes
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
 from bulletin.data.tables import TableError, load_table
+from bulletin.data.vocab import CENTRAL_ASIA
 
 COLUMNS = [
     "case_id",
@@ -219,6 +220,35 @@ def test_cases_touching_the_five_in_any_route_field():
                    ("t", "2013-01-01", "TUR", "heroin", 1.0, None, None, "IRN;TKM", None),
                    ("x", "2013-01-01", "TUR", "heroin", 1.0, "AFG", "IRN", "IRN;GEO", "BLR")])
     assert routes.cases_touching(bound)["case_id"].tolist() == ["b", "t"]
+
+
+def test_cases_touching_decides_once_per_value_as_row_by_row():
+    """The scope is decided per distinct value; it keeps the rows a row-by-row reading keeps."""
+    rng = np.random.default_rng(7)
+    codes = np.array(["KAZ", "TUR", "IRN", "AFG", "", None, np.nan], dtype=object)
+    transits = np.array(["", None, np.nan, "IRN;TKM", "TUR;IRN", "GEO;KGZ;RUS", "TUR"], dtype=object)
+    size = 500
+    frame = pd.DataFrame({
+        "case_id": [f"c{i}" for i in range(size)],
+        **{column: codes[rng.integers(0, len(codes), size)]
+           for column in ("country", "producing_country", "departure_country",
+                          "destination_country")},
+        "transit_countries": transits[rng.integers(0, len(transits), size)],
+    }, index=rng.permutation(size) + 1000)  # an index that is not 0..n-1
+
+    def touches(row) -> bool:
+        single = [row[c] for c in ("country", "producing_country", "departure_country",
+                                   "destination_country")]
+        transit = row["transit_countries"] if isinstance(row["transit_countries"], str) else ""
+        return any(isinstance(c, str) and c in CENTRAL_ASIA for c in single) or bool(
+            set(transit.split(";")) & set(CENTRAL_ASIA))
+
+    expected = frame.loc[[touches(row) for _, row in frame.iterrows()]]
+    pd.testing.assert_frame_equal(routes.cases_touching(frame), expected)
+    assert 0 < len(expected) < size
+    assert routes.cases_touching(frame.iloc[:0]).empty
+    as_categories = frame.astype({"country": "category"})
+    assert routes.cases_touching(as_categories).index.tolist() == expected.index.tolist()
 
 
 def test_route_fields_left_empty_are_counted_by_field():

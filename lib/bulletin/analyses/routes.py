@@ -41,6 +41,7 @@ figures) and ``route_map`` (the map).
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -88,12 +89,20 @@ def cases_touching(cases: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASI
     [0, 2]
     """
     wanted = set(countries)
-    touches = cases["country"].isin(wanted)
-    for column in ("producing_country", "departure_country", "destination_country"):
-        touches |= cases[column].isin(wanted)
-    transit = cases["transit_countries"].fillna("").astype(str).str.split(";")
-    touches |= transit.map(lambda codes: bool(wanted & set(codes)))
+    touches = np.zeros(len(cases), dtype=bool)
+    for column in ("country", "producing_country", "departure_country", "destination_country"):
+        touches |= _per_value(cases[column], lambda code: code in wanted)
+    touches |= _per_value(
+        cases["transit_countries"], lambda codes: bool(wanted & set(str(codes).split(";")))
+    )
     return cases.loc[touches]
+
+
+def _per_value(column: pd.Series, test) -> np.ndarray:
+    """``test`` of each cell, run once per distinct value (a missing cell: False)."""
+    codes, values = pd.factorize(column, use_na_sentinel=True)
+    flags = np.fromiter((bool(test(v)) for v in values), dtype=bool, count=len(values))
+    return np.append(flags, False)[codes]  # code -1 (missing) takes the appended False
 
 
 def legs_touching(summary: pd.DataFrame, countries: tuple[str, ...] = CENTRAL_ASIA) -> pd.DataFrame:

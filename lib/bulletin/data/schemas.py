@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 import pandas as pd
 import pandera.pandas as pa
@@ -111,12 +112,29 @@ def _provenance() -> dict[str, pa.Column]:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """A table of the data contract: its file, its schema and its unique key."""
+    """A table of the data contract: its file, its schema and its unique key.
+
+    The pandera schema is built when first asked for (building one copies every column and
+    check, a noticeable part of an import that only needs the table's columns and key).
+    """
 
     name: str
-    schema: pa.DataFrameSchema
     key: tuple[str, ...]
     description: str
+    column_rules: dict[str, pa.Column] = field(repr=False, compare=False)
+    checks: tuple[pa.Check, ...] = field(default=(), repr=False, compare=False)
+
+    @cached_property
+    def schema(self) -> pa.DataFrameSchema:
+        """The table's pandera schema: its columns, their checks and the unique key."""
+        return pa.DataFrameSchema(
+            dict(self.column_rules),
+            checks=list(self.checks) or None,
+            strict=True,
+            ordered=False,
+            unique=list(self.key),
+            name=self.name,
+        )
 
     @property
     def filename(self) -> str:
@@ -126,7 +144,7 @@ class TableSpec:
     @property
     def columns(self) -> list[str]:
         """The table's columns, in the contract's order."""
-        return list(self.schema.columns)
+        return list(self.column_rules)
 
 
 def _spec(
@@ -136,15 +154,13 @@ def _spec(
     columns: dict[str, pa.Column],
     checks: list[pa.Check] | None = None,
 ) -> TableSpec:
-    schema = pa.DataFrameSchema(
-        {**columns, **_provenance()},
-        checks=checks,
-        strict=True,
-        ordered=False,
-        unique=list(key),
+    return TableSpec(
         name=name,
+        key=key,
+        description=description,
+        column_rules={**columns, **_provenance()},
+        checks=tuple(checks or ()),
     )
-    return TableSpec(name=name, schema=schema, key=key, description=description)
 
 
 def build_specs() -> dict[str, TableSpec]:

@@ -7,6 +7,8 @@ integer indices; these helpers unify a column's dictionaries and find where a va
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pyarrow as pa
 
@@ -14,21 +16,27 @@ from bulletin.data.importers.ids_lines import Lines
 
 
 class Parsed:
-    """The parsed columns, each dictionary unified once and its indices kept as numpy."""
+    """The parsed columns, each dictionary unified once and its indices kept as numpy.
+
+    Two threads may ask for codes at once (the IDS importer counts duplicate rows in one while it
+    maps the columns in the other): each column's codes are made once, under its own lock.
+    """
 
     def __init__(self, raw: pa.Table):
         """Keep the parsed table; each column's codes are made when first asked for."""
         self.raw = raw
         self._codes: dict[str, tuple[pa.Array, np.ndarray]] = {}
+        self._locks = {name: threading.Lock() for name in raw.column_names}
 
     def codes(self, name: str) -> tuple[pa.Array, np.ndarray]:
         """A dictionary column's dictionary and its row indices (-1 for a null)."""
-        if name not in self._codes:
-            dictionary, indices = unified_arrays(self.raw.column(name))
-            if indices.null_count:
-                indices = indices.fill_null(-1)
-            self._codes[name] = (dictionary, indices.to_numpy(zero_copy_only=False))
-        return self._codes[name]
+        with self._locks[name]:
+            if name not in self._codes:
+                dictionary, indices = unified_arrays(self.raw.column(name))
+                if indices.null_count:
+                    indices = indices.fill_null(-1)
+                self._codes[name] = (dictionary, indices.to_numpy(zero_copy_only=False))
+            return self._codes[name]
 
     def values(self, name: str) -> tuple[list[str], np.ndarray]:
         """A dictionary column's distinct values and its row indices (-1 for a null)."""

@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -201,10 +202,14 @@ def read_ids(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
     exact_lines = newlines - (0 if ends_with_newline else -1) == raw.num_rows + 1
     lines = Lines(path, delimiter, raw.num_rows, exact_lines, stream)
     parsed = Parsed(raw)
-    table, selection = convert(
-        path, parsed, upper, id_column, scope, report, lines, source_of(path)
-    )
-    first_of = _first_identical(parsed) if id_column is None else None
+    # The rows repeating another are found in a thread of their own while the columns are mapped
+    # (both work mostly in numpy and pyarrow, which let the other thread run).
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        repeats = pool.submit(_first_identical, parsed) if id_column is None else None
+        table, selection = convert(
+            path, parsed, upper, id_column, scope, report, lines, source_of(path)
+        )
+        first_of = repeats.result() if repeats is not None else None
     _note_duplicates(report, first_of, selection, table.num_rows, every_column)
     _note_routes(report, table)
     report.sha256 = background.sha256

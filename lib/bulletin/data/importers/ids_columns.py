@@ -181,21 +181,24 @@ def convert(
     return table, selection
 
 
-def _country(value: str) -> str | None:
-    """A country name's ISO3 code (``""``: a known name without one; None: unknown)."""
-    return country_lookup().get(" ".join(value.split()).casefold())
+def _country(value: str, names: dict[str, str] | None = None) -> str | None:
+    """A country name's ISO3 code (``""``: a known name without one; None: unknown).
+
+    ``names`` is :func:`country_lookup`'s mapping, looked up once by a caller mapping many values.
+    """
+    return (country_lookup() if names is None else names).get(" ".join(value.split()).casefold())
 
 
-def _route_country(value: str) -> str | None:
+def _route_country(value: str, names: dict[str, str] | None = None) -> str | None:
     """A route cell's ISO3 code: a cell naming no country ("Unknown", "Other"...) stays empty."""
     if not value.strip() or " ".join(value.split()).casefold() in NO_COUNTRY:
         return ""
-    return _country(value)
+    return _country(value, names)
 
 
-def _transit(value: str) -> str | None:
+def _transit(value: str, names: dict[str, str] | None = None) -> str | None:
     """A transit cell's ISO3 codes, separated by ';' (None: a name that is not known)."""
-    codes = [_route_country(part) for part in value.split(";") if part.strip()]
+    codes = [_route_country(part, names) for part in value.split(";") if part.strip()]
     if any(code is None for code in codes):
         return None
     return ";".join(code for code in codes if code)
@@ -203,7 +206,10 @@ def _transit(value: str) -> str | None:
 
 def _seizing_countries(step: _Conversion) -> tuple[list, np.ndarray]:
     """The seizing countries' codes; rows of a country without an ISO code are left out."""
-    seizing, indices = step.mapped(step.upper["COUNTRY"], _country, UNMAPPED_COUNTRY)
+    names = country_lookup()
+    seizing, indices = step.mapped(
+        step.upper["COUNTRY"], lambda v: _country(v, names), UNMAPPED_COUNTRY
+    )
     step.drop(
         _per_row([m == "" for m in seizing], indices), "seizing country without an ISO 3166 code"
     )
@@ -214,15 +220,18 @@ def _route_countries(step: _Conversion) -> dict[str, tuple[list, np.ndarray]]:
     """The route's countries by column of the table (empty where the file has no column)."""
     nothing = ([""], np.zeros(step.rows, np.int32))
     route: dict[str, tuple[list, np.ndarray]] = {}
+    names = country_lookup()
     for column_name, target in ROUTE.items():
         if column_name in step.upper:
-            route[target] = step.mapped(step.upper[column_name], _route_country, UNMAPPED_COUNTRY)
+            route[target] = step.mapped(
+                step.upper[column_name], lambda v: _route_country(v, names), UNMAPPED_COUNTRY
+            )
         else:
             route[target] = nothing
     if TRANSIT in step.upper:
         route["transit_countries"] = step.mapped(
             step.upper[TRANSIT],
-            _transit,
+            lambda v: _transit(v, names),
             "countries known to the project, separated by ';' (add a "
             "missing name to data/reference/country_names.csv)",
         )
