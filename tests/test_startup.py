@@ -67,3 +67,17 @@ def test_a_module_s_imports_are_remembered_by_its_text_and_a_bad_cache_only_mean
     cache._module_imports.cache_clear()
     assert cache._module_imports("bulletin.publish.pages") == first
     cache._module_imports.cache_clear()
+
+
+def test_a_warm_kernel_has_every_table_schema_built_and_no_figure_left_open():
+    # The schemas are built on first use (issue 18): a render kernel builds them while it waits,
+    # so the notebook that reads a table first does not pay for it.
+    import matplotlib.pyplot as plt
+
+    from bulletin.data import tables
+    from bulletin.render import kernelboot
+
+    kernelboot.warm_up()
+    specs = tables.table_specs()
+    assert specs and all("schema" in vars(spec) for spec in specs.values())
+    assert plt.get_fignums() == []

@@ -366,7 +366,9 @@ def preload() -> None:
 def warm_up() -> None:
     """Pay, once, the first-use costs every kernel would pay again.
 
-    The tables' schemas, a schema check, a chart drawn to PNG with its text (fonts, glyph caches).
+    The tables' schemas (built on first use since issue 18: built here, before any notebook), a
+    schema check, a chart drawn to SVG and to PNG with its text (fonts, glyph caches), as
+    ``bulletin.publish.charts.chart_images`` draws every finished chart.
 
     Nothing of it is left behind for the notebooks: no open figure, no data read from the data
     folder (the reference vocabularies it reads are part of the library's fingerprint).
@@ -380,7 +382,8 @@ def warm_up() -> None:
 
         from bulletin.data import tables
 
-        tables.table_specs()
+        for spec in tables.table_specs().values():
+            _ = spec.schema  # built once, in the warm kernel, not in the notebook that asks first
         raw = pd.DataFrame({"country": ["KGZ"], "year": ["2017"], "quarter": ["1"],
                             "drug": ["heroin"], "kg": ["1.5"], "source": ["s"], "status": ["official"]})
         tables.check_table("seizures_quarterly", raw)
@@ -391,7 +394,8 @@ def warm_up() -> None:
         sns.barplot(x=["KAZ", "KGZ"], y=[1.0, 2.0], hue=["a", "b"], ax=axes)
         axes.set_title("Seizures (tons)")
         figure.text(0.01, 0.01, "Source: warm-up")
-        figure.savefig(io.BytesIO(), format="png", bbox_inches="tight")
+        figure.savefig(io.BytesIO(), format="svg", bbox_inches="tight")
+        figure.savefig(io.BytesIO(), format="png", bbox_inches="tight", dpi=200)
     except Exception:  # noqa: BLE001 (an optimisation only: the notebooks will do it themselves)
         pass
 
