@@ -108,6 +108,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
     Number columns are left as they are.
 
+    >>> import pandas as pd
     >>> neutralise_frame(pd.DataFrame({"title": ["=2+5", "ok"], "kg": [-1.5, 2.0]})).to_dict("list")
     {'title': ["'=2+5", 'ok'], 'kg': [-1.5, 2.0]}
     """
