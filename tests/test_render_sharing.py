@@ -27,6 +27,15 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = bulletin("render", "--quarter", "2016Q4..2017Q2", "--reports", str(reports), timeout=900)
     assert result.returncode == 0, result.stderr
     assert "(7 run, 0 reused, 4 shared with another edition or issue (same data))" in result.stdout
+    # The batch's summary (issue 18): time per edition, and the notebooks not run again, the sum
+    # of what each issue's line says.
+    counts = [tuple(int(n or 0) for n in m) for m in re.findall(
+        r"\((\d+) run, (\d+) reused(?:, (\d+) shared)?", result.stdout)]
+    assert len(counts) == 3
+    ran, spared = sum(c[0] for c in counts), sum(c[1] + c[2] for c in counts)
+    total = ran + spared
+    assert re.search(rf"^3 editions: \d+\.\d s per edition; {spared} of {total} notebooks reused "
+                     rf"or shared \({spared / total:.0%}\), {ran} run$", result.stdout, re.M), result.stdout
     return reports
 
 

@@ -225,6 +225,32 @@ def run_render(args: argparse.Namespace) -> int:
             signal.signal(signum, handler)
 
 
+def _say_results(results: list) -> int:
+    """Say what became of each edition (published, or not and why); the notebooks not run again."""
+    spared = 0
+    for result in results:
+        shared = sum(1 for n in result.notebooks if n.get("shared_from") and not n.get("reused"))
+        ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
+        reused = len(result.notebooks) - ran - shared
+        spared += reused + shared
+        if result.ok:
+            also = f", {shared} shared with another edition or issue (same data)" if shared else ""
+            print(
+                f"issue {result.edition.label} written to {result.folder} "
+                f"({ran} run, {reused} reused{also})"
+            )
+            _say_stale(result.notebooks)
+        else:
+            print(
+                f"issue {result.edition.label} NOT published: {len(result.problems)} problem(s); "
+                f"the previous issue is untouched; this run's pages are in {result.folder}",
+                file=sys.stderr,
+            )
+            for problem in result.problems:
+                print(f"  - {problem}", file=sys.stderr)
+    return spared
+
+
 def _run_render(args: argparse.Namespace) -> int:
     from bulletin.cli.pdf import pdf_problem, write_issue_pdfs
     from bulletin.render.engine import render
@@ -276,25 +302,7 @@ def _run_render(args: argparse.Namespace) -> int:
         return 1
     seconds = time.perf_counter() - started
     failed = [r for r in results if not r.ok]
-    for result in results:
-        shared = sum(1 for n in result.notebooks if n.get("shared_from") and not n.get("reused"))
-        ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
-        reused = len(result.notebooks) - ran - shared
-        if result.ok:
-            also = f", {shared} shared with another edition or issue (same data)" if shared else ""
-            print(
-                f"issue {result.edition.label} written to {result.folder} "
-                f"({ran} run, {reused} reused{also})"
-            )
-            _say_stale(result.notebooks)
-        else:
-            print(
-                f"issue {result.edition.label} NOT published: {len(result.problems)} problem(s); "
-                f"the previous issue is untouched; this run's pages are in {result.folder}",
-                file=sys.stderr,
-            )
-            for problem in result.problems:
-                print(f"  - {problem}", file=sys.stderr)
+    spared = _say_results(results)
     if failed:
         if args.pdf and len(failed) < len(results):
             write_issue_pdfs([r.folder for r in results if r.ok])
@@ -306,5 +314,10 @@ def _run_render(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    if len(results) > 1:  # a batch: what each issue cost, and how much was not run again
+        total = sum(len(r.notebooks) for r in results)
+        print(f"{len(results)} editions: {seconds / len(results):.1f} s per edition; {spared} of "
+              f"{total} notebooks reused or shared ({spared / max(total, 1):.0%}), "
+              f"{total - spared} run")
     print(f"rendered {len(results)} edition(s) in {seconds:.1f} s")
     return write_issue_pdfs([r.folder for r in results]) if args.pdf else 0
