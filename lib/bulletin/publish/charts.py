@@ -337,7 +337,7 @@ def compact_svg(svg: str) -> str:
     return _PATH_DATA.sub(shorter, svg)
 
 
-def chart_output(fig: Figure, shell: Any = None) -> tuple[dict[str, Any], dict[str, Any]]:
+def chart_output(fig: Figure) -> tuple[dict[str, Any], dict[str, Any]]:
     """A chart's output: its SVG, its PNG at twice the density, and its facts, as data.
 
     JupyterLab shows the PNG at its page size (the metadata halves its pixels); the page inlines
@@ -345,7 +345,6 @@ def chart_output(fig: Figure, shell: Any = None) -> tuple[dict[str, Any], dict[s
 
     Args:
         fig: the chart.
-        shell: unused; kept so that callers holding the kernel's shell need not change.
 
     Returns:
         The MIME bundle (``image/svg+xml``, ``image/png``, ``text/plain`` and
@@ -385,6 +384,6 @@ def draw_finished_charts() -> None:
     from IPython.display import update_display
 
     for display_id, fig in charts:
-        data, metadata = chart_output(fig, shell)
+        data, metadata = chart_output(fig)
         update_display(data, raw=True, metadata=metadata, display_id=display_id)
         plt.close(fig)
