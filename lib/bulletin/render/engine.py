@@ -31,8 +31,10 @@ render was killed.
 from __future__ import annotations
 
 import asyncio
+import functools
 import signal
 import time
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -62,7 +64,7 @@ from bulletin.render.plan import (
     task_key,
 )
 from bulletin.render.progress import Progress
-from bulletin.render.runners import run_dask, run_local
+from bulletin.render.runners import run_dask, run_local, start_kernel_server
 from bulletin.render.sharing import describe_periods, period_keys
 
 
@@ -182,13 +184,17 @@ def _render_locked(
         refuse_targets(editions, options)
         plans: dict[Edition, list[Planned]] = {}
         tasks: dict[str, Task] = {}
-        footers: dict[Quarter, str] = {}
+        footers: dict[Quarter, Callable[[], str]] = {}
         for edition in editions:
             plans[edition] = plan_edition(edition, notebooks, values, data, options)
         problems = [p for edition in editions for p in only_problems(edition, plans[edition], options)]
         if problems:  # --only, with a notebook not named and nothing of it to reuse
             raise RenderParameterError(problems)
         to_run = any(item.decision.run for plan in plans.values() for item in plan)
+        # The kernels' fork server imports while the periods are worked out.
+        server = start_kernel_server(options) if to_run and not options.scheduler else None
+        if server is not None:  # however the render ends (run_local closes it when it is done)
+            locks.callback(server.close)
         periods = period_keys(editions, notebooks, values, options.data_dir) if to_run else {}
         for edition in editions:
             for item in plans[edition]:
@@ -200,7 +206,9 @@ def _render_locked(
                 if options.scheduler:
                     outcomes = run_dask(list(tasks.values()), options, progress)
                 else:
-                    outcomes = asyncio.run(run_local(list(tasks.values()), options, progress))
+                    outcomes = asyncio.run(
+                        run_local(list(tasks.values()), options, progress, server)
+                    )
         outcomes = {key: _collect(outcome) for key, outcome in outcomes.items()}
         results = []
         for edition in editions:
@@ -231,7 +239,7 @@ def _schedule(
     edition: Edition,
     item: Planned,
     tasks: dict[str, Task],
-    footers: dict[Quarter, str],
+    footers: dict[Quarter, Callable[[], str]],
     options: Options,
     progress: Progress,
     explain: Any,
@@ -253,8 +261,10 @@ def _schedule(
                 f"{describe_periods(period)})" if period else ""
             )
         elif item.task_key not in tasks:
-            if edition.issue not in footers:
-                footers[edition.issue] = edition_footer(edition, options.data_dir)
+            if edition.issue not in footers:  # made once per issue, when its first page is
+                footers[edition.issue] = functools.cache(
+                    functools.partial(edition_footer, edition, options.data_dir)
+                )
             tasks[item.task_key] = Task(item.task_key, item.notebook, item.parameters,
                                         label, footers[edition.issue], edition.label)
             progress.add(item.task_key, label)

@@ -23,6 +23,7 @@ import logging
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -156,11 +157,12 @@ def _read_trace(path: Path, data_dir: Path) -> dict[str, str | None]:
     return {name: data.sha256(name) for name in names if not (data.data_dir / name).is_dir()}
 
 
-def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any] | None
-          ) -> tuple[str, str, dict[str, bytes]]:
+def _page(name: str, executed: dict[str, Any], footer: Callable[[], str],
+          error: dict[str, Any] | None) -> tuple[str, str, dict[str, bytes]]:
     """The notebook's title, page and the page's downloads (by path in the issue's folder).
 
     A failed notebook's page has the failure banner at the top instead of papermill's error cells.
+    ``footer`` makes the page's footer (in this thread, as the rest of the page).
     """
     import nbformat
 
@@ -177,7 +179,7 @@ def _page(name: str, executed: dict[str, Any], footer: str, error: dict[str, Any
         first_code = next((i for i, c in enumerate(readers.cells) if c.cell_type == "code"), len(readers.cells))
         readers.cells.insert(first_code, banner)
     nav = '<a href="index.html">&larr; Contents of the issue</a>'
-    return title, export_html(readers, title, nav, footer), downloads.all_files()
+    return title, export_html(readers, title, nav, footer()), downloads.all_files()
 
 
 def now() -> str:
@@ -312,7 +314,7 @@ async def execute_task(
         trace.unlink(missing_ok=True)
     executed = json.loads(json.dumps(nb))
     title, page, downloads = await asyncio.to_thread(
-        _page, task.notebook.name, executed, task.footer, error
+        _page, task.notebook.name, executed, task.footer_text, error
     )
     log.debug("%s: executed in %.2f s, page made %.2f s later", task.label,
               executed_at - run.started, time.perf_counter() - executed_at)

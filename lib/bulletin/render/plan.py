@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,8 +144,14 @@ class Task:
     notebook: Notebook
     parameters: dict[str, Any]
     label: str
-    footer: str = ""
+    # The pages' footer, or what makes it when the page is made (it imports the page machinery,
+    # which need not hold up the kernels' start).
+    footer: str | Callable[[], str] = ""
     edition: str = ""  # the label of the edition that scheduled it (the one others share)
+
+    def footer_text(self) -> str:
+        """The footer of the notebook's page."""
+        return self.footer() if callable(self.footer) else self.footer
 
 
 @dataclass

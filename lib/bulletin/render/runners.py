@@ -12,6 +12,7 @@ An interrupt (SIGINT, SIGTERM) cancels every notebook, which ends its kernel in 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import threading
@@ -61,20 +62,41 @@ def _signals_cancel(future: asyncio.Future) -> Iterator[list[int]]:
             signal.signal(signum, previous if previous is not None else signal.SIG_DFL)
 
 
-async def run_local(tasks: list[Task], options: Options, progress: Progress) -> dict[str, Outcome]:
+def start_kernel_server(options: Options) -> Any:
+    """Start the :class:`~bulletin.render.kernel.KernelForkServer` the notebooks' kernels fork from.
+
+    Its imports take seconds: the renderer starts it as soon as it knows a notebook will run, so
+    that they happen while it plans, not after.
+    """
+    from bulletin.render.kernel import KernelForkServer
+
+    reference = own_reference_dir(options.data_dir)
+    return KernelForkServer({REFERENCE_DIR_ENV: str(reference)} if reference else None)
+
+
+async def run_local(tasks: list[Task], options: Options, progress: Progress,
+                    server: Any = None) -> dict[str, Outcome]:
     """Execute ``tasks`` on this machine, ``options.jobs`` at a time, kernels forked in advance.
+
+    Args:
+        tasks: the notebooks to run.
+        options: the render's options.
+        progress: where to say how each goes.
+        server: the fork server to fork kernels from (:func:`start_kernel_server`; default: one
+            started here). It is closed when the tasks are done, every kernel it forked with it.
 
     Raises:
         RenderInterrupted: SIGINT or SIGTERM arrived; every kernel was stopped.
     """
-    from bulletin.render.kernel import ForkedKernelManager, KernelForkServer
+    from bulletin.render.kernel import ForkedKernelManager
     from bulletin.render.papermill_engine import Slots
 
     outcomes: dict[str, Outcome] = {}
     slots = Slots(options.jobs)
-    reference = own_reference_dir(options.data_dir)
+    # The pages' machinery (nbconvert, the templates) is imported while the first kernels start.
+    threading.Thread(target=_import_page_machinery, daemon=True).start()
     with render_temp_dir() as root:
-        server = KernelForkServer({REFERENCE_DIR_ENV: str(reference)} if reference else None)
+        server = server or start_kernel_server(options)
 
         async def one(task: Task) -> None:
             outcome = await execute_task(
@@ -106,6 +128,12 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress) -> 
         finally:
             await asyncio.to_thread(server.close)
     return outcomes
+
+
+def _import_page_machinery() -> None:
+    """Import what makes a notebook's page, so that the first page made does not wait for it."""
+    with contextlib.suppress(Exception):  # an optimisation: the page imports it anyway, and says
+        import bulletin.publish.pages  # noqa: F401
 
 
 def _report(progress: Progress, task: Task, outcome: Outcome) -> None:
@@ -154,7 +182,7 @@ def run_dask(tasks: list[Task], options: Options, progress: Progress) -> dict[st
                 "source_sha": task.notebook.source_sha,
                 "parameters": task.parameters,
                 "label": task.label,
-                "footer": task.footer,
+                "footer": task.footer_text(),
                 "data_dir": str(options.data_dir),
                 "cell_timeout": options.cell_timeout,
                 "notebook_timeout": options.notebook_timeout,
