@@ -17,7 +17,9 @@ sockets.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import logging
 import os
 import shutil
 import signal
@@ -33,6 +35,8 @@ from typing import Any
 from jupyter_client.kernelspec import KernelSpec
 from jupyter_client.manager import AsyncKernelManager, KernelManager
 from jupyter_client.provisioning import LocalProvisioner
+
+log = logging.getLogger(__name__)
 
 
 def project_kernel_spec() -> KernelSpec:
@@ -104,58 +108,111 @@ class KernelForkServer:
 
     Start it early (its imports take a second or two, in parallel with whatever the renderer does
     meanwhile); :meth:`fork_kernel` waits until it is ready. :meth:`close` (or the renderer's end,
-    however it ends: the server notices its standard input closing) kills every kernel it forked.
+    however it ends) kills every kernel it forked.
+
+    With ``keep_for`` seconds, the server is one that outlives the render
+    (:mod:`bulletin.render.kernel_daemon`): the one already running for this code if there is one,
+    else one started now, which waits ``keep_for`` seconds for the next render before it exits.
+    Where no such server can be had, the render gets one of its own, as without ``keep_for``.
     """
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
-        """Start the server.
+    def __init__(self, env: dict[str, str] | None = None, keep_for: float = 0.0) -> None:
+        """Start the server, or connect to a lasting one.
 
         Args:
             env: variables to add to its environment (the kernels get their own with each
                 request, but what the server imports and warms up is read with these).
+            keep_for: seconds a lasting server waits for the next render (0: the render's own).
         """
-        env = {**os.environ, **(env or {})}
-        env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        self._env = {**os.environ, **(env or {})}
+        self._env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        self._lock = threading.Lock()
+        self._ready = False
+        self._keep_for = keep_for
+        self._socket: Any = None
+        self._lines: Any = None
+        self.process: subprocess.Popen | None = None
+        self.pid = 0
+        self._connecting: threading.Thread | None = None
+        self._unreachable: Exception | None = None
+        if keep_for <= 0:
+            self._start_own()
+        else:  # connect (or start the server) now, while the renderer goes on
+            self._connecting = threading.Thread(target=self._connect, daemon=True)
+            self._connecting.start()
+
+    def _connect(self) -> None:
+        from bulletin.render.kernel_daemon import connect_or_start
+
+        try:
+            self._socket, self.pid = connect_or_start(self._env, self._keep_for)
+            self._lines = self._socket.makefile("rw", encoding="utf-8", newline="\n")
+        except (OSError, RuntimeError) as error:
+            self._unreachable = error
+
+    def _start_own(self) -> None:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "bulletin.render.kernelboot", "--fork-server"],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env=env,
+            env=self._env,
             text=True,
             bufsize=1,
             start_new_session=True,  # a Ctrl-C at the terminal is the renderer's to handle
         )
-        self._lock = threading.Lock()
-        self._ready = False
         self.pid = self.process.pid
 
     def _read(self) -> dict[str, Any]:
-        assert self.process.stdout is not None
-        line = self.process.stdout.readline()
+        stream = self._lines if self._socket is not None else self.process and self.process.stdout
+        assert stream is not None
+        line = stream.readline()
         if not line:
             raise RuntimeError("the kernel fork server ended before answering")
         return json.loads(line)
 
+    def _write(self, request: dict[str, Any]) -> None:
+        stream = self._lines if self._socket is not None else self.process and self.process.stdin
+        assert stream is not None
+        stream.write(json.dumps(request) + "\n")
+        stream.flush()
+
     def wait_ready(self) -> None:
         """Block until the server has done its imports."""
         with self._lock:
-            if not self._ready:
+            if self._ready:
+                return
+            if self._connecting is not None:
+                self._connecting.join()
+                if self._socket is None:
+                    log.warning("no lasting kernel server (%s): this render starts its own",
+                                self._unreachable)
+                    self._start_own()
+            if self.process is not None:
                 self._read()
-                self._ready = True
+            self._ready = True
 
     def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str], log: str = "") -> int:
         """Fork a kernel started with ``argv`` (``-f CONNECTION_FILE ...``) in ``cwd``; its pid."""
         self.wait_ready()
-        request = {"argv": argv, "cwd": cwd, "env": env, "log": log}
         with self._lock:
-            assert self.process.stdin is not None
-            self.process.stdin.write(json.dumps(request) + "\n")
-            self.process.stdin.flush()
+            self._write({"argv": argv, "cwd": cwd, "env": env, "log": log})
             return int(self._read()["pid"])
 
     def close(self) -> None:
-        """End the server and every kernel it forked."""
+        """End every kernel it forked; end the server too, unless it is a lasting one."""
+        if self._connecting is not None:
+            self._connecting.join()
+        if self._socket is not None:
+            with contextlib.suppress(OSError, RuntimeError, ValueError):
+                self._write({"close": True})
+                self._read()  # the server has ended this render's kernels
+            with contextlib.suppress(OSError):
+                self._lines.close()
+                self._socket.close()
+            self._socket = None
+        if self.process is None:
+            return
         if self.process.poll() is None:
             try:
                 if self.process.stdin:

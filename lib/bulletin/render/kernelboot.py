@@ -400,7 +400,8 @@ def warm_up() -> None:
         pass
 
 
-def _reap(signum: int, frame: object) -> None:
+def reap_children(signum: int, frame: object) -> None:
+    """SIGCHLD: collect every child that has ended (the kernels a server forked)."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -410,7 +411,7 @@ def _reap(signum: int, frame: object) -> None:
             return
 
 
-def _become_kernel(request: dict, server_pid: int) -> None:
+def become_kernel(request: dict, server_pid: int) -> None:
     """In the forked child: detach, take the request's folder and environment, run ipykernel."""
     os.setsid()  # its own process group: the renderer can signal the kernel and its children
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
@@ -441,7 +442,7 @@ def serve_forks() -> None:
     warm_up()
     server_pid = os.getpid()
     children: dict[int, str | None] = {}
-    signal.signal(signal.SIGCHLD, _reap)
+    signal.signal(signal.SIGCHLD, reap_children)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the renderer decides; it closes our stdin
     answer = sys.stdout
     answer.write(json.dumps({"ready": True, "pid": server_pid}) + "\n")
@@ -452,7 +453,7 @@ def serve_forks() -> None:
         if pid == 0:
             status = 0
             try:
-                _become_kernel(request, server_pid)
+                become_kernel(request, server_pid)
             except BaseException:  # noqa: BLE001 (the kernel's log says why; the child must end here)
                 import traceback
 

@@ -66,12 +66,16 @@ def start_kernel_server(options: Options) -> Any:
     """Start the :class:`~bulletin.render.kernel.KernelForkServer` the notebooks' kernels fork from.
 
     Its imports take seconds: the renderer starts it as soon as it knows a notebook will run, so
-    that they happen while it plans, not after.
+    that they happen while it plans and prepares the pages' footers, not after; and it is the
+    lasting server of :mod:`bulletin.render.kernel_daemon` when one is kept
+    (``BULLETIN_KERNEL_SERVER_IDLE``), whose imports an earlier render has already paid.
     """
     from bulletin.render.kernel import KernelForkServer
+    from bulletin.render.kernel_daemon import idle_seconds
 
     reference = own_reference_dir(options.data_dir)
-    return KernelForkServer({REFERENCE_DIR_ENV: str(reference)} if reference else None)
+    env = {REFERENCE_DIR_ENV: str(reference)} if reference else None
+    return KernelForkServer(env, keep_for=idle_seconds())
 
 
 async def run_local(tasks: list[Task], options: Options, progress: Progress,
