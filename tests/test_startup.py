@@ -48,6 +48,24 @@ def test_a_warm_render_imports_no_heavy_library(rendered_2017q2: Path, tmp_path:
     assert found["loaded"] == [], found
 
 
+def test_a_warm_render_into_a_reports_folder_imports_no_heavy_library(rendered_2017q2: Path,
+                                                                      tmp_path: Path):
+    # With --reports the render also lists the folder's editions (reports/index.html): that list
+    # read the country vocabulary, and pandas with it, for a region's issue too.
+    reports = tmp_path / "reports"
+    shutil.copytree(rendered_2017q2, reports / "2017-Q2")
+    # The first render into the folder makes the front page again (it links the folder's other
+    # issues now); the next one, as a user's second `make report`, is warm.
+    assert _probe("main", f"main(['render', '--quarter', '2017Q2', '--reports', {str(reports)!r}])")[
+        "status"] == 0
+    found = _probe("main", f"main(['render', '--quarter', '2017Q2', '--reports', {str(reports)!r}])")
+    assert found["status"] == 0
+    run = json.loads((reports / "2017-Q2" / "run.json").read_text(encoding="utf-8"))
+    assert all(entry["reused"] for entry in run["notebooks"]), "the render was not warm"
+    assert (reports / "index.html").is_file()
+    assert found["loaded"] == [], found
+
+
 def test_a_module_s_imports_are_remembered_by_its_text_and_a_bad_cache_only_means_parsing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from bulletin.render import cache

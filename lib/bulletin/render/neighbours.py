@@ -313,10 +313,15 @@ def _rendered_at(folder: Path) -> str:
     return f"{finished[:10]} {finished[11:16]} UTC" if finished.endswith("+00:00") else finished
 
 
-def index_entries(reports_dir: Path) -> list[IndexEntry]:
-    """Every published edition in ``reports_dir`` (by marker; not ``*.failed``, not hidden)."""
+def _country_name(code: str) -> str:
+    """The country's name (the vocabularies, and pandas with them, are read only for an edition)."""
     from bulletin.data.vocab import country_name
 
+    return country_name(code)
+
+
+def index_entries(reports_dir: Path) -> list[IndexEntry]:
+    """Every published edition in ``reports_dir`` (by marker; not ``*.failed``, not hidden)."""
     entries = []
     for folder in sorted(reports_dir.iterdir()):
         if (folder.name.startswith(".") or folder.name.endswith(FAILED_SUFFIX)
@@ -332,7 +337,7 @@ def index_entries(reports_dir: Path) -> list[IndexEntry]:
             continue
         figures, tested, holding = _count_records(folder)
         entries.append(IndexEntry(
-            folder.name, issue, country or None, country_name(country) if country else "",
+            folder.name, issue, country or None, _country_name(country) if country else "",
             _rendered_at(folder), figures, tested, holding,
         ))
     return entries
