@@ -1,20 +1,29 @@
-"""Benchmark of ``bulletin render`` on the full 2017-Q2 issue, against naive scripting and the floor.
+"""Benchmark of ``bulletin render`` on the full 2017-Q2 issue: this commit against a baseline, same run.
 
-Prints, in one run on this machine:
+Prints, in one run on this machine, for this checkout and for the commit before issue 18
+(:data:`commit_lib.BEFORE_ISSUE_18`, exported with ``git archive``: its library, notebooks and
+vocabularies), each beside its goal:
 
 - cold: ``bulletin render`` with nothing to reuse (a fresh reports folder);
-- naive: the same notebooks through the ``papermill`` command and ``jupyter nbconvert --to html
-  --no-input``, one after the other, as a user would script it;
+- warm: the same render again, nothing changed (goal <= 0.5 s);
+- one table changed (``seizures_quarterly`` gets a blank line at its end: same rows, new file):
+  which notebooks ran, and the time (goal <= 3 s);
 - floor: the code of every notebook executed in one plain Python process (imports once, no
   kernel, no HTML): the least any renderer could spend;
-- the ratios cold / naive (goal <= 0.2) and cold / floor (goal <= 3);
-- warm: the same render again, nothing changed (goal <= 0.5 s, issue 18);
-- one table changed: which notebooks ran, and the time.
+- floor with charts: the same, each chart drawn after its cell as that commit's pages need it
+  (``bulletin.publish.charts.chart_output``: SVG, PNG and facts): the notebooks' own work.
+  Goal: this commit's at most half the baseline's;
+- naive: the same notebooks through the ``papermill`` command and ``jupyter nbconvert --to html
+  --no-input``, one after the other, as a user would script it (this checkout only);
+- the ratios cold / naive (goal <= 0.12) and cold / floor (goal <= 2.5).
 
-Every figure is the wall-clock time of the command a user would type, from start to exit. The
-shipped data are copied to a temporary folder first (the "changed table" is the copy's), and the
-machine's load average is printed, since the benchmark shares its cores with whatever else runs.
-Run it with ``make bench`` or ``python bench/bench_render.py [--quarter 2017Q2] [--skip-naive]``.
+Every time is the wall-clock time of the command a user would type, from start to exit; both
+commits' commands are ``python -m bulletin.cli.main`` with their own library first on
+``PYTHONPATH``, run one after the other so that a busy moment weighs on both alike. The shipped
+data are copied to a temporary folder for each (the "changed table" is the copy's), and the
+machine's load average is printed before and after, since the benchmark shares its cores with
+whatever else runs. Run it with ``make bench`` or ``python bench/bench_render.py [--quarter 2017Q2]
+[--skip-naive] [--before COMMIT]``.
 """
 
 from __future__ import annotations
@@ -27,9 +36,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR
+from commit_lib import BEFORE_ISSUE_18, export_lib
+
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT
 from bulletin.core.periods import Quarter
 
 BIN = Path(sys.executable).parent
@@ -39,6 +51,9 @@ os.environ["MPLBACKEND"] = "Agg"
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
+draw = sys.argv[2] == "charts"
+if draw:
+    from bulletin.publish.charts import chart_output
 for path, params in json.loads(sys.argv[1]):
     nb = json.load(open(path, encoding="utf-8"))
     namespace = {"__name__": "__main__"}
@@ -50,12 +65,31 @@ for path, params in json.loads(sys.argv[1]):
             exec(compile(source, path, "exec"), namespace)
             if "parameters" in cell.get("metadata", {}).get("tags", []):
                 namespace.update(params)
-            if sys.argv[2]:
+            if draw:  # as the kernel does when a cell has run: each finished chart, then closed
                 for number in plt.get_fignums():
-                    plt.figure(number).savefig(io.BytesIO(), format="png", bbox_inches="tight")
+                    chart_output(plt.figure(number))
                 plt.close("all")
     plt.close("all")
 """
+TABLE_CHANGED = "seizures_quarterly"
+
+
+@dataclass
+class Code:
+    """One commit's code: how to run its command line, and its notebooks."""
+
+    name: str
+    notebooks: Path
+    lib: Path | None = None  # None: this checkout
+    figures: dict[str, float] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def env(self) -> dict[str, str]:
+        """The environment its commands run with: its library first on ``PYTHONPATH``."""
+        env = {**os.environ}
+        if self.lib is not None:
+            env["PYTHONPATH"] = str(self.lib)
+        return env
 
 
 def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProcess]:
@@ -65,16 +99,18 @@ def timed(command: list[str], **kwargs) -> tuple[float, subprocess.CompletedProc
     return time.perf_counter() - started, result
 
 
-def render(quarter: str, data: Path, reports: Path, *extra: str) -> tuple[float, dict]:
-    """Time ``bulletin render``; the seconds, and the run record it wrote."""
+def render(code: Code, quarter: str, data: Path, reports: Path) -> tuple[float, dict]:
+    """Time one commit's ``bulletin render``; the seconds, and the run record it wrote."""
     seconds, result = timed(
-        [str(BIN / "bulletin"), "render", "--quarter", quarter, "--data-dir", str(data),
-         "--reports", str(reports), *extra]
+        [sys.executable, "-m", "bulletin.cli.main", "render", "--quarter", quarter,
+         "--data-dir", str(data), "--reports", str(reports)],
+        env=code.env(),
     )
     label = Quarter.parse(quarter).label
     folder = reports / label if result.returncode == 0 else reports / f"{label}.failed"
     if result.returncode != 0:
-        print(f"   (render exited {result.returncode}: {result.stderr.strip().splitlines()[-1:]})")
+        print(f"   ({code.name}: render exited {result.returncode}: "
+              f"{result.stderr.strip().splitlines()[-1:]})")
     record = json.loads((folder / "run.json").read_text()) if (folder / "run.json").exists() else {}
     return seconds, record
 
@@ -104,65 +140,121 @@ def naive(quarter: str, data: Path, notebooks: list[Path], work: Path) -> float:
     return time.perf_counter() - started
 
 
-def floor(quarter: str, data: Path, notebooks: list[Path], draw: bool = False) -> float:
-    """Seconds for every notebook's code in one plain Python process (``draw``: charts to PNG)."""
+def floor(code: Code, quarter: str, data: Path, charts: bool) -> float:
+    """Seconds for every notebook's code in one plain Python process (``charts``: drawn too)."""
     params = {"quarter": Quarter.parse(quarter).label, "data_dir": str(data)}
+    notebooks = sorted(code.notebooks.glob("[0-9][0-9]_*.ipynb"))
     seconds, result = timed(
         [sys.executable, "-c", FLOOR_SCRIPT, json.dumps([[str(n), params] for n in notebooks]),
-         "draw" if draw else ""],
-        cwd=str(NOTEBOOKS_DIR),
+         "charts" if charts else ""],
+        cwd=str(code.notebooks), env=code.env(),
     )
     if result.returncode != 0:
-        print("   (floor script failed: " + result.stderr.strip().splitlines()[-1] + ")")
+        print(f"   ({code.name}: floor script failed: {result.stderr.strip().splitlines()[-1]})")
     return seconds
+
+
+def renders(code: Code, quarter: str, work: Path, step: str) -> None:
+    """One step of the render figures for one commit: ``cold``, ``warm`` or ``touch``."""
+    data, reports = work / code.name / "data", work / code.name / "reports"
+    if step == "cold":
+        shutil.copytree(DATA_DIR, data)
+    if step == "touch":
+        table = data / f"{TABLE_CHANGED}.csv"
+        table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same rows
+    seconds, record = render(code, quarter, data, reports)
+    code.figures[step] = seconds
+    code.notes[step] = f"ran {', '.join(ran(record)) or 'nothing'}"
+    if step == "cold":
+        code.notes[step] = f"{len(ran(record))} notebooks run, --jobs {record.get('jobs')}"
+        code.figures["engine"] = record.get("seconds", 0.0)
+
+
+def line(figure: str, now: str, before: str, goal: str, met: bool | None) -> None:
+    """One row of the table: the figure, this commit's value, the baseline's, the goal."""
+    verdict = "" if met is None else ("met" if met else "NOT MET")
+    print(f"{figure:<46} {now:>16} {before:>16}  {goal:<22} {verdict}")
+
+
+def load() -> str:
+    """The load average, as ``uptime`` prints it."""
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def last_test_run() -> str:
+    """What the last ``make test`` of this checkout recorded (see the Makefile), if any."""
+    record = PROJECT_ROOT / ".make-test-time"
+    return record.read_text(encoding="utf-8").strip() if record.is_file() else "no make test recorded"
+
+
+def report(now: Code, before: Code | None, naive_seconds: float | None) -> None:
+    """Print the table of figures."""
+    print()
+    line("figure", "this commit", f"baseline {before.name if before else '-'}", "goal", None)
+
+    def pair(key: str, unit: str = "s", digits: int = 2) -> tuple[str, str]:
+        old = f"{before.figures[key]:.{digits}f} {unit}" if before and key in before.figures else "-"
+        return f"{now.figures[key]:.{digits}f} {unit}", old
+
+    line("cold render", *pair("cold"), "", None)
+    warm = now.figures["warm"]
+    line("warm render, nothing changed", *pair("warm"), "<= 0.5 s", warm <= 0.5)
+    touched = now.figures["touch"]
+    line(f"one table changed ({TABLE_CHANGED})", *pair("touch"), "<= 3 s", touched <= 3)
+    print(f"{'':<46} {now.notes['touch']:>16} {before.notes.get('touch', '') if before else '':>16}")
+    line("floor: notebooks' code, one process, no charts", *pair("floor"), "", None)
+    line("floor with charts drawn as pages need", *pair("charts"), "", None)
+    if before and before.figures.get("charts"):
+        ratio = now.figures["charts"] / before.figures["charts"]
+        line("  floor with charts, this / baseline", f"{ratio:.2f}", "1.00", "<= 0.5", ratio <= 0.5)
+    if naive_seconds:
+        line("naive papermill + nbconvert loop", f"{naive_seconds:.2f} s", "-", "", None)
+        ratio = now.figures["cold"] / naive_seconds
+        line("cold / naive (this commit)", f"{ratio:.2f}", "1.00", "<= 0.12", ratio <= 0.12)
+    ratio = now.figures["cold"] / now.figures["floor"]
+    line("cold / floor (this commit)", f"{ratio:.2f}", "1.00", "<= 2.5", ratio <= 2.5)
+    if before:
+        old_ratio = before.figures["cold"] / before.figures["floor"]
+        line("cold / floor (baseline commit)", f"{old_ratio:.2f}", "", "", None)
+    print(f"make test: {last_test_run()} (goal <= 120 s; no same-run baseline: run make test)")
 
 
 def main() -> None:
     """Run the benchmark and print its figures."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quarter", default="2017Q2")
-    parser.add_argument("--table", default="seizures_quarterly", help="the table to change")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the slow naive run")
+    parser.add_argument("--before", default=BEFORE_ISSUE_18,
+                        help="the baseline commit (empty: none)")
     args = parser.parse_args()
     notebooks = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]_*.ipynb"))
     print(f"render benchmark: issue {args.quarter}, {len(notebooks)} notebooks, {os.cpu_count()} cores, "
-          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+          f"load average {load()}")
     with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
-        tmp_path = Path(tmp)
-        data = tmp_path / "data"
-        shutil.copytree(DATA_DIR, data)
-        reports = tmp_path / "reports"
-
-        cold, record = render(args.quarter, data, reports)
-        print(f"cold   {cold:6.2f} s  full render, nothing reused ({len(ran(record))} notebooks run, "
-              f"--jobs {record.get('jobs')})")
+        work = Path(tmp)
+        now = Code("this", NOTEBOOKS_DIR)
+        codes = [now]
+        before = None
+        if args.before:
+            lib, named = export_lib(args.before, work / "export", ("lib", "notebooks", "data/reference"))
+            print(f"baseline: {named}" if lib else f"(no baseline: {named})")
+            if lib is not None:
+                before = Code(args.before[:7], lib.parent / "notebooks", lib)
+                codes.append(before)
         # Warm and changed-table renders right after the cold one, before anyone edits the library.
-        warm, record = render(args.quarter, data, reports)
-        print(f"warm   {warm:6.2f} s  second render, nothing changed ({len(ran(record))} run; "
-              f"engine {record.get('seconds', 0):.2f} s of it; goal <= 0.5 s)")
-        for entry in record.get("notebooks", []):
-            if not entry.get("reused"):  # e.g. someone edited the library meanwhile
-                print(f"         {entry['name']} ran: {entry.get('reason')}")
-
-        table = data / f"{args.table}.csv"
-        table.write_text(table.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # same rows
-        touched, record = render(args.quarter, data, reports)
-        print(f"touch  {touched:6.2f} s  {table.name} changed: ran {', '.join(ran(record)) or 'nothing'}")
-        if args.skip_naive:
-            naive_seconds = None
-        else:
-            work = tmp_path / "naive"
-            work.mkdir()
-            naive_seconds = naive(Quarter.parse(args.quarter).label, data, notebooks, work)
-            print(f"naive  {naive_seconds:6.2f} s  papermill + nbconvert --no-input, one notebook after another")
-        floor_seconds = floor(args.quarter, data, notebooks)
-        print(f"floor  {floor_seconds:6.2f} s  every notebook's code in one plain Python process")
-        drawn = floor(args.quarter, data, notebooks, draw=True)
-        print(f"       {drawn:6.2f} s  the same, each chart also drawn to PNG as a page needs (for reference)")
-        if naive_seconds:
-            print(f"cold / naive = {cold / naive_seconds:.2f}  (goal <= 0.20)")
-        print(f"cold / floor = {cold / floor_seconds:.2f}  (goal <= 3)")
-
+        for step in ("cold", "warm", "touch"):
+            for code in codes:
+                renders(code, args.quarter, work, step)
+        for key, charts in (("floor", False), ("charts", True)):
+            for code in codes:
+                code.figures[key] = floor(code, args.quarter, work / code.name / "data", charts)
+        naive_seconds = None
+        if not args.skip_naive:
+            (work / "naive").mkdir()
+            naive_seconds = naive(Quarter.parse(args.quarter).label, work / "this" / "data",
+                                  notebooks, work / "naive")
+        report(now, before, naive_seconds)
+    print(f"load average at the end {load()}")
 
 
 if __name__ == "__main__":

@@ -19,8 +19,10 @@ BEFORE_ISSUE_18 = "880a40f"
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def export_lib(commit: str, folder: Path) -> tuple[Path | None, str]:
-    """Export a commit's ``lib/`` and ``data/reference/`` into ``folder``.
+def export_lib(
+    commit: str, folder: Path, paths: tuple[str, ...] = ("lib", "data/reference")
+) -> tuple[Path | None, str]:
+    """Export a commit's ``lib/`` and ``data/reference/`` (or other ``paths``) into ``folder``.
 
     Returns:
         The exported ``lib`` folder (``None`` when git cannot export the commit) and a few words
@@ -28,7 +30,7 @@ def export_lib(commit: str, folder: Path) -> tuple[Path | None, str]:
     """
     try:
         done = subprocess.run(
-            ["git", "-C", str(ROOT), "archive", commit, "lib", "data/reference"],
+            ["git", "-C", str(ROOT), "archive", commit, *paths],
             check=True,
             capture_output=True,
         )
