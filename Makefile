@@ -27,9 +27,10 @@ report: $(STAMP) ## Render the default issue (QUARTER=2017Q2) into reports/
 pdf: $(STAMP) ## Render the issue (QUARTER=2017Q2) and print it to reports/<issue>/milestones-<issue>.pdf (needs make browser)
 	$(BIN)/bulletin render --quarter $(QUARTER) --pdf
 
-# Prints the suite's wall time and keeps it in .make-test-time (bench/bench_render.py prints it).
+# On every core (pytest-xdist); prints the suite's wall time and keeps it in .make-test-time
+# (bench/bench_render.py prints it).
 test: $(STAMP) ## Run the test suite (prints its time)
-	@start=$$(date +%s); $(BIN)/python -m pytest; status=$$?; seconds=$$(( $$(date +%s) - start )); \
+	@start=$$(date +%s); $(BIN)/python -m pytest -n auto; status=$$?; seconds=$$(( $$(date +%s) - start )); \
 	echo "make test: $$seconds s, exit $$status"; \
 	echo "$$seconds s, exit $$status, $$(date -u +%Y-%m-%dT%H:%MZ), $$(nproc) cores, load $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" > .make-test-time; \
 	exit $$status

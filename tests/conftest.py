@@ -1,12 +1,18 @@
 """Shared fixtures: the shipped data, the official samples, and rendered issues.
 
 Rendering an issue executes every notebook, so each issue is rendered once per test session and
-shared by the notebook, claim and figure tests.
+shared by the notebook, claim and figure tests: once for all of pytest-xdist's workers too (the
+first to ask renders it under a lock, the others read its folder). Tests that change an issue
+copy it first.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +20,11 @@ import pytest
 from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, OFFICIAL_DIR
 from bulletin.core.periods import Quarter
 from bulletin.render.api import render_issue
+from bulletin.render.kernel_daemon import IDLE_ENV
+
+# The renders of the tests share kernel servers (bulletin.render.kernel_daemon) as a user's renders
+# do, but these end a minute after the last test, not five.
+os.environ.setdefault(IDLE_ENV, "60")
 
 
 @pytest.fixture(scope="session")
@@ -24,9 +35,36 @@ def official_dir() -> Path:
     return OFFICIAL_DIR
 
 
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder every process of this test session sees: pytest-xdist's workers share it."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+@contextmanager
+def session_lock(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[Path]:
+    """Hold a lock of the whole session (all workers) named ``name``; yields the shared folder."""
+    folder = shared_folder(tmp_path_factory)
+    with open(folder / f"{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield folder
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def _render(tmp_path_factory: pytest.TempPathFactory, quarter: str) -> Path:
-    out = tmp_path_factory.mktemp("reports") / Quarter.parse(quarter).label
-    return render_issue(Quarter.parse(quarter), DATA_DIR, out, NOTEBOOKS_DIR)
+    """The issue rendered from the shipped data, once per test session whatever the workers.
+
+    The first worker that asks renders it; the others wait for it and read the same folder.
+    """
+    label = Quarter.parse(quarter).label
+    with session_lock(tmp_path_factory, f"render-{label}") as shared:
+        # A folder of its own: issues side by side would link each other (Next issue: ...).
+        out = shared / f"shared-reports-{label}" / label
+        if not (out / "run.json").is_file():  # published (an issue folder appears whole)
+            render_issue(Quarter.parse(quarter), DATA_DIR, out, NOTEBOOKS_DIR)
+    return out
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -55,3 +56,22 @@ def bulletin(*args: str, timeout: float = 300, env: dict[str, str] | None = None
 def page_files(folder: Path) -> dict[str, bytes]:
     """The files of an issue folder, by name."""
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def kernels_of(notebook: str) -> list[int]:
+    """Processes working in a render's working folder of ``notebook``: its kernels.
+
+    Wherever they are in the process tree: a render's kernels are the children of the kernel
+    server it forks them from, which may outlive it (``bulletin.render.kernel_daemon``).
+    """
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cwd = os.readlink(entry / "cwd")
+            except OSError:
+                continue
+            # <tmp>/bulletin-render-<pid>-*/<notebook>-*/work (before issue 12: <tmp>/bulletin-<notebook>-*/work)
+            if re.search(rf"/(bulletin-)?{re.escape(notebook)}-[^/]+/work$", cwd):
+                found.append(int(entry.name))
+    return found

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from render_helpers import small_data, write_notebook, write_quarterly
+from render_helpers import kernels_of, small_data, write_notebook, write_quarterly
 
 from bulletin.cli import preview as preview_command
 from bulletin.cli.main import main
@@ -147,8 +147,8 @@ def test_the_preview_renders_again_what_a_save_changed_and_signals_the_page(
 
     # Ctrl-C during a render: the render stops its kernels, the preview its server; nothing is left.
     write_notebook(notebooks, "03_slow", "import time\ntime.sleep(300)")
-    _wait_for(lambda: len(shown.descendants()) >= 2, 60, "the render's kernel")
-    running = shown.descendants()
+    _wait_for(lambda: shown.descendants() and kernels_of("03_slow"), 60, "the render's kernel")
+    running = shown.descendants() + [psutil.Process(pid) for pid in kernels_of("03_slow")]
     assert shown.stop() == 130
     gone, alive = psutil.wait_procs(running, timeout=30)
     assert alive == []

@@ -4,7 +4,6 @@ no kernel, no process a notebook started, no temporary folder once the next rend
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import psutil
 import pytest
-from render_helpers import bulletin, page_files, small_data, write_notebook
+from render_helpers import bulletin, kernels_of, page_files, small_data, write_notebook
 
 from bulletin.render import folders as publish
 
@@ -26,21 +25,6 @@ SLOW = (
     "print('started', flush=True)\n"
     "time.sleep(120)"
 )
-
-
-def _kernels_of(notebook: str) -> list[int]:
-    """Processes working in a render's working folder of ``notebook``: its kernels."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                cwd = os.readlink(entry / "cwd")
-            except OSError:
-                continue
-            # <tmp>/bulletin-render-<pid>-*/<notebook>-*/work (before issue 12: <tmp>/bulletin-<notebook>-*/work)
-            if re.search(rf"/(bulletin-)?{re.escape(notebook)}-[^/]+/work$", cwd):
-                found.append(int(entry.name))
-    return found
 
 
 def _wait_for(condition, seconds: float = 120) -> None:
@@ -83,7 +67,7 @@ def test_a_render_killed_midway_leaves_the_previous_issue_intact(tmp_path: Path,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **env})
     # Kill it while its kernels run and its staging folder exists.
-    _wait_for(lambda: len(_kernels_of("02_killme")) >= 1 and pid_file.exists())
+    _wait_for(lambda: len(kernels_of("02_killme")) >= 1 and pid_file.exists())
     time.sleep(1.0)
     helper = psutil.Process(int(pid_file.read_text()))
     process.send_signal(signum)
@@ -97,7 +81,7 @@ def test_a_render_killed_midway_leaves_the_previous_issue_intact(tmp_path: Path,
         assert list(short_tmpdir.iterdir()) == []
 
     assert page_files(reports / "2017-Q2") == before
-    _wait_for(lambda: not _kernels_of("02_killme"), seconds=15)  # no kernel left running
+    _wait_for(lambda: not kernels_of("02_killme"), seconds=15)  # no kernel left running
     _wait_for(lambda: not helper.is_running() or helper.status() == psutil.STATUS_ZOMBIE, seconds=15)
     if signum == signal.SIGKILL:
         # What a killed render leaves in the temporary folder: its own folder, and nothing else.
