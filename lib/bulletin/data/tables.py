@@ -28,7 +28,7 @@ from bulletin.core.csv_records import NO_NUL, CsvRecordError, csv_records
 from bulletin.core.files import neutralise_frame, restore_cell, write_atomic
 from bulletin.core.paths import DATA_DIR, data_folder, reference_dir, reference_scope
 from bulletin.core.problems import Problem, list_problems
-from bulletin.data import cases_csv
+from bulletin.data import cases_csv, table_cache
 from bulletin.data.schemas import TableSpec, build_specs
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,12 @@ def _read_table(name: str, data_dir: Path | str) -> tuple[pd.DataFrame, list[int
     path = table_path(name, data_dir)
     if not path.exists():
         raise FileNotFoundError(f"{path}: table {name!r} not found in {Path(data_dir)}")
-    header, rows, lines = read_records(path)
+    content = path.read_bytes()
+    key = table_cache.table_key(name, content, reference_dir())
+    remembered = table_cache.load(key)
+    if remembered is not None:  # the same bytes, checked before by the same code
+        return remembered
+    header, rows, lines = read_records(path, content)
     raw = pd.DataFrame(rows, columns=header, dtype=object)
     # Cells the writer neutralised for spreadsheets get their text back (text columns only:
     # a number column holds no such cell, and a bad one is reported as it is in the file).
@@ -122,18 +127,23 @@ def _read_table(name: str, data_dir: Path | str) -> tuple[pd.DataFrame, list[int
     for column in raw.columns:
         if column not in numeric:
             raw[column] = raw[column].map(restore_cell)
-    return check_table(name, raw, path, lines=lines), lines
+    typed = check_table(name, raw, path, lines=lines)
+    table_cache.store(key, typed, lines)
+    return typed, lines
 
 
-def read_records(path: Path) -> tuple[list[str], list[list[str]], list[int]]:
+def read_records(path: Path, data: bytes | None = None) -> tuple[list[str], list[list[str]], list[int]]:
     """A table file's header, rows and the line each row begins on; blank lines skipped.
+
+    ``data``: the file's bytes, when they have been read already.
 
     Raises:
         TableError: the file is not UTF-8, is empty, has a header naming a column twice, a
             record the CSV reader refuses (a field over the csv module's size limit: an unclosed
             quote), or a line with more or fewer fields than the header.
     """
-    data = path.read_bytes()
+    if data is None:
+        data = path.read_bytes()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

@@ -130,6 +130,8 @@ def untracked_folders() -> list[str]:
         os.path.join(home, ".jupyter"),
         os.path.join(home, ".local", "share", "jupyter"),
         os.path.join(home, ".cache", "fontconfig"),
+        # The library's own cache (checked tables, bulletin.data.table_cache): their CSVs count.
+        os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(home, ".cache"), "bulletin"),
         *os.environ.get(TRACE_SKIP_ENV, "").split(os.pathsep),
     ]
     matplotlib = sys.modules.get("matplotlib")
@@ -366,8 +368,8 @@ def preload() -> None:
 def warm_up() -> None:
     """Pay, once, the first-use costs every kernel would pay again.
 
-    The tables' schemas (built on first use since issue 18: built here, before any notebook), a
-    schema check, a chart drawn to SVG and to PNG with its text (fonts, glyph caches), as
+    The tables' schemas (built on first use since issue 18: built here, before any notebook), the
+    digest that keys checked tables (:mod:`bulletin.data.table_cache`), a schema check, a chart drawn to SVG and to PNG with its text (fonts, glyph caches), as
     ``bulletin.publish.charts.chart_images`` draws every finished chart.
 
     Nothing of it is left behind for the notebooks: no open figure, no data read from the data
@@ -380,10 +382,14 @@ def warm_up() -> None:
         import seaborn as sns
         from matplotlib.figure import Figure
 
-        from bulletin.data import tables
+        from bulletin.core.paths import reference_dir
+        from bulletin.data import table_cache, tables
 
         for spec in tables.table_specs().values():
             _ = spec.schema  # built once, in the warm kernel, not in the notebook that asks first
+        # The digest of the checking code and vocabularies that keys the checked tables: read
+        # here, so that a notebook's record of the files it read lists the tables it read only.
+        table_cache.checking_code(reference_dir())
         raw = pd.DataFrame({"country": ["KGZ"], "year": ["2017"], "quarter": ["1"],
                             "drug": ["heroin"], "kg": ["1.5"], "source": ["s"], "status": ["official"]})
         tables.check_table("seizures_quarterly", raw)
