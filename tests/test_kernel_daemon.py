@@ -84,6 +84,15 @@ def test_the_server_key_changes_with_the_library_and_the_environment(tmp_path: P
     finally:
         os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert kernel_daemon.server_key(env) == key
+    # Data folders with the same vocabularies share a server; other vocabularies, another one.
+    from bulletin.core.paths import REFERENCE_DIR, REFERENCE_DIR_ENV
+
+    copy = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, copy)
+    assert kernel_daemon.server_key({**env, REFERENCE_DIR_ENV: str(copy)}) == key
+    countries = copy / "countries.csv"
+    countries.write_text(countries.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert kernel_daemon.server_key({**env, REFERENCE_DIR_ENV: str(copy)}) != key
 
 
 def test_the_socket_is_in_a_folder_only_the_user_can_enter(runtime: Path):

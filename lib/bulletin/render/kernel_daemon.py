@@ -81,22 +81,33 @@ def _files_state(root: Path, digest: hashlib._Hash) -> None:
             digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
 
 
+def _files_content(root: Path, digest: hashlib._Hash) -> None:
+    """Add the name and content of each file directly in ``root`` to ``digest``."""
+    if not root.is_dir():
+        digest.update(b"none\0")
+        return
+    for path in sorted(p for p in root.iterdir() if p.is_file()):
+        with contextlib.suppress(OSError):
+            content = path.read_bytes()
+            digest.update(f"{path.name}:{len(content)}\0".encode() + content)
+
+
 def server_key(env: dict[str, str]) -> str:
     """What a server's kernels are made of, as a short digest: two renders share a server if equal.
 
     The interpreter and its version, the environment variables the server imports with
-    (``MPLBACKEND``, ``PYTHONPATH``, the reference folder), every file of the library and of the
-    reference vocabularies (by size and modification time), and the installed packages (by the
-    modification time of the folders they are installed in).
+    (``MPLBACKEND``, ``PYTHONPATH``), every file of the library (by size and modification time),
+    the reference vocabularies in use (by content: data folders holding the same vocabularies
+    share a server), and the installed packages (by the modification time of the folders they are
+    installed in).
     """
     import bulletin
 
     digest = hashlib.sha256()
-    for part in (sys.executable, sys.version, env.get("MPLBACKEND", ""), env.get("PYTHONPATH", ""),
-                 env.get(REFERENCE_DIR_ENV, "")):
+    for part in (sys.executable, sys.version, env.get("MPLBACKEND", ""), env.get("PYTHONPATH", "")):
         digest.update(part.encode() + b"\0")
     _files_state(Path(bulletin.__file__).parent, digest)
-    _files_state(Path(env.get(REFERENCE_DIR_ENV) or REFERENCE_DIR), digest)
+    _files_content(Path(env.get(REFERENCE_DIR_ENV) or REFERENCE_DIR), digest)
     for name in ("purelib", "platlib"):
         folder = sysconfig.get_paths().get(name, "")
         with contextlib.suppress(OSError):
