@@ -77,6 +77,7 @@ class Visit:
 
     def __init__(self, browser, path: Path, width: int = 1200) -> None:
         self.context = browser.new_context(viewport={"width": width, "height": 900})
+        self.closed = False
         self.errors: list[str] = []
         self.outgoing: list[str] = []
         self.dialogs: list[str] = []
@@ -108,7 +109,9 @@ class Visit:
         dialog.dismiss()
 
     def close(self) -> None:
-        self.context.close()
+        if not self.closed:
+            self.closed = True
+            self.context.close()
 
 
 @pytest.fixture
@@ -147,15 +150,18 @@ def test_every_link_on_the_front_page_leads_to_a_page_that_exists(issue, visit):
     front = visit(issue / "index.html")
     hrefs = front.page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)")
     assert hrefs, "the front page has no links"
-    linked = set()
+    targets: dict[Path, str] = {}  # each page linked, opened once (a page is linked many times)
     for href in hrefs:
         url = urlparse(href)
         assert url.scheme == "file", f"the front page links outside the issue: {href}"
         target = Path(unquote(url.path))
         assert target.is_file(), f"the front page links to a missing page: {href}"
-        linked.add(target.name)
+        targets.setdefault(target, href)
+    linked = {target.name for target in targets}
+    for target, href in targets.items():
         opened = visit(target)
         assert opened.response.ok and opened.errors == [], href
+        opened.close()
     missing = {p.name for p in _analyses(issue)} - linked
     assert not missing, f"analyses not on the front page: {sorted(missing)}"
 
