@@ -213,17 +213,38 @@ class _Render:
     kernels: dict[int, str | None] = field(default_factory=dict)
 
 
+_ENDED: set[int] = set()
+"""Kernels that have ended and been collected: their process ids may be another's by now."""
+
+
+def _collect_ended(signum: int, frame: object) -> None:
+    """SIGCHLD: collect every kernel that has ended, and remember that it has."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        _ENDED.add(pid)
+
+
 def _end_kernels(kernels: dict[int, str | None]) -> None:
-    """Kill each kernel's process group, then every process it started (by its token)."""
+    """Kill each kernel's process group, then every process it started (by its token).
+
+    A kernel that ended already is not signalled: its process id may now be another process's
+    (a lasting server outlives many kernels); the processes it started are still found by token.
+    """
     from bulletin.render.kernelboot import descendants, end_processes
 
-    left = {pid: descendants(pid) for pid in kernels}
-    for pid in kernels:
+    left = {pid: descendants(pid) for pid in kernels if pid not in _ENDED}
+    for pid in left:
         with contextlib.suppress(OSError):
             os.killpg(pid, signal.SIGKILL)
     for pid, token in kernels.items():
         with contextlib.suppress(Exception):  # psutil missing or failing: the groups are ended
-            end_processes(token, left[pid])
+            end_processes(token, left.get(pid, []))
+        _ENDED.discard(pid)
     kernels.clear()
 
 
@@ -327,7 +348,7 @@ class _Server:
 
 def serve(path: Path, idle: float) -> None:
     """Import and warm up, listen at ``path``, and serve until idle for ``idle`` seconds."""
-    from bulletin.render.kernelboot import preload, reap_children, warm_up
+    from bulletin.render.kernelboot import preload, warm_up
 
     preload()
     warm_up()
@@ -336,7 +357,7 @@ def serve(path: Path, idle: float) -> None:
         return
     identity = os.stat(path).st_ino
     server = _Server(listener, idle)
-    signal.signal(signal.SIGCHLD, reap_children)
+    signal.signal(signal.SIGCHLD, _collect_ended)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
