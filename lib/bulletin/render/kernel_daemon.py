@@ -42,6 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.core.paths import REFERENCE_DIR, REFERENCE_DIR_ENV
+from bulletin.render.kernelboot import collect_children
 
 IDLE_ENV = "BULLETIN_KERNEL_SERVER_IDLE"
 """Seconds a kernel server waits with no render connected before it exits (0: no lasting server)."""
@@ -219,14 +220,7 @@ _ENDED: set[int] = set()
 
 def _collect_ended(signum: int, frame: object) -> None:
     """SIGCHLD: collect every kernel that has ended, and remember that it has."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-        _ENDED.add(pid)
+    _ENDED.update(collect_children())
 
 
 def _end_kernels(kernels: dict[int, str | None]) -> None:

@@ -406,15 +406,22 @@ def warm_up() -> None:
         pass
 
 
-def reap_children(signum: int, frame: object) -> None:
-    """SIGCHLD: collect every child that has ended (the kernels a server forked)."""
+def collect_children() -> list[int]:
+    """Collect every child process that has ended (no zombie left); their process ids."""
+    collected = []
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return
+            return collected
         if pid == 0:
-            return
+            return collected
+        collected.append(pid)
+
+
+def reap_children(signum: int, frame: object) -> None:
+    """SIGCHLD: collect every child that has ended (the kernels a server forked)."""
+    collect_children()
 
 
 def become_kernel(request: dict, server_pid: int) -> None:
