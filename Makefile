@@ -47,7 +47,7 @@ test-py310: ## Run the tests that execute no notebook on Python 3.10, in .venv-p
 	test -x $(VENV310)/bin/python || $(PY310) -m venv $(VENV310); \
 	$(VENV310)/bin/python -m pip install --quiet --upgrade pip && \
 	$(VENV310)/bin/python -m pip install --quiet -e '.[dev]' && \
-	$(VENV310)/bin/python -m pytest -q -m "not slow" --deselect tests/test_browser.py -p no:cacheprovider
+	$(VENV310)/bin/python -m pytest -q -n auto -m "not slow" --deselect tests/test_browser.py -p no:cacheprovider
 
 browser: ## Install Chromium (Debian's package) for the browser tests, when it is missing
 	@if [ -x /usr/bin/chromium ]; then echo "Chromium is installed: /usr/bin/chromium"; \
