@@ -365,3 +365,27 @@ def test_chart_images_are_the_same_on_every_run_and_the_svg_keeps_its_text():
     assert svgs[0] == svgs[1] and pngs[0] == pngs[1]
     assert "<dc:date>" not in svgs[0] and "Seizures (2017)</text>" in svgs[0]
     assert "Source: X.</text>" in svgs[0]  # the source line is drawn under the chart, once
+
+
+def _long_note_chart(width: float):
+    fig, ax = charts.new_chart(width, 3)
+    ax.bar(["KAZ", "KGZ"], [1.0, 2.0])
+    note = fig.text(0.0, -0.01, "Data status: " + "official figures for a country and a year; " * 6,
+                    ha="left", va="top", fontsize=8.5, wrap=True)
+    return fig, note
+
+
+@pytest.mark.parametrize("width", [4.0, 9.0])
+def test_a_wrapped_note_is_broken_once_where_matplotlib_breaks_it(width: float):
+    # Issue 18: Matplotlib wrapped the note again, word by word, on every draw. It is broken once
+    # now, at the same places as Matplotlib's own wrapping at the figure's dpi.
+    fig, note = _long_note_chart(width)
+    fig.canvas.draw()
+    expected = note._get_wrapped_text()  # Matplotlib's own, as drawn at the figure's dpi
+    plt.close(fig)
+    fig, note = _long_note_chart(width)
+    charts.wrap_text_once(fig)
+    assert note.get_text() == expected and not note.get_wrap()
+    assert note.get_text().count("\n") >= (3 if width == 4.0 else 1)
+    plt.close(fig)
+

@@ -42,7 +42,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bulletin.core.paths import REFERENCE_DIR, REFERENCE_DIR_ENV
-from bulletin.render.kernelboot import collect_children
+from bulletin.render.kernelboot import (
+    TOKEN_ENV,
+    become_kernel,
+    collect_children,
+    descendants,
+    end_processes,
+    preload,
+    warm_up,
+)
 
 IDLE_ENV = "BULLETIN_KERNEL_SERVER_IDLE"
 """Seconds a kernel server waits with no render connected before it exits (0: no lasting server)."""
@@ -229,8 +237,6 @@ def _end_kernels(kernels: dict[int, str | None]) -> None:
     A kernel that ended already is not signalled: its process id may now be another process's
     (a lasting server outlives many kernels); the processes it started are still found by token.
     """
-    from bulletin.render.kernelboot import descendants, end_processes
-
     left = {pid: descendants(pid) for pid in kernels if pid not in _ENDED}
     for pid in left:
         with contextlib.suppress(OSError):
@@ -272,8 +278,6 @@ class _Server:
         self.pid = os.getpid()
 
     def _fork(self, request: dict, render: _Render) -> int:
-        from bulletin.render.kernelboot import TOKEN_ENV, become_kernel
-
         pid = os.fork()
         if pid == 0:
             status = 0
@@ -342,8 +346,6 @@ class _Server:
 
 def serve(path: Path, idle: float) -> None:
     """Import and warm up, listen at ``path``, and serve until idle for ``idle`` seconds."""
-    from bulletin.render.kernelboot import preload, warm_up
-
     preload()
     warm_up()
     listener = _listen(path)

@@ -369,7 +369,8 @@ def warm_up() -> None:
     """Pay, once, the first-use costs every kernel would pay again.
 
     The tables' schemas (built on first use since issue 18: built here, before any notebook), the
-    digest that keys checked tables (:mod:`bulletin.data.table_cache`), a schema check, a chart drawn to SVG and to PNG with its text (fonts, glyph caches), as
+    digest that keys checked tables (:mod:`bulletin.data.table_cache`), a schema check, a chart
+    drawn to SVG and to PNG with its text (fonts, glyph caches), as
     ``bulletin.publish.charts.chart_images`` draws every finished chart.
 
     Nothing of it is left behind for the notebooks: no open figure, no data read from the data
