@@ -187,3 +187,42 @@ def test_a_socket_left_by_a_killed_server_is_replaced(runtime: Path):
     finally:
         listener.close()
         path.unlink()
+
+
+@pytest.mark.slow
+def test_a_client_that_hangs_up_at_once_harms_neither_the_server_nor_other_renders(
+        tmp_path: Path, runtime: Path):
+    # A second server for the same code checks whether the first one listens by connecting and
+    # hanging up at once (kernel_daemon._listen); so may any client that gives up. The first
+    # server's greeting to it then fails (EPIPE): that must end that connection only, never the
+    # server and the kernels it runs for the renders connected to it (seen in CI: every kernel of
+    # a render died, "Kernel died", and its next requests met "Broken pipe").
+    server = KernelForkServer(keep_for=30)
+    work = tmp_path / "work"
+    work.mkdir()
+    kernel = psutil.Process(server.fork_kernel(["-f", str(work / "kernel.json")], str(work),
+                                               dict(os.environ)))
+    daemon = psutil.Process(server.pid)
+    [path] = runtime.glob("bulletin/*.sock")
+    for _ in range(5):
+        assert kernel_daemon._listen(path) is None  # what a second server does: it leaves
+    time.sleep(1.0)
+    assert daemon.is_running() and daemon.status() != psutil.STATUS_ZOMBIE
+    assert kernel.is_running() and kernel.status() != psutil.STATUS_ZOMBIE
+    # The render goes on: the server forks its next kernel.
+    second = server.fork_kernel(["-f", str(work / "kernel2.json")], str(work), dict(os.environ))
+    assert psutil.Process(second).ppid() == daemon.pid
+    server.close()
+    assert _wait(lambda: not kernel.is_running() or kernel.status() == psutil.STATUS_ZOMBIE)
+
+
+@pytest.mark.slow
+def test_a_render_whose_server_died_says_so(tmp_path: Path, runtime: Path):
+    server = KernelForkServer(keep_for=30)
+    server.wait_ready()
+    daemon = psutil.Process(server.pid)
+    daemon.kill()
+    daemon.wait(10)
+    with pytest.raises(RuntimeError, match=rf"kernel fork server \(process {daemon.pid}\) ended"):
+        server.fork_kernel(["-f", str(tmp_path / "kernel.json")], str(tmp_path), dict(os.environ))
+    server.close()

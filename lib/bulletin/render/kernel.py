@@ -168,7 +168,7 @@ class KernelForkServer:
         assert stream is not None
         line = stream.readline()
         if not line:
-            raise RuntimeError("the kernel fork server ended before answering")
+            raise RuntimeError(f"the kernel fork server (process {self.pid}) ended before answering")
         return json.loads(line)
 
     def _write(self, request: dict[str, Any]) -> None:
@@ -196,8 +196,13 @@ class KernelForkServer:
         """Fork a kernel started with ``argv`` (``-f CONNECTION_FILE ...``) in ``cwd``; its pid."""
         self.wait_ready()
         with self._lock:
-            self._write({"argv": argv, "cwd": cwd, "env": env, "log": log})
-            return int(self._read()["pid"])
+            try:
+                self._write({"argv": argv, "cwd": cwd, "env": env, "log": log})
+                return int(self._read()["pid"])
+            except (OSError, ValueError) as error:  # its connection broke, or it answered nonsense
+                raise RuntimeError(
+                    f"the kernel fork server (process {self.pid}) ended during this render ({error})"
+                ) from error
 
     def close(self) -> None:
         """End every kernel it forked; end the server too, unless it is a lasting one."""

@@ -313,6 +313,25 @@ class _Server:
             sock.sendall(json.dumps({"pid": pid}).encode() + b"\n")
         return True
 
+    def _accept(self) -> None:
+        """Greet a new connection and take it as a render's.
+
+        A client may hang up before it is greeted: a second server checking whether this one
+        listens does so at once (:func:`_listen`), as does a render that gave up waiting. Its
+        greeting then fails; that ends this connection, never the server and the kernels it runs
+        for the renders connected to it.
+        """
+        try:
+            client, _ = self.listener.accept()
+        except OSError:
+            return
+        try:
+            client.sendall(json.dumps({"ready": True, "pid": self.pid}).encode() + b"\n")
+        except OSError:
+            client.close()
+            return
+        self.renders[client] = _Render()
+
     def serve(self) -> None:
         """Serve until no render has been connected for ``idle`` seconds."""
         quiet_since = time.monotonic()
@@ -323,14 +342,12 @@ class _Server:
             ready, _, _ = select.select([self.listener, *self.renders], [], [], wait)
             for sock in ready:
                 if sock is self.listener:
-                    client, _ = self.listener.accept()
-                    client.sendall(json.dumps({"ready": True, "pid": self.pid}).encode() + b"\n")
-                    self.renders[client] = _Render()
+                    self._accept()
                     continue
                 render = self.renders[sock]
                 try:
                     going_on = self._answer(sock, render)
-                except (OSError, ValueError, KeyError):
+                except Exception:  # noqa: BLE001 (a render's broken request or lost connection ends that render only)
                     going_on = False
                 if not going_on:
                     _end_kernels(render.kernels)
