@@ -389,3 +389,30 @@ def test_a_wrapped_note_is_broken_once_where_matplotlib_breaks_it(width: float):
     assert note.get_text().count("\n") >= (3 if width == 4.0 else 1)
     plt.close(fig)
 
+
+
+def test_an_opaque_charts_png_drops_only_its_alpha_channel():
+    import numpy as np
+    from PIL import Image
+
+    from bulletin.publish import opaque_png
+
+    def pixels(fig, **options):
+        buffer = io.BytesIO()
+        fig.savefig(buffer, format="png", dpi=60, **options)
+        image = Image.open(buffer)
+        return image.mode, np.asarray(image.convert("RGBA"))
+
+    fig = _finished_bar_chart(statuses=["official"])
+    mode, ours = pixels(fig, backend=opaque_png.BACKEND)
+    matplotlib_mode, theirs = pixels(fig)
+    assert (mode, matplotlib_mode) == ("RGB", "RGBA")
+    assert ours.shape == theirs.shape and (ours == theirs).all()  # the same pixels, every one
+    # A figure with see-through pixels keeps its alpha channel.
+    fig.patch.set_alpha(0.0)
+    mode, ours = pixels(fig, backend=opaque_png.BACKEND)
+    assert mode == "RGBA" and (ours == pixels(fig)[1]).all()
+    plt.close(fig)
+    # The PNG of a rendered chart is the opaque one.
+    _, png = charts.chart_images(_finished_bar_chart(statuses=["official"]))
+    assert Image.open(io.BytesIO(png)).mode == "RGB"

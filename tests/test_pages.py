@@ -392,3 +392,28 @@ def test_a_page_s_downloads_are_written_beside_it_and_kept_when_it_is_reused(tin
     run = json.loads((again / "run.json").read_text())
     assert all(entry["reused"] for entry in run["notebooks"]), run["notebooks"]
     assert {f: (again / f).read_bytes() for f in files} == before
+
+
+def test_a_page_exported_after_another_is_the_page_exported_alone(prepared):
+    # Each thread keeps its exporter from page to page (its templates are compiled once): nothing
+    # of one page may reach the next.
+    import copy
+    import threading
+
+    other = copy.deepcopy(prepared)
+    other.cells = other.cells[:1]
+    other.metadata[page_facts.PAGE_FACTS_KEY] = {**other.metadata[page_facts.PAGE_FACTS_KEY],
+                                                 "country": "KGZ", "section": "Another section"}
+    alone: dict[str, str] = {}
+
+    def export_alone(name, nb):  # a thread of its own: a new exporter
+        alone[name] = pages.export_html(copy.deepcopy(nb), name, "<nav>", "the footer")
+
+    for name, nb in (("first", prepared), ("second", other)):
+        worker = threading.Thread(target=export_alone, args=(name, nb))
+        worker.start()
+        worker.join()
+    assert alone["first"] != alone["second"]
+    in_turn = [pages.export_html(copy.deepcopy(nb), name, "<nav>", "the footer")
+               for name, nb in (("second", other), ("first", prepared), ("second", other))]
+    assert in_turn == [alone["second"], alone["first"], alone["second"]]

@@ -46,6 +46,7 @@ from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
 from bulletin.core.numbers import axis_number
 from bulletin.data.trust import least_trusted, order_of_trust
+from bulletin.publish import opaque_png
 from bulletin.publish.chart_facts import ChartInfo, chart_facts
 from bulletin.publish.downloads import CHART_DPI, PNG_DENSITY, png_size
 from bulletin.publish.report import CHART_MIMETYPE
@@ -320,7 +321,8 @@ def chart_images(fig: Figure) -> tuple[str, bytes]:
     with plt.rc_context(_SVG_SETTINGS):
         fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
     fig.set_layout_engine("none")
-    fig.savefig(png_buffer, format="png", bbox_inches="tight", dpi=CHART_DPI * PNG_DENSITY)
+    fig.savefig(png_buffer, format="png", bbox_inches="tight", dpi=CHART_DPI * PNG_DENSITY,
+                backend=opaque_png.BACKEND)
     return compact_svg(svg_buffer.getvalue().decode("utf-8")), png_buffer.getvalue()
 
 

@@ -21,6 +21,7 @@ import html
 import json
 import re
 import subprocess
+import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -353,6 +354,30 @@ def page_data_html(facts: dict[str, Any]) -> str:
 
 
 
+_EXPORTERS = threading.local()
+
+
+def _page_exporter() -> HTMLExporter:
+    """This thread's exporter of pages, made on its first page and kept for the next ones.
+
+    Making an exporter compiles its Jinja templates: a third of a page's export time, paid once
+    per issue rather than once per page. One per thread: pages are exported side by side, and an
+    exporter is not made to be shared while it works. Jinja still reloads a template changed on
+    disk.
+    """
+    exporter = getattr(_EXPORTERS, "exporter", None)
+    if exporter is None:
+        exporter = _EXPORTERS.exporter = HTMLExporter(
+            template_name="bulletin",
+            extra_template_basedirs=[str(TEMPLATES_DIR)],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+            embed_images=True,
+        )
+    return exporter
+
+
 def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) -> str:
     """Export a prepared notebook (:func:`prepare_for_readers`) to one standalone HTML page.
 
@@ -363,14 +388,7 @@ def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) ->
         footer: HTML of the issue-wide footer line (:func:`page_footer`).
     """
     facts = nb.metadata.get(PAGE_FACTS_KEY) or page_facts(nb)
-    exporter = HTMLExporter(
-        template_name="bulletin",
-        extra_template_basedirs=[str(TEMPLATES_DIR)],
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
+    exporter = _page_exporter()
     nb.metadata["title"] = title
     resources = {
         "bulletin_css": stylesheet(),
