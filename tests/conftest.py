@@ -17,10 +17,16 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, OFFICIAL_DIR
-from bulletin.core.periods import Quarter
-from bulletin.render.api import render_issue
-from bulletin.render.kernel_daemon import IDLE_ENV
+from bulletin.cli.render import quiet_jsonschema
+
+# As the renderer does: jsonschema's grammar of IRIs (a second to build when nbformat is first
+# imported, in each of pytest-xdist's workers) checks nothing a notebook holds.
+quiet_jsonschema()
+
+from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, OFFICIAL_DIR  # noqa: E402
+from bulletin.core.periods import Quarter  # noqa: E402
+from bulletin.render.api import render_issue  # noqa: E402
+from bulletin.render.kernel_daemon import IDLE_ENV  # noqa: E402
 
 # The renders of the tests share kernel servers (bulletin.render.kernel_daemon) as a user's renders
 # do, but these end a minute after the last test, not five.

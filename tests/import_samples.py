@@ -286,6 +286,13 @@ def _cut_zipped_text(path: Path, delimiter: str, names: tuple[str, ...], most: i
     return [line.split(delimiter) for line in [lines[0], *kept[:most]]]
 
 
+OFFICIAL_SAMPLE_NAMES = (
+    "wdr2018.csv", "annex-7.1.xlsx", "annex-10.1.xlsx", "16.1.1.xlsx", "series-1990-2019.xlsx",
+    "annex-10.1-2022.xlsx", "ids-2011-2016.zip",
+)
+"""The names of :func:`official_samples`, known without cutting the publications (seconds)."""
+
+
 def official_samples(official_dir: Path) -> list[Sample]:
     """Samples cut from the official publications, one per format they come in."""
     samples = [

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import os
@@ -26,7 +27,7 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from import_samples import Sample, inline_samples, official_samples
+from import_samples import OFFICIAL_SAMPLE_NAMES, Sample, inline_samples, official_samples
 
 from bulletin.cli.main import main
 from bulletin.core.paths import DATA_DIR, OFFICIAL_DIR, REPORTS_DIR
@@ -194,21 +195,30 @@ def _accepted_or_refused(argv: list[str], named: str, data_dir: Path) -> None:
 # --- importers' inputs -------------------------------------------------------------------------
 
 
-def _samples() -> list[Sample]:
-    samples = inline_samples()
+# The tests are named after the samples when pytest collects them, in every worker; the samples
+# themselves are cut from the publications (seconds of openpyxl) only when a test needs them.
+SAMPLE_NAMES = sorted([sample.name for sample in inline_samples()]
+                      + (list(OFFICIAL_SAMPLE_NAMES) if OFFICIAL_DIR.is_dir() else []))
+
+
+@functools.cache
+def samples() -> dict[str, Sample]:
+    """Each sample by its name: the inline ones, and those cut from the official publications."""
+    found = inline_samples()
     if OFFICIAL_DIR.is_dir():
-        samples += official_samples(OFFICIAL_DIR)
-    return samples
+        found += official_samples(OFFICIAL_DIR)
+    return {sample.name: sample for sample in found}
 
 
-SAMPLES = {sample.name: sample for sample in _samples()}
+def test_the_samples_are_the_ones_the_tests_are_named_after():
+    assert sorted(samples()) == SAMPLE_NAMES
 
 
 @pytest.fixture(scope="module")
 def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """For each sample, a data folder into which the clean sample was imported."""
     folders = {}
-    for name, sample in SAMPLES.items():
+    for name, sample in samples().items():
         root = tmp_path_factory.mktemp("imported")
         status, err = _run(
             ["import", str(sample.write(root)), "--data-dir", str(root / "data"), *sample.options]
@@ -218,13 +228,13 @@ def imported(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return folders
 
 
-@pytest.mark.parametrize("name", sorted(SAMPLES))
+@pytest.mark.parametrize("name", SAMPLE_NAMES)
 @FUZZ
 @given(data=st.data())
 def test_a_corrupted_input_is_imported_or_refused(
     name: str, data: st.DataObject, imported: dict[str, Path], tmp_path_factory
 ) -> None:
-    sample = SAMPLES[name]
+    sample = samples()[name]
     root = tmp_path_factory.mktemp("fuzz")
     data_dir = root / "data"
     shutil.copytree(imported[name], data_dir)
@@ -297,7 +307,7 @@ IMPORTED_INTO = {  # a table an importer writes, and the sample that writes it
 def test_an_import_into_a_corrupted_table_is_accepted_or_refused(
     name: str, data: st.DataObject, tmp_path_factory
 ) -> None:
-    sample = SAMPLES.get(IMPORTED_INTO[name])
+    sample = samples().get(IMPORTED_INTO[name])
     if sample is None:
         pytest.skip(f"no sample of {IMPORTED_INTO[name]} (../shared/data/official/ is absent)")
     root = tmp_path_factory.mktemp("into")
