@@ -91,9 +91,22 @@ def values_by_country(
         rows.assign(period=rows[period].astype(str), value=rows[value].astype(float) * scale)
         .groupby(["country", "period"], as_index=False)
         .agg(value=("value", "sum"), status=("status", joined_values),
-             source=("source", lambda s: tuple(sorted(set(s.dropna().astype(str))))))
+             source=("source", distinct_sources))
     )
     return summed[columns]
+
+
+def distinct_sources(values: pd.Series) -> tuple[str, ...]:
+    """The distinct sources among ``values``, sorted, missing ones left out.
+
+    Called once per country and period by :func:`values_by_country`: plain Python over the values,
+    as :func:`~bulletin.analyses.series.joined_values`, is many times faster than ``dropna()`` and
+    ``astype()`` on each group's Series.
+
+    >>> distinct_sources(pd.Series(["Y", None, "X", "Y", float("nan")]))
+    ('X', 'Y')
+    """
+    return tuple(sorted({str(value) for value in values.to_numpy() if not pd.isna(value)}))
 
 
 def _standing(latest: pd.DataFrame, country: str, additive: bool) -> dict[str, Any]:
