@@ -226,3 +226,30 @@ def test_a_render_whose_server_died_says_so(tmp_path: Path, runtime: Path):
     with pytest.raises(RuntimeError, match=rf"kernel fork server \(process {daemon.pid}\) ended"):
         server.fork_kernel(["-f", str(tmp_path / "kernel.json")], str(tmp_path), dict(os.environ))
     server.close()
+
+
+@pytest.mark.slow
+def test_a_broken_request_ends_its_own_render_only_and_says_why(tmp_path: Path, runtime: Path):
+    import socket
+
+    server = KernelForkServer(keep_for=30)
+    work = tmp_path / "work"
+    work.mkdir()
+    kernel = psutil.Process(server.fork_kernel(["-f", str(work / "kernel.json")], str(work),
+                                               dict(os.environ)))
+    [path] = runtime.glob("bulletin/*.sock")
+    broken = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    broken.connect(str(path))
+    lines = broken.makefile("rwb")
+    assert json.loads(lines.readline())["ready"]
+    lines.write(b"this is not a request\n")
+    lines.flush()
+    answer = json.loads(lines.readline())
+    assert answer["error"].startswith("JSONDecodeError")
+    assert lines.readline() == b""  # and that render's connection is closed
+    broken.close()
+    # The server and the other render's kernel go on; the other render still gets kernels.
+    assert kernel.is_running() and kernel.status() != psutil.STATUS_ZOMBIE
+    again = server.fork_kernel(["-f", str(work / "kernel2.json")], str(work), dict(os.environ))
+    assert psutil.Process(again).ppid() == server.pid
+    server.close()

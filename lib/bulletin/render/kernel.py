@@ -169,7 +169,11 @@ class KernelForkServer:
         line = stream.readline()
         if not line:
             raise RuntimeError(f"the kernel fork server (process {self.pid}) ended before answering")
-        return json.loads(line)
+        answer = json.loads(line)
+        if "error" in answer:  # a lasting server that could not serve this render's request
+            raise RuntimeError(f"the kernel fork server (process {self.pid}) could not serve this "
+                               f"render: {answer['error']}")
+        return answer
 
     def _write(self, request: dict[str, Any]) -> None:
         stream = self._lines if self._socket is not None else self.process and self.process.stdin

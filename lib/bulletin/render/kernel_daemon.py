@@ -16,6 +16,10 @@ while after the render that started it, and the next render asks it for kernels:
 - **Kernels end with their render.** Each render is one connection; when it says it is done, or
   its connection drops (the render was killed), the server kills every kernel it forked for it,
   and every process those started, as the render's own server did.
+- **One render's trouble is its own.** A request the server cannot serve ends that render's
+  connection and kernels, after an ``{"error": ...}`` line saying why; a client that hangs up
+  before its greeting (another server checking that this one listens) ends nothing else. The
+  server and the kernels of the other renders go on.
 - **How long.** :data:`IDLE_ENV` (``BULLETIN_KERNEL_SERVER_IDLE``): seconds the server waits, with
   no render connected, before it exits; default :data:`DEFAULT_IDLE`. ``0`` keeps no server: each
   render starts its own and ends it, as before issue 18.
@@ -347,7 +351,10 @@ class _Server:
                 render = self.renders[sock]
                 try:
                     going_on = self._answer(sock, render)
-                except Exception:  # noqa: BLE001 (a render's broken request or lost connection ends that render only)
+                except Exception as error:  # noqa: BLE001 (it ends that render only, saying why)
+                    with contextlib.suppress(OSError):
+                        reply = {"error": f"{type(error).__name__}: {error}"}
+                        sock.sendall(json.dumps(reply).encode() + b"\n")
                     going_on = False
                 if not going_on:
                     _end_kernels(render.kernels)
