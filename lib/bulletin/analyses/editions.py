@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.patches import Patch
 
-from bulletin.analyses.series import joined_values
+from bulletin.analyses.series import distinct_values, joined_values
 from bulletin.data.citations import source_line
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish import report
@@ -91,22 +91,9 @@ def values_by_country(
         rows.assign(period=rows[period].astype(str), value=rows[value].astype(float) * scale)
         .groupby(["country", "period"], as_index=False)
         .agg(value=("value", "sum"), status=("status", joined_values),
-             source=("source", distinct_sources))
+             source=("source", distinct_values))
     )
     return summed[columns]
-
-
-def distinct_sources(values: pd.Series) -> tuple[str, ...]:
-    """The distinct sources among ``values``, sorted, missing ones left out.
-
-    Called once per country and period by :func:`values_by_country`: plain Python over the values,
-    as :func:`~bulletin.analyses.series.joined_values`, is many times faster than ``dropna()`` and
-    ``astype()`` on each group's Series.
-
-    >>> distinct_sources(pd.Series(["Y", None, "X", "Y", float("nan")]))
-    ('X', 'Y')
-    """
-    return tuple(sorted({str(value) for value in values.to_numpy() if not pd.isna(value)}))
 
 
 def _standing(latest: pd.DataFrame, country: str, additive: bool) -> dict[str, Any]:

@@ -60,15 +60,25 @@ def rows_in_period(
     return table.loc[keep].reset_index(drop=True)
 
 
+def distinct_values(values: pd.Series) -> tuple[str, ...]:
+    """The distinct values of a column, as text, sorted; missing ones left out.
+
+    Called once per group by many groupby aggregations: plain Python over the values is ten
+    times faster than ``dropna()`` and ``astype()`` on each group's Series.
+
+    >>> distinct_values(pd.Series(["Y", None, "X", "Y", float("nan")]))
+    ('X', 'Y')
+    """
+    return tuple(sorted({str(value) for value in values.to_numpy() if not pd.isna(value)}))
+
+
 def joined_values(values: pd.Series) -> str:
     """The distinct values of a column, sorted and joined by "+": the statuses or sources of a sum.
 
     >>> joined_values(pd.Series(["reconstructed", "official", "official", None]))
     'official+reconstructed'
     """
-    # Called once per group by many groupby aggregations: plain Python over the values is ten
-    # times faster than dropna() and astype() on each group's Series.
-    return "+".join(sorted({str(value) for value in values.to_numpy() if not pd.isna(value)}))
+    return "+".join(distinct_values(values))
 
 
 def regional_by_year(totals: pd.DataFrame, first: int, last: int) -> pd.DataFrame:

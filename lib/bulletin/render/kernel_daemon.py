@@ -48,10 +48,10 @@ from pathlib import Path
 from bulletin.core.paths import REFERENCE_DIR, REFERENCE_DIR_ENV
 from bulletin.render.kernelboot import (
     TOKEN_ENV,
-    become_kernel,
-    collect_children,
-    descendants,
-    end_processes,
+    collect_ended,
+    end_kernels,
+    fork_kernel,
+    leave_working_folder_off_path,
     preload,
     warm_up,
 )
@@ -226,32 +226,6 @@ class _Render:
     kernels: dict[int, str | None] = field(default_factory=dict)
 
 
-_ENDED: set[int] = set()
-"""Kernels that have ended and been collected: their process ids may be another's by now."""
-
-
-def _collect_ended(signum: int, frame: object) -> None:
-    """SIGCHLD: collect every kernel that has ended, and remember that it has."""
-    _ENDED.update(collect_children())
-
-
-def _end_kernels(kernels: dict[int, str | None]) -> None:
-    """Kill each kernel's process group, then every process it started (by its token).
-
-    A kernel that ended already is not signalled: its process id may now be another process's
-    (a lasting server outlives many kernels); the processes it started are still found by token.
-    """
-    left = {pid: descendants(pid) for pid in kernels if pid not in _ENDED}
-    for pid in left:
-        with contextlib.suppress(OSError):
-            os.killpg(pid, signal.SIGKILL)
-    for pid, token in kernels.items():
-        with contextlib.suppress(Exception):  # psutil missing or failing: the groups are ended
-            end_processes(token, left.get(pid, []))
-        _ENDED.discard(pid)
-    kernels.clear()
-
-
 def _listen(path: Path) -> socket.socket | None:
     """Listen at ``path``; ``None`` when another server already does."""
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -282,21 +256,7 @@ class _Server:
         self.pid = os.getpid()
 
     def _fork(self, request: dict, render: _Render) -> int:
-        pid = os.fork()
-        if pid == 0:
-            status = 0
-            try:
-                self.listener.close()
-                for sock in self.renders:
-                    sock.close()
-                become_kernel(request, self.pid)
-            except BaseException:  # noqa: BLE001 (the kernel's log says why; the child must end here)
-                import traceback
-
-                traceback.print_exc()
-                status = 1
-            finally:
-                os._exit(status)
+        pid = fork_kernel(request, self.pid, close=[self.listener, *self.renders])
         render.kernels[pid] = request["env"].get(TOKEN_ENV)
         return pid
 
@@ -310,7 +270,7 @@ class _Server:
             line, render.buffer = render.buffer.split(b"\n", 1)
             request = json.loads(line)
             if request.get("close"):
-                _end_kernels(render.kernels)
+                end_kernels(render.kernels)
                 sock.sendall(b'{"closed": true}\n')
                 return False
             pid = self._fork(request, render)
@@ -357,7 +317,7 @@ class _Server:
                         sock.sendall(json.dumps(reply).encode() + b"\n")
                     going_on = False
                 if not going_on:
-                    _end_kernels(render.kernels)
+                    end_kernels(render.kernels)
                     del self.renders[sock]
                     sock.close()
                     quiet_since = time.monotonic()
@@ -365,7 +325,7 @@ class _Server:
     def end(self) -> None:
         """End every render's kernels."""
         for render in self.renders.values():
-            _end_kernels(render.kernels)
+            end_kernels(render.kernels)
 
 
 def serve(path: Path, idle: float) -> None:
@@ -377,7 +337,7 @@ def serve(path: Path, idle: float) -> None:
         return
     identity = os.stat(path).st_ino
     server = _Server(listener, idle)
-    signal.signal(signal.SIGCHLD, _collect_ended)
+    signal.signal(signal.SIGCHLD, collect_ended)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
@@ -393,8 +353,7 @@ def serve(path: Path, idle: float) -> None:
 def main(argv: list[str] | None = None) -> None:
     """``python -m bulletin.render.kernel_daemon SOCKET IDLE_SECONDS``."""
     path, idle = (sys.argv[1:] if argv is None else argv)[:2]
-    if sys.path and os.path.abspath(sys.path[0] or ".") == os.getcwd():
-        del sys.path[0]  # as ipykernel_launcher does: the kernel adds its own working folder
+    leave_working_folder_off_path()
     serve(Path(path), float(idle))
 
 

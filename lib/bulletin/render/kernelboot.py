@@ -33,6 +33,7 @@ Two ways in, both started by :mod:`bulletin.render.kernel`:
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import json
 import os
@@ -407,22 +408,70 @@ def warm_up() -> None:
         pass
 
 
-def collect_children() -> list[int]:
-    """Collect every child process that has ended (no zombie left); their process ids."""
-    collected = []
+ENDED: set[int] = set()
+"""Kernels a server forked that have ended and been collected: their ids may be another's now."""
+
+
+def collect_ended(signum: int, frame: object) -> None:
+    """SIGCHLD in a fork server: collect every kernel that has ended, and remember that it has."""
     while True:
         try:
             pid, _ = os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
-            return collected
+            return
         if pid == 0:
-            return collected
-        collected.append(pid)
+            return
+        ENDED.add(pid)
 
 
-def reap_children(signum: int, frame: object) -> None:
-    """SIGCHLD: collect every child that has ended (the kernels a server forked)."""
-    collect_children()
+def fork_kernel(request: dict, server_pid: int, close: Iterable[Any] = ()) -> int:
+    """Fork a kernel for ``request``; its process id. The child first closes ``close``.
+
+    The child never returns: it runs the kernel, then ends (status 1, the traceback in the
+    kernel's log, if it could not become one).
+    """
+    pid = os.fork()
+    if pid == 0:
+        status = 0
+        try:
+            for handle in close:  # the server's sockets are not the kernel's
+                handle.close()
+            become_kernel(request, server_pid)
+        except BaseException:  # noqa: BLE001 (the kernel's log says why; the child must end here)
+            import traceback
+
+            traceback.print_exc()
+            status = 1
+        finally:
+            os._exit(status)
+    return pid
+
+
+def end_kernels(kernels: dict[int, str | None]) -> None:
+    """End the kernels a server forked (pid: token), and every process they started.
+
+    Each kernel's process group is killed, then every process carrying its token. A kernel that
+    has ended already (:data:`ENDED`) is not signalled: its process id may now be another
+    process's; the processes it started are still found by token.
+    """
+    left = {pid: descendants(pid) for pid in kernels if pid not in ENDED}
+    for pid in left:
+        with contextlib.suppress(OSError):
+            os.killpg(pid, signal.SIGKILL)
+    for pid, token in kernels.items():
+        with contextlib.suppress(Exception):  # psutil missing or failing: the groups are ended
+            end_processes(token, left.get(pid, []))
+        ENDED.discard(pid)
+    kernels.clear()
+
+
+def leave_working_folder_off_path() -> None:
+    """Drop the working folder from ``sys.path``, as ipykernel_launcher does.
+
+    A server runs ``python -m``, which puts its working folder first; a kernel adds its own.
+    """
+    if sys.path and os.path.abspath(sys.path[0] or ".") == os.getcwd():
+        del sys.path[0]
 
 
 def become_kernel(request: dict, server_pid: int) -> None:
@@ -450,46 +499,24 @@ def become_kernel(request: dict, server_pid: int) -> None:
 
 def serve_forks() -> None:
     """The fork server's loop: preload, say ready, then one kernel per request line."""
-    if sys.path and os.path.abspath(sys.path[0] or ".") == os.getcwd():
-        del sys.path[0]  # as ipykernel_launcher does: the kernel adds its own working folder
+    leave_working_folder_off_path()
     preload()
     warm_up()
     server_pid = os.getpid()
     children: dict[int, str | None] = {}
-    signal.signal(signal.SIGCHLD, reap_children)
+    signal.signal(signal.SIGCHLD, collect_ended)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the renderer decides; it closes our stdin
     answer = sys.stdout
     answer.write(json.dumps({"ready": True, "pid": server_pid}) + "\n")
     answer.flush()
     for line in sys.stdin:
         request = json.loads(line)
-        pid = os.fork()
-        if pid == 0:
-            status = 0
-            try:
-                become_kernel(request, server_pid)
-            except BaseException:  # noqa: BLE001 (the kernel's log says why; the child must end here)
-                import traceback
-
-                traceback.print_exc()
-                status = 1
-            finally:
-                os._exit(status)
+        pid = fork_kernel(request, server_pid)
         children[pid] = request["env"].get(TOKEN_ENV)
         answer.write(json.dumps({"pid": pid}) + "\n")
         answer.flush()
     # The renderer ended (however it ended): end every kernel and every process a kernel started.
-    left = {pid: descendants(pid) for pid in children}
-    for pid in children:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except OSError:
-            pass
-    for pid, token in children.items():
-        try:
-            end_processes(token, left[pid])
-        except Exception:  # noqa: BLE001 (psutil missing or failing: the process groups are ended)
-            pass
+    end_kernels(children)
 
 
 def main(argv: list[str] | None = None) -> None:
