@@ -416,3 +416,39 @@ def test_an_opaque_charts_png_drops_only_its_alpha_channel():
     # The PNG of a rendered chart is the opaque one.
     _, png = charts.chart_images(_finished_bar_chart(statuses=["official"]))
     assert Image.open(io.BytesIO(png)).mode == "RGB"
+
+
+def test_a_chart_is_drawn_three_times_and_its_png_is_cropped_as_its_svg(monkeypatch):
+    # Issue 18: savefig drew the chart once more before the PNG, only to measure it again. Now the
+    # SVG's layout pass, the SVG and the PNG are the only drawings, and the PNG takes the SVG's
+    # box: the same width and height, at its own density, with the margin all round kept.
+    import re
+
+    import numpy as np
+    from matplotlib.figure import Figure
+    from PIL import Image
+
+    fig = _finished_bar_chart(statuses=["official"])
+    drawings = []
+    draw = Figure.draw
+
+    def counted(self, renderer):
+        drawings.append(type(renderer).__name__)
+        return draw(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counted)
+    svg, png = charts.chart_images(fig)
+    monkeypatch.undo()
+    plt.close(fig)
+    assert len(drawings) == 3, drawings
+    width_pt, height_pt = (float(re.search(rf'{side}="([\d.]+)pt"', svg).group(1))
+                           for side in ("width", "height"))
+    pixels_per_pt = downloads.CHART_DPI * downloads.PNG_DENSITY / 72
+    image = Image.open(io.BytesIO(png))
+    assert abs(image.width - width_pt * pixels_per_pt) <= 1
+    assert abs(image.height - height_pt * pixels_per_pt) <= 1
+    ink = (np.asarray(image.convert("L")) < 250).nonzero()
+    margin = downloads.CHART_DPI * downloads.PNG_DENSITY * plt.rcParams["savefig.pad_inches"]
+    assert min(ink[0].min(), ink[1].min()) >= margin / 2  # nothing drawn is cut off
+    assert image.height - 1 - ink[0].max() >= margin / 2
+    assert image.width - 1 - ink[1].max() >= margin / 2

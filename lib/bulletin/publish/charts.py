@@ -25,12 +25,14 @@ does not show it a second time. No formatter is patched and nothing is dropped a
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import logging
 import math
 import re
 import textwrap
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -308,22 +310,48 @@ def chart_images(fig: Figure) -> tuple[str, bytes]:
     The same on every run for the same figure (no date in the SVG, fixed ids), and cropped as the
     inline backend crops (``bbox_inches="tight"``), so that the source line under it is kept.
 
-    The chart is laid out once, by the SVG's drawing, and the PNG shows that same layout (the
-    layout engine is switched off after the SVG; the figure is left so). Wrapped text is wrapped
-    once, first (:func:`wrap_text_once`). Laying the chart out for every image, as ``savefig``
-    does, cost half of a chart's drawing time.
+    The chart is laid out and measured once, by the SVG's drawing, and the PNG shows that same
+    layout, cropped to that same box: the figure is drawn three times in all (the SVG's layout
+    pass, the SVG, the PNG). Matplotlib's ``savefig`` lays a chart out again for every image, and
+    with ``"tight"`` or any layout engine set (even ``"none"``) draws it once more to measure it;
+    that cost half of a chart's drawing time and then a quarter of the rest. So the layout engine
+    is removed after the SVG (the figure is left so) and the PNG gets the SVG's box. Wrapped text
+    is wrapped once, first (:func:`wrap_text_once`).
 
     Returns:
         The SVG text and the PNG's bytes.
     """
     svg_buffer, png_buffer = io.BytesIO(), io.BytesIO()
     wrap_text_once(fig)
-    with plt.rc_context(_SVG_SETTINGS):
+    with plt.rc_context(_SVG_SETTINGS), _tight_boxes_measured(fig) as measured:
         fig.savefig(svg_buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    fig.set_layout_engine("none")
-    fig.savefig(png_buffer, format="png", bbox_inches="tight", dpi=CHART_DPI * PNG_DENSITY,
+    with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+        fig.set_layout_engine(None)  # None, not "none": no drawing to measure before the PNG
+    crop = measured[-1].padded(plt.rcParams["savefig.pad_inches"])
+    fig.savefig(png_buffer, format="png", bbox_inches=crop, dpi=CHART_DPI * PNG_DENSITY,
                 backend=opaque_png.BACKEND)
     return compact_svg(svg_buffer.getvalue().decode("utf-8")), png_buffer.getvalue()
+
+
+@contextlib.contextmanager
+def _tight_boxes_measured(fig: Figure) -> Iterator[list[Any]]:
+    """Keep the boxes ``savefig(bbox_inches="tight")`` measures for the figure, in inches.
+
+    ``savefig`` measures the drawn figure with ``Figure.get_tightbbox`` and keeps the box to
+    itself; here that method is wrapped, on this figure only and while the block runs.
+    """
+    measured: list[Any] = []
+    tight_box = fig.get_tightbbox
+
+    def measuring(*args: Any, **kwargs: Any) -> Any:
+        measured.append(tight_box(*args, **kwargs))
+        return measured[-1]
+
+    fig.get_tightbbox = measuring  # type: ignore[method-assign]
+    try:
+        yield measured
+    finally:
+        del fig.get_tightbbox  # the class's method again
 
 
 def wrap_text_once(fig: Figure) -> None:
@@ -333,7 +361,7 @@ def wrap_text_once(fig: Figure) -> None:
     chart's drawing time went there), and against the figure's width at the dpi of that draw, so
     that the SVG and a 200 dpi PNG could break a line differently. Here each line is broken once,
     as Matplotlib breaks it (the longest run of words that fits between the text and the figure's
-    right edge), at the figure's own dpi.
+    right edge, found by halving rather than word by word), at the figure's own dpi.
     """
     renderer = fig.canvas.get_renderer()
     for text in fig.findobj(lambda artist: isinstance(artist, Text) and artist.get_wrap()):
@@ -348,9 +376,13 @@ def wrap_text_once(fig: Figure) -> None:
         for line in text.get_text().split("\n"):
             words = line.split(" ")
             while words:
-                taken = len(words) if fits(words) else 1
-                while taken < len(words) - 1 and fits(words[: taken + 1]):
-                    taken += 1
+                if fits(words):
+                    taken = len(words)
+                else:  # the longest run that fits, by halving: a run's width grows with its words
+                    taken, too_many = 1, len(words)
+                    while too_many - taken > 1:
+                        middle = (taken + too_many) // 2
+                        taken, too_many = (middle, too_many) if fits(words[:middle]) else (taken, middle)
                 lines.append(" ".join(words[:taken]))
                 words = words[taken:]
         text.set_text("\n".join(lines))
