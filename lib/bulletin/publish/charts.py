@@ -302,6 +302,10 @@ def _show_where_finished(fig: Figure) -> None:
 
 _SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": "bulletin"}
 """Text stays text in the SVG (selectable, searchable, light); ids the same on every run."""
+_PNG_SETTINGS = {"text.hinting": "no_hinting"}
+"""The PNG's glyphs drawn from their outlines, unhinted, as a browser draws the SVG's text: at the
+PNG's 200 dpi hinting changes nothing a reader sees, and FreeType's hinter took a tenth of the
+time of drawing the 16 charts of 2017-Q2 (5.4 s -> 4.9 s)."""
 
 
 def chart_images(fig: Figure) -> tuple[str, bytes]:
@@ -328,8 +332,9 @@ def chart_images(fig: Figure) -> tuple[str, bytes]:
     with plt.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
         fig.set_layout_engine(None)  # None, not "none": no drawing to measure before the PNG
     crop = measured[-1].padded(plt.rcParams["savefig.pad_inches"])
-    fig.savefig(png_buffer, format="png", bbox_inches=crop, dpi=CHART_DPI * PNG_DENSITY,
-                backend=opaque_png.BACKEND)
+    with plt.rc_context(_PNG_SETTINGS):
+        fig.savefig(png_buffer, format="png", bbox_inches=crop, dpi=CHART_DPI * PNG_DENSITY,
+                    backend=opaque_png.BACKEND)
     return compact_svg(svg_buffer.getvalue().decode("utf-8")), png_buffer.getvalue()
 
 
