@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -282,7 +283,7 @@ def _axes_data(ax: Axes) -> pd.DataFrame:
 
 def _bar_rows(ax: Axes, bars: list, horizontal: bool, names: dict) -> list[dict[str, Any]]:
     rows = []
-    axis = ax.yaxis if horizontal else ax.xaxis
+    label = _position_labeller(ax.yaxis if horizontal else ax.xaxis)
     for index, container in enumerate(bars):
         colour = artist_colour(container.patches[0], face=True)
         series = _series_name(container.get_label(), colour, names, index, len(bars))
@@ -295,7 +296,7 @@ def _bar_rows(ax: Axes, bars: list, horizontal: bool, names: dict) -> list[dict[
                 if horizontal
                 else patch.get_x() + patch.get_width() / 2
             )
-            rows.append({"series": series, "x": _position_label(axis, centre), "value": value})
+            rows.append({"series": series, "x": label(centre), "value": value})
     return rows
 
 
@@ -306,6 +307,7 @@ def _line_rows(ax: Axes, names: dict, named_only: bool) -> list[dict[str, Any]]:
         if line.get_transform() == ax.transData and len(line.get_xdata(orig=True))
     ]
     rows = []
+    label = _position_labeller(ax.xaxis)
     for index, line in enumerate(lines):
         colour = artist_colour(line, face=False)
         named = not line.get_label().startswith("_") or colour in names
@@ -313,18 +315,19 @@ def _line_rows(ax: Axes, names: dict, named_only: bool) -> list[dict[str, Any]]:
             continue
         series = _series_name(line.get_label(), colour, names, index, len(lines))
         for x, y in zip(line.get_xdata(orig=True), line.get_ydata(orig=True), strict=False):
-            rows.append({"series": series, "x": _position_label(ax.xaxis, x), "value": y})
+            rows.append({"series": series, "x": label(x), "value": y})
     return rows
 
 
 def _scatter_rows(ax: Axes, names: dict) -> list[dict[str, Any]]:
     points = [c for c in ax.collections if isinstance(c, PathCollection) and len(c.get_offsets())]
     rows = []
+    label = _position_labeller(ax.xaxis)
     for index, collection in enumerate(points):
         colour = artist_colour(collection, face=True)
         series = _series_name(collection.get_label(), colour, names, index, len(points))
         for x, y in np.asarray(collection.get_offsets()):
-            rows.append({"series": series, "x": _position_label(ax.xaxis, x), "value": y})
+            rows.append({"series": series, "x": label(x), "value": y})
     return rows
 
 
@@ -351,10 +354,11 @@ def _grid_rows(ax: Axes) -> list[dict[str, Any]]:
 
 
 def _cells(ax: Axes, values: np.ndarray, xs: list, ys: list) -> list[dict[str, Any]]:
+    row_label, column_label = _position_labeller(ax.yaxis), _position_labeller(ax.xaxis)
     return [
         {
-            "series": _position_label(ax.yaxis, y),
-            "x": _position_label(ax.xaxis, x),
+            "series": row_label(y),
+            "x": column_label(x),
             "value": values[i, j],
         }
         for i, y in enumerate(ys)
@@ -381,16 +385,24 @@ def _series_name(label: str, colour: tuple | None, names: dict, index: int, coun
     return f"series {index + 1}" if count > 1 else ""
 
 
-def _position_label(axis: Any, position: float) -> Any:
-    """The category at a position of a categorical axis, or the position itself on a numeric one."""
-    if not isinstance(position, (int, float, np.number)) or isinstance(position, bool):
-        return _plain_x(position)  # already a category or a date, as the data gave it
+def _position_labeller(axis: Any) -> Callable[[Any], Any]:
+    """For one axis: the category at a position of it when categorical, else the position itself.
+
+    The axis's ticks and labels are read once (reading them updates every tick): a chart's bars,
+    points and cells are then labelled from that one reading.
+    """
     ticks = list(axis.get_majorticklocs())
     labels = [t.get_text() for t in axis.get_majorticklabels()]
-    if ticks and len(labels) == len(ticks) and _labels_name_categories(axis, ticks, labels):
-        nearest = min(range(len(ticks)), key=lambda i: abs(ticks[i] - position))
-        return labels[nearest]
-    return _plain_x(position)
+    named = bool(ticks) and len(labels) == len(ticks) and _labels_name_categories(axis, ticks, labels)
+
+    def label(position: Any) -> Any:
+        if not isinstance(position, (int, float, np.number)) or isinstance(position, bool):
+            return _plain_x(position)  # already a category or a date, as the data gave it
+        if named:
+            return labels[min(range(len(ticks)), key=lambda i: abs(ticks[i] - position))]
+        return _plain_x(position)
+
+    return label
 
 
 def _labels_name_categories(axis: Any, ticks: list, labels: list[str]) -> bool:
