@@ -87,16 +87,26 @@ def test_a_module_s_imports_are_remembered_by_its_text_and_a_bad_cache_only_mean
     cache._module_imports.cache_clear()
 
 
-def test_a_warm_kernel_has_every_table_schema_built_and_no_figure_left_open():
+def test_a_warm_kernel_has_every_table_schema_built_and_no_figure_left_open(monkeypatch):
     # The schemas are built on first use (issue 18): a render kernel builds them while it waits,
-    # so the notebook that reads a table first does not pay for it.
+    # so the notebook that reads a table first does not pay for it. It also draws a chart as the
+    # notebooks' charts are drawn, to the end (the warm-up swallows its errors: a chart that
+    # failed there would only show here), and reads the route map's country outlines.
     import matplotlib.pyplot as plt
 
+    from bulletin.analyses import route_map_ground
     from bulletin.data import tables
+    from bulletin.publish import charts
     from bulletin.render import kernelboot
 
+    drawn = []
+    chart_images = charts.chart_images
+    monkeypatch.setattr(charts, "chart_images", lambda fig: drawn.append(chart_images(fig)))
+    route_map_ground.country_boxes.cache_clear()
     open_before = plt.get_fignums()  # other tests of the session may have left some
     kernelboot.warm_up()
     specs = tables.table_specs()
     assert specs and all("schema" in vars(spec) for spec in specs.values())
     assert plt.get_fignums() == open_before
+    assert len(drawn) == 1 and drawn[0][1].startswith(b"\x89PNG") and "<svg" in drawn[0][0]
+    assert route_map_ground.country_boxes.cache_info().currsize == 1
