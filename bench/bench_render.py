@@ -12,7 +12,9 @@ vocabularies), each beside its goal:
 - one table changed (``seizures_quarterly`` gets a blank line at its end: same rows, new file):
   which notebooks ran, and the time (goal <= 3 s);
 - floor: the code of every notebook executed in one plain Python process (imports once, no
-  kernel, no HTML): the least any renderer could spend;
+  kernel, no HTML): the least any renderer could spend. Each floor is run ``--floor-runs`` times
+  (3), the two commits alternately, and the median is printed with every run: one run swung the
+  ratio by a tenth on a shared machine;
 - floor with charts: the same, each chart drawn after its cell as that commit's pages need it
   (``bulletin.publish.charts.chart_output``: SVG, PNG and facts): the notebooks' own work.
   Goal: this commit's at most half the baseline's. Printed twice for this commit: as it runs
@@ -37,6 +39,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -175,6 +178,25 @@ def floor(code: Code, quarter: str, data: Path, charts: bool, table_cache: bool 
     return seconds
 
 
+def floors(codes: list[Code], quarter: str, work: Path, runs: int) -> None:
+    """The floors without and with charts, ``runs`` times each, the commits alternately.
+
+    Each commit's figure is the median of its runs; its note lists them, and the first commit's
+    note ``ratios`` gives each pair's ratio of the floors with charts (this / baseline).
+    """
+    for key, charts in (("floor", False), ("charts", True)):
+        seconds: dict[str, list[float]] = {code.name: [] for code in codes}
+        for _ in range(runs):  # alternately, so that a busy moment weighs on both
+            for code in codes:
+                seconds[code.name].append(floor(code, quarter, work / code.name / "data", charts))
+        for code in codes:
+            code.figures[key] = statistics.median(seconds[code.name])
+            code.notes[key] = "runs " + ", ".join(f"{value:.2f}" for value in seconds[code.name])
+        if key == "charts" and len(codes) > 1:
+            pairs = zip(seconds[codes[0].name], seconds[codes[1].name], strict=True)
+            codes[0].notes["ratios"] = ", ".join(f"{this / then:.2f}" for this, then in pairs)
+
+
 def renders(code: Code, quarter: str, work: Path, step: str) -> None:
     """One step of the render figures for one commit: ``cold``, ``warm``, ``touch`` or ``served``.
 
@@ -232,9 +254,12 @@ def report(now: Code, before: Code | None, naive_seconds: float | None) -> None:
     print(f"{'':<46} {now.notes['touch']:>16} {before.notes.get('touch', '') if before else '':>16}")
     line("floor: notebooks' code, one process, no charts", *pair("floor"), "", None)
     line("floor with charts drawn as pages need", *pair("charts"), "", None)
+    print(f"{'  (median of the runs)':<46} {now.notes['charts']:>16} "
+          f"{before.notes.get('charts', '') if before else '':>16}")
     if before and before.figures.get("charts"):
         ratio = now.figures["charts"] / before.figures["charts"]
         line("  floor with charts, this / baseline", f"{ratio:.2f}", "1.00", "<= 0.5", ratio <= 0.5)
+        print(f"{'  (each pair of runs)':<46} {now.notes['ratios']:>16}")
         uncached = now.figures["charts_uncached"]
         line("floor with charts, no table read before", f"{uncached:.2f} s", pair("charts")[1], "",
              None)
@@ -260,6 +285,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quarter", default="2017Q2")
     parser.add_argument("--skip-naive", action="store_true", help="leave out the slow naive run")
+    parser.add_argument("--floor-runs", type=int, default=3,
+                        help="runs of each floor, alternating the commits; the median is printed")
     parser.add_argument("--before", default=BEFORE_ISSUE_18,
                         help="the baseline commit (empty: none)")
     args = parser.parse_args()
@@ -286,9 +313,7 @@ def main() -> None:
             for code in codes:
                 if step != "served" or code is now:
                     renders(code, args.quarter, work, step)
-        for key, charts in (("floor", False), ("charts", True)):
-            for code in codes:
-                code.figures[key] = floor(code, args.quarter, work / code.name / "data", charts)
+        floors(codes, args.quarter, work, args.floor_runs)
         now.figures["charts_uncached"] = floor(now, args.quarter, work / "this" / "data", True, False)
         naive_seconds = None
         if not args.skip_naive:
