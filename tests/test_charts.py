@@ -418,29 +418,38 @@ def test_an_opaque_charts_png_drops_only_its_alpha_channel():
     assert Image.open(io.BytesIO(png)).mode == "RGB"
 
 
-def test_a_chart_is_drawn_three_times_and_its_png_is_cropped_as_its_svg(monkeypatch):
-    # Issue 18: savefig drew the chart once more before the PNG, only to measure it again. Now the
-    # SVG's layout pass, the SVG and the PNG are the only drawings, and the PNG takes the SVG's
-    # box: the same width and height, at its own density, with the margin all round kept.
+def test_a_chart_is_laid_out_once_drawn_twice_and_its_png_is_cropped_as_its_svg(monkeypatch):
+    # Issue 18: savefig laid the chart out and drew it once more before each image, only to
+    # measure it. Now it is laid out and measured once, then the SVG and the PNG are the only
+    # drawings; both take the same box: the same width and height, each at its own density, with
+    # the margin all round kept.
     import re
 
     import numpy as np
     from matplotlib.figure import Figure
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
     from PIL import Image
 
     fig = _finished_bar_chart(statuses=["official"])
-    drawings = []
-    draw = Figure.draw
+    assert isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine)
+    drawings, layouts = [], []
+    draw, execute = Figure.draw, ConstrainedLayoutEngine.execute
 
     def counted(self, renderer):
         drawings.append(type(renderer).__name__)
         return draw(self, renderer)
 
+    def laid_out(self, figure):
+        layouts.append(figure)
+        return execute(self, figure)
+
     monkeypatch.setattr(Figure, "draw", counted)
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", laid_out)
     svg, png = charts.chart_images(fig)
     monkeypatch.undo()
     plt.close(fig)
-    assert len(drawings) == 3, drawings
+    assert drawings == ["MixedModeRenderer", "RendererAgg"], drawings  # the SVG, then the PNG
+    assert len(layouts) == 1
     width_pt, height_pt = (float(re.search(rf'{side}="([\d.]+)pt"', svg).group(1))
                            for side in ("width", "height"))
     pixels_per_pt = downloads.CHART_DPI * downloads.PNG_DENSITY / 72

@@ -75,14 +75,18 @@ def png_bytes(rgba: np.ndarray, dpi: float, level: int = COMPRESS_LEVEL) -> byte
     height, width, _ = rgba.shape
     opaque = bool((rgba[:, :, 3] == 255).all())
     pixels = rgba[:, :, :3] if opaque else rgba
-    rows = np.zeros((height, 1 + pixels.shape[1] * pixels.shape[2]), dtype=np.uint8)  # filter 0
-    rows[:, 1:] = pixels.reshape(height, -1)
+    channels = pixels.shape[2]
+    row_bytes = 1 + width * channels  # each row: its filter byte (0: none), then its pixels
+    rows = np.zeros(height * row_bytes, dtype=np.uint8)
+    # The pixels copied once, straight into their rows (a reshape of the RGB slice copies too).
+    np.ndarray((height, width, channels), dtype=np.uint8, buffer=rows, offset=1,
+               strides=(row_bytes, channels, 1))[...] = pixels
     per_metre = int(dpi * _INCHES_PER_METRE + 0.5)
     return b"".join((
         _SIGNATURE,
         _chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2 if opaque else 6, 0, 0, 0)),
         _chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
-        _chunk(b"IDAT", zlib.compress(rows.tobytes(), level)),
+        _chunk(b"IDAT", zlib.compress(rows, level)),
         _chunk(b"IEND", b""),
     ))
 
