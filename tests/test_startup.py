@@ -37,6 +37,20 @@ def test_building_the_command_line_imports_no_heavy_library():
     assert found["loaded"] == [], found
 
 
+def test_importing_the_package_reads_no_package_metadata():
+    # Issue 18: `import bulletin` read its version from the installed distributions (a tenth of a
+    # second, in every notebook and command); it is read when first asked for.
+    probe = ("import sys, bulletin; loaded = 'importlib.metadata' in sys.modules; "
+             "print(loaded, bulletin.__version__)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=600)
+    loaded, version = done.stdout.split()
+    assert loaded == "False" and version != "0+unknown", done.stdout + done.stderr
+    from importlib.metadata import version as installed
+
+    assert version == installed("bulletin")
+
+
 @pytest.mark.slow
 def test_a_warm_render_imports_no_heavy_library(rendered_2017q2: Path, tmp_path: Path):
     issue = tmp_path / "2017-Q2"
