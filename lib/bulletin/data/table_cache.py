@@ -29,6 +29,7 @@ import logging
 import os
 import pickle
 import sys
+import time
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -104,7 +105,7 @@ def load(key: str) -> tuple[pd.DataFrame, list[int]] | None:
     path = folder / f"{key}.pickle"
     try:
         frame, lines = pickle.loads(path.read_bytes())
-        os.utime(path)  # used now: kept longer
+        _mark_used(path)  # kept longer
     except Exception:  # noqa: BLE001 (a damaged or foreign entry: the CSV is read instead)
         return None
     if not isinstance(frame, pd.DataFrame) or not isinstance(lines, list):
@@ -123,9 +124,21 @@ def store(key: str, frame: pd.DataFrame, lines: list[int]) -> None:
             return
         content = pickle.dumps((frame, list(lines)), protocol=pickle.HIGHEST_PROTOCOL)
         write_atomic(folder / f"{key}.pickle", content)
+        _mark_used(folder / f"{key}.pickle")
         _prune(folder)
     except (OSError, pickle.PicklingError, TypeError, ValueError) as error:
         log.debug("table not remembered: %s", error)
+
+
+def _mark_used(path: Path) -> None:
+    """Stamp an entry with the time now, to the nanosecond, as the last time it was used.
+
+    Not the file system's own stamp: the kernel stamps a file with a clock that moves in steps
+    of a few milliseconds, and tables read one after another within a step looked equally old,
+    so that pruning could drop the one just used.
+    """
+    now = time.time_ns()
+    os.utime(path, ns=(now, now))
 
 
 def _prune(folder: Path) -> None:
@@ -133,7 +146,7 @@ def _prune(folder: Path) -> None:
     entries = []
     for path in folder.glob("*.pickle"):
         try:
-            entries.append((path.stat().st_mtime, path))
+            entries.append((path.stat().st_mtime_ns, path))
         except OSError:
             continue
     for _, path in sorted(entries, reverse=True)[MAX_ENTRIES:]:
