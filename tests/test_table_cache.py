@@ -116,3 +116,21 @@ def test_a_folder_others_can_write_in_is_never_read(cache_home: Path,
 
     monkeypatch.setattr(table_cache.pickle, "loads", load_again)
     assert len(tables.load_table("drug_offences", DATA_DIR))
+
+
+def test_a_remembered_table_is_read_without_importing_pandera(cache_home: Path):
+    # Issue 18: pandera took a fifth of a second to import in every process that read a table,
+    # though a remembered table has no check to run. It is imported when a table is checked.
+    import json
+    import subprocess
+    import sys
+
+    probe = ("import json, sys; from bulletin.data.tables import load_table; "
+             "frame = load_table('drug_arrests'); "
+             "print(json.dumps([len(frame), 'pandera' in sys.modules]))")
+    runs = [json.loads(subprocess.run([sys.executable, "-c", probe], capture_output=True,
+                                      text=True, check=True, timeout=600).stdout)
+            for _ in range(2)]
+    assert runs[0][1] is True, runs  # read from its CSV and checked
+    assert runs[1] == [runs[0][0], False], runs  # remembered: no check, no pandera
+    assert len(_entries(cache_home)) == 1

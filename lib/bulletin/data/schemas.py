@@ -8,15 +8,78 @@ written. Columns with units carry them in their name (``kg``, ``count``).
 from __future__ import annotations
 
 import calendar
+import importlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-import pandera.pandas as pa
 
 from bulletin.data.vocab import country_codes, drugs
+
+if TYPE_CHECKING:
+    import pandera.pandas
+
+
+class _Recipe:
+    """A pandera call written as usual (``pa.Column(str, pa.Check.isin(...))``), made later.
+
+    Importing pandera takes a fifth of a second, and most processes that read a table never
+    need it: a table read before comes from the checked-table cache
+    (:mod:`bulletin.data.table_cache`) with no check to run. So the rules below are recorded as
+    they are written, and made into pandera's objects (:meth:`made`) only when a table's schema
+    is first asked for (:attr:`TableSpec.schema`).
+
+    >>> rule = pa.Check.in_range(1, 4, error="a quarter from 1 to 4")
+    >>> rule
+    pa.Check.in_range(1, 4, error='a quarter from 1 to 4')
+    >>> type(rule.made()).__name__
+    'Check'
+    """
+
+    __slots__ = ("_path", "_args", "_kwargs")
+
+    def __init__(self, path: tuple[str, ...], args: tuple | None = None,
+                 kwargs: dict[str, Any] | None = None) -> None:
+        self._path, self._args, self._kwargs = path, args, kwargs
+
+    def __getattr__(self, name: str) -> _Recipe:
+        if name.startswith("__") or self._args is not None:
+            raise AttributeError(name)  # a made call has no attributes to record
+        return _Recipe((*self._path, name))
+
+    def __call__(self, *args: Any, **kwargs: Any) -> _Recipe:
+        return _Recipe(self._path, args, kwargs)
+
+    def __repr__(self) -> str:
+        arguments = [repr(a) for a in self._args or ()]
+        arguments += [f"{k}={v!r}" for k, v in (self._kwargs or {}).items()]
+        return ".".join(("pa", *self._path)) + f"({', '.join(arguments)})"
+
+    def made(self) -> Any:
+        """The pandera object: ``pandera.pandas`` imported, the call made, its arguments made."""
+        target: Any = importlib.import_module("pandera.pandas")
+        for name in self._path:
+            target = getattr(target, name)
+        return target(*(_made(a) for a in self._args or ()),
+                      **{k: _made(v) for k, v in (self._kwargs or {}).items()})
+
+
+def _made(value: Any) -> Any:
+    """A recipe made into its pandera object, in a dict or list too; anything else as it is."""
+    if isinstance(value, _Recipe):
+        return value.made()
+    if isinstance(value, dict):
+        return {key: _made(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_made(item) for item in value]
+    return value
+
+
+pa = _Recipe(())
+"""Where the rules below are written: ``pandera.pandas``, as recorded :class:`_Recipe` calls."""
 
 STATUSES: tuple[str, ...] = ("official", "stated", "reconstructed", "estimate")
 """How far a row may be trusted, most trusted first: ``official`` (published by UNODC or a national
@@ -64,7 +127,7 @@ def is_country_route(value: str) -> bool:
     return bool(value) and all(code in codes for code in value.split(";"))
 
 
-def _country(nullable: bool = False) -> pa.Column:
+def _country(nullable: bool = False) -> _Recipe:
     return pa.Column(
         str,
         pa.Check.isin(
@@ -74,34 +137,34 @@ def _country(nullable: bool = False) -> pa.Column:
     )
 
 
-def _drug() -> pa.Column:
+def _drug() -> _Recipe:
     return pa.Column(str, pa.Check.isin(drugs(), error="a drug listed in data/reference/drugs.csv"))
 
 
-def _year() -> pa.Column:
+def _year() -> _Recipe:
     return pa.Column("int64", pa.Check.in_range(1900, 2100, error="a four-digit year"))
 
 
-def _kg() -> pa.Column:
+def _kg() -> _Recipe:
     return pa.Column("float64", pa.Check.ge(0, error="a number of kilograms, zero or more"))
 
 
-def _count() -> pa.Column:
+def _count() -> _Recipe:
     return pa.Column("int64", pa.Check.ge(0, error="a whole count, zero or more"))
 
 
-def _one_of(values: tuple[str, ...], nullable: bool = False) -> pa.Column:
+def _one_of(values: tuple[str, ...], nullable: bool = False) -> _Recipe:
     """A text column taking one of ``values`` (the error lists them)."""
     return pa.Column(
         str, pa.Check.isin(values, error="one of " + ", ".join(values)), nullable=nullable
     )
 
 
-def _text(nullable: bool = False) -> pa.Column:
+def _text(nullable: bool = False) -> _Recipe:
     return pa.Column(str, nullable=nullable)
 
 
-def _provenance() -> dict[str, pa.Column]:
+def _provenance() -> dict[str, _Recipe]:
     return {
         "source": pa.Column(
             str, pa.Check.str_length(min_value=1, error="the publication the row comes from")
@@ -121,11 +184,11 @@ class TableSpec:
     name: str
     key: tuple[str, ...]
     description: str
-    column_rules: dict[str, pa.Column] = field(repr=False, compare=False)
-    checks: tuple[pa.Check, ...] = field(default=(), repr=False, compare=False)
+    column_rules: dict[str, _Recipe] = field(repr=False, compare=False)
+    checks: tuple[_Recipe, ...] = field(default=(), repr=False, compare=False)
 
     @cached_property
-    def schema(self) -> pa.DataFrameSchema:
+    def schema(self) -> pandera.pandas.DataFrameSchema:
         """The table's pandera schema: its columns, their checks and the unique key."""
         return pa.DataFrameSchema(
             dict(self.column_rules),
@@ -134,7 +197,7 @@ class TableSpec:
             ordered=False,
             unique=list(self.key),
             name=self.name,
-        )
+        ).made()
 
     @property
     def filename(self) -> str:
@@ -151,8 +214,8 @@ def _spec(
     name: str,
     description: str,
     key: tuple[str, ...],
-    columns: dict[str, pa.Column],
-    checks: list[pa.Check] | None = None,
+    columns: dict[str, _Recipe],
+    checks: list[_Recipe] | None = None,
 ) -> TableSpec:
     return TableSpec(
         name=name,

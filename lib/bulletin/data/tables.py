@@ -18,11 +18,10 @@ import logging
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow as arrow
-from pandera.errors import SchemaErrors
 
 from bulletin.core.csv_records import NO_NUL, CsvRecordError, csv_records
 from bulletin.core.files import neutralise_frame, restore_cell, write_atomic
@@ -30,6 +29,9 @@ from bulletin.core.paths import DATA_DIR, data_folder, reference_dir, reference_
 from bulletin.core.problems import Problem, list_problems
 from bulletin.data import cases_csv, table_cache
 from bulletin.data.schemas import TableSpec, build_specs
+
+if TYPE_CHECKING:
+    import pandera.pandas
 
 log = logging.getLogger(__name__)
 
@@ -222,6 +224,8 @@ def check_table(
     # so that one run names every problem of the file.
     parsed = typed[~typed.index.isin(unparsed)]
     if len(parsed):  # no row, no rule to break (and no dtype to infer from an empty column)
+        from pandera.errors import SchemaErrors  # imported by the schema's making, above
+
         try:
             spec.schema.validate(parsed, lazy=True)
         except SchemaErrors as error:
@@ -328,7 +332,7 @@ def _with_nul(text: pd.Series) -> list[int]:
 
 
 def _parse_columns(
-    schema: pa.DataFrameSchema, raw: pd.DataFrame, lines: list[int | None]
+    schema: pandera.pandas.DataFrameSchema, raw: pd.DataFrame, lines: list[int | None]
 ) -> tuple[pd.DataFrame, list[Problem], set[int]]:
     """Turn text cells into each column's type, recording cells that do not parse.
 
