@@ -73,14 +73,16 @@ def png_bytes(rgba: np.ndarray, dpi: float, level: int = COMPRESS_LEVEL) -> byte
     (255, 255, 255, 0)
     """
     height, width, _ = rgba.shape
-    opaque = bool((rgba[:, :, 3] == 255).all())
-    pixels = rgba[:, :, :3] if opaque else rgba
-    channels = pixels.shape[2]
+    opaque = int(rgba[:, :, 3].min(initial=255)) == 255
+    channels = 3 if opaque else 4
     row_bytes = 1 + width * channels  # each row: its filter byte (0: none), then its pixels
     rows = np.zeros(height * row_bytes, dtype=np.uint8)
-    # The pixels copied once, straight into their rows (a reshape of the RGB slice copies too).
-    np.ndarray((height, width, channels), dtype=np.uint8, buffer=rows, offset=1,
-               strides=(row_bytes, channels, 1))[...] = pixels
+    # The pixels copied once, straight into their rows, a channel at a time: numpy copies three
+    # bytes of every four three times slower in one go.
+    pixels = np.ndarray((height, width, channels), dtype=np.uint8, buffer=rows, offset=1,
+                        strides=(row_bytes, channels, 1))
+    for channel in range(channels):
+        pixels[:, :, channel] = rgba[:, :, channel]
     per_metre = int(dpi * _INCHES_PER_METRE + 0.5)
     return b"".join((
         _SIGNATURE,
