@@ -8,7 +8,6 @@ written. Columns with units carry them in their name (``kg``, ``count``).
 from __future__ import annotations
 
 import calendar
-import importlib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -60,7 +59,9 @@ class _Recipe:
 
     def made(self) -> Any:
         """The pandera object: ``pandera.pandas`` imported, the call made, its arguments made."""
-        target: Any = importlib.import_module("pandera.pandas")
+        import pandera.pandas  # here, not at the top: see the class's docstring
+
+        target: Any = pandera.pandas
         for name in self._path:
             target = getattr(target, name)
         return target(*(_made(a) for a in self._args or ()),
