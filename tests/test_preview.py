@@ -18,6 +18,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import psutil
 import pytest
@@ -57,7 +58,8 @@ def _get(url: str, timeout: float = 30) -> tuple[int, str]:
 class Preview:
     """A ``bulletin preview`` process and what it printed."""
 
-    def __init__(self, tmp: Path, notebooks: Path, data: Path):
+    def __init__(self, tmp: Path, notebooks: Path, data: Path, sigint: Any = signal.SIG_DFL):
+        """Start the preview; ``sigint``: how it inherits SIGINT (a shell's ``&`` ignores it)."""
         self.out = tmp / "preview.out"
         self.err = tmp / "preview.err"
         with self.out.open("w") as out, self.err.open("w") as err:
@@ -65,6 +67,7 @@ class Preview:
                 [sys.executable, "-m", "bulletin.cli.main", "preview", "--quarter", "2017Q2",
                  "--data-dir", str(data), "--notebooks-dir", str(notebooks)],
                 stdout=out, stderr=err, env={**os.environ, "TMPDIR": str(tmp)},
+                preexec_fn=lambda: signal.signal(signal.SIGINT, sigint),
             )
         line = _wait_for(lambda: re.search(r"at (http://127\.0\.0\.1:\d+/) \(rendered into (\S+);",
                                            self.out.read_text()), 30, "the URL")
@@ -89,7 +92,17 @@ class Preview:
 
     def stop(self, signum: int = signal.SIGINT) -> int:
         self.process.send_signal(signum)
-        return self.process.wait(90)
+        try:
+            return self.process.wait(90)
+        except subprocess.TimeoutExpired:  # say what was still running, and what it printed
+            tree = [f"{p.pid} {p.status()} {' '.join(p.cmdline())[:160]}"
+                    for p in self.descendants()]
+            status = Path(f"/proc/{self.process.pid}/status").read_text().splitlines()
+            tree += [line for line in status if line.startswith(("SigBlk", "SigIgn", "SigCgt"))]
+            raise AssertionError(
+                "the preview did not stop within 90 s\nprocesses:\n" + "\n".join(tree)
+                + f"\nout:\n{self.out.read_text()[-3000:]}\nerr:\n{self.err.read_text()[-3000:]}"
+            ) from None
 
 
 @pytest.fixture
@@ -104,8 +117,8 @@ def preview_tmp() -> Iterator[Path]:
 def preview(preview_tmp: Path) -> Iterator[Callable[..., Preview]]:
     started: list[Preview] = []
 
-    def start(notebooks: Path, data: Path) -> Preview:
-        started.append(Preview(preview_tmp, notebooks, data))
+    def start(notebooks: Path, data: Path, **options: Any) -> Preview:
+        started.append(Preview(preview_tmp, notebooks, data, **options))
         return started[-1]
 
     yield start
@@ -155,6 +168,20 @@ def test_the_preview_renders_again_what_a_save_changed_and_signals_the_page(
     assert "stopped" in shown.err.read_text()
     with pytest.raises(OSError):
         _get(shown.url, timeout=5)
+
+
+@pytest.mark.slow
+def test_sigint_stops_a_preview_started_with_sigint_ignored(
+        tmp_path: Path, preview: Callable[..., Preview]):
+    # Issue 18 (found running the suite in the background): a shell's "&" starts a command with
+    # SIGINT ignored, and Python then leaves it ignored, so the preview never stopped on SIGINT.
+    # It takes SIGINT itself, as `bulletin render` does.
+    notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
+    write_notebook(notebooks, "01_words", SAY.format("WORDS"))
+    shown = preview(notebooks, data, sigint=signal.SIG_IGN)
+    _wait_for(lambda: shown.version()["version"] or None, 120, "the first render")
+    assert shown.stop() == 130
+    assert "stopped" in shown.err.read_text()
 
 
 @pytest.mark.slow

@@ -227,6 +227,7 @@ def watch(renderer: Renderer, state: Any, scan: Any) -> None:
 
 
 def _terminated(signum: int, frame: object) -> None:
+    """SIGINT or SIGTERM: stop, as Ctrl-C does (the exit status says which)."""
     raise KeyboardInterrupt(signum)
 
 
@@ -255,7 +256,10 @@ def run_preview(args: argparse.Namespace) -> int:
           flush=True)
     renderer = Renderer(args, folder)
     library = Path(bulletin.__file__).parent
-    previous = signal.signal(signal.SIGTERM, _terminated)
+    # SIGINT too, not left to Python: a process started with it ignored (a shell's "&") keeps it
+    # ignored, and would never stop on Ctrl-C or `kill -INT` (bulletin render takes it the same way).
+    previous = {signum: signal.signal(signum, _terminated)
+                for signum in (signal.SIGINT, signal.SIGTERM)}
     status = 130
     try:
         watch(renderer, state, lambda: scan(Path(args.notebooks_dir), library, Path(args.data_dir)))
@@ -263,7 +267,8 @@ def run_preview(args: argparse.Namespace) -> int:
         status = 143 if interrupt.args == (signal.SIGTERM,) else 130
         renderer.stop()
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
         state.close()
         server.shutdown()
         server.server_close()
