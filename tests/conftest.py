@@ -102,3 +102,25 @@ def claims_2017q2(rendered_2017q2: Path) -> dict[str, dict]:
 def figures_2017q2(rendered_2017q2: Path) -> dict[str, dict]:
     """The key figures of the 2017-Q2 issue, by name."""
     return json.loads((rendered_2017q2 / "figures.json").read_text())["figures"]
+
+
+def _signal_state() -> tuple[object, ...]:
+    """How this process takes SIGINT and SIGTERM: their handlers and whether they are blocked."""
+    import signal
+
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    return (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM),
+            sorted(int(s) for s in blocked & {signal.SIGINT, signal.SIGTERM}))
+
+
+@pytest.fixture(autouse=True)
+def signals_left_as_found() -> Iterator[None]:
+    """Fail a test that leaves SIGINT or SIGTERM handled or blocked otherwise than it found them.
+
+    A process a later test starts inherits a blocked or ignored signal: a preview or a render
+    started then would not stop on Ctrl-C.
+    """
+    before = _signal_state()
+    yield
+    after = _signal_state()
+    assert after == before, f"SIGINT/SIGTERM left changed: {before} -> {after}"
