@@ -124,3 +124,22 @@ def test_a_warm_kernel_has_every_table_schema_built_and_no_figure_left_open(monk
     assert plt.get_fignums() == open_before
     assert len(drawn) == 1 and drawn[0][1].startswith(b"\x89PNG") and "<svg" in drawn[0][0]
     assert route_map_ground.country_boxes.cache_info().currsize == 1
+
+
+def test_the_kernel_server_preloads_what_notebooks_use_and_not_what_makes_the_pages():
+    # Issue 18: the server imported the page-making modules too (nbformat, jsonschema and jinja2
+    # behind them), a tenth of a second of every server's start that no kernel uses.
+    probe = ("import json, os, sys; os.environ['MPLBACKEND'] = 'Agg'; "
+             "from bulletin.render import kernelboot; kernelboot.preload(); "
+             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('bulletin', 'nbformat', 'jinja2', 'jsonschema', 'nbconvert'))))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    for used in ("bulletin.publish.report", "bulletin.publish.charts", "bulletin.publish.editions",
+                 "bulletin.publish.main_points", "bulletin.analyses.route_map",
+                 "bulletin.data.tables"):
+        assert used in loaded, used
+    assert not loaded & {"nbformat", "jinja2", "jsonschema", "nbconvert",
+                         "bulletin.publish.pages", "bulletin.publish.front_page"}, loaded
