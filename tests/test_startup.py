@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,11 +26,16 @@ print(json.dumps({{"status": status, "loaded": sorted(m for m in {heavy!r} if m 
 """
 
 
-def _probe(call: str, run: str) -> dict:
-    done = subprocess.run([sys.executable, "-c", PROBE.format(call=call, run=run, heavy=HEAVY)],
-                          capture_output=True, text=True, timeout=600)
+def _in_fresh_process(code: str) -> Any:
+    """Run ``code`` in a Python process of its own; the JSON it printed last."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=600)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _probe(call: str, run: str) -> dict:
+    return _in_fresh_process(PROBE.format(call=call, run=run, heavy=HEAVY))
 
 
 def test_building_the_command_line_imports_no_heavy_library():
@@ -40,15 +46,12 @@ def test_building_the_command_line_imports_no_heavy_library():
 def test_importing_the_package_reads_no_package_metadata():
     # Issue 18: `import bulletin` read its version from the installed distributions (a tenth of a
     # second, in every notebook and command); it is read when first asked for.
-    probe = ("import sys, bulletin; loaded = 'importlib.metadata' in sys.modules; "
-             "print(loaded, bulletin.__version__)")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          timeout=600)
-    loaded, version = done.stdout.split()
-    assert loaded == "False" and version != "0+unknown", done.stdout + done.stderr
+    loaded, version = _in_fresh_process(
+        "import json, sys, bulletin; "
+        "print(json.dumps(['importlib.metadata' in sys.modules, bulletin.__version__]))")
     from importlib.metadata import version as installed
 
-    assert version == installed("bulletin")
+    assert loaded is False and version == installed("bulletin") != "0+unknown", version
 
 
 @pytest.mark.slow
@@ -129,14 +132,11 @@ def test_a_warm_kernel_has_every_table_schema_built_and_no_figure_left_open(monk
 def test_the_kernel_server_preloads_what_notebooks_use_and_not_what_makes_the_pages():
     # Issue 18: the server imported the page-making modules too (nbformat, jsonschema and jinja2
     # behind them), a tenth of a second of every server's start that no kernel uses.
-    probe = ("import json, os, sys; os.environ['MPLBACKEND'] = 'Agg'; "
-             "from bulletin.render import kernelboot; kernelboot.preload(); "
-             "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-             "('bulletin', 'nbformat', 'jinja2', 'jsonschema', 'nbconvert'))))")
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          timeout=600)
-    assert done.returncode == 0, done.stderr
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    loaded = set(_in_fresh_process(
+        "import json, os, sys; os.environ['MPLBACKEND'] = 'Agg'; "
+        "from bulletin.render import kernelboot; kernelboot.preload(); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('bulletin', 'nbformat', 'jinja2', 'jsonschema', 'nbconvert'))))"))
     for used in ("bulletin.publish.report", "bulletin.publish.charts", "bulletin.publish.editions",
                  "bulletin.publish.main_points", "bulletin.analyses.route_map",
                  "bulletin.data.tables"):
