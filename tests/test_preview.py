@@ -263,3 +263,27 @@ def test_refused_options_exit_2_before_anything_starts(tmp_path: Path, capsys):
     assert main(["preview", "--quarter", "2017Q2", "--data-dir", str(data),
                  "--notebooks-dir", str(tmp_path / "nb"), "--country", "FRA"]) == 2
     assert "FRA" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("status", [0, 1])
+def test_the_terminal_says_how_a_render_ended_before_the_page_is_signalled(status: int, capsys):
+    # Whoever sees the page's version move on (a reader's reload, a script polling it) finds the
+    # terminal line already written: the full suite once read the log a moment too early.
+    class Renderer:
+        def run(self) -> tuple[int, str, str]:
+            return status, "issue 2017-Q2 written to x (1 run, 1 reused)\n", "  - 01: it broke"
+
+    class State:
+        said_before_finish = ""
+
+        def start(self) -> None:
+            pass
+
+        def finish(self, failure: str | None) -> None:
+            captured = capsys.readouterr()
+            self.said_before_finish = captured.out + captured.err
+
+    state = State()
+    preview_command.render_once(Renderer(), state)
+    expected = "(1 run, 1 reused); the page reloads" if status == 0 else "the render failed in"
+    assert expected in state.said_before_finish

@@ -191,20 +191,23 @@ def _describe(paths: list[str]) -> str:
 
 
 def render_once(renderer: Renderer, state: Any) -> None:
-    """Render, tell the server how it ended, and say so on the terminal."""
+    """Render, say on the terminal how it ended, then tell the server (the pages reload).
+
+    In that order: whoever sees the page's version move on finds the terminal line written.
+    """
     state.start()
     started = time.perf_counter()
     status, out, said = renderer.run()
     seconds = time.perf_counter() - started
     if status == 0:
         counts = re.search(r"\((\d+ run, [^)]*)\)", out)
-        state.finish(None)
         print(f"bulletin preview: rendered in {seconds:.1f} s"
               + (f" ({counts[1]})" if counts else "") + "; the page reloads", flush=True)
+        state.finish(None)
     else:
-        state.finish(said or f"bulletin render ended with status {status}")
         print(f"bulletin preview: the render failed in {seconds:.1f} s; still showing the last "
               f"complete render:\n{said}", file=sys.stderr, flush=True)
+        state.finish(said or f"bulletin render ended with status {status}")
 
 
 def watch(renderer: Renderer, state: Any, scan: Any) -> None:
