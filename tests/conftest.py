@@ -104,6 +104,19 @@ def figures_2017q2(rendered_2017q2: Path) -> dict[str, dict]:
     return json.loads((rendered_2017q2 / "figures.json").read_text())["figures"]
 
 
+@pytest.fixture(autouse=True)
+def bulletin_variables_left_as_found() -> Iterator[None]:
+    """Fail a test that leaves a ``BULLETIN_*`` environment variable changed.
+
+    A leaked ``BULLETIN_REFERENCE_DIR`` made every later test of the same worker check tables
+    against a test folder's vocabularies (one that knows a country 'XKX').
+    """
+    before = {k: v for k, v in os.environ.items() if k.startswith("BULLETIN_")}
+    yield
+    after = {k: v for k, v in os.environ.items() if k.startswith("BULLETIN_")}
+    assert after == before, f"BULLETIN_* variables left changed: {before} -> {after}"
+
+
 def _signal_state() -> tuple[object, ...]:
     """How this process takes SIGINT and SIGTERM: their handlers and whether they are blocked."""
     import signal

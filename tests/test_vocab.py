@@ -13,6 +13,17 @@ from bulletin.core.paths import REFERENCE_DIR
 from bulletin.data import vocab
 
 
+@pytest.fixture(autouse=True)
+def no_reference_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``$BULLETIN_REFERENCE_DIR`` unset during the test and after it, whatever the test set.
+
+    ``monkeypatch.delenv`` of a variable that is not set records nothing, so a variable that
+    :func:`vocab.use_reference_for` set later would outlive the test; set first, it is recorded.
+    """
+    monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, "")
+    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV)
+
+
 @pytest.fixture
 def own_reference(tmp_path: Path) -> Path:
     """A data folder with its own reference vocabularies: the project's plus a country 'XKX'."""
@@ -23,8 +34,7 @@ def own_reference(tmp_path: Path) -> Path:
     return data_dir
 
 
-def test_the_project_reference_is_the_default(monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
+def test_the_project_reference_is_the_default():
     assert paths.reference_dir() == REFERENCE_DIR
     assert "XKX" not in vocab.country_codes()
 
@@ -33,7 +43,6 @@ def test_a_data_folder_brings_its_own_vocabularies(
     own_reference: Path, monkeypatch: pytest.MonkeyPatch
 ):
     # Issue 12: reference/ inside a --data-dir was ignored.
-    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     assert vocab.use_reference_for(own_reference) == (own_reference / "reference").resolve()
     assert "XKX" in vocab.country_codes() and vocab.country_name("XKX") == "Kosovo"
     monkeypatch.delenv(vocab.REFERENCE_DIR_ENV)
@@ -43,7 +52,6 @@ def test_a_data_folder_brings_its_own_vocabularies(
 def test_a_data_folder_without_reference_keeps_the_folder_in_use(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     assert vocab.use_reference_for(tmp_path) == REFERENCE_DIR
     assert vocab.REFERENCE_DIR_ENV not in os.environ
     monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, "/chosen/by/the/user")
@@ -57,15 +65,12 @@ def test_a_missing_vocabulary_names_the_folder(tmp_path: Path, monkeypatch: pyte
         vocab.country_names()
 
 
-def test_tables_of_a_data_folder_are_checked_with_its_own_vocabularies(
-    own_reference: Path, monkeypatch: pytest.MonkeyPatch
-):
+def test_tables_of_a_data_folder_are_checked_with_its_own_vocabularies(own_reference: Path):
     # Issue 12: reference/ inside a --data-dir was ignored; a row of its own country was refused.
     import pandas as pd
 
     from bulletin.data.tables import TableError, load_table, write_table
 
-    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     rows = pd.DataFrame({"country": ["XKX"], "year": [2016], "drug": ["heroin"], "kg": [1.0],
                          "source": ["s"], "status": ["official"]})
     write_table("seizures_annual", rows, own_reference)
@@ -79,11 +84,10 @@ def test_tables_of_a_data_folder_are_checked_with_its_own_vocabularies(
 
 
 def test_an_import_maps_names_with_the_data_folder_s_own_vocabularies(
-    own_reference: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    own_reference: Path, tmp_path: Path,
 ):
     from bulletin.cli.main import main
 
-    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     with (own_reference / "reference" / "country_names.csv").open("a", encoding="utf-8") as out:
         out.write("Republic of Kosovo,XKX,\n")
     annex = tmp_path / "annex.csv"
@@ -96,14 +100,13 @@ def test_an_import_maps_names_with_the_data_folder_s_own_vocabularies(
     assert (own_reference / "seizures_annual.csv").read_text().splitlines()[1].startswith("XKX,2016")
 
 
-def test_every_indicator_of_the_shipped_data_has_a_reader_label(monkeypatch: pytest.MonkeyPatch):
+def test_every_indicator_of_the_shipped_data_has_a_reader_label():
     # Issue 17: page 08 showed `certified_police_officers_share`; labels come from the vocabulary.
     import re
 
     from bulletin.core.paths import DATA_DIR
     from bulletin.data.tables import load_table
 
-    monkeypatch.delenv(vocab.REFERENCE_DIR_ENV, raising=False)
     labels = vocab.load_reference("indicator_labels")
     assert labels["indicator"].is_unique and (labels["label"].str.strip() != "").all()
     shipped = set(load_table("indicators", DATA_DIR)["indicator"])
