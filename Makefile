@@ -30,7 +30,7 @@ pdf: $(STAMP) ## Render the issue (QUARTER=2017Q2) and print it to reports/<issu
 # On every core (pytest-xdist); prints the suite's wall time and keeps it in .make-test-time
 # (bench/bench_render.py prints it).
 test: $(STAMP) ## Run the test suite (prints its time)
-	@start=$$(date +%s); $(BIN)/python -m pytest -n auto; status=$$?; seconds=$$(( $$(date +%s) - start )); \
+	@start=$$(date +%s); $(BIN)/python -m pytest -n auto --dist worksteal; status=$$?; seconds=$$(( $$(date +%s) - start )); \
 	echo "make test: $$seconds s, exit $$status"; \
 	echo "$$seconds s, exit $$status, $$(date -u +%Y-%m-%dT%H:%MZ), $$(nproc) cores, load $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" > .make-test-time; \
 	exit $$status

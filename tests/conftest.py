@@ -104,6 +104,25 @@ def figures_2017q2(rendered_2017q2: Path) -> dict[str, dict]:
     return json.loads((rendered_2017q2 / "figures.json").read_text())["figures"]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the modules with slow tests (renders, browsers) first, each module's tests together.
+
+    Longest first: the workers that pytest-xdist's ``worksteal`` scheduling feeds (``make test``)
+    then end with the short tests, which even out their last minutes, instead of one worker
+    starting a long render while the other has nothing left. A module's tests stay together, so
+    that its fixtures are set up once.
+    """
+    order: dict[str, int] = {}
+    slow: set[str] = set()
+    for item in items:
+        module = item.nodeid.split("::", 1)[0]
+        order.setdefault(module, len(order))
+        if item.get_closest_marker("slow"):
+            slow.add(module)
+    items.sort(key=lambda item: (item.nodeid.split("::", 1)[0] not in slow,
+                                 order[item.nodeid.split("::", 1)[0]]))
+
+
 @pytest.fixture(autouse=True)
 def bulletin_variables_left_as_found() -> Iterator[None]:
     """Fail a test that leaves a ``BULLETIN_*`` environment variable changed.
