@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -142,9 +143,9 @@ def merge_by_precedence(
     dropped: list[int] = []
     superseded: dict[str, list[dict]] = {}  # claimant -> entries
     shared = frame.groupby(unit, dropna=False)["_claimant"].transform("nunique") > 1
-    for _, group in frame[shared].groupby(unit, dropna=False, sort=True):
+    for group in _unit_groups(frame[shared], unit, key, value):
         group = _step_aside(name, group, items, dropped)
-        _supersede(name, group, key, value, items, dropped, superseded)
+        _supersede(name, group, key, items, dropped, superseded)
     frame = frame.drop(index=dropped)
     _refuse_duplicate_keys(name, frame, key, data_dir)
     records = _updated_records(name, frame, key, value, records, items, superseded)
@@ -217,30 +218,72 @@ def _claim(source: str, status: str, file: int, items: list[Item]) -> tuple[str,
     return f"{status} {source}", None, source
 
 
-def _step_aside(
-    name: str, group: pd.DataFrame, items: list[Item], dropped: list[int]
-) -> pd.DataFrame:
+class _Row(NamedTuple):
+    """One row of a unit that several claimants share, as the precedence rules read it."""
+
+    index: int  # the row's label in the merged frame
+    file: int  # the file of this import it comes from (-1: already in the table)
+    status: str
+    claimant: str
+    rank: float | None  # the edition (None: unranked)
+    base: str  # the publication's source text
+    source: str
+    figure: object  # the value column's cell
+    key: tuple  # the key columns' cells
+
+
+def _unit_groups(
+    shared: pd.DataFrame, unit: list[str], key: list[str], value: str
+) -> list[list[_Row]]:
+    """The rows of each unit (sorted by unit, as pandas' ``groupby`` would), in the frame's order.
+
+    Plain rows, not one data frame per unit: the rules below run over a few rows at a time, for
+    hundreds of units in an import of overlapping editions, where pandas' indexing of small
+    frames cost more than the rules themselves.
+    """
+    if shared.empty:
+        return []
+    numbers = shared.groupby(unit, dropna=False, sort=True).ngroup()
+    groups: list[list[_Row]] = [[] for _ in range(int(numbers.max()) + 1)]
+    rows = zip(
+        numbers, shared.index, shared["_file"], shared["status"], shared["_claimant"],
+        shared["_rank"], shared["_base"], shared["source"], shared[value],
+        zip(*(shared[k] for k in key), strict=True), strict=True,
+    )
+    for number, index, file, status, claimant, rank, base, source, figure, cells in rows:
+        groups[number].append(
+            _Row(index, int(file), status, claimant, None if pd.isna(rank) else rank, base,
+                 source, figure, cells)
+        )
+    return groups
+
+
+def _key_text(cells: tuple) -> tuple[str, ...]:
+    """A key's cells as text, the same whichever table or record they come from."""
+    return tuple(str(_plain(v)) for v in cells)
+
+
+def _step_aside(name: str, group: list[_Row], items: list[Item], dropped: list[int]) -> list[_Row]:
     """Drop the reconstructed (or estimated) rows of a key that a file of this import gives."""
     new_files = sorted(
-        {int(f) for f in group["_file"] if f >= 0},
+        {row.file for row in group if row.file >= 0},
         key=lambda f: -(items[f][1].publication.edition or 0) if items[f][1].publication else 0,
     )
     if not new_files:
         return group
-    aside = group[(group["_file"] < 0) & group["status"].isin(precedence.STEPS_ASIDE)]
-    if len(aside):
+    aside = [row for row in group if row.file < 0 and row.status in precedence.STEPS_ASIDE]
+    if aside:
         report = items[new_files[0]][1]
         report.stepped_aside[name] = report.stepped_aside.get(name, 0) + len(aside)
-        dropped += list(aside.index)
-        group = group.drop(aside.index)
+        dropped += [row.index for row in aside]
+        group = [row for row in group if row not in aside]
     return group
 
 
 def _supersede(
     name: str,
-    group: pd.DataFrame,
+    group: list[_Row],
     key: list[str],
-    value: str,
     items: list[Item],
     dropped: list[int],
     superseded: dict[str, list[dict]],
@@ -249,32 +292,31 @@ def _supersede(
 
     Equal ranks are left for :func:`_refuse_duplicate_keys`, which refuses them naming both.
     """
-    official = group[group["status"].eq("official") & group["_rank"].notna()]
-    ranks = official.groupby("_claimant")["_rank"].first()
+    official = [row for row in group if row.status == "official" and row.rank is not None]
+    ranks: dict[str, float] = {}
+    for row in official:
+        ranks.setdefault(row.claimant, row.rank)
     if len(ranks) < 2:
         return
-    winners = ranks[ranks.eq(ranks.max())].index
+    best = max(ranks.values())
+    winners = [claimant for claimant, rank in ranks.items() if rank == best]
     if len(winners) > 1:
         return  # equal ranks: refused later as a clash, naming both
     winner = winners[0]
-    winning = official[official["_claimant"].eq(winner)]
-    by_key = {
-        tuple(str(_plain(v)) for v in row): (src, fig)
-        for row, src, fig in zip(
-            winning[key].itertuples(index=False), winning["_base"], winning[value], strict=True
-        )
-    }
-    for claimant in ranks.index.drop(winner):
-        losing = official[official["_claimant"].eq(claimant)]
-        dropped += list(losing.index)
-        for _, row in losing.iterrows():
-            lookup = tuple(str(_plain(row[k])) for k in key)
-            source, figure = by_key.get(lookup, (winning["_base"].iloc[0], None))
+    winning = [row for row in official if row.claimant == winner]
+    by_key = {_key_text(row.key): (row.base, row.figure) for row in winning}
+    for claimant in sorted(ranks):
+        if claimant == winner:
+            continue
+        losing = [row for row in official if row.claimant == claimant]
+        dropped += [row.index for row in losing]
+        for row in losing:
+            source, figure = by_key.get(_key_text(row.key), (winning[0].base, None))
             superseded.setdefault(claimant, []).append(
                 {
-                    "key": {k: _plain(row[k]) for k in key},
-                    "source": row["source"],
-                    "value": _figure(row[value]),
+                    "key": {k: _plain(v) for k, v in zip(key, row.key, strict=True)},
+                    "source": row.source,
+                    "value": _figure(row.figure),
                     "by": source,
                     "winner_value": _figure(figure),
                 }
@@ -283,16 +325,16 @@ def _supersede(
 
 
 def _count_superseded(
-    name: str, losing: pd.DataFrame, winning: pd.DataFrame, items: list[Item]
+    name: str, losing: list[_Row], winning: list[_Row], items: list[Item]
 ) -> None:
     """Tell the files of this import how many rows they lost, or won from whom."""
-    file = int(losing["_file"].iloc[0])
+    file = losing[0].file
     if file >= 0:
         report = items[file][1]
         report.superseded[name] = report.superseded.get(name, 0) + len(losing)
-    for winner_file in {int(f) for f in winning["_file"] if f >= 0}:
+    for winner_file in {row.file for row in winning if row.file >= 0}:
         counts = items[winner_file][1].superseding.setdefault(name, {})
-        base = losing["_base"].iloc[0]
+        base = losing[0].base
         counts[base] = counts.get(base, 0) + len(losing)
 
 
