@@ -72,59 +72,89 @@ def browser(issue: Path):
         browser.close()
 
 
-class Visit:
-    """A page opened from disk, with what went wrong while it loaded."""
+class _Tab:
+    """One browser page at one width, that a test's visits navigate in turn.
 
-    def __init__(self, browser, path: Path, width: int = 1200) -> None:
+    A new context and page for each visit started a renderer process each time: three quarters
+    of the Chromium time of these tests. The pages run no script (see
+    :func:`test_no_code_text_on_any_page`), so a page leaves nothing behind for the next one.
+    """
+
+    def __init__(self, browser, width: int) -> None:
+        self.current: Visit | None = None
         self.context = browser.new_context(viewport={"width": width, "height": 900})
-        self.closed = False
-        self.errors: list[str] = []
-        self.outgoing: list[str] = []
-        self.dialogs: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
+        self.page.on("pageerror", lambda error: self._visit().errors.append(f"page error: {error}"))
         self.page.on("request", self._request)
         self.page.on("dialog", self._dialog)
-        self.response = self.page.goto(path.as_uri(), wait_until="load")
+
+    def _visit(self) -> Visit:
+        assert self.current is not None, "an event before any visit"
+        return self.current
 
     def _route(self, route) -> None:
         if route.request.url.startswith(LOCAL_SCHEMES):
             route.continue_()
         else:
-            self.outgoing.append(route.request.url)
+            self._visit().outgoing.append(route.request.url)
             route.abort()
 
     def _request(self, request) -> None:
-        if not request.url.startswith(LOCAL_SCHEMES) and request.url not in self.outgoing:
-            self.outgoing.append(request.url)
+        outgoing = self._visit().outgoing
+        if not request.url.startswith(LOCAL_SCHEMES) and request.url not in outgoing:
+            outgoing.append(request.url)
 
     def _console(self, message) -> None:
         if message.type == "error":
-            self.errors.append(f"console error: {message.text}")
+            self._visit().errors.append(f"console error: {message.text}")
 
     def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
+        self._visit().dialogs.append(dialog.message)
         dialog.dismiss()
 
     def close(self) -> None:
-        if not self.closed:
-            self.closed = True
-            self.context.close()
+        self.context.close()
+
+
+class Visit:
+    """A page opened from disk, with what went wrong while it loaded.
+
+    Its :class:`_Tab` serves the next visit at the same width: a visit's page is only good until
+    then.
+    """
+
+    def __init__(self, tab: _Tab, path: Path) -> None:
+        self.errors: list[str] = []
+        self.outgoing: list[str] = []
+        self.dialogs: list[str] = []
+        self._tab = tab
+        tab.current = self
+        tab.page.emulate_media(media="null")  # as a new page: no print emulation left over
+        self.response = tab.page.goto(path.as_uri(), wait_until="load")
+
+    @property
+    def page(self):
+        assert self._tab.current is self, "a later visit at this width has navigated this page away"
+        return self._tab.page
+
+    def close(self) -> None:
+        """Nothing to close: the test's tabs are closed when it ends."""
 
 
 @pytest.fixture
 def visit(browser):
-    opened: list[Visit] = []
+    tabs: dict[int, _Tab] = {}
 
     def open_page(path: Path, width: int = 1200) -> Visit:
-        opened.append(Visit(browser, path, width))
-        return opened[-1]
+        if width not in tabs:
+            tabs[width] = _Tab(browser, width)
+        return Visit(tabs[width], path)
 
     yield open_page
-    for page in opened:
-        page.close()
+    for tab in tabs.values():
+        tab.close()
 
 
 def _pages(issue: Path) -> list[Path]:
