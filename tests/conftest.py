@@ -11,6 +11,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -121,6 +122,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             slow.add(module)
     items.sort(key=lambda item: (item.nodeid.split("::", 1)[0] not in slow,
                                  order[item.nodeid.split("::", 1)[0]]))
+
+
+@pytest.fixture(autouse=True)
+def pyplot_figures_closed() -> Iterator[None]:
+    """Close the figures a test left open in pyplot (charts drawn by the analyses' functions).
+
+    pyplot keeps every figure until it is closed: a worker running hundreds of chart tests held
+    them all, and warned past twenty.
+    """
+    yield
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    if pyplot is not None:
+        pyplot.close("all")
 
 
 @pytest.fixture(autouse=True)
