@@ -126,15 +126,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(autouse=True)
 def pyplot_figures_closed() -> Iterator[None]:
-    """Close the figures a test left open in pyplot (charts drawn by the analyses' functions).
+    """Close the figures a test opened in pyplot and left open (charts the analyses drew).
 
     pyplot keeps every figure until it is closed: a worker running hundreds of chart tests held
-    them all, and warned past twenty.
+    them all, and warned past twenty. Figures of a module's fixtures, made before the test, stay
+    open for the module's other tests.
     """
+    pyplot = sys.modules.get("matplotlib.pyplot")
+    before = set(pyplot.get_fignums()) if pyplot is not None else set()
     yield
     pyplot = sys.modules.get("matplotlib.pyplot")
     if pyplot is not None:
-        pyplot.close("all")
+        for number in set(pyplot.get_fignums()) - before:
+            pyplot.close(number)
 
 
 @pytest.fixture(autouse=True)
