@@ -176,8 +176,20 @@ def _replace_own_rows(
         new = imported.frame.copy()
         new["_origin"] = list(origins_of(imported, path))
         new["_file"] = i
-        frame = pd.concat([frame[~gone], new], ignore_index=True)
+        frame = _rows_then(frame[~gone], new)
     return frame
+
+
+def _rows_then(kept: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``kept``'s rows, then ``new``'s, in ``kept``'s column order; no rows kept: ``new``'s types.
+
+    Said here rather than left to ``pd.concat``, whose types from an empty frame changed between
+    pandas 2 (ignored, with a FutureWarning) and pandas 3 (counted).
+    """
+    if len(kept):
+        return pd.concat([kept, new], ignore_index=True)
+    columns = list(dict.fromkeys([*kept.columns, *new.columns]))
+    return new.reindex(columns=columns).reset_index(drop=True)
 
 
 def _with_claimants(frame: pd.DataFrame, items: list[Item]) -> pd.DataFrame:
