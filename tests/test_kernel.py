@@ -112,3 +112,27 @@ def test_charts_show_in_forked_kernels(tmp_path):
     executed = nbformat.read(out / "01_chart.ipynb", as_version=4)
     assert any("image/png" in o.get("data", {}) for o in executed.cells[-1].outputs)
     assert "data:image/png;base64" in (out / "01_chart.html").read_text()
+
+
+def test_a_forked_kernel_has_its_own_process_group_before_its_fork_is_answered(tmp_path):
+    # A render that closed at once after a fork (Ctrl-C, a failed notebook) had the server kill
+    # the new kernel's process group before the kernel had made it: the kernel lived on. The
+    # child here is slow to detach (it closes a handle that takes 0.3 s first) and then fails at
+    # once (its folder does not exist): its process group must be its own when the fork returns.
+    import os
+    import time
+
+    from bulletin.render.kernelboot import fork_kernel
+
+    class SlowToClose:
+        def close(self) -> None:
+            time.sleep(0.3)
+
+    request = {"argv": [], "cwd": str(tmp_path / "missing"), "env": {},
+               "log": str(tmp_path / "kernel.log")}
+    pid = fork_kernel(request, os.getpid(), close=[SlowToClose()])
+    try:
+        assert os.getpgid(pid) == pid
+    finally:
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 1  # it could not become a kernel

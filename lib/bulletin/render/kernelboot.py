@@ -22,13 +22,12 @@ Two ways in, both started by :mod:`bulletin.render.kernel`:
 
 - ``python -m bulletin.render.kernelboot -f CONNECTION_FILE``: one kernel, as ``ipykernel_launcher``
   would start it, with the trace installed;
-- ``python -m bulletin.render.kernelboot --fork-server``: a process that imports the heavy modules once
-  (numpy, pandas, matplotlib, seaborn, IPython, ipykernel and the ``bulletin`` library) and then,
-  for each JSON request on its standard input, forks a fresh kernel process that starts with all
-  of them already imported. Each notebook still gets a kernel of its own (its own process, working
-  folder, sockets and state); it just does not pay for the imports again. The server answers with
-  the kernel's process id on its standard output, and when its standard input closes (the
-  renderer ended, however it ended) it kills every kernel it forked and exits.
+- ``python -m bulletin.render.kernelboot --fork-server``: imports the heavy modules once (numpy,
+  pandas, matplotlib, seaborn, IPython, ipykernel, the library), then forks a kernel for each JSON
+  request on its standard input: each notebook still gets a kernel of its own (process, folder,
+  sockets, state), without paying for the imports. It answers with the kernel's process id on
+  its standard output; when its standard input closes (the renderer ended, however it ended), it
+  kills every kernel it forked and exits.
 """
 
 from __future__ import annotations
@@ -44,8 +43,7 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-# The reference vocabularies a kernel reads (see bulletin.core.paths); set by the renderer when the
-# data folder has its own reference/.
+# The reference vocabularies a kernel reads: the data folder's own reference/ when it has one.
 from bulletin.core.paths import REFERENCE_DIR_ENV
 
 TRACE_FILE_ENV = "BULLETIN_TRACE_FILE"
@@ -437,15 +435,18 @@ def fork_kernel(request: dict, server_pid: int, close: Iterable[Any] = ()) -> in
     """Fork a kernel for ``request``; its process id. The child first closes ``close``.
 
     The child never returns: it runs the kernel, then ends (status 1, the traceback in the
-    kernel's log, if it could not become one).
+    kernel's log, if it could not become one). It returns once the child has its own process
+    group (or has ended): a render closed at once then kills that group, not one not made yet.
     """
+    detached, told = os.pipe()
     pid = os.fork()
     if pid == 0:
         status = 0
         try:
+            os.close(detached)
             for handle in close:  # the server's sockets are not the kernel's
                 handle.close()
-            become_kernel(request, server_pid)
+            become_kernel(request, server_pid, told)
         except BaseException:  # noqa: BLE001 (the kernel's log says why; the child must end here)
             import traceback
 
@@ -453,6 +454,9 @@ def fork_kernel(request: dict, server_pid: int, close: Iterable[Any] = ()) -> in
             status = 1
         finally:
             os._exit(status)
+    os.close(told)
+    os.read(detached, 1)  # a byte once the child is detached; nothing if it ended before
+    os.close(detached)
     return pid
 
 
@@ -483,12 +487,15 @@ def leave_working_folder_off_path() -> None:
         del sys.path[0]
 
 
-def become_kernel(request: dict, server_pid: int) -> None:
-    """In the forked child: detach, take the request's folder and environment, run ipykernel."""
+def become_kernel(request: dict, server_pid: int, detached: int | None = None) -> None:
+    """Forked child: detach (then tell ``detached``), take the request's cwd and env, run ipykernel."""
     os.setsid()  # its own process group: the renderer can signal the kernel and its children
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    if detached is not None:
+        os.write(detached, b"1")
+        os.close(detached)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     output = os.open(request.get("log") or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
