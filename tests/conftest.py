@@ -106,22 +106,25 @@ def figures_2017q2(rendered_2017q2: Path) -> dict[str, dict]:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run the modules with slow tests (renders, browsers) first, each module's tests together.
+    """Run the modules with slow tests (renders, browsers) first, each module's tests in a row.
 
     Longest first: the workers that pytest-xdist's ``worksteal`` scheduling feeds (``make test``)
     then end with the short tests, which even out their last minutes, instead of one worker
-    starting a long render while the other has nothing left. A module's tests stay together, so
-    that its fixtures are set up once.
+    starting a long render while the other has nothing left. A module's tests stay in a row, so
+    that a worker running them sets its module fixtures up once.
     """
     order: dict[str, int] = {}
     slow: set[str] = set()
     for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        order.setdefault(module, len(order))
+        order.setdefault(_module_of(item), len(order))
         if item.get_closest_marker("slow"):
-            slow.add(module)
-    items.sort(key=lambda item: (item.nodeid.split("::", 1)[0] not in slow,
-                                 order[item.nodeid.split("::", 1)[0]]))
+            slow.add(_module_of(item))
+    items.sort(key=lambda item: (_module_of(item) not in slow, order[_module_of(item)]))
+
+
+def _module_of(item: pytest.Item) -> str:
+    """The file a test item comes from, as its node id names it."""
+    return item.nodeid.split("::", 1)[0]
 
 
 @pytest.fixture(autouse=True)
