@@ -102,8 +102,10 @@ class _Tab:
             route.abort()
 
     def _request(self, request) -> None:
+        if request.url.startswith(LOCAL_SCHEMES):
+            return
         outgoing = self._visit().outgoing
-        if not request.url.startswith(LOCAL_SCHEMES) and request.url not in outgoing:
+        if request.url not in outgoing:
             outgoing.append(request.url)
 
     def _console(self, message) -> None:

@@ -438,15 +438,15 @@ def fork_kernel(request: dict, server_pid: int, close: Iterable[Any] = ()) -> in
     kernel's log, if it could not become one). It returns once the child has its own process
     group (or has ended): a render closed at once then kills that group, not one not made yet.
     """
-    detached, told = os.pipe()
+    detach_read, detach_write = os.pipe()
     pid = os.fork()
     if pid == 0:
         status = 0
         try:
-            os.close(detached)
+            os.close(detach_read)
             for handle in close:  # the server's sockets are not the kernel's
                 handle.close()
-            become_kernel(request, server_pid, told)
+            become_kernel(request, server_pid, detach_write)
         except BaseException:  # noqa: BLE001 (the kernel's log says why; the child must end here)
             import traceback
 
@@ -454,9 +454,9 @@ def fork_kernel(request: dict, server_pid: int, close: Iterable[Any] = ()) -> in
             status = 1
         finally:
             os._exit(status)
-    os.close(told)
-    os.read(detached, 1)  # a byte once the child is detached; nothing if it ended before
-    os.close(detached)
+    os.close(detach_write)
+    os.read(detach_read, 1)  # a byte once the child is detached; nothing if it ended before
+    os.close(detach_read)
     return pid
 
 
@@ -487,15 +487,15 @@ def leave_working_folder_off_path() -> None:
         del sys.path[0]
 
 
-def become_kernel(request: dict, server_pid: int, detached: int | None = None) -> None:
-    """Forked child: detach (then tell ``detached``), take the request's cwd and env, run ipykernel."""
+def become_kernel(request: dict, server_pid: int, tell_detached: int | None = None) -> None:
+    """Forked child: detach (tell ``tell_detached``), take the request's cwd and env, run ipykernel."""
     os.setsid()  # its own process group: the renderer can signal the kernel and its children
     for signum in (signal.SIGCHLD, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE):
         signal.signal(signum, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.default_int_handler)
-    if detached is not None:
-        os.write(detached, b"1")
-        os.close(detached)
+    if tell_detached is not None:  # a pipe's end: fork_kernel waits for this byte
+        os.write(tell_detached, b"1")
+        os.close(tell_detached)
     devnull = os.open(os.devnull, os.O_RDWR)
     os.dup2(devnull, 0)
     output = os.open(request.get("log") or os.devnull, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)

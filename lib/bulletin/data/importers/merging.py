@@ -287,8 +287,9 @@ def _step_aside(name: str, group: list[_Row], items: list[Item], dropped: list[i
     if aside:
         report = items[new_files[0]][1]
         report.stepped_aside[name] = report.stepped_aside.get(name, 0) + len(aside)
-        dropped += [row.index for row in aside]
-        group = [row for row in group if row not in aside]
+        gone = {row.index for row in aside}
+        dropped += sorted(gone)
+        group = [row for row in group if row.index not in gone]
     return group
 
 
