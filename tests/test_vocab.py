@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -122,3 +123,45 @@ def test_an_indicator_without_a_label_is_shown_in_words(caplog: pytest.LogCaptur
     assert vocab.indicator_label("police_personnel_rate") == "Police personnel rate"
     assert "indicator_labels.csv" in caplog.text
     assert vocab.indicator_label("Drug-related offences") == "Drug-related offences"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in REFERENCE_DIR.glob("*.csv")))
+def test_a_vocabulary_is_the_frame_pandas_reads(name: str):
+    # Issue 18: the vocabularies are read with the csv module (the pages name countries without
+    # importing pandas); as a frame they must be what pandas' own reader makes of the file.
+    import pandas as pd
+
+    expected = pd.read_csv(REFERENCE_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(vocab.load_reference(name), expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("iso3,name\nKGZ,Kyrgyzstan\nTJK\n", "countries.csv, line 3: 1 fields, expected 2 (iso3, name)"),
+        ("iso3,name\nKGZ,Kyrgyzstan,Asia\n", "countries.csv, line 2: 3 fields, expected 2 (iso3, name)"),
+        ("", "the reference vocabulary 'countries' has no header line"),
+        ("code,label\nKGZ,Kyrgyzstan\n", "the reference vocabulary 'countries' has no column 'iso3'"),
+    ],
+    ids=["short row", "long row", "empty file", "no such column"],
+)
+def test_a_broken_vocabulary_is_refused_naming_its_file_and_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, problem: str
+):
+    (tmp_path / "countries.csv").write_text(text, encoding="utf-8")
+    monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, str(tmp_path))
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        vocab.country_names()
+
+
+def test_a_vocabulary_with_a_byte_order_mark_and_blank_lines_reads_as_pandas_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import pandas as pd
+
+    path = tmp_path / "countries.csv"
+    path.write_bytes('\ufeffiso3,name\r\nKGZ,"Kyrgyz Republic, the"\r\n\r\nTJK,\r\n'.encode())
+    monkeypatch.setenv(vocab.REFERENCE_DIR_ENV, str(tmp_path))
+    assert vocab.country_names() == {"KGZ": "Kyrgyz Republic, the", "TJK": ""}
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(vocab.load_reference("countries"), expected)

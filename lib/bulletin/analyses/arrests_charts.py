@@ -28,10 +28,9 @@ from bulletin.analyses.series import (
     rows_in_period,
 )
 from bulletin.core.wording import describe_years
-from bulletin.data.trust import describe_sources, describe_status, statuses
+from bulletin.data.trust import describe_sources, describe_status, is_reconstructed, statuses
 from bulletin.publish.charts import (
     finish_chart,
-    is_reconstructed,
     new_chart,
     repeated_reconstructed,
 )

@@ -17,13 +17,18 @@ from bulletin.analyses.indicators import (
     FEMALE,
     MALE,
 )
-from bulletin.data.trust import describe_sources, describe_status, least_trusted, statuses
+from bulletin.data.trust import (
+    describe_sources,
+    describe_status,
+    is_reconstructed,
+    least_trusted,
+    statuses,
+)
 from bulletin.publish.chart_facts import statuses_of
 from bulletin.publish.charts import (
     PALETTE,
     STATED_MARKER,
     finish_chart,
-    is_reconstructed,
     new_chart,
 )
 

@@ -29,14 +29,15 @@ import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from bulletin.core.paths import data_folder
 from bulletin.core.periods import STATEMENTS_ISSUE, Quarter
 from bulletin.core.wording import describe_years, join_words
 from bulletin.data.citations import source_line
+
+if TYPE_CHECKING:  # pandas is imported where a function needs it: the pages import this module
+    import pandas as pd
 
 STATUS_WORDS = {
     "official": "official figures",
@@ -85,6 +86,7 @@ _CLAIM = re.compile(r"\bC(\d+)(?:\s*[-–]\s*C?(\d+))?\b")
 def describe_status(rows: pd.DataFrame, period_column: str | None = "year") -> str:
     """One sentence on the status of some rows, with the periods each status covers.
 
+    >>> import pandas as pd
     >>> rows = pd.DataFrame({"year": [2015, 2016, 2017], "status": ["official", "official", "reconstructed"]})
     >>> print(describe_status(rows))
     Data status: official figures (2015-2016); reconstructed by this project where no figure is published, not official (2017).
@@ -106,6 +108,7 @@ def describe_status(rows: pd.DataFrame, period_column: str | None = "year") -> s
 def describe_sources(rows: pd.DataFrame) -> str:
     """The publications some rows come from, as one 'Source:' line (:func:`~bulletin.data.citations.source_line`).
 
+    >>> import pandas as pd
     >>> describe_sources(pd.DataFrame({"source": ["UNODC, World Drug Report 2024, statistical annex, table 7.1: x"]}))
     'Source: UNODC, World Drug Report 2024, annex table 7.1.'
     """
@@ -121,6 +124,7 @@ def order_of_trust(status: str) -> int:
 def statuses(rows: pd.DataFrame) -> list[str]:
     """The statuses present in some rows, in order of trust.
 
+    >>> import pandas as pd
     >>> statuses(pd.DataFrame({"status": ["reconstructed", "stated", "official"]}))
     ['official', 'stated', 'reconstructed']
     """
@@ -136,6 +140,15 @@ def least_trusted(status: str) -> str:
     """
     parts = [p for p in re.split(r"[^a-z]+", str(status)) if p]
     return max(parts, key=order_of_trust) if parts else ""
+
+
+def is_reconstructed(status: str) -> bool:
+    """Whether a (joined) status has any part made by the project: reconstructed or estimated.
+
+    >>> is_reconstructed("official+reconstructed"), is_reconstructed("estimate"), is_reconstructed("stated")
+    (True, True, False)
+    """
+    return least_trusted(status) in ("reconstructed", "estimate")
 
 
 # --- the basis of a claim -----------------------------------------------------------------------
@@ -261,6 +274,8 @@ def basis_of(rows: pd.DataFrame, claim_id: str) -> Basis:
 
     With no rows at all, the bulletin's own words are the only figures there are: ``stated``.
     """
+    import pandas as pd
+
     if rows.empty:
         return Basis(claim_id, "stated", {})
     sources = rows["source"] if "source" in rows else pd.Series("", index=rows.index)
@@ -293,6 +308,7 @@ def basis_of(rows: pd.DataFrame, claim_id: str) -> Basis:
 def claim_basis(rows: pd.DataFrame, claim_id: str) -> str:
     """The basis of a claim's check: ``official``, ``stated``, ``reconstructed`` or ``mixed``.
 
+    >>> import pandas as pd
     >>> rows = pd.DataFrame({"status": ["official", "reconstructed"],
     ...                      "source": ["WDR", "reconstructed from the bulletin (C6)"]})
     >>> claim_basis(rows, "C6"), claim_basis(rows.iloc[:1], "C6"), claim_basis(rows.iloc[1:], "C6")
@@ -365,10 +381,13 @@ def data_shares(frame: pd.DataFrame, quantity: str | None = None) -> dict[str, A
         {status: {"rows", "rows_pct", "quantity", "quantity_pct", "years"}}}``, statuses in order
         of trust; shares in per cent, rounded to 0.1.
 
+    >>> import pandas as pd
     >>> shares = data_shares(pd.DataFrame({"kg": [3.0, 1.0], "status": ["official", "stated"]}))
     >>> shares["statuses"]["official"]["rows_pct"], shares["statuses"]["official"]["quantity_pct"]
     (50.0, 75.0)
     """
+    import pandas as pd
+
     quantity = quantity if quantity is not None else quantity_column(frame)
     total_rows = len(frame)
     total = float(frame[quantity].sum()) if quantity and total_rows else None

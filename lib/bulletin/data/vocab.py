@@ -6,17 +6,22 @@ or the folder named by the environment variable ``BULLETIN_REFERENCE_DIR`` (the 
 to ``<data_dir>/reference`` when a ``--data-dir`` brings its own vocabularies;
 :func:`use_reference_for` does the same in a process). Each vocabulary is cached per folder after
 its first read.
+
+They are read with the ``csv`` module, not pandas: the page machinery names countries and drugs
+too, and a render's own process does not import pandas to make pages
+(``tests/test_startup.py``). :func:`load_reference` gives a vocabulary as a frame, for the
+importers and analyses.
 """
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 import re
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from bulletin.core.paths import (
     REFERENCE_DIR_ENV,
@@ -24,6 +29,9 @@ from bulletin.core.paths import (
     reference_dir,
 )
 from bulletin.core.regions import CENTRAL_ASIA, DEFAULT_SCOPE  # noqa: F401 (the vocabulary's names)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 log = logging.getLogger(__name__)
 
@@ -53,13 +61,56 @@ def load_reference(name: str) -> pd.DataFrame:
 
 @cache
 def _load_reference(folder: str, name: str) -> pd.DataFrame:
+    import pandas as pd
+
+    header, rows = _read_vocabulary(folder, name)
+    return pd.DataFrame(list(rows), columns=list(header), dtype=str)
+
+
+@cache
+def _read_vocabulary(folder: str, name: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+    """A vocabulary's header and rows, every cell as text (read once per folder).
+
+    Raises:
+        FileNotFoundError: the folder has no such vocabulary.
+        ValueError: the file has no header, or a row whose fields the header does not match
+            (naming the file and the line).
+    """
     path = Path(folder) / f"{name}.csv"
     if not path.is_file():
         raise FileNotFoundError(
             f"{path}: the reference vocabulary {name!r} is missing from {folder}"
             + (f" (named by ${REFERENCE_DIR_ENV})" if os.environ.get(REFERENCE_DIR_ENV) else "")
         )
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = tuple(next(reader, ()))
+        if not header:
+            raise ValueError(f"{path}: the reference vocabulary {name!r} has no header line")
+        rows = []
+        for fields in reader:
+            if not fields:  # a blank line
+                continue
+            if len(fields) != len(header):
+                raise ValueError(
+                    f"{path}, line {reader.line_num}: {len(fields)} fields, expected "
+                    f"{len(header)} ({', '.join(header)})"
+                )
+            rows.append(tuple(fields))
+    return header, tuple(rows)
+
+
+def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[str, str]]:
+    """One vocabulary's ``key`` and ``value`` columns, row by row."""
+    header, rows = _read_vocabulary(folder, name)
+    for column in (key, value):
+        if column not in header:
+            raise ValueError(
+                f"{Path(folder) / f'{name}.csv'}: the reference vocabulary {name!r} has no "
+                f"column {column!r} (its columns: {', '.join(header)})"
+            )
+    k, v = header.index(key), header.index(value)
+    return [(row[k], row[v]) for row in rows]
 
 
 def country_names() -> dict[str, str]:
@@ -74,8 +125,7 @@ def country_names() -> dict[str, str]:
 @cache
 def _mapping(folder: str, name: str, key: str, value: str) -> dict[str, str]:
     """One vocabulary's ``key`` column mapped to its ``value`` column (read once per folder)."""
-    frame = _load_reference(folder, name)
-    return dict(zip(frame[key], frame[value], strict=True))
+    return dict(_column_pairs(folder, name, key, value))
 
 
 def country_codes() -> frozenset[str]:
@@ -109,10 +159,8 @@ def drug_labels() -> dict[str, str]:
 
 @cache
 def _drug_labels(folder: str) -> dict[str, str]:
-    drug_frame = _load_reference(folder, "drugs")
-    group_frame = _load_reference(folder, "drug_groups")
-    labels = dict(zip(drug_frame["drug"], drug_frame["label"], strict=True))
-    labels.update(zip(group_frame["drug_group"], group_frame["label"], strict=True))
+    labels = dict(_column_pairs(folder, "drugs", "drug", "label"))
+    labels.update(_column_pairs(folder, "drug_groups", "drug_group", "label"))
     return labels
 
 
@@ -162,8 +210,7 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 @cache
 def _indicator_vocabulary(folder: str) -> tuple[dict[str, str], dict[str, str]]:
     """The indicators' labels and units of a reference folder (read once per folder)."""
-    frame = _load_reference(folder, "indicator_labels")
     return (
-        dict(zip(frame["indicator"], frame["label"], strict=True)),
-        dict(zip(frame["indicator"], frame["unit_label"], strict=True)),
+        dict(_column_pairs(folder, "indicator_labels", "indicator", "label")),
+        dict(_column_pairs(folder, "indicator_labels", "indicator", "unit_label")),
     )

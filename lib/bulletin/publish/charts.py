@@ -46,7 +46,7 @@ from matplotlib.ticker import FuncFormatter, ScalarFormatter
 from matplotlib.transforms import Bbox
 
 from bulletin.core.numbers import axis_number
-from bulletin.data.trust import least_trusted, order_of_trust
+from bulletin.data.trust import is_reconstructed, order_of_trust
 from bulletin.publish import opaque_png
 from bulletin.publish.chart_facts import ChartInfo, chart_facts
 from bulletin.publish.downloads import CHART_DPI, PNG_DENSITY, png_size
@@ -149,11 +149,6 @@ def group_thousands(fig: Figure) -> None:
         for axis in (ax.xaxis, ax.yaxis):
             if type(axis.get_major_formatter()) is ScalarFormatter and not _holds_years(axis):
                 axis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value)))
-
-
-def is_reconstructed(status: str) -> bool:
-    """Whether a (joined) status has any part made by the project: reconstructed or estimated."""
-    return least_trusted(status) in ("reconstructed", "estimate")
 
 
 def style_bar(patch: Any, status: str, colour: Any | None = None) -> None:

@@ -31,9 +31,8 @@ from bulletin.core.wording import (
     join_words,
     number_in_words,
 )
-from bulletin.data.trust import least_trusted
+from bulletin.data.trust import is_reconstructed, least_trusted
 from bulletin.data.vocab import country_name
-from bulletin.publish.charts import is_reconstructed
 from bulletin.publish.report import MainPoint, order_statuses, split_statuses
 
 log = logging.getLogger(__name__)

@@ -24,11 +24,9 @@ import math
 import re
 import urllib.parse
 from collections.abc import Iterable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mistune
-import numpy as np
-import pandas as pd
 from IPython.display import display
 
 from bulletin.core.files import neutralise_frame
@@ -50,6 +48,9 @@ from bulletin.data.trust import (
     describe_shares,
     order_of_trust,
 )
+
+if TYPE_CHECKING:  # pandas is imported where a function needs it: the pages import this module
+    import pandas as pd
 
 FIGURE_MIMETYPE = "application/vnd.bulletin.figure+json"
 CLAIM_MIMETYPE = "application/vnd.bulletin.claim+json"
@@ -282,9 +283,12 @@ def csv_text(frame: pd.DataFrame) -> str:
     return) are neutralised; numbers are written at the precision of their source, without the
     float artefacts of arithmetic (:func:`~bulletin.core.numbers.source_precision`).
 
+    >>> import pandas as pd
     >>> csv_text(pd.DataFrame({"title": ["=1+1"], "t": [3.0071999999999997]}))
     "title,t\n'=1+1,3.0072\n"
     """
+    import pandas as pd
+
     frame = frame.copy()
     for column in frame.columns:  # computed shares: two decimals, one more than the page shows
         if _is_percent(column) and pd.api.types.is_float_dtype(frame[column]):
@@ -309,11 +313,16 @@ def csv_link(csv: str, filename: str, label: str = "Download the data (CSV)") ->
 
 
 def _is_number_column(values: pd.Series) -> bool:
+    import pandas as pd
+
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
 
 
 def _cell(value: Any, places: int, grouped: bool) -> str:
     """One cell as readers see it: numbers rounded and grouped, a missing value as the one mark."""
+    import numpy as np
+    import pandas as pd
+
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return NO_FIGURE
     if isinstance(value, (bool, np.bool_)):
@@ -332,6 +341,8 @@ def _column_places(column: Any, decimals: int) -> int:
 
 def _is_year_column(column: Any, values: pd.Series) -> bool:
     """Whether a column holds years (never given a thousands separator): whole numbers headed "year"."""
+    import pandas as pd
+
     return "year" in str(column).lower() and pd.api.types.is_integer_dtype(values)
 
 
