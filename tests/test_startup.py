@@ -146,10 +146,11 @@ def test_the_kernel_server_preloads_what_notebooks_use_and_not_what_makes_the_pa
 
 
 def test_a_render_that_runs_notebooks_makes_its_pages_without_pandas_or_plotting(tmp_path: Path):
-    # Issue 18: the page machinery imported pandas (the vocabularies, the trust words) and
-    # matplotlib and seaborn (one status test of the charts' module): a second of every render
-    # that runs a notebook. The notebooks run in kernels, which have them; the render's own process
-    # needs none of them once its tables have been checked (the data check is remembered).
+    # Issue 18: the page machinery imported pandas (the vocabularies, the trust words), matplotlib
+    # and seaborn (one status test of the charts' module) and IPython (to display what a notebook
+    # records): a second of every render that runs a notebook. The notebooks run in kernels, which
+    # have them; the render's own process needs none of them once its tables have been checked
+    # (the data check is remembered).
     from render_helpers import bulletin, small_data, write_notebook
 
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
@@ -162,7 +163,7 @@ def test_a_render_that_runs_notebooks_makes_its_pages_without_pandas_or_plotting
         "import json, sys\nfrom bulletin.cli.main import main\n"
         f"status = main({args!r})\n"
         "print(json.dumps({'status': status, 'loaded': sorted(m for m in "
-        "('pandas', 'pandera', 'matplotlib', 'seaborn', 'scipy') if m in sys.modules)}))")
+        "('pandas', 'pandera', 'matplotlib', 'seaborn', 'scipy', 'IPython') if m in sys.modules)}))")
     assert found["status"] == 0
     run = json.loads((tmp_path / "reports" / "2017-Q2" / "run.json").read_text(encoding="utf-8"))
     assert [entry["reused"] for entry in run["notebooks"]] == [False], "the notebook did not run"

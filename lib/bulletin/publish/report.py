@@ -27,7 +27,6 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import mistune
-from IPython.display import display
 
 from bulletin.core.files import neutralise_frame
 from bulletin.core.numbers import (
@@ -66,6 +65,16 @@ TABLE_MIMETYPE = "application/vnd.bulletin.table+json"
 METADATA_KEY = "bulletin"
 # Markdown to HTML with raw HTML escaped and harmful link protocols replaced.
 _SAFE_MARKDOWN = mistune.create_markdown(escape=True)
+
+
+def display(*objects: Any, **options: Any) -> None:
+    """Show ``objects`` with IPython's ``display``, imported when first used.
+
+    Kernels have IPython loaded; the pages, which import this module for its names, need none of it.
+    """
+    from IPython.display import display as ipython_display
+
+    ipython_display(*objects, **options)
 
 
 def _plain(value: Any) -> Any:
