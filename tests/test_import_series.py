@@ -40,6 +40,15 @@ def test_single_precision_artefacts_take_their_shortest_decimal() -> None:
     assert single_precision_decimal(650.0) == 650.0
     assert single_precision_decimal(0.0) == 0.0
     assert single_precision_decimal(1.23456789012345e300) == 1.23456789012345e300  # no float32
+    # Issue 18: whole numbers below 2**24 and decimals single precision cannot hold exactly skip
+    # the shortest-decimal search; on either side of those lines the rule gives what it gave.
+    assert single_precision_decimal(16777215.0) == 16777215.0
+    assert single_precision_decimal(16777216.0) == 16777216.0
+    assert single_precision_decimal(16777217.0) == 16777217.0  # no float32: kept as written
+    assert single_precision_decimal(16777218.0) == 16777218.0
+    assert single_precision_decimal(-12269.21875) == -12269.219
+    assert single_precision_decimal(2.5) == 2.5
+    assert single_precision_decimal(100000002004087734272.0) == 1e20  # a float32's 1e20, in full
 
 
 def test_no_value_keeps_single_precision_noise(imported) -> None:

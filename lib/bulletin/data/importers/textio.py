@@ -283,19 +283,9 @@ def parse_numbers(
         numbers = values.astype("float64")
         bad = pd.Series(False, index=values.index)
     else:
-        text = values.map(_as_text).str.strip()
-        blank = text.eq("") | values.isna()
-        numeric_cell = values.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-        well_formed = text.str.fullmatch(NUMBER)
-        bad = ~blank & ~well_formed & ~numeric_cell
-        # Python's float() rounds a decimal correctly; pandas' own parser may miss by a unit in
-        # the last place, and a number must read the same from a CSV and from a workbook.
-        good = ~blank & ~bad
-        numbers = pd.Series(np.nan, index=values.index, dtype="float64")
-        numbers[good] = [
-            float(v) if isinstance(v, (int, float)) else float(t)
-            for v, t in zip(values[good], text[good], strict=True)
-        ]
+        parsed, refused = _cells_as_numbers(values.tolist())
+        numbers = pd.Series(parsed, index=values.index, dtype="float64")
+        bad = pd.Series(refused, index=values.index, dtype=bool)
     if whole:
         bad = bad | (numbers.notna() & (numbers != numbers.round()))
     if bad.any():
@@ -310,6 +300,49 @@ def parse_numbers(
             )
         raise ImportRefusedError(problems)
     return numbers.astype("float64")
+
+
+_NUMBER_TEXT = re.compile(NUMBER)
+
+
+def _cells_as_numbers(cells: list[object]) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's number (NaN when blank or refused), and which cells are refused.
+
+    One pass in Python over the cells, the hot loop of every import: a spreadsheet's number passes
+    as it is (``True`` is no number); text, stripped, must be a decimal number (:data:`NUMBER`,
+    digits of any script), read by Python's ``float``, which rounds a decimal correctly; blank and
+    missing cells are no number and no problem.
+
+    >>> numbers, refused = _cells_as_numbers([" 1.5 ", 2, None, "", "1,5", True, float("nan")])
+    >>> numbers.tolist()[:2], refused.tolist()
+    ([1.5, 2.0], [False, False, False, False, True, True, False])
+    """
+    numbers = np.full(len(cells), np.nan)
+    refused = np.zeros(len(cells), dtype=bool)
+    number_text = _NUMBER_TEXT.fullmatch
+    for position, cell in enumerate(cells):
+        if isinstance(cell, str):
+            text = cell.strip()
+        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            numbers[position] = cell  # NaN (a blank cell) stays NaN
+            continue
+        elif cell is None or _is_missing(cell):
+            continue
+        else:
+            text = str(cell).strip()
+        if not text:
+            continue
+        if number_text(text):
+            numbers[position] = float(text)
+        else:
+            refused[position] = True
+    return numbers, refused
+
+
+def _is_missing(cell: object) -> bool:
+    """Whether a cell that is neither text nor a number is pandas' missing value (NA, NaT)."""
+    missing = pd.isna(cell)
+    return isinstance(missing, (bool, np.bool_)) and bool(missing)
 
 
 def _as_text(value: object) -> str:

@@ -41,6 +41,7 @@ than the WDR 2018 annex and older than the WDR 2024 annex).
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -68,6 +69,8 @@ SERIES = Publication(
 _YEAR = re.compile(r"^(19|20)\d\d$")
 ARTEFACT_DIGITS = 12
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+_FLOAT32_EXACT_INTEGERS = 2**24
+"""Whole numbers below this are exact in single precision, and are their own shortest decimal."""
 
 
 def header_years(row: tuple) -> list[str] | None:
@@ -98,16 +101,16 @@ def single_precision_decimal(value: float) -> float:
     >>> single_precision_decimal(868.615482)
     868.615482
     """
-    if not np.isfinite(value) or value == 0 or abs(value) > FLOAT32_MAX:
+    if not math.isfinite(value) or value == 0 or abs(value) > FLOAT32_MAX:
         return value  # beyond single precision: never stored in it
+    if float(value).is_integer() and abs(value) < _FLOAT32_EXACT_INTEGERS:
+        return value  # its own shortest single-precision decimal
     single = np.float32(value)
-    shortest = float(np.format_float_positional(single, unique=True, trim="-"))
-    if shortest == value:
-        return value
     digits = repr(float(value)).split("e")[0].lstrip("-").replace(".", "").strip("0")
-    if len(digits) >= ARTEFACT_DIGITS or float(single) == value:
-        return shortest
-    return value
+    if len(digits) < ARTEFACT_DIGITS and float(single) != value:
+        return value  # a decimal as written: the shortest decimal could not replace it
+    shortest = float(np.format_float_positional(single, unique=True, trim="-"))
+    return value if shortest == value else shortest
 
 
 def read_series(path: Path, scope: frozenset[str] | None, report: FileReport) -> ImportedTable:
@@ -133,11 +136,12 @@ def read_series(path: Path, scope: frozenset[str] | None, report: FileReport) ->
     long = frame.melt(
         id_vars=["_row", *HEADER], value_vars=years, var_name="year", value_name="kg"
     )
-    long = long[long["kg"].map(lambda v: v is not None and cell_text(v) != "")]
+    filled = [cell is not None and cell_text(cell) != "" for cell in long["kg"].tolist()]
+    long = long[pd.Series(filled, index=long.index, dtype=bool)]
     long = long.sort_values(["_row", "year"], kind="stable").reset_index(drop=True)
     kg = parse_numbers(long["kg"], long["_row"], path.name, "a year's kilograms", where="row",
                        sheet=sheet)
-    fixed = kg.map(single_precision_decimal)
+    fixed = pd.Series([single_precision_decimal(v) for v in kg.tolist()], index=kg.index, dtype="float64")
     changed = int((fixed != kg).sum())
     if changed:
         report.notes.append(

@@ -35,6 +35,7 @@ from pathlib import Path
 import pandas as pd
 
 from bulletin.data.importers.base import (
+    MAX_EXAMPLES,
     FileReport,
     ImportedTable,
     Publication,
@@ -153,6 +154,8 @@ def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -
 
 
 def _text(value: object) -> str:
+    if value.__class__ is str:  # most cells: the same as below, without the call to str()
+        return value.replace("\xa0", " ").strip()
     if value is None:
         return ""
     return str(value).replace("\xa0", " ").strip()
@@ -253,8 +256,8 @@ def to_seizures(
     def drop(mask: pd.Series, reason: str) -> None:
         nonlocal long
         if mask.any():
-            rows = long[mask]
-            report.skip(reason, int(mask.sum()), examples_of(rows["line"], label(rows), where))
+            first = long[mask].head(MAX_EXAMPLES)  # labelled: the rows the report shows
+            report.skip(reason, int(mask.sum()), examples_of(first["line"], label(first), where))
             long = long[~mask]
 
     drop(long["country"].eq(""), "country without an ISO 3166 code (see country_names.csv)")

@@ -179,6 +179,8 @@ def cell(row: tuple, index: int) -> object:
 
 def cell_text(value: object) -> str:
     """A cell as stripped text (empty for an empty cell), non-breaking spaces made plain."""
+    if value.__class__ is str:  # most cells: the same as below, without the call to str()
+        return value.replace("\xa0", " ").strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
