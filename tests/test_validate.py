@@ -9,6 +9,7 @@ for speed) with one thing broken.
 from __future__ import annotations
 
 import csv
+import itertools
 import shutil
 from pathlib import Path
 
@@ -29,17 +30,17 @@ def data_dir(tmp_path: Path) -> Path:
     shutil.copytree(DATA_DIR / "reference", folder / "reference")
     for spec in table_specs().values():
         source = DATA_DIR / spec.filename
-        if spec.name == "seizure_cases":
-            header, *rows = _read(source)
-            _write(folder / spec.filename, [header, *rows[:CASES_KEPT]])
+        if spec.name == "seizure_cases":  # the header and the first rows, read alone
+            _write(folder / spec.filename, _read(source, records=1 + CASES_KEPT))
         else:
             shutil.copy(source, folder / spec.filename)
     return folder
 
 
-def _read(path: Path) -> list[list[str]]:
+def _read(path: Path, records: int | None = None) -> list[list[str]]:
+    """The file's records, header first (only the first ``records`` of them, if given)."""
     with path.open(newline="", encoding="utf-8") as file:
-        return list(csv.reader(file))
+        return list(itertools.islice(csv.reader(file), records))
 
 
 def _write(path: Path, records: list[list[str]]) -> None:
