@@ -244,8 +244,16 @@ def table_content(name: str, frame: pd.DataFrame, path: Path | str = "<frame>") 
     Raises:
         TableError: the frame breaks the schema.
     """
+    return checked_table_content(name, check_table(name, frame, path))
+
+
+def checked_table_content(name: str, typed: pd.DataFrame) -> bytes:
+    """The file of a table that :func:`check_table` has just returned, without checking it again.
+
+    An import checks each table it changes once (``bulletin.data.importers.driver``); checking
+    it again to write it cost a third of its checks.
+    """
     spec = table_spec(name)
-    typed = check_table(name, frame, path)
     if name == cases_csv.TABLE:
         # One table, one writer: the columnar path that imports write it with (quoting every
         # text cell, as pyarrow does); the rows are checked above, as for any other table.

@@ -50,7 +50,7 @@ from bulletin.data.importers.detect import ImportOptions, detect
 from bulletin.data.importers.merging import Item, merge_by_precedence, merge_cases
 from bulletin.data.importers.origins import Origin, checked_alone, load_existing, refusal
 from bulletin.data.importers.replacing import merge_periods
-from bulletin.data.tables import TableError, check_table, table_content, table_path
+from bulletin.data.tables import TableError, check_table, checked_table_content, table_path
 from bulletin.data.vocab import DEFAULT_SCOPE
 
 log = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _import_files(
                 content = cases_csv.cases_writer(frame)
                 changed.append(name)
             else:
-                content = table_content(name, frame, path)
+                content = checked_table_content(name, frame)  # checked by _merge
                 if not path.is_file() or path.read_bytes() != content:
                     changed.append(name)
             transaction.stage(path, content)
@@ -176,11 +176,11 @@ def _import_files(
 
 
 def _changes(name: str, frame: pd.DataFrame | pa.Table, data_dir: Path) -> bool:
-    """Whether writing a table would change its file (``seizure_cases``: whenever written)."""
+    """Whether writing a table :func:`_merge` checked would change its file (``seizure_cases``: always)."""
     path = table_path(name, data_dir)
     if isinstance(frame, pa.Table) or not path.is_file():
         return True
-    return path.read_bytes() != table_content(name, frame, path)
+    return path.read_bytes() != checked_table_content(name, frame)  # checked by _merge
 
 
 def _read_file(path: Path, options: ImportOptions) -> tuple[FileReport, list[ImportedTable]]:
