@@ -256,7 +256,7 @@ def checked_table_content(name: str, typed: pd.DataFrame) -> bytes:
     spec = table_spec(name)
     if name == cases_csv.TABLE:
         # One table, one writer: the columnar path that imports write it with (quoting every
-        # text cell, as pyarrow does); the rows are checked above, as for any other table.
+        # text cell, as pyarrow does); the rows were checked by check_table, as any table's.
         return cases_csv.cases_content(
             arrow.Table.from_pandas(
                 typed, schema=cases_csv.arrow_schema(spec.columns), preserve_index=False

@@ -310,8 +310,9 @@ def _cells_as_numbers(cells: list[object]) -> tuple[np.ndarray, np.ndarray]:
 
     One pass in Python over the cells, the hot loop of every import: a spreadsheet's number passes
     as it is (``True`` is no number); text, stripped, must be a decimal number (:data:`NUMBER`,
-    digits of any script), read by Python's ``float``, which rounds a decimal correctly; blank and
-    missing cells are no number and no problem.
+    digits of any script), read by Python's ``float``, which rounds a decimal correctly (pandas' own
+    parser may miss by a unit in the last place, and a number must read the same from a CSV and
+    from a workbook); blank and missing cells are no number and no problem.
 
     >>> numbers, refused = _cells_as_numbers([" 1.5 ", 2, None, "", "1,5", True, float("nan")])
     >>> numbers.tolist()[:2], refused.tolist()

@@ -141,7 +141,9 @@ def read_series(path: Path, scope: frozenset[str] | None, report: FileReport) ->
     long = long.sort_values(["_row", "year"], kind="stable").reset_index(drop=True)
     kg = parse_numbers(long["kg"], long["_row"], path.name, "a year's kilograms", where="row",
                        sheet=sheet)
-    fixed = pd.Series([single_precision_decimal(v) for v in kg.tolist()], index=kg.index, dtype="float64")
+    fixed = pd.Series(
+        [single_precision_decimal(v) for v in kg.tolist()], index=kg.index, dtype="float64"
+    )
     changed = int((fixed != kg).sum())
     if changed:
         report.notes.append(
