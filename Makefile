@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# As pip does for every package it installs (not for an editable one): the library's bytecode,
+	@# so that a command's start-up does not compile it, even where PYTHONDONTWRITEBYTECODE is set.
+	$(BIN)/python -m compileall -q lib/bulletin
 	@touch $(STAMP)
 
 venv: $(STAMP) ## Create .venv and install the project (done by the other targets when needed)

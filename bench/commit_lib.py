@@ -9,6 +9,7 @@ script then runs it in a fresh process with ``PYTHONPATH`` set to the exported `
 
 from __future__ import annotations
 
+import compileall
 import io
 import subprocess
 import tarfile
@@ -48,4 +49,8 @@ def export_lib(
             archive.extractall(folder, filter="data")
         else:  # Python before 3.10.12: the archive is git's own, of this repository
             archive.extractall(folder)  # noqa: S202
+    # Byte-compiled, as `make` compiles this checkout's library: both commits then start alike,
+    # whether or not this machine lets Python write bytecode (PYTHONDONTWRITEBYTECODE).
+    if (folder / "lib").is_dir():
+        compileall.compile_dir(folder / "lib", quiet=1)
     return folder / "lib", f"commit {named[:70]}"

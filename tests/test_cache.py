@@ -128,3 +128,44 @@ def test_a_file_read_outside_the_data_folder_is_named_when_it_changes(tmp_path: 
     outside.write_text("2\n")
     decision = cache.decide("01_a", "s1", params, cache.DataFiles(tmp_path / "data"), [(folder, record)])
     assert decision.reason == f"files it reads outside the data folder changed ({outside})"
+
+
+def test_package_versions_are_asked_again_only_when_the_installed_packages_change(
+        tmp_path: Path, monkeypatch):
+    import sys
+    from importlib import metadata
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    site = tmp_path / "site-packages"
+    (site / "somepackage-1.0.dist-info").mkdir(parents=True)
+    monkeypatch.setattr(sys, "path", [*sys.path, str(site)])
+    asked = []
+    ask = cache._metadata_versions
+    monkeypatch.setattr(cache, "_metadata_versions", lambda: asked.append(1) or ask())
+
+    def versions() -> dict[str, str]:
+        cache.package_versions.cache_clear()
+        return cache.package_versions()
+
+    first = versions()
+    assert first["pandas"] == metadata.version("pandas") and len(asked) == 1
+    assert versions() == first and len(asked) == 1  # remembered
+    (site / "somepackage-1.0.dist-info").rename(site / "somepackage-1.1.dist-info")  # an upgrade
+    assert versions() == first and len(asked) == 2
+    assert versions() == first and len(asked) == 2
+    [remembered] = (tmp_path / "cache" / "bulletin" / cache.VERSIONS_CACHE).glob("*.json")
+    remembered.write_text('{"signature": "not json')  # a damaged cache: asked again
+    assert versions() == first and len(asked) == 3
+    monkeypatch.setenv("XDG_CACHE_HOME", str(remembered))  # a cache that cannot be made
+    assert versions() == first and len(asked) == 4
+    cache.package_versions.cache_clear()
+
+
+def test_a_module_added_to_the_library_is_seen_by_the_remembered_imports(
+        tmp_path: Path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    code = "from bulletin.analyses import not_yet_written\n"
+    assert "bulletin.analyses.not_yet_written" not in cache._remembered_imports(code, "bulletin", "nb")[0]
+    modules = {**cache._library_modules(), "bulletin.analyses.not_yet_written": Path("x.py")}
+    monkeypatch.setattr(cache, "_library_modules", lambda: modules)  # the file appears
+    assert "bulletin.analyses.not_yet_written" in cache._remembered_imports(code, "bulletin", "nb")[0]

@@ -300,6 +300,32 @@ def test_the_list_of_issues_is_newest_first_and_only_published_editions(tmp_path
     assert path.read_text(encoding="utf-8") == page  # the same folders, the same bytes
 
 
+def test_a_list_of_issues_made_from_the_same_entries_and_library_is_not_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    reports = tmp_path / "reports"
+    publish(reports, "2017-Q1", "2017-Q1")
+    path = neighbours.write_reports_index(reports)
+    page = path.read_text(encoding="utf-8")
+    made = []
+    make = neighbours.reports_index_html
+    monkeypatch.setattr(neighbours, "reports_index_html",
+                        lambda *args: made.append(args) or make(*args))
+    assert neighbours.write_reports_index(reports) == path
+    assert made == [] and path.read_text(encoding="utf-8") == page  # up to date: not made
+    publish(reports, "2017-Q2", "2017-Q2")  # a new entry
+    neighbours.write_reports_index(reports)
+    assert len(made) == 1 and 'data-folder="2017-Q2"' in path.read_text(encoding="utf-8")
+    assert neighbours.write_reports_index(reports) == path and len(made) == 1
+    monkeypatch.setattr(neighbours, "library_sha256", lambda: "another library")  # code changed
+    neighbours.write_reports_index(reports)
+    assert len(made) == 2
+    page = path.read_text(encoding="utf-8")
+    (reports / "2017-Q1" / "run.json").write_text(  # an entry rendered again, at another time
+        json.dumps({"issue": "2017-Q1", "finished_at": "2017-07-04T10:00:00+00:00"}))
+    neighbours.write_reports_index(reports)
+    assert len(made) == 3 and "2017-07-04 10:00 UTC" in path.read_text(encoding="utf-8")
+
+
 def test_a_list_of_issues_the_renderer_did_not_write_is_never_replaced(tmp_path: Path, caplog):
     reports = tmp_path / "reports"
     publish(reports, "2017-Q2", "2017-Q2")

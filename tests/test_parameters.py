@@ -15,6 +15,7 @@ from bulletin.render.parameters import (
     check_issue,
     convert,
     declared_parameters,
+    first_table_with_data,
     notebook_parameters,
 )
 
@@ -72,6 +73,10 @@ def test_an_issue_needs_some_data_from_its_year_or_the_year_before(tmp_path: Pat
     [problem] = check_issue(Quarter(2018, 2), tmp_path)
     assert "no table" in problem and "2017 or 2018" in problem
     assert "does not exist" in check_issue(Quarter(2017, 2), tmp_path / "missing")[0]
+    assert first_table_with_data(tmp_path, [2016]) == "seizure_cases"
+    assert first_table_with_data(tmp_path, [2015, 2016]) == "seizure_cases"  # the first by name
+    assert first_table_with_data(tmp_path, [2015]) == "seizures_annual"
+    assert first_table_with_data(tmp_path, [2019]) is None
 
 
 def test_countries_of_the_bulletin_only():

@@ -45,7 +45,7 @@ from bulletin.publish.editions import (
 )
 from bulletin.publish.issue_links import IssueLinks, SinceLast, issue_nav_html, since_last_context
 from bulletin.publish.main_points import checked_point
-from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, TEMPLATES, stylesheet
+from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet, templates
 from bulletin.publish.page_facts import (
     analysis_number,
     describe_statuses,
@@ -361,7 +361,7 @@ def front_page(
     if country:
         points.sort(key=lambda point: not point["country"])  # the country's first, in order
         claims_note = (claims_note + " " + REGIONAL_CLAIMS).strip()
-    return TEMPLATES.get_template(TEMPLATE).render(
+    return templates().get_template(TEMPLATE).render(
         bulletin=BULLETIN_TITLE,
         edition=edition_name(country),
         edition_lead=_edition_lead(rendered, own, country) if country else "",

@@ -8,24 +8,36 @@ from __future__ import annotations
 
 import html
 import re
+from functools import cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from bulletin.core.periods import Quarter
 from bulletin.publish.editions import edition_name, edition_span
 
+if TYPE_CHECKING:
+    import jinja2
+
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 STYLESHEET = TEMPLATES_DIR / "bulletin" / "bulletin.css"
-TEMPLATES = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "bulletin"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    keep_trailing_newline=True,
-)
-"""The bulletin's page templates (front page, list of issues), escaped and strict."""
 BULLETIN_TITLE = "Milestones"
 PUBLISHER = "UNODC Regional Office for Central Asia"
+
+
+@cache
+def templates() -> jinja2.Environment:
+    """The bulletin's page templates (front page, list of issues, print), escaped and strict.
+
+    Made on first use: a warm render, which writes no page, does not import jinja2 (issue 18).
+    """
+    import jinja2
+
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES_DIR / "bulletin"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+    )
 
 
 def stylesheet() -> str:

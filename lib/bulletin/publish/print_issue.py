@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bulletin.publish.masthead import TEMPLATES, TEMPLATES_DIR
+from bulletin.publish.masthead import TEMPLATES_DIR, templates
 
 PRINT_STYLESHEET = TEMPLATES_DIR / "bulletin" / "print.css"
 PRINT_TEMPLATE = "print.html.j2"
@@ -119,7 +119,7 @@ def print_document(
         The document's HTML.
     """
     header = running_header(front.title, issue_label)
-    return TEMPLATES.get_template(PRINT_TEMPLATE).render(
+    return templates().get_template(PRINT_TEMPLATE).render(
         title=header,
         header_css=css_string(header),
         base_href=base_href,

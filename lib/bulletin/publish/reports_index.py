@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bulletin.core.periods import Quarter
-from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, TEMPLATES, stylesheet
+from bulletin.publish.masthead import BULLETIN_TITLE, PUBLISHER, stylesheet, templates
 
 GENERATOR = "bulletin reports index"
 """The ``<meta name="generator">`` of the page: the file is the renderer's to replace."""
+KEY_NAME = "bulletin-index-key"
+"""The ``<meta>`` naming what the page was made from (see :func:`reports_index_html`)."""
 
 
 @dataclass(frozen=True)
@@ -47,8 +49,12 @@ class IndexEntry:
         return (-quarter.year, -quarter.quarter, self.country or "", self.folder)
 
 
-def reports_index_html(entries: list[IndexEntry]) -> str:
-    """The page listing ``entries``, newest issue first (whatever order they come in)."""
+def reports_index_html(entries: list[IndexEntry], key: str = "") -> str:
+    """The page listing ``entries``, newest issue first (whatever order they come in).
+
+    ``key`` names what the page is made from (the entries and the code that lays them out), so
+    that the renderer knows the page is up to date without making it again.
+    """
     rows = []
     for entry in sorted(entries, key=IndexEntry.order):
         quarter = Quarter.parse(entry.issue)
@@ -60,7 +66,7 @@ def reports_index_html(entries: list[IndexEntry]) -> str:
             "claims": ("" if entry.claims_checked is None
                        else f"{entry.claims_holding} of {entry.claims_checked}"),
         })
-    return TEMPLATES.get_template("reports_index.html.j2").render(
+    return templates().get_template("reports_index.html.j2").render(
         bulletin=BULLETIN_TITLE, publisher=PUBLISHER, generator=GENERATOR, rows=rows,
-        css=stylesheet(),
+        css=stylesheet(), key_name=KEY_NAME, key=key,
     )

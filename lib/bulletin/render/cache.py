@@ -28,11 +28,10 @@ import ast
 import hashlib
 import json
 import os
-import platform
 import subprocess
+import sys
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -134,9 +133,43 @@ def _folder_files(folder: Path, prefix: str, signature: tuple) -> dict[str, str]
     return {f"{prefix}/{path.relative_to(folder).as_posix()}": file_sha256(path) for path in _files_of(folder)}
 
 
+VERSIONS_CACHE = "versions"
+"""The user's cache of :func:`package_versions`, one file per Python interpreter."""
+
+
 @cache
 def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that shape the output, and Python's."""
+    """Installed versions of the packages that shape the output, and Python's.
+
+    Asked of :mod:`importlib.metadata` (importing it and parsing each package's metadata was a
+    tenth of a warm render, issue 18) only when the installed packages may have changed: the
+    answer is remembered in the user's cache with :func:`_installed_signature`, which changes
+    whenever a package is installed, upgraded or removed. A cache that cannot be read or written
+    only means asking again.
+    """
+    signature = _installed_signature()
+    remembered = user_cache_dir(VERSIONS_CACHE) / f"{text_sha256(sys.executable)[:16]}.json"
+    try:
+        record = json.loads(remembered.read_text(encoding="utf-8"))
+        versions = record["versions"]
+        if record["signature"] == signature and set(versions) == {"python", *PACKAGES}:
+            return {name: str(versions[name]) for name in ("python", *PACKAGES)}
+    except (OSError, ValueError, TypeError, KeyError):
+        pass
+    versions = _metadata_versions()
+    try:
+        remembered.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(remembered, json.dumps({"signature": signature, "versions": versions}))
+    except OSError:
+        pass
+    return versions
+
+
+def _metadata_versions() -> dict[str, str]:
+    """:func:`package_versions`, asked of :mod:`importlib.metadata` and :mod:`platform`."""
+    import platform
+    from importlib import metadata
+
     versions = {"python": platform.python_version()}
     for name in PACKAGES:
         try:
@@ -146,19 +179,60 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
+def _installed_signature() -> str:
+    """What the installed packages' versions depend on: the interpreter and its import path.
+
+    Each folder of ``sys.path`` that holds installed packages' metadata (``*.dist-info``,
+    ``*.egg-info``) counts with its modification time: installing, upgrading or removing a
+    package adds or removes such an entry, which changes the folder's time.
+    """
+    folders = []
+    for entry in sys.path:
+        folder = os.path.abspath(entry or os.curdir)
+        try:
+            names = os.listdir(folder)
+            changed = os.stat(folder).st_mtime_ns
+        except OSError:  # a zip, or a folder that does not exist
+            continue
+        if any(name.endswith((".dist-info", ".egg-info")) for name in names):
+            folders.append([folder, changed])
+    return text_sha256(json.dumps([sys.executable, sys.version, list(PACKAGES), folders]))
+
+
 def library_sha256(reference_dir: Path | None = None) -> str:
     """One fingerprint of the library's files, the reference vocabularies and package versions."""
     return text_sha256(json.dumps([library_files(reference_dir), package_versions()], sort_keys=True))
 
 
+@cache
+def _library_modules() -> dict[str, Path]:
+    """Every module of the library, by dotted name, listed once per process.
+
+    Once, as :func:`library_files` hashes the library's files once per process: a render's plan
+    asks for a module's file some 1,700 times, and a look at the disk each time was a third of a
+    warm render (issue 18). A module ``x.py`` wins over a package ``x/``, as it always did here.
+    """
+    modules: dict[str, Path] = {}
+    for path in _files_of(LIBRARY_DIR):
+        if path.suffix != ".py":
+            continue
+        parts = path.relative_to(LIBRARY_DIR).with_suffix("").parts
+        if parts[-1] == "__init__":
+            modules.setdefault(".".join(("bulletin", *parts[:-1])), path)
+        else:
+            modules[".".join(("bulletin", *parts))] = path
+    return modules
+
+
 def _module_file(module: str) -> Path | None:
-    if module == "bulletin":
-        return LIBRARY_DIR / "__init__.py"
-    relative = Path(*module.split(".")[1:])
-    for candidate in (LIBRARY_DIR / relative.with_suffix(".py"), LIBRARY_DIR / relative / "__init__.py"):
-        if candidate.is_file():
-            return candidate
-    return None
+    return _library_modules().get(module)
+
+
+@cache
+def _module_keys() -> dict[str, str]:
+    """Each library module's file as :func:`library_files` names it (``lib/bulletin/...``)."""
+    return {module: f"lib/bulletin/{path.relative_to(LIBRARY_DIR).as_posix()}"
+            for module, path in _library_modules().items()}
 
 
 def imported_modules(source: str, package: str = "bulletin") -> tuple[set[str], bool]:
@@ -213,16 +287,23 @@ IMPORTS_CACHE = "imports"
 def _module_imports(module: str) -> tuple[frozenset[str], bool]:
     """What a library module imports: parsed once per text, remembered across runs.
 
-    Parsing the ~70 modules a notebook's page depends on was most of a warm render (issue 18);
-    a module's imports depend on its text and name only, so they are remembered in the user's
-    cache under both. A cache that cannot be read or written only means parsing again.
+    Parsing the ~70 modules a notebook's page depends on was most of a warm render (issue 18).
     """
     path = _module_file(module)
     if path is None:
         return frozenset(), False
-    text = path.read_text(encoding="utf-8")
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    key = text_sha256(json.dumps([module, package, text]))
+    return _remembered_imports(path.read_text(encoding="utf-8"), package, module)
+
+
+def _remembered_imports(text: str, package: str, name: str) -> tuple[frozenset[str], bool]:
+    """:func:`imported_modules` of ``text``, remembered in the user's cache.
+
+    The answer depends on the text, its name and package, and on which modules the library has
+    (an import names a module only if its file exists): all four make the key, so a module added
+    since is seen at once. A cache that cannot be read or written only means parsing again.
+    """
+    key = text_sha256(json.dumps([name, package, text, sorted(_library_modules())]))
     remembered = user_cache_dir(IMPORTS_CACHE) / f"{key}.json"
     try:
         found, dynamic = json.loads(remembered.read_text(encoding="utf-8"))
@@ -277,12 +358,13 @@ def notebook_library(code: str, reference_dir: Path | None = None) -> dict[str, 
         code: the notebook's code cells, joined.
         reference_dir: the reference vocabularies its kernel reads (default: the project's).
     """
-    modules, dynamic = imported_modules(code)
+    modules, dynamic = _remembered_imports(code, "bulletin", "notebook")
     closure, computed = library_closure(modules | PAGE_MODULES)
     closure |= RENDER_MODULES
     if dynamic or computed:
         return full_library(reference_dir)
-    paths = {f"lib/bulletin/{_module_file(m).relative_to(LIBRARY_DIR).as_posix()}" for m in closure if _module_file(m)}
+    keys = _module_keys()
+    paths = {keys[module] for module in closure if module in keys}
     reference = reference_prefix(reference_dir) + "/"
     chosen = {
         name: sha for name, sha in library_files(reference_dir).items()

@@ -19,11 +19,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-from importlib import metadata
 from pathlib import Path
 
 from bulletin.core.paths import reference_dir_of
-from bulletin.render.cache import LIBRARY_DIR, DataFiles, file_sha256, user_cache_dir
+from bulletin.render.cache import (
+    DataFiles,
+    file_sha256,
+    library_files,
+    package_versions,
+    user_cache_dir,
+)
 from bulletin.render.plan import RenderParameterError
 
 CHECKING_CODE = ("data", "core")  # the library's packages whose code decides what is valid
@@ -46,17 +51,17 @@ def check_key(data: DataFiles) -> str:
     The table files (by content), the reference vocabularies in use, the provenance records, the
     code of the library's ``data`` and ``core`` packages, and the versions of pandas and pandera.
     """
-    code = {
-        str(path.relative_to(LIBRARY_DIR)): file_sha256(path)
-        for package in CHECKING_CODE
-        for path in sorted((LIBRARY_DIR / package).rglob("*.py"))
-    }
+    # As the notebooks' fingerprints have them (hashed once per process, issue 18).
+    prefixes = tuple(f"lib/bulletin/{package}/" for package in CHECKING_CODE)
+    code = {name: sha for name, sha in library_files().items()
+            if name.startswith(prefixes) and name.endswith(".py")}
+    versions = package_versions()
     inputs = {
         "tables": {name: data.sha256(name) for name in data.tables()},
         "reference": _folder_sums(reference_dir_of(data.data_dir), "*.csv"),
         "provenance": _folder_sums(data.data_dir / "provenance", "*.json"),
         "code": code,
-        "packages": {name: metadata.version(name) for name in ("pandas", "pandera")},
+        "packages": {name: versions[name] for name in ("pandas", "pandera")},
     }
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 

@@ -30,7 +30,6 @@ render was killed.
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import signal
 import time
@@ -64,7 +63,6 @@ from bulletin.render.plan import (
     task_key,
 )
 from bulletin.render.progress import Progress
-from bulletin.render.runners import run_dask, run_local, start_kernel_server
 from bulletin.render.sharing import describe_periods, period_keys
 
 
@@ -192,7 +190,7 @@ def _render_locked(
             raise RenderParameterError(problems)
         to_run = any(item.decision.run for plan in plans.values() for item in plan)
         # The kernels' fork server imports while the periods are worked out.
-        server = start_kernel_server(options) if to_run and not options.scheduler else None
+        server = _start_server(options) if to_run and not options.scheduler else None
         if server is not None:  # however the render ends (run_local closes it when it is done)
             locks.callback(server.close)
         periods = period_keys(editions, notebooks, values, options.data_dir) if to_run else {}
@@ -200,15 +198,7 @@ def _render_locked(
             for item in plans[edition]:
                 period = periods.get((edition, item.notebook.name))
                 _schedule(edition, item, tasks, footers, options, progress, explain, period)
-        outcomes: dict[str, Outcome] = {}
-        if tasks:
-            with progress:
-                if options.scheduler:
-                    outcomes = run_dask(list(tasks.values()), options, progress)
-                else:
-                    outcomes = asyncio.run(
-                        run_local(list(tasks.values()), options, progress, server)
-                    )
+        outcomes = _run(list(tasks.values()), options, progress, server) if tasks else {}
         outcomes = {key: _collect(outcome) for key, outcome in outcomes.items()}
         results = []
         for edition in editions:
@@ -221,6 +211,27 @@ def _render_locked(
             else:
                 progress.note(f"{edition.label}: not published; this run's result is in {result.folder}")
     return results
+
+
+# Only a render that runs notebooks needs the runners (and asyncio, which brings ssl): a warm
+# render's start-up skips them (issue 18).
+def _start_server(options: Options) -> Any:
+    """The kernel server this render's notebooks fork from (see :mod:`bulletin.render.runners`)."""
+    from bulletin.render.runners import start_kernel_server
+
+    return start_kernel_server(options)
+
+
+def _run(tasks: list[Task], options: Options, progress: Progress, server: Any) -> dict[str, Outcome]:
+    """Run the notebooks' tasks: on the Dask scheduler named by the options, or here."""
+    import asyncio
+
+    from bulletin.render.runners import run_dask, run_local
+
+    with progress:
+        if options.scheduler:
+            return run_dask(tasks, options, progress)
+        return asyncio.run(run_local(tasks, options, progress, server))
 
 
 def _link(edition: Edition, options: Options, progress: Progress) -> None:

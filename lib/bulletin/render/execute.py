@@ -17,7 +17,6 @@ at the top when it did not render.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import re
@@ -313,6 +312,8 @@ async def execute_task(
         data_read = _read_trace(trace, data_dir)
         trace.unlink(missing_ok=True)
     executed = json.loads(json.dumps(nb))
+    import asyncio  # here: a render that reuses every notebook never comes here (issue 18)
+
     title, page, downloads = await asyncio.to_thread(
         _page, task.notebook.name, executed, task.footer_text, error
     )

@@ -64,8 +64,8 @@ from bulletin.publish.issue_links import (
     SinceLast,
     replace_issue_nav,
 )
-from bulletin.publish.reports_index import GENERATOR, IndexEntry, reports_index_html
-from bulletin.render.cache import file_sha256
+from bulletin.publish.reports_index import GENERATOR, KEY_NAME, IndexEntry, reports_index_html
+from bulletin.render.cache import file_sha256, library_sha256, text_sha256
 from bulletin.render.folders import new_staging, read_marker
 from bulletin.render.plan import FAILED_SUFFIX, Edition, Options, read_run_record
 
@@ -344,17 +344,32 @@ def index_entries(reports_dir: Path) -> list[IndexEntry]:
 
 
 def write_reports_index(reports_dir: Path) -> Path | None:
-    """Write ``reports_dir/index.html``; None (and a warning) when a file not ours is there."""
+    """Write ``reports_dir/index.html``; None (and a warning) when a file not ours is there.
+
+    The page carries a key of what it is made from: the entries it lists and the library that
+    lays them out (its code, templates and packages). When the page there carries the same key
+    it is up to date and is not made again (making it imports jinja2: a tenth of a warm render,
+    issue 18).
+    """
     path = reports_dir / REPORTS_INDEX
     if not _index_is_ours(path):
         log.warning("%s was not written by bulletin render: left as it is (the list of issues "
                     "is not made)", path)
         return None
-    html_text = reports_index_html(index_entries(reports_dir))
+    entries = sorted(index_entries(reports_dir), key=IndexEntry.order)
+    key = text_sha256(json.dumps([[list(vars(entry).values()) for entry in entries],
+                                  library_sha256()]))
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if f'<meta name="{KEY_NAME}" content="{key}">' in handle.read(4096):
+                return path
+    except (OSError, UnicodeDecodeError):
+        pass
+    html_text = reports_index_html(entries, key)
     try:
         if path.read_text(encoding="utf-8") == html_text:
             return path
-    except OSError:
+    except (OSError, UnicodeDecodeError):
         pass
     return write_atomic(path, html_text)
 

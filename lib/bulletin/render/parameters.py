@@ -201,13 +201,14 @@ def convert(value: Any, parameter: Parameter, notebook: str) -> Any:
     )
 
 
-def years_with_data(data_dir: Path, years: Iterable[int]) -> list[str]:
-    """The tables in ``data_dir`` with at least one row dated in one of ``years``.
+def first_table_with_data(data_dir: Path, years: Iterable[int]) -> str | None:
+    """The first table of ``data_dir`` (by name) with a row dated in one of ``years``, if any.
 
-    A row's date is its ``year`` column, or the year that starts a ``date`` column.
+    A row's date is its ``year`` column, or the year that starts a ``date`` or ``start_date``
+    column. Reading stops at the first such row: a warm render asks this of the 8 MB of seizure
+    cases too (issue 18).
     """
     wanted = {str(y) for y in years}
-    found = []
     for path in sorted(Path(data_dir).glob("*.csv")):
         try:
             with open(path, newline="", encoding="utf-8") as handle:
@@ -218,11 +219,10 @@ def years_with_data(data_dir: Path, years: Iterable[int]) -> list[str]:
                     continue
                 for row in reader:
                     if any(len(row) > i and row[i][:4] in wanted for i in columns):
-                        found.append(path.stem)
-                        break
+                        return path.stem
         except (OSError, UnicodeDecodeError, csv.Error):
             continue  # the notebook that loads it reports the problem, with its line
-    return found
+    return None
 
 
 def check_issue(issue: Quarter, data_dir: Path) -> list[str]:
@@ -234,7 +234,7 @@ def check_issue(issue: Quarter, data_dir: Path) -> list[str]:
     if not Path(data_dir).is_dir():
         return [f"data folder {data_dir} does not exist"]
     years = (issue.year - 1, issue.year)
-    if not years_with_data(Path(data_dir), years):
+    if first_table_with_data(Path(data_dir), years) is None:
         return [
             f"quarter {issue.label}: no table in {data_dir} has any row from {years[0]} or "
             f"{years[1]}, so there is nothing to report for this issue"
