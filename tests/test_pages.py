@@ -417,3 +417,29 @@ def test_a_page_exported_after_another_is_the_page_exported_alone(prepared):
     in_turn = [pages.export_html(copy.deepcopy(nb), name, "<nav>", "the footer")
                for name, nb in (("second", other), ("first", prepared), ("second", other))]
     assert in_turn == [alone["second"], alone["first"], alone["second"]]
+
+
+def test_an_exporter_made_ready_in_one_thread_makes_the_next_page_in_another(prepared):
+    # Issue 18: the first page of a process paid for its exporter's templates, nbconvert's CSS
+    # selectors and Markdown patterns; the renderer now makes a page in a thread while the kernels
+    # run. Exporters were kept per thread, so the page (made in another thread) made its own again.
+    import threading
+
+    pages._IDLE_EXPORTERS.clear()
+    warmed = threading.Thread(target=pages.warm_up)
+    warmed.start()
+    warmed.join()
+    [ready] = pages._IDLE_EXPORTERS
+    made = []
+    real = pages.HTMLExporter
+    pages.HTMLExporter = lambda **kw: made.append(kw) or real(**kw)
+    try:
+        page = pages.export_html(prepared, "Title", "", "footer")
+        assert made == [] and pages._IDLE_EXPORTERS == [ready]  # the same exporter, given back
+        with pages._page_exporter() as busy:  # one at work: the next export makes another
+            assert busy is ready
+            pages.export_html(prepared, "Title", "", "footer")
+        assert len(made) == 1 and len(pages._IDLE_EXPORTERS) == 2
+    finally:
+        pages.HTMLExporter = real
+    assert "footer" in page

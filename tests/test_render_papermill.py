@@ -17,10 +17,10 @@ from render_helpers import write_notebook
 from bulletin.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR_ENV
 from bulletin.render.engine import collect_records
 from bulletin.render.execute import _failure, parameterized_notebook
-from bulletin.render.kernelboot import TOKEN_ENV
 from bulletin.render.papermill_engine import BulletinEngine, KernelRun, kernel_environment
 from bulletin.render.parameters import read_notebook_json
 from bulletin.render.plan import Notebook, Task
+from bulletin.render.processes import TOKEN_ENV
 
 SHOW_KERNEL = "import os, sys\nprint(quarter, os.getcwd(), sys.executable, os.environ['TMPDIR'], sep='\\n')"
 

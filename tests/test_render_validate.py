@@ -83,3 +83,50 @@ def test_a_cache_that_cannot_be_written_only_means_checking_again(
     assert data_check.refuse_bad_data(DataFiles(data_dir)) == 3
     assert data_check.refuse_bad_data(DataFiles(data_dir)) == 3
     assert blocked.read_text() == "not a folder"
+
+
+class _ServerThatChecks:
+    """A kernel server's stand-in: forks the data check as the real one does, or fails to."""
+
+    def __init__(self, how: str) -> None:
+        self.how = how
+
+    def fork_data_check(self, folder: str, out: str, env: dict, log: str = ""):
+        if self.how == "unreachable":
+            raise RuntimeError("the kernel fork server ended during this render")
+        if self.how == "works":
+            data_check.check_in_child(folder, out)
+        else:  # the check's process died before writing its verdict
+            Path(log).write_text("Traceback ...\nMemoryError\n")
+
+        class Ended:
+            def wait(self) -> int:
+                return 0
+
+        return Ended()
+
+
+@pytest.mark.parametrize("how", ["works", "unreachable", "dies"])
+def test_a_check_in_the_kernel_server_gives_the_same_verdict_or_is_made_here(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture,  # noqa: F811
+    how: str,
+) -> None:
+    calls, meanwhile = [], []
+    real = validate.validate_data_dir
+    monkeypatch.setattr(validate, "validate_data_dir", lambda d: calls.append(d) or real(d))
+    kg_line = _set_cell(data_dir / "seizures_annual.csv", 3, "kg", "-1")
+    with pytest.raises(RenderParameterError) as refused:
+        data_check.refuse_bad_data(DataFiles(data_dir), _ServerThatChecks(how),
+                                   meanwhile=lambda: meanwhile.append(1))
+    assert f"seizures_annual.csv: line {kg_line}, column 'kg': got '-1'" in "\n".join(
+        refused.value.problems)
+    assert "has 1 problem(s)" in refused.value.problems[-1]
+    assert len(calls) == 1  # in the (stand-in) server's process, or, when it gave none, here
+    assert meanwhile == ([] if how == "unreachable" else [1])
+    if how != "works":
+        assert "runs in the render's process" in caplog.text
+    if how == "dies":
+        assert "MemoryError" in caplog.text
+    _set_cell(data_dir / "seizures_annual.csv", 3, "kg", "1")
+    assert data_check.refuse_bad_data(DataFiles(data_dir), _ServerThatChecks(how)) == 3
+    assert data_check.remembered_warnings(DataFiles(data_dir)) == 3  # the verdict, remembered

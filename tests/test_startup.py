@@ -11,6 +11,7 @@ import json
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -169,3 +170,34 @@ def test_a_render_that_runs_notebooks_makes_its_pages_without_pandas_or_plotting
     assert [entry["reused"] for entry in run["notebooks"]] == [False], "the notebook did not run"
     assert "second" in (tmp_path / "reports" / "2017-Q2" / "01_one.ipynb").read_text()
     assert found["loaded"] == [], found
+
+
+def test_a_render_after_a_table_changed_checks_it_in_the_kernel_server_not_in_its_process(
+        tmp_path: Path):
+    # Issue 18: a changed table is checked again before any kernel starts; the check imported
+    # pandas and pandera into the render's process (two of the three seconds of a render after
+    # one table changed). It now runs in a process forked from the kernel server, which has them:
+    # same verdict, remembered as before.
+    from render_helpers import bulletin, small_data, write_notebook, write_quarterly
+
+    from bulletin.render import cache, data_check
+
+    notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
+    write_notebook(notebooks, "01_one", "from bulletin.data.tables import load_table\n"
+                   "print(len(load_table('seizures_quarterly', data_dir)))")
+    args = ["render", "--quarter", "2017Q2", "--data-dir", str(data), "--notebooks-dir",
+            str(notebooks), "--reports", str(tmp_path / "reports")]
+    assert bulletin(*args).returncode == 0
+    # Rows never checked before on this machine (the verdicts are remembered in the user's cache).
+    write_quarterly(data, ["KGZ,2016,4,heroin,12.5", f"KGZ,2017,1,heroin,{time.time_ns() % 10**6}.5"])
+    assert data_check.remembered_warnings(cache.DataFiles(data)) is None  # to be checked again
+    found = _in_fresh_process(
+        "import json, sys\nfrom bulletin.cli.main import main\n"
+        f"status = main({args!r})\n"
+        "print(json.dumps({'status': status, 'loaded': sorted(m for m in "
+        "('pandas', 'pandera', 'matplotlib', 'seaborn', 'IPython') if m in sys.modules)}))")
+    assert found["status"] == 0
+    assert found["loaded"] == [], found
+    assert data_check.remembered_warnings(cache.DataFiles(data)) == 0  # the verdict, remembered
+    notebook = (tmp_path / "reports" / "2017-Q2" / "01_one.ipynb").read_text(encoding="utf-8")
+    assert '"2\\n"' in notebook  # the notebook ran on the changed table

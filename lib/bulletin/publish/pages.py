@@ -22,6 +22,8 @@ import json
 import re
 import subprocess
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -354,20 +356,23 @@ def page_data_html(facts: dict[str, Any]) -> str:
 
 
 
-_EXPORTERS = threading.local()
+_IDLE_EXPORTERS: list[HTMLExporter] = []
+_EXPORTERS_LOCK = threading.Lock()
 
 
-def _page_exporter() -> HTMLExporter:
-    """This thread's exporter of pages, made on its first page and kept for the next ones.
+@contextmanager
+def _page_exporter() -> Iterator[HTMLExporter]:
+    """An exporter of pages, for one page at a time; kept for the next page, whichever thread.
 
     Making an exporter compiles its Jinja templates: a third of a page's export time, paid once
-    per issue rather than once per page. One per thread: pages are exported side by side, and an
-    exporter is not made to be shared while it works. Jinja still reloads a template changed on
-    disk.
+    per exporter rather than once per page. Pages are exported side by side, and an exporter is
+    not made to be shared while it works: each export takes an idle one (or makes one) and gives
+    it back. Jinja still reloads a template changed on disk.
     """
-    exporter = getattr(_EXPORTERS, "exporter", None)
+    with _EXPORTERS_LOCK:
+        exporter = _IDLE_EXPORTERS.pop() if _IDLE_EXPORTERS else None
     if exporter is None:
-        exporter = _EXPORTERS.exporter = HTMLExporter(
+        exporter = HTMLExporter(
             template_name="bulletin",
             extra_template_basedirs=[str(TEMPLATES_DIR)],
             exclude_input=True,
@@ -375,7 +380,29 @@ def _page_exporter() -> HTMLExporter:
             exclude_output_prompt=True,
             embed_images=True,
         )
-    return exporter
+    try:
+        yield exporter
+    finally:
+        with _EXPORTERS_LOCK:
+            _IDLE_EXPORTERS.append(exporter)
+
+
+def warm_up() -> None:
+    """Make a small page and throw it away, so that the next page finds everything ready.
+
+    A process's first page paid for its exporter's templates, nbconvert's CSS selectors
+    (soupsieve compiles them on first use) and the Markdown parser's patterns: most of a second,
+    on the critical path of a render that runs one notebook (issue 18). The renderer calls this
+    while the kernels run.
+    """
+    tiny_png = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAA"
+                "SUVORK5CYII=")
+    code = nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+        "display_data", {"image/png": tiny_png, "text/html": "<table><tr><td>1</td></tr></table>",
+                         "text/plain": "x"})])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A page\n\nSome *text*."),
+                                         code])
+    export_html(nb, "A page", "", "")
 
 
 def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) -> str:
@@ -388,7 +415,6 @@ def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) ->
         footer: HTML of the issue-wide footer line (:func:`page_footer`).
     """
     facts = nb.metadata.get(PAGE_FACTS_KEY) or page_facts(nb)
-    exporter = _page_exporter()
     nb.metadata["title"] = title
     resources = {
         "bulletin_css": stylesheet(),
@@ -397,7 +423,8 @@ def export_html(nb: nbformat.NotebookNode, title: str, nav: str, footer: str) ->
         "bulletin_nav": nav,
         "bulletin_footer": page_data_html(facts) + f'\n<p class="made-by">{footer}</p>',
     }
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
+    with _page_exporter() as exporter:
+        body, _ = exporter.from_notebook_node(nb, resources=resources)
     return stamp_edition(body, facts.get("country") or None)
 
 

@@ -13,14 +13,26 @@ The check is remembered: once a data folder passed with given contents, a render
 table files, reference vocabularies, provenance records and checking code skips it (a marker file
 named by the SHA-256 of all of these, in the user's cache folder, ``$XDG_CACHE_HOME/bulletin`` or
 ``~/.cache/bulletin``). A warm render stays fast, and any change to a table checks it again.
+
+Where the check must run and the render will fork its kernels from a server (the kernel server of
+:mod:`bulletin.render.kernel_daemon`, which has pandas, pandera and the tables' schemas loaded),
+the check runs in a process forked from that server, not in the render's: importing them here cost
+two of the three seconds of a render after one table changed (issue 18). The verdict is the same;
+a server that cannot give one (it ended, the check's process died) means checking here.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from bulletin.core.files import write_atomic
 from bulletin.core.paths import reference_dir_of
 from bulletin.render.cache import (
     DataFiles,
@@ -30,6 +42,8 @@ from bulletin.render.cache import (
     user_cache_dir,
 )
 from bulletin.render.plan import RenderParameterError
+
+log = logging.getLogger(__name__)
 
 CHECKING_CODE = ("data", "core")  # the library's packages whose code decides what is valid
 
@@ -74,8 +88,23 @@ def _remember(marker: Path, warnings: int) -> None:
         pass  # a read-only home: the check runs again next time, nothing else is lost
 
 
-def refuse_bad_data(data: DataFiles) -> int:
+def remembered_warnings(data: DataFiles) -> int | None:
+    """The warnings' count of a check the data folder passed with these contents; None if none."""
+    try:
+        return int(json.loads((cache_dir() / check_key(data)).read_text(encoding="utf-8"))["warnings"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def refuse_bad_data(data: DataFiles, server: Any = None,
+                    meanwhile: Callable[[], None] | None = None) -> int:
     """Check the data folder's tables; raise with every problem, or return the warnings' count.
+
+    Args:
+        data: the data folder.
+        server: the :class:`~bulletin.render.kernel.KernelForkServer` the render's kernels fork
+            from, if it has one: the check then runs in a process forked from it.
+        meanwhile: called while that process checks (the render's own preparations).
 
     Returns:
         How many warnings the check gave (rules between tables broken by published figures that
@@ -85,14 +114,24 @@ def refuse_bad_data(data: DataFiles) -> int:
         RenderParameterError: a table breaks its schema or the vocabularies, or a rule between
             tables is broken; one problem per line, each naming the file, line and column.
     """
-    marker = cache_dir() / check_key(data)
-    try:
-        return int(json.loads(marker.read_text(encoding="utf-8"))["warnings"])
-    except (OSError, ValueError, KeyError, TypeError):
-        pass
+    remembered = remembered_warnings(data)
+    if remembered is not None:
+        return remembered
+    verdict = _verdict_from(server, data.data_dir, meanwhile) if server is not None else None
+    if verdict is None:
+        verdict = data_verdict(data.data_dir)
+    problems = list(verdict["problems"])
+    if problems:
+        raise RenderParameterError(problems)
+    _remember(cache_dir() / check_key(data), verdict["warnings"])
+    return verdict["warnings"]
+
+
+def data_verdict(data_dir: Path) -> dict[str, Any]:
+    """``bulletin validate``'s check of ``data_dir``: its problems (sentences) and warnings' count."""
     from bulletin.data.validate import validate_data_dir
 
-    report = validate_data_dir(data.data_dir)
+    report = validate_data_dir(data_dir)
     problems = [
         f"{table.path}: {problem}"
         for table in report.invalid
@@ -105,6 +144,33 @@ def refuse_bad_data(data: DataFiles) -> int:
             f"the data folder {report.data_dir} has {len(problems)} problem(s): mend the files "
             f"(`bulletin validate --data-dir {report.data_dir}` lists them again)"
         )
-        raise RenderParameterError(problems)
-    _remember(marker, len(report.warnings))
-    return len(report.warnings)
+    return {"problems": problems, "warnings": len(report.warnings)}
+
+
+def check_in_child(data_dir: str, out: str) -> None:
+    """In a process forked from a kernel server: check ``data_dir``, write the verdict to ``out``."""
+    write_atomic(Path(out), json.dumps(data_verdict(Path(data_dir))))
+
+
+def _verdict_from(server: Any, data_dir: Path, meanwhile: Callable[[], None] | None
+                  ) -> dict[str, Any] | None:
+    """:func:`data_verdict`, from a process forked from ``server``; None if it gave none."""
+    with tempfile.TemporaryDirectory(prefix="bulletin-data-check-") as folder:
+        out, output = Path(folder) / "verdict.json", Path(folder) / "check.log"
+        try:
+            process = server.fork_data_check(str(data_dir), str(out), dict(os.environ), str(output))
+        except RuntimeError as error:
+            log.warning("the data check runs in the render's process: %s", error)
+            return None
+        if meanwhile is not None:
+            meanwhile()
+        process.wait()
+        try:
+            verdict = json.loads(out.read_text(encoding="utf-8"))
+            return {"problems": [str(p) for p in verdict["problems"]],
+                    "warnings": int(verdict["warnings"])}
+        except (OSError, ValueError, KeyError, TypeError):
+            said = output.read_text(encoding="utf-8", errors="replace").strip() if output.is_file() else ""
+            log.warning("the data check forked from the kernel server gave no verdict%s; it runs "
+                        "in the render's process", f" ({said.splitlines()[-1]})" if said else "")
+            return None

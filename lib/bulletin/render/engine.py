@@ -31,6 +31,7 @@ render was killed.
 from __future__ import annotations
 
 import functools
+import importlib
 import signal
 import time
 from collections.abc import Callable
@@ -43,7 +44,7 @@ from bulletin.core.paths import reference_dir_of
 from bulletin.core.periods import Quarter
 from bulletin.render import cache
 from bulletin.render.assemble import EditionResult, assemble_edition, edition_footer
-from bulletin.render.data_check import refuse_bad_data
+from bulletin.render.data_check import refuse_bad_data, remembered_warnings
 from bulletin.render.execute import Outcome, now
 from bulletin.render.folders import edition_lock, recover, remove_stale_temp
 from bulletin.render.neighbours import link_neighbours
@@ -143,7 +144,18 @@ def render(
     notebooks = read_notebooks(Path(options.notebooks_dir), reference_dir_of(options.data_dir))
     values = check_parameters(editions, notebooks, options)
     data = cache.DataFiles(options.data_dir)
-    warnings = refuse_bad_data(data)  # before any kernel starts: every problem at once
+    # A data folder not checked yet in this state has changed: notebooks will run, in kernels
+    # forked from a server, which has what the check needs loaded; the check runs there.
+    server = None
+    if not options.scheduler and remembered_warnings(data) is None:
+        server = _start_server(options)
+    try:
+        # Before any kernel starts: every problem at once.
+        warnings = refuse_bad_data(data, server, meanwhile=_import_runner)
+    except BaseException:
+        if server is not None:
+            server.close()
+        raise
     if warnings:
         progress.note(
             f"data: {warnings} warning(s) between tables (published figures that disagree, kept): "
@@ -152,7 +164,7 @@ def render(
     published: list[Path] = []
     try:
         return _render_locked(editions, options, progress, explain, notebooks, values, data,
-                              started_at, started, published)
+                              started_at, started, published, server)
     except RenderInterrupted as interrupted:
         interrupted.published = list(published)
         raise
@@ -171,9 +183,12 @@ def _render_locked(
     started_at: str,
     started: float,
     published: list[Path],
+    server: Any = None,
 ) -> list[EditionResult]:
-    """:func:`render` from taking the editions' locks on."""
+    """:func:`render` from taking the editions' locks on (``server``: one the data check used)."""
     with ExitStack() as locks:
+        if server is not None:  # however the render ends
+            locks.callback(server.close)
         for edition in sorted(editions, key=lambda e: str(e.out_dir)):
             locks.enter_context(edition_lock(edition.out_dir))
             for done in recover(edition.out_dir) + recover(edition.failed_dir):
@@ -190,9 +205,9 @@ def _render_locked(
             raise RenderParameterError(problems)
         to_run = any(item.decision.run for plan in plans.values() for item in plan)
         # The kernels' fork server imports while the periods are worked out.
-        server = _start_server(options) if to_run and not options.scheduler else None
-        if server is not None:  # however the render ends (run_local closes it when it is done)
-            locks.callback(server.close)
+        if server is None and to_run and not options.scheduler:
+            server = _start_server(options)
+            locks.callback(server.close)  # however the render ends (run_local closes it when done)
         periods = period_keys(editions, notebooks, values, options.data_dir) if to_run else {}
         for edition in editions:
             for item in plans[edition]:
@@ -220,6 +235,15 @@ def _start_server(options: Options) -> Any:
     from bulletin.render.runners import start_kernel_server
 
     return start_kernel_server(options)
+
+
+def _import_runner() -> None:
+    """Import what runs the notebooks (papermill, nbclient: most of a second).
+
+    Called while the data check runs in its process forked from the kernel server: the two
+    overlap, and the first notebook starts that much sooner.
+    """
+    importlib.import_module("bulletin.render.papermill_engine")
 
 
 def _run(tasks: list[Task], options: Options, progress: Progress, server: Any) -> dict[str, Outcome]:

@@ -198,10 +198,23 @@ class KernelForkServer:
 
     def fork_kernel(self, argv: list[str], cwd: str, env: dict[str, str], log: str = "") -> int:
         """Fork a kernel started with ``argv`` (``-f CONNECTION_FILE ...``) in ``cwd``; its pid."""
+        return self._fork({"argv": argv, "cwd": cwd, "env": env, "log": log})
+
+    def fork_data_check(self, data_dir: str, out: str, env: dict[str, str], log: str = ""
+                        ) -> ForkedKernelProcess:
+        """Fork the render's data check of ``data_dir`` (a process, not a kernel); its handle.
+
+        The process writes its verdict to ``out`` (see
+        :func:`bulletin.render.data_check.check_in_child`), its output to ``log``, and ends.
+        """
+        return ForkedKernelProcess(self._fork({"argv": [], "cwd": data_dir, "env": env, "log": log,
+                                               "check_data": {"data_dir": data_dir, "out": out}}))
+
+    def _fork(self, request: dict[str, Any]) -> int:
         self.wait_ready()
         with self._lock:
             try:
-                self._write({"argv": argv, "cwd": cwd, "env": env, "log": log})
+                self._write(request)
                 return int(self._read()["pid"])
             except (OSError, ValueError) as error:  # its connection broke, or it answered nonsense
                 raise RuntimeError(

@@ -47,7 +47,6 @@ from pathlib import Path
 
 from bulletin.core.paths import REFERENCE_DIR, REFERENCE_DIR_ENV
 from bulletin.render.kernelboot import (
-    TOKEN_ENV,
     collect_ended,
     end_kernels,
     fork_kernel,
@@ -55,6 +54,7 @@ from bulletin.render.kernelboot import (
     preload,
     warm_up,
 )
+from bulletin.render.processes import TOKEN_ENV
 
 IDLE_ENV = "BULLETIN_KERNEL_SERVER_IDLE"
 """Seconds a kernel server waits with no render connected before it exits (0: no lasting server)."""

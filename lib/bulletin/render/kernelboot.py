@@ -39,12 +39,12 @@ import os
 import pkgutil
 import signal
 import sys
-import time
 from collections.abc import Iterable
 from typing import Any
 
 # The reference vocabularies a kernel reads: the data folder's own reference/ when it has one.
 from bulletin.core.paths import REFERENCE_DIR_ENV
+from bulletin.render.processes import TOKEN_ENV, descendants, end_processes
 
 TRACE_FILE_ENV = "BULLETIN_TRACE_FILE"
 """File to which the kernel appends the path of each file it opens for reading."""
@@ -52,8 +52,6 @@ TRACE_ROOT_ENV = "BULLETIN_TRACE_ROOT"
 """The data folder: files under it are recorded relative to it, others by absolute path."""
 TRACE_SKIP_ENV = "BULLETIN_TRACE_SKIP"
 """Folders (``os.pathsep``-separated) whose files are not recorded: the render's own."""
-TOKEN_ENV = "BULLETIN_KERNEL_TOKEN"
-"""A token unique to one notebook's kernel, inherited by every process it starts."""
 
 # Imported once by the fork server, so that no kernel pays for them. Matplotlib's backend is set
 # through the environment before it is imported; the inline backend module itself is loaded by
@@ -265,89 +263,6 @@ def launch_kernel(argv: list[str]) -> None:
     app.start()
 
 
-def end_processes(token: str | None, pids: Iterable[int] = (), grace: float = 2.0) -> list[int]:
-    """End the processes of a notebook; the ids of those that were running.
-
-    They are ``pids`` and every process of this user whose environment carries ``token``
-    (:data:`TOKEN_ENV`). Processes are killed (SIGKILL): the notebook has ended, nothing of it is to be saved. A
-    process that cleared its environment and left the kernel's descendants escapes.
-    """
-    import psutil
-
-    me, uid, ended = os.getpid(), os.getuid(), set()
-    found: dict[int, psutil.Process] = {}
-    for pid in pids:
-        try:
-            found[pid] = psutil.Process(pid)
-        except psutil.Error:
-            continue
-    for _ in range(3):  # a process may start another while the first sweep runs
-        if token:
-            found.update(_carrying(token, {me} | set(found) | ended, uid))
-        if not found:
-            break
-        for process in found.values():
-            try:
-                process.kill()  # psutil checks it is still the same process (no reused id)
-            except psutil.Error:
-                pass
-        _wait_ended(list(found.values()), grace)
-        ended.update(found)
-        found = {}
-        if not token:
-            break
-    return sorted(ended)
-
-
-def _carrying(token: str, known: set[int], uid: int) -> dict[int, Any]:
-    """This user's processes, besides ``known``, whose environment carries ``token``."""
-    import psutil
-
-    found = {}
-    for process in psutil.process_iter(["uids"]):
-        if process.pid in known:
-            continue
-        try:
-            if process.info["uids"] is None or process.info["uids"].real != uid:
-                continue
-            if process.environ().get(TOKEN_ENV) == token:
-                found[process.pid] = process
-        except (psutil.Error, OSError):
-            continue
-    return found
-
-
-def _wait_ended(processes: list, grace: float) -> None:
-    """Wait until the processes are gone or zombies (whose parent, not us, must reap them)."""
-    import psutil
-
-    deadline = time.monotonic() + grace
-    while time.monotonic() < deadline:
-        alive = []
-        for process in processes:
-            try:
-                if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
-                    alive.append(process)
-            except psutil.Error:
-                continue
-        if not alive:
-            return
-        processes = alive
-        time.sleep(0.02)
-
-
-def descendants(pid: int | None) -> list[int]:
-    """The process ids of every descendant of ``pid`` (none when it is gone)."""
-    if not pid:
-        return []
-    import psutil
-
-    try:
-        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
-    except psutil.Error:
-        return []
-
-
 def preload() -> None:
     """Import the heavy modules a notebook needs, and every module of the library."""
     # jsonschema builds an RFC 3987 (IRI) grammar when imported (nbformat imports it), which takes
@@ -510,6 +425,10 @@ def become_kernel(request: dict, server_pid: int, tell_detached: int | None = No
     numpy = sys.modules.get("numpy")
     if numpy is not None:
         numpy.random.seed()  # a forked child would otherwise share its parent's random state
+    if "check_data" in request:  # not a kernel: the render's data check (bulletin.render.data_check)
+        from bulletin.render.data_check import check_in_child
+
+        return check_in_child(**request["check_data"])
     launch_kernel([*request["argv"], f"--IPKernelApp.parent_handle={server_pid}"])
 
 

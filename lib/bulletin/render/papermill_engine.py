@@ -9,7 +9,7 @@ runs a notebook the way ``bulletin render`` does: in the project's own kernel
 kernel process of its own, with the same limits (600 s a cell unless ``--execution-timeout`` says
 otherwise), the same environment (its own temporary folder, no history database, the data folder's
 own reference vocabularies), and every process the notebook started ended with it
-(:func:`bulletin.render.kernelboot.end_processes`). papermill does the rest, for both: it reads the
+(:func:`bulletin.render.processes.end_processes`). papermill does the rest, for both: it reads the
 ``parameters`` cell, injects the ``injected-parameters`` cell after it, keeps the notebook's and
 each cell's metadata (times, status, the cell that failed) and marks the failed cell.
 
@@ -45,7 +45,7 @@ from papermill.engines import Engine, NotebookExecutionManager, papermill_engine
 
 from bulletin.core.paths import REFERENCE_DIR_ENV, data_folder, own_reference_dir
 from bulletin.render.folders import remove_stale_temp, render_temp_dir
-from bulletin.render.kernelboot import TOKEN_ENV, descendants, end_processes
+from bulletin.render.processes import TOKEN_ENV, descendants, end_processes
 
 log = logging.getLogger(__name__)
 # nbclient says "Executing notebook with kernel" at INFO for every notebook: progress says more.
@@ -188,7 +188,7 @@ def kernel_environment(run: KernelRun, folder: Path, token: str) -> dict[str, st
 
 
 async def end_kernel(manager: Any, client: Any, token: str, name: str) -> None:
-    """Stop a notebook's kernel and every process it started (see :func:`kernelboot.end_processes`)."""
+    """Stop a notebook's kernel and every process it started (see :func:`processes.end_processes`)."""
     provisioner = getattr(manager, "provisioner", None)
     pid = getattr(provisioner, "pid", None) if provisioner is not None else None
     # Taken before the kernel ends: its orphans would no longer be its descendants.

@@ -97,7 +97,7 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress,
 
     outcomes: dict[str, Outcome] = {}
     slots = Slots(options.jobs)
-    # The pages' machinery (nbconvert, the templates) is imported while the first kernels start.
+    # The pages' machinery (nbconvert, the templates) is made ready while the first kernels run.
     threading.Thread(target=_import_page_machinery, daemon=True).start()
     with render_temp_dir() as root:
         server = server or start_kernel_server(options)
@@ -135,9 +135,11 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress,
 
 
 def _import_page_machinery() -> None:
-    """Import what makes a notebook's page, so that the first page made does not wait for it."""
+    """Import what makes a notebook's page and make a page, so that the first one does not wait."""
     with contextlib.suppress(Exception):  # an optimisation: the page imports it anyway, and says
-        import bulletin.publish.pages  # noqa: F401
+        from bulletin.publish import pages
+
+        pages.warm_up()
 
 
 def _report(progress: Progress, task: Task, outcome: Outcome) -> None:
