@@ -75,3 +75,20 @@ def kernels_of(notebook: str) -> list[int]:
             if re.search(rf"/(bulletin-)?{re.escape(notebook)}-[^/]+/work$", cwd):
                 found.append(int(entry.name))
     return found
+
+
+def no_kernel(monkeypatch, tmp_path: Path) -> None:
+    """Fail the test if the render starts a kernel or a kernel server.
+
+    With a user cache of its own: the data check is then never remembered from an earlier run and
+    always runs, as on a machine that has not rendered yet (a render refused before its notebooks
+    run must start no server for it).
+    """
+    from bulletin.render import runners
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a kernel was started")
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "own-cache"))
+    monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", refuse)
+    monkeypatch.setattr(runners, "execute_task", refuse)

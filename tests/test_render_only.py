@@ -7,10 +7,9 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from render_helpers import small_data, write_notebook
+from render_helpers import no_kernel, small_data, write_notebook
 
 from bulletin.cli.main import main
-from bulletin.render import runners
 
 FIGURE = (
     "from bulletin.publish import report\n"
@@ -18,13 +17,6 @@ FIGURE = (
     "print('RAN {name}')"
 )
 
-
-def _no_kernel(monkeypatch) -> None:
-    def refuse(*args, **kwargs):
-        raise AssertionError("a kernel was started")
-
-    monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", refuse)
-    monkeypatch.setattr(runners, "execute_task", refuse)
 
 
 def _render(notebooks: Path, data: Path, out: Path, *more: str) -> int:
@@ -47,7 +39,7 @@ def _figure(notebooks: Path, name: str, value: float) -> None:
 def test_a_notebook_without_a_tagged_parameters_cell_is_refused_before_any_kernel(
     tmp_path: Path, monkeypatch, capsys
 ):
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     write_notebook(notebooks, "01_fine", "print(quarter)")
     path = write_notebook(notebooks, "02_untagged", "print(quarter)")
@@ -65,7 +57,7 @@ def test_a_notebook_without_a_tagged_parameters_cell_is_refused_before_any_kerne
 def test_a_parameters_cell_without_quarter_is_refused_before_any_kernel(
     tmp_path: Path, monkeypatch, capsys
 ):
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     write_notebook(notebooks, "01_fine", "print(quarter)")
     path = write_notebook(notebooks, "02_no_quarter", "print(data_dir)",
@@ -91,7 +83,7 @@ def test_bulletin_status_refuses_the_same_notebook(tmp_path: Path, capsys):
 
 
 def test_an_unknown_notebook_is_refused_with_the_list_of_notebooks(tmp_path: Path, monkeypatch, capsys):
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     _figure(notebooks, "01_one", 1)
     _figure(notebooks, "02_two", 2)
@@ -105,7 +97,7 @@ def test_an_unknown_notebook_is_refused_with_the_list_of_notebooks(tmp_path: Pat
 def test_only_with_nothing_to_reuse_is_refused_naming_what_to_render_first(
     tmp_path: Path, monkeypatch, capsys
 ):
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = tmp_path / "nb", small_data(tmp_path / "data")
     for name in ("01_one", "02_two", "03_three"):
         _figure(notebooks, name, 1)

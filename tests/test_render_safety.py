@@ -19,11 +19,11 @@ from pathlib import Path
 
 import psutil
 import pytest
-from render_helpers import bulletin, page_files, small_data, write_notebook
+from render_helpers import bulletin, no_kernel, page_files, small_data, write_notebook
 
 from bulletin.core.paths import DATA_DIR, NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR, REPORTS_DIR
 from bulletin.core.periods import Quarter
-from bulletin.render import assemble, engine, plan, runners
+from bulletin.render import assemble, engine, plan
 from bulletin.render import folders as publish
 from bulletin.render.engine import render
 from bulletin.render.plan import Edition, Options, RenderParameterError, check_targets
@@ -49,13 +49,6 @@ def _tree(folder: Path) -> dict[str, bytes | None]:
         for p in sorted(folder.rglob("*"))
     }
 
-
-def _no_kernel(monkeypatch) -> None:
-    def refuse(*args, **kwargs):
-        raise AssertionError("a kernel was started")
-
-    monkeypatch.setattr("bulletin.render.kernel.KernelForkServer.__init__", refuse)
-    monkeypatch.setattr(runners, "execute_task", refuse)
 
 
 def _ran(folder: Path) -> set[str]:
@@ -173,7 +166,7 @@ def test_the_project_and_the_system_are_never_issue_folders(folder: Path, expect
 
 
 def test_an_issue_of_the_previous_version_is_refused_with_what_to_do(tmp_path: Path, monkeypatch):
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = _setup(tmp_path)
     old = tmp_path / "reports" / "2017-Q2"
     old.mkdir(parents=True)
@@ -224,7 +217,7 @@ def test_an_issue_holding_a_file_the_renderer_did_not_write_is_not_replaced(tmp_
 
 def test_the_folders_are_checked_again_under_the_lock(tmp_path: Path, monkeypatch):
     """A folder that changed while the render waited for another render's lock is refused too."""
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = _setup(tmp_path)
     out = tmp_path / "out"
     taken = engine.edition_lock
@@ -296,7 +289,7 @@ def test_time_limits_must_be_positive(tmp_path: Path, args: list[str]):
 
 @pytest.mark.parametrize(("cell", "notebook"), [(0, None), (-1, None), (600, 0.0), (600, -3.0)])
 def test_time_limits_must_be_positive_for_library_callers(tmp_path: Path, monkeypatch, cell, notebook):
-    _no_kernel(monkeypatch)
+    no_kernel(monkeypatch, tmp_path)
     notebooks, data = _setup(tmp_path)
     options = Options(data_dir=data, notebooks_dir=notebooks, cell_timeout=cell, notebook_timeout=notebook)
     with pytest.raises(RenderParameterError, match="must be more than 0 seconds"):

@@ -3,12 +3,12 @@
 One render takes one or more *editions* (an issue's quarter, for the whole region or for one
 country) and, for each, every notebook of ``notebooks/``. Its stages are modules of their own:
 
-1. **Plan** (:mod:`bulletin.render.plan`, :mod:`bulletin.render.data_check`): every parameter and
-   every table of the data folder checked before any kernel starts (``bulletin validate``'s
-   check, remembered once passed), then for each notebook whether its last output can be reused
-   or why it must run. A notebook that
-   declares no ``country`` parameter is rendered once for the whole region and shared by every
-   edition of the same quarter in the batch.
+1. **Plan** (:mod:`bulletin.render.plan`, :mod:`bulletin.render.data_check`): every parameter
+   checked, then for each notebook whether its last output can be reused or why it must run,
+   then every table of the data folder checked before any kernel starts (``bulletin validate``'s
+   check, remembered once passed; when notebooks will run, in a process forked from their kernel
+   server). A notebook that declares no ``country`` parameter is rendered once for the whole
+   region and shared by every edition of the same quarter in the batch.
 2. **Execute** (:mod:`bulletin.render.runners`, :mod:`bulletin.render.execute`): the notebooks to
    run go through papermill with the ``bulletin`` engine (:mod:`bulletin.render.papermill_engine`),
    ``jobs`` at a time in kernels forked in advance, or one task each on a Dask cluster. A notebook
@@ -44,7 +44,7 @@ from bulletin.core.paths import reference_dir_of
 from bulletin.core.periods import Quarter
 from bulletin.render import cache
 from bulletin.render.assemble import EditionResult, assemble_edition, edition_footer
-from bulletin.render.data_check import refuse_bad_data, remembered_warnings
+from bulletin.render.data_check import refuse_bad_data
 from bulletin.render.execute import Outcome, now
 from bulletin.render.folders import edition_lock, recover, remove_stale_temp
 from bulletin.render.neighbours import link_neighbours
@@ -144,27 +144,10 @@ def render(
     notebooks = read_notebooks(Path(options.notebooks_dir), reference_dir_of(options.data_dir))
     values = check_parameters(editions, notebooks, options)
     data = cache.DataFiles(options.data_dir)
-    # A data folder not checked yet in this state has changed: notebooks will run, in kernels
-    # forked from a server, which has what the check needs loaded; the check runs there.
-    server = None
-    if not options.scheduler and remembered_warnings(data) is None:
-        server = _start_server(options)
-    try:
-        # Before any kernel starts: every problem at once.
-        warnings = refuse_bad_data(data, server, meanwhile=_import_runner)
-    except BaseException:
-        if server is not None:
-            server.close()
-        raise
-    if warnings:
-        progress.note(
-            f"data: {warnings} warning(s) between tables (published figures that disagree, kept): "
-            "bulletin validate lists them"
-        )
     published: list[Path] = []
     try:
         return _render_locked(editions, options, progress, explain, notebooks, values, data,
-                              started_at, started, published, server)
+                              started_at, started, published)
     except RenderInterrupted as interrupted:
         interrupted.published = list(published)
         raise
@@ -183,12 +166,9 @@ def _render_locked(
     started_at: str,
     started: float,
     published: list[Path],
-    server: Any = None,
 ) -> list[EditionResult]:
-    """:func:`render` from taking the editions' locks on (``server``: one the data check used)."""
+    """:func:`render` from taking the editions' locks on."""
     with ExitStack() as locks:
-        if server is not None:  # however the render ends
-            locks.callback(server.close)
         for edition in sorted(editions, key=lambda e: str(e.out_dir)):
             locks.enter_context(edition_lock(edition.out_dir))
             for done in recover(edition.out_dir) + recover(edition.failed_dir):
@@ -204,10 +184,9 @@ def _render_locked(
         if problems:  # --only, with a notebook not named and nothing of it to reuse
             raise RenderParameterError(problems)
         to_run = any(item.decision.run for plan in plans.values() for item in plan)
-        # The kernels' fork server imports while the periods are worked out.
-        if server is None and to_run and not options.scheduler:
-            server = _start_server(options)
-            locks.callback(server.close)  # however the render ends (run_local closes it when done)
+        server = _checked_data(data, options, progress, to_run)  # before any kernel starts
+        if server is not None:  # however the render ends (run_local closes it when done)
+            locks.callback(server.close)
         periods = period_keys(editions, notebooks, values, options.data_dir) if to_run else {}
         for edition in editions:
             for item in plans[edition]:
@@ -226,6 +205,32 @@ def _render_locked(
             else:
                 progress.note(f"{edition.label}: not published; this run's result is in {result.folder}")
     return results
+
+
+def _checked_data(data: cache.DataFiles, options: Options, progress: Progress, to_run: bool) -> Any:
+    """Check the data folder (every problem at once, or its warnings said); the kernel server.
+
+    When notebooks will run, their kernel server is started here (its imports go on while the
+    periods are worked out), and a check not remembered runs in a process forked from it, which
+    has what the check needs loaded (:mod:`bulletin.render.data_check`). A render refused before
+    this point, or with nothing to run, starts no server.
+
+    Returns:
+        The server, or None (nothing to run, or a Dask scheduler).
+    """
+    server = _start_server(options) if to_run and not options.scheduler else None
+    try:
+        warnings = refuse_bad_data(data, server, meanwhile=_import_runner if server else None)
+    except BaseException:
+        if server is not None:
+            server.close()
+        raise
+    if warnings:
+        progress.note(
+            f"data: {warnings} warning(s) between tables (published figures that disagree, kept): "
+            "bulletin validate lists them"
+        )
+    return server
 
 
 # Only a render that runs notebooks needs the runners (and asyncio, which brings ssl): a warm
