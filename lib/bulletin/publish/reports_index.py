@@ -2,8 +2,10 @@
 
 The renderer finds the issues (folders carrying its marker, never a ``.failed`` one) and gives
 each as an :class:`IndexEntry`; this module makes the page. The page holds nothing that changes
-by itself (no time of writing), so the same folders give the same bytes. It carries a generator
-mark (:data:`GENERATOR`) by which the renderer knows the file is its own to replace.
+by itself (no time of writing), so the same folders, listed by the same library, give the same
+bytes. It carries a generator mark (:data:`GENERATOR`) by which the renderer knows the file is its
+own to replace, and a key (:data:`KEY_NAME`) of what it was made from, by which the renderer knows
+it is up to date.
 """
 
 from __future__ import annotations
