@@ -18,7 +18,6 @@ FIGURE = (
 )
 
 
-
 def _render(notebooks: Path, data: Path, out: Path, *more: str) -> int:
     return main(["render", "--quarter", "2017Q2", "--data-dir", str(data), "--notebooks-dir",
                  str(notebooks), "--out", str(out), "--jobs", "2", *more])

@@ -355,7 +355,6 @@ def page_data_html(facts: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-
 _IDLE_EXPORTERS: list[HTMLExporter] = []
 _EXPORTERS_LOCK = threading.Lock()
 
