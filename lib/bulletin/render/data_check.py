@@ -90,8 +90,12 @@ def _remember(marker: Path, warnings: int) -> None:
 
 def remembered_warnings(data: DataFiles) -> int | None:
     """The warnings' count of a check the data folder passed with these contents; None if none."""
+    return _remembered(cache_dir() / check_key(data))
+
+
+def _remembered(marker: Path) -> int | None:
     try:
-        return int(json.loads((cache_dir() / check_key(data)).read_text(encoding="utf-8"))["warnings"])
+        return int(json.loads(marker.read_text(encoding="utf-8"))["warnings"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -114,7 +118,8 @@ def refuse_bad_data(data: DataFiles, server: Any = None,
         RenderParameterError: a table breaks its schema or the vocabularies, or a rule between
             tables is broken; one problem per line, each naming the file, line and column.
     """
-    remembered = remembered_warnings(data)
+    marker = cache_dir() / check_key(data)  # of the files as they are before the check
+    remembered = _remembered(marker)
     if remembered is not None:
         return remembered
     verdict = _verdict_from(server, data.data_dir, meanwhile) if server is not None else None
@@ -123,7 +128,7 @@ def refuse_bad_data(data: DataFiles, server: Any = None,
     problems = list(verdict["problems"])
     if problems:
         raise RenderParameterError(problems)
-    _remember(cache_dir() / check_key(data), verdict["warnings"])
+    _remember(marker, verdict["warnings"])
     return verdict["warnings"]
 
 
