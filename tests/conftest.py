@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletin.cli.render import quiet_jsonschema
+from bulletin.cli.main import quiet_jsonschema
 
 # As the renderer does: jsonschema's grammar of IRIs (a second to build when nbformat is first
 # imported, in each of pytest-xdist's workers) checks nothing a notebook holds.

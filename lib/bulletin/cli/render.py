@@ -178,14 +178,6 @@ def _notebook_names(values: list[str]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def quiet_jsonschema() -> None:
-    """Skip jsonschema's RFC 3987 grammar (0.8 s to build at import; nbformat never uses it).
-
-    Called before anything imports nbformat.
-    """
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[assignment]
-
-
 def _interrupted(signum: int, frame: object) -> None:
     from bulletin.render.plan import RenderInterrupted
 
@@ -263,7 +255,6 @@ def _run_render(args: argparse.Namespace) -> int:
     )
     from bulletin.render.progress import Progress
 
-    quiet_jsonschema()
     started = time.perf_counter()
     if args.jobs < 1:
         print("bulletin render: error: --jobs must be 1 or more", file=sys.stderr)
