@@ -12,12 +12,13 @@ from pathlib import Path
 
 import psutil
 import pytest
-from render_helpers import write_notebook
+from render_helpers import small_data, write_notebook
 
 from bulletin.core.paths import NOTEBOOKS_DIR, PROJECT_ROOT, REFERENCE_DIR_ENV
 from bulletin.render.engine import collect_records
 from bulletin.render.execute import _failure, parameterized_notebook
-from bulletin.render.papermill_engine import BulletinEngine, KernelRun, kernel_environment
+from bulletin.render.kernel_run import KernelRun, kernel_environment
+from bulletin.render.papermill_engine import BulletinEngine
 from bulletin.render.parameters import read_notebook_json
 from bulletin.render.plan import Notebook, Task
 from bulletin.render.processes import TOKEN_ENV
@@ -182,3 +183,64 @@ def test_papermill_renders_a_shipped_notebook_as_bulletin_render_does(
     assert {f.pop("name"): f for f in figures} == {
         name: {k: v for k, v in record.items() if k != "notebook"} for name, record in rendered.items()
     }
+
+
+KERNEL_BEFORE_PAPERMILL = """
+import asyncio, json, sys, threading
+from pathlib import Path
+from bulletin.render import kernel
+from bulletin.render.execute import execute_task
+from bulletin.render.plan import Task, read_notebooks
+
+started, kept_waiting = threading.Event(), []
+class HeldPapermill:  # papermill is imported only once a kernel has been asked to start
+    def find_spec(self, name, path=None, target=None):
+        if name == "papermill":
+            sys.meta_path.remove(self)
+            kept_waiting.append(not started.wait(timeout=10))
+        return None
+sys.meta_path.insert(0, HeldPapermill())
+start = kernel.AsyncProjectKernelManager.start_kernel
+async def start_kernel(self, **kwargs):
+    started.set()
+    return await start(self, **kwargs)
+kernel.AsyncProjectKernelManager.start_kernel = start_kernel
+
+folder, data = Path(sys.argv[1]), Path(sys.argv[2])
+notebook = read_notebooks(folder)[0]
+task = Task(key="k", notebook=notebook, parameters={"quarter": "2017Q2", "data_dir": str(data)},
+            label="2017-Q2 " + notebook.name)
+outcome = asyncio.run(execute_task(task, None, data, 60, None, temp_root=folder))
+print(json.dumps([outcome.status, "papermill" in sys.modules, kept_waiting]))
+"""
+
+
+def test_the_first_kernel_starts_while_papermill_is_imported(tmp_path: Path):
+    # Issue 18: papermill takes most of a second to import and a kernel 0.4 s to answer; the first
+    # notebook's kernel used to start only once papermill was imported. Here papermill's import
+    # waits (10 s at most) until a kernel is asked to start: it need not wait, and the notebook runs.
+    write_notebook(tmp_path / "nb", "01_probe", "print(quarter)")
+    done = subprocess.run(
+        [sys.executable, "-c", KERNEL_BEFORE_PAPERMILL, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ok", True, [False]], done.stderr
+
+
+def test_a_kernel_started_for_a_notebook_that_cannot_be_prepared_is_ended(tmp_path: Path):
+    # The kernel starts before the notebook is prepared (papermill injects its parameters): when
+    # that fails, the error goes on as before, and the kernel, its processes and folder are gone.
+    write_notebook(tmp_path / "nb", "01_probe", "print(quarter)")
+    script = KERNEL_BEFORE_PAPERMILL.replace(
+        "outcome = asyncio.run(", "import bulletin.render.execute as execute\n"
+        "def broken(task):\n    raise ValueError('cannot prepare ' + task.label)\n"
+        "execute.parameterized_notebook = broken\noutcome = asyncio.run(")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+    assert done.returncode == 1 and "ValueError: cannot prepare 2017-Q2 01_probe" in done.stderr, done.stderr
+    assert [p.name for p in (tmp_path / "nb").iterdir()] == ["01_probe.ipynb"]  # no kernel folder left
+    assert not any("01_probe-" in " ".join(p.info["cmdline"] or []) or
+                   (p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cmdline", "cwd"]))

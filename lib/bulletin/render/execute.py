@@ -3,7 +3,7 @@
 :func:`execute_task` takes papermill's steps one by one, as ``papermill.execute_notebook`` takes
 them (parameters injected after the ``parameters`` cell, papermill's metadata, its error cells), but
 from the render's event loop: the render runs many notebooks in one loop, starts each one's kernel
-while others run (:class:`~bulletin.render.papermill_engine.Slots`) and cancels them all on an
+while others run (:class:`~bulletin.render.kernel_run.Slots`) and cancels them all on an
 interrupt, while ``papermill.execute_notebook`` blocks its thread until the notebook ends. The
 notebook itself runs in :class:`~bulletin.render.papermill_engine.BulletinEngine`, the engine
 ``papermill --engine bulletin`` runs it in.
@@ -17,6 +17,7 @@ at the top when it did not render.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import re
@@ -262,7 +263,7 @@ async def execute_task(
         notebook_timeout: seconds the whole notebook may run (None: no limit).
         on_cell: called with the label of each cell as it starts.
         slots: how many kernels start and run at once
-            (:class:`~bulletin.render.papermill_engine.Slots`).
+            (:class:`~bulletin.render.kernel_run.Slots`).
         on_start: called when the notebook's kernel is ready and its first cell about to run.
         temp_root: the render's temporary folder (what the kernel reads there is not recorded).
 
@@ -273,14 +274,14 @@ async def execute_task(
     would not start): they are in the outcome. When it is cancelled (an interrupt), its kernel
     and the processes it started are ended before the cancellation goes on.
     """
-    from papermill.execute import raise_for_execution_errors
+    import asyncio  # here: a render that reuses every notebook never comes here (issue 18)
 
+    from bulletin.render.kernel_run import KernelRun, abandon_kernel, start_kernel
     from bulletin.render.kernelboot import TRACE_FILE_ENV, TRACE_ROOT_ENV, TRACE_SKIP_ENV
-    from bulletin.render.papermill_engine import BulletinEngine, KernelRun
 
     root = Path(temp_root)
     trace = Path(tempfile.mkstemp(prefix=f"{task.notebook.name[:32]}-", suffix=".read", dir=root)[1])
-    nb = parameterized_notebook(task)
+    nb: Any = None
     current: dict[str, int | None] = {"index": None}
 
     def cell_started(index: int) -> None:
@@ -301,9 +302,22 @@ async def execute_task(
         name=task.notebook.name,
         label=task.label,
     )
+    # The kernel starts, in a process of its own, while papermill is imported (the first time).
+    starting = asyncio.ensure_future(start_kernel(run))
+    try:
+        await asyncio.to_thread(importlib.import_module, "bulletin.render.papermill_engine")
+        nb = parameterized_notebook(task)
+    except BaseException:
+        await abandon_kernel(starting, run)
+        trace.unlink(missing_ok=True)
+        raise
+    from papermill.execute import raise_for_execution_errors
+
+    from bulletin.render.papermill_engine import BulletinEngine
+
     status, error = "ok", None
     try:
-        nb = await BulletinEngine.async_execute_notebook(nb, run)
+        nb = await BulletinEngine.async_execute_notebook(nb, run, starting)
         raise_for_execution_errors(nb, None)
     except Exception as exc:  # noqa: BLE001 (each is this notebook's failure, in its outcome)
         status, error = _failure(nb, current["index"], exc, run)
@@ -312,8 +326,6 @@ async def execute_task(
         data_read = _read_trace(trace, data_dir)
         trace.unlink(missing_ok=True)
     executed = json.loads(json.dumps(nb))
-    import asyncio  # here: a render that reuses every notebook never comes here (issue 18)
-
     title, page, downloads = await asyncio.to_thread(
         _page, task.notebook.name, executed, task.footer_text, error
     )

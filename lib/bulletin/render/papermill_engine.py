@@ -28,13 +28,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import shutil
-import tempfile
 import time
-from collections.abc import Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,9 +38,15 @@ from nbclient.exceptions import CellExecutionError
 from papermill.clientwrap import PapermillNotebookClient
 from papermill.engines import Engine, NotebookExecutionManager, papermill_engines
 
-from bulletin.core.paths import REFERENCE_DIR_ENV, data_folder, own_reference_dir
+from bulletin.core.paths import data_folder
 from bulletin.render.folders import remove_stale_temp, render_temp_dir
-from bulletin.render.processes import TOKEN_ENV, descendants, end_processes
+from bulletin.render.kernel_run import (
+    DEFAULT_CELL_TIMEOUT,
+    KernelRun,
+    abandon_kernel,
+    finish_kernel,
+    start_kernel,
+)
 
 log = logging.getLogger(__name__)
 # nbclient says "Executing notebook with kernel" at INFO for every notebook: progress says more.
@@ -62,66 +63,8 @@ def _not_duplicated(record: logging.LogRecord) -> bool:
 client_log.addFilter(_not_duplicated)
 
 ENGINE_NAME = "bulletin"
-DEFAULT_CELL_TIMEOUT = 600
-"""Seconds a cell may run, as ``bulletin render --timeout`` has it by default."""
-
-
 class NotebookTimeoutError(Exception):
     """The whole notebook ran past its time limit (``bulletin render --notebook-timeout``)."""
-
-
-class Slots:
-    """How many kernels may be starting and running at once.
-
-    A notebook's kernel is started and waited for while ``jobs`` other notebooks run, so that when
-    a running slot frees up the next notebook's kernel is already up (a warm pool of ``jobs``
-    kernels): its turn pays for its own cells only.
-    """
-
-    def __init__(self, jobs: int) -> None:
-        """Allow ``jobs`` kernels starting and ``jobs`` running (at least one of each)."""
-        self.starting = asyncio.Semaphore(max(1, jobs))
-        self.running = asyncio.Semaphore(max(1, jobs))
-
-
-@dataclass
-class KernelRun:
-    """Where and how one notebook's kernel runs.
-
-    Attributes:
-        temp_root: the run's temporary folder; the notebook's own folder (sockets, log, its
-            temporary files) is made inside it and removed with the notebook.
-        work_dir: the kernel's working folder (None: an empty folder of its own).
-        cell_timeout: seconds a cell may run.
-        notebook_timeout: seconds the whole notebook may run (None: no limit).
-        start_timeout: seconds the kernel may take to start.
-        env: variables added to the kernel's environment (the read trace).
-        data_dir: the data folder; its own ``reference/`` is given to the kernel.
-        make_manager: called with the notebook's own folder, returns its kernel manager
-            (default: a new project kernel, :class:`~bulletin.render.kernel.AsyncProjectKernelManager`).
-        slots: how many kernels start and run at once.
-        on_cell: called with the index of each code cell as it starts.
-        on_start: called when the kernel is ready and the first cell is about to run.
-        name: the notebook's name (its folder is named after it).
-        label: the notebook, for the log.
-        client_options: more options for the notebook client (papermill's ``log_output``, ...).
-    """
-
-    temp_root: Path
-    work_dir: Path | None = None
-    cell_timeout: int = DEFAULT_CELL_TIMEOUT
-    notebook_timeout: float | None = None
-    start_timeout: float = 60
-    env: dict[str, str] = field(default_factory=dict)
-    data_dir: Path | None = None
-    make_manager: Callable[[Path], Any] | None = None
-    slots: Slots | None = None
-    on_cell: Callable[[int], None] | None = None
-    on_start: Callable[[], None] | None = None
-    name: str = "notebook"
-    label: str = "notebook"
-    client_options: dict[str, Any] = field(default_factory=dict)
-    started: float = field(default_factory=time.perf_counter)
 
 
 class BulletinClient(PapermillNotebookClient):
@@ -168,85 +111,9 @@ class BulletinClient(PapermillNotebookClient):
         return self.nb
 
 
-def kernel_environment(run: KernelRun, folder: Path, token: str) -> dict[str, str]:
-    """The kernel's environment: the renderer's, with what is the notebook's own.
-
-    Its own temporary folder, its token (inherited by every process it starts), the data folder's
-    reference vocabularies, the inline backend of matplotlib.
-    """
-    env = dict(os.environ)
-    env.update(run.env)
-    env[TOKEN_ENV] = token
-    # The notebook's temporary files go into its own folder, removed with it.
-    env["TMPDIR"] = str(folder / "tmp")
-    reference = own_reference_dir(run.data_dir) if run.data_dir is not None else None
-    if reference is not None:
-        env[REFERENCE_DIR_ENV] = str(reference)
-    env.setdefault("MPLBACKEND", "module://matplotlib_inline.backend_inline")
-    env.pop("JPY_PARENT_PID", None)
-    return env
-
-
-async def end_kernel(manager: Any, client: Any, token: str, name: str) -> None:
-    """Stop a notebook's kernel and every process it started (see :func:`processes.end_processes`)."""
-    provisioner = getattr(manager, "provisioner", None)
-    pid = getattr(provisioner, "pid", None) if provisioner is not None else None
-    # Taken before the kernel ends: its orphans would no longer be its descendants.
-    left = await asyncio.to_thread(descendants, pid)
+async def _execute(client: Any, run: KernelRun) -> None:
+    execution = asyncio.ensure_future(client.async_execute())
     try:
-        if client.kc is not None:
-            client.kc.stop_channels()
-        if manager.has_kernel:
-            await manager.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 (the processes are ended below whatever the manager says)
-        log.debug("stopping the kernel of %s", name, exc_info=True)
-    try:
-        ended = await asyncio.to_thread(end_processes, token, left)
-    except Exception:  # noqa: BLE001
-        log.warning("could not end the processes %s started", name, exc_info=True)
-    else:
-        if ended:
-            log.debug("%s: ended %d process(es) it had started", name, len(ended))
-
-
-def _new_manager(run: KernelRun, folder: Path) -> Any:
-    if run.make_manager is not None:
-        return run.make_manager(folder)
-    from bulletin.render.kernel import AsyncProjectKernelManager
-
-    return AsyncProjectKernelManager(socket_parent=run.temp_root)
-
-
-async def _start(manager: Any, client: Any, run: KernelRun, work: Path, env: dict[str, str]) -> None:
-    # No history database: a render's kernels share nothing, not even ~/.ipython.
-    await manager.start_kernel(
-        cwd=str(work), env=env, extra_arguments=["--HistoryManager.hist_file=:memory:"]
-    )
-    client.kc = manager.client()
-    client.kc.start_channels()
-    await client.kc.wait_for_ready(timeout=client.startup_timeout)
-    client.kc.allow_stdin = False
-
-
-async def _execute(client: Any, run: KernelRun, folder: Path, env: dict[str, str],
-                   manager: Any) -> None:
-    work = run.work_dir or folder / "work"
-    work.mkdir(exist_ok=True)
-    held = None
-    execution: asyncio.Future | None = None
-    if run.slots is not None:
-        await run.slots.starting.acquire()
-        held = run.slots.starting
-    try:
-        await _start(manager, client, run, work, env)
-        if run.slots is not None:
-            await run.slots.running.acquire()
-            run.slots.starting.release()
-            held = run.slots.running
-        run.started = time.perf_counter()
-        if run.on_start is not None:
-            run.on_start()
-        execution = asyncio.ensure_future(client.async_execute())
         # asyncio.wait, not wait_for: cancelling nbclient mid-cell makes it raise
         # DeadKernelError, and a time limit would read as a kernel that died.
         done, _ = await asyncio.wait({execution}, timeout=run.notebook_timeout)
@@ -254,21 +121,26 @@ async def _execute(client: Any, run: KernelRun, folder: Path, env: dict[str, str
             raise NotebookTimeoutError(run.notebook_timeout)
         execution.result()
     finally:
-        if held is not None:
-            held.release()
-        if execution is not None and not execution.done():
+        if not execution.done():
             execution.cancel()
             await asyncio.wait({execution})
-        if execution is not None and not execution.cancelled():
+        if not execution.cancelled():
             execution.exception()  # seen: a cancelled nbclient's DeadKernelError means nothing
 
 
-async def run_notebook(nb_man: NotebookExecutionManager, run: KernelRun) -> None:
+async def run_notebook(nb_man: NotebookExecutionManager, run: KernelRun,
+                       starting: asyncio.Future | None = None) -> None:
     """Execute the notebook of ``nb_man`` in a kernel of its own, then end it and its processes.
 
     The cells run as papermill runs them (``nb_man`` records each cell's start, end and error in
     the notebook's metadata); a cell that raises stops the notebook without an exception here
     (papermill's ``raise_for_execution_errors`` finds it).
+
+    Args:
+        nb_man: papermill's record of the notebook.
+        run: where and how its kernel runs.
+        starting: its kernel, being started already (:func:`~bulletin.render.kernel_run.start_kernel`
+            as a task); None: started here.
 
     Raises:
         NotebookTimeoutError: the notebook ran past ``run.notebook_timeout``.
@@ -278,31 +150,34 @@ async def run_notebook(nb_man: NotebookExecutionManager, run: KernelRun) -> None
         asyncio.CancelledError: cancelled (an interrupt); the kernel and its processes were
             ended first.
     """
-    folder = Path(tempfile.mkdtemp(prefix=f"{run.name[:32]}-", dir=run.temp_root))
+    if starting is None:
+        starting = asyncio.ensure_future(start_kernel(run))
     try:
-        (folder / "tmp").mkdir()
-        token = f"{os.getpid()}-{os.urandom(8).hex()}"
-        env = kernel_environment(run, folder, token)
-        manager = _new_manager(run, folder)
+        kernel = await starting
+    except BaseException:
+        await abandon_kernel(starting, run)  # cancelled here: wait until its start has ended it
+        raise
+    try:
         client = BulletinClient(
             nb_man,
-            km=manager,
+            km=kernel.manager,
             timeout=run.cell_timeout,
             startup_timeout=run.start_timeout,
             allow_errors=False,
             kernel_name="python3",
             shutdown_kernel="immediate",
-            resources={"metadata": {"path": str(run.work_dir or folder / "work")}},
+            resources={"metadata": {"path": str(kernel.work)}},
             on_cell_execute=(lambda cell, cell_index: run.on_cell(cell_index)) if run.on_cell else None,
             log=client_log,
             **run.client_options,
         )
-        try:
-            await _execute(client, run, folder, env, manager)
-        finally:
-            await end_kernel(manager, client, token, run.label)
+        client.kc = kernel.kc
+        run.started = time.perf_counter()
+        if run.on_start is not None:
+            run.on_start()
+        await _execute(client, run)
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        await finish_kernel(kernel, run)
 
 
 class BulletinEngine(Engine):
@@ -361,7 +236,8 @@ class BulletinEngine(Engine):
         return language or "python"
 
     @classmethod
-    async def async_execute_notebook(cls, nb: Any, run: KernelRun) -> Any:
+    async def async_execute_notebook(cls, nb: Any, run: KernelRun,
+                                     starting: asyncio.Future | None = None) -> Any:
         """Run a parameterised notebook from a running event loop.
 
         As papermill's ``Engine.execute_notebook`` does from none: the notebook's metadata
@@ -370,6 +246,7 @@ class BulletinEngine(Engine):
         Args:
             nb: the notebook, parameterised by papermill.
             run: where and how its kernel runs.
+            starting: its kernel, being started already (see :func:`run_notebook`).
 
         Returns:
             The executed notebook (``nb`` itself).
@@ -377,7 +254,7 @@ class BulletinEngine(Engine):
         nb_man = NotebookExecutionManager(nb, output_path=None, progress_bar=False)
         nb_man.notebook_start()
         try:
-            await run_notebook(nb_man, run)
+            await run_notebook(nb_man, run, starting)
         finally:
             nb_man.notebook_complete()
         return nb_man.nb

@@ -93,7 +93,7 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress,
         RenderInterrupted: SIGINT or SIGTERM arrived; every kernel was stopped.
     """
     from bulletin.render.kernel import ForkedKernelManager
-    from bulletin.render.papermill_engine import Slots
+    from bulletin.render.kernel_run import Slots
 
     outcomes: dict[str, Outcome] = {}
     slots = Slots(options.jobs)
