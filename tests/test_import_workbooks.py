@@ -75,20 +75,27 @@ def workbook_samples(official_dir: Path):
     return [s for s in official_samples(official_dir) if s.kind == "xlsx"]
 
 
+@pytest.fixture(scope="module")
+def excel_tables(workbook_samples, tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict]:
+    """Each sample as Excel writes it, imported once for every variant it is compared with."""
+    tmp_path = tmp_path_factory.mktemp("excel")
+    out = {}
+    for sample in workbook_samples:
+        import_files([sample.write(tmp_path)], tmp_path / f"excel-{sample.name}", options=None)
+        out[sample.name] = _tables(tmp_path / f"excel-{sample.name}")
+    return out
+
+
 @pytest.mark.parametrize("variant", sorted(FOREIGN))
 def test_every_workbook_reader_takes_another_tools_workbook(
-    workbook_samples, variant: str, tmp_path: Path
+    workbook_samples, excel_tables: dict[str, dict], variant: str, tmp_path: Path
 ) -> None:
     for sample in workbook_samples:
-        excel = sample.write(tmp_path)
-        import_files([excel], tmp_path / f"excel-{sample.name}", options=None)
         foreign = write_foreign_xlsx(
             tmp_path / f"foreign-{sample.name}", sample.sheets, **FOREIGN[variant]
         )
         import_files([foreign], tmp_path / f"foreign-{sample.name}-data")
-        assert _tables(tmp_path / f"foreign-{sample.name}-data") == _tables(
-            tmp_path / f"excel-{sample.name}"
-        ), sample.name
+        assert _tables(tmp_path / f"foreign-{sample.name}-data") == excel_tables[sample.name], sample.name
 
 
 def _openpyxl_rows(path: Path) -> dict[str, list[tuple]]:
