@@ -244,3 +244,20 @@ def test_a_kernel_started_for_a_notebook_that_cannot_be_prepared_is_ended(tmp_pa
     assert [p.name for p in (tmp_path / "nb").iterdir()] == ["01_probe.ipynb"]  # no kernel folder left
     assert not any("01_probe-" in " ".join(p.info["cmdline"] or []) or
                    (p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cmdline", "cwd"]))
+
+
+def test_the_page_machinery_is_made_ready_after_what_runs_the_first_notebook():
+    # Issue 18: the thread that makes the page machinery ready imported nbconvert while the first
+    # notebook's thread imported papermill; side by side they held each other up and the first
+    # cell ran half a second later. The thread imports (or waits for) papermill first.
+    code = (
+        "import json, sys\norder = []\n"
+        "class Watch:\n    def find_spec(self, name, path=None, target=None):\n"
+        "        if name in ('papermill', 'nbconvert'):\n            order.append(name)\n"
+        "sys.meta_path.insert(0, Watch())\n"
+        "from bulletin.render.runners import _import_page_machinery\n"
+        "_import_page_machinery()\nprint(json.dumps(order))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["papermill", "nbconvert"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import logging
 import signal
 import threading
@@ -135,8 +136,15 @@ async def run_local(tasks: list[Task], options: Options, progress: Progress,
 
 
 def _import_page_machinery() -> None:
-    """Import what makes a notebook's page and make a page, so that the first one does not wait."""
+    """Import what makes a notebook's page and make a page, so that the first one does not wait.
+
+    What runs the notebooks (papermill) is imported first, or waited for if another thread is
+    importing it (:func:`bulletin.render.execute.execute_task`): the first cell needs it, the
+    first page only later. Imported side by side, the two held each other up, and the first cell
+    ran half a second later.
+    """
     with contextlib.suppress(Exception):  # an optimisation: the page imports it anyway, and says
+        importlib.import_module("bulletin.render.papermill_engine")
         from bulletin.publish import pages
 
         pages.warm_up()
