@@ -1,0 +1,91 @@
+"""A notebook's kernel until it answers (issue 18): the handshake of jupyter_client's
+``wait_for_ready`` without its 0.2 s wait for silence on IOPub after every start."""
+
+from __future__ import annotations
+
+import asyncio
+from queue import Empty
+from typing import Any
+
+import pytest
+
+from bulletin.render.kernel_run import wait_until_ready
+
+
+class _Channel:
+    def __init__(self, messages: list[Any], log: list[str], name: str) -> None:
+        self.messages, self.log, self.name = list(messages), log, name
+
+    async def get_msg(self, timeout: float) -> dict[str, Any]:
+        self.log.append(f"{self.name} read")
+        message = self.messages.pop(0) if self.messages else None
+        if message is None:
+            self.log.append(f"{self.name} waited {timeout:g} s for nothing")
+            raise Empty
+        return message
+
+
+class _Client:
+    """A kernel client whose channels hold the given messages (None: nothing comes in time)."""
+
+    def __init__(self, shell: list[Any], iopub: list[Any], alive: bool = True) -> None:
+        self.log: list[str] = []
+        self.shell_channel = _Channel(shell, self.log, "shell")
+        self.iopub_channel = _Channel(iopub, self.log, "iopub")
+        self.alive, self.requests, self.handled = alive, 0, []
+
+    def kernel_info(self) -> str:
+        self.requests += 1
+        self.log.append(f"kernel_info r{self.requests}")
+        return f"r{self.requests}"
+
+    async def is_alive(self) -> bool:
+        return self.alive
+
+    def _handle_kernel_info_reply(self, message: dict[str, Any]) -> None:
+        self.handled.append(message)
+
+
+REPLY = {"msg_type": "kernel_info_reply", "content": {"protocol_version": "5.3"}}
+WELCOME = {"msg_type": "iopub_welcome", "content": {}, "parent_header": {}}
+
+
+def _status(state: str, request: str) -> dict[str, Any]:
+    return {"msg_type": "status", "content": {"execution_state": state},
+            "parent_header": {"msg_id": request}}
+
+
+def test_a_kernel_whose_iopub_just_connected_is_ready_without_waiting():
+    client = _Client([REPLY], [WELCOME, _status("busy", "r0")])
+    asyncio.run(wait_until_ready(client, 60))
+    assert client.log == ["kernel_info r1", "shell read", "iopub read"]
+    assert client.handled == [REPLY]
+
+
+def test_a_kernel_busy_with_the_request_is_read_until_it_is_idle():
+    client = _Client([REPLY], [_status("busy", "r1"), _status("idle", "r1"), _status("busy", "x")])
+    asyncio.run(wait_until_ready(client, 60))
+    assert client.log == ["kernel_info r1", "shell read", "iopub read", "iopub read"]
+    assert client.iopub_channel.messages == [_status("busy", "x")]  # not read: not the handshake's
+
+
+def test_a_kernel_still_busy_after_its_reply_is_waited_for_at_most_a_fifth_of_a_second():
+    client = _Client([REPLY], [_status("busy", "r1"), None])
+    asyncio.run(wait_until_ready(client, 60))
+    assert client.log[-1] == "iopub waited 0.2 s for nothing"
+
+
+def test_the_request_is_sent_again_until_both_channels_answer():
+    client = _Client([None, REPLY, REPLY], [None, _status("idle", "r3")])
+    asyncio.run(wait_until_ready(client, 60))
+    assert client.requests == 3 and client.handled == [REPLY]
+
+
+@pytest.mark.parametrize("alive, timeout, message", [
+    (False, 60, "Kernel died before replying to kernel_info"),
+    (True, 0, "Kernel didn't respond in 0 seconds"),
+])
+def test_a_kernel_that_dies_or_never_answers_is_an_error(alive: bool, timeout: float, message: str):
+    client = _Client([None], [], alive=alive)
+    with pytest.raises(RuntimeError, match=message):
+        asyncio.run(wait_until_ready(client, timeout))
