@@ -35,6 +35,7 @@ from bulletin.render.plan import Task
 
 log = logging.getLogger(__name__)
 
+
 @dataclass
 class Outcome:
     """What executing a notebook produced.

@@ -63,6 +63,8 @@ def _not_duplicated(record: logging.LogRecord) -> bool:
 client_log.addFilter(_not_duplicated)
 
 ENGINE_NAME = "bulletin"
+
+
 class NotebookTimeoutError(Exception):
     """The whole notebook ran past its time limit (``bulletin render --notebook-timeout``)."""
 
