@@ -50,7 +50,6 @@ def _tree(folder: Path) -> dict[str, bytes | None]:
     }
 
 
-
 def _ran(folder: Path) -> set[str]:
     record = json.loads((folder / "run.json").read_text())
     return {n["name"] for n in record["notebooks"] if not n["reused"]}

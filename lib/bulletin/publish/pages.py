@@ -274,7 +274,6 @@ def _error_output(output: dict) -> nbformat.NotebookNode:
     return nbformat.v4.new_output("display_data", data={"text/html": text, "text/plain": text})
 
 
-
 _SOURCE_SENTENCE = re.compile(r"Source: (.*?)\.(?=\s|$)")
 
 
