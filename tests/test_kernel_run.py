@@ -1,5 +1,6 @@
 """A notebook's kernel until it answers (issue 18): the handshake of jupyter_client's
-``wait_for_ready`` without its 0.2 s wait for silence on IOPub after every start."""
+``wait_for_ready`` without its 0.2 s wait for silence on IOPub after every start; and its end,
+left to run while the renderer makes the notebook's page."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any
 
 import pytest
 
-from bulletin.render.kernel_run import wait_until_ready
+from bulletin.render.kernel_run import (
+    KernelRun,
+    StartedKernel,
+    await_endings,
+    end_or_hand_over,
+    wait_until_ready,
+)
 
 
 class _Channel:
@@ -89,3 +96,58 @@ def test_a_kernel_that_dies_or_never_answers_is_an_error(alive: bool, timeout: f
     client = _Client([None], [], alive=alive)
     with pytest.raises(RuntimeError, match=message):
         asyncio.run(wait_until_ready(client, timeout))
+
+
+class _EndingManager:
+    """A kernel manager whose kernel ends once ``release`` is set."""
+
+    has_kernel, provisioner = True, None
+
+    def __init__(self, release: asyncio.Event, log: list[str]) -> None:
+        self.release, self.log = release, log
+
+    async def shutdown_kernel(self, now: bool) -> None:
+        self.log.append("ending")
+        await self.release.wait()
+        self.log.append("ended")
+
+
+def _kernel(tmp_path, release: asyncio.Event, log: list[str]) -> StartedKernel:
+    folder = tmp_path / "01_probe-x"
+    folder.mkdir()
+    return StartedKernel(manager=_EndingManager(release, log), kc=None, folder=folder,
+                         work=folder, token="no-process-has-this-token")
+
+
+def test_without_a_list_of_endings_the_kernel_is_ended_before_the_run_returns(tmp_path):
+    async def scenario() -> list[str]:
+        release, log = asyncio.Event(), []
+        release.set()
+        kernel = _kernel(tmp_path, release, log)
+        await end_or_hand_over(kernel, KernelRun(temp_root=tmp_path))
+        assert not kernel.folder.exists()
+        return log
+
+    assert asyncio.run(scenario()) == ["ending", "ended"]
+
+
+def test_an_end_handed_over_goes_on_beside_the_caller_and_an_interrupt_waits_for_it(tmp_path):
+    # The renderer makes the page while the kernel ends; when it is interrupted meanwhile, it
+    # stops only once the kernel has ended (its processes too), as before.
+    async def scenario() -> None:
+        release, log = asyncio.Event(), []
+        run = KernelRun(temp_root=tmp_path, endings=[])
+        kernel = _kernel(tmp_path, release, log)
+        await asyncio.wait_for(end_or_hand_over(kernel, run), 10)  # an end awaited would time out
+        assert len(run.endings) == 1 and "ended" not in log  # handed over, not awaited
+        waiting = asyncio.ensure_future(await_endings(run))
+        await asyncio.sleep(0.05)
+        waiting.cancel()  # an interrupt while the kernel is still ending
+        await asyncio.sleep(0.05)
+        assert not waiting.done() and log == ["ending"]
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        assert log == ["ending", "ended"] and not kernel.folder.exists()
+
+    asyncio.run(scenario())

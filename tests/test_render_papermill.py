@@ -246,18 +246,63 @@ def test_a_kernel_started_for_a_notebook_that_cannot_be_prepared_is_ended(tmp_pa
                    (p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cmdline", "cwd"]))
 
 
+PAGE_WHILE_THE_KERNEL_ENDS = """
+import asyncio, json, sys, threading
+from pathlib import Path
+from bulletin.render import execute, kernel
+from bulletin.render.execute import execute_task
+from bulletin.render.plan import Task, read_notebooks
+
+page_started, kept_waiting = threading.Event(), []
+make_page = execute._page
+def page(*args):
+    page_started.set()
+    return make_page(*args)
+execute._page = page
+shutdown = kernel.AsyncProjectKernelManager.shutdown_kernel
+async def shutdown_kernel(self, **kwargs):  # the kernel ends only once its page is being made
+    kept_waiting.append(not await asyncio.to_thread(page_started.wait, 10))
+    return await shutdown(self, **kwargs)
+kernel.AsyncProjectKernelManager.shutdown_kernel = shutdown_kernel
+
+folder, data = Path(sys.argv[1]), Path(sys.argv[2])
+notebook = read_notebooks(folder)[0]
+task = Task(key="k", notebook=notebook, parameters={"quarter": "2017Q2", "data_dir": str(data)},
+            label="2017-Q2 " + notebook.name)
+outcome = asyncio.run(execute_task(task, None, data, 60, None, temp_root=folder))
+print(json.dumps([outcome.status, "probe 2017Q2" in outcome.html, kept_waiting]))
+"""
+
+
+def test_the_page_is_made_while_the_kernel_ends(tmp_path: Path):
+    # Issue 18: the page of a notebook was made only once its kernel and the processes it started
+    # had ended (a tenth of a second), on the critical path of a render that runs one notebook.
+    # Here the kernel's end waits (10 s at most) until the page is being made: it need not wait,
+    # and when the task is done, the kernel, its processes and its folder are gone.
+    write_notebook(tmp_path / "nb", "01_probe", "from IPython.display import Markdown\nMarkdown('probe ' + quarter)")
+    done = subprocess.run(
+        [sys.executable, "-c", PAGE_WHILE_THE_KERNEL_ENDS, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ok", True, [False]], done.stderr
+    assert [p.name for p in (tmp_path / "nb").iterdir()] == ["01_probe.ipynb"]  # no kernel folder left
+    assert not any((p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cwd"]))
+
+
 def test_the_page_machinery_is_made_ready_after_what_runs_the_first_notebook():
     # Issue 18: the thread that makes the page machinery ready imported nbconvert while the first
     # notebook's thread imported papermill; side by side they held each other up and the first
-    # cell ran half a second later. The thread imports (or waits for) papermill first.
+    # cell ran half a second later. The thread imports (or waits for) papermill first. Then psutil,
+    # which the end of the first kernel imported, on the way to its page.
     code = (
         "import json, sys\norder = []\n"
         "class Watch:\n    def find_spec(self, name, path=None, target=None):\n"
-        "        if name in ('papermill', 'nbconvert'):\n            order.append(name)\n"
+        "        if name in ('papermill', 'nbconvert', 'psutil'):\n            order.append(name)\n"
         "sys.meta_path.insert(0, Watch())\n"
         "from bulletin.render.runners import _import_page_machinery\n"
         "_import_page_machinery()\nprint(json.dumps(order))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["papermill", "nbconvert"]
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["papermill", "nbconvert", "psutil"]

@@ -277,7 +277,7 @@ async def execute_task(
     """
     import asyncio  # here: a render that reuses every notebook never comes here (issue 18)
 
-    from bulletin.render.kernel_run import KernelRun, abandon_kernel, start_kernel
+    from bulletin.render.kernel_run import KernelRun, abandon_kernel, await_endings, start_kernel
     from bulletin.render.kernelboot import TRACE_FILE_ENV, TRACE_ROOT_ENV, TRACE_SKIP_ENV
 
     root = Path(temp_root)
@@ -302,6 +302,7 @@ async def execute_task(
         on_start=on_start,
         name=task.notebook.name,
         label=task.label,
+        endings=[],  # the kernel ends while the page is made
     )
     # The kernel starts, in a process of its own, while papermill is imported (the first time).
     starting = asyncio.ensure_future(start_kernel(run))
@@ -318,18 +319,20 @@ async def execute_task(
 
     status, error = "ok", None
     try:
-        nb = await BulletinEngine.async_execute_notebook(nb, run, starting)
-        raise_for_execution_errors(nb, None)
-    except Exception as exc:  # noqa: BLE001 (each is this notebook's failure, in its outcome)
-        status, error = _failure(nb, current["index"], exc, run)
-    finally:
+        try:
+            nb = await BulletinEngine.async_execute_notebook(nb, run, starting)
+            raise_for_execution_errors(nb, None)
+        except Exception as exc:  # noqa: BLE001 (each is this notebook's failure, in its outcome)
+            status, error = _failure(nb, current["index"], exc, run)
         executed_at = time.perf_counter()
+        executed = json.loads(json.dumps(nb))
+        title, page, downloads = await asyncio.to_thread(
+            _page, task.notebook.name, executed, task.footer_text, error
+        )
+    finally:
+        await await_endings(run)  # the kernel and its processes have ended: nothing reads on
         data_read = _read_trace(trace, data_dir)
         trace.unlink(missing_ok=True)
-    executed = json.loads(json.dumps(nb))
-    title, page, downloads = await asyncio.to_thread(
-        _page, task.notebook.name, executed, task.footer_text, error
-    )
     log.debug("%s: executed in %.2f s, page made %.2f s later", task.label,
               executed_at - run.started, time.perf_counter() - executed_at)
     return Outcome(

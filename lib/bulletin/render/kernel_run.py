@@ -66,6 +66,9 @@ class KernelRun:
         name: the notebook's name (its folder is named after it).
         label: the notebook, for the log.
         client_options: more options for the notebook client (papermill's ``log_output``, ...).
+        endings: where the kernel's end is left running once its cells have run
+            (:func:`end_or_hand_over`), for the caller to await (:func:`await_endings`) after
+            doing something else meanwhile; None: it is ended before the run returns.
     """
 
     temp_root: Path
@@ -83,6 +86,7 @@ class KernelRun:
     label: str = "notebook"
     client_options: dict[str, Any] = field(default_factory=dict)
     started: float = field(default_factory=time.perf_counter)
+    endings: list[asyncio.Future] | None = None
 
 
 @dataclass
@@ -251,6 +255,35 @@ async def finish_kernel(kernel: StartedKernel, run: KernelRun) -> None:
             await end_kernel(kernel.manager, kernel.kc, kernel.token, run.label)
     finally:
         shutil.rmtree(kernel.folder, ignore_errors=True)
+
+
+async def end_or_hand_over(kernel: StartedKernel, run: KernelRun) -> None:
+    """End a kernel whose cells have run: now, or, given ``run.endings``, beside the caller's work.
+
+    ``bulletin render`` makes the notebook's page while its kernel ends (a tenth of a second, on
+    the critical path of a render that runs one notebook): the end starts here and is handed over
+    to ``run.endings``, which the caller awaits with :func:`await_endings`.
+    """
+    if run.endings is None:
+        await finish_kernel(kernel, run)
+    else:
+        run.endings.append(asyncio.ensure_future(finish_kernel(kernel, run)))
+
+
+async def await_endings(run: KernelRun) -> None:
+    """Wait until every kernel end handed over to ``run.endings`` is done, even when cancelled.
+
+    An interrupt (a cancellation) waits for them too, then goes on: the kernel and the processes
+    it started are ended before the render stops.
+    """
+    if not run.endings:
+        return
+    ending = asyncio.gather(*run.endings, return_exceptions=True)
+    try:
+        await asyncio.shield(ending)
+    except asyncio.CancelledError:
+        await ending
+        raise
 
 
 async def abandon_kernel(starting: asyncio.Future, run: KernelRun) -> None:

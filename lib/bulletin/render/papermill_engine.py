@@ -44,7 +44,7 @@ from bulletin.render.kernel_run import (
     DEFAULT_CELL_TIMEOUT,
     KernelRun,
     abandon_kernel,
-    finish_kernel,
+    end_or_hand_over,
     start_kernel,
 )
 
@@ -134,6 +134,9 @@ async def run_notebook(nb_man: NotebookExecutionManager, run: KernelRun,
                        starting: asyncio.Future | None = None) -> None:
     """Execute the notebook of ``nb_man`` in a kernel of its own, then end it and its processes.
 
+    The end is awaited here, or left running in ``run.endings`` when the caller keeps them
+    (:func:`~bulletin.render.kernel_run.end_or_hand_over`).
+
     The cells run as papermill runs them (``nb_man`` records each cell's start, end and error in
     the notebook's metadata); a cell that raises stops the notebook without an exception here
     (papermill's ``raise_for_execution_errors`` finds it).
@@ -179,7 +182,7 @@ async def run_notebook(nb_man: NotebookExecutionManager, run: KernelRun,
             run.on_start()
         await _execute(client, run)
     finally:
-        await finish_kernel(kernel, run)
+        await end_or_hand_over(kernel, run)
 
 
 class BulletinEngine(Engine):

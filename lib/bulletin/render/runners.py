@@ -141,13 +141,15 @@ def _import_page_machinery() -> None:
     What runs the notebooks (papermill) is imported first, or waited for if another thread is
     importing it (:func:`bulletin.render.execute.execute_task`): the first cell needs it, the
     first page only later. Imported side by side, the two held each other up, and the first cell
-    ran half a second later.
+    ran half a second later. Then psutil, which the end of each kernel needs to find the
+    processes it started (a tenth of a second to import, on the way out of the first notebook).
     """
     with contextlib.suppress(Exception):  # an optimisation: the page imports it anyway, and says
         importlib.import_module("bulletin.render.papermill_engine")
         from bulletin.publish import pages
 
         pages.warm_up()
+        importlib.import_module("psutil")
 
 
 def _report(progress: Progress, task: Task, outcome: Outcome) -> None:
