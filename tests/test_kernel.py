@@ -12,7 +12,11 @@ from render_helpers import small_data
 
 from bulletin.core.periods import Quarter
 from bulletin.render.api import render_issue
-from bulletin.render.kernel import ProjectKernelManager, project_kernel_spec
+from bulletin.render.kernel import (
+    AsyncProjectKernelManager,
+    ProjectKernelManager,
+    project_kernel_spec,
+)
 
 
 def test_spec_runs_this_interpreter():
@@ -24,6 +28,32 @@ def test_ipc_sockets_in_a_private_folder():
     assert manager.transport == "ipc"
     folder = Path(manager.ip).parent
     assert folder.stat().st_mode & 0o077 == 0
+
+
+def test_the_end_of_a_killed_kernel_is_looked_for_every_hundredth_of_a_second(monkeypatch):
+    # Issue 18: jupyter_client looks every tenth of a second; a killed kernel is gone within
+    # milliseconds, and the end of every notebook waited up to a tenth of a second for the look.
+    import asyncio
+
+    import jupyter_client.manager
+
+    manager = AsyncProjectKernelManager()
+    alive = iter([True, True, False])
+
+    async def is_alive() -> bool:
+        return next(alive)
+
+    slept: list[float] = []
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(manager, "_async_is_alive", is_alive)
+    monkeypatch.setattr(jupyter_client.manager.asyncio, "sleep", sleep)
+    asyncio.run(manager._async_wait())
+    assert slept == [0.01, 0.01]
 
 
 @pytest.mark.slow

@@ -38,6 +38,9 @@ from jupyter_client.provisioning import LocalProvisioner
 
 log = logging.getLogger(__name__)
 
+_END_POLL_SECONDS = 0.01
+"""How often the end of a killed kernel is looked for (see :class:`AsyncProjectKernelManager`)."""
+
 
 def project_kernel_spec() -> KernelSpec:
     """A kernel spec that runs ipykernel in the current interpreter (with the read trace)."""
@@ -101,6 +104,15 @@ class ProjectKernelManager(_ProjectKernel, KernelManager):
 
 class AsyncProjectKernelManager(_ProjectKernel, AsyncKernelManager):
     """:class:`ProjectKernelManager` for asyncio callers (several notebooks at once)."""
+
+    async def _async_wait(self, pollinterval: float = 0.1) -> None:
+        """Wait until the kernel has ended, looking every 10 ms rather than jupyter_client's 100.
+
+        A kernel killed at the end of its notebook is gone within milliseconds; the first look,
+        made at once, mostly finds it still there, and the next came a tenth of a second later:
+        the end of every notebook waited for it (issue 18).
+        """
+        await super()._async_wait(pollinterval=min(pollinterval, _END_POLL_SECONDS))
 
 
 class KernelForkServer:
