@@ -31,7 +31,6 @@ from bulletin.core.periods import Quarter
 GOAL_SECONDS = 2.0
 
 
-
 def run_command(quarter: str, data_dir: Path) -> int:
     """``bulletin status`` in a fresh process; its exit status (0 or 1: the data's, not an error)."""
     done = subprocess.run(

@@ -35,7 +35,6 @@ from bulletin.render.data_check import refuse_bad_data
 GOAL_SECONDS = 2.0
 
 
-
 def read_plain(data_dir: Path) -> int:
     """The baseline: every table's CSV read by ``pandas.read_csv``, as text; the rows read."""
     return sum(

@@ -390,7 +390,6 @@ def test_a_wrapped_note_is_broken_once_where_matplotlib_breaks_it(width: float):
     plt.close(fig)
 
 
-
 def test_an_opaque_charts_png_drops_only_its_alpha_channel():
     import numpy as np
     from PIL import Image

@@ -29,7 +29,6 @@ C15_STATEMENT = (
 C16_STATEMENT = "In 2014, the police registered over 3,500 cases of GBV, compared to 1,800 in 2010"
 
 
-
 def _growth_of(
     indicators: pd.DataFrame, indicator: str, years: tuple[int, int]
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict | None]:

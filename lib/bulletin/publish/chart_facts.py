@@ -33,7 +33,6 @@ _WORDS = re.compile(r"[A-Za-z][A-Za-z ()'-]*")
 _GENERIC_NAMES = {"category", "column", "row", "series", "value"}
 
 
-
 @dataclass
 class ChartInfo:
     """What :func:`finish_chart` knows about a chart, kept on its figure for the page."""
@@ -45,9 +44,6 @@ class ChartInfo:
     data: pd.DataFrame | None
     alt: str | None
     statuses: list[str] | None = None
-
-
-
 
 
 def chart_data(fig: Figure) -> pd.DataFrame:

@@ -163,7 +163,6 @@ class _Numbers:
             return [output]
         return []  # a bare repr: code, not content
 
-
     def _table(self, facts: dict[str, Any]) -> str:
         if self.downloads is None:
             return table_figure_html(facts, self.tables)

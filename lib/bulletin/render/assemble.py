@@ -58,7 +58,6 @@ class RenderedNotebook:
     reused: bool = False
 
 
-
 @dataclass
 class EditionResult:
     """How one edition ended: published, or kept as ``.failed``."""
@@ -68,7 +67,6 @@ class EditionResult:
     folder: Path
     notebooks: list[dict[str, Any]]
     problems: list[str]
-
 
 
 def _claim_order(claim: dict[str, Any]) -> tuple[int, str]:
@@ -96,7 +94,6 @@ def assemble_claims(issue: Quarter, rendered: list[RenderedNotebook]) -> dict[st
     """``claims.json``: each claim checked, in claim order."""
     claims = sorted((c for n in rendered for c in n.claims), key=_claim_order)
     return {"issue": issue.label, "claims": claims}
-
 
 
 def _previous_records(folder: Path) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:

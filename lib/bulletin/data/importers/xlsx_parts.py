@@ -51,7 +51,6 @@ _RELATIONSHIP_TYPES = (
 _CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
 
 
-
 def _local(tag: str) -> str:
     """An element's name without its namespace (Transitional and Strict OOXML read the same)."""
     return tag.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
