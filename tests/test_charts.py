@@ -253,30 +253,6 @@ def test_status_handles_say_not_official_for_every_status_but_official():
     assert stated.get_marker() == charts.STATED_MARKER
 
 
-@pytest.mark.parametrize(
-    ("values", "statuses", "rel_tol", "hidden"),
-    [
-        # a figure carried back unchanged over reconstructed years: not drawn
-        ([34.0, 34.0, 34.0, 40.0], ["reconstructed"] * 3 + ["official"], 1e-9,
-         [True, True, True, False]),
-        # a reconstructed year that copies the official year beside it
-        ([3079.0, 3079.0, 3158.0], ["reconstructed", "official", "official"], 1e-9,
-         [True, False, False]),
-        # official figures that happen to repeat are measures: drawn
-        ([5.0, 5.0], ["official", "official"], 1e-9, [False, False]),
-        # a straight line between official years is a reconstruction, not a repetition
-        ([10.0, 12.0, 14.0, 16.0], ["official", "reconstructed", "reconstructed", "official"],
-         1e-9, [False, False, False, False]),
-        # a share held flat whose counts were rounded: flat within 2%
-        ([7.001, 6.998, 7.003], ["reconstructed"] * 3, 0.02, [True, True, True]),
-        ([7.0, float("nan"), 7.0], ["reconstructed", "", "reconstructed"], 1e-9,
-         [False, False, False]),
-    ],
-)
-def test_repeated_reconstructed_values_are_found(values, statuses, rel_tol, hidden):
-    assert charts.repeated_reconstructed(values, statuses, rel_tol=rel_tol) == hidden
-
-
 def test_mark_reconstructed_draws_every_bar_apart_and_says_so():
     fig, ax = charts.new_chart()
     ax.bar(["a", "b"], [1, 2])

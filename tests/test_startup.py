@@ -55,6 +55,20 @@ def test_importing_the_package_reads_no_package_metadata():
     assert loaded is False and version == installed("bulletin") != "0+unknown", version
 
 
+def test_bulletin_status_reads_every_analysis_without_importing_plotting():
+    # Issue 18: `bulletin status` reads each analysis's period and rows and draws nothing; importing
+    # the analyses imported matplotlib and seaborn (and seaborn scipy): a second of its two.
+    found = _in_fresh_process(
+        "import contextlib, io, json, sys\n"
+        "from bulletin.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()) as out:\n"
+        "    status = main(['status', '--quarter', '2017Q2'])\n"
+        "print(json.dumps({'status': status, 'said': out.getvalue(),\n"
+        "                  'loaded': sorted(m for m in ('matplotlib', 'seaborn', 'scipy') if m in sys.modules)}))")
+    assert found["status"] in (0, 1) and "01_quarterly_seizures" in found["said"], found
+    assert found["loaded"] == [], found["loaded"]
+
+
 @pytest.mark.slow
 def test_a_warm_render_imports_no_heavy_library(rendered_2017q2: Path, tmp_path: Path):
     issue = tmp_path / "2017-Q2"

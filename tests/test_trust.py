@@ -11,7 +11,13 @@ import pytest
 
 from bulletin.core.periods import Quarter
 from bulletin.data import trust
-from bulletin.data.trust import basis_of, claim_basis, claim_record, data_shares
+from bulletin.data.trust import (
+    basis_of,
+    claim_basis,
+    claim_record,
+    data_shares,
+    repeated_reconstructed,
+)
 
 MADE = "reconstructed from the bulletin text (Milestones 2017-Q2), by bulletin.reconstruct.x"
 # A reconstruction that names no claim was made from official figures of other years alone.
@@ -166,3 +172,27 @@ def test_flagged_rows_read_from_the_provenance_record_and_absent_without_one(tmp
     flags = trust.flagged_rows("drug_arrests", tmp_path)
     assert len(flags) == 1
     assert {k: flags[0][k] for k in ("key", "values", "reason")} == flag
+
+
+@pytest.mark.parametrize(
+    ("values", "statuses", "rel_tol", "hidden"),
+    [
+        # a figure carried back unchanged over reconstructed years: not drawn
+        ([34.0, 34.0, 34.0, 40.0], ["reconstructed"] * 3 + ["official"], 1e-9,
+         [True, True, True, False]),
+        # a reconstructed year that copies the official year beside it
+        ([3079.0, 3079.0, 3158.0], ["reconstructed", "official", "official"], 1e-9,
+         [True, False, False]),
+        # official figures that happen to repeat are measures: drawn
+        ([5.0, 5.0], ["official", "official"], 1e-9, [False, False]),
+        # a straight line between official years is a reconstruction, not a repetition
+        ([10.0, 12.0, 14.0, 16.0], ["official", "reconstructed", "reconstructed", "official"],
+         1e-9, [False, False, False, False]),
+        # a share held flat whose counts were rounded: flat within 2%
+        ([7.001, 6.998, 7.003], ["reconstructed"] * 3, 0.02, [True, True, True]),
+        ([7.0, float("nan"), 7.0], ["reconstructed", "", "reconstructed"], 1e-9,
+         [False, False, False]),
+    ],
+)
+def test_repeated_reconstructed_values_are_found(values, statuses, rel_tol, hidden):
+    assert repeated_reconstructed(values, statuses, rel_tol=rel_tol) == hidden

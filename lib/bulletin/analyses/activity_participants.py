@@ -8,8 +8,9 @@ the series.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from bulletin.core.numbers import is_missing_text
 from bulletin.core.wording import (
@@ -18,7 +19,10 @@ from bulletin.core.wording import (
 )
 from bulletin.data.schemas import ACTIVITY_KINDS, ACTIVITY_THEMES
 from bulletin.data.trust import describe_sources, describe_status, least_trusted, statuses
-from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
+
+# Plotting is imported by the functions that draw (see bulletin.analyses).
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 
 def qualifier_of(value: object) -> str | None:
@@ -187,6 +191,8 @@ def plot_participants_by(
         rows: the activities behind it.
         title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
+    from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
+
     shown = table.iloc[::-1]
     fig, ax = new_chart(9, 0.6 * len(shown) + 2)
     labels = shown[column].str.capitalize()

@@ -11,29 +11,24 @@ from __future__ import annotations
 import operator
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from bulletin.analyses import notes
 from bulletin.analyses.series import joined_values
 from bulletin.core.periods import Quarter, data_quarter
 from bulletin.core.sentences import describe_gaps
 from bulletin.core.wording import describe_years
-from bulletin.data.trust import describe_sources, describe_status, statuses
+from bulletin.data.trust import describe_sources, describe_status, repeated_reconstructed, statuses
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_labels
-from bulletin.publish.charts import (
-    PALETTE,
-    finish_chart,
-    new_chart,
-    repeated_reconstructed,
-    status_handles,
-    style_bar,
-)
+
+# Plotting is imported by the functions that draw (see bulletin.analyses).
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.patches import Patch
 
 FIVE_COUNTRIES = len(CENTRAL_ASIA)
 MISSING_COUNTRY = "all drugs shown"
@@ -279,6 +274,8 @@ def status_legend_handles(statuses: Sequence[str] = ("official", "reconstructed"
     Solid official, lighter and hatched reconstructed (and the stated marker, when stated figures
     are drawn).
     """
+    from bulletin.publish.charts import status_handles
+
     return status_handles(statuses, "#999999")
 
 
@@ -287,6 +284,8 @@ def hatch_reconstructed(bars: Sequence, statuses: Sequence[str]) -> None:
 
     Lighter, hatched, outlined (``statuses`` in the order of the bars).
     """
+    from bulletin.publish.charts import style_bar
+
     for bar, status in zip(bars, statuses, strict=True):
         style_bar(bar, str(status))
 
@@ -307,7 +306,7 @@ def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame
     """Which cells of a chart's table are reconstructed copies of a neighbouring year.
 
     Which cells of a chart's table are reconstructed copies of a neighbouring year
-    (:func:`bulletin.publish.charts.repeated_reconstructed`): a frame of booleans shaped like ``table``.
+    (:func:`bulletin.data.trust.repeated_reconstructed`): a frame of booleans shaped like ``table``.
     """
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     for column in table.columns:
@@ -360,6 +359,10 @@ def draw_stacked_years(
     Returns:
         A legend entry per layer (solid, whatever the years' status).
     """
+    from matplotlib.patches import Patch
+
+    from bulletin.publish.charts import style_bar
+
     years = np.asarray(table.index, dtype=int)
     if isinstance(statuses, pd.DataFrame):
         cells = statuses.reindex(index=table.index, columns=table.columns).fillna("")
@@ -444,6 +447,10 @@ def plot_stacked_years(
         countries: the countries counted (default: the five); the marks above the bars say
             how many of them each year covers.
     """
+    import seaborn as sns
+
+    from bulletin.publish.charts import PALETTE, finish_chart, new_chart
+
     table = by_year.set_index("year")[list(layers)]
     table.columns = list(layers.values())
     statuses: Sequence[str] | pd.DataFrame = by_year["status"].tolist()

@@ -28,12 +28,14 @@ from bulletin.analyses.series import (
     rows_in_period,
 )
 from bulletin.core.wording import describe_years
-from bulletin.data.trust import describe_sources, describe_status, is_reconstructed, statuses
-from bulletin.publish.charts import (
-    finish_chart,
-    new_chart,
+from bulletin.data.trust import (
+    describe_sources,
+    describe_status,
+    is_reconstructed,
     repeated_reconstructed,
+    statuses,
 )
+from bulletin.publish.charts import finish_chart, new_chart
 
 FLAT_SHARE = 0.02
 """Reconstructed shares within 2% of their neighbour, or of their run's mean, are one figure held

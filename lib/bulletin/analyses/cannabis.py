@@ -9,24 +9,20 @@ states its definition (:data:`ALL_DRUGS_DEFINITION`) and what the other common o
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 
 from bulletin.analyses import annual
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.sentences import describe_coverage, describe_leaders, describe_share_change
 from bulletin.core.wording import describe_percent, describe_years
-from bulletin.data.trust import claim_record
+from bulletin.data.trust import claim_record, is_reconstructed, repeated_reconstructed
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
-from bulletin.publish.charts import (
-    ONE_SERIES_COLOUR,
-    STATED_MARKER,
-    finish_chart,
-    is_reconstructed,
-    new_chart,
-    repeated_reconstructed,
-)
+
+# Plotting is imported by the functions that draw (see bulletin.analyses).
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CANNABIS = ("cannabis_herb", "cannabis_resin")
 HERB = ("cannabis_herb",)
@@ -400,6 +396,10 @@ def plot_cannabis_share(seizures: pd.DataFrame, shares: pd.DataFrame, *, title: 
         shares: the shares by year (:func:`cannabis_share`).
         title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
+    from matplotlib.lines import Line2D
+
+    from bulletin.publish.charts import ONE_SERIES_COLOUR, STATED_MARKER, finish_chart, new_chart
+
     fig, ax = new_chart(10, 4)
     colour = ONE_SERIES_COLOUR
     hidden = pd.Series(

@@ -31,13 +31,13 @@ from bulletin.core.wording import (
 from bulletin.data.trust import (
     describe_sources,
     describe_status,
+    repeated_reconstructed,
     statuses,
 )
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (
     finish_chart,
     new_chart,
-    repeated_reconstructed,
     status_handles,
     style_bar,
 )
@@ -85,7 +85,7 @@ def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
     """For each country, which years' figures are reconstructed copies of a neighbouring year.
 
     For each country, which of the years' figures are reconstructed copies of a neighbouring
-    year (:func:`bulletin.publish.charts.repeated_reconstructed`): they are never drawn.
+    year (:func:`bulletin.data.trust.repeated_reconstructed`): they are never drawn.
     """
     hidden = {}
     for country in sorted(set(totals["country"])):

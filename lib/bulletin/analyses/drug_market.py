@@ -10,9 +10,10 @@ drugs are left out, so that every year, official or reconstructed, counts the sa
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from bulletin.analyses import annual
 from bulletin.analyses.seizures import CHART_CATEGORIES
@@ -21,6 +22,9 @@ from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_coverage, describe_largest_each_year, describe_peak
 from bulletin.core.wording import describe_percent, describe_quantity, describe_years
 from bulletin.data.trust import claim_record
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 MARKET_DRUGS = ("cannabis_herb", "cannabis_resin", "heroin", "opium")
 GROUPS = {

@@ -38,8 +38,7 @@ from bulletin.core.wording import (
     describe_stated_change,
     describe_stated_count,
 )
-from bulletin.data.trust import least_trusted
-from bulletin.publish.charts import is_reconstructed
+from bulletin.data.trust import is_reconstructed, least_trusted
 
 # The NSC's series, imported from its SDG 5.2.1 workbooks by ``bulletin import``: the indicator
 # is the workbook's own code (the file published as 5.2.1.3 is titled 5.2.1.1b).

@@ -12,20 +12,22 @@ flow that has not dried up.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 
 from bulletin.analyses import annual
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_coverage, describe_higher_years
 from bulletin.core.wording import describe_change, describe_times, describe_years
-from bulletin.data.trust import claim_record
+from bulletin.data.trust import claim_record, repeated_reconstructed
 from bulletin.data.vocab import CENTRAL_ASIA, REGION_NAME, country_name
-from bulletin.publish.charts import PALETTE, finish_chart, new_chart, repeated_reconstructed
+
+# Plotting is imported by the functions that draw (see bulletin.analyses).
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 HEROIN = ("heroin",)
 RUSSIA = "RUS"
@@ -238,6 +240,11 @@ def plot_heroin(seizures: pd.DataFrame, compared: pd.DataFrame, *, title: str) -
         compared: the years compared (:func:`comparison`).
         title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
+    import seaborn as sns
+    from matplotlib.patches import Patch
+
+    from bulletin.publish.charts import PALETTE, finish_chart, new_chart
+
     fig, ax = new_chart(10, 5.5)
     colours = sns.color_palette(PALETTE, 4)[2:4]
     years = compared["year"].to_numpy(dtype=float)

@@ -12,8 +12,9 @@ stored).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-from matplotlib.figure import Figure
 
 from bulletin.analyses.activities import activities_up_to_issue, split_list
 from bulletin.analyses.activity_participants import participants_words
@@ -38,7 +39,10 @@ from bulletin.data.trust import (
     least_trusted,
     statuses,
 )
-from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
+
+# Plotting is imported by the functions that draw (see bulletin.analyses).
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 FEMALE_OFFICER_SERIES = "kgz-female-police-training-2017"
 """The ``series`` of activities.csv that the training of female police officers' rounds share."""
@@ -276,6 +280,8 @@ def plot_composition(table: pd.DataFrame, rows: pd.DataFrame, *, title: str) -> 
         title: the chart's title, stated by the notebook (also its caption and alt text's);
             ``{year}`` in it is the year shown.
     """
+    from bulletin.publish.charts import finish_chart, mark_stated, new_chart, status_handles
+
     latest = table.loc[table["year"] == table["year"].max()].iloc[0]
     groups = {
         "Men (computed)": latest["men_pct"],

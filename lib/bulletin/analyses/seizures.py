@@ -7,9 +7,9 @@ quarter a year before.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pandas as pd
-import seaborn as sns
-from matplotlib.figure import Figure
 
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.periods import Quarter, data_quarter
@@ -19,16 +19,14 @@ from bulletin.data.trust import (
     claims_named,
     describe_sources,
     describe_status,
+    is_reconstructed,
     statuses,
 )
 from bulletin.data.vocab import CENTRAL_ASIA, country_name, drug_groups, drug_labels
-from bulletin.publish.charts import (
-    finish_chart,
-    is_reconstructed,
-    mark_reconstructed,
-    new_chart,
-    status_handles,
-)
+
+# Plotting is imported by the functions that draw (see bulletin.analyses).
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 # The drugs the bulletin's quarterly chart names, in its order; every other drug is "Other drugs".
 CHART_CATEGORIES = {
@@ -252,6 +250,10 @@ def plot_seizures_by_country(rows: pd.DataFrame, *, title: str) -> Figure:
         rows: the quarter's rows (:func:`rows_of_quarter`).
         title: the chart's title, stated by the notebook (also its caption and alt text's).
     """
+    import seaborn as sns
+
+    from bulletin.publish.charts import finish_chart, mark_reconstructed, new_chart, status_handles
+
     table = tons_by_country_and_category(rows)
     long = table[table["Country"] != "Central Asia"].melt(
         id_vars="Country", var_name="Drug", value_name="Tons"

@@ -21,6 +21,9 @@ Two things are computed here from the statuses of rows, never typed:
   or carried from one): not evidence either, but not circular;
 - **the shares of a table's rows** (:func:`data_shares`): per status, the number of rows and,
   where the table has a quantity column (``kg``, ``count``), its sum, with their shares.
+
+And which values of a series a reconstruction only carried or held flat
+(:func:`repeated_reconstructed`): not a measure, never drawn.
 """
 
 from __future__ import annotations
@@ -149,6 +152,49 @@ def is_reconstructed(status: str) -> bool:
     (True, True, False)
     """
     return least_trusted(status) in ("reconstructed", "estimate")
+
+
+def repeated_reconstructed(values: Any, statuses: Any, rel_tol: float = 1e-9) -> list[bool]:
+    """Which values of a series a reconstruction carried or held flat.
+
+    The series is in order, one value per consecutive period. Carried or held flat: reconstructed
+    values equal to the value before or after them, and runs of consecutive reconstructed values
+    that stay within ``rel_tol`` of their mean (a share held flat moves a little when its counts
+    are rounded to whole persons).
+
+    Such values are not a measure: they are never drawn.
+
+    >>> repeated_reconstructed([5.0, 5.0, 5.0, 7.0, 8.0],
+    ...                        ["reconstructed"] * 3 + ["official", "reconstructed"])
+    [True, True, True, False, False]
+    >>> repeated_reconstructed([4.0, 4.0], ["reconstructed", "official"])
+    [True, False]
+    >>> repeated_reconstructed([0.300, 0.299, 0.301], ["reconstructed"] * 3, rel_tol=0.02)
+    [True, True, True]
+    """
+    import pandas as pd  # the callers have it already; importing this module does not need it
+
+    numbers = [float(v) if v is not None and not pd.isna(v) else math.nan for v in values]
+    made = [is_reconstructed(str(s)) and not math.isnan(v)
+            for s, v in zip(statuses, numbers, strict=True)]
+    result = [False] * len(numbers)
+    for i, value in enumerate(numbers):
+        if made[i]:
+            neighbours = [numbers[j] for j in (i - 1, i + 1) if 0 <= j < len(numbers)]
+            result[i] = any(math.isclose(value, n, rel_tol=rel_tol, abs_tol=1e-9)
+                            for n in neighbours if not math.isnan(n))
+    start = 0
+    while start < len(numbers):  # runs of reconstructed values held (nearly) flat
+        end = start
+        while end < len(numbers) and made[end]:
+            end += 1
+        run = numbers[start:end]
+        if len(run) >= 2:
+            mean = sum(run) / len(run)
+            if max(run) - min(run) <= rel_tol * abs(mean) + 1e-9:
+                result[start:end] = [True] * len(run)
+        start = end + 1 if end == start else end
+    return result
 
 
 # --- the basis of a claim -----------------------------------------------------------------------

@@ -8,7 +8,7 @@ Figures are never all drawn alike: official values solid; values stated in the b
 as markers of their own (a diamond, :data:`STATED_MARKER`); reconstructed values lighter, hatched
 and outlined (:func:`style_bar`, :func:`status_handles` for the legend); and a reconstructed value
 that repeats its neighbour (a series carried back or held flat by the reconstruction:
-:func:`repeated_reconstructed`) is not drawn at all, and the note under the chart says so.
+:func:`bulletin.data.trust.repeated_reconstructed`) is not drawn at all, and the note under the chart says so.
 
 A finished chart also carries what its page needs, as data: its title, units, source, statuses,
 a text alternative for readers who cannot see it, and its data as CSV
@@ -199,47 +199,6 @@ def mark_stated(ax: Axes, xs: Any, ys: Any, colour: Any = "#5b3a8c") -> None:
     """Put the stated-value marker (◆) at the given points: figures from the bulletin's text."""
     ax.scatter(list(xs), list(ys), marker=STATED_MARKER, s=42, color=colour, zorder=5,
                edgecolor="white", linewidth=0.6)
-
-
-def repeated_reconstructed(values: Any, statuses: Any, rel_tol: float = 1e-9) -> list[bool]:
-    """Which values of a series a reconstruction carried or held flat.
-
-    The series is in order, one value per consecutive period. Carried or held flat: reconstructed
-    values equal to the value before or after them, and runs of consecutive reconstructed values
-    that stay within ``rel_tol`` of their mean (a share held flat moves a little when its counts
-    are rounded to whole persons).
-
-    Such values are not a measure: they are never drawn.
-
-    >>> repeated_reconstructed([5.0, 5.0, 5.0, 7.0, 8.0],
-    ...                        ["reconstructed"] * 3 + ["official", "reconstructed"])
-    [True, True, True, False, False]
-    >>> repeated_reconstructed([4.0, 4.0], ["reconstructed", "official"])
-    [True, False]
-    >>> repeated_reconstructed([0.300, 0.299, 0.301], ["reconstructed"] * 3, rel_tol=0.02)
-    [True, True, True]
-    """
-    numbers = [float(v) if v is not None and not pd.isna(v) else math.nan for v in values]
-    made = [is_reconstructed(str(s)) and not math.isnan(v)
-            for s, v in zip(statuses, numbers, strict=True)]
-    result = [False] * len(numbers)
-    for i, value in enumerate(numbers):
-        if made[i]:
-            neighbours = [numbers[j] for j in (i - 1, i + 1) if 0 <= j < len(numbers)]
-            result[i] = any(math.isclose(value, n, rel_tol=rel_tol, abs_tol=1e-9)
-                            for n in neighbours if not math.isnan(n))
-    start = 0
-    while start < len(numbers):  # runs of reconstructed values held (nearly) flat
-        end = start
-        while end < len(numbers) and made[end]:
-            end += 1
-        run = numbers[start:end]
-        if len(run) >= 2:
-            mean = sum(run) / len(run)
-            if max(run) - min(run) <= rel_tol * abs(mean) + 1e-9:
-                result[start:end] = [True] * len(run)
-        start = end + 1 if end == start else end
-    return result
 
 
 def mark_reconstructed(ax: Axes, label: str = "Reconstructed figures, not official") -> None:
