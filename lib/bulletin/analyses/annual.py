@@ -305,8 +305,8 @@ def cell_statuses(seizures: pd.DataFrame, shown: Selection, by: str) -> pd.DataF
 def not_drawn_cells(table: pd.DataFrame, statuses: pd.DataFrame) -> pd.DataFrame:
     """Which cells of a chart's table are reconstructed copies of a neighbouring year.
 
-    Which cells of a chart's table are reconstructed copies of a neighbouring year
-    (:func:`bulletin.data.trust.repeated_reconstructed`): a frame of booleans shaped like ``table``.
+    A frame of booleans shaped like ``table`` (:func:`bulletin.data.trust.repeated_reconstructed`,
+    column by column).
     """
     mask = pd.DataFrame(False, index=table.index, columns=table.columns)
     for column in table.columns:
