@@ -151,3 +151,23 @@ def test_an_end_handed_over_goes_on_beside_the_caller_and_an_interrupt_waits_for
         assert log == ["ending", "ended"] and not kernel.folder.exists()
 
     asyncio.run(scenario())
+
+
+def test_an_end_handed_over_that_fails_is_logged_not_lost(tmp_path, caplog):
+    class Broken(_EndingManager):
+        @property
+        def provisioner(self):
+            raise RuntimeError("the kernel server went away")
+
+    async def scenario() -> None:
+        release, log = asyncio.Event(), []
+        run = KernelRun(temp_root=tmp_path, endings=[], label="2017-Q2 01_probe")
+        kernel = _kernel(tmp_path, release, log)
+        kernel.manager = Broken(release, log)
+        await end_or_hand_over(kernel, run)
+        await await_endings(run)  # does not raise: the notebook's outcome stands
+        assert not kernel.folder.exists()  # the folder goes whatever the kernel's end says
+
+    with caplog.at_level("WARNING", logger="bulletin.render.kernel_run"):
+        asyncio.run(scenario())
+    assert [r.getMessage() for r in caplog.records] == ["could not end the kernel of 2017-Q2 01_probe"]

@@ -280,10 +280,13 @@ async def await_endings(run: KernelRun) -> None:
         return
     ending = asyncio.gather(*run.endings, return_exceptions=True)
     try:
-        await asyncio.shield(ending)
+        results = await asyncio.shield(ending)
     except asyncio.CancelledError:
         await ending
         raise
+    for result in results:
+        if isinstance(result, BaseException):  # as it was said when awaited in the run itself
+            log.warning("could not end the kernel of %s", run.label, exc_info=result)
 
 
 async def abandon_kernel(starting: asyncio.Future, run: KernelRun) -> None:
