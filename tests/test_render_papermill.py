@@ -185,13 +185,22 @@ def test_papermill_renders_a_shipped_notebook_as_bulletin_render_does(
     }
 
 
-KERNEL_BEFORE_PAPERMILL = """
+EXECUTE_PROBE = """
 import asyncio, json, sys, threading
 from pathlib import Path
-from bulletin.render import kernel
-from bulletin.render.execute import execute_task
+from bulletin.render import execute, kernel
 from bulletin.render.plan import Task, read_notebooks
 
+{setup}
+folder, data = Path(sys.argv[1]), Path(sys.argv[2])
+notebook = read_notebooks(folder)[0]
+task = Task(key="k", notebook=notebook, parameters={{"quarter": "2017Q2", "data_dir": str(data)}},
+            label="2017-Q2 " + notebook.name)
+outcome = asyncio.run(execute.execute_task(task, None, data, 60, None, temp_root=folder))
+print(json.dumps([outcome.status, {seen}, kept_waiting]))
+"""
+
+KERNEL_BEFORE_PAPERMILL = """
 started, kept_waiting = threading.Event(), []
 class HeldPapermill:  # papermill is imported only once a kernel has been asked to start
     def find_spec(self, name, path=None, target=None):
@@ -205,54 +214,9 @@ async def start_kernel(self, **kwargs):
     started.set()
     return await start(self, **kwargs)
 kernel.AsyncProjectKernelManager.start_kernel = start_kernel
-
-folder, data = Path(sys.argv[1]), Path(sys.argv[2])
-notebook = read_notebooks(folder)[0]
-task = Task(key="k", notebook=notebook, parameters={"quarter": "2017Q2", "data_dir": str(data)},
-            label="2017-Q2 " + notebook.name)
-outcome = asyncio.run(execute_task(task, None, data, 60, None, temp_root=folder))
-print(json.dumps([outcome.status, "papermill" in sys.modules, kept_waiting]))
 """
 
-
-def test_the_first_kernel_starts_while_papermill_is_imported(tmp_path: Path):
-    # Issue 18: papermill takes most of a second to import and a kernel 0.4 s to answer; the first
-    # notebook's kernel used to start only once papermill was imported. Here papermill's import
-    # waits (10 s at most) until a kernel is asked to start: it need not wait, and the notebook runs.
-    write_notebook(tmp_path / "nb", "01_probe", "print(quarter)")
-    done = subprocess.run(
-        [sys.executable, "-c", KERNEL_BEFORE_PAPERMILL, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ok", True, [False]], done.stderr
-
-
-def test_a_kernel_started_for_a_notebook_that_cannot_be_prepared_is_ended(tmp_path: Path):
-    # The kernel starts before the notebook is prepared (papermill injects its parameters): when
-    # that fails, the error goes on as before, and the kernel, its processes and folder are gone.
-    write_notebook(tmp_path / "nb", "01_probe", "print(quarter)")
-    script = KERNEL_BEFORE_PAPERMILL.replace(
-        "outcome = asyncio.run(", "import bulletin.render.execute as execute\n"
-        "def broken(task):\n    raise ValueError('cannot prepare ' + task.label)\n"
-        "execute.parameterized_notebook = broken\noutcome = asyncio.run(")
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
-    )
-    assert done.returncode == 1 and "ValueError: cannot prepare 2017-Q2 01_probe" in done.stderr, done.stderr
-    assert [p.name for p in (tmp_path / "nb").iterdir()] == ["01_probe.ipynb"]  # no kernel folder left
-    assert not any("01_probe-" in " ".join(p.info["cmdline"] or []) or
-                   (p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cmdline", "cwd"]))
-
-
 PAGE_WHILE_THE_KERNEL_ENDS = """
-import asyncio, json, sys, threading
-from pathlib import Path
-from bulletin.render import execute, kernel
-from bulletin.render.execute import execute_task
-from bulletin.render.plan import Task, read_notebooks
-
 page_started, kept_waiting = threading.Event(), []
 make_page = execute._page
 def page(*args):
@@ -264,14 +228,45 @@ async def shutdown_kernel(self, **kwargs):  # the kernel ends only once its page
     kept_waiting.append(not await asyncio.to_thread(page_started.wait, 10))
     return await shutdown(self, **kwargs)
 kernel.AsyncProjectKernelManager.shutdown_kernel = shutdown_kernel
-
-folder, data = Path(sys.argv[1]), Path(sys.argv[2])
-notebook = read_notebooks(folder)[0]
-task = Task(key="k", notebook=notebook, parameters={"quarter": "2017Q2", "data_dir": str(data)},
-            label="2017-Q2 " + notebook.name)
-outcome = asyncio.run(execute_task(task, None, data, 60, None, temp_root=folder))
-print(json.dumps([outcome.status, "probe 2017Q2" in outcome.html, kept_waiting]))
 """
+
+
+def _execute_probe(tmp_path: Path, source: str, setup: str, seen: str) -> subprocess.CompletedProcess:
+    """``execute_task`` on a one-cell notebook in a process of its own, after ``setup``.
+
+    It prints the outcome's status, the value of the expression ``seen`` and ``kept_waiting``.
+    """
+    write_notebook(tmp_path / "nb", "01_probe", source)
+    script = EXECUTE_PROBE.format(setup=setup, seen=seen)
+    return subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
+    )
+
+
+def _no_kernel_left(tmp_path: Path) -> None:
+    assert [p.name for p in (tmp_path / "nb").iterdir()] == ["01_probe.ipynb"]  # no kernel folder left
+    assert not any("01_probe-" in " ".join(p.info["cmdline"] or []) or
+                   (p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cmdline", "cwd"]))
+
+
+def test_the_first_kernel_starts_while_papermill_is_imported(tmp_path: Path):
+    # Issue 18: papermill takes most of a second to import and a kernel 0.4 s to answer; the first
+    # notebook's kernel used to start only once papermill was imported. Here papermill's import
+    # waits (10 s at most) until a kernel is asked to start: it need not wait, and the notebook runs.
+    done = _execute_probe(tmp_path, "print(quarter)", KERNEL_BEFORE_PAPERMILL, '"papermill" in sys.modules')
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ok", True, [False]], done.stderr
+
+
+def test_a_kernel_started_for_a_notebook_that_cannot_be_prepared_is_ended(tmp_path: Path):
+    # The kernel starts before the notebook is prepared (papermill injects its parameters): when
+    # that fails, the error goes on as before, and the kernel, its processes and folder are gone.
+    broken = ("def broken(task):\n    raise ValueError('cannot prepare ' + task.label)\n"
+              "execute.parameterized_notebook = broken\n")
+    done = _execute_probe(tmp_path, "print(quarter)", KERNEL_BEFORE_PAPERMILL + broken, "None")
+    assert done.returncode == 1 and "ValueError: cannot prepare 2017-Q2 01_probe" in done.stderr, done.stderr
+    _no_kernel_left(tmp_path)
 
 
 def test_the_page_is_made_while_the_kernel_ends(tmp_path: Path):
@@ -279,15 +274,11 @@ def test_the_page_is_made_while_the_kernel_ends(tmp_path: Path):
     # had ended (a tenth of a second), on the critical path of a render that runs one notebook.
     # Here the kernel's end waits (10 s at most) until the page is being made: it need not wait,
     # and when the task is done, the kernel, its processes and its folder are gone.
-    write_notebook(tmp_path / "nb", "01_probe", "from IPython.display import Markdown\nMarkdown('probe ' + quarter)")
-    done = subprocess.run(
-        [sys.executable, "-c", PAGE_WHILE_THE_KERNEL_ENDS, str(tmp_path / "nb"), str(small_data(tmp_path / "data"))],
-        capture_output=True, text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(Path(__file__).parent)},
-    )
+    done = _execute_probe(tmp_path, "from IPython.display import Markdown\nMarkdown('probe ' + quarter)",
+                          PAGE_WHILE_THE_KERNEL_ENDS, '"probe 2017Q2" in outcome.html')
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout.strip().splitlines()[-1]) == ["ok", True, [False]], done.stderr
-    assert [p.name for p in (tmp_path / "nb").iterdir()] == ["01_probe.ipynb"]  # no kernel folder left
-    assert not any((p.info["cwd"] or "").startswith(str(tmp_path)) for p in psutil.process_iter(["cwd"]))
+    _no_kernel_left(tmp_path)
 
 
 def test_the_page_machinery_is_made_ready_after_what_runs_the_first_notebook():
