@@ -446,7 +446,11 @@ def test_an_exporter_made_ready_in_one_thread_makes_the_next_page_in_another(pre
 
 
 _FIRST_PAGE_AFTER_WARM_UP = """
-import json, re._compiler as compiler
+import json
+try:
+    import re._compiler as compiler  # Python 3.11 and later
+except ImportError:
+    import sre_compile as compiler  # Python 3.10
 import nbformat
 from bulletin.publish import pages
 pages.warm_up()
