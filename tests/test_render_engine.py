@@ -13,8 +13,10 @@ import pytest
 from render_helpers import bulletin, small_data, write_notebook, write_quarterly
 
 from bulletin.core.periods import Quarter
-from bulletin.render import runners
+from bulletin.publish.masthead import stamp_edition
+from bulletin.render import engine, runners
 from bulletin.render.engine import render
+from bulletin.render.folders import edition_lock
 from bulletin.render.plan import Edition, Options, RenderParameterError
 
 pytestmark = pytest.mark.slow
@@ -203,6 +205,47 @@ def test_country_editions_and_notebooks_without_a_country(tmp_path: Path):
         assert _run(folder)["country"] == code
     # The region-wide notebook ran once and was shared by both editions.
     assert "shared with another edition" in result.stdout
+
+
+COUNTRY_PARAMETERS = (
+    'quarter: str = "2017Q2"  # issue\ndata_dir: str = ""  # tables\n'
+    'country: str = ""  # ISO3 code of a per-country edition, empty for the region'
+)
+
+
+def test_a_country_edition_takes_the_regions_up_to_date_output_of_an_analysis_without_a_country(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+):
+    # Rendering the region, then a country's edition: an analysis that takes no country is the
+    # region's in every edition, so the edition publishes the region's output (under its own
+    # masthead) instead of running it again; once the region's output is stale, it runs.
+    notebooks, data, reports = tmp_path / "nb", small_data(tmp_path / "data"), tmp_path / "reports"
+    write_notebook(notebooks, "01_by_country", "print('COUNTRY', country)", COUNTRY_PARAMETERS)
+    write_notebook(notebooks, "02_region", "from bulletin.data.tables import load_table\n"
+                   "print('REGION', len(load_table('seizures_quarterly', data_dir)))")
+    options = Options(data_dir=data, notebooks_dir=notebooks, reports_dir=reports)
+    region, tjk = Edition(Quarter(2017, 2), reports / "2017-Q2"), Edition(Quarter(2017, 2), reports / "2017-Q2-TJK", "TJK")
+    assert tjk.region_dir == region.out_dir and region.region_dir is None
+    render([region], options)
+    locked = []
+    monkeypatch.setattr(engine, "edition_lock", lambda folder: locked.append(folder) or edition_lock(folder))
+    [result] = render([tjk], options)
+    assert result.ok
+    assert locked == [region.out_dir, tjk.out_dir]  # no render of the region replaces it meanwhile
+    entries = {entry["name"]: entry for entry in _run(tjk.out_dir)["notebooks"]}
+    assert entries["01_by_country"]["reused"] is False
+    assert entries["02_region"]["reused"] is True and entries["02_region"]["reused_from"] == "2017-Q2"
+    assert "the region's issue" in entries["02_region"]["reason"]
+    assert (tjk.out_dir / "02_region.ipynb").read_bytes() == (region.out_dir / "02_region.ipynb").read_bytes()
+    page, regional = ((folder / "02_region.html").read_text() for folder in (tjk.out_dir, region.out_dir))
+    assert "Tajikistan edition" in page and "Tajikistan edition" not in regional
+    assert page == stamp_edition(regional, "TJK")  # the region's page, under the edition's masthead
+    # The data the region's output was made from changed: the edition runs the analysis itself.
+    write_quarterly(data, ["KGZ,2017,1,heroin,10.5"])
+    render([tjk], options)
+    entry = {e["name"]: e for e in _run(tjk.out_dir)["notebooks"]}["02_region"]
+    assert entry["reused"] is False and "data it reads changed" in entry["reason"]
+    assert "REGION 1" in (tjk.out_dir / "02_region.ipynb").read_text()
 
 
 @pytest.mark.parametrize(

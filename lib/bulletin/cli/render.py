@@ -225,11 +225,15 @@ def _say_results(results: list) -> int:
         ran = sum(1 for n in result.notebooks if not n.get("reused")) - shared
         reused = len(result.notebooks) - ran - shared
         spared += reused + shared
+        region = result.edition.region_dir
+        from_region = sum(1 for n in result.notebooks
+                          if n.get("reused") and region and n.get("reused_from") == region.name)
         if result.ok:
+            taken = f", {from_region} of them from the region's issue" if from_region else ""
             also = f", {shared} shared with another edition or issue (same data)" if shared else ""
             print(
                 f"issue {result.edition.label} written to {result.folder} "
-                f"({ran} run, {reused} reused{also})"
+                f"({ran} run, {reused} reused{taken}{also})"
             )
             _say_stale(result.notebooks)
         else:

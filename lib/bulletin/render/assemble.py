@@ -120,14 +120,24 @@ def edition_footer(edition: Edition, data_dir: Path) -> str:
     return page_footer(edition.issue, data_dir)
 
 
-def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple]
+def _reused(item: Planned, staging: Path, previous_records: dict[Path, tuple], edition: Edition
             ) -> tuple[RenderedNotebook, dict[str, Any]]:
-    """A reused notebook: its page and notebook linked from where it was reused, its records."""
+    """A reused notebook: its page and notebook linked from where it was reused, its records.
+
+    A country's edition that reuses the region's output (an analysis without a country) publishes
+    the region's page under its own masthead and title, as it does a run shared with the region.
+    """
+    from bulletin.publish.masthead import stamp_edition
+
     name, decision = item.notebook.name, item.decision
     assert decision.previous_dir is not None and decision.previous is not None
     folder = decision.previous_dir
-    for suffix in (".html", ".ipynb"):
-        link_or_copy(folder / f"{name}{suffix}", staging / f"{name}{suffix}")
+    link_or_copy(folder / f"{name}.ipynb", staging / f"{name}.ipynb")
+    if folder == edition.region_dir:
+        page = (folder / f"{name}.html").read_text(encoding="utf-8")
+        (staging / f"{name}.html").write_text(stamp_edition(page, edition.country), encoding="utf-8")
+    else:
+        link_or_copy(folder / f"{name}.html", staging / f"{name}.html")
     _reuse_downloads(folder, staging, name)
     if folder not in previous_records:
         previous_records[folder] = _previous_records(folder)
@@ -337,7 +347,7 @@ def assemble_edition(
         previous_records: dict[Path, tuple] = {}
         for item in planned:
             if not item.decision.run:
-                notebook, entry = _reused(item, staging, previous_records)
+                notebook, entry = _reused(item, staging, previous_records, edition)
             else:
                 outcome = outcomes[item.task_key]
                 footer = edition_footer(edition, options.data_dir) if item.shared_from else ""

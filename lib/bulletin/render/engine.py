@@ -169,8 +169,15 @@ def _render_locked(
 ) -> list[EditionResult]:
     """:func:`render` from taking the editions' locks on."""
     with ExitStack() as locks:
-        for edition in sorted(editions, key=lambda e: str(e.out_dir)):
-            locks.enter_context(edition_lock(edition.out_dir))
+        # The region's issue beside a country's edition is locked too: the edition may reuse its
+        # outputs (plan_edition), which another render of the region must not replace meanwhile.
+        # Locks are taken in the order of the folders' names, by every render alike.
+        locked = {edition.out_dir: edition for edition in editions}
+        for edition in editions:
+            if edition.region_dir is not None:
+                locked.setdefault(edition.region_dir, Edition(edition.issue, edition.region_dir))
+        for folder, edition in sorted(locked.items(), key=lambda item: str(item[0])):
+            locks.enter_context(edition_lock(folder))
             for done in recover(edition.out_dir) + recover(edition.failed_dir):
                 progress.note(f"{edition.label}: {done}")
         # Again, now that no other render of these editions can change them.

@@ -102,6 +102,16 @@ class Edition:
         """Where a failed render of the edition is kept: ``<issue>.failed``."""
         return self.out_dir.with_name(self.out_dir.name + FAILED_SUFFIX)
 
+    @property
+    def region_dir(self) -> Path | None:
+        """The region's issue beside a country's edition: ``<reports>/<YYYY-Qn>/`` (may not exist).
+
+        None for the region's issue itself, and for an edition written elsewhere (``--out``).
+        """
+        if not self.country or self.out_dir.name != f"{self.issue.label}-{self.country}":
+            return None
+        return self.out_dir.with_name(self.issue.label)
+
 
 @dataclass
 class Options:
@@ -352,19 +362,36 @@ def plan_edition(
     data: cache.DataFiles,
     options: Options,
 ) -> list[Planned]:
-    """Decide, for each notebook of one edition, whether it runs or is reused, and why."""
+    """Decide, for each notebook of one edition, whether it runs or is reused, and why.
+
+    A notebook that declares no ``country`` is the region's in every edition: a country's edition
+    without an output of its own to reuse takes the region's, when that is up to date (the
+    region's issue beside it, :attr:`Edition.region_dir`), and publishes it under its masthead
+    (:func:`bulletin.render.assemble.assemble_edition`). The caller holds the region's lock.
+    """
     candidates = []
     for folder in [edition.out_dir] + ([edition.failed_dir] if options.resume else []):
         record = read_run_record(folder)
         if record is not None:
             candidates.append((folder, record))
+    region = edition.region_dir
+    region_record = read_run_record(region) if region is not None else None
     planned = []
     for notebook in notebooks:
         parameters = values[edition, notebook.name]
+        reusable = candidates
+        if region_record is not None and "country" not in notebook.declared:
+            reusable = [*candidates, (region, region_record)]
         decision = cache.decide(
-            notebook.name, notebook.source_sha, parameters, data, candidates, options.force,
+            notebook.name, notebook.source_sha, parameters, data, reusable, options.force,
             notebook.library,
         )
+        if not decision.run and decision.previous_dir == region:
+            decision.reason += (
+                " (the region's issue: this analysis takes no country, so every edition "
+                "publishes the region's output)"
+            )
+        # --only keeps a stale output of the edition's own only, never the region's.
         if options.only:
             decision = only_decision(notebook.name, decision, candidates, options.only)
         elif decision.previous is not None and STALE in decision.previous:
