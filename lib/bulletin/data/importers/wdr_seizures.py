@@ -44,7 +44,7 @@ from bulletin.data.importers.base import (
 )
 from bulletin.data.importers.mapping import map_countries, map_drugs
 from bulletin.data.importers.textio import decode_utf8, parse_numbers, read_bytes, read_delimited
-from bulletin.data.importers.xlsxio import header_refusal, read_workbook, sheet_frame
+from bulletin.data.importers.xlsxio import cell_text, header_refusal, read_workbook, sheet_frame
 
 HEADER_2018 = (
     "Region",
@@ -128,7 +128,10 @@ def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -
     if header != HEADER_2024:
         raise header_refusal(path, HEADER_2024, header, 2, SHEET_2024)
     report.publication = WDR2024
-    text = {column: frame[column].map(_text) for column in HEADER_2024 if column != "Kilograms"}
+    text = {
+        column: frame[column].map(cell_text)
+        for column in ("Country", "msCode", "DrugGroup", "DrugSubGroup", "DrugName")
+    }
     long = pd.DataFrame(
         {
             "line": frame["_row"],
@@ -151,14 +154,6 @@ def read_wdr2024(path: Path, scope: frozenset[str] | None, report: FileReport) -
         "name": "DrugName",
     }
     return to_seizures(path, long, columns, "wdr2024", WDR2024, scope, report, "row", SHEET_2024)
-
-
-def _text(value: object) -> str:
-    if value.__class__ is str:  # most cells: the same as below, without the call to str()
-        return value.replace("\xa0", " ").strip()
-    if value is None:
-        return ""
-    return str(value).replace("\xa0", " ").strip()
 
 
 def to_seizures(
