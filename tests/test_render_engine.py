@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -246,6 +247,13 @@ def test_a_country_edition_takes_the_regions_up_to_date_output_of_an_analysis_wi
     entry = {e["name"]: e for e in _run(tjk.out_dir)["notebooks"]}["02_region"]
     assert entry["reused"] is False and "data it reads changed" in entry["reason"]
     assert "REGION 1" in (tjk.out_dir / "02_region.ipynb").read_text()
+    # Only a folder the renderer published is reused from: the region's, up to date again but its
+    # marker gone, is not.
+    render([region], options)
+    (region.out_dir / ".bulletin-issue.json").unlink()
+    shutil.rmtree(tjk.out_dir)
+    render([tjk], options)
+    assert {e["name"]: e for e in _run(tjk.out_dir)["notebooks"]}["02_region"]["reused"] is False
 
 
 @pytest.mark.parametrize(

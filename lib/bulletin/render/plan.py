@@ -27,7 +27,7 @@ from typing import Any
 from bulletin.core.paths import PROJECT_ROOT, REPORTS_DIR
 from bulletin.core.periods import Quarter
 from bulletin.render import cache
-from bulletin.render.folders import RUN_RECORD, target_problem
+from bulletin.render.folders import RUN_RECORD, read_marker, target_problem
 from bulletin.render.parameters import (
     Parameter,
     ParameterError,
@@ -366,7 +366,8 @@ def plan_edition(
 
     A notebook that declares no ``country`` is the region's in every edition: a country's edition
     without an output of its own to reuse takes the region's, when that is up to date (the
-    region's issue beside it, :attr:`Edition.region_dir`), and publishes it under its masthead
+    region's issue beside it, :attr:`Edition.region_dir`, published by the renderer: its marker
+    says so), and publishes it under its masthead
     (:func:`bulletin.render.assemble.assemble_edition`). The caller holds the region's lock.
     """
     candidates = []
@@ -375,7 +376,10 @@ def plan_edition(
         if record is not None:
             candidates.append((folder, record))
     region = edition.region_dir
-    region_record = read_run_record(region) if region is not None else None
+    marker = read_marker(region) if region is not None else None
+    region_record = None  # only a region's issue the renderer published is reused from
+    if marker is not None and marker["edition"] == edition.issue.label:
+        region_record = read_run_record(region)
     planned = []
     for notebook in notebooks:
         parameters = values[edition, notebook.name]
