@@ -153,20 +153,45 @@ def test_an_end_handed_over_goes_on_beside_the_caller_and_an_interrupt_waits_for
     asyncio.run(scenario())
 
 
-def test_an_end_handed_over_that_fails_is_logged_not_lost(tmp_path, caplog):
-    class Broken(_EndingManager):
-        @property
-        def provisioner(self):
-            raise RuntimeError("the kernel server went away")
+class _BrokenManager(_EndingManager):
+    """A kernel manager whose kernel cannot be ended: its server went away."""
 
+    @property
+    def provisioner(self):
+        raise RuntimeError("the kernel server went away")
+
+
+def test_an_end_handed_over_that_fails_is_logged_not_lost(tmp_path, caplog):
     async def scenario() -> None:
         release, log = asyncio.Event(), []
         run = KernelRun(temp_root=tmp_path, endings=[], label="2017-Q2 01_probe")
         kernel = _kernel(tmp_path, release, log)
-        kernel.manager = Broken(release, log)
+        kernel.manager = _BrokenManager(release, log)
         await end_or_hand_over(kernel, run)
         await await_endings(run)  # does not raise: the notebook's outcome stands
         assert not kernel.folder.exists()  # the folder goes whatever the kernel's end says
+
+    with caplog.at_level("WARNING", logger="bulletin.render.kernel_run"):
+        asyncio.run(scenario())
+    assert [r.getMessage() for r in caplog.records] == ["could not end the kernel of 2017-Q2 01_probe"]
+
+
+def test_an_end_that_failed_is_logged_when_an_interrupt_waits_for_the_others_too(tmp_path, caplog):
+    async def scenario() -> None:
+        release, log = asyncio.Event(), []
+        run = KernelRun(temp_root=tmp_path, endings=[], label="2017-Q2 01_probe")
+        broken = _kernel(tmp_path, release, log)
+        broken.manager = _BrokenManager(release, log)
+        (tmp_path / "slow").mkdir()
+        slow = _kernel(tmp_path / "slow", release, log)  # ends once released
+        for kernel in (broken, slow):
+            await end_or_hand_over(kernel, run)
+        waiting = asyncio.ensure_future(await_endings(run))
+        await asyncio.sleep(0.05)
+        waiting.cancel()  # an interrupt while the second kernel is still ending
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
 
     with caplog.at_level("WARNING", logger="bulletin.render.kernel_run"):
         asyncio.run(scenario())

@@ -274,19 +274,21 @@ async def await_endings(run: KernelRun) -> None:
     """Wait until every kernel end handed over to ``run.endings`` is done, even when cancelled.
 
     An interrupt (a cancellation) waits for them too, then goes on: the kernel and the processes
-    it started are ended before the render stops.
+    it started are ended before the render stops. An end that failed is logged either way.
     """
     if not run.endings:
         return
     ending = asyncio.gather(*run.endings, return_exceptions=True)
     try:
-        results = await asyncio.shield(ending)
+        await asyncio.shield(ending)
     except asyncio.CancelledError:
         await ending
         raise
-    for result in results:
-        if isinstance(result, BaseException):  # as it was said when awaited in the run itself
-            log.warning("could not end the kernel of %s", run.label, exc_info=result)
+    finally:
+        if ending.done() and not ending.cancelled():
+            for result in ending.result():
+                if isinstance(result, BaseException):  # as said when awaited in the run itself
+                    log.warning("could not end the kernel of %s", run.label, exc_info=result)
 
 
 async def abandon_kernel(starting: asyncio.Future, run: KernelRun) -> None:
