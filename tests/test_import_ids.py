@@ -344,3 +344,35 @@ def test_parsed_codes_are_made_once_when_two_threads_ask_at_once() -> None:
     dictionary, indices = answers[0]
     assert dictionary.to_pylist()[indices[3]] == "KAZ" and indices[1] == -1
     assert [dictionary.to_pylist()[i] for i in indices[3000:3002]] == ["TJK", "UZB"]
+
+
+def _first_identical_by_hand(rows: list[tuple]) -> list[int]:
+    """For each row, the first row equal to it (a loop over Python tuples: the reference)."""
+    first: dict[tuple, int] = {}
+    return [first.setdefault(row, i) for i, row in enumerate(rows)]
+
+
+def test_the_first_identical_row_is_found_even_when_two_different_rows_share_a_hash() -> None:
+    import numpy as np
+
+    from bulletin.data.importers.dictionaries import Parsed
+    from bulletin.data.importers.ids import _MIX, _first_identical
+
+    # The hash of a row of (dictionary code c, amount with bits b) is c * _MIX + b: the rows
+    # ("a", amount with the bits of _MIX) and ("b", 0.0) collide; neither repeats the other.
+    collides = np.array([int(_MIX)], dtype=np.uint64).view(np.float64)[0]
+    rows = [("a", 1.5), ("a", collides), ("b", 0.0), ("a", 1.5), ("b", 0.0), ("c", None)]
+    rows += [("c", None), ("a", collides)]
+    table = pa.table(
+        {
+            "PLACE": pa.array([p for p, _ in rows]).dictionary_encode(),
+            "AMOUNT": pa.array([a for _, a in rows], pa.float64()),
+        }
+    )
+    assert _first_identical(Parsed(table)).tolist() == _first_identical_by_hand(rows) == [
+        0, 1, 2, 0, 2, 5, 5, 1
+    ]
+    # Without the colliding rows, the hashes alone give the answer.
+    kept = [row for row in rows if row[1] is None or row[1] != collides]
+    plain = table.filter(pa.array([row in kept for row in rows]))
+    assert _first_identical(Parsed(plain)).tolist() == _first_identical_by_hand(kept)

@@ -165,3 +165,24 @@ def test_a_vocabulary_with_a_byte_order_mark_and_blank_lines_reads_as_pandas_rea
     assert vocab.country_names() == {"KGZ": "Kyrgyz Republic, the", "TJK": ""}
     expected = pd.read_csv(path, dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(vocab.load_reference("countries"), expected)
+
+
+def test_the_importers_mapping_files_are_read_as_the_vocabularies_are(tmp_path: Path):
+    # country_names.csv and drug_names_<release>.csv are read by the vocabularies' reader (issue
+    # 18: pandas' first read_csv took 15 ms of an import's time): a broken line is named, and
+    # the columns the importer adds stay out of the frame every later import reads.
+    from bulletin.data.importers import mapping
+
+    folder = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, folder)
+    names = folder / "country_names.csv"
+    line = len(names.read_text(encoding="utf-8").splitlines()) + 1
+    with names.open("a", encoding="utf-8") as out:
+        out.write("Narnia\n")
+    problem = f"country_names.csv, line {line}: 1 fields, expected 3 (name, iso3, note)"
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        mapping.country_lookup(folder)
+    frame = mapping.drug_mapping("ids", folder)
+    assert "_name" in frame.columns
+    assert "_name" not in vocab.load_reference("drug_names_ids", folder).columns
+    assert mapping.drug_mapping("ids", folder) is frame  # made once per folder

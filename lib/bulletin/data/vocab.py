@@ -50,13 +50,19 @@ def use_reference_for(data_dir: Path | str) -> Path:
     return reference_dir()
 
 
-def load_reference(name: str) -> pd.DataFrame:
-    """Read one reference vocabulary, ``<reference folder>/<name>.csv``, as strings.
+def load_reference(name: str, folder: Path | str | None = None) -> pd.DataFrame:
+    """Read one reference file, ``<folder>/<name>.csv``, as strings (cached: do not modify it).
+
+    Args:
+        name: the file's name without ``.csv`` (a vocabulary, or a mapping file such as
+            ``country_names``).
+        folder: the reference folder (default: the one in use).
 
     Raises:
-        FileNotFoundError: the reference folder in use has no such vocabulary.
+        FileNotFoundError: the folder has no such file.
+        ValueError: a row whose fields the header does not match (naming the file and line).
     """
-    return _load_reference(str(reference_dir()), name)
+    return _load_reference(str(folder or reference_dir()), name)
 
 
 @cache

@@ -64,7 +64,7 @@ from bulletin.data import cases_csv
 from bulletin.data.importers.base import FileReport, ImportedTable, Publication, refuse
 from bulletin.data.importers.dictionaries import Parsed, unified, unified_arrays
 from bulletin.data.importers.ids_columns import ROUTE, TRANSIT, convert
-from bulletin.data.importers.ids_lines import CountingStream, KeptLines, Lines
+from bulletin.data.importers.ids_lines import CountingStream, KeptLines, Lines, count_newlines
 from bulletin.data.importers.textio import (
     archived_text,
     decode_utf8,
@@ -121,7 +121,7 @@ class _Background:
             for block in iter(lambda: handle.read(1 << 22), b""):
                 digest.update(block)
                 if self.count_lines:
-                    self.newlines += block.count(b"\n")
+                    self.newlines += count_newlines(block)
                 last = block[-1:]
         self.sha256 = digest.hexdigest()
         self.ends_with_newline = last == b"\n"
@@ -262,7 +262,10 @@ def _first_identical(parsed: Parsed) -> np.ndarray:
     first = np.empty(len(uniques), dtype=np.int64)
     first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write, the smallest row, wins
     first_of = first[codes]
-    if all(np.array_equal(values, values[first_of]) for values in columns):
+    # A row that is the first of its hash is itself; only the others need checking.
+    repeating = np.flatnonzero(first_of != np.arange(n))
+    earlier = first_of[repeating]
+    if all(np.array_equal(values[repeating], values[earlier]) for values in columns):
         return first_of
     _, index, inverse = np.unique(
         np.stack([v.astype(np.int64) for v in columns], axis=1),

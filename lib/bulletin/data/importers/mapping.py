@@ -23,7 +23,7 @@ import pandas as pd
 from bulletin.core.paths import reference_dir as reference_in_use
 from bulletin.core.problems import Problem
 from bulletin.data.importers.base import ImportRefusedError
-from bulletin.data.vocab import country_names, drugs
+from bulletin.data.vocab import country_names, drugs, load_reference
 
 COUNTRY_NAMES_FILE = "country_names.csv"
 ROLES = ("component", "total", "excluded")
@@ -47,7 +47,7 @@ def country_lookup(reference_dir: Path | None = None) -> dict[str, str]:
 def _country_lookup(reference_dir: Path) -> dict[str, str]:
     lookup = {name.casefold(): iso3 for iso3, name in country_names().items()}
     lookup.update({iso3.casefold(): iso3 for iso3 in country_names()})
-    extra = pd.read_csv(reference_dir / COUNTRY_NAMES_FILE, dtype=str, keep_default_na=False)
+    extra = load_reference(Path(COUNTRY_NAMES_FILE).stem, reference_dir)
     unknown = sorted(set(extra["iso3"]) - set(country_names()) - {NO_ISO_CODE})
     if unknown:
         raise ValueError(
@@ -113,7 +113,7 @@ def drug_mapping(release: str, reference_dir: Path | None = None) -> pd.DataFram
 @cache
 def _drug_mapping(release: str, reference_dir: Path) -> pd.DataFrame:
     path = reference_dir / f"drug_names_{release}.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    frame = load_reference(path.stem, reference_dir).copy()  # the cached frame stays as read
     bad_drug = ~frame["drug"].isin(drugs()) & frame["drug"].ne("")
     bad_role = ~frame["role"].isin(ROLES)
     if bad_drug.any() or bad_role.any():
