@@ -288,3 +288,37 @@ def test_summary_names_rows_read_kept_and_skipped(tmp_path, data_dir, capsys) ->
     assert "e.g. line 3: Germany 2016 Heroin" in out
     assert "not a drug (precursor chemical): 1" in out
     assert "wrote 1 rows to seizures_annual" in out
+
+
+@pytest.mark.parametrize(
+    ("name", "line", "problem"),
+    [
+        ("country_names.csv", "Narnia\n", "1 fields, expected 3 (name, iso3, note)"),
+        ("country_names.csv", "Narnia,NRN,\n", "codes not in countries.csv: ['NRN']"),
+        ("countries.csv", "XKX\n", "1 fields, expected 2 (iso3, name)"),
+        ("drug_names_ids.csv", ",,Heroin,heroin,component,\n", "names listed twice on lines"),
+    ],
+    ids=["short mapping line", "mapping to no country", "short vocabulary line", "name twice"],
+)
+def test_a_broken_reference_file_is_named_and_the_input_is_not_blamed(
+    tmp_path, data_dir, capsys, name, line, problem
+) -> None:
+    # A data folder's own reference files are read as an import maps names: when one of them is
+    # broken, the message names it (and the line) and does not send the user to the input file.
+    import shutil
+
+    from bulletin.core.paths import REFERENCE_DIR
+
+    shutil.copytree(REFERENCE_DIR, data_dir / "reference")
+    with (data_dir / "reference" / name).open("a", encoding="utf-8") as out:
+        out.write(line)
+    path = _write(tmp_path, "ids_export.csv", f"{IDS_HEADER}\n{IDS_GOOD}\n")
+    before = _snapshot(data_dir)
+    status = main(["import", str(path), "--data-dir", str(data_dir)])
+    message = capsys.readouterr().err
+    assert status == 2, message
+    assert f"{name}" in message and problem in message, message
+    assert "mend the reference file" in message, message
+    assert "ids_export.csv" not in message and "traceback" not in message, message
+    assert "nothing was written" in message
+    assert _snapshot(data_dir) == before

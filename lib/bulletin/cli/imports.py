@@ -82,11 +82,14 @@ def run_import(args: argparse.Namespace) -> int:
     from bulletin.data.importers.driver import format_summary, import_files
     from bulletin.data.importers.provenance import ProvenanceError
     from bulletin.data.tables import TableError
+    from bulletin.data.vocab import BrokenReferenceError
 
     options = ImportOptions(scope=args.countries, country=args.country)
     try:
         result = import_files(args.files, args.data_dir, dry_run=args.dry_run, options=options)
-    except (ImportRefusedError, TableError, ProvenanceError, JournalError, OSError) as error:
+    except (
+        ImportRefusedError, TableError, ProvenanceError, JournalError, BrokenReferenceError, OSError
+    ) as error:
         if getattr(args, "debug", False):
             raise
         status, message = _failure(error)
@@ -105,13 +108,17 @@ def run_import(args: argparse.Namespace) -> int:
 def _failure(error: Exception) -> tuple[int, str]:
     """The exit status and message of an import that failed, and whether anything was written.
 
-    Bad input (a file named on the command line, or a table of the data folder that breaks its
-    rules: the user mends a file either way) ends with 2; a failing disk or an unfinished
+    Bad input (a file named on the command line, a table of the data folder that breaks its
+    rules, or a broken reference file: the user mends a file either way) ends with 2; a failing
+    disk or an unfinished
     earlier import with 1. Only an interrupted commit may have written part of its tables (the
     next import completes or undoes it, :mod:`bulletin.core.files`).
     """
     from bulletin.core.files import InterruptedCommitError, JournalError
+    from bulletin.data.vocab import BrokenReferenceError
 
+    if isinstance(error, BrokenReferenceError):
+        return 2, f"error: {error}: mend the reference file, then import again\nnothing was written."
     if isinstance(error, InterruptedCommitError):
         return 1, f"error: {describe_os_error(error)}"
     if isinstance(error, JournalError):

@@ -7,8 +7,9 @@ submission workbook), ``diff`` (two rendered issues compared), ``new`` (a new an
 issues printed to one PDF each).
 
 Exit status: 0 on success, 1 when a render or import fails (a notebook that fails, a disk that
-cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file),
-130 / 143 when interrupted, as argparse and most Unix tools do.
+cannot be written), 2 for a usage error or bad input (a malformed quarter, a refused file, a
+broken reference file of the data folder), 130 / 143 when interrupted, as argparse and most Unix
+tools do.
 
 No traceback reaches the user for bad input or a failing disk: each ends in one sentence naming
 the file. ``--debug`` shows the traceback (for a bug report).
@@ -100,6 +101,14 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as error:
         if args.debug:
             raise
+        from bulletin.data.vocab import BrokenReferenceError
+
+        if isinstance(error, BrokenReferenceError):  # a file the user mends, not a bug
+            print(
+                f"{prog}: error: {error}: mend the reference file, then run the command again",
+                file=sys.stderr,
+            )
+            return 2
         print(
             f"{prog}: internal error: {type(error).__name__}: {error}\n"
             f"This is a bug of the project: run the same command with --debug and report what "

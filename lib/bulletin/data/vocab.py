@@ -38,6 +38,14 @@ log = logging.getLogger(__name__)
 
 REGION_NAME = "Central Asia"
 
+
+class BrokenReferenceError(ValueError):
+    """A reference file that cannot be used as it is (a vocabulary, or an importer's mapping file).
+
+    The message names the file and, where one is at fault, the line. Nothing the user imports or
+    renders is to blame: the file is mended (``bulletin import`` says so and exits with 2).
+    """
+
 def use_reference_for(data_dir: Path | str) -> Path:
     """Use the vocabularies of ``data_dir`` from now on, when it has a ``reference/`` folder.
 
@@ -60,7 +68,8 @@ def load_reference(name: str, folder: Path | str | None = None) -> pd.DataFrame:
 
     Raises:
         FileNotFoundError: the folder has no such file.
-        ValueError: a row whose fields the header does not match (naming the file and line).
+        BrokenReferenceError: a row whose fields the header does not match (naming the file and
+            line).
     """
     return _load_reference(str(folder or reference_dir()), name)
 
@@ -79,7 +88,7 @@ def _read_vocabulary(folder: str, name: str) -> tuple[tuple[str, ...], tuple[tup
 
     Raises:
         FileNotFoundError: the folder has no such vocabulary.
-        ValueError: the file has no header, or a row whose fields the header does not match
+        BrokenReferenceError: the file has no header, or a row whose fields the header does not match
             (naming the file and the line).
     """
     path = Path(folder) / f"{name}.csv"
@@ -92,13 +101,15 @@ def _read_vocabulary(folder: str, name: str) -> tuple[tuple[str, ...], tuple[tup
         reader = csv.reader(handle)
         header = tuple(next(reader, ()))
         if not header:
-            raise ValueError(f"{path}: the reference vocabulary {name!r} has no header line")
+            raise BrokenReferenceError(
+                f"{path}: the reference vocabulary {name!r} has no header line"
+            )
         rows = []
         for fields in reader:
             if not fields:  # a blank line
                 continue
             if len(fields) != len(header):
-                raise ValueError(
+                raise BrokenReferenceError(
                     f"{path}, line {reader.line_num}: {len(fields)} fields, expected "
                     f"{len(header)} ({', '.join(header)})"
                 )
@@ -111,7 +122,7 @@ def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[st
     header, rows = _read_vocabulary(folder, name)
     for column in (key, value):
         if column not in header:
-            raise ValueError(
+            raise BrokenReferenceError(
                 f"{Path(folder) / f'{name}.csv'}: the reference vocabulary {name!r} has no "
                 f"column {column!r} (its columns: {', '.join(header)})"
             )

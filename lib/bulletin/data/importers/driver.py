@@ -51,7 +51,7 @@ from bulletin.data.importers.merging import Item, merge_by_precedence, merge_cas
 from bulletin.data.importers.origins import Origin, checked_alone, load_existing, refusal
 from bulletin.data.importers.replacing import merge_periods
 from bulletin.data.tables import TableError, check_table, checked_table_content, table_path
-from bulletin.data.vocab import DEFAULT_SCOPE
+from bulletin.data.vocab import DEFAULT_SCOPE, BrokenReferenceError
 
 log = logging.getLogger(__name__)
 
@@ -190,7 +190,7 @@ def _read_file(path: Path, options: ImportOptions) -> tuple[FileReport, list[Imp
         file_format = detect(path)
         report = FileReport(path=path, format=file_format.name)
         return report, list(file_format.reader(path, options, report))
-    except ImportRefusedError:
+    except (ImportRefusedError, BrokenReferenceError):  # the input is not to blame for the latter
         raise
     except _MALFORMED_INPUT as error:
         log.debug("reading %s failed", path, exc_info=True)

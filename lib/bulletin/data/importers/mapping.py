@@ -23,7 +23,7 @@ import pandas as pd
 from bulletin.core.paths import reference_dir as reference_in_use
 from bulletin.core.problems import Problem
 from bulletin.data.importers.base import ImportRefusedError
-from bulletin.data.vocab import country_names, drugs, load_reference
+from bulletin.data.vocab import BrokenReferenceError, country_names, drugs, load_reference
 
 COUNTRY_NAMES_FILE = "country_names.csv"
 ROLES = ("component", "total", "excluded")
@@ -39,6 +39,10 @@ def country_lookup(reference_dir: Path | None = None) -> dict[str, str]:
 
     Args:
         reference_dir: the vocabularies' folder (default: the one in use).
+
+    Raises:
+        BrokenReferenceError: ``country_names.csv`` (or ``countries.csv``) cannot be read, or
+            gives a code ``countries.csv`` does not list.
     """
     return _country_lookup(Path(reference_dir or reference_in_use()))
 
@@ -50,7 +54,7 @@ def _country_lookup(reference_dir: Path) -> dict[str, str]:
     extra = load_reference(Path(COUNTRY_NAMES_FILE).stem, reference_dir)
     unknown = sorted(set(extra["iso3"]) - set(country_names()) - {NO_ISO_CODE})
     if unknown:
-        raise ValueError(
+        raise BrokenReferenceError(
             f"{reference_dir / COUNTRY_NAMES_FILE}: codes not in countries.csv: {unknown}"
         )
     lookup.update(zip(extra["name"].str.strip().str.casefold(), extra["iso3"], strict=True))
@@ -106,6 +110,10 @@ def drug_mapping(release: str, reference_dir: Path | None = None) -> pd.DataFram
     Args:
         release: the release, e.g. ``"wdr2018"`` (``drug_names_<release>.csv``).
         reference_dir: the vocabularies' folder (default: the one in use).
+
+    Raises:
+        BrokenReferenceError: the file cannot be read, maps onto a drug or role outside the
+            vocabulary, or lists a name twice.
     """
     return _drug_mapping(release, Path(reference_dir or reference_in_use()))
 
@@ -117,7 +125,7 @@ def _drug_mapping(release: str, reference_dir: Path) -> pd.DataFrame:
     bad_drug = ~frame["drug"].isin(drugs()) & frame["drug"].ne("")
     bad_role = ~frame["role"].isin(ROLES)
     if bad_drug.any() or bad_role.any():
-        raise ValueError(
+        raise BrokenReferenceError(
             f"{path}: drugs or roles outside the vocabulary on lines "
             f"{[int(i) + 2 for i in frame.index[bad_drug | bad_role]]}"
         )
@@ -126,7 +134,7 @@ def _drug_mapping(release: str, reference_dir: Path) -> pd.DataFrame:
         frame[f"_{column}"] = _normalise(frame[column])
     duplicated = frame.duplicated([f"_{column}" for column in keys])
     if duplicated.any():
-        raise ValueError(
+        raise BrokenReferenceError(
             f"{path}: names listed twice on lines {[int(i) + 2 for i in frame.index[duplicated]]}"
         )
     return frame
