@@ -54,6 +54,20 @@ def test_a_rule_between_tables_stops_the_render(data_dir: Path, tmp_path: Path) 
     assert any("an activity's duration fits its dates" in p for p in refused.value.problems)
 
 
+def test_a_broken_vocabulary_stops_the_render_as_a_file_to_mend(data_dir: Path) -> None:  # noqa: F811
+    # A verdict like any other (in the kernel server's fork too), not an error the fork cannot
+    # report and the render ends in "internal error".
+    vocabulary = data_dir / "reference" / "countries.csv"
+    with vocabulary.open("a", encoding="utf-8") as out:
+        out.write("XKX\n")
+    line = len(vocabulary.read_text(encoding="utf-8").splitlines())
+    with pytest.raises(RenderParameterError) as refused:
+        data_check.refuse_bad_data(DataFiles(data_dir))
+    assert refused.value.problems == [
+        f"{vocabulary}, line {line}: 1 fields, expected 2 (iso3, name): mend the reference file"
+    ]
+
+
 def test_a_passed_check_is_remembered_until_a_table_changes(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ) -> None:

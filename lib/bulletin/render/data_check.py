@@ -135,8 +135,12 @@ def refuse_bad_data(data: DataFiles, server: Any = None,
 def data_verdict(data_dir: Path) -> dict[str, Any]:
     """``bulletin validate``'s check of ``data_dir``: its problems (sentences) and warnings' count."""
     from bulletin.data.validate import validate_data_dir
+    from bulletin.data.vocab import BrokenReferenceError
 
-    report = validate_data_dir(data_dir)
+    try:
+        report = validate_data_dir(data_dir)
+    except BrokenReferenceError as error:  # a vocabulary the tables are checked against
+        return {"problems": [f"{error}: mend the reference file"], "warnings": 0}
     problems = [
         f"{table.path}: {problem}"
         for table in report.invalid
