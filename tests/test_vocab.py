@@ -188,17 +188,28 @@ def test_the_importers_mapping_files_are_read_as_the_vocabularies_are(tmp_path: 
     assert mapping.drug_mapping("ids", folder) is frame  # made once per folder
 
 
-def test_a_command_meeting_a_broken_vocabulary_names_it_as_a_file_to_mend(tmp_path: Path, capsys):
-    # Not "internal error ... a bug of the project": the user mends the file (exit status 2).
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("countries", "expected 2 (iso3, name)"),
+     ("indicator_labels", "expected 3 (indicator, label, unit_label)")],
+    ids=["read by the tables' checks", "read only by pages and notebooks"],
+)
+def test_a_command_meeting_a_broken_vocabulary_names_it_as_a_file_to_mend(
+    tmp_path: Path, capsys, name: str, expected: str
+):
+    # Not "internal error ... a bug of the project": the user mends the file (exit status 2);
+    # and found by `bulletin validate` (so by a render's data check, before any kernel) even when
+    # no table's check reads that vocabulary.
     from bulletin.cli.main import main
     from bulletin.core.paths import DATA_DIR
 
     data_dir = tmp_path / "data"
     shutil.copytree(DATA_DIR, data_dir)  # the shipped tables, and the vocabularies to break
-    with (data_dir / "reference" / "countries.csv").open("a", encoding="utf-8") as out:
+    vocabulary = data_dir / "reference" / f"{name}.csv"
+    with vocabulary.open("a", encoding="utf-8") as out:
         out.write("XKX\n")
-    line = len((data_dir / "reference" / "countries.csv").read_text().splitlines())
+    line = len(vocabulary.read_text(encoding="utf-8").splitlines())
     assert main(["validate", "--data-dir", str(data_dir)]) == 2
     message = capsys.readouterr().err
-    assert f"countries.csv, line {line}: 1 fields, expected 2 (iso3, name)" in message, message
+    assert f"{name}.csv, line {line}: 1 fields, {expected}" in message, message
     assert "mend the reference file" in message and "internal error" not in message, message

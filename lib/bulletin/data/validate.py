@@ -18,9 +18,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletin.core.paths import reference_dir_of
 from bulletin.core.problems import Problem
 from bulletin.data.cross_checks import CrossProblem, Tables, check_across_tables
 from bulletin.data.tables import TableError, read_table, table_path, table_specs
+from bulletin.data.vocab import check_reference_folder
 
 
 @dataclass(frozen=True)
@@ -148,8 +150,10 @@ def validate_data_dir(data_dir: Path | str) -> ValidationReport:
 
     Raises:
         OSError: ``data_dir`` is not a folder, or a table's file exists but cannot be read.
+        BrokenReferenceError: a file of the folder's reference (or the project's) cannot be read.
     """
     start = time.perf_counter()
+    check_reference_folder(reference_dir_of(data_dir))
     tables = validate_tables(data_dir)
     valid: Tables = {table.name: table.read for table in tables if table.read is not None}
     across = check_across_tables(valid, data_dir)

@@ -117,6 +117,25 @@ def _read_vocabulary(folder: str, name: str) -> tuple[tuple[str, ...], tuple[tup
     return header, tuple(rows)
 
 
+def check_reference_folder(folder: Path | str | None = None) -> None:
+    """Read every file of a reference folder, so that a broken one is named before it is used.
+
+    A vocabulary the page machinery or a notebook reads (``indicator_labels``, say) would
+    otherwise break a render halfway; ``bulletin validate`` and a render's data check call this
+    first. Each file is read once per folder (:func:`_read_vocabulary` keeps it).
+
+    Args:
+        folder: the reference folder (default: the one in use).
+
+    Raises:
+        BrokenReferenceError: a file without a header line, or with a row whose fields the header
+            does not match (naming the file and the line).
+    """
+    chosen = Path(folder or reference_dir())
+    for path in sorted(chosen.glob("*.csv")):
+        _read_vocabulary(str(chosen), path.stem)
+
+
 def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[str, str]]:
     """One vocabulary's ``key`` and ``value`` columns, row by row."""
     header, rows = _read_vocabulary(folder, name)
