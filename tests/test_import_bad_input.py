@@ -322,3 +322,13 @@ def test_a_broken_reference_file_is_named_and_the_input_is_not_blamed(
     assert "ids_export.csv" not in message and "traceback" not in message, message
     assert "nothing was written" in message
     assert _snapshot(data_dir) == before
+
+
+def test_an_unmapped_name_spanning_lines_is_advised_as_the_lookup_reads_it(
+    tmp_path, data_dir, capsys
+) -> None:
+    # A quoted cell holding a newline: the lookup reads its words joined by single spaces, so
+    # that is the spelling to add to the mapping file (not a name broken over two lines).
+    path = _write(tmp_path, "ids_export.csv", f'{IDS_HEADER}\nC1,2016-03-01,"Kyrgyz\n  Republica",Heroin,1,Gram,\n')
+    message = _refused(path, data_dir, capsys, "line 2", "column 'COUNTRY'")
+    assert "add 'Kyrgyz Republica' with its ISO3 code" in message, message

@@ -69,7 +69,8 @@ def _map_column(
                     first[i][0] if first[i] else None,
                     name,
                     values[i],
-                    expected.format(value=values[i]),
+                    # As the lookups read a name: its words joined by single spaces.
+                    expected.format(value=" ".join(values[i].split())),
                     file=path.name,
                 )
                 for i in failed[:50]
