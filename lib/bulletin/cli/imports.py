@@ -110,9 +110,8 @@ def _failure(error: Exception) -> tuple[int, str]:
 
     Bad input (a file named on the command line, a table of the data folder that breaks its
     rules, or a broken reference file: the user mends a file either way) ends with 2; a failing
-    disk or an unfinished
-    earlier import with 1. Only an interrupted commit may have written part of its tables (the
-    next import completes or undoes it, :mod:`bulletin.core.files`).
+    disk or an unfinished earlier import with 1. Only an interrupted commit may have written part
+    of its tables (the next import completes or undoes it, :mod:`bulletin.core.files`).
     """
     from bulletin.core.files import InterruptedCommitError, JournalError
     from bulletin.data.vocab import BrokenReferenceError

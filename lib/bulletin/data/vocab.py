@@ -46,6 +46,7 @@ class BrokenReferenceError(ValueError):
     renders is to blame: the file is mended (``bulletin import`` says so and exits with 2).
     """
 
+
 def use_reference_for(data_dir: Path | str) -> Path:
     """Use the vocabularies of ``data_dir`` from now on, when it has a ``reference/`` folder.
 

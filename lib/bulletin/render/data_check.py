@@ -139,7 +139,7 @@ def data_verdict(data_dir: Path) -> dict[str, Any]:
 
     try:
         report = validate_data_dir(data_dir)
-    except BrokenReferenceError as error:  # a vocabulary the tables are checked against
+    except BrokenReferenceError as error:  # a file of reference/ (validate reads each first)
         return {"problems": [f"{error}: mend the reference file"], "warnings": 0}
     problems = [
         f"{table.path}: {problem}"
