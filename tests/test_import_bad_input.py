@@ -332,3 +332,20 @@ def test_an_unmapped_name_spanning_lines_is_advised_as_the_lookup_reads_it(
     path = _write(tmp_path, "ids_export.csv", f'{IDS_HEADER}\nC1,2016-03-01,"Kyrgyz\n  Republica",Heroin,1,Gram,\n')
     message = _refused(path, data_dir, capsys, "line 2", "column 'COUNTRY'")
     assert "add 'Kyrgyz Republica' with its ISO3 code" in message, message
+
+
+@pytest.mark.parametrize(
+    "header",
+    [f"{IDS_HEADER},COUNTRY", IDS_HEADER.replace("COUNTRY,", "COUNTRY,Country,", 1)],
+    ids=["the same name", "the same name in another case"],
+)
+def test_a_column_the_importer_reads_named_twice_is_refused(
+    tmp_path, data_dir, capsys, header
+) -> None:
+    # Two COUNTRY columns that disagree: which one holds the seizing country cannot be told, so
+    # the file is refused rather than one of them silently read.
+    row = IDS_GOOD + ",Tajikistan" if header.endswith(",COUNTRY") else IDS_GOOD.replace(
+        ",Kyrgyzstan,", ",Kyrgyzstan,Tajikistan,", 1
+    )
+    path = _write(tmp_path, "ids_export.csv", f"{header}\n{row}\n")
+    _refused(path, data_dir, capsys, "line 1", "COUNTRY", "columns 3 and ")

@@ -18,6 +18,9 @@ CSV is inflated as pyarrow parses it, never unpacked to disk. The importer uses 
   transit column: its ``ROUTING`` is a category ("Border - inbound", "National territory/domestic
   seizure"), not countries, and is not read.
 
+A header that names one of these columns twice (``COUNTRY`` and ``Country``, say) refuses the
+file: which column holds the cases' values cannot be told.
+
 Rules:
 
 - **Scope**: a case is kept when ANY of its countries (seizing, producing, departure, transit,
@@ -60,8 +63,15 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
+from bulletin.core.problems import Problem
 from bulletin.data import cases_csv
-from bulletin.data.importers.base import FileReport, ImportedTable, Publication, refuse
+from bulletin.data.importers.base import (
+    FileReport,
+    ImportedTable,
+    ImportRefusedError,
+    Publication,
+    refuse,
+)
 from bulletin.data.importers.dictionaries import Parsed, unified, unified_arrays
 from bulletin.data.importers.ids_columns import ROUTE, TRANSIT, convert
 from bulletin.data.importers.ids_lines import CountingStream, KeptLines, Lines, count_newlines
@@ -160,6 +170,10 @@ def read_ids(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
             line=1,
             got=header_text[:200],
         )
+    named_twice = _named_twice(path, header)
+    if named_twice:
+        background.join()
+        raise ImportRefusedError(named_twice)
     id_column = next((upper[name] for name in ID_COLUMNS if name in upper), None)
     used = [upper[n] for n in (*REQUIRED, *DATE_COLUMNS, *ROUTE, TRANSIT) if n in upper]
     if id_column:
@@ -228,6 +242,31 @@ def read_ids(path: Path, scope: frozenset[str] | None, report: FileReport) -> Im
         lines=KeptLines(lines, selection, table.num_rows),
         columns=names,
     )
+
+
+def _named_twice(path: Path, header: list[str]) -> list[Problem]:
+    """A problem for each column the importer reads that the header names more than once.
+
+    Two ``COUNTRY`` columns (or ``COUNTRY`` and ``Country``) may disagree, and which one holds
+    the cases' values cannot be told: the file is refused rather than one of them read.
+    """
+    read = {*ID_COLUMNS, *REQUIRED, *DATE_COLUMNS, *ROUTE, TRANSIT}
+    positions: dict[str, list[int]] = {}
+    for number, name in enumerate(header, start=1):
+        if name.upper() in read:
+            positions.setdefault(name.upper(), []).append(number)
+    return [
+        Problem(
+            1,
+            name,
+            f"{name} in columns {', '.join(map(str, at[:-1]))} and {at[-1]}",
+            "each column the importer reads named once in the header (which one holds the "
+            "cases' values cannot be told)",
+            file=path.name,
+        )
+        for name, at in positions.items()
+        if len(at) > 1
+    ]
 
 
 def _first_identical(parsed: Parsed) -> np.ndarray:
