@@ -7,6 +7,7 @@ import pytest
 
 from bulletin.analyses import arrests, arrests_charts, arrests_claims
 from bulletin.analyses.series import persons_by_country_year
+from bulletin.publish import main_points
 
 
 def frame(rows: list[tuple], status: str = "official") -> pd.DataFrame:
@@ -202,6 +203,29 @@ def test_flagged_rows_are_named_under_the_table_and_chart_of_their_years():
     fig = arrests_charts.plot_persons_by_country(rows, 2010, 2016, FLAGS, title="Persons arrested")
     text = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
     assert "Kyrgyzstan 2016" in text and "8,841" in text
+
+
+def test_the_key_figures_name_the_countries_whose_last_year_is_flagged():
+    """The 2017-Q2 front page stated the 2016 total, 17,694 of whose 24,269 persons are
+    Kyrgyzstan's flagged figures, without a word of the flag the page carries."""
+    rows = series([19000, 18000, 17000, 16000, 14000, 11800, 12375]).assign(status="official")
+    figures = {f["name"]: f for f in arrests.key_figures(rows, 2010, 2016, FLAGS)}
+    assert "arrests_persons_flagged_countries" not in figures  # UZB's rows, KGZ flagged
+    kyrgyz = rows.assign(country="KGZ")
+    figures = {f["name"]: f for f in arrests.key_figures(kyrgyz, 2010, 2016, FLAGS)}
+    assert figures["arrests_persons_flagged_countries"] == {
+        "name": "arrests_persons_flagged_countries", "value": "KGZ", "unit": "countries (ISO3)",
+        "period": "2016", "status": "official"}
+    assert figures["arrests_persons_countries_reporting"]["value"] == 1
+    earlier = {f["name"] for f in arrests.key_figures(kyrgyz, 2010, 2015, FLAGS)}
+    assert "arrests_persons_flagged_countries" not in earlier  # the flag is of 2016
+    point = main_points.arrests_point(figures)
+    assert point.sentence == (
+        "In 2016, almost 12,400 people were arrested for drug-related crime in Central Asia, one "
+        "of the five countries reporting (2016 figures of Kyrgyzstan flagged as implausible when "
+        "imported, kept as published); women were 7% of those arrested on average over "
+        "2010-2016.")
+    assert figures["arrests_persons_flagged_countries"] in point.figures
 
 
 def test_later_official_years_are_described_apart(persons):

@@ -12,6 +12,7 @@ report each breakdown; no share is stored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -304,8 +305,19 @@ def flagged_note(flags: list[dict[str, Any]], first: int, last: int) -> str:
     )
 
 
-def key_figures(arrests: pd.DataFrame, first: int, last: int) -> list[dict]:
-    """The page's key figures for ``figures.json`` (none without data)."""
+def key_figures(
+    arrests: pd.DataFrame, first: int, last: int, flags: Iterable[dict[str, Any]] = ()
+) -> list[dict]:
+    """The page's key figures for ``figures.json`` (none without data).
+
+    Args:
+        arrests: the ``drug_arrests`` table.
+        first: the first year of the period.
+        last: the last year of the period.
+        flags: the rows the import flagged as implausible (``bulletin.data.trust.flagged_rows``):
+            the countries whose figures of the last year with a total are flagged become
+            ``arrests_persons_flagged_countries``, which the main point names.
+    """
     rows = rows_in_period(arrests, first, last)
     totals = regional_persons(arrests, first, last).dropna(subset=["count"])
     if totals.empty:
@@ -319,8 +331,29 @@ def key_figures(arrests: pd.DataFrame, first: int, last: int) -> list[dict]:
             "unit": "persons",
             "period": str(int(final["year"])),
             "status": final["status"],
-        }
+        },
+        {
+            "name": "arrests_persons_countries_reporting",
+            "value": int(final["countries_reporting"]),
+            "unit": "countries",
+            "period": str(int(final["year"])),
+            "status": final["status"],
+        },
     ]
+    year = int(final["year"])
+    flagged = {str(f["key"].get("country")) for f in flags if flag_year(f) == year}
+    flagged_rows = rows[(rows["year"] == year) & rows["country"].isin(flagged)]
+    flagged &= set(flagged_rows["country"])  # a flag of a country with no row here is not said
+    if flagged & set(CENTRAL_ASIA):
+        figures.append(
+            {
+                "name": "arrests_persons_flagged_countries",
+                "value": ";".join(c for c in CENTRAL_ASIA if c in flagged),
+                "unit": "countries (ISO3)",
+                "period": str(year),
+                "status": joined_values(flagged_rows["status"]),
+            }
+        )
     turns = turning_years(totals)
     figures.append(
         {
@@ -354,7 +387,6 @@ def key_figures(arrests: pd.DataFrame, first: int, last: int) -> list[dict]:
                 "status": status,
             }
         )
-    year = int(final["year"])
     official = persons_by_country_year(rows[(rows["year"] == year) & (rows["status"] == "official")])
     official = official[official["status"] == "official"]
     if not official.empty:

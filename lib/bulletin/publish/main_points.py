@@ -4,7 +4,7 @@ A notebook states its own main point (``bulletin.publish.report.main_point``); t
 it from there. A point made from numbers is worded here through ``bulletin.core.wording``, so the
 words follow the numbers: each helper takes the key figures the notebook recorded (a list of
 records, or a mapping by name) and returns a :class:`~bulletin.publish.report.MainPoint` (the
-sentence and the figures it rests on), or None when a figure it words is missing or has no value.
+sentence and the figures it states), or None when a figure it words is missing or has no value.
 A new analysis needs no helper here: it can state its sentence with its figures in the notebook.
 
 **Never a reconstructed figure as a finding** (issue 13). A main point whose figures rest on
@@ -18,9 +18,10 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 from bulletin.core.periods import MONTHS, STATEMENTS_ISSUE, Quarter, data_quarter
+from bulletin.core.regions import CENTRAL_ASIA
 from bulletin.core.wording import (
     describe_change,
     describe_count,
@@ -38,7 +39,21 @@ from bulletin.publish.report import MainPoint, order_statuses, split_statuses
 log = logging.getLogger(__name__)
 
 Figures = Mapping[str, Mapping[str, Any]]
-Writer = Callable[[Figures], str]
+
+
+class Worded(NamedTuple):
+    """A sentence and the names of the figures it states, when not all those its helper names.
+
+    A writer returns one when its sentence leaves a figure out (a reconstructed share it does not
+    state, whose status must not weigh on the sentence) or states one its helper does not require
+    (read with ``figures.get``); a plain sentence states every figure its helper names.
+    """
+
+    sentence: str
+    names: tuple[str, ...]
+
+
+Writer = Callable[[Figures], "str | Worded"]
 
 
 def by_name(figures: Figures | Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
@@ -55,9 +70,9 @@ def by_name(figures: Figures | Iterable[Mapping[str, Any]]) -> dict[str, Mapping
 def words(*names: str) -> Callable[[Writer], Callable[..., MainPoint | None]]:
     """Make a writer of a sentence into a wording helper resting on the figures ``names``.
 
-    The helper returns the sentence with those figures' records (whose statuses the front page
-    gives it), or None when one of them is missing, or when the writer finds a value it cannot
-    word (logged).
+    The helper returns the sentence with the records of the figures it states (whose statuses
+    the front page gives it): those ``names``, or those of the writer's :class:`Worded`. None when
+    one of ``names`` is missing, or when the writer finds a value it cannot word (logged).
     """
 
     def decorate(write: Writer) -> Callable[..., MainPoint | None]:
@@ -67,11 +82,13 @@ def words(*names: str) -> Callable[[Writer], Callable[..., MainPoint | None]]:
             if not set(names) <= set(named):
                 return None
             try:
-                sentence = write(named)
+                worded = write(named)
             except (KeyError, TypeError, ValueError) as error:
                 log.warning("no main point from %s: %s", write.__name__, error)
                 return None
-            return MainPoint(sentence, tuple(named[name] for name in names))
+            if not isinstance(worded, Worded):
+                worded = Worded(worded, names)
+            return MainPoint(worded.sentence, tuple(named[name] for name in worded.names))
 
         point.figures = names  # type: ignore[attr-defined]
         return point
@@ -214,7 +231,7 @@ def _how_often(count: dict, years: dict, every: str, some: str) -> str:
 
 
 @words("heroin_years_russia_higher", "heroin_years_compared")
-def heroin_point(figures: Figures) -> str:
+def heroin_point(figures: Figures) -> str | Worded:
     """Analysis 4 (C6): in how many years Russia seized more heroin than Central Asia.
 
     Over the years with official figures for both, when some are reconstructed.
@@ -233,9 +250,11 @@ def heroin_point(figures: Figures) -> str:
             )
         both = f"with official figures for both ({official['period']})"
         when = _how_often(official_higher, official, f"year {both}", f"years {both}")
-        return (
+        return Worded(
             "The Russian Federation seized more heroin than the five countries of Central Asia "
-            f"together {when}; {not_official['value']} are reconstructed and left out."
+            f"together {when}; {not_official['value']} are reconstructed and left out.",
+            ("heroin_official_years_russia_higher", "heroin_official_years_compared",
+             "heroin_years_not_official"),
         )
     period = compared["period"]
     when = _how_often(
@@ -256,7 +275,7 @@ def _months_interval(interval: str) -> str:
 
 
 @words("routes_new_legs")
-def routes_point(figures: Figures) -> str:
+def routes_point(figures: Figures) -> str | Worded:
     """Analysis 5 (C7, C8): new route legs against the baseline, and Afghan cannabis.
 
     The share of Afghan cannabis in TJK and UZB; cases reconstructed from the bulletin give no
@@ -282,51 +301,85 @@ def routes_point(figures: Figures) -> str:
         f"of {period} that the cases of {_months_interval(against) if against else 'the baseline'} "
         "do not show"
     )
-    shares = [figures.get(f"routes_afghan_cannabis_share_{code}_pct") for code in ("tjk", "uzb")]
-    if all(share and share.get("value") is not None for share in shares):
+    share_names = tuple(f"routes_afghan_cannabis_share_{code}_pct" for code in ("tjk", "uzb"))
+    shares = [figures.get(name) for name in share_names]
+    if all(share and share.get("value") is not None and not _made(share) for share in shares):
         tajikistan, uzbekistan = (describe_percent(share["value"]) for share in shares)
         sentence += (
             f"; Afghanistan was the origin of {tajikistan} of the cannabis seized in Tajikistan "
             f"and {uzbekistan} in Uzbekistan"
         )
+        return Worded(sentence + ".", ("routes_new_legs", *share_names))
     return sentence + "."
 
 
 def _official_part(
     figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, verb: str
-) -> str:
+) -> Worded:
     """A total that rests partly or wholly on reconstructed figures, said as such.
 
-    The official part with its countries, and the rest reconstructed.
+    The official part with its countries, and the rest reconstructed; or, with no official part,
+    that the whole total is reconstructed.
     """
     official = figures.get(official_name)
-    countries = figures.get(f"{official_name}_countries")
+    countries_name = f"{official_name}_countries"
+    countries = figures.get(countries_name)
     if official and countries and official.get("period") == total["period"] and official["value"]:
-        return (
+        return Worded(
             f"In {total['period']}, the countries with official figures "
             f"({_country_list(countries['value'])}) {verb} {describe_count(official['value'])} "
             f"{noun}; the five countries' total of {int(total['value']):,} rests partly on "
-            "figures reconstructed by this project"
+            "figures reconstructed by this project",
+            (official_name, countries_name, str(total["name"])),
         )
-    return (
+    return Worded(
         f"No official count of {noun} in {total['period']} is published for the five countries: "
-        f"the total of {int(total['value']):,} in this issue is reconstructed from the bulletin's "
-        "statements"
+        f"the total of {int(total['value']):,} in this issue is reconstructed by this project, "
+        "not published",
+        (str(total["name"]),),
     )
 
 
-@words("crime_offences_total")
-def drug_crime_point(figures: Figures) -> str:
+def _total_sentence(
+    figures: Figures, total_name: str, reporting_name: str, official: tuple[str, str, str],
+    counted: str,
+) -> Worded:
+    """The opening of a crime page's point: the region's total, or its official part.
+
+    Args:
+        figures: the issue's key figures.
+        total_name: the name of the regional total's figure.
+        reporting_name: the name of the figure counting the countries behind it.
+        official: the name of the figure of its official part, what is counted and the verb
+            (for :func:`_official_part`), used when the total is partly reconstructed.
+        counted: the total in words, with its verb ("12,400 offences were reported").
+    """
+    total = {**figures[total_name], "name": total_name}
+    if _made(total):
+        return _official_part(figures, total, *official)
+    reporting = int(figures[reporting_name]["value"])
+    covered = (
+        "" if reporting >= len(CENTRAL_ASIA)
+        else f", {number_in_words(reporting)} of the five countries reporting"
+    )
+    return Worded(
+        f"In {total['period']}, {counted} in Central Asia{covered}", (total_name, reporting_name)
+    )
+
+
+@words("crime_offences_total", "crime_offences_countries_reporting")
+def drug_crime_point(figures: Figures) -> Worded:
     """Analysis 6 (C9, C11): offences reported in the last year, and the share linked to selling.
 
     The share is over the countries that report selling apart; reconstructed figures are said to
-    be so.
+    be so, and a reconstructed share is not stated.
     """
     total = figures["crime_offences_total"]
     selling = figures.get("crime_selling_share_pct")
     countries = figures.get("crime_selling_countries")
-    sentence = _total_sentence(
-        figures, total, ("crime_offences_official", "drug-related offences", "reported"),
+    sentence, names = _total_sentence(
+        figures, "crime_offences_total", "crime_offences_countries_reporting",
+        ("crime_offences_official", "drug-related offences", "reported"),
         f"{describe_count(total['value'])} drug-related offences were reported",
     )
     if (
@@ -337,44 +390,38 @@ def drug_crime_point(figures: Figures) -> str:
             f"; offences linked to selling drugs were {describe_percent(selling['value'])} of the "
             f"offences of the countries that report them apart ({_country_list(countries['value'])})"
         )
-    return sentence + "."
+        names += ("crime_selling_share_pct", "crime_selling_countries")
+    return Worded(sentence + ".", names)
 
 
-def _total_sentence(
-    figures: Figures, total: dict, official: tuple[str, str, str], counted: str
-) -> str:
-    """The opening of a crime page's point: the region's total, or its official part.
-
-    Args:
-        figures: the issue's key figures.
-        total: the regional total's figure.
-        official: the name of the figure of its official part, what is counted and the verb
-            (for :func:`_official_part`), used when the total is partly reconstructed.
-        counted: the total in words, with its verb ("12,400 offences were reported").
-    """
-    if _made(total):
-        return _official_part(figures, total, *official)
-    return f"In {total['period']}, {counted} in Central Asia"
-
-
-@words("arrests_persons_total", "arrests_women_mean_share_pct")
-def arrests_point(figures: Figures) -> str:
+@words("arrests_persons_total", "arrests_persons_countries_reporting")
+def arrests_point(figures: Figures) -> Worded:
     """Analysis 7 (C12, C13): persons arrested in the last year, and the average share of women.
 
-    Reconstructed figures are said to be so, and a reconstructed share is not stated.
+    Reconstructed figures are said to be so, and a reconstructed share is not stated; figures of
+    the year that the import flagged as implausible are named.
     """
     total = figures["arrests_persons_total"]
-    women = figures["arrests_women_mean_share_pct"]
-    sentence = _total_sentence(
-        figures, total, ("arrests_persons_official", "persons arrested for drug-related crime", "arrested"),
+    women = figures.get("arrests_women_mean_share_pct")
+    sentence, names = _total_sentence(
+        figures, "arrests_persons_total", "arrests_persons_countries_reporting",
+        ("arrests_persons_official", "persons arrested for drug-related crime", "arrested"),
         f"{describe_count(total['value'], 'people')} were arrested for drug-related crime",
     )
-    if not _made(women):
+    flagged = figures.get("arrests_persons_flagged_countries")
+    if flagged and flagged.get("value") and flagged.get("period") == total["period"]:
+        sentence += (
+            f" ({total['period']} figures of {_country_list(flagged['value'])} flagged as "
+            "implausible when imported, kept as published)"
+        )
+        names += ("arrests_persons_flagged_countries",)
+    if women and women.get("value") is not None and not _made(women):
         sentence += (
             f"; women were {describe_percent(women['value'])} of those arrested on average over "
             f"{women['period']}"
         )
-    return sentence + "."
+        names += ("arrests_women_mean_share_pct",)
+    return Worded(sentence + ".", names)
 
 
 @words("crimestats_official_cells_pct", "crimestats_indicators", "crimestats_countries_without_official_sdg16")
