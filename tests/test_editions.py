@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from bulletin.analyses import editions
+from bulletin.analyses import country_views, editions
 from bulletin.core.periods import Quarter
 from bulletin.publish import editions as words
 from bulletin.publish.front_page import front_page
@@ -76,6 +76,25 @@ def test_the_standing_sentence_says_the_country_rank_share_and_region() -> None:
         "Kazakhstan's drug seizures, 2016: 3 t, the largest of the four countries reporting, "
         "50% of the region's 6 t."
     )
+
+
+def test_a_figure_flagged_on_import_is_said_to_be_so_in_the_edition() -> None:
+    """Kyrgyzstan's edition of 2017-Q2 put its 17,694 persons arrested in 2016 first, with no word
+    of the flag the page carries (8,841 for trafficking against 1,259 the year before)."""
+    rows = pd.DataFrame({"country": ["KGZ", "KGZ", "UZB"], "year": [2015, 2016, 2016],
+                         "sex": "total", "age_group": "total", "count": [1259, 17694, 4726],
+                         "source": "s", "status": "official"})
+    flag = {"key": {"country": "KGZ", "year": 2016, "offence_type": "trafficking"},
+            "values": {"total": 8841}, "reason": "more than five times its neighbours"}
+    view = country_views.arrests(rows, 2015, 2016, "KGZ", [flag])
+    assert view.record["flagged"] is True
+    assert words.standing_sentence(view.record) == (
+        "Kyrgyzstan's persons arrested for drug-related crime, 2016: 17,694 persons (flagged as "
+        "implausible when imported, kept as published), the largest of the two countries "
+        "reporting, about 79% of the region's 22,420 persons.")
+    for country, flags in (("UZB", [flag]), ("KGZ", [{**flag, "key": {**flag["key"], "year": 2015}}]),
+                           ("KGZ", [])):
+        assert "flagged" not in country_views.arrests(rows, 2015, 2016, country, flags).record
 
 
 def test_shares_have_no_regional_total() -> None:

@@ -14,9 +14,13 @@ every edition.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import pandas as pd
 
 from bulletin.analyses import series
+from bulletin.analyses.arrests import flag_year
 from bulletin.analyses.cannabis import CANNABIS
 from bulletin.analyses.drug_market import MARKET_DRUGS
 from bulletin.analyses.editions import CountryView, country_view, values_by_country
@@ -72,11 +76,23 @@ def drug_crime(offences: pd.DataFrame, first: int, last: int, country: str) -> C
                         "offences", _years(first, last))
 
 
-def arrests(persons: pd.DataFrame, first: int, last: int, country: str) -> CountryView | None:
-    """Analysis 7: the persons the country arrested for drug-related crime, by year."""
+def arrests(
+    persons: pd.DataFrame, first: int, last: int, country: str,
+    flags: Iterable[dict[str, Any]] = (),
+) -> CountryView | None:
+    """Analysis 7: the persons the country arrested for drug-related crime, by year.
+
+    A figure of the last year that the import flagged as implausible (``flags``, as
+    ``bulletin.data.trust.flagged_rows`` gives them) is marked ``flagged``: its sentence says so.
+    """
     values = values_by_country(series.persons_by_country_year(persons), "count")
-    return country_view(values, country, "arrests_persons_total",
+    view = country_view(values, country, "arrests_persons_total",
                         "persons arrested for drug-related crime", "persons", _years(first, last))
+    if view is not None and view.has_figure and any(
+        flag_year(f) == last and f["key"].get("country") == country for f in flags
+    ):
+        view.record["flagged"] = True
+    return view
 
 
 def _kyrgyz_page(view: CountryView | None) -> CountryView | None:

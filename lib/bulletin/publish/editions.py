@@ -7,7 +7,8 @@ figure (:func:`bulletin.analyses.editions.country_view` makes it): the figure's 
 ``rank`` and ``of`` (its place among the countries with a figure for the period), ``share_pct``
 and ``region_value`` (its share of the five's total, and that total), and how much of the period
 shown it reports (``periods_shown``, ``periods_reported``, ``periods_official``,
-``last_reported``). The notebook's page and the edition's front page word that one record with
+``last_reported``), and ``flagged`` when the import flagged the figure as implausible (kept as
+published). The notebook's page and the edition's front page word that one record with
 the functions here, so the two never say it differently.
 """
 
@@ -124,6 +125,8 @@ def standing_sentence(record: Mapping[str, Any], page: bool = True) -> str:
     unit = str(record["unit"])
     value = describe_value(float(record["value"]), unit)
     words = f"{name}'s {what}, {period}: {value}{_status_words(str(record.get('status', '')))}"
+    if record.get("flagged"):
+        words += " (flagged as implausible when imported, kept as published)"
     if record.get("rank"):
         words += f", {describe_rank(int(record['rank']), int(record['of']))}"
     if record.get("share_pct") is not None and int(record.get("of") or 0) > 1:
