@@ -110,6 +110,28 @@ def test_unknown_drug(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    ("table", "column", "value", "vocabulary"),
+    [("seizures_annual", "country", "XKX", "countries"),
+     ("seizures_quarterly", "drug", "chocolate", "drugs"),
+     ("seizure_cases", "departure_country", "XKX", "countries")],
+)
+def test_an_unknown_code_names_the_vocabulary_file_of_the_folder_in_use(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    table: str, column: str, value: str, vocabulary: str,
+) -> None:
+    """A data folder that brings its own vocabularies was told to add a code to
+    "data/reference/countries.csv", the project's file, not the one its check reads."""
+    own = data_dir.rename(tmp_path / "submission")
+    path = own / f"{table}.csv"
+    line = _set_cell(path, 0, column, value)
+    output = _refused(own, capsys, str(path), _place(line, column), f"'{value}'",
+                      f"listed in {own.resolve() / 'reference' / vocabulary}.csv")
+    assert "data/reference/" not in output.replace(str(own.resolve()), "")
+    shutil.rmtree(own / "reference")  # the project's vocabularies: named as the project's
+    _refused(own, capsys, f"listed in data/reference/{vocabulary}.csv")
+
+
 def test_duplicate_key(data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = data_dir / "drug_arrests.csv"
     header, *rows = _read(path)

@@ -25,6 +25,7 @@ are written with a leading ``'`` and read back without it (``bulletin.core.arrow
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -38,27 +39,35 @@ from bulletin.core.files import write_atomic
 from bulletin.core.paths import reference_scope
 from bulletin.core.problems import MAX_PROBLEMS_SHOWN, Problem
 from bulletin.data.cases_csv import DICT, TABLE, arrow_schema, cases_writer
-from bulletin.data.schemas import COUNTRY_ROUTE_RULE, STATUSES, is_country_route
+from bulletin.data.schemas import STATUSES, country_route_rule, is_country_route
 from bulletin.data.tables import TableError, load_table, table_path, table_spec
-from bulletin.data.vocab import country_codes, drugs
+from bulletin.data.vocab import country_codes, drugs, reference_file
 
 DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-COUNTRY_RULE = "an ISO3 code listed in data/reference/countries.csv"
-CATEGORICAL = {
-    "date": (
-        False,
-        lambda v: re.match(DATE, v) is not None,
-        "a date as YYYY-MM-DD, YYYY-MM or YYYY",
-    ),
-    "country": (False, lambda v: v in country_codes(), COUNTRY_RULE),
-    "drug": (False, lambda v: v in drugs(), "a drug listed in data/reference/drugs.csv"),
-    "producing_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
-    "departure_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
-    "transit_countries": (True, is_country_route, COUNTRY_ROUTE_RULE),
-    "destination_country": (True, lambda v: v in country_codes(), COUNTRY_RULE),
-    "source": (False, lambda v: len(v) >= 1, "the publication the row comes from"),
-    "status": (False, lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
-}
+
+
+def categorical_rules() -> dict[str, tuple[bool, Callable[[str], bool], str]]:
+    """Each coded column: whether it may be empty, its rule and what it expects, in words.
+
+    Made when asked: what a country or drug column expects names the vocabulary file in use.
+    """
+    country_rule = f"an ISO3 code listed in {reference_file('countries')}"
+    return {
+        "date": (
+            False,
+            lambda v: re.match(DATE, v) is not None,
+            "a date as YYYY-MM-DD, YYYY-MM or YYYY",
+        ),
+        "country": (False, lambda v: v in country_codes(), country_rule),
+        "drug": (False, lambda v: v in drugs(), f"a drug listed in {reference_file('drugs')}"),
+        "producing_country": (True, lambda v: v in country_codes(), country_rule),
+        "departure_country": (True, lambda v: v in country_codes(), country_rule),
+        "transit_countries": (True, is_country_route, country_route_rule()),
+        "destination_country": (True, lambda v: v in country_codes(), country_rule),
+        "source": (False, lambda v: len(v) >= 1, "the publication the row comes from"),
+        "status": (False, lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
+    }
+
 FIRST_LINE = 2
 
 
@@ -241,14 +250,15 @@ def check_cases(
         excluded[unparsed] = True
     rule_failures: list[tuple[np.ndarray, str, list, str, np.ndarray]] = []
     out = {}
+    categorical = categorical_rules()
     for name in columns():
         column = table.column(name)
-        if name in CATEGORICAL:
+        if name in categorical:
             if not pa.types.is_dictionary(column.type):
                 column = pc.dictionary_encode(column)
                 column = column.cast(DICT) if column.type != DICT else column
             column = _strip_dictionary(column).unify_dictionaries()
-            nullable, rule, expected = CATEGORICAL[name]
+            nullable, rule, expected = categorical[name]
             values, indices = _dictionary_of(column)
             blank_codes = [i for i, v in enumerate(values) if v in ("", None)]
             bad_codes = [i for i, v in enumerate(values) if v not in ("", None) and not rule(v)]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from bulletin.data.vocab import country_codes, drugs
+from bulletin.data.vocab import country_codes, drugs, reference_file
 
 if TYPE_CHECKING:
     import pandera.pandas
@@ -115,7 +115,9 @@ ACTIVITY_KINDS: tuple[str, ...] = (
 QUANTITY_QUALIFIERS: tuple[str, ...] = ("exact", "more than", "over", "about", "almost")
 
 
-COUNTRY_ROUTE_RULE = "ISO3 codes listed in data/reference/countries.csv, separated by ';'"
+def country_route_rule() -> str:
+    """What a route cell must be, naming the countries' file in use."""
+    return f"ISO3 codes listed in {reference_file('countries')}, separated by ';'"
 
 
 def is_country_route(value: str) -> bool:
@@ -132,14 +134,16 @@ def _country(nullable: bool = False) -> _Recipe:
     return pa.Column(
         str,
         pa.Check.isin(
-            sorted(country_codes()), error="an ISO3 code listed in data/reference/countries.csv"
+            sorted(country_codes()), error=f"an ISO3 code listed in {reference_file('countries')}"
         ),
         nullable=nullable,
     )
 
 
 def _drug() -> _Recipe:
-    return pa.Column(str, pa.Check.isin(drugs(), error="a drug listed in data/reference/drugs.csv"))
+    return pa.Column(
+        str, pa.Check.isin(drugs(), error=f"a drug listed in {reference_file('drugs')}")
+    )
 
 
 def _year() -> _Recipe:
@@ -269,7 +273,7 @@ def build_specs() -> dict[str, TableSpec]:
                 "departure_country": _country(nullable=True),
                 "transit_countries": pa.Column(
                     str,
-                    pa.Check(is_country_route, element_wise=True, error=COUNTRY_ROUTE_RULE),
+                    pa.Check(is_country_route, element_wise=True, error=country_route_rule()),
                     nullable=True,
                 ),
                 "destination_country": _country(nullable=True),
@@ -456,7 +460,8 @@ def _activities_spec() -> TableSpec:
                 pa.Check(
                     is_country_list,
                     element_wise=True,
-                    error="ISO3 codes of data/reference/countries.csv separated by ';', none twice",
+                    error=f"ISO3 codes of {reference_file('countries')} separated by ';', none "
+                    "twice",
                 ),
                 nullable=True,
             ),

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bulletin.core.paths import (
+    REFERENCE_DIR,
     REFERENCE_DIR_ENV,
     own_reference_dir,
     reference_dir,
@@ -148,6 +149,21 @@ def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[st
             )
     k, v = header.index(key), header.index(value)
     return [(row[k], row[v]) for row in rows]
+
+
+def reference_file(name: str) -> str:
+    """The vocabulary file ``name`` in use, as a message names it for the user to edit.
+
+    ``data/reference/<name>.csv`` for the project's own; the file's path in a data folder that
+    brings its own vocabularies (where a code is to be added, not in the project's).
+
+    >>> reference_file("countries")
+    'data/reference/countries.csv'
+    """
+    folder = reference_dir()
+    if folder.resolve() == REFERENCE_DIR.resolve():
+        return f"data/reference/{name}.csv"
+    return str(folder / f"{name}.csv")
 
 
 def country_names() -> dict[str, str]:

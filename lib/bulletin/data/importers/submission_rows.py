@@ -22,7 +22,7 @@ from bulletin.data.schemas import (
     partial_date_bounds,
 )
 from bulletin.data.submission import layout
-from bulletin.data.vocab import CENTRAL_ASIA, country_codes
+from bulletin.data.vocab import CENTRAL_ASIA, country_codes, reference_file
 
 NOT_REPORTED = "not reported"
 """What :func:`seizure_row` returns for a row whose kg is empty."""
@@ -75,7 +75,7 @@ def seizure_row(
         record,
         "drug",
         drugs,
-        _one_of(drugs, "a drug of the quarterly table (data/reference/drugs.csv)")
+        _one_of(drugs, f"a drug of the quarterly table ({reference_file('drugs')})")
         + " (cannabis_plants is left out of the quarterly table)",
         required=True,
     )
@@ -212,7 +212,7 @@ def _what(cells: SheetCells, record: dict) -> dict:
             record,
             "country",
             sorted(country_codes()),
-            "an ISO3 code listed in data/reference/countries.csv (e.g. KGZ), or empty",
+            f"an ISO3 code listed in {reference_file('countries')} (e.g. KGZ), or empty",
             required=False,
         ),
     }
@@ -286,7 +286,7 @@ def _lists(cells: SheetCells, record: dict) -> dict:
                 record["_row"],
                 "participating_countries",
                 countries,
-                "ISO3 codes of data/reference/countries.csv separated by ';' (e.g. KAZ;KGZ), "
+                f"ISO3 codes of {reference_file('countries')} separated by ';' (e.g. KAZ;KGZ), "
                 "each once" + (f" ({found})" if found else ""),
             )
         countries = _LIST_SEPARATOR.join(codes)
