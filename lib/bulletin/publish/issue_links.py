@@ -115,13 +115,23 @@ class SinceLast:
     command: str = ""
 
 
+# Years as a figure's value: 2015, 2003-2004, "1990-2000, 2003" (not a count of years, 7).
+_CALENDAR_YEARS = re.compile(r"[12]\d{3}(?:\s*(?:-|–|,|and)\s*[12]\d{3})*")
+
+
 def format_value(figure: Figure) -> str:
     """A figure's value with its unit, as given (no rounding beyond what the issue recorded).
 
     >>> format_value(Figure(13575, "offences", "2016", "official", "")), format_value(Figure(91.87, "%", "2016", "official", ""))
     ('13,575 offences', '91.87%')
-    >>> format_value(Figure(None, "%", "2016", "official", "")), format_value(Figure(2015, "year", "2010-2016", "official", ""))
-    ('no value', '2015 year')
+    >>> format_value(Figure(None, "%", "2016", "official", "")), format_value(Figure(7, "years", "2010-2016", "official", ""))
+    ('no value', '7 years')
+
+    A figure whose value is a year, or years, is written without its unit ("2015", never
+    "2015 year"; "2003-2004", never "2003-2004 years"):
+
+    >>> format_value(Figure(2015, "year", "2010-2016", "official", "")), format_value(Figure("2003-2004", "years", "1990-2016", "official", ""))
+    ('2015', '2003-2004')
     """
     if figure.value is None or (isinstance(figure.value, float) and figure.value != figure.value):
         return "no value"
@@ -131,7 +141,7 @@ def format_value(figure: Figure) -> str:
         shown = str(figure.value).strip()
     else:  # a year is written 2015, not 2,015
         shown = f"{number}" if unit.startswith("year") and abs(number) < 10000 else f"{number:,}"
-    if not unit:
+    if not unit or (unit.startswith("year") and _CALENDAR_YEARS.fullmatch(shown)):
         return shown
     return f"{shown}{unit}" if unit.startswith("%") and len(unit) == 1 else f"{shown} {unit}"
 
