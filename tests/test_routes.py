@@ -10,11 +10,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from bulletin.analyses import route_claims, route_page, route_windows, routes
+from bulletin.analyses import route_claims, route_map, route_page, route_windows, routes
 from bulletin.core.paths import DATA_DIR
 from bulletin.core.periods import Quarter
 from bulletin.data.tables import TableError, load_table
 from bulletin.data.vocab import CENTRAL_ASIA
+from bulletin.publish import main_points
 
 COLUMNS = [
     "case_id",
@@ -189,6 +190,39 @@ def ids_like() -> pd.DataFrame:
     return cases(rows).assign(source="UNODC, Individual Drug Seizures (IDS), test")
 
 
+@pytest.mark.parametrize("baseline_cases", ["none", "no known route"])
+def test_against_a_baseline_with_no_leg_no_leg_is_told_new(baseline_cases):
+    """Found rendering 2015-Q1: the seizure cases start in 2011, so 2004-2009, its baseline,
+    holds none; yet the page, its map and its main point said 24 legs of 2010-March 2015 "had
+    never been seen in 2004-2009"."""
+    rows = [("a", "2013-02-01", "KAZ", "heroin", 2.0, "AFG", "AFG", "TJK", "RUS"),
+            ("b", "2014-05", "KGZ", "heroin", 1.0, "AFG", None, None, "CHN")]
+    if baseline_cases == "no known route":  # a baseline case, seized where it was bound
+        rows.append(("c", "2009-03", "UZB", "opium", 4.0, None, None, None, None))
+    frame = cases(rows)
+    summary = routes.legs_touching(routes.leg_summary(frame, PERIOD, BASELINE))
+    assert not routes.shows_legs(summary, "baseline") and routes.shows_legs(summary, "period")
+    assert routes.new_legs(summary).empty and routes.disappeared_legs(summary).empty
+    figures = {f["name"]: f for f in route_page.key_figures(frame, summary, PERIOD, BASELINE)}
+    assert figures["routes_new_legs"]["value"] is None
+    assert figures["routes_disappeared_legs"]["value"] is None
+    assert figures["routes_legs_period"]["value"] == 5
+    sentences = " ".join(route_page.routes_sentences(frame, summary, PERIOD, BASELINE))
+    assert "never been seen" not in sentences and "No new offshoots" not in sentences
+    assert ("No case of 2006-2011 in the tables has a known route through the five countries: "
+            "no leg of 2012-June 2017 can be told new against it, nor any gone.") in sentences
+    point = main_points.routes_point(figures)
+    assert point.sentence == (
+        "No seizure case of 2006-2011 in the tables has a known route through the five "
+        "countries, so no trafficking route leg of 2012-June 2017 can be told new.")
+    fig = route_map.plot_route_map(frame, summary, PERIOD, BASELINE, title="Routes")
+    legend = [t.get_text() for found in (*fig.legends, *(ax.get_legend() for ax in fig.axes))
+              if found for t in found.get_texts()]
+    assert "No leg of 2006-2011 to compare with: none marked new" in legend
+    assert not any(text.startswith("New leg") for text in legend)
+    assert fig._bulletin_chart.alt.endswith("No leg of 2006-2011 to compare with: none can be told new.")
+
+
 def test_a_new_leg_planted_in_a_copy_of_the_data_is_found():
     base = ids_like()
     planted = cases(
@@ -320,6 +354,16 @@ def test_disappeared_legs_with_their_last_case():
     assert routes.leg_names(gone) == ["IRN>TKM"]
     assert (gone.iloc[0]["last_case_id"], gone.iloc[0]["last_date"]) == ("later", "2010-05")
     assert gone.iloc[0]["kg"] == pytest.approx(5.0)
+
+
+def test_claim_c7_is_not_testable_when_the_baseline_cases_show_no_leg():
+    """With a case before the period but none of a known route, every leg of the period was
+    "never seen in the baseline", and C7 did not hold on nothing."""
+    frame = cases([("a", "2013-02-01", "KAZ", "heroin", 2.0, "AFG", "AFG", "TJK", "RUS"),
+                   ("c", "2009-03", "UZB", "opium", 4.0, None, None, None, None)])
+    claim = route_claims.check_claim_c7(frame)
+    assert claim["holds"] is None, claim["verdict"]
+    assert "with 3 and 0 legs of a known route: nothing to compare" in claim["verdict"]
 
 
 def test_claim_c7_on_ids_like_cases_holds_or_names_the_new_legs_with_their_weight():

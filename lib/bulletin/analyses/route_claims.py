@@ -92,11 +92,12 @@ def check_claim_c7(cases: pd.DataFrame) -> dict:
             name: int(c) for name, c in zip(leg_names(new), new["cases"], strict=True)
         },
     })
-    if period_cases.empty or baseline_cases.empty:
+    if period_legs.empty or baseline_legs.empty:
         return claim_record(
             "C7", C7_STATEMENT, values, None, "", used if not used.empty else scope,
             not_testable=f"the cases have {len(period_cases):,} cases in {period.label} and "
-            f"{len(baseline_cases):,} in {baseline.label}: nothing to compare",
+            f"{len(baseline_cases):,} in {baseline.label}, with {len(period_legs)} and "
+            f"{len(baseline_legs)} legs of a known route: nothing to compare",
         )
     holds = new.empty
     share_kg = float(new["kg"].sum()) / float(period_legs["kg"].sum()) * 100 if not new.empty and \

@@ -27,7 +27,13 @@ from bulletin.analyses.route_windows import (
     CaseWindow,
     cases_within,
 )
-from bulletin.analyses.routes import LEG_COLUMNS, disappeared_legs, leg_words, new_legs
+from bulletin.analyses.routes import (
+    LEG_COLUMNS,
+    disappeared_legs,
+    leg_words,
+    new_legs,
+    shows_legs,
+)
 from bulletin.core.wording import (
     number_in_words,
 )
@@ -137,7 +143,9 @@ def plot_route_map(
         ax.scatter(places.loc[codes, "x"], places.loc[codes, "y"], s=14, color="#222222",
                    zorder=6, linewidths=0, gid="places")  # where legs end: ground, not data
         named.append(codes)
-    handles = _map_legend(legs, heaviest, period, baseline, dashed=not all_reconstructed)
+    compared = shows_legs(summary, BASELINE)
+    handles = _map_legend(legs, heaviest, period, baseline, compared,
+                          dashed=not all_reconstructed)
     key.axis("off")
     key.legend(handles=handles, loc="center left", ncols=2, fontsize=8.5, frameon=False,
                borderaxespad=0)
@@ -166,7 +174,7 @@ def plot_route_map(
         "or acceptance by the United Nations.",
         status,
         data=data,
-        alt=_map_alt(legs, period, baseline),
+        alt=_map_alt(legs, period, baseline, compared),
         statuses=statuses(in_period),
     )
     axes[0].set_ylabel("")  # a map has no value axis: the unit is the legend's
@@ -253,22 +261,32 @@ def _draw_panel(
 
 
 def _map_legend(
-    legs: pd.DataFrame, heaviest: float, period: CaseWindow, baseline: CaseWindow, dashed: bool
+    legs: pd.DataFrame, heaviest: float, period: CaseWindow, baseline: CaseWindow,
+    compared: bool, dashed: bool,
 ) -> list[Line2D]:
+    """The legend: widths, then new and gone legs (when the baseline shows legs to compare)."""
     handles = []
     for kg in _round_scale(heaviest):
         width = _MIN_WIDTH + (_MAX_WIDTH - _MIN_WIDTH) * kg / heaviest
         handles.append(Line2D([], [], color="#555555", lw=width, label=f"{kg:,.0f} kg"))
+    if not compared:  # no case of the baseline shows a leg: nothing is new or gone
+        handles.append(Line2D([], [], color="none", label=(
+            f"No leg of {baseline.label} to compare with: none marked new")))
+        return handles + _dashed_handle(legs, dashed)
     any_new = bool(legs["new"].any())
     handles.append(Line2D([], [], color=_NEW_COLOUR, lw=3, label=(
         f"New leg: not seen in {baseline.label}" + ("" if any_new else " (none)"))))
     any_gone = bool((legs["kind"] == "gone").any())
     handles.append(Line2D([], [], color=_GONE_COLOUR, lw=1.2, linestyle=(0, (1, 2)), label=(
         f"Leg of {baseline.label} not seen in {period.label}" + ("" if any_gone else " (none)"))))
+    return handles + _dashed_handle(legs, dashed)
+
+
+def _dashed_handle(legs: pd.DataFrame, dashed: bool) -> list[Line2D]:
     if dashed and (legs["reconstructed_kg"] > 0).any():
-        handles.append(Line2D([], [], color="#555555", lw=2, linestyle="--",
-                              label="Dashed: with reconstructed cases, not official"))
-    return handles
+        return [Line2D([], [], color="#555555", lw=2, linestyle="--",
+                       label="Dashed: with reconstructed cases, not official")]
+    return []
 
 
 def _round_scale(heaviest: float) -> list[float]:
@@ -286,7 +304,7 @@ def _round_scale(heaviest: float) -> list[float]:
     return [top / 10, top] if top >= 10 else [top]
 
 
-def _map_alt(legs: pd.DataFrame, period: CaseWindow, baseline: CaseWindow) -> str:
+def _map_alt(legs: pd.DataFrame, period: CaseWindow, baseline: CaseWindow, compared: bool) -> str:
     drawn = legs[legs["kind"] == PERIOD]
     if drawn.empty:
         return f"Map of trafficking routes, {period.label}: no leg to draw."
@@ -302,5 +320,7 @@ def _map_alt(legs: pd.DataFrame, period: CaseWindow, baseline: CaseWindow) -> st
         f"Maps of Central Asia and its neighbours with the trafficking routes by drug group, "
         f"{period.label}: {len(by_leg)} legs between countries, each as wide as the kilograms "
         f"carried along it; "
-        f"heaviest: {words}. New legs against {baseline.label}: {number_in_words(new)}."
+        f"heaviest: {words}. "
+        + (f"New legs against {baseline.label}: {number_in_words(new)}." if compared else
+           f"No leg of {baseline.label} to compare with: none can be told new.")
     )

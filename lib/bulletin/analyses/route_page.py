@@ -12,6 +12,7 @@ import pandas as pd
 
 from bulletin.analyses import notes
 from bulletin.analyses.route_windows import (
+    BASELINE,
     PERIOD,
     CaseWindow,
     cases_within,
@@ -25,6 +26,7 @@ from bulletin.analyses.routes import (
     leg_words,
     new_legs,
     origin_shares,
+    shows_legs,
 )
 from bulletin.core.numbers import KG_PER_TON
 from bulletin.core.wording import (
@@ -130,14 +132,15 @@ def routes_sentences(
     """The page's sentences on the routes, made from the numbers.
 
     >>> import pandas as pd
-    >>> cases = pd.DataFrame({"case_id": ["a"], "date": ["2013-02-01"], "country": ["TJK"],
-    ...     "drug": ["heroin"], "kg": [2.0], "producing_country": ["AFG"],
-    ...     "departure_country": [None], "transit_countries": [None],
-    ...     "destination_country": ["RUS"], "status": ["reconstructed"]})
+    >>> cases = pd.DataFrame({"case_id": ["a", "b"], "date": ["2013-02-01", "2008-05"],
+    ...     "country": ["TJK", "TJK"], "drug": ["heroin", "opium"], "kg": [2.0, 1.0],
+    ...     "producing_country": ["AFG", "AFG"], "departure_country": [None, None],
+    ...     "transit_countries": [None, None], "destination_country": ["RUS", None],
+    ...     "status": ["reconstructed", "reconstructed"]})
     >>> from bulletin.analyses.routes import leg_summary
     >>> p, b = CaseWindow.parse("2012-01", "2017-06"), CaseWindow.parse("2006-01", "2011-12")
     >>> routes_sentences(cases, leg_summary(cases, p, b), p, b)[:2]
-    ['In 2012-June 2017, one seizure case carried drugs along two legs between three countries.', 'Two legs seen in 2012-June 2017 had never been seen in 2006-2011: Afghanistan to Tajikistan and Tajikistan to Russian Federation.']
+    ['In 2012-June 2017, one seizure case carried drugs along two legs between three countries.', 'One leg seen in 2012-June 2017 had never been seen in 2006-2011: Tajikistan to Russian Federation.']
     """
     in_period = cases_within(cases, period)
     legs = leg_weights(summary, PERIOD, by=())
@@ -153,6 +156,11 @@ def routes_sentences(
     gone = disappeared_legs(summary)
     if legs.empty:
         sentences.append(f"No case of {period.label} has a known route of two countries or more.")
+    elif not shows_legs(summary, BASELINE):
+        sentences.append(
+            f"No case of {baseline.label} in the tables has a known route through the five "
+            f"countries: no leg of {period.label} can be told new against it, nor any gone."
+        )
     elif new.empty:
         sentences.append(
             f"No new offshoots: every leg seen in {period.label} had already been seen in "
@@ -316,13 +324,15 @@ def key_figures(
                  "period": period.interval, "status": status}]
     shares = origin_shares(in_period, level="drug_group")
     gaps = route_field_gaps(in_period).set_index("field")["empty_cases"] if len(in_period) else {}
+    compared = shows_legs(summary, PERIOD) and shows_legs(summary, BASELINE)
     figures = [
         ("routes_cases_period", len(in_period), "cases"),
         ("routes_cases_without_route", int(gaps["all four"]) if len(in_period) else 0, "cases"),
         ("routes_kg_period_t", round(float(in_period["kg"].sum()) / KG_PER_TON, 3), "t"),
         ("routes_legs_period", len(leg_weights(summary, PERIOD, by=())), "legs"),
-        ("routes_new_legs", len(new_legs(summary)), "legs"),
-        ("routes_disappeared_legs", len(disappeared_legs(summary)), "legs"),
+        # against a baseline with no leg nothing is new nor gone: no figure (not a zero)
+        ("routes_new_legs", len(new_legs(summary)) if compared else None, "legs"),
+        ("routes_disappeared_legs", len(disappeared_legs(summary)) if compared else None, "legs"),
     ]
     for country in C8_COUNTRIES:
         share = afghan_share(shares, country)

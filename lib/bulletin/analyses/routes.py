@@ -386,8 +386,21 @@ def leg_weights(
                                ignore_index=True)
 
 
+def shows_legs(summary: pd.DataFrame, window: str) -> bool:
+    """Whether a window of a :func:`leg_summary` shows any leg (``PERIOD`` or ``BASELINE``).
+
+    A leg is new, or gone, only against a window that shows legs: against one with no case of a
+    known route, every leg would be "new" (the 2015-Q1 issue said 24 legs of 2010-March 2015 had
+    never been seen in 2004-2009, of which the tables hold no case).
+    """
+    return bool((summary["window"] == window).any())
+
+
 def new_legs(summary: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The legs of the period that the baseline never shows, each with its first case.
+
+    Empty when the baseline shows no leg at all (:func:`shows_legs`): then no leg can be told
+    new, and whatever states the comparison must say so, not "no new leg".
 
     Args:
         summary: from :func:`leg_summary`.
@@ -404,6 +417,8 @@ def new_legs(summary: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
 def disappeared_legs(summary: pd.DataFrame, by: tuple[str, ...] = ()) -> pd.DataFrame:
     """The legs of the baseline not seen again in the period, each with its last case.
 
+    Empty when the period shows no leg at all (:func:`shows_legs`).
+
     Returns:
         ``*by, from_country, to_country, cases, kg, last_date, last_case_id`` (cases and kg of the
         baseline), most recent last.
@@ -416,6 +431,8 @@ def _legs_only_in(
 ) -> pd.DataFrame:
     keys = [*by, *LEG_COLUMNS]
     rows = summary[summary["window"] == seen]
+    if not shows_legs(summary, unseen):  # nothing to compare with: no leg is new, nor gone
+        rows = rows.iloc[:0]
     other = summary.loc[summary["window"] == unseen, keys].drop_duplicates()
     rows = rows.merge(other, on=keys, how="left", indicator=True)
     rows = rows[rows["_merge"] == "left_only"]

@@ -290,8 +290,14 @@ def routes_point(figures: Figures) -> str | Worded:
             "are reconstructed by this project, so the routes they show are no "
             "finding."
         )
-    count = int(new["value"])
     against = period_text.split(" against ")[1] if " against " in period_text else ""
+    if new.get("value") is None:  # a baseline with no leg: nothing can be told new
+        earlier = f"of {_months_interval(against)} " if against else "before it "
+        return (
+            f"No seizure case {earlier}in the tables has a known route through the five "
+            f"countries, so no trafficking route leg of {period} can be told new."
+        )
+    count = int(new["value"])
     baseline = f" against {_months_interval(against)}" if against else ""
     sentence = (
         f"No new trafficking route leg appeared in the seizure cases of {period}{baseline}"
