@@ -320,12 +320,21 @@ def routes_point(figures: Figures) -> str | Worded:
 
 
 def _official_part(
-    figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, verb: str
+    figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, counted: str
 ) -> Worded:
     """A total that rests partly or wholly on reconstructed figures, said as such.
 
     The official part with its countries, and the rest reconstructed; or, with no official part,
     that the whole total is reconstructed.
+
+    Args:
+        figures: the issue's key figures.
+        total: the regional total's figure, with its ``name``.
+        official_name: the name of the figure of the total's official part (and, with
+            ``_countries`` added, of its countries).
+        noun: what is counted, after "No official count of".
+        counted: what the countries with official figures did, ``{count}`` standing for the
+            count in words ("reported {count} drug-related offences").
     """
     official = figures.get(official_name)
     countries_name = f"{official_name}_countries"
@@ -333,8 +342,9 @@ def _official_part(
     if official and countries and official.get("period") == total["period"] and official["value"]:
         return Worded(
             f"In {total['period']}, the countries with official figures "
-            f"({_country_list(countries['value'])}) {verb} {describe_count(official['value'])} "
-            f"{noun}; the five countries' total of {int(total['value']):,} rests partly on "
+            f"({_country_list(countries['value'])}) "
+            f"{counted.format(count=describe_count(official['value']))}; the five countries' "
+            f"total of {int(total['value']):,} rests partly on "
             "figures reconstructed by this project",
             (official_name, countries_name, str(total["name"])),
         )
@@ -356,8 +366,9 @@ def _total_sentence(
         figures: the issue's key figures.
         total_name: the name of the regional total's figure.
         reporting_name: the name of the figure counting the countries behind it.
-        official: the name of the figure of its official part, what is counted and the verb
-            (for :func:`_official_part`), used when the total is partly reconstructed.
+        official: the arguments of :func:`_official_part` after the total (the official part's
+            figure, the noun, the official part in words), used when the total is partly
+            reconstructed.
         counted: the total in words, with its verb ("12,400 offences were reported").
     """
     total = {**figures[total_name], "name": total_name}
@@ -385,7 +396,8 @@ def drug_crime_point(figures: Figures) -> Worded:
     countries = figures.get("crime_selling_countries")
     sentence, names = _total_sentence(
         figures, "crime_offences_total", "crime_offences_countries_reporting",
-        ("crime_offences_official", "drug-related offences", "reported"),
+        ("crime_offences_official", "drug-related offences",
+         "reported {count} drug-related offences"),
         f"{describe_count(total['value'])} drug-related offences were reported",
     )
     if (
@@ -411,7 +423,8 @@ def arrests_point(figures: Figures) -> Worded:
     women = figures.get("arrests_women_mean_share_pct")
     sentence, names = _total_sentence(
         figures, "arrests_persons_total", "arrests_persons_countries_reporting",
-        ("arrests_persons_official", "persons arrested for drug-related crime", "arrested"),
+        ("arrests_persons_official", "persons arrested for drug-related crime",
+         "arrested {count} people for drug-related crime"),
         f"{describe_count(total['value'], 'people')} were arrested for drug-related crime",
     )
     flagged = figures.get("arrests_persons_flagged_countries")
