@@ -96,7 +96,7 @@ def test_sentences_and_the_northern_route(seizures):
     said = heroin.sentences(heroin.comparison(seizures, 2010, 2014))
     assert said[0] == (
         "The Russian Federation seized more heroin than the five Central Asian countries together "
-        "in two of the four years with figures (2010-2011, 2013-2014), all but 2013-2014. No "
+        "in two of the four years with figures (2010-2011, 2013-2014): 2010-2011. No "
         "figures to compare for 2012."
     )
     assert said[1].startswith("On average over the years with figures, the Russian Federation "
@@ -176,8 +176,13 @@ def test_describe_higher_years():
         "No figures to compare for 2017."
     )
     assert describe_higher_years("A", "B", "heroin", [2010], [2011, 2013], []) == (
-        "A seized more heroin than B in one of the three years with figures (2010-2011, 2013), "
-        "all but 2011 and 2013."
+        "A seized more heroin than B in one of the three years with figures (2010-2011, 2013): "
+        "2010."
+    )
+    # the years that break the run when they are the fewer
+    assert describe_higher_years("A", "B", "heroin", [2010, 2011], [2013], []) == (
+        "A seized more heroin than B in two of the three years with figures (2010-2011, 2013), "
+        "all but 2013."
     )
 
 

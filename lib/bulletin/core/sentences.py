@@ -300,6 +300,14 @@ def describe_higher_years(
     'Russia seized more heroin than Central Asia in each of the three years 2010-2012.'
     >>> describe_higher_years("Russia", "Central Asia", "heroin", [2016, 2018], [2019], [2017])
     'Russia seized more heroin than Central Asia in two of the three years with figures (2016, 2018-2019), all but 2019. No figures to compare for 2017.'
+
+    The years that make the count when they are the fewer (2005 and 2010, not "all but 2004 and
+    2006-2009"), and none said as none:
+
+    >>> describe_higher_years("Russia", "Central Asia", "heroin", [2005, 2010], [2004, 2006, 2007, 2008, 2009], [])
+    'Russia seized more heroin than Central Asia in two of the seven years with figures (2004-2010): 2005 and 2010.'
+    >>> describe_higher_years("Russia", "Central Asia", "heroin", [], [2015, 2016], [])
+    'Russia did not seize more heroin than Central Asia in any of the two years with figures (2015-2016).'
     """
     compared = sorted(higher + lower)
     if not compared:
@@ -315,11 +323,19 @@ def describe_higher_years(
             f"{first} seized more {what} than {second} in each of the {count} years with figures "
             f"({describe_years(compared)})."
         )
-    else:
+    elif not higher:
+        sentence = (
+            f"{first} did not seize more {what} than {second} in any of the {count} years with "
+            f"figures ({describe_years(compared)})."
+        )
+    else:  # the years that make the count, or those that break it, whichever are fewer
+        which = (
+            f": {_and_years(higher)}" if len(higher) <= len(lower)
+            else f", all but {_and_years(lower)}"
+        )
         sentence = (
             f"{first} seized more {what} than {second} in {number_in_words(len(higher))} of the "
-            f"{count} years with figures ({describe_years(compared)}), all but "
-            f"{_and_years(lower)}."
+            f"{count} years with figures ({describe_years(compared)}){which}."
         )
     if missing:
         sentence += f" No figures to compare for {describe_years(missing)}."
