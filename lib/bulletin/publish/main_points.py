@@ -10,15 +10,15 @@ A new analysis needs no helper here: it can state its sentence with its figures 
 **Never a reconstructed figure as a finding** (issue 13). A main point whose figures rest on
 reconstructed rows must say "reconstructed" in its sentence, or it is not stated at all
 (:func:`checked_point` leaves it off the front page and logs why); each helper words its figures
-by their status.
+by their status. How a helper is made, and the words the helpers share, are in
+:mod:`bulletin.publish.point_words`.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping
-from typing import Any, NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from bulletin.core.periods import MONTHS, STATEMENTS_ISSUE, Quarter, data_quarter
 from bulletin.core.regions import CENTRAL_ASIA
@@ -29,94 +29,21 @@ from bulletin.core.wording import (
     describe_percent,
     describe_quantity,
     describe_shift,
-    join_words,
     number_in_words,
 )
-from bulletin.data.trust import is_reconstructed, least_trusted
-from bulletin.data.vocab import country_name
-from bulletin.publish.report import MainPoint, order_statuses, split_statuses
+from bulletin.publish.point_words import (
+    Figures,
+    Worded,
+    capitalised,
+    countries_in_words,
+    country_list,
+    made,
+    stated,
+    words,
+)
+from bulletin.publish.report import order_statuses, split_statuses
 
 log = logging.getLogger(__name__)
-
-Figures = Mapping[str, Mapping[str, Any]]
-
-
-class Worded(NamedTuple):
-    """A sentence and the names of the figures it states, when not all those its helper names.
-
-    A writer returns one when its sentence leaves a figure out (a reconstructed share it does not
-    state, whose status must not weigh on the sentence) or states one its helper does not require
-    (read with ``figures.get``); a plain sentence states every figure its helper names.
-    """
-
-    sentence: str
-    names: tuple[str, ...]
-
-
-Writer = Callable[[Figures], "str | Worded"]
-
-
-def by_name(figures: Figures | Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    """Key figures by name, from the records a notebook made (or already by name).
-
-    >>> list(by_name([{"name": "a", "value": 1}]))
-    ['a']
-    """
-    if isinstance(figures, Mapping):
-        return dict(figures)
-    return {str(record["name"]): record for record in figures if "name" in record}
-
-
-def words(*names: str) -> Callable[[Writer], Callable[..., MainPoint | None]]:
-    """Make a writer of a sentence into a wording helper resting on the figures ``names``.
-
-    The helper returns the sentence with the records of the figures it states (whose statuses
-    the front page gives it): those ``names``, or those of the writer's :class:`Worded`. None when
-    one of ``names`` is missing, or when the writer finds a value it cannot word (logged).
-    """
-
-    def decorate(write: Writer) -> Callable[..., MainPoint | None]:
-        @functools.wraps(write)
-        def point(figures: Figures | Iterable[Mapping[str, Any]]) -> MainPoint | None:
-            named = by_name(figures)
-            if not set(names) <= set(named):
-                return None
-            try:
-                worded = write(named)
-            except (KeyError, TypeError, ValueError) as error:
-                log.warning("no main point from %s: %s", write.__name__, error)
-                return None
-            if not isinstance(worded, Worded):
-                worded = Worded(worded, names)
-            return MainPoint(worded.sentence, tuple(named[name] for name in worded.names))
-
-        point.figures = names  # type: ignore[attr-defined]
-        return point
-
-    return decorate
-
-
-def _sentence(text: str) -> str:
-    return text[0].upper() + text[1:] if text else text
-
-
-def _countries(count: int) -> str:
-    return f"{number_in_words(count)} {'country' if count == 1 else 'countries'}"
-
-
-def _made(*records: Mapping[str, Any]) -> bool:
-    """Whether any of some figures rests on rows the project made (reconstructed or estimated)."""
-    return any(is_reconstructed(str(r.get("status", ""))) for r in records if r)
-
-
-def _stated(record: Mapping[str, Any]) -> bool:
-    """Whether a figure is the bulletin's own (stated in its text, not official)."""
-    return least_trusted(str(record.get("status", ""))) == "stated"
-
-
-def _country_list(codes: str) -> str:
-    """ISO3 codes joined by ``;`` as country names in a sentence."""
-    return join_words([country_name(c) for c in str(codes).split(";") if c])
 
 
 @words("seizures_quarter_cannabis_herb_resin_t", "seizures_quarter_heroin_opium_t", "seizures_quarter_countries_reporting")
@@ -149,16 +76,16 @@ def quarterly_seizures_point(figures: Figures) -> str:
             f"No quarterly seizure figures are published for {quarter.months}: the figures of "
             f"this issue ({amounts}) are reconstructed by this project {basis}, not measured."
         )
-    if _made(cannabis, opiates, countries):
+    if made(cannabis, opiates, countries):
         return (
             f"In {quarter.months}, {amounts} were seized in the five countries of Central Asia: "
             "partly quarterly figures the countries reported, partly figures this project "
             "reconstructed from the official annual figures where none was reported."
         )
-    return _sentence(
+    return capitalised(
         f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish and "
         f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium were seized in "
-        f"{_countries(int(countries['value']))} of Central Asia in {quarter.months}."
+        f"{countries_in_words(int(countries['value']))} of Central Asia in {quarter.months}."
     )
 
 
@@ -174,10 +101,10 @@ def drug_market_point(figures: Figures) -> str:
     said = (
         f"in {share['period']}, cannabis-type drugs made up {describe_percent(share['value'])} of "
         "the four drugs seized"
-        + (" (reconstructed figures, not official)" if _made(share) else "")
+        + (" (reconstructed figures, not official)" if made(share) else "")
     )
-    if _made(heroin, opium):
-        return _sentence(
+    if made(heroin, opium):
+        return capitalised(
             f"{said}; the peak years of heroin and opium are not stated here: they fall in years "
             "reconstructed by this project, not published figures."
         )
@@ -195,13 +122,13 @@ def cannabis_point(figures: Figures) -> str:
     """
     first = figures["cannabis_share_first_pct"]
     last = figures["cannabis_share_pct"]
-    if _made(last):
+    if made(last):
         return (
             f"In {last['period']}, cannabis-type drugs made up {describe_percent(last['value'])} "
             "of the four drugs seized, on figures partly reconstructed from the bulletin's "
             "statements, not official."
         )
-    if _made(first):
+    if made(first):
         return (
             f"In {last['period']}, cannabis-type drugs made up {describe_percent(last['value'])} "
             f"of the four drugs seized (official figures); the {first['period']} share is "
@@ -239,7 +166,7 @@ def heroin_point(figures: Figures) -> str | Worded:
     higher = figures["heroin_years_russia_higher"]
     compared = figures["heroin_years_compared"]
     not_official = figures.get("heroin_years_not_official")
-    if _made(higher, compared) and not_official:
+    if made(higher, compared) and not_official:
         official_higher = figures.get("heroin_official_years_russia_higher")
         official = figures.get("heroin_official_years_compared")
         if not official_higher or not official:
@@ -284,7 +211,7 @@ def routes_point(figures: Figures) -> str | Worded:
     new = figures["routes_new_legs"]
     period_text = str(new["period"])
     period = _months_interval(period_text)
-    if _made(new):
+    if made(new):
         return (
             f"No public seizure cases of {period} are in the tables: the cases of this issue "
             "are reconstructed by this project, so the routes they show are no "
@@ -302,14 +229,14 @@ def routes_point(figures: Figures) -> str | Worded:
     sentence = (
         f"No new trafficking route leg appeared in the seizure cases of {period}{baseline}"
         if count == 0
-        else f"{_sentence(number_in_words(count))} trafficking route "
+        else f"{capitalised(number_in_words(count))} trafficking route "
         f"leg{'s' if count > 1 else ''} through the five countries appeared in the seizure cases "
         f"of {period} that the cases of {_months_interval(against) if against else 'the baseline'} "
         "do not show"
     )
     share_names = tuple(f"routes_afghan_cannabis_share_{code}_pct" for code in ("tjk", "uzb"))
     shares = [figures.get(name) for name in share_names]
-    if all(share and share.get("value") is not None and not _made(share) for share in shares):
+    if all(share and share.get("value") is not None and not made(share) for share in shares):
         tajikistan, uzbekistan = (describe_percent(share["value"]) for share in shares)
         sentence += (
             f"; Afghanistan was the origin of {tajikistan} of the cannabis seized in Tajikistan "
@@ -342,7 +269,7 @@ def _official_part(
     if official and countries and official.get("period") == total["period"] and official["value"]:
         return Worded(
             f"In {total['period']}, the countries with official figures "
-            f"({_country_list(countries['value'])}) "
+            f"({country_list(countries['value'])}) "
             f"{counted.format(count=describe_count(official['value']))}; the five countries' "
             f"total of {int(total['value']):,} rests partly on "
             "figures reconstructed by this project",
@@ -372,7 +299,7 @@ def _total_sentence(
         counted: the total in words, with its verb ("12,400 offences were reported").
     """
     total = {**figures[total_name], "name": total_name}
-    if _made(total):
+    if made(total):
         return _official_part(figures, total, *official)
     reporting = int(figures[reporting_name]["value"])
     covered = (
@@ -401,12 +328,12 @@ def drug_crime_point(figures: Figures) -> Worded:
         f"{describe_count(total['value'])} drug-related offences were reported",
     )
     if (
-        selling and selling.get("value") is not None and not _made(selling)
+        selling and selling.get("value") is not None and not made(selling)
         and selling.get("period") == total["period"] and countries
     ):
         sentence += (
             f"; offences linked to selling drugs were {describe_percent(selling['value'])} of the "
-            f"offences of the countries that report them apart ({_country_list(countries['value'])})"
+            f"offences of the countries that report them apart ({country_list(countries['value'])})"
         )
         names += ("crime_selling_share_pct", "crime_selling_countries")
     return Worded(sentence + ".", names)
@@ -430,11 +357,11 @@ def arrests_point(figures: Figures) -> Worded:
     flagged = figures.get("arrests_persons_flagged_countries")
     if flagged and flagged.get("value") and flagged.get("period") == total["period"]:
         sentence += (
-            f" ({total['period']} figures of {_country_list(flagged['value'])} flagged as "
+            f" ({total['period']} figures of {country_list(flagged['value'])} flagged as "
             "implausible when imported, kept as published)"
         )
         names += ("arrests_persons_flagged_countries",)
-    if women and women.get("value") is not None and not _made(women):
+    if women and women.get("value") is not None and not made(women):
         sentence += (
             f"; women were {describe_percent(women['value'])} of those arrested on average over "
             f"{women['period']}"
@@ -453,13 +380,13 @@ def crime_statistics_point(figures: Figures) -> str:
     indicators = int(figures["crimestats_indicators"]["value"])
     without = int(figures["crimestats_countries_without_official_sdg16"]["value"])
     others = []
-    for name, words in (
+    for name, phrase in (
         ("crimestats_stated_cells_pct", "only a figure stated in the bulletin"),
         ("crimestats_reconstructed_cells_pct", "only a figure reconstructed from the bulletin"),
     ):
         record = figures.get(name)
         if record and record.get("value"):
-            others.append(f"{describe_percent(record['value'])} {words}")
+            others.append(f"{describe_percent(record['value'])} {phrase}")
     return (
         f"Official figures fill {describe_percent(official['value'])} of the indicator-years of "
         f"{number_in_words(indicators)} crime indicators over {official['period']}"
@@ -477,12 +404,12 @@ def gender_based_violence_point(figures: Figures) -> str:
     clients = figures["gbv_crisis_centre_clients_2015"]
     change = figures["gbv_crisis_centre_clients_change_2010_2015_pct"]
     first_year = str(change["period"]).split("-")[0]
-    whose = " (the bulletin's own figure)" if _stated(clients) else ""
+    whose = " (the bulletin's own figure)" if stated(clients) else ""
     said = (
         f"In Kyrgyzstan, {number_in_words(int(clients['value']))} people turned to crisis centres "
         f"and other institutions for help in {clients['period']}{whose}"
     )
-    if _made(change):
+    if made(change):
         return (
             f"{said}; the {first_year} figure behind the bulletin's increase is reconstructed "
             "from that statement, not published, so the change is not stated here."
@@ -497,7 +424,7 @@ def women_in_policing_point(figures: Figures) -> str:
     trained = figures["policing_female_officers_trained"]
     floor = "at least " if "floor" in str(trained.get("unit", "")) else ""
     as_stated = (
-        " (the bulletin's figure: no official series is published)" if _stated(share) else ""
+        " (the bulletin's figure: no official series is published)" if stated(share) else ""
     )
     return (
         f"In {share['period']}, {describe_percent(share['value'], decimals=1)} of certified police "
@@ -518,10 +445,10 @@ def activities_point(figures: Figures) -> str:
         if floor
         else describe_count(participants["value"])
     )
-    return _sentence(
+    return capitalised(
         f"{number_in_words(activities)} {'activity' if activities == 1 else 'activities'} of "
         f"the quarter brought together {people} participants from "
-        f"{_countries(countries)}" + (", as the issue reports them" if _stated(participants) else "")
+        f"{countries_in_words(countries)}" + (", as the issue reports them" if stated(participants) else "")
         + "."
     )
 
