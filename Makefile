@@ -32,11 +32,8 @@ pdf: $(STAMP) ## Render the issue (QUARTER=2017Q2) and print it to reports/<issu
 
 # On every core (pytest-xdist); prints the suite's wall time and keeps it in .make-test-time
 # (bench/bench_render.py prints it).
-# Bytecode is written during the suite even where PYTHONDONTWRITEBYTECODE is set: without it each
-# worker rewrites the asserts of every test module again (8-12 s of each worker's collection on
-# the second machine, 3-4 s with it); the files go to __pycache__/ folders git ignores.
 test: $(STAMP) ## Run the test suite (prints its time)
-	@start=$$(date +%s); env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n auto --dist worksteal; status=$$?; seconds=$$(( $$(date +%s) - start )); \
+	@start=$$(date +%s); $(BIN)/python -m pytest -n auto --dist worksteal; status=$$?; seconds=$$(( $$(date +%s) - start )); \
 	echo "make test: $$seconds s, exit $$status"; \
 	echo "$$seconds s, exit $$status, $$(date -u +%Y-%m-%dT%H:%MZ), $$(nproc) cores, load $$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null)" > .make-test-time; \
 	exit $$status
@@ -53,7 +50,7 @@ test-py310: ## Run the tests that execute no notebook on Python 3.10, in .venv-p
 	test -x $(VENV310)/bin/python || $(PY310) -m venv $(VENV310); \
 	$(VENV310)/bin/python -m pip install --quiet --upgrade pip && \
 	$(VENV310)/bin/python -m pip install --quiet -e '.[dev]' && \
-	env -u PYTHONDONTWRITEBYTECODE $(VENV310)/bin/python -m pytest -q -n auto -m "not slow" --deselect tests/test_browser.py -p no:cacheprovider
+	$(VENV310)/bin/python -m pytest -q -n auto -m "not slow" --deselect tests/test_browser.py -p no:cacheprovider
 
 browser: ## Install Chromium (Debian's package) for the browser tests, when it is missing
 	@if [ -x /usr/bin/chromium ]; then echo "Chromium is installed: /usr/bin/chromium"; \
