@@ -153,6 +153,19 @@ def test_the_2017q3_issue_lacks_its_activities_and_says_so(capsys):
             in _block(out, "10_women_in_policing"))
 
 
+def test_the_routes_period_starts_with_the_cases_when_none_is_older(capsys):
+    """2015-Q1 examined "2010-March 2015", though no seizure case is older than 2011, against
+    2004-2009, which left 2010 in neither window."""
+    first = load_table("seizure_cases")["date"].astype(str).str[:4].min()
+    _code, out, _ = _status(capsys, "--quarter", "2015Q1")
+    routes = _block(out, "05_trafficking_routes")
+    before = f"{int(first) - 6}-{int(first) - 1}"  # the six years before the first case
+    assert f"shows: seizure cases of {first}-March 2015 against {before}:" in routes
+    assert f"no row of seizure_cases for {before}: no leg can be found new" in routes
+    assert (f"the seizure cases start in January {first}: the period starts there, not in "
+            "January 2010") in routes
+
+
 def test_json_gives_the_same_facts(capsys):
     code, record = _json(capsys, "--quarter", "2017Q3")
     assert code == 1 and record["issue"] == "2017-Q3" and record["ready"] is False

@@ -248,9 +248,15 @@ def _routes(issue: Quarter, tables: Tables, parameters: Mapping[str, Any]) -> Re
         gaps.append(f"the seizure cases end in {route_windows.month_label(period.last_month)}: "
                     "the period stops there, not at the end of the issue's quarter "
                     f"({route_windows.month_label(route_windows.last_month_of(issue))})")
+    nominal_start = f"{issue.year - int(parameters['years']) + 1:04d}-01"
+    if not in_period.empty and period.first_month > nominal_start:
+        gaps.append(f"the seizure cases start in {route_windows.month_label(period.first_month)}: "
+                    "the period starts there, not in "
+                    f"{route_windows.month_label(nominal_start)}")
     shows = (f"seizure cases of {period.label} against {baseline.label}: the last "
-             f"{parameters['years']} years to the end of the issue's quarter, cut at the last "
-             "month with cases, against every earlier month with cases")
+             f"{parameters['years']} years to the end of the issue's quarter, cut to the months "
+             f"with cases, against every earlier month with cases (with none, the "
+             f"{parameters['years']} years before the period)")
     return Readiness(shows, parts, tuple(missing), tuple(gaps))
 
 

@@ -184,15 +184,27 @@ def windows_for_issue(
 ) -> tuple[CaseWindow, CaseWindow]:
     """The period and baseline an issue's page examines.
 
-    :func:`claim_windows` on its cases, or, when the cases leave either empty, the last ``years``
-    years to the end of its quarter and the ``years`` years before them (the page then says it has
-    no cases).
+    :func:`claim_windows` on its cases. When no case is older than the period, the period starts
+    at the first month with cases (2015-Q1: "2011-March 2015", not "2010-March 2015", whose 2010
+    holds no case) and the baseline is the ``years`` years before it, which the page says hold no
+    case. Without cases in the period, the last ``years`` years to the end of the issue's quarter
+    and the ``years`` years before them (the page then says it has no cases).
+
+    >>> cases = pd.DataFrame({"date": ["2011-03-02", "2016-12-30"]})
+    >>> period, baseline = windows_for_issue(cases, Quarter(2015, 1), 6)
+    >>> period.label, baseline.label
+    ('March 2011-March 2015', 'March 2005-February 2011')
     """
     found = claim_windows(cases, issue, years)
     if found is not None:
         return found
     end = last_month_of(issue)
     start = f"{issue.year - years + 1:04d}-01"
+    months = case_months(cases)
+    if months is not None and start <= months[0] <= end:  # no case before the period
+        first_case, last_case = months
+        return (CaseWindow.parse(first_case, min(end, last_case)),
+                CaseWindow.parse(_month_after(first_case, -years * 12), _month_after(first_case, -1)))
     return CaseWindow.parse(start, end), CaseWindow.parse(f"{issue.year - 2 * years + 1:04d}-01",
                                                           _month_after(start, -1))
 
