@@ -228,6 +228,19 @@ def test_the_key_figures_name_the_countries_whose_last_year_is_flagged():
     assert figures["arrests_persons_flagged_countries"] in point.figures
 
 
+def test_the_official_figures_since_are_the_official_rows_of_the_later_years_only():
+    """The 2012-2015 issues' tables titled "(official)" said "reconstructed by this project
+    (2015)" under them: their note was made from every row of the later years."""
+    official = frame(person_lines("TKM", 2014, 730, 30, 0) + person_lines("TKM", 2016, 730, 35, 0))
+    between = frame(person_lines("TKM", 2015, 730, 32, 0), status="reconstructed")
+    earlier = frame(person_lines("TKM", 2011, 700, 30, 0), status="reconstructed")
+    years, rows = arrests.official_since(pd.concat([earlier, official, between]), 2013)
+    assert years == (2014, 2016)
+    assert set(rows["status"]) == {"official"} and sorted(set(rows["year"])) == [2014, 2016]
+    assert "reconstructed" not in arrests.table_note(rows)
+    assert arrests.official_since(earlier, 2013) is None
+
+
 def test_later_official_years_are_described_apart(persons):
     later = persons.assign(year=persons["year"] + 4)  # 2019-2020, official
     assert arrests.later_shares_sentence(later, 2019, 2020).startswith(

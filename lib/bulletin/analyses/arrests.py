@@ -22,6 +22,7 @@ from bulletin.analyses import notes
 from bulletin.analyses.crime import (
     countries_reporting,
     country_year_table,
+    later_official_period,
     made_words,
 )
 from bulletin.analyses.series import (
@@ -170,6 +171,19 @@ def turn_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
     )
 
 
+def official_since(arrests: pd.DataFrame, last: int) -> tuple[tuple[int, int], pd.DataFrame] | None:
+    """The official figures published after the issue's period: their years and their rows.
+
+    Only the official rows of those years, so that the tables of them and their notes show the
+    same rows (a reconstructed year inside them, Turkmenistan 2015, is left out); None when no
+    official figure is published after ``last``.
+    """
+    years = later_official_period(arrests, last)
+    if years is None:
+        return None
+    return years, rows_in_period(arrests[arrests["status"] == "official"], *years)
+
+
 def later_shares_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
     """What the official figures of later years say of women and juveniles, in words."""
     rows = rows_in_period(arrests[arrests["status"] == "official"], first, last)
@@ -287,6 +301,16 @@ def flag_year(flag: dict[str, Any]) -> int | None:
     return None
 
 
+def flagged_countries(flags: Iterable[dict[str, Any]], year: int) -> set[str]:
+    """The countries with a row of ``year`` that the import flagged as implausible.
+
+    >>> sorted(flagged_countries([{"key": {"country": "KGZ", "year": 2016}},
+    ...                           {"key": {"country": "TJK", "year": 2015}}], 2016))
+    ['KGZ']
+    """
+    return {str(f["key"].get("country")) for f in flags if flag_year(f) == year}
+
+
 def flagged_note(flags: list[dict[str, Any]], first: int, last: int) -> str:
     """The note on the rows the import flagged as implausible in ``first``..``last``.
 
@@ -341,7 +365,7 @@ def key_figures(
         },
     ]
     year = int(final["year"])
-    flagged = {str(f["key"].get("country")) for f in flags if flag_year(f) == year}
+    flagged = flagged_countries(flags, year)
     flagged_rows = rows[(rows["year"] == year) & rows["country"].isin(flagged)]
     flagged &= set(flagged_rows["country"])  # a flag of a country with no row here is not said
     if flagged & set(CENTRAL_ASIA):

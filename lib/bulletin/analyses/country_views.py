@@ -20,7 +20,7 @@ from typing import Any
 import pandas as pd
 
 from bulletin.analyses import series
-from bulletin.analyses.arrests import flag_year
+from bulletin.analyses.arrests import flagged_countries
 from bulletin.analyses.cannabis import CANNABIS
 from bulletin.analyses.drug_market import MARKET_DRUGS
 from bulletin.analyses.editions import CountryView, country_view, values_by_country
@@ -88,9 +88,7 @@ def arrests(
     values = values_by_country(series.persons_by_country_year(persons), "count")
     view = country_view(values, country, "arrests_persons_total",
                         "persons arrested for drug-related crime", "persons", _years(first, last))
-    if view is not None and view.has_figure and any(
-        flag_year(f) == last and f["key"].get("country") == country for f in flags
-    ):
+    if view is not None and view.has_figure and country in flagged_countries(flags, last):
         view.record["flagged"] = True
     return view
 
