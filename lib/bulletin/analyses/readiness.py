@@ -248,7 +248,7 @@ def _routes(issue: Quarter, tables: Tables, parameters: Mapping[str, Any]) -> Re
         gaps.append(f"the seizure cases end in {route_windows.month_label(period.last_month)}: "
                     "the period stops there, not at the end of the issue's quarter "
                     f"({route_windows.month_label(route_windows.last_month_of(issue))})")
-    nominal_start = f"{issue.year - int(parameters['years']) + 1:04d}-01"
+    nominal_start = route_windows.period_start(issue, int(parameters["years"]))
     if not in_period.empty and period.first_month > nominal_start:
         gaps.append(f"the seizure cases start in {route_windows.month_label(period.first_month)}: "
                     "the period starts there, not in "

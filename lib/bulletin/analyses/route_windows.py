@@ -179,6 +179,15 @@ def claim_windows(
     return CaseWindow.parse(start, end), CaseWindow.parse(first_case, _month_after(start, -1))
 
 
+def period_start(issue: Quarter, years: int) -> str:
+    """The first month of the last ``years`` whole years to the issue's quarter, before any cut.
+
+    >>> period_start(Quarter(2017, 2), 6)
+    '2012-01'
+    """
+    return f"{issue.year - years + 1:04d}-01"
+
+
 def windows_for_issue(
     cases: pd.DataFrame, issue: Quarter, years: int
 ) -> tuple[CaseWindow, CaseWindow]:
@@ -199,7 +208,7 @@ def windows_for_issue(
     if found is not None:
         return found
     end = last_month_of(issue)
-    start = f"{issue.year - years + 1:04d}-01"
+    start = period_start(issue, years)
     months = case_months(cases)
     if months is not None and start <= months[0] <= end:  # no case before the period
         first_case, last_case = months

@@ -23,6 +23,7 @@ from typing import Any
 from bulletin.core.periods import MONTHS, STATEMENTS_ISSUE, Quarter, data_quarter
 from bulletin.core.regions import CENTRAL_ASIA
 from bulletin.core.wording import (
+    count_in_words,
     describe_change,
     describe_count,
     describe_direction,
@@ -35,7 +36,6 @@ from bulletin.publish.point_words import (
     Figures,
     Worded,
     capitalised,
-    countries_in_words,
     country_list,
     made,
     stated,
@@ -85,7 +85,8 @@ def quarterly_seizures_point(figures: Figures) -> str:
     return capitalised(
         f"{describe_quantity(cannabis['value'], 'ton')} of marijuana and hashish and "
         f"{describe_quantity(opiates['value'], 'ton')} of heroin and opium were seized in "
-        f"{countries_in_words(int(countries['value']))} of Central Asia in {quarter.months}."
+        f"{count_in_words(int(countries['value']), 'country', 'countries')} of Central Asia in "
+        f"{quarter.months}."
     )
 
 
@@ -247,7 +248,7 @@ def routes_point(figures: Figures) -> str | Worded:
 
 
 def _official_part(
-    figures: Figures, total: Mapping[str, Any], official_name: str, noun: str, counted: str
+    figures: Figures, total_name: str, official_name: str, noun: str, counted: str
 ) -> Worded:
     """A total that rests partly or wholly on reconstructed figures, said as such.
 
@@ -256,13 +257,14 @@ def _official_part(
 
     Args:
         figures: the issue's key figures.
-        total: the regional total's figure, with its ``name``.
+        total_name: the name of the regional total's figure.
         official_name: the name of the figure of the total's official part (and, with
             ``_countries`` added, of its countries).
         noun: what is counted, after "No official count of".
         counted: what the countries with official figures did, ``{count}`` standing for the
             count in words ("reported {count} drug-related offences").
     """
+    total = figures[total_name]
     official = figures.get(official_name)
     countries_name = f"{official_name}_countries"
     countries = figures.get(countries_name)
@@ -273,13 +275,13 @@ def _official_part(
             f"{counted.format(count=describe_count(official['value']))}; the five countries' "
             f"total of {int(total['value']):,} rests partly on "
             "figures reconstructed by this project",
-            (official_name, countries_name, str(total["name"])),
+            (official_name, countries_name, total_name),
         )
     return Worded(
         f"No official count of {noun} in {total['period']} is published for the five countries: "
         f"the total of {int(total['value']):,} in this issue is reconstructed by this project, "
         "not published",
-        (str(total["name"]),),
+        (total_name,),
     )
 
 
@@ -298,9 +300,9 @@ def _total_sentence(
             reconstructed.
         counted: the total in words, with its verb ("12,400 offences were reported").
     """
-    total = {**figures[total_name], "name": total_name}
+    total = figures[total_name]
     if made(total):
-        return _official_part(figures, total, *official)
+        return _official_part(figures, total_name, *official)
     reporting = int(figures[reporting_name]["value"])
     covered = (
         "" if reporting >= len(CENTRAL_ASIA)
@@ -448,7 +450,7 @@ def activities_point(figures: Figures) -> str:
     return capitalised(
         f"{number_in_words(activities)} {'activity' if activities == 1 else 'activities'} of "
         f"the quarter brought together {people} participants from "
-        f"{countries_in_words(countries)}" + (", as the issue reports them" if stated(participants) else "")
+        f"{count_in_words(countries, 'country', 'countries')}" + (", as the issue reports them" if stated(participants) else "")
         + "."
     )
 

@@ -13,12 +13,12 @@ import logging
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, NamedTuple
 
-from bulletin.core.wording import join_words, number_in_words
+from bulletin.core.wording import join_words
 from bulletin.data.trust import is_reconstructed, least_trusted
 from bulletin.data.vocab import country_name
 from bulletin.publish.report import MainPoint
 
-log = logging.getLogger("bulletin.publish.main_points")
+log = logging.getLogger(__name__)
 
 Figures = Mapping[str, Mapping[str, Any]]
 
@@ -81,11 +81,6 @@ def words(*names: str) -> Callable[[Writer], Callable[..., MainPoint | None]]:
 def capitalised(text: str) -> str:
     """A sentence begun with a capital letter."""
     return text[0].upper() + text[1:] if text else text
-
-
-def countries_in_words(count: int) -> str:
-    """How many countries, in words: "five countries", "one country"."""
-    return f"{number_in_words(count)} {'country' if count == 1 else 'countries'}"
 
 
 def made(*records: Mapping[str, Any]) -> bool:
