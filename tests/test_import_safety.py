@@ -436,6 +436,39 @@ def test_a_zip_that_is_not_a_workbook_is_refused(
     assert "cases.zip" in err and "unzip it" in err and "Traceback" not in err
 
 
+def test_a_damaged_zip_is_refused_as_damaged_and_the_table_before_it_stays(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Bytes of a zipped export changed in transit: the archive's checksum fails as it is read.
+
+    The user is told the archive is damaged (to fetch it again), not that the importer could not
+    read its format; the table the last import wrote is left as it was.
+    """
+    import random
+
+    header = "IDS_ID,SEIZURE_DATE,COUNTRY,DRUG_NAME,AMOUNT,DRUG_UNIT"
+    rows = [f"KG-{n},2016-03-21,Kyrgyzstan,Heroin,{random.Random(n).random():.5f},Gram"
+            for n in range(20_000)]
+    good, damaged = tmp_path / "ids_good.zip", tmp_path / "ids_export.zip"
+    for path in (good, damaged):
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("cases.csv", "\n".join([header, *rows]) + "\n")
+    data = tmp_path / "data"
+    assert _run(capsys, str(good), "--data-dir", str(data))[0] == 0
+    table = (data / "seizure_cases.csv").read_bytes()
+    with zipfile.ZipFile(damaged) as archive:
+        member = archive.getinfo("cases.csv")
+    content = bytearray(damaged.read_bytes())
+    at = member.header_offset + 30 + len("cases.csv") + member.compress_size // 2
+    content[at : at + 16] = bytes(16)
+    damaged.write_bytes(bytes(content))
+    status, _, err = _run(capsys, str(damaged), "--data-dir", str(data))
+    assert status == 2
+    assert "ids_export.zip" in err and "Traceback" not in err
+    assert "expected an undamaged zip archive (copy or download the file again)" in err
+    assert (data / "seizure_cases.csv").read_bytes() == table
+
+
 def test_a_zip_holding_one_unknown_csv_is_read_and_refused_by_its_header(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

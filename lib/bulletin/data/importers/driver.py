@@ -195,14 +195,20 @@ def _read_file(path: Path, options: ImportOptions) -> tuple[FileReport, list[Imp
     except _MALFORMED_INPUT as error:
         log.debug("reading %s failed", path, exc_info=True)
         what = f"a file the {file_format.name} reader can read" if file_format else "a readable file"
+        expected = (
+            f"{what} (its content is not what the format leads the reader to expect; if the file "
+            "is as published, run again with --debug and report the traceback)"
+        )
+        if isinstance(error, zipfile.BadZipFile | zlib.error):
+            # The archive's bytes are damaged (a checksum, the compressed data): not the format.
+            expected = "an undamaged zip archive (copy or download the file again)"
         raise ImportRefusedError(
             [
                 Problem(
                     None,
                     None,
                     f"{type(error).__name__}: {error}"[:300],
-                    f"{what} (its content is not what the format leads the reader to expect; if "
-                    "the file is as published, run again with --debug and report the traceback)",
+                    expected,
                     file=path.name,
                 )
             ]
