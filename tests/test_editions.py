@@ -38,6 +38,27 @@ def test_the_region_has_no_view() -> None:
     assert editions.key_figures(None) == []
 
 
+def test_a_notebook_asked_for_a_country_outside_the_five_refuses_it_by_name() -> None:
+    """papermill -p country FRA: refused as ``bulletin render --country FRA`` refuses it.
+
+    It rendered a France edition ("France reports no figures ...") from the five's data.
+    """
+    with pytest.raises(ValueError, match=r"country 'FRA' is not one of the bulletin's countries "
+                                         r"\(KAZ Kazakhstan, KGZ Kyrgyzstan, .*UZB Uzbekistan\)"):
+        editions.country_view(VALUES, "FRA", "x_t", "seizures", "t", [2015, 2016])
+    from bulletin.analyses.by_country import countries_shown
+
+    with pytest.raises(ValueError, match="'RUS' is not one of the bulletin's countries"):
+        countries_shown("RUS")  # the notebooks bulletin new scaffolds
+    assert countries_shown("kgz") == ("KGZ",)
+
+
+def test_a_country_code_in_lower_case_is_its_edition() -> None:
+    view = editions.country_view(VALUES, " tjk", "seizures_t", "drug seizures", "t", [2015, 2016])
+    assert view.country == "TJK" and view.record["name"] == "tjk_seizures_t"
+    assert view.record["value"] == pytest.approx(1.0)
+
+
 def test_a_country_gets_its_figure_rank_share_and_the_region_beside_it() -> None:
     view = editions.country_view(VALUES, "TJK", "seizures_t", "drug seizures", "t", [2015, 2016])
     record = view.record

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 
 from bulletin.analyses import annual
 from bulletin.core.wording import join_words, number_in_words
-from bulletin.data.vocab import CENTRAL_ASIA, country_name
+from bulletin.data.vocab import CENTRAL_ASIA, country_name, edition_country
 
 
 def countries_shown(country: str = "") -> tuple[str, ...]:
@@ -31,11 +31,8 @@ def countries_shown(country: str = "") -> tuple[str, ...]:
     >>> countries_shown(""), countries_shown("TJK")
     (('KAZ', 'KGZ', 'TJK', 'TKM', 'UZB'), ('TJK',))
     """
-    if not country:
-        return tuple(CENTRAL_ASIA)
-    if country not in CENTRAL_ASIA:
-        raise ValueError(f"country must be one of {', '.join(CENTRAL_ASIA)}, got {country!r}")
-    return (country,)
+    code = edition_country(country)
+    return (code,) if code else tuple(CENTRAL_ASIA)
 
 
 def years_with_figures(

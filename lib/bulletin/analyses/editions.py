@@ -24,7 +24,7 @@ from matplotlib.patches import Patch
 
 from bulletin.analyses.series import distinct_values, joined_values
 from bulletin.data.citations import source_line
-from bulletin.data.vocab import CENTRAL_ASIA, country_name
+from bulletin.data.vocab import CENTRAL_ASIA, country_name, edition_country
 from bulletin.publish import report
 from bulletin.publish.charts import finish_chart, new_chart, status_handles, style_bar
 from bulletin.publish.editions import (
@@ -147,6 +147,7 @@ def country_view(
         period_word: what one period is called ("year", "quarter").
         instead: what the page shows when the country has no figure (default: no chart).
     """
+    country = edition_country(country)
     if not country:
         return None
     shown = [str(p) for p in periods]

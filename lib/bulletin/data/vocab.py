@@ -222,6 +222,31 @@ def country_name(iso3: str) -> str:
     return country_names().get(iso3, iso3)
 
 
+def edition_country(country: str) -> str:
+    """The ISO3 code of a country edition's country, upper case; ``""`` for the region's issue.
+
+    Every way of asking for an edition (``bulletin render --country``, a notebook's ``country``
+    parameter given to papermill or set in JupyterLab) is checked here alike.
+
+    Raises:
+        ValueError: a country that is not one of the bulletin's five, naming them.
+
+    >>> edition_country(" kgz"), edition_country("")
+    ('KGZ', '')
+    >>> edition_country("FRA")
+    Traceback (most recent call last):
+    ...
+    ValueError: country 'FRA' is not one of the bulletin's countries (KAZ Kazakhstan, KGZ Kyrgyzstan, TJK Tajikistan, TKM Turkmenistan, UZB Uzbekistan)
+    """
+    code = str(country).strip().upper()
+    if code and code not in CENTRAL_ASIA:
+        raise ValueError(
+            f"country {country!r} is not one of the bulletin's countries "
+            f"({', '.join(f'{c} {country_name(c)}' for c in CENTRAL_ASIA)})"
+        )
+    return code
+
+
 def indicator_label(indicator: str) -> str:
     """The label a reader sees for an indicator of ``indicators.csv``.
 

@@ -244,13 +244,12 @@ def check_issue(issue: Quarter, data_dir: Path) -> list[str]:
 
 def check_country(country: str) -> list[str]:
     """Problems with a per-country edition of ``country``: none, or why it is impossible."""
-    from bulletin.data.vocab import CENTRAL_ASIA, country_name
+    from bulletin.data.vocab import edition_country
 
-    if country not in CENTRAL_ASIA:
-        return [
-            f"country {country!r} is not one of the bulletin's countries "
-            f"({', '.join(f'{c} {country_name(c)}' for c in CENTRAL_ASIA)})"
-        ]
+    try:
+        edition_country(country)
+    except ValueError as error:
+        return [str(error)]
     return []
 
 
