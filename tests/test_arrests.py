@@ -260,3 +260,28 @@ def test_claim_c12_names_the_flagged_figures_it_rests_on():
     assert "flagged as implausible" in claim["verdict"] and "more than 5 times" in claim["verdict"]
     assert claim["values"]["flagged_rows"] == [flag["key"]]
     assert "flagged" not in arrests_claims.check_claim_c12(rows, [outside])["verdict"]
+
+
+def test_a_year_of_the_period_without_any_figure_is_said_on_the_chart_and_in_the_tables(persons):
+    """The 2024-Q3 issue's period runs to 2023, its figures to 2022: the last year was a gap.
+
+    The chart left an empty slot a reader takes for zero, and the tables stopped a year short of
+    their titles' period.
+    """
+    fig = arrests_charts.plot_persons_by_country(persons, 2014, 2017, title="t, 2014-2017")
+    marked = {round(text.get_position()[0]) for text in fig.axes[0].texts
+              if text.get_text() == "no data"}
+    assert marked == {2014, 2017}
+    table = arrests.persons_by_country_table(persons, 2014, 2017)
+    assert list(table.columns) == ["Country", "2014", "2015", "2016", "2017"]
+    assert set(table["2017"]) == {"–"} and set(table["2014"]) == {"–"}
+    assert table.iloc[-1]["2016"] == "3,500"
+    shares = arrests.shares_table(persons, 2014, 2017)
+    assert shares["Year"].tolist() == ["2014", "2015", "2016", "2017"]
+    assert shares.set_index("Year").loc["2017"].isna().all()
+    assert shares["Women"].tolist()[1:3] == [70, 200]
+
+
+def test_a_page_without_later_official_figures_says_so():
+    assert arrests.official_since(frame(person_lines("KGZ", 2016, 10, 1, 0)), 2016) is None
+    assert arrests.nothing_since_sentence(2023).endswith("for the years after 2023.")

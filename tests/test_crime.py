@@ -245,6 +245,29 @@ def test_charts_draw_and_hatch_reconstructed_bars(offences):
     assert crime_charts.plot_shares_by_type(offences, 2015, 2016, title="Types") is not None
 
 
+def test_years_of_the_period_without_figures_are_said_in_the_charts_and_tables(offences):
+    """An issue's period can run past the figures (2024-Q3: to 2023; offences to 2021, types to
+    2016): each such year is marked "no data" on the charts and "–" in the tables, never a gap a
+    reader takes for zero or a table shorter than its title's period."""
+
+    def no_data(fig) -> set[int]:
+        return {round(t.get_position()[0]) for t in fig.axes[0].texts if t.get_text() == "no data"}
+
+    assert no_data(crime_charts.plot_offences_by_country(offences, 2014, 2017, title="t")) == {
+        2014, 2017}
+    assert no_data(crime_charts.plot_shares_by_type(offences, 2014, 2017, title="t")) == {
+        2014, 2017}
+    table = crime.offences_by_country_table(offences, 2014, 2017).set_index("Country")
+    assert list(table.columns) == ["2014", "2015", "2016", "2017"]
+    assert set(table["2017"]) == {"–"} and table.at["Kyrgyzstan", "2016"] == "50"
+    for shares in (crime.shares_by_type(offences, crime.NATIONAL),
+                   crime.shares_by_type(offences, crime.UNODC)):
+        by_type = crime.shares_table(shares, range(2014, 2018)).set_index("Offence type")
+        assert list(by_type.columns) == ["2014", "2015", "2016", "2017"]
+        assert set(by_type["2014"]) == {"–"} and set(by_type["2017"]) == {"–"}
+        assert by_type.loc["All offences (number)", "2016"] != "–"
+
+
 # --- wording added for the crime pages (core.sentences.describe_trend, core.wording.join_words) ---
 
 TREND_CASES = [

@@ -387,8 +387,9 @@ def mark_coverage(
     height = max([float(t) for t in tops if not pd.isna(t)] + [0.0]) or 1.0
     for x, top, covered in zip(positions, tops, coverage, strict=True):
         if covered == 0:
-            ax.text(x, height * 0.02, "no data", rotation=90, ha="center", va="bottom",
-                    fontsize=8, color="#8a1c1c")
+            from bulletin.publish.charts import mark_no_data
+
+            mark_no_data(ax, x, height)
         elif covered < of:
             top = 0.0 if pd.isna(top) else float(top)
             ax.text(x, top + height * 0.01, f"{covered}/{of}", ha="center", va="bottom",

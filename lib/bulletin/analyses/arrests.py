@@ -184,6 +184,18 @@ def official_since(arrests: pd.DataFrame, last: int) -> tuple[tuple[int, int], p
     return years, rows_in_period(arrests[arrests["status"] == "official"], *years)
 
 
+def nothing_since_sentence(last: int) -> str:
+    """What the page says where no official figure is published after its period.
+
+    >>> nothing_since_sentence(2023)
+    'No official figure of persons arrested for drug-related crime has been published for the years after 2023.'
+    """
+    return (
+        "No official figure of persons arrested for drug-related crime has been published for "
+        f"the years after {last}."
+    )
+
+
 def later_shares_sentence(arrests: pd.DataFrame, first: int, last: int) -> str:
     """What the official figures of later years say of women and juveniles, in words."""
     rows = rows_in_period(arrests[arrests["status"] == "official"], first, last)
@@ -216,12 +228,24 @@ def persons_by_country_table(arrests: pd.DataFrame, first: int, last: int) -> pd
     return country_year_table(
         persons_by_country_year(rows_in_period(arrests, first, last)),
         regional_persons(arrests, first, last).set_index("year")["count"],
+        range(first, last + 1),
     )
 
 
 def shares_table(arrests: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
-    """Women and juveniles by year: counts and shares (per cent) for the page."""
+    """Women and juveniles by year: counts and shares (per cent) for the page.
+
+    Every year of the period has its row: "–" where no country reports persons by sex or age.
+    """
     shares = shares_of_women_and_juveniles(rows_in_period(arrests, first, last))
+    counts = ["women_count", "persons_with_sex", "juveniles_count", "persons_with_age"]
+    shares = (
+        shares.set_index("year")
+        .reindex(range(first, last + 1))
+        .rename_axis("year")
+        .reset_index()
+        .astype({column: "Int64" for column in counts if column in shares})
+    )
     return shares.rename(
         columns={
             "year": "Year",

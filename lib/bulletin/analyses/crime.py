@@ -18,6 +18,8 @@ Shares are always computed here from counts; no share is stored in a table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 
 from bulletin.analyses.notes import status_mark
@@ -106,12 +108,16 @@ def total_label(table: pd.DataFrame) -> str:
     return REGION_NAME if complete else "Total of the countries reporting"
 
 
-def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFrame:
+def country_year_table(
+    totals: pd.DataFrame, regional: pd.Series, years: Sequence[int]
+) -> pd.DataFrame:
     """Counts by country (rows) and year (columns), with the regional total line, for a page.
 
     Args:
         totals: ``country, year, count, status`` per country and year.
         regional: the regional count by year (missing where it cannot be computed).
+        years: the years of the page: each has its column, "–" in every row where no country
+            has a figure for it (the title's period, never cut short without a word).
 
     Reconstructed figures are marked with an asterisk and the bulletin's own with a diamond, so
     the table says which are not official (:func:`status_mark`).
@@ -125,10 +131,16 @@ def country_year_table(totals: pd.DataFrame, regional: pd.Series) -> pd.DataFram
         ]
     )
     table = marked.pivot(index="country", columns="year", values="cell")
-    table = table.reindex([c for c in CENTRAL_ASIA if c in table.index])
+    table = table.reindex(
+        index=[c for c in CENTRAL_ASIA if c in table.index],
+        columns=sorted({*table.columns, *years}),
+    ).astype(object)  # a year without figures is all missing, not a column of numbers
     table.index = [country_name(code) for code in table.index]
     table.loc[total_label(table)] = [
-        "" if pd.isna(regional.get(year)) else f"{int(regional[year]):,}" for year in table.columns
+        ("" if table[year].notna().any() else "–")
+        if pd.isna(regional.get(year))
+        else f"{int(regional[year]):,}"
+        for year in table.columns
     ]
     table.columns = [str(year) for year in table.columns]
     table.index.name = "Country"
@@ -140,6 +152,7 @@ def offences_by_country_table(offences: pd.DataFrame, first: int, last: int) -> 
     return country_year_table(
         country_year_totals(rows_in_period(offences, first, last)),
         regional_totals(offences, first, last).set_index("year")["count"],
+        range(first, last + 1),
     )
 
 
@@ -359,20 +372,26 @@ def definitions_table(offences: pd.DataFrame | None = None) -> pd.DataFrame:
     )
 
 
-def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
+def shares_table(shares: pd.DataFrame, years: Sequence[int] = ()) -> pd.DataFrame:
     """Shares by type (rows) and year (columns) for the page.
 
-    Per cents to one decimal, and the count of offences they are shares of on the last line.
+    Per cents to one decimal, and the count of offences they are shares of on the last line;
+    each of ``years`` (the page's period) has its column, "–" where no country breaks its
+    offences down so.
     """
     key = "offence_type" if "offence_type" in shares else "unodc_category"
     labels = offence_types()["label"].to_dict()
     table = shares.pivot(index=key, columns="year", values="share_pct")
     order = UNODC_CATEGORIES if key == "unodc_category" else tuple(offence_types().index)
-    table = table.reindex([t for t in order if t in table.index])
+    table = table.reindex(
+        index=[t for t in order if t in table.index], columns=sorted({*table.columns, *years})
+    )
     cells = table.map(lambda v: "–" if pd.isna(v) else f"{v:.1f}")
     cells.index = [f"{labels.get(t, t)} (%)" for t in table.index]
     counts = shares.groupby("year")["total_count"].first()
-    cells.loc["All offences (number)"] = [f"{int(counts[y]):,}" for y in cells.columns]
+    cells.loc["All offences (number)"] = [
+        f"{int(counts[y]):,}" if y in counts.index else "–" for y in cells.columns
+    ]
     cells.columns = [str(c) for c in cells.columns]
     cells.index.name = "Offence type"
     return cells.reset_index()

@@ -37,6 +37,7 @@ from bulletin.data.trust import (
 from bulletin.data.vocab import CENTRAL_ASIA, country_name
 from bulletin.publish.charts import (
     finish_chart,
+    mark_no_data,
     new_chart,
     status_handles,
     style_bar,
@@ -78,6 +79,13 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
                 style_bar(bar, status, colours[index])
         bottom += heights
     ax.set_xticks(years)
+    # A year no country has a figure for (the issue's last years, before anything is published):
+    # said on the chart, not left as a gap a reader takes for zero.
+    reported = set(totals.loc[totals["count"].notna(), "year"].astype(int))
+    height = max(float(bottom.max()) if len(bottom) else 0.0, 1.0)
+    for year in years:
+        if year not in reported:
+            mark_no_data(ax, year, height)
     return bottom
 
 
@@ -187,7 +195,7 @@ def plot_shares_by_type(
         return None
     national = national_rows(rows)
     labels = offence_types()["label"].to_dict()
-    years = sorted(shares["year"].unique())
+    years = list(range(first, last + 1))
     fig, ax = new_chart()
     colours = OFFENCE_TYPE_COLOURS  # not the countries' colours: one meaning per colour on the page
     bottom = np.zeros(len(years))
@@ -208,6 +216,8 @@ def plot_shares_by_type(
     legend_with_status(ax, national, loc="upper left", bbox_to_anchor=(1, 1))
     ax.set_xticks(years)
     ax.set_ylim(0, 100)
+    for year in sorted(set(years) - set(shares["year"].astype(int))):
+        mark_no_data(ax, year, 100.0)  # no country breaks its offences down by type that year
     countries = countries_in_words(sorted(set(national["country"])))
     finish_chart(
         fig,

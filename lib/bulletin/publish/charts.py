@@ -151,6 +151,15 @@ def group_thousands(fig: Figure) -> None:
                 axis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value)))
 
 
+def mark_no_data(ax: Any, x: float, height: float) -> None:
+    """Write "no data" upright at ``x``, where a bar would stand: a gap is never read as zero.
+
+    ``height`` is the tallest bar's (the words start just above the axis).
+    """
+    ax.text(x, height * 0.02, "no data", rotation=90, ha="center", va="bottom", fontsize=8,
+            color="#8a1c1c")
+
+
 def style_bar(patch: Any, status: str, colour: Any | None = None) -> None:
     """Draw one bar as its status asks.
 
