@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import country_views, editions
+from bulletin.analyses.indicators import FEMALE, WOMEN_SHARE
 from bulletin.core.periods import Quarter
 from bulletin.publish import editions as words
 from bulletin.publish.front_page import front_page
@@ -116,6 +117,17 @@ def test_a_figure_flagged_on_import_is_said_to_be_so_in_the_edition() -> None:
     for country, flags in (("UZB", [flag]), ("KGZ", [{**flag, "key": {**flag["key"], "year": 2015}}]),
                            ("KGZ", [])):
         assert "flagged" not in country_views.arrests(rows, 2015, 2016, country, flags).record
+    # papermill -p country kgz: the same edition, the flag said alike
+    assert country_views.arrests(rows, 2015, 2016, "kgz", [flag]).record["flagged"] is True
+
+
+def test_kyrgyzstan_s_own_page_is_its_edition_however_its_code_is_written() -> None:
+    rows = pd.DataFrame({"country": "KGZ", "year": [2015, 2016], "indicator": WOMEN_SHARE,
+                         "disaggregation": FEMALE, "value": [5.5, 5.9], "source": "s",
+                         "status": "stated"})
+    assert country_views.women_in_policing(rows, 2016, "kgz").record.get("instead") is None
+    assert "the only one of the five" in country_views.women_in_policing(rows, 2016, "tjk").record[
+        "instead"]
 
 
 def test_shares_have_no_regional_total() -> None:

@@ -27,7 +27,7 @@ from bulletin.analyses.editions import CountryView, country_view, values_by_coun
 from bulletin.analyses.heroin import HEROIN
 from bulletin.analyses.indicators import FEMALE, WOMEN_SHARE
 from bulletin.core.periods import Quarter
-from bulletin.data.vocab import country_name
+from bulletin.data.vocab import country_name, edition_country
 
 COUNTRY_YEARS = 10
 """Years of a long annual series shown for the country (its chart and table): the last ten."""
@@ -88,7 +88,7 @@ def arrests(
     values = values_by_country(series.persons_by_country_year(persons), "count")
     view = country_view(values, country, "arrests_persons_total",
                         "persons arrested for drug-related crime", "persons", _years(first, last))
-    if view is not None and view.has_figure and country in flagged_countries(flags, last):
+    if view is not None and view.has_figure and view.country in flagged_countries(flags, last):
         view.record["flagged"] = True
     return view
 
@@ -102,7 +102,7 @@ def _kyrgyz_page(view: CountryView | None) -> CountryView | None:
 
 def _kyrgyz_only(country: str) -> str:
     """What a page on Kyrgyzstan's figures shows in another country's edition."""
-    if country == KYRGYZ_ONLY:
+    if edition_country(country) == KYRGYZ_ONLY:
         return ""
     return (f"the figures below are {country_name(KYRGYZ_ONLY)}'s, the only one of the five "
             "with such figures in the project's tables")
