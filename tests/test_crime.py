@@ -268,6 +268,28 @@ def test_years_of_the_period_without_figures_are_said_in_the_charts_and_tables(o
         assert by_type.loc["All offences (number)", "2016"] != "–"
 
 
+def test_a_year_whose_figures_are_all_copies_of_a_neighbour_says_not_drawn(offences):
+    """2017-Q2's 2010-2011 arrests are reconstructed by repeating 2012's: not drawn, and the slot
+    said so on the chart, not only in the note under it."""
+    copied = frame([("KGZ", 2014, "total", 100)], status="reconstructed")  # = KGZ 2015
+    fig = crime_charts.plot_offences_by_country(pd.concat([offences, copied]), 2013, 2016,
+                                                title="t")
+    marks = {round(t.get_position()[0]): t.get_text() for t in fig.axes[0].texts}
+    assert marks == {2013: "no data", 2014: "not drawn"}
+
+
+def test_a_country_keeps_its_colour_whichever_countries_report(offences):
+    """2017-Q2's arrests (no Kazakhstan) drew Kyrgyzstan blue, Kazakhstan's colour on the
+    offences page just above it: one country, two colours in one issue."""
+    import matplotlib.pyplot as plt
+
+    without_kazakhstan = offences[offences["country"] != "KAZ"]
+    fig = crime_charts.plot_offences_by_country(without_kazakhstan, 2015, 2016, title="t")
+    [bars] = [c for c in fig.axes[0].containers if c.get_label() == "Kyrgyzstan"]  # official
+    colour = bars.patches[0].get_facecolor()
+    assert colour[:3] == pytest.approx(plt.get_cmap("tab10").colors[1])  # orange, as with all five
+
+
 # --- wording added for the crime pages (core.sentences.describe_trend, core.wording.join_words) ---
 
 TREND_CASES = [

@@ -65,12 +65,17 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
     """
     colours = plt.get_cmap("tab10").colors
     bottom = np.zeros(len(years))
+    drawn = np.zeros(len(years), dtype=bool)  # a part drawn in the year's bar (zero or more)
     hidden = not_drawn(totals, years)
-    for index, country in enumerate(c for c in CENTRAL_ASIA if c in set(totals["country"])):
+    # Each country its own colour on every page and in every issue (Kazakhstan blue, Kyrgyzstan
+    # orange...), whichever countries report: not the next free one.
+    for index, country in ((CENTRAL_ASIA.index(c), c) for c in CENTRAL_ASIA
+                           if c in set(totals["country"])):
         mine = totals[totals["country"] == country].set_index("year").reindex(years)
         skip = hidden.get(country, [False] * len(years))
-        heights = mine["count"].where(~pd.Series(skip, index=mine.index)).fillna(0)
-        heights = heights.to_numpy(dtype=float)
+        heights = mine["count"].where(~pd.Series(skip, index=mine.index))
+        drawn |= heights.notna().to_numpy()
+        heights = heights.fillna(0).to_numpy(dtype=float)
         bars = ax.bar(
             years, heights, bottom=bottom, color=colours[index], label=country_name(country)
         )
@@ -79,13 +84,16 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
                 style_bar(bar, status, colours[index])
         bottom += heights
     ax.set_xticks(years)
-    # A year no country has a figure for (the issue's last years, before anything is published):
-    # said on the chart, not left as a gap a reader takes for zero.
+    # An empty slot says why, never left as a gap a reader takes for zero: no country has a
+    # figure for the year (the issue's last years, before anything is published), or every
+    # figure of it is a reconstructed copy of a neighbouring year (the note under the chart).
     reported = set(totals.loc[totals["count"].notna(), "year"].astype(int))
     height = max(float(bottom.max()) if len(bottom) else 0.0, 1.0)
-    for year in years:
+    for year, any_drawn in zip(years, drawn, strict=True):
         if year not in reported:
             mark_no_data(ax, year, height)
+        elif not any_drawn:
+            mark_no_data(ax, year, height, "not drawn")
     return bottom
 
 

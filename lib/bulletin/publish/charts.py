@@ -151,12 +151,13 @@ def group_thousands(fig: Figure) -> None:
                 axis.set_major_formatter(FuncFormatter(lambda value, _: axis_number(value)))
 
 
-def mark_no_data(ax: Any, x: float, height: float) -> None:
+def mark_no_data(ax: Any, x: float, height: float, words: str = "no data") -> None:
     """Write "no data" upright at ``x``, where a bar would stand: a gap is never read as zero.
 
-    ``height`` is the tallest bar's (the words start just above the axis).
+    ``height`` is the tallest bar's (the words start just above the axis); ``words`` say why
+    the slot is empty when it is not for want of figures ("not drawn").
     """
-    ax.text(x, height * 0.02, "no data", rotation=90, ha="center", va="bottom", fontsize=8,
+    ax.text(x, height * 0.02, words, rotation=90, ha="center", va="bottom", fontsize=8,
             color="#8a1c1c")
 
 
