@@ -372,7 +372,7 @@ def definitions_table(offences: pd.DataFrame | None = None) -> pd.DataFrame:
     )
 
 
-def shares_table(shares: pd.DataFrame, years: Sequence[int] = ()) -> pd.DataFrame:
+def shares_table(shares: pd.DataFrame, years: Sequence[int]) -> pd.DataFrame:
     """Shares by type (rows) and year (columns) for the page.
 
     Per cents to one decimal, and the count of offences they are shares of on the last line;

@@ -67,10 +67,12 @@ def stack_by_country(ax: Axes, totals: pd.DataFrame, years: list[int]) -> np.nda
     bottom = np.zeros(len(years))
     drawn = np.zeros(len(years), dtype=bool)  # a part drawn in the year's bar (zero or more)
     hidden = not_drawn(totals, years)
+    present = set(totals["country"])
     # Each country its own colour on every page and in every issue (Kazakhstan blue, Kyrgyzstan
     # orange...), whichever countries report: not the next free one.
-    for index, country in ((CENTRAL_ASIA.index(c), c) for c in CENTRAL_ASIA
-                           if c in set(totals["country"])):
+    for index, country in enumerate(CENTRAL_ASIA):
+        if country not in present:
+            continue
         mine = totals[totals["country"] == country].set_index("year").reindex(years)
         skip = hidden.get(country, [False] * len(years))
         heights = mine["count"].where(~pd.Series(skip, index=mine.index))
