@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import cannabis
+from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_leaders, describe_share_change
 
 FIVE = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
@@ -65,6 +66,17 @@ def test_share_on_the_page_definition_and_with_poppy(seizures):
     narrow, wide = cannabis.definition_effect(seizures, 2016)
     assert narrow == pytest.approx(1050 / 1100 * 100)
     assert wide == pytest.approx(1050 / 1150 * 100)
+
+
+def test_a_first_year_before_any_figure_starts_the_page_at_the_first_figure(seizures):
+    # The fixture's first figures are of 2001 (RUS's and the plants' rows do not count).
+    early = pd.concat([seizures, frame([("RUS", 1995, "heroin", 5.0, "test", "official"),
+                                        ("KAZ", 1996, "cannabis_plants", 5.0, "test", "official")])])
+    issue = Quarter(2017, 2)
+    assert cannabis.years_shown(early, issue, 1800) == (2001, 2016)
+    assert cannabis.years_shown(early, issue) == (2001, 2016)
+    assert cannabis.years_shown(early, issue, 2013, 2018) == (2013, 2018)
+    assert cannabis.years_shown(early.iloc[0:0], issue, 1800) == (1800, 2016)  # nothing to start at
 
 
 def test_herb_by_country_largest_first(seizures):
@@ -179,7 +191,23 @@ def test_sentences_follow_the_numbers(seizures):
 def test_sentences_do_not_take_a_year_without_figures_for_a_missing_country(seizures):
     shares = cannabis.cannabis_share(seizures, 2013, 2017)
     said = cannabis.sentences(seizures, shares, 2017)  # 2017: no figures at all
-    assert any("of the region's cannabis herb in 2013-2017" in s for s in said)
+    assert any("of the region's cannabis herb in 2012-2016" in s for s in said)
+
+
+def test_who_seizes_the_herb_is_said_of_the_last_five_years_with_figures(seizures):
+    # A future issue's period runs past the data: the fixture's herb figures end in 2018 (none in
+    # 2017), and a country outside the five reporting later does not move the window.
+    later = pd.concat([seizures, frame([("RUS", 2021, "cannabis_herb", 5.0, "test", "official")])])
+    assert cannabis.herb_years(later, 2023) == (2014, 2018)
+    assert cannabis.herb_years(later, 2016) == (2012, 2016)
+    assert cannabis.herb_years(later.iloc[0:0], 2016) == (2012, 2016)  # no herb: the last five
+    shares = cannabis.cannabis_share(later, 2016, 2023)
+    said = cannabis.sentences(later, shares, 2023)
+    assert any("cannabis herb seized by the countries with figures in 2014-2018" in s for s in said)
+    assert not any("2019-2023" in s for s in said)
+    by_country = cannabis.cannabis_by_country(later, 2016, 2023)
+    figures = {f["name"]: f for f in cannabis.key_figures(later, by_country, shares, 2023)}
+    assert figures["cannabis_kaz_kgz_herb_share_pct"]["period"] == "2014-2018"
 
 
 def test_sentences_say_when_a_country_is_missing(seizures):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from bulletin.analyses import drug_market
+from bulletin.core.periods import Quarter
 from bulletin.core.sentences import describe_largest_each_year, describe_peak
 from bulletin.publish.charts import RECONSTRUCTED_HATCH
 
@@ -44,6 +45,15 @@ def seizures() -> pd.DataFrame:
            ("KAZ", 2013, "cannabis_plants", 99999.0, "test", "official")]  # not a market drug
     )
     return frame(rows)
+
+
+def test_a_first_year_before_any_figure_starts_the_page_at_the_first_figure(seizures):
+    # The fixture's first figures are of 2000: a page asked to start in 1800 starts there rather
+    # than after two centuries of empty slots; a year within the figures is kept as asked.
+    issue = Quarter(2017, 2)
+    assert drug_market.years_shown(seizures, issue, 1800) == (2000, 2016)
+    assert drug_market.years_shown(seizures, issue) == (2000, 2016)
+    assert drug_market.years_shown(seizures, issue, 2003, 2014) == (2003, 2014)
 
 
 def test_market_by_year_sums_the_five_in_tons(seizures):

@@ -56,6 +56,26 @@ def last_data_year(issue: Quarter, last_year: int = 0) -> int:
     return last_year or data_quarter(issue).year - 1
 
 
+def first_year_shown(annual: pd.DataFrame, drugs: Sequence[str], first_year: int = 0) -> int | None:
+    """The first year a page of the drugs' years shows: ``first_year``, or the first with figures.
+
+    A page never opens on years before the five countries' first figure for its drugs: asked for
+    1800, a page of the annual seizures (whose figures begin in 1991) starts in 1991, not after
+    two centuries of empty slots. ``first_year`` 0 starts at the first year with figures; a year
+    after it is kept as asked. None when the five have no figure for the drugs at all.
+
+    >>> rows = pd.DataFrame({"country": ["KAZ", "RUS"], "drug": ["heroin"] * 2, "year": [1991, 1985]})
+    >>> first_year_shown(rows, ["heroin"], 1800), first_year_shown(rows, ["heroin"], 2001)
+    (1991, 2001)
+    >>> first_year_shown(rows, ["opium"], 2001) is None
+    True
+    """
+    rows = annual[annual["drug"].isin(drugs) & annual["country"].isin(CENTRAL_ASIA)]
+    if rows.empty:
+        return None
+    return max(first_year, int(rows["year"].min()))
+
+
 @dataclass(frozen=True)
 class Selection:
     """The rows a chart or table of years shows: some drugs, some countries, a range of years.

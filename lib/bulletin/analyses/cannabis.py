@@ -24,6 +24,8 @@ from bulletin.data.vocab import CENTRAL_ASIA, country_name
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+    from bulletin.core.periods import Quarter
+
 CANNABIS = ("cannabis_herb", "cannabis_resin")
 HERB = ("cannabis_herb",)
 ALL_DRUGS = (*CANNABIS, "heroin", "opium")
@@ -38,7 +40,7 @@ SHARE_DEFINITION = (
 )
 FIRST_YEAR = 2001  # C4: "from 65% to 90% in 2001-2016"
 WILD_CANNABIS_COUNTRIES = ("KAZ", "KGZ")  # C5: "wild cannabis growth in Kazakhstan and Kyrgyzstan"
-HERB_YEARS = 5  # which countries seize the herb: over the last five years shown
+HERB_YEARS = 5  # which countries seize the herb: over the last five years with figures
 C4_STATEMENT = (
     "The share of cannabis-type drugs in the total amount of drugs seized increased from 65% to "
     "90% in 2001-2016"
@@ -282,9 +284,37 @@ def check_claim_c5(seizures: pd.DataFrame) -> dict:
     return claim_record("C5", C5_STATEMENT, values, holds, findings, rows)
 
 
-def herb_years(last_year: int) -> tuple[int, int]:
-    """The years over which the page says who seizes the herb: the last five shown."""
-    return last_year - HERB_YEARS + 1, last_year
+def years_shown(
+    seizures: pd.DataFrame, issue: Quarter, first_year: int = FIRST_YEAR, last_year: int = 0
+) -> tuple[int, int]:
+    """The years an issue's page shows: from ``first_year`` to the issue's last year.
+
+    Args:
+        seizures: the annual seizures.
+        issue: the issue's quarter (its last year: :func:`bulletin.analyses.annual.last_data_year`).
+        first_year: the first year asked for; a year before the five's first figure for the page's
+            drugs starts at that figure (:func:`bulletin.analyses.annual.first_year_shown`).
+        last_year: a last year to use instead; 0 follows the issue.
+    """
+    first = annual.first_year_shown(seizures, ALL_DRUGS, first_year)
+    return first_year if first is None else first, annual.last_data_year(issue, last_year)
+
+
+def herb_years(seizures: pd.DataFrame, last_year: int) -> tuple[int, int]:
+    """The years over which the page says who seizes the herb: the last five with figures.
+
+    The window ends at the latest year up to ``last_year`` in which one of the five reports
+    cannabis herb: an issue whose period runs past the data (2024-Q3's runs to 2023, the herb's
+    figures to 2022) would otherwise name years nobody has figures for. Without any herb figure,
+    it is the last five years to ``last_year``.
+    """
+    rows = seizures[
+        seizures["drug"].isin(HERB)
+        & seizures["country"].isin(CENTRAL_ASIA)
+        & (seizures["year"] <= last_year)
+    ]
+    last = int(rows["year"].max()) if not rows.empty else last_year
+    return last - HERB_YEARS + 1, last
 
 
 def sentences(seizures: pd.DataFrame, shares: pd.DataFrame, last_year: int) -> list[str]:
@@ -307,7 +337,7 @@ def sentences(seizures: pd.DataFrame, shares: pd.DataFrame, last_year: int) -> l
                 f"The {int(last['year'])} figure covers "
                 f"{describe_coverage(int(last['countries']), int(last['of']))}."
             )
-    first_year, last_year = herb_years(last_year)
+    first_year, last_year = herb_years(seizures, last_year)
     herb = herb_by_country(seizures, first_year, last_year)
     if not herb.empty:
         period = f"{first_year}-{last_year}"
@@ -469,7 +499,7 @@ def key_figures(
         figures.append({"name": "cannabis_share_with_poppy_pct", "value": round(wide, 2),
                         "unit": "%", "period": str(year),
                         "status": annual.status_by_year(rows, [year]).iloc[0]})
-    first_year, last_herb_year = herb_years(last_year)
+    first_year, last_herb_year = herb_years(seizures, last_year)
     herb = herb_by_country(seizures, first_year, last_herb_year)
     if not herb.empty:
         rows = annual.select_rows(seizures, annual.Selection(HERB, first_year, last_herb_year))

@@ -114,8 +114,8 @@ def first_data_year(seizures: pd.DataFrame, drugs: tuple[str, ...] = MARKET_DRUG
     The first year the five countries have any figure for the drugs (the long view starts
     there: "as long as the data go back").
     """
-    rows = seizures[seizures["drug"].isin(drugs) & seizures["country"].isin(annual.CENTRAL_ASIA)]
-    return int(rows["year"].min()) if not rows.empty else FIRST_YEAR
+    first = annual.first_year_shown(seizures, drugs)
+    return FIRST_YEAR if first is None else first
 
 
 def years_shown(
@@ -126,10 +126,11 @@ def years_shown(
     Args:
         seizures: the annual seizures.
         issue: the issue's quarter (its last year: :func:`bulletin.analyses.annual.last_data_year`).
-        first_year: a first year to use instead; 0 starts at the first year with figures.
+        first_year: a first year to use instead; 0 starts at the first year with figures, and so
+            does a year before it (:func:`bulletin.analyses.annual.first_year_shown`).
         last_year: a last year to use instead; 0 follows the issue.
     """
-    return first_year or first_data_year(seizures), annual.last_data_year(issue, last_year)
+    return max(first_year, first_data_year(seizures)), annual.last_data_year(issue, last_year)
 
 
 def check_claim_c2(seizures: pd.DataFrame) -> dict:

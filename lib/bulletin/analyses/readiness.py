@@ -201,9 +201,9 @@ def _drug_market(issue: Quarter, tables: Tables, parameters: Mapping[str, Any]) 
 
 def _cannabis(issue: Quarter, tables: Tables, parameters: Mapping[str, Any]) -> Readiness:
     annual_rows = tables["seizures_annual"]
-    first = parameters["first_year"]
-    last = annual.last_data_year(issue, parameters["last_year"])
-    herb_from, herb_to = cannabis.herb_years(last)
+    first, last = cannabis.years_shown(annual_rows, issue, parameters["first_year"],
+                                       parameters["last_year"])
+    herb_from, herb_to = cannabis.herb_years(annual_rows, last)
     shares = annual.select_rows(annual_rows, annual.Selection(cannabis.ALL_DRUGS, first, last))
     herb = annual.select_rows(annual_rows, annual.Selection(cannabis.HERB, herb_from, herb_to))
     part, missing, gaps = _yearly("seizures_annual", shares, first, last,
@@ -336,7 +336,7 @@ ANALYSES: dict[str, Analysis] = {
         ("first_year", "last_year"), _drug_market,
     ),
     "03_cannabis": Analysis(
-        ("seizures_annual",), (annual.last_data_year, cannabis.herb_years, annual.select_rows),
+        ("seizures_annual",), (cannabis.years_shown, cannabis.herb_years, annual.select_rows),
         ("first_year", "last_year"), _cannabis,
     ),
     "04_heroin_northern_route": Analysis(
