@@ -182,6 +182,29 @@ def test_shares_held_flat_by_a_reconstruction_are_not_drawn():
     assert "Not drawn: women 2010-2013; juveniles 2010-2013" in note
 
 
+def test_each_year_of_the_period_without_a_point_on_the_share_chart_says_why():
+    """A future issue's period runs past the figures (2024-Q3's to 2023, the shares to 2022): the
+    year keeps its slot, marked "no data"; a gap inside the period breaks the lines instead of
+    joining the years around it; years held flat say "not drawn" in their slots too."""
+    flat = series([19000, 18000, 17000, 16000, 14000, 11800, 12375])
+    mixed = flat.assign(status=["official" if y >= 2014 else "reconstructed" for y in flat["year"]])
+    mixed = mixed[mixed["year"] != 2015]  # nothing for 2015
+    fig = arrests_charts.plot_shares(mixed, 2010, 2018, title="Shares")
+    ax = fig.axes[0]
+    marks = {round(t.get_position()[0]): t.get_text() for t in ax.texts}
+    assert marks == {2010: "not drawn", 2011: "not drawn", 2012: "not drawn", 2013: "not drawn",
+                     2015: "no data", 2017: "no data", 2018: "no data"}
+    assert list(ax.get_xticks()) == list(range(2010, 2019))
+    women = ax.get_lines()[0]
+    points = dict(zip((int(x) for x in women.get_xdata()), women.get_ydata(), strict=True))
+    assert pd.isna(points[2015]) and not pd.isna(points[2014]) and not pd.isna(points[2016])
+    note = " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+    assert "No figures at all for 2015, 2017-2018." in note
+    persons = arrests_charts.plot_persons_by_country(mixed, 2010, 2018, title="Persons")
+    note = " ".join(t.get_text() for t in persons.texts).replace("\n", " ")
+    assert "No figures at all for 2015, 2017-2018." in note
+
+
 FLAGS = [{"key": {"country": "KGZ", "year": 2016, "offence_type": "trafficking"},
           "values": {"total": 8841, "adults": 816},
           "reason": "adults are a tenth of the persons"},

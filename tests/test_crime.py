@@ -253,10 +253,14 @@ def test_years_of_the_period_without_figures_are_said_in_the_charts_and_tables(o
     def no_data(fig) -> set[int]:
         return {round(t.get_position()[0]) for t in fig.axes[0].texts if t.get_text() == "no data"}
 
-    assert no_data(crime_charts.plot_offences_by_country(offences, 2014, 2017, title="t")) == {
-        2014, 2017}
-    assert no_data(crime_charts.plot_shares_by_type(offences, 2014, 2017, title="t")) == {
-        2014, 2017}
+    def note(fig) -> str:  # under the chart, and in its caption and alt text
+        return " ".join(t.get_text() for t in fig.texts).replace("\n", " ")
+
+    for plot in (crime_charts.plot_offences_by_country, crime_charts.plot_shares_by_type):
+        fig = plot(offences, 2014, 2017, title="t")
+        assert no_data(fig) == {2014, 2017}
+        assert "No figures at all for 2014, 2017." in note(fig)
+        assert "No figures at all" not in note(plot(offences, 2015, 2016, title="t"))
     table = crime.offences_by_country_table(offences, 2014, 2017).set_index("Country")
     assert list(table.columns) == ["2014", "2015", "2016", "2017"]
     assert set(table["2017"]) == {"–"} and table.at["Kyrgyzstan", "2016"] == "50"

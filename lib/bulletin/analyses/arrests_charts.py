@@ -21,7 +21,12 @@ from bulletin.analyses.arrests import (
     shares_of_women_and_juveniles,
     turning_years,
 )
-from bulletin.analyses.crime_charts import legend_with_status, not_drawn_note, stack_by_country
+from bulletin.analyses.crime_charts import (
+    empty_slots_note,
+    legend_with_status,
+    no_figures_note,
+    stack_by_country,
+)
 from bulletin.analyses.series import (
     TOTAL,
     persons_by_country_year,
@@ -35,7 +40,7 @@ from bulletin.data.trust import (
     repeated_reconstructed,
     statuses,
 )
-from bulletin.publish.charts import finish_chart, new_chart
+from bulletin.publish.charts import finish_chart, mark_no_data, new_chart
 
 FLAT_SHARE = 0.02
 """Reconstructed shares within 2% of their neighbour, or of their run's mean, are one figure held
@@ -86,7 +91,7 @@ def plot_persons_by_country(
         title,
         "Persons arrested (number)",
         describe_sources(rows),
-        " ".join(p for p in (describe_status(rows) + not_drawn_note(totals, years),
+        " ".join(p for p in (describe_status(rows) + empty_slots_note(totals, years),
                              flagged_note(flags or [], first, last)) if p),
         statuses=statuses(rows),
     )
@@ -127,14 +132,19 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int, *, title: str) -> 
     shares = shares_of_women_and_juveniles(rows)
     if shares.empty:
         return None
-    by_year = share_statuses(rows).set_index("year").reindex(shares["year"]).fillna("")
+    # Every year of the period, so that a year without a share breaks the line and keeps its slot.
+    period = list(range(first, last + 1))
+    shares = shares.set_index("year").reindex(period).rename_axis("year").reset_index()
+    by_year = share_statuses(rows).set_index("year").reindex(period).fillna("")
     fig, ax = new_chart(height=4)
     drawn_any, hidden_words = False, []
+    drawn_years: set[int] = set()
     for column, marker, label in (("women", "o", "Women"), ("juveniles", "s", "Juveniles")):
         values = shares[f"{column}_share_pct"]
         status = by_year[f"{column}_status"].tolist()
         hidden = repeated_reconstructed(values.tolist(), status, rel_tol=FLAT_SHARE)
         shown = values.where(~pd.Series(hidden, index=values.index))
+        drawn_years |= set(shares.loc[shown.notna(), "year"].astype(int))
         if hidden and any(hidden):
             years = [int(y) for y, h in zip(shares["year"], hidden, strict=True) if h]
             hidden_words.append(f"{label.lower()} {describe_years(years)}")
@@ -148,8 +158,11 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int, *, title: str) -> 
     if not drawn_any:
         plt.close(fig)
         return None
-    ax.set_xticks(shares["year"].astype(int).tolist())
+    ax.set_xticks(period)
+    ax.set_xlim(first - 0.5, last + 0.5)  # the first and last slots whole, with their words
     ax.set_ylim(bottom=0)
+    with_a_share = shares[["women_share_pct", "juveniles_share_pct"]].notna().any(axis=1)
+    _mark_years_without_a_point(ax, shares["year"].astype(int), with_a_share, drawn_years)
     handles, labels = ax.get_legend_handles_labels()
     if any(is_reconstructed(s) for s in by_year.to_numpy().ravel()):
         handles.append(Line2D([], [], color="grey", marker="o", markerfacecolor="white",
@@ -162,6 +175,7 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int, *, title: str) -> 
             " Not drawn: " + "; ".join(hidden_words) + " (reconstructed by holding the "
             "bulletin's figure flat: not a measure)."
         )
+    note += no_figures_note(period, shares.loc[with_a_share, "year"])
     finish_chart(
         fig,
         ax,
@@ -172,6 +186,20 @@ def plot_shares(arrests: pd.DataFrame, first: int, last: int, *, title: str) -> 
         statuses=statuses(rows),
     )
     return fig
+
+
+def _mark_years_without_a_point(
+    ax: Any, years: pd.Series, with_a_share: pd.Series, drawn_years: set[int]
+) -> None:
+    """Say in each year's slot without a point why it is empty: "no data", or "not drawn".
+
+    "not drawn" where a share exists but is a reconstruction held flat; "no data" where neither
+    share has a figure. A year with one share drawn needs no words: its point stands there.
+    """
+    top = ax.get_ylim()[1]
+    for year, has_figure in zip(years, with_a_share, strict=True):
+        if year not in drawn_years:
+            mark_no_data(ax, year, top, "not drawn" if has_figure else "no data")
 
 
 def shares_not_drawn(arrests: pd.DataFrame, first: int, last: int) -> str:

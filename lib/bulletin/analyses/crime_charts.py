@@ -2,12 +2,14 @@
 
 Counts stacked by country and year, official parts solid and reconstructed ones lighter and
 hatched; a reconstructed figure that only repeats a neighbouring year is not drawn, and the note
-under the chart names it (:func:`not_drawn_note`). The shares of the national offence types by
+under the chart names it, and the years without any figure (:func:`empty_slots_note`). The shares of the national offence types by
 year, hatched where reconstructed. The arrests page (:mod:`bulletin.analyses.arrests`) draws with the same
 helpers.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -25,6 +27,7 @@ from bulletin.analyses.series import (
     offence_types,
     rows_in_period,
 )
+from bulletin.core.sentences import describe_gaps
 from bulletin.core.wording import (
     describe_years,
 )
@@ -114,19 +117,37 @@ def not_drawn(totals: pd.DataFrame, years: list[int]) -> dict[str, list[bool]]:
     return hidden
 
 
-def not_drawn_note(totals: pd.DataFrame, years: list[int]) -> str:
-    """The note under a chart naming the figures left undrawn ("" when none)."""
+def empty_slots_note(totals: pd.DataFrame, years: list[int]) -> str:
+    """The note under a chart naming why slots are empty ("" when none is).
+
+    The figures left undrawn (copies of a neighbouring year), and the years without any figure,
+    which the chart marks "no data": a reader of the caption or the alt text learns them too.
+    """
     parts = [
         f"{country_name(country)} {describe_years([y for y, h in zip(years, flags, strict=True) if h])}"
         for country, flags in not_drawn(totals, years).items()
         if any(flags)
     ]
-    if not parts:
-        return ""
-    return (
-        " Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring year's "
-        "figure: not a measure)."
-    )
+    note = ""
+    if parts:
+        note += (
+            " Not drawn: " + "; ".join(parts) + " (reconstructed by repeating a neighbouring "
+            "year's figure: not a measure)."
+        )
+    return note + no_figures_note(years, totals.loc[totals["count"].notna(), "year"])
+
+
+def no_figures_note(years: list[int], with_figures: Iterable[int]) -> str:
+    """" No figures at all for 2022-2023." for the years shown that have no figure ("" if none).
+
+    >>> no_figures_note([2020, 2021, 2022, 2023], [2020, 2021])
+    ' No figures at all for 2022-2023.'
+    >>> no_figures_note([2020], [2020])
+    ''
+    """
+    known = {int(year) for year in with_figures}
+    empty = [year for year in years if year not in known]
+    return " " + describe_gaps([], empty) if empty else ""
 
 
 def plot_offences_by_country(
@@ -152,7 +173,7 @@ def plot_offences_by_country(
         title,
         "Reported offences (number)",
         describe_sources(rows),
-        describe_status(rows) + not_drawn_note(totals, years),
+        describe_status(rows) + empty_slots_note(totals, years),
         statuses=statuses(rows),
     )
     return fig
@@ -236,7 +257,7 @@ def plot_shares_by_type(
         "Share of offences (%)",
         describe_sources(national)
         + f" Countries whose offences are broken down by national type: {countries}.",
-        describe_status(national),
+        describe_status(national) + no_figures_note(years, shares["year"]),
         statuses=statuses(national),
     )
     return fig
