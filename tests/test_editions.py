@@ -150,9 +150,20 @@ def test_reporting_summary_counts_what_the_country_reports() -> None:
                "periods_reported": 7, "periods_official": 4},
     }
     text = words.reporting_summary(records, "TKM")
-    assert text.startswith("Turkmenistan has a figure for the period shown in one of the two "
+    assert text.startswith("Turkmenistan has a figure for the latest period of one of the two "
                            "analyses by country; none for the drug seizures.")
     assert "a figure for 11 (about 92%) and an official one for 4 (about 33%)" in text
+    # Not "in zero of the two analyses", nor "in two of the two".
+    nothing = {k: {**r, "value": None} for k, r in records.items()}
+    assert words.reporting_summary(nothing, "TKM").startswith(
+        "Turkmenistan has no figure for the latest period of any of the two analyses by country: "
+        "drug seizures and drug-related offences.")
+    every = {k: {**r, "value": 1} for k, r in records.items()}
+    assert words.reporting_summary(every, "TKM").startswith(
+        "Turkmenistan has a figure for the latest period of both analyses by country.")
+    assert words.reporting_summary({"06": every["06"]}, "TKM").startswith(
+        "Turkmenistan has a figure for the latest period of the analysis by country. Of the 7 years "
+        "and quarters that analysis shows")
 
 
 def test_the_masthead_and_title_name_the_edition_and_a_regional_page_is_restamped() -> None:

@@ -115,7 +115,7 @@ def test_turkmenistan_edition_says_how_little_it_reports(reports: Path) -> None:
     assert count == regional  # no chart of its own, the region's as before
     assert _figures(tkm)["tkm_seizures_quarter_all_drugs_t"]["value"] is None
     front = _text(tkm / "index.html")
-    assert "Turkmenistan has a figure for the period shown in five of the eight analyses by country; " \
+    assert "Turkmenistan has a figure for the latest period of five of the eight analyses by country; " \
            "none for the drug seizures, victims of domestic violence and women among certified police officers." in front
     assert "still the bulletin's regional statements, left as they are" in front
 

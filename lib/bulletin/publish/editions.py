@@ -187,14 +187,22 @@ def reporting_summary(records: Mapping[str, Mapping[str, Any]], country: str) ->
     shown = sum(int(r.get("periods_shown") or 0) for r in records.values())
     reported = sum(int(r.get("periods_reported") or 0) for r in records.values())
     official = sum(int(r.get("periods_official") or 0) for r in records.values())
-    text = (
-        f"{name} has a figure for the period shown in {number_in_words(len(with_figures))} of the "
-        f"{number_in_words(len(records))} analyses by country"
-    )
-    text += f"; none for the {join_words(none)}." if none else "."
+    count, of = len(records), number_in_words(len(records))
+    if not with_figures:
+        scope = "the analysis" if count == 1 else f"any of the {of} analyses"
+        text = f"{name} has no figure for the latest period of {scope} by country: {join_words(none)}."
+    elif not none:
+        scope = {1: "the analysis", 2: "both analyses"}.get(count, f"all {of} analyses")
+        text = f"{name} has a figure for the latest period of {scope} by country."
+    else:
+        text = (
+            f"{name} has a figure for the latest period of {number_in_words(len(with_figures))} of "
+            f"the {of} analyses by country; none for the {join_words(none)}."
+        )
     if shown:
         text += (
-            f" Of the {plain_number(shown, 0)} years and quarters those analyses show, {name} has "
+            f" Of the {plain_number(shown, 0)} years and quarters "
+            f"{'that analysis shows' if count == 1 else 'those analyses show'}, {name} has "
             f"a figure for {plain_number(reported, 0)} ({describe_percent(100 * reported / shown)})"
             f" and an official one for {plain_number(official, 0)} "
             f"({describe_percent(100 * official / shown)}): the others are missing, or the "
