@@ -263,3 +263,13 @@ def test_a_command_that_writes_a_notebook_does_not_build_jsonschemas_iri_grammar
         "print(json.dumps([status, 'nbformat' in sys.modules, sys.modules.get('rfc3987_syntax', 0)]))")
     assert found == [0, True, None], found
     assert (tmp_path / "12_probe.ipynb").is_file()
+
+
+def test_papermill_and_jupyterlab_do_not_build_jsonschemas_iri_grammar():
+    # Their commands are not ours, so main()'s skip cannot reach them: importing nbformat there
+    # built rfc3987-syntax's grammar (2.4 s alone, 8 s on a busy 2-core machine; papermill --help
+    # took 12 s). pyproject pins a jsonschema that does not import it (jsonschema#1428).
+    found = _in_fresh_process(
+        "import json, sys\nimport nbformat, jsonschema, papermill\n"
+        "print(json.dumps(sorted(m for m in ('lark', 'rfc3987_syntax') if m in sys.modules)))")
+    assert found == [], f"importing nbformat built the IRI grammar: {found}"
