@@ -163,7 +163,10 @@ def test_chart_note_names_gaps_and_explains_the_marks(seizures):
 def test_table_note_comes_with_the_statuses_of_its_rows(seizures):
     note, statuses = annual.table_note(seizures, OPIATES)
     chart_source, chart_status, chart_statuses = annual.chart_note(seizures, OPIATES)
-    assert note.startswith(f"{chart_source} {chart_status}")
+    # The chart's lines, but for the key to the marks above its bars: a table has no bars.
+    bar_key = " n/5 above a bar: figures for only n of the 5 countries (the others missing, not zero)."
+    assert bar_key in chart_status and "above a bar" not in note
+    assert note.startswith(f"{chart_source} {chart_status.replace(bar_key, '')}")
     rows = annual.select_rows(seizures, OPIATES)
     assert statuses == chart_statuses == sorted(set(rows["status"]))
 
