@@ -70,10 +70,28 @@ def first_year_shown(annual: pd.DataFrame, drugs: Sequence[str], first_year: int
     >>> first_year_shown(rows, ["opium"], 2001) is None
     True
     """
-    rows = annual[annual["drug"].isin(drugs) & annual["country"].isin(CENTRAL_ASIA)]
-    if rows.empty:
-        return None
-    return max(first_year, int(rows["year"].min()))
+    years = _years_of_the_five(annual, drugs)
+    return None if years.empty else max(first_year, int(years.min()))
+
+
+def last_year_with_figures(annual: pd.DataFrame, drugs: Sequence[str], up_to: int) -> int | None:
+    """The latest year up to ``up_to`` in which one of the five has a figure for the drugs.
+
+    None when none has. A window a page names ends there rather than on years nobody has
+    figures for (an issue whose period runs past the data).
+
+    >>> rows = pd.DataFrame({"country": ["KAZ", "RUS"], "drug": ["heroin"] * 2, "year": [2022, 2023]})
+    >>> last_year_with_figures(rows, ["heroin"], 2023), last_year_with_figures(rows, ["heroin"], 2021)
+    (2022, None)
+    """
+    years = _years_of_the_five(annual, drugs)
+    years = years[years <= up_to]
+    return None if years.empty else int(years.max())
+
+
+def _years_of_the_five(annual: pd.DataFrame, drugs: Sequence[str]) -> pd.Series:
+    """The years of the five countries' rows for the drugs (one per row)."""
+    return annual.loc[annual["drug"].isin(drugs) & annual["country"].isin(CENTRAL_ASIA), "year"]
 
 
 @dataclass(frozen=True)

@@ -308,12 +308,7 @@ def herb_years(seizures: pd.DataFrame, last_year: int) -> tuple[int, int]:
     figures to 2022) would otherwise name years nobody has figures for. Without any herb figure,
     it is the last five years to ``last_year``.
     """
-    rows = seizures[
-        seizures["drug"].isin(HERB)
-        & seizures["country"].isin(CENTRAL_ASIA)
-        & (seizures["year"] <= last_year)
-    ]
-    last = int(rows["year"].max()) if not rows.empty else last_year
+    last = annual.last_year_with_figures(seizures, HERB, last_year) or last_year
     return last - HERB_YEARS + 1, last
 
 

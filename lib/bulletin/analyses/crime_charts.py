@@ -2,9 +2,9 @@
 
 Counts stacked by country and year, official parts solid and reconstructed ones lighter and
 hatched; a reconstructed figure that only repeats a neighbouring year is not drawn, and the note
-under the chart names it, and the years without any figure (:func:`empty_slots_note`). The shares of the national offence types by
-year, hatched where reconstructed. The arrests page (:mod:`bulletin.analyses.arrests`) draws with the same
-helpers.
+under the chart names it and the years without any figure (:func:`empty_slots_note`). The shares
+of the national offence types by year, hatched where reconstructed. The arrests page
+(:mod:`bulletin.analyses.arrests`) draws with the same helpers.
 """
 
 from __future__ import annotations
