@@ -13,7 +13,7 @@ else:  # Python 3.10, which the README promises: tomli is the same parser (dev e
 from bulletin.core.paths import PROJECT_ROOT
 
 # conda-forge names that differ from PyPI's.
-CONDA_TO_PYPI = {"python-duckdb": "duckdb"}
+CONDA_TO_PYPI = {"python-duckdb": "duckdb", "python-isal": "isal"}
 
 
 def _name(requirement: str) -> str:

@@ -15,7 +15,6 @@ without being unpacked to disk.
 from __future__ import annotations
 
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -25,7 +24,12 @@ import pandas as pd
 
 from bulletin.core.csv_records import CsvRecordError, csv_records
 from bulletin.core.problems import Problem
-from bulletin.data.importers.archives import archive_members, is_workbook_archive, is_xlsx
+from bulletin.data.importers.archives import (
+    archive_members,
+    is_workbook_archive,
+    is_xlsx,
+    open_member,
+)
 from bulletin.data.importers.base import ImportRefusedError, refuse
 
 NUMBER = r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -47,13 +51,7 @@ class ArchivedText:
 
     def open(self) -> BinaryIO:
         """The file's bytes as a stream, inflated as it is read (closing it closes the archive)."""
-        archive = zipfile.ZipFile(self.path)
-        try:
-            stream = archive.open(self.filename)
-        except BaseException:
-            archive.close()
-            raise
-        return _Closing(stream, archive)
+        return open_member(self.path, self.filename)
 
     def head(self, size: int) -> bytes:
         """The first ``size`` bytes of the file."""
@@ -64,33 +62,6 @@ class ArchivedText:
         """The whole file."""
         with self.open() as stream:
             return stream.read()
-
-
-class _Closing:
-    """A member's stream that closes its archive with it."""
-
-    def __init__(self, stream, archive: zipfile.ZipFile):
-        self._stream, self._archive = stream, archive
-
-    def read(self, size: int = -1) -> bytes:
-        return self._stream.read(size)
-
-    def readable(self) -> bool:
-        return True
-
-    @property
-    def closed(self) -> bool:
-        return self._stream.closed
-
-    def close(self) -> None:
-        self._stream.close()
-        self._archive.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
 
 
 def archived_text(path: Path) -> ArchivedText | None:
