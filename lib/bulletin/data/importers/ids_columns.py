@@ -107,6 +107,18 @@ class _Conversion:
         """Leave out the rows of ``mask`` still kept, counted under ``reason``."""
         _drop(self.report, self.keep, mask, reason, self.lines)
 
+    def flagged(self, flags: list[bool], indices: np.ndarray) -> np.ndarray:
+        """A flag per distinct value spread to the rows still kept (False at the others).
+
+        Only the kept rows are looked up: once the scope has left most of a file out, the later
+        steps touch a fraction of its rows.
+        """
+        out = np.zeros(self.rows, dtype=bool)
+        if flags:
+            kept = np.flatnonzero(self.keep)
+            out[kept] = np.asarray(flags, dtype=bool).take(indices.take(kept))
+        return out
+
 
 def convert(
     path: Path,
@@ -212,7 +224,8 @@ def _seizing_countries(step: _Conversion) -> tuple[list, np.ndarray]:
         step.upper["COUNTRY"], lambda v: _country(v, names), UNMAPPED_COUNTRY
     )
     step.drop(
-        _per_row([m == "" for m in seizing], indices), "seizing country without an ISO 3166 code"
+        step.flagged([m == "" for m in seizing], indices),
+        "seizing country without an ISO 3166 code",
     )
     return seizing, indices
 
@@ -251,7 +264,7 @@ def _keep_in_scope(
 
     def touches(values: list, indices: np.ndarray) -> np.ndarray:
         flags = [any(code in scope for code in (v or "").split(";")) for v in values]
-        return _per_row(flags, indices)
+        return step.flagged(flags, indices)
 
     inside = touches(*seizing)
     for values, indices in route.values():
@@ -281,7 +294,7 @@ def _drugs(step: _Conversion) -> tuple[list, np.ndarray]:
     )
     for note in sorted({note for _, role, note in drug_mapped if role != "component"}):
         step.drop(
-            _per_row([role != "component" and n == note for _, role, n in drug_mapped], indices),
+            step.flagged([role != "component" and n == note for _, role, n in drug_mapped], indices),
             f"not a drug of the vocabulary: {note or 'excluded in drug_names_ids.csv'}",
         )
     return [drug for drug, _, _ in drug_mapped], indices
@@ -301,7 +314,7 @@ def _kilograms(step: _Conversion) -> np.ndarray:
         "a unit of mass (Gram, Kilogram, Ton...), of count (Unit, Tablet...), of volume "
         "(Litre...) or of area (Acres...)",
     )
-    step.drop(_per_row([kind == "no unit" for kind, _ in kinds], unit_idx), "no unit (empty cell)")
+    step.drop(step.flagged([kind == "no unit" for kind, _ in kinds], unit_idx), "no unit (empty cell)")
     amount = step.parsed.raw.column(step.upper["AMOUNT"]).to_numpy()
     missing_amount = np.isnan(amount)
     step.drop(missing_amount, "no amount (empty cell)")
@@ -363,7 +376,7 @@ def _dates(step: _Conversion) -> tuple[list[str], np.ndarray]:
     date_dictionary = dates + years
     no_date_code = np.array([d == "" for d in dates])
     combined_idx = np.where(no_date_code[date_idx], year_idx + len(dates), date_idx)
-    step.drop(np.array([d == "" for d in date_dictionary])[combined_idx], "no date and no year")
+    step.drop(step.flagged([d == "" for d in date_dictionary], combined_idx), "no date and no year")
     return date_dictionary, combined_idx
 
 
@@ -416,13 +429,6 @@ def _case_ids(step: _Conversion, id_column: str) -> pa.Array:
             ]
         )
     return ids
-
-
-def _per_row(flags: list[bool], indices: np.ndarray) -> np.ndarray:
-    """A per-value flag spread to the rows through their dictionary indices."""
-    if not flags:
-        return np.zeros(len(indices), dtype=bool)
-    return np.asarray(flags, dtype=bool)[indices]
 
 
 def _normal_values(
