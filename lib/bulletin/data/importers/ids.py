@@ -272,9 +272,10 @@ def _named_twice(path: Path, header: list[str]) -> list[Problem]:
 def _first_identical(parsed: Parsed) -> np.ndarray:
     """For each row, the first row identical to it in every column (itself if none before).
 
-    Rows are hashed from their columns' dictionary indices (amounts by their bits) and the
-    hashes factorised; every row is then checked against the first row of its hash, and a
-    collision (two different rows with one hash) falls back to an exact sort of the rows.
+    Rows are hashed from their columns' dictionary indices (amounts by their bits) and sorted by
+    their hash (a sort of 64-bit integers is quicker than a hash table of them); every row is
+    then checked against the first row of its hash, and a collision (two different rows with one
+    hash) falls back to an exact sort of the rows.
     """
     raw = parsed.raw
     n = raw.num_rows
@@ -297,10 +298,11 @@ def _first_identical(parsed: Parsed) -> np.ndarray:
         columns.append(values)
         hashed *= _MIX
         hashed += values.astype(np.uint64)
-    codes, uniques = pd.factorize(hashed)
-    first = np.empty(len(uniques), dtype=np.int64)
-    first[codes[::-1]] = np.arange(n - 1, -1, -1)  # the last write, the smallest row, wins
-    first_of = first[codes]
+    order = np.argsort(hashed)  # the rows of one hash side by side, in no particular order
+    ordered = hashed[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    first_of = np.empty(n, dtype=np.int64)
+    first_of[order] = np.repeat(np.minimum.reduceat(order, starts), np.diff(starts, append=n))
     # A row that is the first of its hash is itself; only the others need checking.
     repeating = np.flatnonzero(first_of != np.arange(n))
     earlier = first_of[repeating]
