@@ -55,9 +55,6 @@ from bulletin.data.vocab import DEFAULT_SCOPE, BrokenReferenceError
 
 log = logging.getLogger(__name__)
 
-"""Countries kept by default: the bulletin's five, and its neighbours the Russian Federation and
-Afghanistan (``--countries all`` keeps every country of a file)."""
-
 # What a reader may raise on content it did not expect. A refusal names the file; --debug shows
 # where the reader stopped (for a bug report, when the file is as the format says).
 _MALFORMED_INPUT = (
