@@ -49,21 +49,23 @@ DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 def categorical_rules() -> dict[str, tuple[bool, Callable[[str], bool], str]]:
     """Each coded column: whether it may be empty, its rule and what it expects, in words.
 
-    Made when asked: what a country or drug column expects names the vocabulary file in use.
+    Made when asked, from the vocabulary files in use (which a country or drug column's rule
+    reads, and what it expects names).
     """
     country_rule = f"an ISO3 code listed in {reference_file('countries')}"
+    codes, known_drugs, date = country_codes(), frozenset(drugs()), re.compile(DATE)
     return {
         "date": (
             False,
-            lambda v: re.match(DATE, v) is not None,
+            lambda v: date.match(v) is not None,
             "a date as YYYY-MM-DD, YYYY-MM or YYYY",
         ),
-        "country": (False, lambda v: v in country_codes(), country_rule),
-        "drug": (False, lambda v: v in drugs(), f"a drug listed in {reference_file('drugs')}"),
-        "producing_country": (True, lambda v: v in country_codes(), country_rule),
-        "departure_country": (True, lambda v: v in country_codes(), country_rule),
+        "country": (False, lambda v: v in codes, country_rule),
+        "drug": (False, lambda v: v in known_drugs, f"a drug listed in {reference_file('drugs')}"),
+        "producing_country": (True, lambda v: v in codes, country_rule),
+        "departure_country": (True, lambda v: v in codes, country_rule),
         "transit_countries": (True, is_country_route, country_route_rule()),
-        "destination_country": (True, lambda v: v in country_codes(), country_rule),
+        "destination_country": (True, lambda v: v in codes, country_rule),
         "source": (False, lambda v: len(v) >= 1, "the publication the row comes from"),
         "status": (False, lambda v: v in STATUSES, "one of " + ", ".join(STATUSES)),
     }
@@ -351,7 +353,7 @@ def duplicate_problems(ids: pa.ChunkedArray) -> list[Problem]:
     ascending = pc.all(pc.greater(flat[1:], flat[:-1])).as_py()
     if ascending:
         return []
-    if pc.count_distinct(flat).as_py() == len(flat):
+    if len(pc.unique(flat)) == len(flat):  # quicker than count_distinct (pyarrow 26)
         return []
     values = flat.to_numpy(zero_copy_only=False)
     order = np.argsort(values, kind="stable")
