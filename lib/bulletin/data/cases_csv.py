@@ -102,7 +102,12 @@ def _blank_dictionary_as_null(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
 
 
 def _decimal_text(kg: pa.ChunkedArray) -> pa.ChunkedArray:
-    """Kilograms as text that always reads back as a decimal number ("1.0", not "1")."""
+    """Kilograms as text that always reads back as a decimal number ("1.0", not "1").
+
+    >>> _decimal_text(pa.chunked_array([[2.0, -0.0, 0.25, 1e21, float("nan"), None]])).to_pylist()
+    ['2.0', '-0.0', '0.25', '1e+21', 'nan', None]
+    """
     text = pc.cast(kg, pa.string())
-    plain = pc.invert(pc.match_substring_regex(text, r"[.eEn]"))
+    # Digits alone (after a minus): not "1.5", "1e+21", "inf" or "nan".
+    plain = pc.ascii_is_decimal(pc.ascii_ltrim(text, "-"))
     return pc.if_else(plain, pc.binary_join_element_wise(text, ".0", ""), text)
