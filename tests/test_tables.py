@@ -295,6 +295,41 @@ def test_seizure_cases_written_spreadsheet_safe_and_read_back_unchanged(tmp_path
     assert load_table("seizure_cases", out)["source"].tolist() == [FORMULA, "plain"]
 
 
+def test_seizure_cases_written_batch_by_batch_are_the_csv_of_the_whole_table(monkeypatch):
+    """The writer decodes dictionary columns a batch at a time: the file is pyarrow's CSV of the
+    whole table, byte for byte, whatever the batches and the chunks' own dictionaries."""
+    import io
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    from bulletin.data import cases_csv
+
+    def chunk(first: int, countries: list[str]) -> pa.Table:
+        rows = len(countries)
+        return pa.table(
+            {
+                "case_id": [f"C-{first + i:03d}" for i in range(rows)],
+                "country": pa.array(countries).dictionary_encode(),
+                "kg": pa.array([None if i == 1 else 0.5 * i for i in range(rows)]),
+                "transit_countries": pa.array([None, "KAZ;RUS"] * (rows // 2)).dictionary_encode(),
+            }
+        )
+
+    table = pa.concat_tables([chunk(0, ["KGZ", "TJK"] * 4), chunk(8, ["UZB", "KGZ", "AFG", "RUS"])])
+    assert table.column("country").num_chunks == 2  # two dictionaries, in different orders
+    expected = io.BytesIO()
+    pacsv.write_csv(table, expected)
+    for rows in (3, 5, 12, 65_536):
+        monkeypatch.setattr(cases_csv, "_BATCH_ROWS", rows)
+        written = io.BytesIO()
+        cases_csv._write_csv(table, written)
+        assert written.getvalue() == expected.getvalue(), rows
+    empty = io.BytesIO()
+    cases_csv._write_csv(table.slice(0, 0), empty)
+    assert empty.getvalue() == b'"case_id","country","kg","transit_countries"\n'
+
+
 def test_seizure_cases_problems_name_the_editor_s_line(tmp_path):
     from bulletin.data import cases
 
