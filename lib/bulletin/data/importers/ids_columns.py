@@ -110,13 +110,17 @@ class _Conversion:
     def flagged(self, flags: list[bool], indices: np.ndarray) -> np.ndarray:
         """A flag per distinct value spread to the rows still kept (False at the others).
 
-        Only the kept rows are looked up: once the scope has left most of a file out, the later
+        Once the scope has left most of a file out, only the kept rows are looked up: the later
         steps touch a fraction of its rows.
         """
+        if not flags:
+            return np.zeros(self.rows, dtype=bool)
+        values = np.asarray(flags, dtype=bool)
+        if 2 * np.count_nonzero(self.keep) > self.rows:
+            return values.take(indices) & self.keep
         out = np.zeros(self.rows, dtype=bool)
-        if flags:
-            kept = np.flatnonzero(self.keep)
-            out[kept] = np.asarray(flags, dtype=bool).take(indices.take(kept))
+        kept = np.flatnonzero(self.keep)
+        out[kept] = values.take(indices.take(kept))
         return out
 
 
