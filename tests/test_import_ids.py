@@ -290,6 +290,34 @@ def test_case_ids_are_the_lines_cases_begin_on(official_dir: Path, real) -> None
         assert countries[fields[2].casefold()] == country
 
 
+@pytest.mark.parametrize("zipped", [True, False])
+def test_the_case_after_a_cell_spanning_lines_begins_a_line_later(
+    tmp_path: Path, zipped: bool
+) -> None:
+    """Without a case id, a case is named by its line: the case right after a quoted cell that
+    spans lines (its newline counted as the zip is inflated, or found in the file) too."""
+    import zipfile
+
+    rows = [
+        "SEIZURE_DATE;COUNTRY;PLACE;DRUG_NAME;AMOUNT;DRUG_UNIT",
+        "2016-03-01;Kyrgyzstan;Osh;Heroin;1.5;Gram",
+        '2016-03-02;Kyrgyzstan;"Bishkek\nairport";Heroin;2.5;Gram',
+        "2016-03-03;Kyrgyzstan;Naryn;Heroin;3.5;Gram",
+        '2016-03-04;Kyrgyzstan;"two\nmore\nlines";Heroin;4.5;Gram',
+        "2016-03-05;Kyrgyzstan;Osh;Heroin;5.5;Gram",
+    ]
+    text = "\n".join(rows) + "\n"
+    path = tmp_path / ("ids_export.zip" if zipped else "ids_export.csv")
+    if zipped:
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr("ids_export.csv", text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    import_files([path], tmp_path / "data")
+    cases = load_table("seizure_cases", tmp_path / "data").sort_values("kg")
+    assert cases["case_id"].tolist() == [f"ids_export-{line}" for line in (2, 3, 5, 6, 9)]
+
+
 def test_record_lines_count_quoted_newlines_and_blank_lines() -> None:
     from bulletin.data.importers.ids_lines import record_lines
 

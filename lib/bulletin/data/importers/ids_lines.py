@@ -119,18 +119,19 @@ class CountingStream:
         """Whether the bytes read so far end with a newline."""
         return self.last == b"\n"
 
-    def lines(self, rows: int) -> np.ndarray | None:
-        """The line each of ``rows`` parsed rows begins on; None when the counts do not add up.
+    def shifts(self, rows: int) -> np.ndarray | None:
+        """Where newlines inside quotes push rows down a line; None when the counts do not add up.
 
-        They do not add up with blank lines, another line ending or an unclosed quote.
+        Of ``rows`` parsed rows, row r begins on line ``r + 2`` plus the number of these values
+        at or below r (:meth:`Lines.of`). The counts do not add up with blank lines, another line
+        ending or an unclosed quote.
         """
         extras = len(self.quoted_newlines)
         last = 0 if self.ends_with_newline or not self.size else 1
         if self.quoted or self.newline_count - extras + last != rows + 1:
             return None
         # The k-th newline inside quotes lies in the record after those ended before it.
-        shifted_from = np.asarray(self.quoted_newlines, dtype=np.int64) - np.arange(extras)
-        return np.arange(rows) + 2 + np.searchsorted(shifted_from, np.arange(rows), side="right")
+        return np.asarray(self.quoted_newlines, dtype=np.int64) - np.arange(extras)
 
 
 def _positions(chunks: list[bytes], starts: list[int]) -> tuple[np.ndarray, np.ndarray]:
@@ -177,22 +178,24 @@ class Lines:
     def __init__(self, path: Path, delimiter: str, rows: int, exact: bool, stream=None):
         """The file, its parsed rows, whether row i is line i + 2 (``exact``), its stream."""
         self.path, self.delimiter, self.rows, self.exact = path, delimiter, rows, exact
-        self.stream = stream  # the CountingStream that kept the file's blocks, if any
-        self._numbers: np.ndarray | None = None
+        self.stream = stream  # the CountingStream that looked at the file, if any
+        self._shifts: np.ndarray | None = None  # from the stream (the lines of the rows asked)
+        self._numbers: np.ndarray | None = None  # otherwise, the line of every row
 
     def of(self, rows: np.ndarray) -> np.ndarray:
         """The line each of some parsed rows (0-based) begins on."""
+        rows = np.asarray(rows)
         if self.exact:
-            return np.asarray(rows) + 2
-        if self._numbers is None:
-            self._numbers = self._find()
-        return self._numbers[np.asarray(rows)]
+            return rows + 2
+        if self._shifts is None and self._numbers is None:
+            self._shifts = self.stream.shifts(self.rows) if self.stream is not None else None
+            if self._shifts is None:
+                self._numbers = self._find()
+        if self._shifts is not None:
+            return rows + 2 + np.searchsorted(self._shifts, rows, side="right")
+        return self._numbers[rows]
 
     def _find(self) -> np.ndarray:
-        if self.stream is not None:
-            found = self.stream.lines(self.rows)
-            if found is not None:
-                return found
         data = read_bytes(self.path)
         chunks, starts, newlines = [data], [0], [data.count(b"\n")]
         quick = _quick_lines(chunks, starts, newlines, self.rows)
