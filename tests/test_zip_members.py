@@ -7,6 +7,7 @@ a damaged or lying archive, never more bytes than the archive's directory declar
 
 from __future__ import annotations
 
+import io
 import random
 import zipfile
 from pathlib import Path
@@ -133,3 +134,40 @@ def test_a_local_header_that_names_another_file_is_a_bad_zip(tmp_path: Path) -> 
         InflatedMember(path, member)
     with zipfile.ZipFile(path) as archive, pytest.raises(zipfile.BadZipFile):
         archive.open("cases.csv")  # as zipfile itself says
+
+
+class _Unseekable(io.RawIOBase):
+    """A file zipfile cannot seek back in: it writes each member's sizes after its data."""
+
+    def __init__(self, path: Path):
+        self.out = path.open("wb")
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        return self.out.write(data)
+
+    def close(self) -> None:
+        self.out.close()
+        super().close()
+
+
+@pytest.mark.parametrize("way", ["data descriptor", "zip64", "UTF-8 name"])
+def test_archives_written_in_other_ways_are_inflated_too(tmp_path: Path, way: str) -> None:
+    path, name, data = tmp_path / "cases.zip", "cases.csv", _csv(20_000)
+    if way == "data descriptor":  # as a program streaming its output writes it
+        with _Unseekable(path) as out, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            with archive.open(name, "w") as member:
+                member.write(data)
+    else:
+        name = "сводка за квартал.csv" if way == "UTF-8 name" else name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+            with archive.open(name, "w", force_zip64=way == "zip64") as member:
+                member.write(data)
+    with zipfile.ZipFile(path) as archive:
+        sizes_after_data = archive.getinfo(name).flag_bits & 0x8
+    assert bool(sizes_after_data) == (way == "data descriptor")
+    with open_member(path, name) as stream:
+        assert isinstance(stream, InflatedMember)
+        assert stream.read() == data
