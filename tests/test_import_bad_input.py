@@ -297,8 +297,17 @@ def test_summary_names_rows_read_kept_and_skipped(tmp_path, data_dir, capsys) ->
         ("country_names.csv", "Narnia,NRN,\n", "codes not in countries.csv: ['NRN']"),
         ("countries.csv", "XKX\n", "1 fields, expected 2 (iso3, name)"),
         ("drug_names_ids.csv", ",,Heroin,heroin,component,\n", "names listed twice on lines"),
+        ("drug_names_ids.csv", ",,Snow,snow,component,\n", "drugs or roles outside the vocab"),
+        ("drug_names_ids.csv", ",,Smack,heroin,main,\n", "drugs or roles outside the vocab"),
     ],
-    ids=["short mapping line", "mapping to no country", "short vocabulary line", "name twice"],
+    ids=[
+        "short mapping line",
+        "mapping to no country",
+        "short vocabulary line",
+        "name twice",
+        "drug outside the vocabulary",
+        "role outside the roles",
+    ],
 )
 def test_a_broken_reference_file_is_named_and_the_input_is_not_blamed(
     tmp_path, data_dir, capsys, name, line, problem

@@ -19,6 +19,7 @@ import csv
 import logging
 import os
 import re
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -138,17 +139,39 @@ def check_reference_folder(folder: Path | str | None = None) -> None:
         _read_vocabulary(str(chosen), path.stem)
 
 
-def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[str, str]]:
-    """One vocabulary's ``key`` and ``value`` columns, row by row."""
+def reference_rows(
+    name: str, columns: Sequence[str], folder: Path | str | None = None
+) -> list[tuple[str, ...]]:
+    """Some columns of one reference file, row by row, as text (read once per folder).
+
+    Without pandas: a command that only maps names (``bulletin import``) does not pay for
+    building a data frame of a file of a few hundred lines.
+
+    Args:
+        name: the file's name without ``.csv``.
+        columns: the columns wanted, in the order of each row's values.
+        folder: the reference folder (default: the one in use).
+
+    Raises:
+        FileNotFoundError: the folder has no such file.
+        BrokenReferenceError: the file has no header, a row whose fields the header does not
+            match, or not one of ``columns`` (naming the file).
+    """
+    folder = str(folder or reference_dir())
     header, rows = _read_vocabulary(folder, name)
-    for column in (key, value):
+    for column in columns:
         if column not in header:
             raise BrokenReferenceError(
                 f"{Path(folder) / f'{name}.csv'}: the reference vocabulary {name!r} has no "
                 f"column {column!r} (its columns: {', '.join(header)})"
             )
-    k, v = header.index(key), header.index(value)
-    return [(row[k], row[v]) for row in rows]
+    at = [header.index(column) for column in columns]
+    return [tuple(row[i] for i in at) for row in rows]
+
+
+def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[str, ...]]:
+    """One vocabulary's ``key`` and ``value`` columns, row by row."""
+    return reference_rows(name, (key, value), folder)
 
 
 def reference_file(name: str) -> str:

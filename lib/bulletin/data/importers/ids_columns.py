@@ -24,7 +24,7 @@ from bulletin.data import cases
 from bulletin.data.importers.base import FileReport, ImportRefusedError
 from bulletin.data.importers.dictionaries import Parsed, first_rows
 from bulletin.data.importers.ids_lines import Lines
-from bulletin.data.importers.mapping import country_lookup, drug_mapping
+from bulletin.data.importers.mapping import country_lookup, drug_names
 from bulletin.data.importers.units import unit_kind
 
 ROUTE = {
@@ -282,14 +282,7 @@ def _keep_in_scope(
 
 def _drugs(step: _Conversion) -> tuple[list, np.ndarray]:
     """The drugs' names in the vocabulary; rows of a name excluded by the mapping left out."""
-    mapping = drug_mapping(RELEASE)
-    by_name = dict(
-        zip(
-            mapping["_name"],
-            zip(mapping["drug"], mapping["role"], mapping["note"], strict=True),
-            strict=True,
-        )
-    )
+    by_name = drug_names(RELEASE)
     drug_mapped, indices = step.mapped(
         step.upper["DRUG_NAME"],
         lambda v: by_name.get(" ".join(v.split()).casefold()),

@@ -23,7 +23,13 @@ import pandas as pd
 from bulletin.core.paths import reference_dir as reference_in_use
 from bulletin.core.problems import Problem
 from bulletin.data.importers.base import ImportRefusedError
-from bulletin.data.vocab import BrokenReferenceError, country_names, drugs, load_reference
+from bulletin.data.vocab import (
+    BrokenReferenceError,
+    country_names,
+    drugs,
+    load_reference,
+    reference_rows,
+)
 
 COUNTRY_NAMES_FILE = "country_names.csv"
 ROLES = ("component", "total", "excluded")
@@ -32,6 +38,11 @@ NO_ISO_CODE = ""
 
 def _normalise(names: pd.Series) -> pd.Series:
     return names.astype("string").str.replace("\xa0", " ").str.strip().str.casefold()
+
+
+def _normal_name(name: str) -> str:
+    """One name as :func:`_normalise` makes a column of them."""
+    return name.replace("\xa0", " ").strip().casefold()
 
 
 def country_lookup(reference_dir: Path | None = None) -> dict[str, str]:
@@ -51,13 +62,13 @@ def country_lookup(reference_dir: Path | None = None) -> dict[str, str]:
 def _country_lookup(reference_dir: Path) -> dict[str, str]:
     lookup = {name.casefold(): iso3 for iso3, name in country_names().items()}
     lookup.update({iso3.casefold(): iso3 for iso3 in country_names()})
-    extra = load_reference(Path(COUNTRY_NAMES_FILE).stem, reference_dir)
-    unknown = sorted(set(extra["iso3"]) - set(country_names()) - {NO_ISO_CODE})
+    extra = reference_rows(Path(COUNTRY_NAMES_FILE).stem, ("name", "iso3"), reference_dir)
+    unknown = sorted({iso3 for _, iso3 in extra} - set(country_names()) - {NO_ISO_CODE})
     if unknown:
         raise BrokenReferenceError(
             f"{reference_dir / COUNTRY_NAMES_FILE}: codes not in countries.csv: {unknown}"
         )
-    lookup.update(zip(extra["name"].str.strip().str.casefold(), extra["iso3"], strict=True))
+    lookup.update((name.strip().casefold(), iso3) for name, iso3 in extra)
     return lookup
 
 
@@ -120,24 +131,50 @@ def drug_mapping(release: str, reference_dir: Path | None = None) -> pd.DataFram
 
 @cache
 def _drug_mapping(release: str, reference_dir: Path) -> pd.DataFrame:
-    path = reference_dir / f"drug_names_{release}.csv"
-    frame = load_reference(path.stem, reference_dir).copy()  # the cached frame stays as read
-    bad_drug = ~frame["drug"].isin(drugs()) & frame["drug"].ne("")
-    bad_role = ~frame["role"].isin(ROLES)
-    if bad_drug.any() or bad_role.any():
-        raise BrokenReferenceError(
-            f"{path}: drugs or roles outside the vocabulary on lines "
-            f"{[int(i) + 2 for i in frame.index[bad_drug | bad_role]]}"
-        )
-    keys = ["group", "subgroup", "name"]
-    for column in keys:
+    drug_names(release, reference_dir)  # checked
+    frame = load_reference(f"drug_names_{release}", reference_dir).copy()  # the cache stays as read
+    for column in _DRUG_KEYS:
         frame[f"_{column}"] = _normalise(frame[column])
-    duplicated = frame.duplicated([f"_{column}" for column in keys])
-    if duplicated.any():
-        raise BrokenReferenceError(
-            f"{path}: names listed twice on lines {[int(i) + 2 for i in frame.index[duplicated]]}"
-        )
     return frame
+
+
+_DRUG_KEYS = ("group", "subgroup", "name")
+
+
+def drug_names(release: str, reference_dir: Path | None = None) -> dict[str, tuple[str, str, str]]:
+    """The drug-name mapping of one release by name alone: ``(drug, role, note)`` by the name.
+
+    The name as :func:`map_drugs` matches it (blanks and case aside); where two groups list one
+    name, the later line wins. Read without pandas (see ``bulletin.data.vocab.reference_rows``).
+
+    Raises:
+        BrokenReferenceError: as :func:`drug_mapping`.
+    """
+    return _drug_names(release, Path(reference_dir or reference_in_use()))
+
+
+@cache
+def _drug_names(release: str, reference_dir: Path) -> dict[str, tuple[str, str, str]]:
+    path = reference_dir / f"drug_names_{release}.csv"
+    rows = reference_rows(path.stem, (*_DRUG_KEYS, "drug", "role", "note"), reference_dir)
+    known = set(drugs())
+    bad = [
+        line
+        for line, (*_, drug, role, _) in enumerate(rows, start=2)
+        if (drug not in known and drug != "") or role not in ROLES
+    ]
+    if bad:
+        raise BrokenReferenceError(f"{path}: drugs or roles outside the vocabulary on lines {bad}")
+    seen: set[tuple[str, ...]] = set()
+    twice = []
+    for line, row in enumerate(rows, start=2):
+        key = tuple(_normal_name(part) for part in row[:3])
+        if key in seen:
+            twice.append(line)
+        seen.add(key)
+    if twice:
+        raise BrokenReferenceError(f"{path}: names listed twice on lines {twice}")
+    return {_normal_name(name): (drug, role, note) for _, _, name, drug, role, note in rows}
 
 
 def map_drugs(
