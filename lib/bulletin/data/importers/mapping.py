@@ -144,8 +144,9 @@ _DRUG_KEYS = ("group", "subgroup", "name")
 def drug_names(release: str, reference_dir: Path | None = None) -> dict[str, tuple[str, str, str]]:
     """The drug-name mapping of one release by name alone: ``(drug, role, note)`` by the name.
 
-    The name as :func:`map_drugs` matches it (blanks and case aside); where two groups list one
-    name, the later line wins. Read without pandas (see ``bulletin.data.vocab.reference_rows``).
+    Names are keyed as :func:`map_drugs` keys them (non-breaking spaces, surrounding blanks and
+    case aside); where two groups list one name, the later line wins (the IDS export names a drug
+    without its group). Read without pandas (see ``bulletin.data.vocab.reference_rows``).
 
     Raises:
         BrokenReferenceError: as :func:`drug_mapping`.
