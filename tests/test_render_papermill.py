@@ -197,6 +197,8 @@ notebook = read_notebooks(folder)[0]
 task = Task(key="k", notebook=notebook, parameters={{"quarter": "2017Q2", "data_dir": str(data)}},
             label="2017-Q2 " + notebook.name)
 outcome = asyncio.run(execute.execute_task(task, None, data, 60, None, temp_root=folder))
+if outcome.error:  # shown by a failing assertion: which cell, and what it said
+    print(json.dumps(outcome.error, default=str)[:2000], file=sys.stderr)
 print(json.dumps([outcome.status, {seen}, kept_waiting]))
 """
 
