@@ -345,6 +345,37 @@ def test_seizure_cases_problems_name_the_editor_s_line(tmp_path):
     assert [(p.line, p.column) for p in caught.value.problems] == [(5, "country")]
 
 
+def test_seizure_cases_each_coded_column_is_checked_against_its_vocabulary(tmp_path):
+    from bulletin.data import cases
+
+    header = (
+        "case_id,date,country,drug,kg,producing_country,departure_country,transit_countries,"
+        "destination_country,source,status"
+    )
+    rows = [
+        "A,2016-03-21,KGZ,heroin,1,AFG,TJK,TJK;KGZ,RUS,s,official",  # line 2: every rule kept
+        "B,2016,KGZ,snow,1,,,,,s,official",
+        "C,2016,KGZ,heroin,1,XXX,,,,s,official",
+        "D,2016,KGZ,heroin,1,,XXX,,,s,official",
+        "E,2016,KGZ,heroin,1,,,KGZ;XXX,,s,official",
+        "F,2016,KGZ,heroin,1,,,,XXX,s,official",
+        "G,21/03/2016,KGZ,heroin,1,,,,,s,official",
+        "H,2016,KGZ,heroin,1,,,,,s,guessed",
+    ]
+    (tmp_path / "seizure_cases.csv").write_text("\n".join([header, *rows]) + "\n")
+    with pytest.raises(TableError) as caught:
+        cases.read_cases(tmp_path)
+    assert sorted((p.line, p.column) for p in caught.value.problems) == [
+        (3, "drug"),
+        (4, "producing_country"),
+        (5, "departure_country"),
+        (6, "transit_countries"),
+        (7, "destination_country"),
+        (8, "date"),
+        (9, "status"),
+    ]
+
+
 def test_shipped_tables_are_written_back_byte_for_byte(tmp_path):
     for name in table_specs():
         path = DATA_DIR / f"{name}.csv"
