@@ -166,16 +166,18 @@ def _drug_names(release: str, reference_dir: Path) -> dict[str, tuple[str, str, 
     ]
     if bad:
         raise BrokenReferenceError(f"{path}: drugs or roles outside the vocabulary on lines {bad}")
+    by_name: dict[str, tuple[str, str, str]] = {}
     seen: set[tuple[str, ...]] = set()
     twice = []
-    for line, row in enumerate(rows, start=2):
-        key = tuple(_normal_name(part) for part in row[:3])
+    for line, (*names, drug, role, note) in enumerate(rows, start=2):
+        key = tuple(_normal_name(part) for part in names)  # group, subgroup, name
         if key in seen:
             twice.append(line)
         seen.add(key)
+        by_name[key[-1]] = (drug, role, note)
     if twice:
         raise BrokenReferenceError(f"{path}: names listed twice on lines {twice}")
-    return {_normal_name(name): (drug, role, note) for _, _, name, drug, role, note in rows}
+    return by_name
 
 
 def map_drugs(
