@@ -22,6 +22,7 @@ the time it takes to read that file.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 from pathlib import Path
@@ -128,7 +129,7 @@ _READ_BLOCK = 1 << 18
 """Compressed bytes read from the archive at a time."""
 
 
-class InflatedMember:
+class InflatedMember(io.RawIOBase):
     """A deflated member of a zip archive, inflated as it is read; a binary stream.
 
     What Python's ``zipfile`` checks, it checks too: the member's local header (its signature and
@@ -140,6 +141,7 @@ class InflatedMember:
 
     def __init__(self, path: Path, member: zipfile.ZipInfo):
         """Open the archive and find the member's compressed bytes."""
+        super().__init__()
         self.name = member.filename
         self._member = member
         self._file = Path(path).open("rb")
@@ -192,22 +194,12 @@ class InflatedMember:
         """Always: a reader."""
         return True
 
-    @property
-    def closed(self) -> bool:
-        """Whether the archive's file is closed."""
-        return self._file.closed
-
     def close(self) -> None:
-        """Close the archive's file."""
-        self._file.close()
-
-    def __enter__(self) -> InflatedMember:
-        """The stream itself."""
-        return self
-
-    def __exit__(self, *exc) -> None:
-        """Close the archive's file."""
-        self.close()
+        """Close the stream and the archive's file."""
+        file = getattr(self, "_file", None)  # None: the archive could not be opened
+        if file is not None:
+            file.close()
+        super().close()
 
 
 def open_member(path: Path, filename: str):
@@ -229,10 +221,11 @@ def open_member(path: Path, filename: str):
         raise
 
 
-class _Closing:
+class _Closing(io.RawIOBase):
     """A member's stream from ``zipfile`` that closes its archive with it."""
 
     def __init__(self, stream, archive: zipfile.ZipFile):
+        super().__init__()
         self._stream, self._archive = stream, archive
 
     def read(self, size: int = -1) -> bytes:
@@ -241,16 +234,7 @@ class _Closing:
     def readable(self) -> bool:
         return True
 
-    @property
-    def closed(self) -> bool:
-        return self._stream.closed
-
     def close(self) -> None:
         self._stream.close()
         self._archive.close()
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        super().close()
