@@ -155,7 +155,7 @@ def test_chart_note_names_gaps_and_explains_the_marks(seizures):
     assert "reconstructed by this project" in status and "(2020)" in status
     assert "Missing, not counted as zero: Tajikistan, opium, 2021; Turkmenistan" in status
     assert "No figures at all for 2022." in status
-    assert "n/5 above a bar" in status
+    assert annual.coverage_note(5) in status and "n/5 above a year: figures for only n" in status
     _, complete, _ = annual.chart_note(seizures, annual.Selection(("heroin", "opium"), 2020, 2020))
     assert "Missing" not in complete and "n/5" not in complete
 
@@ -163,10 +163,10 @@ def test_chart_note_names_gaps_and_explains_the_marks(seizures):
 def test_table_note_comes_with_the_statuses_of_its_rows(seizures):
     note, statuses = annual.table_note(seizures, OPIATES)
     chart_source, chart_status, chart_statuses = annual.chart_note(seizures, OPIATES)
-    # The chart's lines, but for the key to the marks above its bars: a table has no bars.
-    bar_key = " n/5 above a bar: figures for only n of the 5 countries (the others missing, not zero)."
-    assert bar_key in chart_status and "above a bar" not in note
-    assert note.startswith(f"{chart_source} {chart_status.replace(bar_key, '')}")
+    # The chart's lines, but for the key to its coverage marks: a table has no such marks.
+    key = " " + annual.coverage_note(5)
+    assert key in chart_status and "n/5 above a year" in key and "n/5 above" not in note
+    assert note.startswith(f"{chart_source} {chart_status.replace(key, '')}")
     rows = annual.select_rows(seizures, OPIATES)
     assert statuses == chart_statuses == sorted(set(rows["status"]))
 

@@ -264,25 +264,25 @@ def chart_note(seizures: pd.DataFrame, shown: Selection) -> tuple[str, str, list
     :func:`mark_coverage`); the statuses (in order of trust) are those of the same rows, for
     ``finish_chart``'s ``statuses``.
     """
-    rows, details = _rows_and_details(seizures, shown, bars=True)
+    rows, details = _rows_and_details(seizures, shown, chart=True)
     status = " ".join(p for p in (describe_status(rows), *details) if p)
     return describe_sources(rows), status, statuses(rows)
 
 
 def _rows_and_details(
-    seizures: pd.DataFrame, shown: Selection, bars: bool
+    seizures: pd.DataFrame, shown: Selection, chart: bool
 ) -> tuple[pd.DataFrame, list[str]]:
     """The rows behind a chart or table of years, and what its note adds to their status.
 
-    The gaps named, and, under a chart (``bars``), the key to the coverage marks above its bars
-    where some of the five have no figure: a table has no bars, and says its coverage in a column.
+    The gaps named, and, under a chart, the key to the coverage marks above the years where some
+    of the five have no figure: a table has no such marks, and says its coverage in a column.
     """
     rows = select_rows(seizures, shown)
     gaps, empty = find_gaps(seizures, shown)
     details = [describe_gaps(gaps, empty)]
     five = [c for c in shown.countries if c in CENTRAL_ASIA]
     covered = coverage_by_year(seizures, shown.of(five))["countries"]
-    if bars and ((covered > 0) & (covered < len(five))).any():
+    if chart and ((covered > 0) & (covered < len(five))).any():
         details.append(coverage_note(len(five)))
     return rows, details
 
@@ -294,9 +294,9 @@ def table_note(seizures: pd.DataFrame, shown: Selection) -> tuple[str, list[str]
     """The note under a table of years, and the statuses of its rows (``show_table``'s ``statuses``).
 
     The note has the same source and status lines as its chart's (:func:`chart_note`), without
-    the key to the chart's marks above its bars.
+    the key to the chart's coverage marks.
     """
-    rows, details = _rows_and_details(seizures, shown, bars=False)
+    rows, details = _rows_and_details(seizures, shown, chart=False)
     return notes.table_note(rows, *details), statuses(rows)
 
 
@@ -457,8 +457,8 @@ def label_years(ax: Axes, years: Sequence[int]) -> None:
 
 
 def coverage_note(of: int) -> str:
-    """The chart's key to its coverage marks."""
-    return f"n/{of} above a bar: figures for only n of the {of} countries (the others missing, not zero)."
+    """The chart's key to its coverage marks, set above a year's bar or point."""
+    return f"n/{of} above a year: figures for only n of the {of} countries (the others missing, not zero)."
 
 
 def plot_stacked_years(
