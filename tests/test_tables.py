@@ -295,39 +295,135 @@ def test_seizure_cases_written_spreadsheet_safe_and_read_back_unchanged(tmp_path
     assert load_table("seizure_cases", out)["source"].tolist() == [FORMULA, "plain"]
 
 
+def _cases_in_two_chunks():
+    """Rows of ``seizure_cases`` in two chunks whose dictionaries differ, and their text.
+
+    The text is what the file must hold for them (pyarrow's CSV of those values): categories
+    decoded, an empty or missing cell written as nothing, a formula with a leading ``'``,
+    kilograms as decimal numbers.
+    """
+    import pyarrow as pa
+
+    def chunk(first: int, countries: list[str]) -> tuple[pa.Table, pa.Table]:
+        rows = len(countries)
+        ids = [f"C-{first + i:03d}" for i in range(rows)]
+        if first == 0:
+            ids[:2] = ["", "=1+1"]  # in case_id order still: the writer keeps it
+        kg = [None if i == 1 else 0.5 * i for i in range(rows)]
+        transit = [None if first else "", "KAZ;RUS"] * (rows // 2)  # "" is written as nothing
+        rows_in = pa.table(
+            {
+                "case_id": ids,
+                "country": pa.array(countries).dictionary_encode(),
+                "kg": pa.array(kg),
+                "transit_countries": pa.array(transit).dictionary_encode(),
+            }
+        )
+        text = pa.table(
+            {
+                "case_id": ["'=1+1" if i == "=1+1" else i or None for i in ids],
+                "country": countries,
+                "kg": [None if v is None else repr(v) for v in kg],  # "0.0", "1.5", "2.0"
+                "transit_countries": [t or None for t in transit],
+            }
+        )
+        return rows_in, text
+
+    (one, one_text), (two, two_text) = chunk(0, ["KGZ", "TJK"] * 4), chunk(8, ["UZB", "KGZ", "AFG", "RUS"])
+    return pa.concat_tables([one, two]), pa.concat_tables([one_text, two_text])
+
+
 def test_seizure_cases_written_batch_by_batch_are_the_csv_of_the_whole_table(monkeypatch):
-    """The writer decodes dictionary columns a batch at a time: the file is pyarrow's CSV of the
-    whole table, byte for byte, whatever the batches and the chunks' own dictionaries."""
+    """The writer makes the text a batch at a time, on several threads: the file is pyarrow's CSV
+    of the whole table's text, byte for byte, whatever the batches and the chunks' dictionaries."""
     import io
 
-    import pyarrow as pa
     import pyarrow.csv as pacsv
 
     from bulletin.data import cases_csv
 
-    def chunk(first: int, countries: list[str]) -> pa.Table:
-        rows = len(countries)
-        return pa.table(
-            {
-                "case_id": [f"C-{first + i:03d}" for i in range(rows)],
-                "country": pa.array(countries).dictionary_encode(),
-                "kg": pa.array([None if i == 1 else 0.5 * i for i in range(rows)]),
-                "transit_countries": pa.array([None, "KAZ;RUS"] * (rows // 2)).dictionary_encode(),
-            }
-        )
-
-    table = pa.concat_tables([chunk(0, ["KGZ", "TJK"] * 4), chunk(8, ["UZB", "KGZ", "AFG", "RUS"])])
+    table, text = _cases_in_two_chunks()
     assert table.column("country").num_chunks == 2  # two dictionaries, in different orders
     expected = io.BytesIO()
-    pacsv.write_csv(table, expected)
+    pacsv.write_csv(text, expected)
+    assert b'"0.0"' in expected.getvalue() and b"\"'=1+1\"" in expected.getvalue()
     for rows in (3, 5, 12, 65_536):
         monkeypatch.setattr(cases_csv, "_BATCH_ROWS", rows)
         written = io.BytesIO()
-        cases_csv._write_csv(table, written)
+        cases_csv.cases_writer(table)(written)
         assert written.getvalue() == expected.getvalue(), rows
+        backwards = io.BytesIO()
+        cases_csv.cases_writer(table.take(list(range(table.num_rows))[::-1]))(backwards)
+        assert backwards.getvalue() == expected.getvalue(), rows  # sorted by case_id again
     empty = io.BytesIO()
-    cases_csv._write_csv(table.slice(0, 0), empty)
+    cases_csv.cases_writer(table.slice(0, 0))(empty)
     assert empty.getvalue() == b'"case_id","country","kg","transit_countries"\n'
+
+
+def test_seizure_cases_batches_are_written_in_order_whichever_is_ready_first(monkeypatch):
+    """A batch whose text takes longer (the first, here) still comes first in the file."""
+    import io
+    import threading
+
+    from bulletin.data import cases_csv
+
+    table, _ = _cases_in_two_chunks()
+    monkeypatch.setattr(cases_csv, "_BATCH_ROWS", 3)
+    in_order = io.BytesIO()
+    cases_csv.cases_writer(table)(in_order)
+    made = cases_csv._csv_rows
+    later_ones_done = threading.Event()
+    calls = []
+
+    def first_one_last(batch, text):
+        calls.append(batch)
+        if len(calls) == 1:
+            assert later_ones_done.wait(10), "the other batches were not made meanwhile"
+        elif len(calls) == 3:
+            later_ones_done.set()
+        return made(batch, text)
+
+    monkeypatch.setattr(cases_csv, "_csv_rows", first_one_last)
+    monkeypatch.setattr(cases_csv.os, "cpu_count", lambda: 2)
+    delayed = io.BytesIO()
+    cases_csv.cases_writer(table)(delayed)
+    assert delayed.getvalue() == in_order.getvalue()
+
+
+def test_seizure_cases_writer_holds_few_batches_while_the_file_is_slow(monkeypatch):
+    """While the file is slow to take a batch, no more than two batches per thread are made
+    ahead of it: a million cases are not held as text at once."""
+    import io
+    import threading
+
+    from bulletin.data import cases_csv
+
+    table, _ = _cases_in_two_chunks()  # 12 rows: 12 batches of one
+    monkeypatch.setattr(cases_csv, "_BATCH_ROWS", 1)
+    monkeypatch.setattr(cases_csv.os, "cpu_count", lambda: 2)
+    made = cases_csv._csv_rows
+    count = []
+    all_made = threading.Event()
+
+    def counted(batch, text):
+        count.append(1)
+        if len(count) == table.num_rows:
+            all_made.set()
+        return made(batch, text)
+
+    class SlowFile(io.BytesIO):
+        ahead: int | None = None
+
+        def write(self, data: bytes) -> int:
+            if self.tell() and self.ahead is None:  # the first batch, after the header
+                all_made.wait(0.5)  # time enough for the threads to make every batch
+                self.ahead = len(count)
+            return super().write(data)
+
+    monkeypatch.setattr(cases_csv, "_csv_rows", counted)
+    out = SlowFile()
+    cases_csv.cases_writer(table)(out)
+    assert out.ahead is not None and out.ahead <= 2 * 2 + 1, out.ahead
 
 
 def test_seizure_cases_problems_name_the_editor_s_line(tmp_path):

@@ -11,17 +11,19 @@ from __future__ import annotations
 from bulletin.core.files import FORMULA_PATTERN, NUMBER_PATTERN
 
 
-def neutralise_arrow(table):
+def neutralise_arrow(table, *, plain_text: bool = True):
     """:func:`neutralise_cell` on every text cell of an Arrow table (plain or dictionary columns).
 
     Vectorised: a plain text column is matched with two regular expressions; a dictionary column
     is treated on its dictionary, the few distinct values. Number columns are left as they are.
+    ``plain_text=False`` leaves plain text columns as they are too, for a writer that treats them
+    a batch at a time with :func:`neutralise_text`.
 
     >>> import pyarrow as pa
     >>> neutralise_arrow(pa.table({"id": ["=1+1", "-2", "ok"]})).column("id").to_pylist()
     ["'=1+1", '-2', 'ok']
     """
-    return _map_arrow(table, _neutralise_text)
+    return _map_arrow(table, neutralise_text, plain_text=plain_text)
 
 
 def restore_arrow(table):
@@ -29,14 +31,20 @@ def restore_arrow(table):
     return _map_arrow(table, _restore_text)
 
 
-def _neutralise_text(array):
+def neutralise_text(array):
+    """:func:`neutralise_cell` on each value of an Arrow text array (missing values stay missing).
+
+    >>> import pyarrow as pa
+    >>> neutralise_text(pa.array(["+7", "@x", None, "ok"])).to_pylist()
+    ['+7', "'@x", None, 'ok']
+    """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    risky = pc.and_(
-        pc.match_substring_regex(array, FORMULA_PATTERN),
-        pc.invert(pc.match_substring_regex(array, "^" + NUMBER_PATTERN)),
-    )
+    triggers = pc.fill_null(pc.match_substring_regex(array, FORMULA_PATTERN), False)
+    if not pc.any(triggers).as_py():  # most columns: no value even starts like a formula
+        return array
+    risky = pc.and_(triggers, pc.invert(pc.match_substring_regex(array, "^" + NUMBER_PATTERN)))
     risky = pc.fill_null(risky, False)
     if not pc.any(risky).as_py():
         return array
@@ -46,17 +54,17 @@ def _neutralise_text(array):
 def _restore_text(array):
     import pyarrow.compute as pc
 
-    quoted = pc.and_(
-        pc.match_substring_regex(array, "^'" + FORMULA_PATTERN[1:]),
-        pc.invert(pc.match_substring_regex(array, "^'" + NUMBER_PATTERN)),
-    )
+    triggers = pc.fill_null(pc.match_substring_regex(array, "^'" + FORMULA_PATTERN[1:]), False)
+    if not pc.any(triggers).as_py():
+        return array
+    quoted = pc.and_(triggers, pc.invert(pc.match_substring_regex(array, "^'" + NUMBER_PATTERN)))
     quoted = pc.fill_null(quoted, False)
     if not pc.any(quoted).as_py():
         return array
     return pc.if_else(quoted, pc.utf8_slice_codeunits(array, 1), array)
 
 
-def _map_arrow(table, function):
+def _map_arrow(table, function, *, plain_text: bool = True):
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -73,7 +81,7 @@ def _map_arrow(table, function):
                     encoded = pc.take(values, chunk.indices).dictionary_encode()
                     chunks.append(encoded.cast(column.type))
             column = pa.chunked_array(chunks, type=column.type)
-        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        elif plain_text and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
             column = pa.chunked_array(
                 [function(chunk) for chunk in column.chunks], type=column.type
             )
