@@ -390,6 +390,34 @@ def test_seizure_cases_batches_are_written_in_order_whichever_is_ready_first(mon
     assert delayed.getvalue() == in_order.getvalue()
 
 
+def test_seizure_cases_a_smaller_table_is_cut_for_every_thread(monkeypatch):
+    """Two batches per thread, of at least 4,096 rows, for a table under the batch size; batches
+    of 65,536 rows at most for a larger one."""
+    import io
+
+    import pyarrow as pa
+
+    from bulletin.data import cases_csv
+
+    made = cases_csv._csv_rows
+    sizes: list[int] = []
+
+    def counted(batch, text):
+        sizes.append(batch.num_rows)
+        return made(batch, text)
+
+    monkeypatch.setattr(cases_csv, "_csv_rows", counted)
+    monkeypatch.setattr(cases_csv.os, "cpu_count", lambda: 2)
+    for rows, expected in ((37_439, [9_360] * 3 + [9_359]), (10_000, [4_096, 4_096, 1_808]),
+                           (300_000, [65_536] * 4 + [37_856])):
+        sizes.clear()
+        ids = pa.array([f"C-{i:06d}" for i in range(rows)])
+        cases_csv.cases_writer(pa.table({"case_id": ids, "kg": pa.array([1.0] * rows)}))(
+            io.BytesIO()
+        )
+        assert sizes == expected, rows
+
+
 def test_seizure_cases_writer_holds_few_batches_while_the_file_is_slow(monkeypatch):
     """While the file is slow to take a batch, no more than two batches per thread are made
     ahead of it: a million cases are not held as text at once."""

@@ -69,7 +69,9 @@ def cases_writer(table: pa.Table) -> Callable[[BinaryIO], None]:
 
 
 _BATCH_ROWS = 65_536
-"""Rows made into CSV text at a time (about 10 MB of text)."""
+"""Rows made into CSV text at a time, at most (about 10 MB of text)."""
+_FEWEST_BATCH_ROWS = 4_096
+"""Rows of a batch, at least, when a smaller table is cut in batches for every thread."""
 
 
 def _write_csv(table: pa.Table, out: BinaryIO) -> None:
@@ -90,9 +92,12 @@ def _write_csv(table: pa.Table, out: BinaryIO) -> None:
     pacsv.write_csv(text.empty_table(), header)
     out.write(header.getvalue())
     workers = max(1, min(4, os.cpu_count() or 1))
+    # A table of a few batches' rows (the real IDS report keeps 37,439 cases) is cut in two
+    # batches per thread, so that every thread has some of it.
+    rows = min(_BATCH_ROWS, max(_FEWEST_BATCH_ROWS, -(-table.num_rows // (2 * workers))))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cases-csv") as pool:
         waiting: deque[Future[bytes]] = deque()
-        for batch in table.to_batches(max_chunksize=_BATCH_ROWS):
+        for batch in table.to_batches(max_chunksize=rows):
             waiting.append(pool.submit(_csv_rows, batch, text))
             if len(waiting) > 2 * workers:
                 out.write(waiting.popleft().result())
