@@ -390,6 +390,40 @@ def test_seizure_cases_batches_are_written_in_order_whichever_is_ready_first(mon
     assert delayed.getvalue() == in_order.getvalue()
 
 
+def test_seizure_cases_writer_stops_making_batches_when_the_file_fails(monkeypatch):
+    """A file that fails (a full disk) ends the writing with its error, and the batches not yet
+    begun are not made."""
+    import io
+    import threading
+
+    from bulletin.data import cases_csv
+
+    table, _ = _cases_in_two_chunks()  # 12 rows: 12 batches of one
+    monkeypatch.setattr(cases_csv, "_BATCH_ROWS", 1)
+    monkeypatch.setattr(cases_csv.os, "cpu_count", lambda: 2)
+    made = cases_csv._csv_rows
+    begun: list[int] = []
+    release = threading.Event()
+
+    def held(batch, text):  # the first batch at once; the others wait until the file has failed
+        begun.append(1)
+        if len(begun) > 1:
+            release.wait(10)
+        return made(batch, text)
+
+    class FullDisk(io.BytesIO):
+        def write(self, data: bytes) -> int:
+            if self.tell():  # the first batch, after the header
+                threading.Timer(1.0, release.set).start()
+                raise OSError(28, "No space left on device")
+            return super().write(data)
+
+    monkeypatch.setattr(cases_csv, "_csv_rows", held)
+    with pytest.raises(OSError, match="No space left"):
+        cases_csv.cases_writer(table)(FullDisk())
+    assert len(begun) == 3, begun  # the first, and the two the threads had begun: not the 2 queued
+
+
 def test_seizure_cases_a_smaller_table_is_cut_for_every_thread(monkeypatch):
     """Two batches per thread, of at least 4,096 rows, for a table under the batch size; batches
     of 65,536 rows at most for a larger one."""

@@ -97,12 +97,16 @@ def _write_csv(table: pa.Table, out: BinaryIO) -> None:
     rows = min(_BATCH_ROWS, max(_FEWEST_BATCH_ROWS, -(-table.num_rows // (2 * workers))))
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="cases-csv") as pool:
         waiting: deque[Future[bytes]] = deque()
-        for batch in table.to_batches(max_chunksize=rows):
-            waiting.append(pool.submit(_csv_rows, batch, text))
-            if len(waiting) > 2 * workers:
+        try:
+            for batch in table.to_batches(max_chunksize=rows):
+                waiting.append(pool.submit(_csv_rows, batch, text))
+                if len(waiting) > 2 * workers:
+                    out.write(waiting.popleft().result())
+            while waiting:
                 out.write(waiting.popleft().result())
-        while waiting:
-            out.write(waiting.popleft().result())
+        except BaseException:  # a full disk, an interrupt: the batches not begun are not made
+            pool.shutdown(cancel_futures=True)
+            raise
 
 
 def _as_text(kind: pa.DataType) -> bool:
