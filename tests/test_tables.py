@@ -421,7 +421,9 @@ def test_seizure_cases_writer_stops_making_batches_when_the_file_fails(monkeypat
     monkeypatch.setattr(cases_csv, "_csv_rows", held)
     with pytest.raises(OSError, match="No space left"):
         cases_csv.cases_writer(table)(FullDisk())
-    assert len(begun) == 3, begun  # the first, and the two the threads had begun: not the 2 queued
+    # Five batches were handed to the two threads: the first, at most two begun meanwhile (a
+    # thread may not have taken its next batch yet), never the two or more still queued.
+    assert len(begun) <= 3, begun
 
 
 def test_seizure_cases_a_smaller_table_is_cut_for_every_thread(monkeypatch):
