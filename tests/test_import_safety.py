@@ -246,6 +246,51 @@ def test_an_import_interrupted_while_renaming_is_finished_by_the_next(
     assert got == want
 
 
+# A scheduler's timeout (SIGTERM) arriving while seizure_cases.csv is written: the writer's second
+# batch sends it, so that it comes at that moment whatever the machine's speed.
+_TERMINATED_WHILE_WRITING = """
+import os, signal, sys
+from bulletin.cli.main import main
+from bulletin.data import cases_csv
+cases_csv._BATCH_ROWS = 1
+made = cases_csv._csv_rows
+def timed_out(batch, text):
+    if batch.column(0)[0].as_py() == "T-2":
+        os.kill(os.getpid(), signal.SIGTERM)
+    return made(batch, text)
+cases_csv._csv_rows = timed_out
+sys.exit(main(["import", sys.argv[1], "--data-dir", sys.argv[2]]))
+"""
+
+
+@pytest.mark.slow
+def test_a_terminated_import_says_so_and_leaves_no_file_behind(tmp_path: Path) -> None:
+    """SIGTERM ends an import as Ctrl-C does: status 143, one sentence, the table before it and no
+    temporary file left in the data folder (without a handler the process died mid-write, leaving
+    a temporary file of up to the table's size until the next import)."""
+    import subprocess
+    import sys
+
+    header = "IDS_ID,SEIZURE_YEAR,COUNTRY,DRUG_NAME,AMOUNT,DRUG_UNIT\n"
+    before = tmp_path / "before.csv"
+    before.write_text(header + "B-1,2016,KGZ,Heroin,1,Kilogram\n", encoding="utf-8")
+    data = tmp_path / "data"
+    assert main(["import", str(before), "--data-dir", str(data)]) == 0
+    snapshot = _snapshot(data)
+    export = tmp_path / "export.csv"
+    export.write_text(
+        header + "".join(f"T-{i},2016,KGZ,Heroin,{i},Kilogram\n" for i in range(1, 13)),
+        encoding="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_WHILE_WRITING, str(export), str(data)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 143, (done.returncode, done.stderr)
+    assert done.stderr.strip().splitlines()[-1] == "bulletin import: interrupted"
+    assert _snapshot(data) == snapshot  # no temporary file, the table and its record as they were
+
+
 def test_two_imports_do_not_interleave(
     seeded: Path, annex: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,7 +20,9 @@ from __future__ import annotations
 import argparse
 import gc
 import logging
+import signal
 import sys
+import threading
 
 from bulletin.cli.diff import add_diff_parser
 from bulletin.cli.errors import describe_os_error
@@ -88,11 +90,21 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     prog = f"bulletin {args.command}"
+    # SIGTERM (a scheduler's timeout, `kill`) ends a command as Ctrl-C does: what it was writing
+    # is removed and it says so, where the signal's default action would kill it mid-write.
+    # ``render`` and ``preview`` set their own handlers for both signals while they run.
+    # A SIGTERM its parent ignores (SIG_IGN) stays ignored.
+    handle_term = (
+        threading.current_thread() is threading.main_thread()
+        and signal.getsignal(signal.SIGTERM) == signal.SIG_DFL
+    )
+    if handle_term:
+        signal.signal(signal.SIGTERM, _terminated)
     try:
         return args.handler(args)
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
         print(f"{prog}: interrupted", file=sys.stderr)
-        return 130
+        return 143 if isinstance(interrupt, Terminated) else 130
     except OSError as error:
         if args.debug:
             raise
@@ -116,6 +128,17 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 1
+    finally:
+        if handle_term:
+            signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises :class:`KeyboardInterrupt`, so that both end alike."""
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise Terminated()
 
 
 def run() -> None:
