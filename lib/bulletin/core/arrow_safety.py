@@ -1,7 +1,9 @@
-"""Arrow tables a spreadsheet cannot run: :func:`bulletin.core.files.neutralise_cell`, vectorised.
+"""Arrow text a spreadsheet cannot run: :func:`bulletin.core.files.neutralise_cell`, vectorised.
 
-``seizure_cases`` (millions of rows) is written and read with pyarrow: a plain text column is
-matched with two regular expressions (:data:`bulletin.core.files.FORMULA_PATTERN` and
+``seizure_cases`` (millions of rows) is written and read with pyarrow. Its writer
+(``bulletin.data.cases_csv``) neutralises text with :func:`neutralise_text`, a batch of rows at a
+time; :func:`restore_arrow` undoes it on the table read back. Text is matched with two regular
+expressions (:data:`bulletin.core.files.FORMULA_PATTERN` and
 :data:`~bulletin.core.files.NUMBER_PATTERN`), a dictionary column on its dictionary, the few
 distinct values. Number columns are left as they are.
 """
@@ -11,23 +13,14 @@ from __future__ import annotations
 from bulletin.core.files import FORMULA_PATTERN, NUMBER_PATTERN
 
 
-def neutralise_arrow(table, *, plain_text: bool = True):
-    """:func:`neutralise_cell` on every text cell of an Arrow table (plain or dictionary columns).
-
-    Vectorised: a plain text column is matched with two regular expressions; a dictionary column
-    is treated on its dictionary, the few distinct values. Number columns are left as they are.
-    ``plain_text=False`` leaves plain text columns as they are too, for a writer that treats them
-    a batch at a time with :func:`neutralise_text`.
+def restore_arrow(table):
+    """Undo :func:`neutralise_text` on an Arrow table read back from a file the project wrote.
 
     >>> import pyarrow as pa
-    >>> neutralise_arrow(pa.table({"id": ["=1+1", "-2", "ok"]})).column("id").to_pylist()
-    ["'=1+1", '-2', 'ok']
+    >>> table = pa.table({"id": ["'=1+1", "-2", "'ok"], "kind": pa.array(["'@x", "a", "a"]).dictionary_encode()})
+    >>> restore_arrow(table).to_pydict()
+    {'id': ['=1+1', '-2', "'ok"], 'kind': ['@x', 'a', 'a']}
     """
-    return _map_arrow(table, neutralise_text, plain_text=plain_text)
-
-
-def restore_arrow(table):
-    """Undo :func:`neutralise_arrow` on an Arrow table read back from a file the project wrote."""
     return _map_arrow(table, _restore_text)
 
 
@@ -64,7 +57,7 @@ def _restore_text(array):
     return pc.if_else(quoted, pc.utf8_slice_codeunits(array, 1), array)
 
 
-def _map_arrow(table, function, *, plain_text: bool = True):
+def _map_arrow(table, function):
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -81,7 +74,7 @@ def _map_arrow(table, function, *, plain_text: bool = True):
                     encoded = pc.take(values, chunk.indices).dictionary_encode()
                     chunks.append(encoded.cast(column.type))
             column = pa.chunked_array(chunks, type=column.type)
-        elif plain_text and (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)):
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             column = pa.chunked_array(
                 [function(chunk) for chunk in column.chunks], type=column.type
             )

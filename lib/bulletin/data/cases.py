@@ -19,7 +19,7 @@ Cells are stripped of surrounding blanks, as ``load_table`` does. Problems are r
 quoted cell spanning lines counts, as in an editor) and column, like ``check_table``.
 Categorical columns are checked on their dictionary (the few distinct values), so the cost is a
 pass over the row indices, not over the text. Text cells a spreadsheet would run as a formula
-are written with a leading ``'`` and read back without it (``bulletin.core.arrow_safety.neutralise_arrow``).
+are written with a leading ``'`` and read back without it (``bulletin.core.arrow_safety``).
 """
 
 from __future__ import annotations

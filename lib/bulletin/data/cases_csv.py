@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from bulletin.core.arrow_safety import neutralise_arrow, neutralise_text
+from bulletin.core.arrow_safety import neutralise_text
 
 TABLE = "seizure_cases"
 DICT = pa.dictionary(pa.int32(), pa.string())
@@ -56,15 +56,14 @@ def sort_cases(table: pa.Table) -> pa.Table:
 def cases_writer(table: pa.Table) -> Callable[[BinaryIO], None]:
     """Prepare checked rows now; return a function writing ``seizure_cases.csv`` later.
 
-    The rows are sorted by ``case_id`` and the dictionaries (the few distinct values of each
-    category) made spreadsheet-safe now; the rest is done per row, a batch at a time, as the
-    function writes the CSV into an open binary file (a transaction's temporary file), so that a
-    million cases are not held in memory a second time as text.
+    The rows are sorted by ``case_id`` now; their text is made a batch at a time as the function
+    writes the CSV into an open binary file (a transaction's temporary file), so that a million
+    cases are not held in memory a second time as text.
 
     Args:
         table: the rows, already checked against the table's rules.
     """
-    table = _map_dictionaries(sort_cases(table))
+    table = sort_cases(table)
     return lambda out: _write_csv(table, out)
 
 
@@ -80,7 +79,7 @@ def _write_csv(table: pa.Table, out: BinaryIO) -> None:
     Each batch's text (:func:`_csv_rows`) is made in a thread pool (pyarrow lets the threads run
     side by side) and written in the table's order; at most two batches per thread are held
     waiting, whatever the table's size. The file is byte for byte pyarrow's CSV of the whole
-    prepared table.
+    table's text.
     """
     text = pa.schema(
         [
@@ -119,19 +118,20 @@ def _as_text(kind: pa.DataType) -> bool:
 def _csv_rows(batch: pa.RecordBatch, text: pa.Schema) -> bytes:
     """A batch's rows as CSV text, without the header.
 
-    Dictionary columns are decoded (pyarrow's CSV writer takes about twice as long over them as
-    over the same text), empty text cells written as nothing (``,,``), plain text cells made
-    spreadsheet-safe and kilograms written as decimal numbers (:func:`_decimal_text`).
+    Empty text cells are written as nothing (``,,``), text a spreadsheet would run as a formula
+    gets a leading ``'`` and kilograms are written as decimal numbers (:func:`_decimal_text`).
+    Dictionary columns (categories) are treated on their dictionary, the few distinct values,
+    then decoded: pyarrow's CSV writer takes about twice as long over them as over the same text.
     """
     columns = []
     for column, field in zip(batch.columns, text, strict=True):
         if field.name == "kg":
             column = _decimal_text(column)
         elif pa.types.is_dictionary(column.type):
-            column = pc.cast(column, field.type)
+            column = pc.take(_safe_text(column.dictionary), column.indices)
         elif _as_text(column.type):
-            column = neutralise_text(_blank_text_as_null(column))
-        columns.append(column)
+            column = _safe_text(column)
+        columns.append(column.cast(field.type))
     rows = io.BytesIO()
     pacsv.write_csv(
         pa.RecordBatch.from_arrays(columns, schema=text),
@@ -148,37 +148,14 @@ def cases_content(table: pa.Table) -> bytes:
     return buffer.getvalue()
 
 
-def _map_dictionaries(table: pa.Table) -> pa.Table:
-    """Each dictionary column's empty entry made missing, its text made spreadsheet-safe.
+def _safe_text(column: pa.Array) -> pa.Array:
+    """Text cells as the file holds them: empty ones missing, formulas neutralised.
 
-    Worked on the dictionaries, the few distinct values, once for all rows. Whether the rows were
-    read from a file (empty strings) or came from pandas (missing): one table, one way of writing
-    it.
+    An empty cell is written as nothing; a formula gets a leading ``'``
+    (``bulletin.core.arrow_safety.neutralise_text``). Whether the rows were read from a file (empty strings) or came from pandas (missing): one
+    table, one way of writing it.
     """
-    columns = [
-        pa.chunked_array(
-            [_blank_dictionary_as_null(chunk) for chunk in column.chunks], type=column.type
-        )
-        if pa.types.is_dictionary(column.type)
-        else column
-        for column in table.columns
-    ]
-    return neutralise_arrow(pa.Table.from_arrays(columns, schema=table.schema), plain_text=False)
-
-
-def _blank_text_as_null(column: pa.Array) -> pa.Array:
-    """Empty text cells as missing values, so that the file writes them as nothing (``,,``)."""
-    return pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column)
-
-
-def _blank_dictionary_as_null(chunk: pa.DictionaryArray) -> pa.DictionaryArray:
-    """A dictionary chunk whose entries for ``""`` point nowhere (missing values)."""
-    blank = [i for i, v in enumerate(chunk.dictionary.to_pylist()) if v == ""]
-    if not blank:  # a dictionary built by concatenation may hold "" more than once
-        return chunk
-    is_blank = pc.is_in(chunk.indices, value_set=pa.array(blank, chunk.indices.type))
-    indices = pc.if_else(is_blank, pa.scalar(None, chunk.indices.type), chunk.indices)
-    return pa.DictionaryArray.from_arrays(indices, chunk.dictionary)
+    return neutralise_text(pc.if_else(pc.equal(column, ""), pa.scalar(None, column.type), column))
 
 
 def _decimal_text(kg: pa.Array) -> pa.Array:
