@@ -263,7 +263,6 @@ sys.exit(main(["import", sys.argv[1], "--data-dir", sys.argv[2]]))
 """
 
 
-@pytest.mark.slow
 def test_a_terminated_import_says_so_and_leaves_no_file_behind(tmp_path: Path) -> None:
     """SIGTERM ends an import as Ctrl-C does: status 143, one sentence, the table before it and no
     temporary file left in the data folder (without a handler the process died mid-write, leaving

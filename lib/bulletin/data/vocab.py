@@ -169,11 +169,6 @@ def reference_rows(
     return [tuple(row[i] for i in at) for row in rows]
 
 
-def _column_pairs(folder: str, name: str, key: str, value: str) -> list[tuple[str, ...]]:
-    """One vocabulary's ``key`` and ``value`` columns, row by row."""
-    return reference_rows(name, (key, value), folder)
-
-
 def reference_file(name: str) -> str:
     """The vocabulary file ``name`` in use, as a message names it for the user to edit.
 
@@ -201,7 +196,7 @@ def country_names() -> dict[str, str]:
 @cache
 def _mapping(folder: str, name: str, key: str, value: str) -> dict[str, str]:
     """One vocabulary's ``key`` column mapped to its ``value`` column (read once per folder)."""
-    return dict(_column_pairs(folder, name, key, value))
+    return dict(reference_rows(name, (key, value), folder))
 
 
 def country_codes() -> frozenset[str]:
@@ -235,8 +230,8 @@ def drug_labels() -> dict[str, str]:
 
 @cache
 def _drug_labels(folder: str) -> dict[str, str]:
-    labels = dict(_column_pairs(folder, "drugs", "drug", "label"))
-    labels.update(_column_pairs(folder, "drug_groups", "drug_group", "label"))
+    labels = dict(reference_rows("drugs", ("drug", "label"), folder))
+    labels.update(reference_rows("drug_groups", ("drug_group", "label"), folder))
     return labels
 
 
@@ -312,6 +307,6 @@ _IDENTIFIER = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
 def _indicator_vocabulary(folder: str) -> tuple[dict[str, str], dict[str, str]]:
     """The indicators' labels and units of a reference folder (read once per folder)."""
     return (
-        dict(_column_pairs(folder, "indicator_labels", "indicator", "label")),
-        dict(_column_pairs(folder, "indicator_labels", "indicator", "unit_label")),
+        dict(reference_rows("indicator_labels", ("indicator", "label"), folder)),
+        dict(reference_rows("indicator_labels", ("indicator", "unit_label"), folder)),
     )
