@@ -126,9 +126,9 @@ def test_table_for_page(seizures):
 
 def test_chart_pairs_years_hatches_and_marks_gaps(seizures):
     compared = heroin.comparison(seizures, 2010, 2015)
-    fig = heroin.plot_heroin(seizures, compared, title="Heroin seizures in Central Asia and Russian federation")
+    fig = heroin.plot_heroin(seizures, compared, title="Heroin seizures in Central Asia and the Russian Federation")
     ax = fig.axes[0]
-    assert ax.get_title(loc="left") == "Heroin seizures in Central Asia and Russian federation"
+    assert ax.get_title(loc="left") == "Heroin seizures in Central Asia and the Russian Federation"
     assert ax.get_ylabel() == "Heroin seized (tons)"
     hatched = [p for p in ax.patches if p.get_hatch()]
     assert len(hatched) == 2  # 2010, both sides
